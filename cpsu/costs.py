@@ -130,9 +130,7 @@ class CostLine:
 def missing_fields(line: CostLine) -> list[str]:
     """The fields the line's behaviour needs that are empty."""
     return [
-        name
-        for name in REQUIRED_FIELDS[line.behaviour]
-        if getattr(line, name) is None
+        name for name in REQUIRED_FIELDS[line.behaviour] if getattr(line, name) is None
     ]
 
 

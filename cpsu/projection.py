@@ -117,7 +117,9 @@ class Projection:
         return wide.melt(id_vars="quarter", var_name="tier", value_name="agents")
 
 
-def project(cost_base: CostBase, headcount: Headcount, scenario: Scenario) -> Projection:
+def project(
+    cost_base: CostBase, headcount: Headcount, scenario: Scenario
+) -> Projection:
     """Project support cost and CPSU over quarters 0..H."""
     desk = scenario.service_desk
     quarter_index = np.arange(scenario.horizon_quarters + 1)
