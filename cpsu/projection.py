@@ -18,7 +18,7 @@ import pandas as pd
 
 from cpsu.costs import POOLS, Behaviour, CostBase, Drivers, Tier, cost_lines
 from cpsu.scenario import Headcount, Scenario, quarter_label, quarter_start
-from cpsu.workload import deflection_by_quarter, tier_loads, tickets_by_quarter
+from cpsu.workload import deflection_by_quarter, tickets_by_quarter, tier_loads
 
 MONTHS_PER_QUARTER = 3
 
