@@ -108,6 +108,23 @@ class Projection:
             id_vars="quarter", var_name="cost_pool", value_name="monthly_cost"
         )
 
+    def run_rate_by_pool(self, t: int = 0) -> pd.DataFrame:
+        """Monthly cost of every pool in quarter t: cost_pool, monthly_cost."""
+        row = self.table.iloc[t]
+        return pd.DataFrame(
+            {
+                "cost_pool": list(POOL_COLUMNS),
+                "monthly_cost": [float(row[c]) for c in POOL_COLUMNS.values()],
+            }
+        )
+
+    def baseline_lines(self) -> pd.DataFrame:
+        """Each line's monthly cost at the baseline: item, cost_pool, behaviour,
+        monthly."""
+        lines = self.line_costs.iloc[:, :3].copy()
+        lines["monthly"] = self.line_costs.iloc[:, 3].astype(float)
+        return lines
+
     def agents_by_tier(self) -> pd.DataFrame:
         """Agents by tier and quarter, long: quarter, tier, agents."""
         wide = self.table[["quarter", *(f"agents_{k}" for k in TIER_KEYS.values())]]

@@ -1,0 +1,29 @@
+"""CPSU budget-case builder: the router.
+
+Sets the page, registers the chart theme, loads the sample company on a
+session's first run and declares the pages.
+"""
+
+import streamlit as st
+
+from cpsu.charts import register_theme
+from cpsu.ui.state import init_session
+
+st.set_page_config(
+    page_title="CPSU budget case",
+    page_icon=":material/support_agent:",
+    layout="wide",
+)
+register_theme()
+init_session()
+
+pages = [
+    st.Page("pages/cost_base.py", title="Cost base", icon=":material/table_view:"),
+    st.Page(
+        "pages/scenarios.py",
+        title="Scenarios",
+        icon=":material/trending_down:",
+        default=True,
+    ),
+]
+st.navigation(pages).run()

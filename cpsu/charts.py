@@ -1,0 +1,263 @@
+"""Altair charts of a projection, styled by one theme.
+
+Every chart is built from the projection's tidy tables, titled with its
+finding rather than its axes ("CPSU falls 9.6% to $64.23 by 2028-Q4"), with
+currency axes and a colour-blind-safe palette (Okabe and Ito) in which each
+cost pool keeps its colour on every chart. The theme is registered once by
+the app; the builders only describe data and layers.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from cpsu.costs import POOLS, Tier
+from cpsu.formatting import count, money, percent
+
+THEME_NAME = "cpsu"
+
+# Okabe-Ito, without its yellow, which is too light on white for a slide.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#999999",
+)
+POOL_COLOURS: dict[str, str] = dict(zip(POOLS, PALETTE, strict=True))
+TIER_COLOURS: dict[str, str] = {
+    Tier.TIER_1.value: PALETTE[0],
+    Tier.DESKTOP.value: PALETTE[1],
+    Tier.TIER_2.value: PALETTE[2],
+}
+MONEY_AXIS = "$,.0f"
+MONEY_TOOLTIP = "$,.2f"
+FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+
+
+def theme_config() -> alt.theme.ThemeConfig:
+    """Large, quiet type and light grid lines: readable when projected."""
+    return alt.theme.ThemeConfig(
+        config={
+            "font": FONT,
+            "view": {"stroke": None, "continuousHeight": 320},
+            "title": {
+                "anchor": "start",
+                "fontSize": 18,
+                "fontWeight": 600,
+                "subtitleFontSize": 13,
+                "subtitleColor": "#555555",
+                "offset": 12,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "titleFontWeight": 500,
+                "gridColor": "#E6E6E6",
+                "domainColor": "#999999",
+                "tickColor": "#999999",
+            },
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "range": {"category": list(PALETTE)},
+            "line": {"strokeWidth": 3},
+            "point": {"size": 60, "filled": True},
+        }
+    )
+
+
+def register_theme() -> None:
+    """Register the product's theme with Altair and make it the active one."""
+    alt.theme.register(THEME_NAME, enable=True)(theme_config)
+
+
+def _quarter_axis(quarters: list[str]) -> alt.X:
+    return alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=0))
+
+
+def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
+    """A title that states where CPSU goes over the horizon."""
+    first, last = table.iloc[0], table.iloc[-1]
+    change = last["cpsu"] / first["cpsu"] - 1
+    if abs(change) < 0.0005:
+        verb = f"holds at {money(last['cpsu'])}"
+    else:
+        direction = "falls" if change < 0 else "rises"
+        verb = f"{direction} {percent(abs(change))} to {money(last['cpsu'])}"
+    return alt.TitleParams(
+        text=f"CPSU {verb} by {last['quarter']}",
+        subtitle=(
+            f"Monthly cost per supported user, from {money(first['cpsu'])} "
+            f"in {first['quarter']}"
+        ),
+    )
+
+
+def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """CPSU by quarter as a line, with the baseline marked."""
+    quarters = table["quarter"].tolist()
+    data = table[["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]]
+    base = alt.Chart(data).encode(x=_quarter_axis(quarters))
+    cpsu_line = base.mark_line(point=True, color=PALETTE[0]).encode(
+        y=alt.Y(
+            "cpsu:Q",
+            title="CPSU a month",
+            axis=alt.Axis(format=MONEY_AXIS),
+            scale=alt.Scale(zero=False, padding=20),
+        ),
+        tooltip=[
+            alt.Tooltip("quarter:O", title="Quarter"),
+            alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
+            alt.Tooltip("cpsu_change:Q", title="Change", format="+.1%"),
+            alt.Tooltip("supported_users:Q", title="Supported users", format=",.0f"),
+            alt.Tooltip("monthly_opex:Q", title="Monthly run-rate", format=",.0f"),
+        ],
+    )
+    baseline = pd.DataFrame(
+        {
+            "cpsu": [table["cpsu"].iloc[0]],
+            "label": [f"Baseline {money(table['cpsu'].iloc[0])}"],
+        }
+    )
+    baseline_rule = (
+        alt.Chart(baseline)
+        .mark_rule(strokeDash=[6, 4], color="#555555")
+        .encode(y="cpsu:Q")
+    )
+    baseline_label = (
+        alt.Chart(baseline)
+        .mark_text(align="right", baseline="bottom", dy=-4, color="#555555")
+        .encode(y="cpsu:Q", x=alt.value("width"), text="label:N")
+    )
+    return alt.layer(cpsu_line, baseline_rule, baseline_label).properties(
+        title=cpsu_title(table),
+        description="Line chart of CPSU by quarter with the baseline CPSU marked.",
+    )
+
+
+def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
+    """Monthly cost by pool, stacked, one colour per pool."""
+    quarters = list(dict.fromkeys(by_pool["quarter"]))
+    data = by_pool.assign(pool_order=by_pool["cost_pool"].map(POOLS.index))
+    totals = data.groupby("quarter", sort=False)["monthly_cost"].sum()
+    title = alt.TitleParams(
+        text=(
+            f"Monthly run-rate goes from {money(totals.iloc[0], cents=False)} "
+            f"to {money(totals.iloc[-1], cents=False)}"
+        ),
+        subtitle="Monthly cost by cost pool",
+    )
+    return (
+        alt.Chart(data)
+        .mark_area(opacity=0.9)
+        .encode(
+            x=_quarter_axis(quarters),
+            y=alt.Y(
+                "monthly_cost:Q",
+                stack="zero",
+                title="Monthly cost",
+                axis=alt.Axis(format=MONEY_AXIS),
+            ),
+            color=alt.Color(
+                "cost_pool:N",
+                title="Cost pool",
+                scale=alt.Scale(domain=list(POOLS), range=list(PALETTE)),
+                legend=alt.Legend(columns=4, symbolType="square"),
+            ),
+            order=alt.Order("pool_order:Q"),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("cost_pool:N", title="Pool"),
+                alt.Tooltip(
+                    "monthly_cost:Q", title="Monthly cost", format=MONEY_TOOLTIP
+                ),
+            ],
+        )
+        .properties(
+            title=title,
+            description="Stacked area chart of monthly cost by cost pool and quarter.",
+        )
+    )
+
+
+def agents_chart(agents: pd.DataFrame) -> alt.Chart:
+    """Agents needed by tier and quarter, stacked bars."""
+    quarters = list(dict.fromkeys(agents["quarter"]))
+    totals = agents.groupby("quarter", sort=False)["agents"].sum()
+    tiers = list(TIER_COLOURS)
+    data = agents.assign(tier_order=agents["tier"].map(tiers.index))
+    if totals.iloc[-1] == totals.iloc[0]:
+        text = f"Staffed tiers hold at {count(totals.iloc[0])} agents"
+    else:
+        text = (
+            f"Agents needed go from {count(totals.iloc[0])} to {count(totals.iloc[-1])}"
+        )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=_quarter_axis(quarters),
+            y=alt.Y(
+                "agents:Q", stack="zero", title="Agents", axis=alt.Axis(format="d")
+            ),
+            color=alt.Color(
+                "tier:N",
+                title="Tier",
+                scale=alt.Scale(domain=tiers, range=list(TIER_COLOURS.values())),
+            ),
+            order=alt.Order("tier_order:Q"),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("tier:N", title="Tier"),
+                alt.Tooltip("agents:Q", title="Agents", format=",.0f"),
+            ],
+        )
+        .properties(
+            title=alt.TitleParams(text=text, subtitle="Agents on staffed tiers"),
+            description="Stacked bar chart of agents needed by tier and quarter.",
+        )
+    )
+
+
+def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:
+    """Baseline monthly run-rate by pool, largest first: cost_pool, monthly_cost."""
+    data = run_rate[run_rate["monthly_cost"] != 0]
+    total = run_rate["monthly_cost"].sum()
+    largest = (
+        data.sort_values("monthly_cost", ascending=False).iloc[0] if len(data) else None
+    )
+    subtitle = "Baseline monthly cost by cost pool"
+    if largest is not None and total:
+        text = (
+            f"{largest['cost_pool']} is {percent(largest['monthly_cost'] / total, 0)} "
+            "of the run-rate"
+        )
+    else:
+        text = "No costs in the run-rate"
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("cost_pool:N", sort="-x", title=None),
+            x=alt.X(
+                "monthly_cost:Q", title="Monthly cost", axis=alt.Axis(format=MONEY_AXIS)
+            ),
+            color=alt.Color(
+                "cost_pool:N",
+                scale=alt.Scale(domain=list(POOLS), range=list(PALETTE)),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("cost_pool:N", title="Pool"),
+                alt.Tooltip(
+                    "monthly_cost:Q", title="Monthly cost", format=MONEY_TOOLTIP
+                ),
+            ],
+        )
+        .properties(
+            title=alt.TitleParams(text=text, subtitle=subtitle),
+            description="Bar chart of the baseline monthly run-rate by cost pool.",
+        )
+    )

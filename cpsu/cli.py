@@ -1,0 +1,390 @@
+"""The `cpsu` command: check an upload, summarise a cost base, project it.
+
+It reads files with the same reader as the app and prints either a table
+for people or one JSON object for scripts. Exit codes: 0 done, 1 the input
+has errors (each said on stderr), 2 usage (a bad option or a file that
+cannot be opened).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from cpsu.costs import POOLS, Behaviour
+from cpsu.formatting import count, money, percent
+from cpsu.ingest import Upload, apply_upload, read_upload
+from cpsu.ingest.issues import Issue, Severity
+from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
+from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command was called wrongly; exit 2."""
+
+
+def _number(value: Any) -> float | None:
+    """A float for JSON, None for a missing or non-finite value."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _read(path: str) -> Upload:
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as problem:
+        raise UsageError(f"cannot open {path}: {problem.strerror or problem}") from None
+    return read_upload(data, file.name)
+
+
+def _say_issues(issues: Sequence[Issue]) -> None:
+    for issue in issues:
+        print(str(issue), file=sys.stderr)
+
+
+def _workspace(upload: Upload, path: str) -> Workspace:
+    """The workspace of a workbook upload; a CSV has no headcount to project."""
+    if upload.kind != "workbook" or upload.headcount is None:
+        raise UsageError(
+            f"{path} holds only cost lines; summary and project need a workbook "
+            "with Costs and Headcount sheets"
+        )
+    return apply_upload(None, upload, Path(path).name)
+
+
+# --- check ---------------------------------------------------------------------
+
+
+def _check_lines(upload: Upload) -> tuple[list[dict[str, Any]], float | None]:
+    """Each line with its baseline monthly cost, and the monthly run-rate."""
+    if upload.cost_base is None:
+        return [], None
+    if upload.kind == "workbook" and upload.headcount and upload.scenario:
+        lines = project(
+            upload.cost_base, upload.headcount, upload.scenario
+        ).baseline_lines()
+        rows = [
+            {
+                "item": row.item,
+                "pool": row.cost_pool,
+                "behaviour": row.behaviour,
+                "monthly": _number(row.monthly),
+            }
+            for row in lines.itertuples()
+        ]
+        return rows, _number(lines["monthly"].sum())
+    # A CSV has no headcount: only fixed costs can be costed without one.
+    rows = [
+        {
+            "item": line.item,
+            "pool": line.pool,
+            "behaviour": line.behaviour.value,
+            "monthly": line.monthly_rate if line.behaviour is Behaviour.FIXED else None,
+        }
+        for line in upload.cost_base.lines
+    ]
+    return rows, None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    upload = _read(args.file)
+    issues = list(upload.issues)
+    try:
+        lines, run_rate = _check_lines(upload)
+    except ProjectionError as problem:
+        issues.append(Issue(Severity.ERROR, str(problem), sheet="Headcount"))
+        lines, run_rate = [], None
+    if upload.kind == "csv" and upload.cost_base is not None:
+        issues.append(
+            Issue(
+                Severity.WARNING,
+                "A CSV holds only cost lines, so costs driven by users, tickets or "
+                "the baseline quarter are not costed here; check the workbook to "
+                "see them.",
+            )
+        )
+    failed = any(issue.severity is Severity.ERROR for issue in issues)
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "file": args.file,
+                    "kind": upload.kind,
+                    "lines": lines,
+                    "monthly_run_rate": run_rate,
+                    "issues": [issue.as_dict() for issue in issues],
+                },
+                indent=2,
+            )
+        )
+        if failed:
+            _say_issues([i for i in issues if i.severity is Severity.ERROR])
+        return EXIT_INPUT if failed else EXIT_OK
+
+    _say_issues(issues)
+    if not failed:
+        print(f"{args.file}: {len(lines)} cost lines understood")
+        for line in lines:
+            print(
+                f"  {line['item'][:40]:<40} {line['pool']:<22} {line['behaviour']:<13} "
+                f"{money(line['monthly']):>14}"
+            )
+        print(f"Monthly run-rate: {money(run_rate)}")
+    else:
+        errors = sum(issue.severity is Severity.ERROR for issue in issues)
+        print(f"{args.file}: {errors} errors; nothing was read.", file=sys.stderr)
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+# --- summary -------------------------------------------------------------------
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    upload = _read(args.file)
+    if upload.has_errors:
+        _say_issues(upload.issues)
+        return EXIT_INPUT
+    workspace = _workspace(upload, args.file)
+    try:
+        projection = project(
+            workspace.cost_base, workspace.headcount, workspace.scenario
+        )
+    except ProjectionError as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    base = projection.baseline
+    by_pool = {pool: float(base[column]) for pool, column in POOL_COLUMNS.items()}
+    summary = {
+        "baseline_quarter": str(base["quarter"]),
+        "employees": float(base["employees"]),
+        "contingent": float(base["contingent"]),
+        "supported_users": float(base["supported_users"]),
+        "by_pool": by_pool,
+        "monthly_run_rate": float(base["monthly_opex"]),
+        "cpsu": float(base["cpsu"]),
+        "issues": [issue.as_dict() for issue in upload.issues],
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return EXIT_OK
+    _say_issues(upload.issues)
+    print(f"Baseline {summary['baseline_quarter']}")
+    print(
+        f"  Supported users   {count(summary['supported_users']):>14} "
+        f"({count(summary['employees'])} employees, "
+        f"{count(summary['contingent'])} contingent)"
+    )
+    for pool in POOLS:
+        print(f"  {pool:<22}{money(by_pool[pool]):>14}")
+    print(f"  {'Monthly run-rate':<22}{money(summary['monthly_run_rate']):>14}")
+    print(f"  {'CPSU':<22}{money(summary['cpsu']):>14}")
+    return EXIT_OK
+
+
+# --- project -------------------------------------------------------------------
+
+
+def _scenario_from_options(base: Scenario, args: argparse.Namespace) -> Scenario:
+    """The workbook's scenario with the command line's options applied."""
+    scenario_changes: dict[str, Any] = {}
+    desk_changes: dict[str, Any] = {}
+    if args.quarters is not None:
+        scenario_changes["horizon_quarters"] = args.quarters
+    if args.growth is not None:
+        scenario_changes["growth_per_quarter"] = args.growth
+    for option, name in (
+        ("tickets_per_user", "tickets_per_user_month"),
+        ("resolution_rate", "resolution_rate"),
+        ("deflection", "deflection"),
+        ("deflection_step", "deflection_step"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            desk_changes[name] = value
+    try:
+        desk = replace(base.service_desk, **desk_changes)
+        return replace(base, service_desk=desk, **scenario_changes)
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
+
+
+def _quarter_json(row: Any) -> dict[str, Any]:
+    return {
+        "quarter": str(row["quarter"]),
+        "employees": float(row["employees"]),
+        "contingent": float(row["contingent"]),
+        "supported_users": float(row["supported_users"]),
+        "tickets": float(row["tickets"]),
+        "agents": {
+            tier.value: float(row[f"agents_{key}"]) for tier, key in TIER_KEYS.items()
+        },
+        "by_pool": {pool: float(row[column]) for pool, column in POOL_COLUMNS.items()},
+        "monthly_opex": float(row["monthly_opex"]),
+        "cpsu": float(row["cpsu"]),
+        "cpsu_change": _number(row["cpsu_change"]),
+        "marginal_cost_per_user": _number(row["marginal_cost_per_user"]),
+    }
+
+
+def run_project(args: argparse.Namespace) -> int:
+    upload = _read(args.file)
+    if upload.has_errors:
+        _say_issues(upload.issues)
+        return EXIT_INPUT
+    workspace = _workspace(upload, args.file)
+    scenario = _scenario_from_options(workspace.scenario, args)
+    try:
+        projection = project(workspace.cost_base, workspace.headcount, scenario)
+    except ProjectionError as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+
+    if args.out:
+        from cpsu.workbook import scenario_workbook
+
+        Path(args.out).write_bytes(scenario_workbook(workspace, scenario, projection))
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "baseline_quarter": str(projection.baseline["quarter"]),
+                    "scenario": scenario.name,
+                    "horizon_quarters": scenario.horizon_quarters,
+                    "growth_per_quarter": scenario.growth_per_quarter,
+                    "quarters": [
+                        _quarter_json(row) for _, row in projection.table.iterrows()
+                    ],
+                    "funding_ask": projection.funding_ask,
+                    "issues": [issue.as_dict() for issue in upload.issues],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+
+    _say_issues(upload.issues)
+    print(
+        f"{scenario.name}: {scenario.horizon_quarters} quarters, growth "
+        f"{percent(scenario.growth_per_quarter)} a quarter"
+    )
+    print(
+        f"{'Quarter':<9}{'Users':>9}{'Tickets':>10}{'Run-rate':>16}{'CPSU':>11}{'Change':>9}"
+    )
+    for _, row in projection.table.iterrows():
+        print(
+            f"{row['quarter']:<9}{count(row['supported_users']):>9}"
+            f"{count(round(row['tickets'])):>10}{money(row['monthly_opex']):>16}"
+            f"{money(row['cpsu']):>11}{percent(row['cpsu_change'], signed=True):>9}"
+        )
+    print(f"Funding ask over the horizon: {money(projection.funding_ask)}")
+    if args.out:
+        print(f"Scenario workbook written to {args.out}")
+    return EXIT_OK
+
+
+# --- the parser ----------------------------------------------------------------
+
+
+def _quarters(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not MIN_HORIZON <= value <= MAX_HORIZON:
+        raise argparse.ArgumentTypeError(
+            f"the horizon must be {MIN_HORIZON} to {MAX_HORIZON} quarters"
+        )
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number; write rates as fractions (0.1 is 10%)"
+        ) from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cpsu",
+        description="Cost Per Supported User: check, summarise and project costs.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="what was understood, every issue")
+    check.add_argument("file", metavar="FILE", help="a workbook (.xlsx) or CSV")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(run=run_check)
+
+    summary = commands.add_parser("summary", help="baseline users, run-rate, CPSU")
+    summary.add_argument("file", metavar="WORKBOOK")
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+    summary.set_defaults(run=run_summary)
+
+    projection = commands.add_parser("project", help="project CPSU quarter by quarter")
+    projection.add_argument("file", metavar="WORKBOOK")
+    projection.add_argument(
+        "--quarters",
+        type=_quarters,
+        metavar="N",
+        help="horizon: quarters after the baseline",
+    )
+    projection.add_argument(
+        "--growth", type=_fraction, metavar="G", help="growth a quarter"
+    )
+    projection.add_argument(
+        "--tickets-per-user",
+        type=_fraction,
+        metavar="X",
+        help="tickets per user a month",
+    )
+    projection.add_argument(
+        "--resolution-rate", type=_fraction, metavar="R", help="Tier 1 resolution rate"
+    )
+    projection.add_argument(
+        "--deflection", type=_fraction, metavar="D", help="self-service deflection"
+    )
+    projection.add_argument(
+        "--deflection-step",
+        type=_fraction,
+        metavar="S",
+        help="deflection gain a quarter",
+    )
+    projection.add_argument(
+        "--out", metavar="FILE.xlsx", help="write the scenario workbook"
+    )
+    projection.add_argument("--json", action="store_true", help="print one JSON object")
+    projection.set_defaults(run=run_project)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as problem:
+        parser.exit(EXIT_USAGE, f"cpsu {args.command}: error: {problem}\n")
+    return EXIT_USAGE  # pragma: no cover - parser.exit does not return
+
+
+if __name__ == "__main__":
+    sys.exit(main())

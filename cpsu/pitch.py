@@ -1,0 +1,115 @@
+"""Headline figures of a projection: what leadership reads first.
+
+CPSU today and at the horizon, how much it changes, what each user added
+over the horizon costs to support, and the funding ask: the spend over the
+horizon above holding today's run-rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from cpsu.formatting import money, percent
+from cpsu.projection import TIER_KEYS, Projection
+from cpsu.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    baseline_quarter: str
+    horizon_quarter: str
+    horizon_quarters: int
+    users_now: float
+    users_at_horizon: float
+    run_rate_now: float
+    run_rate_at_horizon: float
+    cpsu_now: float
+    cpsu_at_horizon: float
+    cpsu_change: float  # fraction, negative when CPSU falls
+    cost_per_added_user: float  # NaN when users do not change
+    average_change_per_quarter: float  # compound rate, fraction
+    funding_ask: float
+
+
+def headline_figures(projection: Projection) -> HeadlineFigures:
+    """The figures a funding case opens with."""
+    now, end = projection.baseline, projection.horizon
+    quarters = len(projection.table) - 1
+    added_users = end["supported_users"] - now["supported_users"]
+    added_cost = end["monthly_opex"] - now["monthly_opex"]
+    ratio = end["cpsu"] / now["cpsu"] if now["cpsu"] else math.nan
+    return HeadlineFigures(
+        baseline_quarter=str(now["quarter"]),
+        horizon_quarter=str(end["quarter"]),
+        horizon_quarters=quarters,
+        users_now=float(now["supported_users"]),
+        users_at_horizon=float(end["supported_users"]),
+        run_rate_now=float(now["monthly_opex"]),
+        run_rate_at_horizon=float(end["monthly_opex"]),
+        cpsu_now=float(now["cpsu"]),
+        cpsu_at_horizon=float(end["cpsu"]),
+        cpsu_change=float(ratio - 1),
+        cost_per_added_user=(
+            float(added_cost / added_users) if added_users else math.nan
+        ),
+        average_change_per_quarter=(
+            float(ratio ** (1 / quarters) - 1) if quarters and ratio > 0 else math.nan
+        ),
+        funding_ask=projection.funding_ask,
+    )
+
+
+# Rules of thumb from published benchmarks: outside these, a figure deserves a
+# second look, not a refusal.
+TICKETS_PER_USER_USUAL = (0.3, 3.0)
+RESOLUTION_RATE_HIGH = 0.90
+UTILISATION_HIGH = 0.85
+DEFLECTION_HIGH = 0.50
+CPSU_USUAL = (20.0, 400.0)
+
+
+def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
+    """'Check this' notes for assumptions and results outside the usual ranges."""
+    desk = scenario.service_desk
+    table = projection.table
+    notes: list[str] = []
+    low, high = TICKETS_PER_USER_USUAL
+    if not low <= desk.tickets_per_user_month <= high:
+        notes.append(
+            f"Tickets per user per month is {desk.tickets_per_user_month:g}; "
+            f"{low:g} to {high:g} is usual (1.0 to 1.3 is common today)."
+        )
+    if desk.resolution_rate > RESOLUTION_RATE_HIGH:
+        notes.append(
+            f"A Tier 1 resolution rate of {percent(desk.resolution_rate, 0)} is above "
+            f"{percent(RESOLUTION_RATE_HIGH, 0)}; 66% to 71% is typical."
+        )
+    if table["deflection"].max() > DEFLECTION_HIGH:
+        notes.append(
+            f"Self-service deflection reaches {percent(table['deflection'].max(), 0)}; "
+            f"above {percent(DEFLECTION_HIGH, 0)} is rarely sustained."
+        )
+    for tier, key in TIER_KEYS.items():
+        busy = table.loc[table[f"utilisation_{key}"] > UTILISATION_HIGH, "quarter"]
+        if len(busy):
+            notes.append(
+                f"{tier.value} agents run above {percent(UTILISATION_HIGH, 0)} "
+                f"utilisation in {_quarter_list(busy.tolist())}: add an agent "
+                "or lower the tickets per agent."
+            )
+    low, high = CPSU_USUAL
+    outside = table.loc[(table["cpsu"] < low) | (table["cpsu"] > high), "quarter"]
+    if len(outside):
+        notes.append(
+            f"CPSU is outside {money(low, False)} to {money(high, False)} a month in "
+            f"{_quarter_list(outside.tolist())}; check the cost base for missing or "
+            "doubled lines."
+        )
+    return notes
+
+
+def _quarter_list(quarters: list[str]) -> str:
+    if len(quarters) <= 3:
+        return ", ".join(quarters)
+    return f"{len(quarters)} quarters between {quarters[0]} and {quarters[-1]}"

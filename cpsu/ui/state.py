@@ -1,0 +1,159 @@
+"""Session state shared by the pages, under page-independent keys.
+
+The workspace is the last good upload (the sample until the user uploads a
+file of their own); a bad upload never replaces it. The scenario's sliders
+keep their values in session state, so switching pages, downloading a file
+or rerunning never resets them; a newly accepted upload sets them to the
+scenario its workbook carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import streamlit as st
+
+from cpsu.ingest import Upload, apply_upload, read_upload
+from cpsu.ingest.issues import Issue
+from cpsu.scenario import Scenario, Workspace
+
+SAMPLE_PATH = (
+    Path(__file__).resolve().parents[2] / "sample_data" / "sample_company.xlsx"
+)
+TEMPLATE_PATH = (
+    Path(__file__).resolve().parents[2] / "sample_data" / "cpsu_template.xlsx"
+)
+
+WORKSPACE = "workspace"
+UPLOAD_REPORT = "upload_report"
+LAST_UPLOAD_ID = "last_upload_id"
+
+# Slider keys, and how each reads from and writes to a scenario.
+GROWTH = "scenarios.growth"
+HORIZON = "scenarios.horizon"
+TICKETS_PER_USER = "scenarios.tickets_per_user"
+RESOLUTION_RATE = "scenarios.resolution_rate"
+DESKSIDE_SHARE = "scenarios.deskside_share"
+DEFLECTION = "scenarios.deflection"
+DEFLECTION_STEP = "scenarios.deflection_step"
+DEFLECTION_CAP = "scenarios.deflection_cap"
+CONTINGENT_WEIGHT = "scenarios.contingent_weight"
+
+SCENARIO_FIELDS: dict[str, tuple[str, str]] = {
+    GROWTH: ("scenario", "growth_per_quarter"),
+    HORIZON: ("scenario", "horizon_quarters"),
+    TICKETS_PER_USER: ("desk", "tickets_per_user_month"),
+    RESOLUTION_RATE: ("desk", "resolution_rate"),
+    DESKSIDE_SHARE: ("desk", "deskside_share"),
+    DEFLECTION: ("desk", "deflection"),
+    DEFLECTION_STEP: ("desk", "deflection_step"),
+    DEFLECTION_CAP: ("desk", "deflection_cap"),
+    CONTINGENT_WEIGHT: ("desk", "contingent_weight"),
+}
+
+
+@dataclass(frozen=True)
+class UploadReport:
+    """What happened to the last upload, for the Cost base page to show."""
+
+    file_name: str
+    accepted: bool
+    issues: tuple[Issue, ...]
+    kind: str
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def read_upload_cached(data: bytes, file_name: str) -> Upload:
+    """Read an upload once per distinct file; reruns reuse the result."""
+    return read_upload(data, file_name)
+
+
+@st.cache_resource(show_spinner=False)
+def sample_workspace() -> Workspace:
+    """The bundled sample company, read through the same reader as any upload."""
+    upload = read_upload(SAMPLE_PATH.read_bytes(), SAMPLE_PATH.name)
+    if upload.has_errors:
+        problems = "; ".join(str(issue) for issue in upload.issues)
+        raise RuntimeError(f"The bundled sample cannot be read: {problems}")
+    return apply_upload(_empty_workspace(), upload, "Sample company")
+
+
+def _empty_workspace() -> Workspace:
+    from cpsu.costs import CostBase
+    from cpsu.scenario import Headcount, HeadcountRow
+
+    return Workspace(
+        cost_base=CostBase(),
+        headcount=Headcount((HeadcountRow("2026-Q4", 1, 0),)),
+        scenario=Scenario(),
+    )
+
+
+def slider_values(scenario: Scenario) -> dict[str, float | int]:
+    """The slider values that show a scenario."""
+    values: dict[str, float | int] = {}
+    for key, (owner, name) in SCENARIO_FIELDS.items():
+        source = scenario if owner == "scenario" else scenario.service_desk
+        values[key] = getattr(source, name)
+    return values
+
+
+def set_sliders(scenario: Scenario) -> None:
+    """Move every slider to a scenario's values."""
+    for key, value in slider_values(scenario).items():
+        st.session_state[key] = value
+
+
+def init_session() -> None:
+    """Set the session's defaults once: the sample, and sliders to its scenario."""
+    if WORKSPACE not in st.session_state:
+        st.session_state[WORKSPACE] = sample_workspace()
+    st.session_state.setdefault(UPLOAD_REPORT, None)
+    st.session_state.setdefault(LAST_UPLOAD_ID, None)
+    for key, value in slider_values(st.session_state[WORKSPACE].scenario).items():
+        st.session_state.setdefault(key, value)
+
+
+def workspace() -> Workspace:
+    return st.session_state[WORKSPACE]
+
+
+def current_scenario() -> Scenario:
+    """The workspace's scenario with the sliders' values applied."""
+    base = workspace().scenario
+    scenario_changes: dict[str, float | int] = {}
+    desk_changes: dict[str, float | int] = {}
+    for key, (owner, name) in SCENARIO_FIELDS.items():
+        if key in st.session_state:
+            target = scenario_changes if owner == "scenario" else desk_changes
+            target[name] = st.session_state[key]
+    desk = replace(base.service_desk, **desk_changes)
+    return replace(base, service_desk=desk, **scenario_changes)
+
+
+def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
+    """Read an upload once; keep the last good workspace when it has errors."""
+    if st.session_state.get(LAST_UPLOAD_ID) == file_id:
+        return
+    st.session_state[LAST_UPLOAD_ID] = file_id
+    upload = read_upload_cached(data, file_name)
+    accepted = not upload.has_errors
+    if accepted:
+        updated = apply_upload(workspace(), upload, file_name)
+        st.session_state[WORKSPACE] = updated
+        set_sliders(updated.scenario)
+    st.session_state[UPLOAD_REPORT] = UploadReport(
+        file_name=file_name, accepted=accepted, issues=upload.issues, kind=upload.kind
+    )
+
+
+def restore_sample() -> None:
+    """Go back to the sample company and its scenario."""
+    st.session_state[WORKSPACE] = sample_workspace()
+    st.session_state[UPLOAD_REPORT] = None
+    set_sliders(sample_workspace().scenario)
+
+
+def upload_report() -> UploadReport | None:
+    return st.session_state.get(UPLOAD_REPORT)

@@ -1,0 +1,122 @@
+"""Cost base: upload the spreadsheets, see what was understood and every problem."""
+
+import streamlit as st
+
+from cpsu.charts import run_rate_by_pool_chart
+from cpsu.formatting import count, money
+from cpsu.ingest.issues import Severity
+from cpsu.projection import ProjectionError, project
+from cpsu.ui import state
+from cpsu.ui.tables import (
+    cost_line_columns,
+    issue_frame,
+    run_rate_columns,
+    run_rate_frame,
+)
+
+st.title("Cost base")
+st.caption(
+    "Upload the canonical workbook (Costs, Headcount, Service desk) or a CSV of the "
+    "Costs sheet. A file with errors is refused and the cost base you had stays."
+)
+
+upload_column, template_column = st.columns([3, 1])
+with upload_column:
+    uploaded = st.file_uploader(
+        "Upload a workbook or CSV",
+        type=["xlsx", "xlsm", "xls", "csv", "txt"],
+        key="cost_base.upload",
+    )
+with template_column:
+    st.download_button(
+        "Download the empty template",
+        data=state.TEMPLATE_PATH.read_bytes(),
+        file_name=state.TEMPLATE_PATH.name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="cost_base.template",
+    )
+    st.download_button(
+        "Download the sample workbook",
+        data=state.SAMPLE_PATH.read_bytes(),
+        file_name=state.SAMPLE_PATH.name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="cost_base.sample",
+    )
+    st.button(
+        "Go back to the sample company",
+        on_click=state.restore_sample,
+        key="cost_base.restore",
+    )
+
+if uploaded is not None:
+    state.accept_upload(uploaded.file_id, uploaded.name, uploaded.getvalue())
+
+report = state.upload_report()
+if report is not None:
+    errors = [i for i in report.issues if i.severity is Severity.ERROR]
+    warnings = [i for i in report.issues if i.severity is Severity.WARNING]
+    if not report.accepted:
+        st.error(
+            f"**{report.file_name}** was not used: {len(errors)} "
+            f"{'error' if len(errors) == 1 else 'errors'} to fix, listed below. "
+            "The cost base you had is unchanged.",
+            icon=":material/block:",
+        )
+    elif warnings:
+        st.warning(
+            f"**{report.file_name}** is in use, with {len(warnings)} "
+            f"{'point' if len(warnings) == 1 else 'points'} to check below.",
+            icon=":material/fact_check:",
+        )
+    else:
+        st.success(f"**{report.file_name}** is in use.", icon=":material/check:")
+    if report.issues:
+        st.dataframe(
+            issue_frame(report.issues), hide_index=True, key="cost_base.issues"
+        )
+
+workspace = state.workspace()
+try:
+    projection = project(workspace.cost_base, workspace.headcount, workspace.scenario)
+except ProjectionError as problem:
+    st.error(str(problem))
+    st.stop()
+
+st.subheader(f"What was understood: {workspace.source}")
+baseline = projection.baseline
+lines, users, run_rate, cpsu = st.columns(4)
+lines.metric("Cost lines", count(len(workspace.cost_base)))
+users.metric(
+    f"Supported users {baseline['quarter']}",
+    count(baseline["supported_users"]),
+    help=(
+        f"{count(baseline['employees'])} employees + "
+        f"{workspace.scenario.service_desk.contingent_weight:g} × "
+        f"{count(baseline['contingent'])} contingent"
+    ),
+)
+run_rate.metric("Monthly run-rate", money(baseline["monthly_opex"]))
+cpsu.metric("CPSU", money(baseline["cpsu"]))
+
+chart_column, pools_column = st.columns([3, 2])
+chart_column.altair_chart(
+    run_rate_by_pool_chart(projection.run_rate_by_pool(0)), theme=None
+)
+pools_column.dataframe(
+    run_rate_frame(projection),
+    column_config=run_rate_columns(),
+    hide_index=True,
+    key="cost_base.pools",
+)
+
+st.subheader("Cost lines")
+st.dataframe(
+    projection.baseline_lines(),
+    column_config=cost_line_columns(),
+    hide_index=True,
+    key="cost_base.lines",
+)

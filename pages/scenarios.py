@@ -1,0 +1,105 @@
+"""Scenarios: move the assumptions and watch CPSU, cost and staffing answer."""
+
+import streamlit as st
+
+from cpsu.charts import agents_chart, cost_by_pool_chart, cpsu_chart
+from cpsu.formatting import count, money, percent
+from cpsu.pitch import headline_figures, sanity_notes
+from cpsu.projection import ProjectionError, project
+from cpsu.ui import state
+from cpsu.ui.sliders import assumption_sliders
+from cpsu.ui.tables import projection_columns, projection_frame
+from cpsu.workbook import scenario_workbook
+
+workspace = state.workspace()
+
+with st.sidebar:
+    assumption_sliders(workspace)
+
+scenario = state.current_scenario()
+
+st.title("Scenarios")
+st.caption(
+    f"{workspace.source} · {len(workspace.cost_base)} cost lines · baseline "
+    f"{workspace.headcount.baseline.quarter} · horizon {scenario.horizon_quarters} "
+    "quarters"
+)
+
+try:
+    projection = project(workspace.cost_base, workspace.headcount, scenario)
+except ProjectionError as problem:
+    st.error(str(problem))
+    st.stop()
+
+figures = headline_figures(projection)
+cpsu_now, cpsu_end, change, added, ask = st.columns(5)
+cpsu_now.metric(
+    f"CPSU {figures.baseline_quarter}",
+    money(figures.cpsu_now),
+    help="Monthly run-rate ÷ supported users in the baseline quarter",
+)
+cpsu_end.metric(
+    f"CPSU {figures.horizon_quarter}",
+    money(figures.cpsu_at_horizon),
+    delta=percent(figures.cpsu_change, signed=True),
+    delta_color="inverse",
+)
+change.metric(
+    "Change a quarter",
+    percent(figures.average_change_per_quarter, signed=True),
+    help="Compound average change of CPSU per quarter over the horizon",
+)
+added.metric(
+    "Cost per added user",
+    money(figures.cost_per_added_user),
+    help=(
+        f"Added monthly cost ÷ added users, {figures.baseline_quarter} to "
+        f"{figures.horizon_quarter}: {count(figures.users_now)} → "
+        f"{count(figures.users_at_horizon)} users"
+    ),
+)
+ask.metric(
+    "Funding ask",
+    money(figures.funding_ask, cents=False),
+    help=(
+        f"Spend over the next {figures.horizon_quarters} quarters above holding the "
+        f"baseline run-rate of {money(figures.run_rate_now, cents=False)} a month"
+    ),
+)
+
+for note in sanity_notes(projection, scenario):
+    st.warning(note, icon=":material/fact_check:")
+
+if workspace.headcount.plan:
+    planned = workspace.headcount.plan[-1].quarter
+    st.caption(
+        f"Headcount follows the uploaded plan up to {planned}; growth applies after it."
+    )
+
+st.altair_chart(
+    cpsu_chart(projection.table),
+    theme=None,
+    key="scenarios.cpsu_chart",
+    alt="CPSU by quarter",
+)
+pools, agents = st.columns(2)
+pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
+agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
+
+st.subheader("Projection")
+st.dataframe(
+    projection_frame(projection),
+    column_config=projection_columns(),
+    hide_index=True,
+    key="scenarios.table",
+)
+st.download_button(
+    "Download scenario workbook",
+    data=lambda: scenario_workbook(workspace, scenario, projection),
+    file_name=f"cpsu-scenario-{scenario.name.lower()}-{figures.baseline_quarter}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/download:",
+    type="primary",
+    key="scenarios.download",
+)

@@ -1,0 +1,71 @@
+"""Headline figures and the 'check this' notes."""
+
+import math
+
+import pytest
+
+from cpsu.costs import Behaviour, CostLine, Tier
+from cpsu.pitch import headline_figures, sanity_notes
+from cpsu.scenario import Scenario
+from cpsu.workload import ServiceDesk
+from tests.model_builders import project_lines
+
+FIXED = CostLine("Service desk tool", "Support tools", Behaviour.FIXED, amount=10_000)
+LICENCE = CostLine(
+    "Microsoft 365", "Productivity software", Behaviour.PER_USER, unit_cost=40
+)
+
+
+def test_headline_figures_by_hand():
+    projection = project_lines(FIXED, LICENCE, employees=1000, growth=0.10, horizon=2)
+    figures = headline_figures(projection)
+    # users 1,000 -> 1,210; M 50,000 -> 58,400; CPSU 50.00 -> 48.2645
+    assert figures.cpsu_now == pytest.approx(50.0)
+    assert figures.cpsu_at_horizon == pytest.approx(58_400 / 1210)
+    # change 48.2645 / 50 - 1 = -3.47%
+    assert figures.cpsu_change == pytest.approx(58_400 / 1210 / 50 - 1)
+    # per quarter: (48.2645 / 50) ** (1/2) - 1 = -1.75%
+    assert figures.average_change_per_quarter == pytest.approx(
+        (58_400 / 1210 / 50) ** 0.5 - 1
+    )
+    # (58,400 - 50,000) / (1,210 - 1,000) = 40 a user
+    assert figures.cost_per_added_user == pytest.approx(40.0)
+    # 3 * 4,000 + 3 * 8,400 = 37,200
+    assert figures.funding_ask == pytest.approx(37_200)
+    assert (figures.baseline_quarter, figures.horizon_quarter) == ("2026-Q4", "2027-Q2")
+
+
+def test_cost_per_added_user_is_undefined_without_added_users():
+    figures = headline_figures(project_lines(FIXED, growth=0.0, horizon=2))
+    assert math.isnan(figures.cost_per_added_user)
+
+
+def test_sanity_notes_flag_busy_agents_and_unusual_rates():
+    desk = ServiceDesk(
+        tickets_per_user_month=4.0,
+        resolution_rate=0.95,
+        deflection=0.0,
+        deflection_cap=0.0,
+    )
+    agents = CostLine(
+        "Analysts",
+        "Service desk (Tier 1)",
+        Behaviour.STAFFED,
+        unit_cost=6000,
+        tier=Tier.TIER_1,
+        tickets_per_agent=900,
+    )
+    projection = project_lines(agents, employees=1000, desk=desk, horizon=1)
+    # 4,000 tickets; ceil(4,000 / 900) = 5 agents; 4,000 / 4,500 = 89% > 85%
+    notes = sanity_notes(projection, Scenario(horizon_quarters=1, service_desk=desk))
+    text = " ".join(notes)
+    assert "Tickets per user per month is 4" in text
+    assert "resolution rate of 95%" in text
+    assert "Tier 1 agents run above 85% utilisation in 2026-Q4, 2027-Q1" in text
+    # 30,000 / 1,000 = $30: inside $20 to $400, no CPSU note
+    assert "CPSU is outside" not in text
+
+
+def test_usual_assumptions_raise_no_notes():
+    projection = project_lines(FIXED, LICENCE, horizon=2)
+    assert sanity_notes(projection, Scenario(horizon_quarters=2)) == []
