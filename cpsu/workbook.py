@@ -157,7 +157,8 @@ _CREATOR = "CPSU budget-case builder"
 
 def safe_sheet_title(title: str) -> str:
     """A title Excel accepts: no []:*?/\\, no edge apostrophes, at most 31 long."""
-    cleaned = _UNSAFE_TITLE.sub(" ", clean_text(title)).strip().strip("'").strip()
+    cleaned = " ".join(_UNSAFE_TITLE.sub(" ", clean_text(title)).split())
+    cleaned = cleaned.strip("'").strip()
     return cleaned[:31].rstrip() or "Sheet"
 
 
@@ -179,8 +180,6 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | 
     a formula when retyped also gets Excel's quote prefix.
     """
     cell = ws.cell(row=row, column=column)
-    if value is None:
-        return cell
     if isinstance(value, str):
         text = clean_text(value)
         cell.value = text
@@ -191,16 +190,19 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | 
     if isinstance(value, bool):
         cell.value = "Yes" if value else "No"
         return cell
+
+    # Empty cells get the format too, so a value typed in later shows alike.
+    if number_format:
+        cell.number_format = number_format
+    if value is None:
+        return cell
     if isinstance(value, datetime | date):
         cell.value = value
         cell.number_format = number_format or DATE
         return cell
     number = float(value)
-    if not math.isfinite(number):
-        return cell
-    cell.value = int(number) if isinstance(value, int) else number
-    if number_format:
-        cell.number_format = number_format
+    if math.isfinite(number):
+        cell.value = int(number) if isinstance(value, int) else number
     return cell
 
 
@@ -549,10 +551,19 @@ def template_workbook() -> bytes:
     return _to_bytes(wb, _TEMPLATE_STAMP)
 
 
-def input_workbook(workspace: Workspace, scenario: Scenario | None = None) -> bytes:
-    """The workspace's inputs as a canonical workbook: the four input sheets."""
+def input_workbook(
+    workspace: Workspace,
+    scenario: Scenario | None = None,
+    *,
+    title: str | None = None,
+) -> bytes:
+    """The workspace's inputs as a canonical workbook: the four input sheets.
+
+    ``title`` goes in the file's properties; it defaults to the workspace's
+    source.
+    """
     stamp = _stamp(workspace.headcount)
-    wb = _workbook(workspace.source or "CPSU cost base", stamp)
+    wb = _workbook(title or workspace.source or "CPSU cost base", stamp)
     write_input_sheets(wb, workspace, scenario=scenario)
     wb.active = 0
     return _to_bytes(wb, stamp)
