@@ -463,8 +463,8 @@ def _instruction_rows() -> list[tuple[str, ...]]:
         ),
         (
             "Escalation",
-            "Annual price rise, applied once a full year has passed since the "
-            "baseline (5% or 0.05). Empty: none.",
+            "Annual price rise, compounded at each full year after the baseline "
+            "quarter (type 5% or 0.05). Empty: none.",
         ),
         ("Vendor, Notes", "For your reference."),
         (),
