@@ -1,0 +1,19 @@
+"""Reading uploads: the canonical workbook (.xlsx) and CSVs of its Costs sheet.
+
+An upload arrives as bytes and leaves as an `Upload`: the cost base,
+headcount and scenario it holds, and every problem found, each naming its
+sheet, row and column and saying what to do. Reading never raises for bad
+input; `apply_upload` turns a clean upload into a new workspace.
+"""
+
+from cpsu.ingest.issues import Issue, Severity
+from cpsu.ingest.upload import MAX_UPLOAD_BYTES, Upload, apply_upload, read_upload
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "Issue",
+    "Severity",
+    "Upload",
+    "apply_upload",
+    "read_upload",
+]

@@ -53,3 +53,38 @@ class Issue:
 def errors(issues: Iterable[Issue]) -> list[Issue]:
     """The issues that stop a file from being used."""
     return [issue for issue in issues if issue.severity is Severity.ERROR]
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a column counted from 0: 0 is A, 26 is AA."""
+    letters = ""
+    number = index + 1
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def column_label(header: str, index: int) -> str:
+    """A column as a user finds it: its header and its letter, like 'Amount (D)'."""
+    return f"{header} ({column_letter(index)})" if header else column_letter(index)
+
+
+def error(
+    message: str,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+) -> Issue:
+    """An issue that stops the file from being used."""
+    return Issue(Severity.ERROR, message, sheet, row, column)
+
+
+def warning(
+    message: str,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+) -> Issue:
+    """An issue the user should check; the file can still be used."""
+    return Issue(Severity.WARNING, message, sheet, row, column)

@@ -1,0 +1,412 @@
+"""Reading the Costs sheet into a cost base, with every problem on every row.
+
+Each row below the header is one cost line. Every cell is read on its own
+and every problem is kept, so a user sees all that is wrong in one pass
+rather than fixing one cell per upload. A line is built only when its row
+has no errors, and the cost base only when no row has: a cost base missing
+a line would give a CPSU that looks right and is not. Rows that would count
+money twice (totals, subtotals) are skipped with a warning; blank rows and
+section headings (a name and nothing else) are passed over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from cpsu.costs import REQUIRED_FIELDS, Behaviour, CostBase, CostLine, Period, Tier
+from cpsu.ingest.cells import (
+    CellError,
+    Number,
+    clean_text,
+    format_number,
+    is_blank,
+    read_bool,
+    read_date,
+    read_number,
+    read_text,
+)
+from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.table import Cell, Header, Table, find_header, row_is_blank
+from cpsu.ingest.vocabulary import (
+    COST_HEADER_INDEX,
+    COST_HEADERS,
+    cost_header_hint,
+    read_behaviour,
+    read_period,
+    read_pool,
+    read_tier,
+)
+
+T = TypeVar("T")
+
+REQUIRED_COLUMNS = ("item", "pool", "behaviour")
+
+TOTAL_ROW = re.compile(
+    r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b|\b(?:sub-?\s*)?totals?\s*:?$",
+    re.IGNORECASE,
+)
+
+# What each field holds, for messages about a missing value.
+_PRICE: dict[Behaviour, str] = {
+    Behaviour.PER_USER: "the price per user per Period",
+    Behaviour.STEP: "the price of one unit per Period",
+    Behaviour.STAFFED: "the loaded cost of one agent per Period",
+    Behaviour.PER_TICKET: "the price of one ticket",
+}
+_MEANING: dict[str, str] = {
+    "users_per_unit": "the users one unit covers",
+    "tier": "the tier whose tickets it works: Tier 1, Desktop or Tier 2",
+    "tickets_per_agent": "the tickets one agent works a month",
+    "life_months": "the useful life in months",
+}
+
+
+class _RowReader:
+    """Reads the cells of one row, keeping every problem found."""
+
+    def __init__(
+        self,
+        header: Header,
+        row_number: int,
+        cells: Sequence[Cell],
+        decimal_comma: bool,
+    ) -> None:
+        self.header = header
+        self.row_number = row_number
+        self.cells = cells
+        self.decimal_comma = decimal_comma
+        self.issues: list[Issue] = []
+        self.failed: set[str] = set()
+
+    def raw(self, name: str) -> Cell:
+        return self.header.cell(self.cells, name)
+
+    def blank(self, name: str) -> bool:
+        return is_blank(self.raw(name))
+
+    def error(self, name: str, message: str) -> None:
+        self.failed.add(name)
+        self.issues.append(self._issue(Severity.ERROR, name, message))
+
+    def warn(self, name: str, message: str) -> None:
+        self.issues.append(self._issue(Severity.WARNING, name, message))
+
+    def _issue(self, severity: Severity, name: str, message: str) -> Issue:
+        label = self.header.label(name)
+        return Issue(severity, message, self.header.sheet, self.row_number, label)
+
+    def read(self, name: str, reader: Callable[[Cell], T]) -> T | None:
+        """The field's value, or None when the cell is empty or cannot be read."""
+        cell = self.raw(name)
+        if is_blank(cell):
+            return None
+        try:
+            return reader(cell)
+        except CellError as problem:
+            self.error(name, f"{self.header.label(name)} {problem}.")
+            return None
+
+    def number(self, name: str) -> Number | None:
+        number = self.read(
+            name, lambda cell: read_number(cell, decimal_comma=self.decimal_comma)
+        )
+        if number is not None and number.note:
+            self.warn(name, f"{self.header.label(name)}: {number.note}.")
+        return number
+
+    def value(self, name: str) -> float | None:
+        number = self.number(name)
+        return None if number is None else number.value
+
+    def text(self, name: str) -> str:
+        cell = self.raw(name)
+        if is_blank(cell):
+            return ""
+        return self.read(name, read_text) or ""
+
+
+def read_costs(
+    table: Table, *, decimal_comma: bool = False
+) -> tuple[CostBase | None, list[Issue]]:
+    """The cost base on a Costs sheet (or CSV), and every problem found.
+
+    The cost base is None when any row has an error.
+    """
+    header = find_header(
+        table,
+        COST_HEADER_INDEX,
+        COST_HEADERS,
+        REQUIRED_COLUMNS,
+        hint={name: cost_header_hint(name) for name in REQUIRED_COLUMNS},
+    )
+    if isinstance(header, list):
+        return None, header
+
+    issues = list(header.issues)
+    lines: list[CostLine] = []
+    first_row_of: dict[str, int] = {}
+    for row_number, cells in table.rows[header.position + 1 :]:
+        if row_is_blank(cells):
+            continue
+        reader = _RowReader(header, row_number, cells, decimal_comma)
+        line = _read_line(reader)
+        issues.extend(reader.issues)
+        if line is None:
+            continue
+        key = clean_text(line.item).casefold()
+        if key in first_row_of:
+            issues.append(
+                warning(
+                    f"'{clean_text(line.item)}' is also the item in row "
+                    f"{first_row_of[key]}; both lines are counted. Rename one if they "
+                    "are different things, or delete the repeat.",
+                    sheet=table.name,
+                    row=row_number,
+                    column=header.label("item"),
+                )
+            )
+        else:
+            first_row_of[key] = row_number
+        lines.append(line)
+
+    has_errors = any(issue.severity is Severity.ERROR for issue in issues)
+    if not lines and not has_errors:
+        issues.append(
+            error(
+                f"{table.name} has a header in row {header.row_number} but no cost "
+                "lines below it; add at least one line.",
+                sheet=table.name,
+                row=header.row_number,
+            )
+        )
+        has_errors = True
+    if has_errors:
+        return None, issues
+    return CostBase(lines=tuple(lines)), issues
+
+
+def _is_total_row(reader: _RowReader, item: str) -> bool:
+    if item:
+        return bool(TOTAL_ROW.search(item))
+    return any(
+        isinstance(cell, str) and TOTAL_ROW.search(clean_text(cell))
+        for cell in reader.cells
+    )
+
+
+def _read_line(reader: _RowReader) -> CostLine | None:
+    """The cost line on one row, or None (the reader holds the reasons)."""
+    item = reader.text("item")
+    if "item" in reader.failed:
+        return None
+    if _is_total_row(reader, clean_text(item)):
+        reader.warn(
+            "item",
+            "This looks like a total or subtotal row, so it was skipped: counting it "
+            "would count its lines twice. Delete it if it is not a total.",
+        )
+        return None
+    others = [
+        name for name in COST_HEADERS if name != "item" and not reader.blank(name)
+    ]
+    if not others and not clean_text(item):
+        return None
+    if not others:
+        reader.warn(
+            "item",
+            f"'{clean_text(item)}' has nothing else on its row, so it was read as a "
+            "heading and skipped. Fill in its Pool and Behaviour if it is a cost line.",
+        )
+        return None
+    if not clean_text(item):
+        reader.error(
+            "item", f"{reader.header.label('item')} is empty; name the cost line."
+        )
+
+    pool = _required_choice(reader, "pool", read_pool)
+    behaviour = _required_choice(reader, "behaviour", read_behaviour)
+    amount = _money(reader, "amount")
+    period = reader.read("period", read_period) or Period.MONTH
+    unit_cost = _money(reader, "unit_cost")
+    users_per_unit = _positive(reader, "users_per_unit")
+    tier = reader.read("tier", read_tier)
+    tickets_per_agent = _positive(reader, "tickets_per_agent")
+    min_units = _min_units(reader)
+    life_months = _life_months(reader)
+    in_service = reader.read("in_service", read_date)
+    renew = reader.read("renew", read_bool)
+    escalation = _escalation(reader)
+    vendor = reader.text("vendor")
+    notes = reader.text("notes")
+
+    values = {
+        "amount": amount,
+        "unit_cost": unit_cost,
+        "users_per_unit": users_per_unit,
+        "tier": tier,
+        "tickets_per_agent": tickets_per_agent,
+        "life_months": life_months,
+    }
+    if behaviour is not None:
+        _check_required(reader, behaviour, values)
+    if reader.failed or pool is None or behaviour is None:
+        return None
+
+    try:
+        return CostLine(
+            item=item,
+            pool=pool,
+            behaviour=behaviour,
+            amount=amount,
+            period=period,
+            unit_cost=unit_cost,
+            users_per_unit=users_per_unit,
+            tier=tier,
+            tickets_per_agent=tickets_per_agent,
+            min_units=0.0 if min_units is None else min_units,
+            life_months=life_months,
+            in_service=in_service,
+            renew=True if renew is None else renew,
+            escalation=0.0 if escalation is None else escalation,
+            vendor=vendor,
+            notes=notes,
+        )
+    except ValueError as problem:
+        reader.error("item", f"This line cannot be used: {problem}")
+        return None
+
+
+def _required_choice(
+    reader: _RowReader, name: str, parse: Callable[[Cell], T]
+) -> T | None:
+    if reader.blank(name):
+        allowed = {
+            "pool": "a cost pool",
+            "behaviour": "a behaviour (Fixed, Per user, Step, Staffed, Per ticket or "
+            "Depreciation)",
+        }[name]
+        reader.error(name, f"{reader.header.label(name)} is empty; enter {allowed}.")
+        return None
+    return reader.read(name, parse)
+
+
+def _money(reader: _RowReader, name: str) -> float | None:
+    value = reader.value(name)
+    if value is not None and value < 0:
+        reader.warn(
+            name,
+            f"{reader.header.label(name)} is negative ({format_number(value)}), so "
+            "it was read as a credit that lowers cost. Make it positive if it is "
+            "not a credit.",
+        )
+    return value
+
+
+def _positive(reader: _RowReader, name: str) -> float | None:
+    value = reader.value(name)
+    if value is not None and not value > 0:
+        reader.error(
+            name,
+            f"{reader.header.label(name)} is {format_number(value)}; it must be above "
+            f"0 ({_MEANING[name]}).",
+        )
+        return None
+    return value
+
+
+def _min_units(reader: _RowReader) -> float | None:
+    value = reader.value("min_units")
+    if value is not None and value < 0:
+        reader.error(
+            "min_units",
+            f"{reader.header.label('min_units')} is {format_number(value)}; it must "
+            "be 0 or more (the fewest units or agents to pay for).",
+        )
+        return None
+    return value
+
+
+def _life_months(reader: _RowReader) -> int | None:
+    value = _positive(reader, "life_months")
+    if value is None:
+        return None
+    if value != int(value):
+        reader.error(
+            "life_months",
+            f"{reader.header.label('life_months')} is {format_number(value)}; write "
+            "the useful life in whole months.",
+        )
+        return None
+    return int(value)
+
+
+def _escalation(reader: _RowReader) -> float | None:
+    number = reader.number("escalation")
+    if number is None:
+        return None
+    value = number.value
+    label = reader.header.label("escalation")
+    if not number.percent and value > 1:
+        reader.warn(
+            "escalation",
+            f"{label} is {format_number(value)}, read as {format_number(value)}% a "
+            f"year ({value / 100:g}); write it as {format_number(value)}% to be "
+            "sure.",
+        )
+        value = value / 100
+    if value <= -1:
+        reader.error(
+            "escalation",
+            f"{label} is {value:.0%} a year; a price cannot fall by 100% or more.",
+        )
+        return None
+    return value
+
+
+def _check_required(reader: _RowReader, behaviour: Behaviour, values: dict) -> None:
+    """An error for each field the behaviour needs that the row leaves empty."""
+    for name in REQUIRED_FIELDS[behaviour]:
+        if values.get(name) is not None or name in reader.failed:
+            continue
+        header_name = COST_HEADERS[name]
+        if name == "unit_cost":
+            meaning = _PRICE[behaviour]
+        elif name == "amount":
+            meaning = (
+                "the capital cost"
+                if behaviour is Behaviour.DEPRECIATION
+                else "the amount per Period"
+            )
+        else:
+            meaning = _MEANING[name]
+        if name in reader.header.columns:
+            where = f"{reader.header.label(name)} is empty."
+        else:
+            where = f"the sheet has no {header_name} column; add one."
+        hint = ""
+        if name == "unit_cost" and values.get("amount") is not None:
+            hint = f" Amount is filled, but {behaviour.value} lines take their price "
+            hint += "from Unit cost."
+        if name == "amount" and values.get("unit_cost") is not None:
+            hint = f" Unit cost is filled, but {behaviour.value} lines take their cost "
+            hint += "from Amount."
+        if name == "tier":
+            hint = " " + _tier_hint(reader)
+        message = f"{behaviour.value} lines need {header_name} ({meaning}); {where}"
+        reader.error(name, (message + hint).rstrip())
+
+
+def _tier_hint(reader: _RowReader) -> str:
+    pool = reader.raw("pool")
+    try:
+        pool_name = read_pool(pool)
+    except CellError:
+        return ""
+    guess = {
+        "Service desk (Tier 1)": Tier.TIER_1,
+        "Desktop support": Tier.DESKTOP,
+        "Tier 2": Tier.TIER_2,
+    }.get(pool_name)
+    return f"Its pool suggests {guess.value}." if guess else ""

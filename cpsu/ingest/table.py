@@ -1,0 +1,204 @@
+"""A sheet as rows of cells, and finding the header row in it.
+
+Whatever the file (a workbook sheet or a CSV), it becomes a `Table`: rows of
+cells from column A, each row with the number the user sees for it (the
+spreadsheet row, or the CSV line). Readers of each sheet then look for the
+header row among the first rows, since real sheets often carry a title, a
+date or a blank line above it, and map each known header to its column so
+that every message can name a column the way the user sees it: "Amount (D)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cpsu.ingest.cells import is_blank
+from cpsu.ingest.issues import Issue, column_label, error, warning
+from cpsu.ingest.vocabulary import clean_header, match_header
+
+# The header row must be within the first rows of a sheet.
+HEADER_SEARCH_ROWS = 20
+
+Cell = object
+Row = tuple[int, tuple[Cell, ...]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of one sheet or CSV: (row number as the user sees it, cells)."""
+
+    name: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header row is and which column holds each field."""
+
+    sheet: str
+    row_number: int
+    position: int  # index of the header row in Table.rows
+    columns: Mapping[str, int]
+    labels: Mapping[str, str]  # field -> "Amount (D)"
+    names: Mapping[str, str]  # field -> canonical header, for absent columns
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    def label(self, name: str) -> str:
+        """The column a field is in, like 'Amount (D)', or its header if absent."""
+        return self.labels.get(name) or self.names[name]
+
+    def cell(self, cells: Sequence[Cell], name: str) -> Cell:
+        """A row's cell for a field; None when the column is absent or short."""
+        index = self.columns.get(name)
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+
+def row_is_blank(cells: Sequence[Cell]) -> bool:
+    return all(is_blank(cell) for cell in cells)
+
+
+def match_row(
+    cells: Sequence[Cell], index: Mapping[str, str]
+) -> tuple[dict[str, int], list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """Known fields of a row of headers, their repeats, and the unknown headers."""
+    columns: dict[str, int] = {}
+    repeats: list[tuple[int, str, str]] = []
+    unknown: list[tuple[int, str]] = []
+    for position, cell in enumerate(cells):
+        text = clean_header(cell)
+        if not text:
+            continue
+        name = match_header(text, index)
+        if name is None:
+            unknown.append((position, text))
+        elif name in columns:
+            repeats.append((position, text, name))
+        else:
+            columns[name] = position
+    return columns, repeats, unknown
+
+
+def find_header(
+    table: Table,
+    index: Mapping[str, str],
+    names: Mapping[str, str],
+    required: Sequence[str],
+    *,
+    hint: Mapping[str, str] | None = None,
+    warn_unknown: bool = True,
+) -> Header | list[Issue]:
+    """The header row among the first rows: the first holding every required field.
+
+    Without such a row, the row that names the most fields is taken as the
+    header and each missing required field is an error that says which
+    header was looked for and which headers were found.
+    """
+    best: tuple[int, int, dict[str, int]] | None = None
+    for position, (row_number, cells) in enumerate(table.rows):
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        columns, _, _ = match_row(cells, index)
+        if all(name in columns for name in required):
+            return _header(table, position, index, names, warn_unknown)
+        if columns and (best is None or len(columns) > len(best[2])):
+            best = (position, row_number, columns)
+
+    if not table.rows or all(row_is_blank(cells) for _, cells in table.rows):
+        return [
+            error(
+                f"The {table.name} sheet is empty; it needs a header row "
+                f"({', '.join(names[name] for name in required)}) and rows below it.",
+                sheet=table.name,
+            )
+        ]
+
+    looked_for = ", ".join(names[name] for name in required)
+    if best is None:
+        first = next(cells for _, cells in table.rows if not row_is_blank(cells))
+        found = _found_headers(first)
+        return [
+            error(
+                f"No header row found in the first {HEADER_SEARCH_ROWS} rows of "
+                f"{table.name}: looked for a row with {looked_for}; the first row "
+                f"with text has {found}. Add the header row, or rename the columns.",
+                sheet=table.name,
+            )
+        ]
+
+    position, row_number, columns = best
+    cells = table.rows[position][1]
+    found = _found_headers(cells)
+    issues = []
+    for name in required:
+        if name not in columns:
+            wanted = (hint or {}).get(name, names[name])
+            issues.append(
+                error(
+                    f"{table.name} has no {names[name]} column: looked for a header "
+                    f"like {wanted} in row {row_number} and found {found}. Add the "
+                    f"column or rename its header to {names[name]}.",
+                    sheet=table.name,
+                    row=row_number,
+                    column=names[name],
+                )
+            )
+    return issues
+
+
+def _found_headers(cells: Sequence[Cell]) -> str:
+    texts = [clean_header(cell) for cell in cells]
+    texts = [text for text in texts if text]
+    if not texts:
+        return "nothing"
+    shown = ", ".join(f"'{text}'" for text in texts[:20])
+    return shown + (", ..." if len(texts) > 20 else "")
+
+
+def _header(
+    table: Table,
+    position: int,
+    index: Mapping[str, str],
+    names: Mapping[str, str],
+    warn_unknown: bool,
+) -> Header:
+    row_number, cells = table.rows[position]
+    columns, repeats, unknown = match_row(cells, index)
+    labels = {
+        name: column_label(clean_header(cells[column]), column)
+        for name, column in columns.items()
+    }
+    issues: list[Issue] = []
+    for column, text, name in repeats:
+        issues.append(
+            warning(
+                f"Column {column_label(text, column)} is a second {names[name]} "
+                f"column; only {labels[name]} was read. Delete or rename one.",
+                sheet=table.name,
+                row=row_number,
+                column=column_label(text, column),
+            )
+        )
+    if warn_unknown:
+        for column, text in unknown:
+            issues.append(
+                warning(
+                    f"Column {column_label(text, column)} is not a column this "
+                    "program reads, so it was ignored (totals columns would count "
+                    f"twice). The columns it reads are {', '.join(names.values())}.",
+                    sheet=table.name,
+                    row=row_number,
+                    column=column_label(text, column),
+                )
+            )
+    return Header(
+        sheet=table.name,
+        row_number=row_number,
+        position=position,
+        columns=columns,
+        labels=labels,
+        names=names,
+        issues=tuple(issues),
+    )

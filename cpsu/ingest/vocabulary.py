@@ -1,0 +1,440 @@
+"""The words people use for the canonical workbook's headers and values.
+
+Spreadsheets in the wild say "Cost pool" or "Category" for Pool, "per seat"
+for Per user, "L1" for Tier 1. Each table here maps the canonical word to the
+other ways of writing it; lookups compare words reduced to lower-case
+letters and digits (`text_key`), so case, spaces and punctuation never
+matter. A word that matches nothing is reported with the allowed words,
+never guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+from cpsu.costs import POOLS, Behaviour, Period, Tier
+from cpsu.ingest.cells import CellError, clean_text, read_text, show, text_key
+
+T = TypeVar("T")
+
+# Cost sheet fields, in the canonical column order, with their headers.
+COST_HEADERS: dict[str, str] = {
+    "item": "Item",
+    "pool": "Pool",
+    "behaviour": "Behaviour",
+    "amount": "Amount",
+    "period": "Period",
+    "unit_cost": "Unit cost",
+    "users_per_unit": "Users per unit",
+    "tier": "Tier",
+    "tickets_per_agent": "Tickets per agent",
+    "min_units": "Min units",
+    "life_months": "Life months",
+    "in_service": "In service",
+    "renew": "Renew",
+    "escalation": "Escalation",
+    "vendor": "Vendor",
+    "notes": "Notes",
+}
+
+_COST_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "item": (
+        "Description",
+        "Name",
+        "Line item",
+        "Cost item",
+        "Item name",
+        "Item description",
+        "Cost line",
+        "Line",
+    ),
+    "pool": ("Cost pool", "Category", "Tower", "Cost category", "TBM tower"),
+    "behaviour": (
+        "Behavior",
+        "Cost behaviour",
+        "Cost behavior",
+        "Type",
+        "Cost type",
+        "Driver",
+        "Cost driver",
+    ),
+    "amount": ("Cost", "Value", "Amt", "Amount USD"),
+    "period": ("Frequency", "Billing period", "Cost period", "Per", "Billing"),
+    "unit_cost": (
+        "Unit price",
+        "Rate",
+        "Price",
+        "Cost per unit",
+        "Price per unit",
+        "Unit rate",
+        "Loaded cost",
+    ),
+    "users_per_unit": (
+        "Users per licence",
+        "Users per license",
+        "Users per seat",
+        "Seats per unit",
+        "Users per step",
+        "Unit size",
+    ),
+    "tier": ("Support tier", "Level", "Support level", "Queue"),
+    "tickets_per_agent": (
+        "Tickets per agent per month",
+        "Tickets per agent month",
+        "Agent capacity",
+        "Tickets per FTE",
+    ),
+    "min_units": ("Min", "Minimum", "Minimum units", "Min unit", "Min agents"),
+    "life_months": (
+        "Life",
+        "Useful life",
+        "Useful life months",
+        "Life in months",
+        "Depreciation months",
+        "Useful life (months)",
+    ),
+    "in_service": (
+        "In-service date",
+        "In service date",
+        "Start date",
+        "Start",
+        "Service date",
+        "Go live",
+        "Purchase date",
+    ),
+    "renew": ("Renews", "Auto renew", "Renewal", "Refresh", "Replace"),
+    "escalation": (
+        "Escalation %",
+        "Escalation rate",
+        "Annual increase",
+        "Annual escalation",
+        "Uplift",
+        "Annual uplift",
+        "Price increase",
+        "Indexation",
+    ),
+    "vendor": ("Supplier", "Provider", "Vendor name", "Supplier name"),
+    "notes": ("Note", "Comments", "Comment", "Remarks"),
+}
+
+HEADCOUNT_HEADERS: dict[str, str] = {
+    "quarter": "Quarter",
+    "employees": "Employees",
+    "contingent": "Contingent",
+}
+
+_HEADCOUNT_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "quarter": ("Period", "Qtr", "Fiscal quarter", "Quarter label"),
+    "employees": (
+        "Headcount",
+        "FTE",
+        "FTEs",
+        "Staff",
+        "Employee",
+        "Employee count",
+        "Employee headcount",
+        "Permanent",
+        "Permanent staff",
+    ),
+    "contingent": (
+        "Contractors",
+        "Contractor",
+        "Contingent workers",
+        "Contingent worker",
+        "Contingent staff",
+        "Contractor headcount",
+        "Contingent headcount",
+        "Temps",
+    ),
+}
+
+PARAMETER_HEADERS: dict[str, str] = {"parameter": "Parameter", "value": "Value"}
+
+_PARAMETER_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "parameter": ("Parameters", "Setting", "Assumption", "Name", "Driver", "Measure"),
+    "value": ("Values", "Amount", "Input", "Setting value"),
+}
+
+SERVICE_DESK_PARAMETERS: dict[str, str] = {
+    "tickets_per_user_month": "Tickets per user per month",
+    "resolution_rate": "Resolution rate",
+    "deskside_share": "Desk-side share",
+    "deflection": "Deflection",
+    "deflection_step": "Deflection step per quarter",
+    "deflection_cap": "Deflection cap",
+    "contingent_weight": "Contingent weight",
+}
+
+_SERVICE_DESK_WORDS: dict[str, tuple[str, ...]] = {
+    "tickets_per_user_month": (
+        "Tickets per user",
+        "Tickets per user month",
+        "Tickets per user a month",
+        "Ticket rate",
+        "Contact rate",
+        "Tickets/user/month",
+    ),
+    "resolution_rate": (
+        "Resolution",
+        "First contact resolution",
+        "FCR",
+        "Tier 1 resolution",
+        "Tier 1 resolution rate",
+        "L1 resolution rate",
+        "Help desk resolution rate",
+        "Service desk resolution rate",
+    ),
+    "deskside_share": (
+        "Deskside share",
+        "Desk side share",
+        "Desktop share",
+        "Desk-side",
+        "Deskside",
+        "Desk-side share of escalations",
+    ),
+    "deflection": (
+        "Self-service deflection",
+        "Deflection rate",
+        "Self service",
+        "Starting deflection",
+        "Baseline deflection",
+    ),
+    "deflection_step": (
+        "Deflection step",
+        "Deflection step per qtr",
+        "Deflection increase per quarter",
+        "Deflection growth per quarter",
+    ),
+    "deflection_cap": (
+        "Max deflection",
+        "Maximum deflection",
+        "Deflection ceiling",
+        "Deflection limit",
+    ),
+    "contingent_weight": (
+        "Contractor weight",
+        "Contingent worker weight",
+        "Contingent factor",
+    ),
+}
+
+ASSUMPTION_PARAMETERS: dict[str, str] = {
+    "name": "Scenario name",
+    "horizon_quarters": "Horizon quarters",
+    "growth_per_quarter": "Growth per quarter",
+}
+
+_ASSUMPTION_WORDS: dict[str, tuple[str, ...]] = {
+    "name": ("Scenario", "Name"),
+    "horizon_quarters": ("Horizon", "Quarters", "Horizon (quarters)", "Horizon qtrs"),
+    "growth_per_quarter": (
+        "Growth",
+        "Quarterly growth",
+        "Growth rate",
+        "Headcount growth",
+        "Growth per qtr",
+    ),
+}
+
+_POOL_WORDS: dict[str, tuple[str, ...]] = {
+    "Productivity software": (
+        "Productivity",
+        "Software",
+        "Licences",
+        "Licenses",
+        "Licences/Software",
+        "Licenses/Software",
+        "Software licences",
+        "Software licenses",
+        "SaaS",
+        "Productivity apps",
+    ),
+    "Support tools": ("Tools", "Tooling", "ITSM", "ITSM tools", "Support tooling"),
+    "Service desk (Tier 1)": (
+        "Service desk",
+        "Help desk",
+        "Helpdesk",
+        "Tier 1",
+        "T1",
+        "L1",
+        "Level 1",
+        "Service desk Tier 1",
+    ),
+    "Desktop support": (
+        "Desktop",
+        "Desk-side",
+        "Deskside",
+        "Desk side support",
+        "Deskside support",
+        "Field services",
+        "Field support",
+        "End user support",
+    ),
+    "Tier 2": ("T2", "L2", "Level 2", "Tier 2 support"),
+    "Managed service": (
+        "Managed services",
+        "MSP",
+        "Outsourcing",
+        "Outsourced",
+        "Outsourced support",
+    ),
+    "Other": ("Misc", "Miscellaneous", "General"),
+}
+
+_BEHAVIOUR_WORDS: dict[Behaviour, tuple[str, ...]] = {
+    Behaviour.FIXED: ("Fixed cost", "Flat", "Fixed fee", "Flat fee"),
+    Behaviour.PER_USER: (
+        "Per-user",
+        "Peruser",
+        "Per seat",
+        "Per-seat",
+        "Per head",
+        "Per user per month",
+        "User based",
+        "Per capita",
+    ),
+    Behaviour.STEP: ("Step cost", "Stepped", "Step-fixed", "Step fixed"),
+    Behaviour.STAFFED: ("Staffing", "Staff", "Agents", "People", "Headcount"),
+    Behaviour.PER_TICKET: ("Per-ticket", "Ticket", "Per ticket cost", "Ticket based"),
+    Behaviour.DEPRECIATION: (
+        "Capex",
+        "Amortised",
+        "Amortized",
+        "Amortisation",
+        "Amortization",
+        "Depreciated",
+        "Depreciating",
+        "Capital",
+    ),
+}
+
+_PERIOD_WORDS: dict[Period, tuple[str, ...]] = {
+    Period.MONTH: ("Monthly", "Mo", "Mth", "Per month", "PM", "M", "Months"),
+    Period.QUARTER: ("Quarterly", "Qtr", "Per quarter", "Q", "Quarters"),
+    Period.YEAR: (
+        "Annual",
+        "Annually",
+        "Yearly",
+        "Yr",
+        "PA",
+        "Per year",
+        "Per annum",
+        "Y",
+        "Years",
+    ),
+}
+
+_TIER_WORDS: dict[Tier, tuple[str, ...]] = {
+    Tier.TIER_1: ("T1", "L1", "Level 1", "1", "Service desk", "Help desk", "Helpdesk"),
+    Tier.DESKTOP: (
+        "Desk-side",
+        "Deskside",
+        "Desk side",
+        "Field",
+        "Field services",
+        "Desktop support",
+    ),
+    Tier.TIER_2: ("T2", "L2", "Level 2", "2"),
+}
+
+
+def _index(
+    words: Mapping[T, Iterable[str]], canonical: Mapping[T, str]
+) -> dict[str, T]:
+    index: dict[str, T] = {}
+    for value, name in canonical.items():
+        index[text_key(name)] = value
+    for value, others in words.items():
+        for other in others:
+            index.setdefault(text_key(other), value)
+    return index
+
+
+COST_HEADER_INDEX = _index(_COST_HEADER_WORDS, COST_HEADERS)
+HEADCOUNT_HEADER_INDEX = _index(_HEADCOUNT_HEADER_WORDS, HEADCOUNT_HEADERS)
+PARAMETER_HEADER_INDEX = _index(_PARAMETER_HEADER_WORDS, PARAMETER_HEADERS)
+SERVICE_DESK_INDEX = _index(_SERVICE_DESK_WORDS, SERVICE_DESK_PARAMETERS)
+ASSUMPTION_INDEX = _index(_ASSUMPTION_WORDS, ASSUMPTION_PARAMETERS)
+POOL_INDEX = _index(_POOL_WORDS, {pool: pool for pool in POOLS})
+BEHAVIOUR_INDEX = _index(_BEHAVIOUR_WORDS, {b: b.value for b in Behaviour})
+PERIOD_INDEX = _index(_PERIOD_WORDS, {p: p.value for p in Period})
+TIER_INDEX = _index(_TIER_WORDS, {t: t.value for t in Tier})
+
+# Words in headers that say a unit rather than what the column is.
+_UNIT_WORDS = re.compile(
+    r"\b(?:usd|eur|gbp|aud|cad|nzd|in usd|in \$|percent|pct)\b", re.IGNORECASE
+)
+_BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
+
+
+def match_header(text: str, index: Mapping[str, T]) -> T | None:
+    """The field a header names, trying it whole and then without its units."""
+    for candidate in (
+        text,
+        _BRACKETED.sub(" ", text),
+        _UNIT_WORDS.sub(" ", _BRACKETED.sub(" ", text)),
+    ):
+        key = text_key(candidate)
+        if key in index:
+            return index[key]
+    return None
+
+
+def _lookup(value: object, index: Mapping[str, T], what: str, allowed: str) -> T:
+    text = read_text(value)
+    found = index.get(text_key(text))
+    if found is None:
+        raise CellError(
+            f"is {show(value)}, which is not a {what}; use one of {allowed}"
+        )
+    return found
+
+
+def read_pool(value: object) -> str:
+    """A cost pool from its name or a common other name for it."""
+    return _lookup(value, POOL_INDEX, "cost pool", ", ".join(POOLS))
+
+
+def read_behaviour(value: object) -> Behaviour:
+    """A cost behaviour from its name or a common other name for it."""
+    allowed = ", ".join(b.value for b in Behaviour)
+    return _lookup(value, BEHAVIOUR_INDEX, "cost behaviour", allowed)
+
+
+def read_period(value: object) -> Period:
+    """Month, Quarter or Year, from words like monthly, qtr, annual, pa."""
+    allowed = ", ".join(p.value for p in Period)
+    return _lookup(value, PERIOD_INDEX, "period", allowed)
+
+
+def read_tier(value: object) -> Tier:
+    """Tier 1, Desktop or Tier 2, from words like L1, desk-side, T2."""
+    allowed = ", ".join(t.value for t in Tier)
+    return _lookup(value, TIER_INDEX, "support tier", allowed)
+
+
+def describe(
+    headers: Mapping[str, str], words: Mapping[str, Iterable[str]], field: str
+) -> str:
+    """A header and a few of its other names, for a message."""
+    others = list(words.get(field, ()))[:3]
+    name = headers[field]
+    return f"{name} (or {', '.join(others)})" if others else name
+
+
+def cost_header_hint(field: str) -> str:
+    return describe(COST_HEADERS, _COST_HEADER_WORDS, field)
+
+
+def headcount_header_hint(field: str) -> str:
+    return describe(HEADCOUNT_HEADERS, _HEADCOUNT_HEADER_WORDS, field)
+
+
+def clean_header(value: object) -> str:
+    """A header cell as text, cleaned of invisible characters and extra spaces."""
+    try:
+        return clean_text(read_text(value))
+    except CellError:
+        return ""

@@ -1,0 +1,465 @@
+"""Reading the sheets of an .xlsx workbook safely, into tables of cells.
+
+An .xlsx file is a zip of XML parts, and a small file can be made to unpack
+into gigabytes or to claim a cell a million rows down; the Excel reader
+(calamine) holds each sheet as one dense block, so such a file would exhaust
+memory and kill the process rather than raise an error. So before calamine
+sees the file, this module checks it as a zip (size once unpacked, entries,
+no DTDs, which Excel never writes and XML bombs need) and scans the XML of
+each sheet it will read for the extent of its cells. The same scan finds
+what calamine reports as empty but is not: formulas saved without their
+results and error values such as #DIV/0!, which are put back into the table
+so that a reader can name them. Merged cells that run down several rows
+carry their text to each row (a pool written once for a group of lines).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.ElementTree import fromstring, iterparse
+from python_calamine import CalamineWorkbook
+
+from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank, show, text_key
+from cpsu.ingest.issues import Issue, column_letter, error, warning
+from cpsu.ingest.table import Table
+
+logger = logging.getLogger(__name__)
+
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+MAX_SHEET_CELLS = 2_000_000
+MAX_MERGED_RANGES = 10_000
+MAX_SPECIAL_CELLS = 10_000
+_CHUNK = 1024 * 1024
+_XML_PART = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+
+
+class WorkbookError(Exception):
+    """The workbook cannot be read at all; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class _SheetPart:
+    name: str
+    path: str | None
+    hidden: bool
+
+
+@dataclass
+class _SheetScan:
+    """What the XML of one sheet holds that calamine does not report."""
+
+    rows: int = 0
+    columns: int = 0
+    specials: dict[tuple[int, int], object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorkbookSheets:
+    """The wanted sheets found in a workbook, by key, and what was noticed."""
+
+    tables: Mapping[str, Table]
+    sheet_names: tuple[str, ...]
+    issues: tuple[Issue, ...]
+
+
+def read_workbook_sheets(data: bytes, wanted: Mapping[str, str]) -> WorkbookSheets:
+    """The sheets named in `wanted` (sheet key -> shown name) as tables.
+
+    A sheet is found when its name, ignoring case, spaces and punctuation,
+    is the key. Raises WorkbookError when the file is not a readable
+    workbook; problems with one sheet are issues, and that sheet is left out.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as problem:
+        raise WorkbookError(
+            "The file starts like an .xlsx workbook but is damaged or incomplete "
+            f"({problem}). Open it in Excel and save it again as .xlsx."
+        ) from None
+    with archive:
+        members = _check_archive(archive)
+        parts = _sheet_parts(archive, members)
+        issues: list[Issue] = []
+        chosen = _choose_sheets(parts, wanted, issues)
+        scans: dict[str, _SheetScan] = {}
+        for key, part in list(chosen.items()):
+            scan = _scan_part(archive, members, part, issues)
+            if scan is None:
+                del chosen[key]
+            else:
+                scans[key] = scan
+
+    tables: dict[str, Table] = {}
+    if chosen:
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as problem:
+            logger.warning("calamine could not open a workbook: %s", problem)
+            raise WorkbookError(
+                f"The workbook could not be read ({problem}). Open it in Excel and "
+                "save it again as .xlsx."
+            ) from None
+        for key, part in chosen.items():
+            table = _read_table(book, part, scans[key], issues)
+            if table is not None:
+                tables[key] = table
+    return WorkbookSheets(
+        tables=tables,
+        sheet_names=tuple(part.name for part in parts),
+        issues=tuple(issues),
+    )
+
+
+def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Check the zip is an .xlsx of sane size; the members by lower-case name."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise WorkbookError(
+            f"The workbook holds {len(infos):,} parts, far more than a real "
+            "workbook; it was not read. Save the sheets you need in a new workbook."
+        )
+    members = {info.filename.lstrip("/").lower(): info.filename for info in infos}
+    if "xl/workbook.bin" in members:
+        raise WorkbookError(
+            "This is a binary Excel workbook (.xlsb), which cannot be read; open it "
+            "in Excel and save it as .xlsx, or save the Costs sheet as CSV."
+        )
+    if "content.xml" in members and "mimetype" in members:
+        raise WorkbookError(
+            "This is an OpenDocument spreadsheet (.ods); save it as .xlsx, or save "
+            "the Costs sheet as CSV."
+        )
+    if "xl/workbook.xml" not in members:
+        kind = "a Word document" if "word/document.xml" in members else "a zip file"
+        raise WorkbookError(
+            f"This is {kind}, not an Excel workbook; upload the workbook as .xlsx "
+            "or the Costs sheet as CSV."
+        )
+
+    unpacked = 0
+    for info in infos:
+        try:
+            with archive.open(info) as stream:
+                first = True
+                while chunk := stream.read(_CHUNK):
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNPACKED_BYTES:
+                        raise WorkbookError(
+                            "The workbook unpacks to more than "
+                            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB, so it was "
+                            "not read (it may be a zip bomb, or hold a huge amount "
+                            "of formatting). Copy the sheets you need into a new "
+                            "workbook."
+                        )
+                    if first and _XML_PART.search(info.filename) and _has_dtd(chunk):
+                        raise WorkbookError(
+                            f"The workbook part {info.filename} declares a DTD, "
+                            "which Excel never writes and which can hide an XML "
+                            "bomb, so it was not read. Open the file in Excel and "
+                            "save it again as .xlsx."
+                        )
+                    first = False
+        except WorkbookError:
+            raise
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as problem:
+            raise WorkbookError(
+                f"The workbook is damaged ({info.filename}: {problem}). Open it in "
+                "Excel and save it again as .xlsx."
+            ) from None
+        except (RuntimeError, NotImplementedError) as problem:
+            raise WorkbookError(
+                f"The workbook cannot be unpacked ({problem}); it may be encrypted. "
+                "Remove any password, save it as .xlsx and upload it again."
+            ) from None
+    return members
+
+
+def _has_dtd(chunk: bytes) -> bool:
+    head = chunk[:65536]
+    return b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _read_xml(archive: zipfile.ZipFile, members: Mapping[str, str], path: str):
+    name = members.get(path.lower())
+    if name is None:
+        return None
+    try:
+        return fromstring(archive.read(name), forbid_dtd=True)
+    except (DefusedXmlException, SyntaxError, ValueError) as problem:
+        raise WorkbookError(
+            f"The workbook part {path} is not valid XML ({problem}). Open the file "
+            "in Excel and save it again as .xlsx."
+        ) from None
+
+
+def _sheet_parts(
+    archive: zipfile.ZipFile, members: Mapping[str, str]
+) -> list[_SheetPart]:
+    """The sheets listed in the workbook, with the zip part of each."""
+    workbook = _read_xml(archive, members, "xl/workbook.xml")
+    if workbook is None:
+        raise WorkbookError(
+            "The workbook has no list of sheets; save it again as .xlsx."
+        )
+    rels = _read_xml(archive, members, "xl/_rels/workbook.xml.rels")
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for rel in rels.iter():
+            if (
+                _local(rel.tag) == "Relationship"
+                and rel.get("Id")
+                and rel.get("Target")
+            ):
+                targets[rel.get("Id")] = _part_path(rel.get("Target"))
+
+    parts = []
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        name = sheet.get("name") or ""
+        rel_id = next(
+            (
+                value
+                for key, value in sheet.attrib.items()
+                if key.startswith("{") and _local(key) == "id"
+            ),
+            None,
+        )
+        path = targets.get(rel_id) if rel_id else None
+        hidden = (sheet.get("state") or "visible") != "visible"
+        parts.append(_SheetPart(name, path, hidden))
+    return parts
+
+
+def _part_path(target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def _choose_sheets(
+    parts: list[_SheetPart], wanted: Mapping[str, str], issues: list[Issue]
+) -> dict[str, _SheetPart]:
+    chosen: dict[str, _SheetPart] = {}
+    for key, shown in wanted.items():
+        matches = [part for part in parts if text_key(part.name) == key]
+        if not matches:
+            continue
+        matches.sort(key=lambda part: part.hidden)
+        part = matches[0]
+        chosen[key] = part
+        if len(matches) > 1:
+            others = ", ".join(f"'{other.name}'" for other in matches[1:])
+            issues.append(
+                warning(
+                    f"Several sheets are named like {shown}; '{part.name}' was read "
+                    f"and {others} ignored. Rename or delete the extra sheets.",
+                    sheet=part.name,
+                )
+            )
+        if part.hidden:
+            issues.append(
+                warning(
+                    f"The {shown} sheet is hidden in Excel; it was read anyway. "
+                    "Unhide it to check what it holds.",
+                    sheet=part.name,
+                )
+            )
+    return chosen
+
+
+def _scan_part(
+    archive: zipfile.ZipFile,
+    members: Mapping[str, str],
+    part: _SheetPart,
+    issues: list[Issue],
+) -> _SheetScan | None:
+    name = members.get((part.path or "").lower())
+    if name is None:
+        issues.append(
+            error(
+                f"The {part.name} sheet's data could not be found in the file; open "
+                "the workbook in Excel and save it again as .xlsx.",
+                sheet=part.name,
+            )
+        )
+        return None
+    try:
+        with archive.open(name) as stream:
+            return _scan_sheet(stream)
+    except _TooBig as big:
+        issues.append(
+            error(
+                f"The {part.name} sheet has cells as far as row {big.rows:,}, column "
+                f"{column_letter(big.columns - 1)}: more than "
+                f"{MAX_SHEET_CELLS:,} cells to read. Delete the stray cells far from "
+                "the table (Ctrl+End shows the last one) and save again.",
+                sheet=part.name,
+            )
+        )
+    except (DefusedXmlException, SyntaxError, ValueError) as problem:
+        issues.append(
+            error(
+                f"The {part.name} sheet is not valid XML ({problem}); open the "
+                "workbook in Excel and save it again as .xlsx.",
+                sheet=part.name,
+            )
+        )
+    return None
+
+
+class _TooBig(Exception):
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__(f"{rows} x {columns}")
+        self.rows = rows
+        self.columns = columns
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + (ord(letter) - ord("A") + 1)
+    return index
+
+
+def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
+    """The extent of a sheet's cells and its formulas without values, streaming."""
+    scan = _SheetScan()
+    row_number = 0
+    column_number = 0
+    sheet_data = None
+    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "sheetData":
+                sheet_data = element
+            elif tag == "row":
+                number = element.get("r")
+                row_number = (
+                    int(number) if number and number.isdigit() else row_number + 1
+                )
+                column_number = 0
+            continue
+        if tag == "c":
+            reference = _CELL_REF.fullmatch(element.get("r") or "")
+            if reference:
+                column_number = _column_index(reference[1])
+                row_number = int(reference[2])
+            else:
+                column_number += 1
+            _scan_cell(scan, element, row_number, column_number)
+            element.clear()
+        elif tag == "row" and sheet_data is not None:
+            sheet_data.clear()
+    return scan
+
+
+def _scan_cell(scan: _SheetScan, element, row_number: int, column_number: int) -> None:
+    children = {_local(child.tag): child for child in element}
+    value = children.get("v")
+    has_value = (value is not None and bool(value.text)) or "is" in children
+    formula = children.get("f")
+    if not has_value and formula is None:
+        return
+    scan.rows = max(scan.rows, row_number)
+    scan.columns = max(scan.columns, column_number)
+    if scan.rows * scan.columns > MAX_SHEET_CELLS:
+        raise _TooBig(scan.rows, scan.columns)
+    if len(scan.specials) >= MAX_SPECIAL_CELLS:
+        return
+    position = (row_number - 1, column_number - 1)
+    if element.get("t") == "e" and value is not None:
+        scan.specials[position] = ErrorValue((value.text or "#VALUE!").strip())
+    elif formula is not None and not has_value:
+        scan.specials[position] = FormulaWithoutValue((formula.text or "").strip())
+
+
+def _read_table(
+    book: CalamineWorkbook, part: _SheetPart, scan: _SheetScan, issues: list[Issue]
+) -> Table | None:
+    try:
+        sheet = book.get_sheet_by_name(part.name)
+        grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+        merged = sheet.merged_cell_ranges or []
+    except Exception as problem:
+        logger.warning("calamine could not read sheet %r: %s", part.name, problem)
+        issues.append(
+            error(
+                f"The {part.name} sheet could not be read ({problem}); open the "
+                "workbook in Excel and save it again as .xlsx.",
+                sheet=part.name,
+            )
+        )
+        return None
+
+    for (row, column), special in scan.specials.items():
+        while len(grid) <= row:
+            grid.append([])
+        cells = grid[row]
+        if len(cells) <= column:
+            cells.extend([None] * (column + 1 - len(cells)))
+        if is_blank(cells[column]):
+            cells[column] = special
+
+    issues.extend(_fill_merged(grid, merged, part.name))
+    return Table(
+        name=part.name,
+        rows=tuple((index + 1, tuple(cells)) for index, cells in enumerate(grid)),
+    )
+
+
+def _fill_merged(grid: list[list[object]], merged, sheet: str) -> Iterator[Issue]:
+    """Carry the text of cells merged down several rows to each of those rows."""
+    for number, ((top, left), (bottom, right)) in enumerate(merged):
+        if number >= MAX_MERGED_RANGES:
+            yield warning(
+                f"The sheet has more than {MAX_MERGED_RANGES:,} merged ranges; only "
+                "the first were filled in. Unmerge the cells.",
+                sheet=sheet,
+            )
+            return
+        if bottom <= top or top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        if is_blank(value):
+            continue
+        letter = column_letter(left)
+        span = f"{letter}{top + 1}:{column_letter(right)}{bottom + 1}"
+        if not isinstance(value, str):
+            yield warning(
+                f"Cells {span} are merged and hold {show(value)}; it is not clear "
+                "whether that is for each row or for all of them, so only row "
+                f"{top + 1} has it. Unmerge the cells and fill in each row.",
+                sheet=sheet,
+                row=top + 1,
+                column=letter,
+            )
+            continue
+        for row in range(top + 1, min(bottom, len(grid) - 1) + 1):
+            cells = grid[row]
+            if len(cells) <= left:
+                cells.extend([None] * (left + 1 - len(cells)))
+            if is_blank(cells[left]):
+                cells[left] = value
+        yield warning(
+            f"Cells {span} are merged; {show(value)} was read for each of rows "
+            f"{top + 1} to {bottom + 1}.",
+            sheet=sheet,
+            row=top + 1,
+            column=letter,
+        )
