@@ -250,7 +250,7 @@ def _read_csv(data: bytes, filename: str) -> Upload:
     try:
         table, decimal_comma, issues = read_csv_table(data, name)
     except CsvError as problem:
-        return _failed("csv", [error(str(problem))])
+        return _failed("csv", [error(str(problem), sheet=name)])
     issues = [replace(issue, sheet=issue.sheet or name) for issue in issues]
     cost_base, found = read_costs(table, decimal_comma=decimal_comma)
     issues.extend(found)
