@@ -151,6 +151,9 @@ _UNSAFE_TITLE = re.compile(r"[\[\]:*?/\\]")
 _NOT_XML = re.compile(
     "[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]",
 )
+# OOXML reads _x0041_ in a string as the character U+0041; a literal one is
+# written with its underscore escaped as _x005F_.
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _TEMPLATE_STAMP = datetime(2026, 1, 1)
 _CREATOR = "CPSU budget-case builder"
 
@@ -177,12 +180,13 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | 
 
     openpyxl marks a string starting with "=" as a formula; the data type is
     set back to a string afterwards, and text that a spreadsheet would read as
-    a formula when retyped also gets Excel's quote prefix.
+    a formula when retyped also gets Excel's quote prefix. Text that looks
+    like an OOXML character escape is escaped, so Excel shows it as typed.
     """
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
         text = clean_text(value)
-        cell.value = text
+        cell.value = _OOXML_ESCAPE.sub("_x005F_", text)
         cell.data_type = "s"
         if text.startswith(_FORMULA_STARTS):
             cell.quotePrefix = True
