@@ -2,7 +2,7 @@
 
 Quillfern is a fast-growing analytics firm of about 1,200 employees and 150
 contingent workers in its baseline quarter, 2026-Q4, planning for 8% growth
-a quarter. Its 29 cost lines cover every cost pool and every behaviour, and
+a quarter. Its 28 cost lines cover every cost pool and every behaviour, and
 are priced from the public benchmarks in REFERENCE_FIGURES.md where there is
 one (Microsoft 365 E3 at $39, Intune at $8, support specialists at 1.3 x
 $61,500 a year, $22 and $221 tickets, 3 to 5 year tool lives); the other
@@ -76,15 +76,6 @@ def _productivity_software() -> list[CostLine]:
             min_units=4,
             vendor="Zoom",
             notes="One equipped meeting room per 100 staff; at least the 4 we have.",
-        ),
-        CostLine(
-            item="Reseller volume rebate on Microsoft 365",
-            pool=pool,
-            behaviour=Behaviour.FIXED,
-            amount=-6_000.0,
-            period=Period.YEAR,
-            vendor="Microsoft (via reseller)",
-            notes="Credited once a year; entered as a negative cost.",
         ),
     ]
 
@@ -384,7 +375,7 @@ def _other() -> list[CostLine]:
 
 
 def sample_cost_base() -> CostBase:
-    """Quillfern's 29 cost lines, pool by pool."""
+    """Quillfern's 28 cost lines, pool by pool."""
     return CostBase(
         lines=(
             *_productivity_software(),
