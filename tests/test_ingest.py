@@ -1135,6 +1135,18 @@ def test_an_xml_part_with_a_dtd_is_refused():
     assert "DTD" in issue.message
 
 
+def test_a_dtd_hidden_behind_a_long_comment_is_refused():
+    # A DTD may follow comments in the prolog; 200 KB of comment must not hide it.
+    padding = b"<!--" + b"x" * 200_000 + b"-->"
+    data = _rewrite_part(
+        canonical_bytes([M365]),
+        "xl/worksheets/sheet2.xml",
+        lambda xml: padding + b'<!DOCTYPE w [<!ENTITY a "aaaa">]>' + xml,
+    )
+    (issue,) = read_upload(data, "a.xlsx").issues
+    assert "DTD" in issue.message
+
+
 def test_an_unexpected_failure_inside_the_reader_becomes_an_issue(monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

@@ -120,7 +120,12 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return clean_text(value) == ""
+        stripped = value.strip()
+        if not stripped:
+            return True
+        # Printable text with something left after stripping has a visible
+        # character; only the rest (invisible marks) needs cleaning to tell.
+        return not stripped.isprintable() and clean_text(stripped) == ""
     return False
 
 

@@ -23,9 +23,10 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO
+from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
-from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.ElementTree import fromstring
 from python_calamine import CalamineWorkbook
 
 from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank, show, text_key
@@ -42,6 +43,13 @@ MAX_SPECIAL_CELLS = 10_000
 _CHUNK = 1024 * 1024
 _XML_PART = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+# Excel escapes "<" in text, so these appear in its XML only as declarations.
+_DTD_MARKERS = tuple(
+    marker
+    for word in ("<!DOCTYPE", "<!ENTITY")
+    for marker in (word.encode(), word.encode("utf-16-le"), word.encode("utf-16-be"))
+)
+_DTD_OVERLAP = 32
 
 
 class WorkbookError(Exception):
@@ -151,7 +159,8 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
     for info in infos:
         try:
             with archive.open(info) as stream:
-                first = True
+                is_xml = bool(_XML_PART.search(info.filename))
+                tail = b""
                 while chunk := stream.read(_CHUNK):
                     unpacked += len(chunk)
                     if unpacked > MAX_UNPACKED_BYTES:
@@ -162,14 +171,14 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
                             "of formatting). Copy the sheets you need into a new "
                             "workbook."
                         )
-                    if first and _XML_PART.search(info.filename) and _has_dtd(chunk):
+                    if is_xml and _has_dtd(tail + chunk):
                         raise WorkbookError(
                             f"The workbook part {info.filename} declares a DTD, "
                             "which Excel never writes and which can hide an XML "
                             "bomb, so it was not read. Open the file in Excel and "
                             "save it again as .xlsx."
                         )
-                    first = False
+                    tail = chunk[-_DTD_OVERLAP:]
         except WorkbookError:
             raise
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as problem:
@@ -186,8 +195,8 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _has_dtd(chunk: bytes) -> bool:
-    head = chunk[:65536]
-    return b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head
+    """True when XML text declares a DTD or entity (in UTF-8 or UTF-16)."""
+    return any(marker in chunk for marker in _DTD_MARKERS)
 
 
 def _local(tag: str) -> str:
@@ -312,7 +321,7 @@ def _scan_part(
                 sheet=part.name,
             )
         )
-    except (DefusedXmlException, SyntaxError, ValueError) as problem:
+    except (expat.ExpatError, ValueError) as problem:
         issues.append(
             error(
                 f"The {part.name} sheet is not valid XML ({problem}); open the "
@@ -337,56 +346,104 @@ def _column_index(letters: str) -> int:
     return index
 
 
+class _Forbidden(ValueError):
+    """XML that declares a DTD or entities, which Excel never writes."""
+
+
+def _forbid(*_: object) -> None:
+    raise _Forbidden("the sheet declares a DTD or entities")
+
+
+class _SheetScanner:
+    """Streams a sheet's XML with expat, noting each cell that has content.
+
+    A plain expat parser (no element tree) keeps the scan fast on large
+    sheets; DTDs and entity declarations are refused as defusedxml does.
+    """
+
+    def __init__(self) -> None:
+        self.scan = _SheetScan()
+        self.row_number = 0
+        self.column_number = 0
+        self.cell_type: str | None = None
+        self.has_value = False
+        self.has_formula = False
+        self.capturing: str | None = None
+        self.value_text: list[str] = []
+        self.formula_text: list[str] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "c":
+            reference = _CELL_REF.fullmatch(attributes.get("r", ""))
+            if reference:
+                self.column_number = _column_index(reference[1])
+                self.row_number = int(reference[2])
+            else:
+                self.column_number += 1
+            self.cell_type = attributes.get("t")
+            self.has_value = self.has_formula = False
+            self.value_text, self.formula_text = [], []
+        elif tag == "row":
+            number = attributes.get("r", "")
+            self.row_number = int(number) if number.isdigit() else self.row_number + 1
+            self.column_number = 0
+        elif tag in ("v", "f"):
+            self.capturing = tag
+            self.has_formula = self.has_formula or tag == "f"
+        elif tag == "is":
+            self.has_value = True
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag in ("v", "f"):
+            self.capturing = None
+            if tag == "v" and "".join(self.value_text).strip():
+                self.has_value = True
+        elif tag == "c":
+            self._cell()
+
+    def text(self, data: str) -> None:
+        if self.capturing == "v" and len(self.value_text) < 64:
+            self.value_text.append(data)
+        elif self.capturing == "f" and len(self.formula_text) < 64:
+            self.formula_text.append(data)
+
+    def _cell(self) -> None:
+        if not (self.has_value or self.has_formula):
+            return
+        scan = self.scan
+        scan.rows = max(scan.rows, self.row_number)
+        scan.columns = max(scan.columns, self.column_number)
+        if scan.rows * scan.columns > MAX_SHEET_CELLS:
+            raise _TooBig(scan.rows, scan.columns)
+        if len(scan.specials) >= MAX_SPECIAL_CELLS:
+            return
+        position = (self.row_number - 1, self.column_number - 1)
+        if self.cell_type == "e" and self.has_value:
+            code = "".join(self.value_text).strip()[:40]
+            scan.specials[position] = ErrorValue(code or "#VALUE!")
+        elif self.has_formula and not self.has_value:
+            formula = "".join(self.formula_text).strip()[:200]
+            scan.specials[position] = FormulaWithoutValue(formula)
+
+
 def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
     """The extent of a sheet's cells and its formulas without values, streaming."""
-    scan = _SheetScan()
-    row_number = 0
-    column_number = 0
-    sheet_data = None
-    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-        tag = _local(element.tag)
-        if event == "start":
-            if tag == "sheetData":
-                sheet_data = element
-            elif tag == "row":
-                number = element.get("r")
-                row_number = (
-                    int(number) if number and number.isdigit() else row_number + 1
-                )
-                column_number = 0
-            continue
-        if tag == "c":
-            reference = _CELL_REF.fullmatch(element.get("r") or "")
-            if reference:
-                column_number = _column_index(reference[1])
-                row_number = int(reference[2])
-            else:
-                column_number += 1
-            _scan_cell(scan, element, row_number, column_number)
-            element.clear()
-        elif tag == "row" and sheet_data is not None:
-            sheet_data.clear()
-    return scan
-
-
-def _scan_cell(scan: _SheetScan, element, row_number: int, column_number: int) -> None:
-    children = {_local(child.tag): child for child in element}
-    value = children.get("v")
-    has_value = (value is not None and bool(value.text)) or "is" in children
-    formula = children.get("f")
-    if not has_value and formula is None:
-        return
-    scan.rows = max(scan.rows, row_number)
-    scan.columns = max(scan.columns, column_number)
-    if scan.rows * scan.columns > MAX_SHEET_CELLS:
-        raise _TooBig(scan.rows, scan.columns)
-    if len(scan.specials) >= MAX_SPECIAL_CELLS:
-        return
-    position = (row_number - 1, column_number - 1)
-    if element.get("t") == "e" and value is not None:
-        scan.specials[position] = ErrorValue((value.text or "#VALUE!").strip())
-    elif formula is not None and not has_value:
-        scan.specials[position] = FormulaWithoutValue((formula.text or "").strip())
+    scanner = _SheetScanner()
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.EntityDeclHandler = _forbid
+    parser.UnparsedEntityDeclHandler = _forbid
+    parser.ExternalEntityRefHandler = _forbid
+    parser.StartElementHandler = scanner.start
+    parser.EndElementHandler = scanner.end
+    parser.CharacterDataHandler = scanner.text
+    parser.buffer_text = True
+    while chunk := stream.read(_CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return scanner.scan
 
 
 def _read_table(
