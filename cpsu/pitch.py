@@ -90,14 +90,17 @@ def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
             f"Self-service deflection reaches {percent(table['deflection'].max(), 0)}; "
             f"above {percent(DEFLECTION_HIGH, 0)} is rarely sustained."
         )
+    busy_tiers = []
     for tier, key in TIER_KEYS.items():
         busy = table.loc[table[f"utilisation_{key}"] > UTILISATION_HIGH, "quarter"]
         if len(busy):
-            notes.append(
-                f"{tier.value} agents run above {percent(UTILISATION_HIGH, 0)} "
-                f"utilisation in {_quarter_list(busy.tolist())}: add an agent "
-                "or lower the tickets per agent."
-            )
+            busy_tiers.append(f"{tier.value} in {_quarter_list(busy.tolist())}")
+    if busy_tiers:
+        notes.append(
+            f"Agents run above {percent(UTILISATION_HIGH, 0)} of their capacity "
+            f"(tickets per agent): {'; '.join(busy_tiers)}. Staffing adds an agent "
+            "only when a tier is full; lower tickets per agent to plan headroom."
+        )
     low, high = CPSU_USUAL
     outside = table.loc[(table["cpsu"] < low) | (table["cpsu"] > high), "quarter"]
     if len(outside):

@@ -80,7 +80,6 @@ st.altair_chart(
     cpsu_chart(projection.table),
     theme=None,
     key="scenarios.cpsu_chart",
-    alt="CPSU by quarter",
 )
 pools, agents = st.columns(2)
 pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)

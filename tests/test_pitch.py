@@ -61,7 +61,10 @@ def test_sanity_notes_flag_busy_agents_and_unusual_rates():
     text = " ".join(notes)
     assert "Tickets per user per month is 4" in text
     assert "resolution rate of 95%" in text
-    assert "Tier 1 agents run above 85% utilisation in 2026-Q4, 2027-Q1" in text
+    assert (
+        "above 85% of their capacity (tickets per agent): Tier 1 in 2026-Q4, 2027-Q1."
+        in text
+    )
     # 30,000 / 1,000 = $30: inside $20 to $400, no CPSU note
     assert "CPSU is outside" not in text
 

@@ -76,18 +76,7 @@ def sample_workspace() -> Workspace:
     if upload.has_errors:
         problems = "; ".join(str(issue) for issue in upload.issues)
         raise RuntimeError(f"The bundled sample cannot be read: {problems}")
-    return apply_upload(_empty_workspace(), upload, "Sample company")
-
-
-def _empty_workspace() -> Workspace:
-    from cpsu.costs import CostBase
-    from cpsu.scenario import Headcount, HeadcountRow
-
-    return Workspace(
-        cost_base=CostBase(),
-        headcount=Headcount((HeadcountRow("2026-Q4", 1, 0),)),
-        scenario=Scenario(),
-    )
+    return apply_upload(None, upload, "Sample company")
 
 
 def slider_values(scenario: Scenario) -> dict[str, float | int]:

@@ -1,0 +1,224 @@
+"""Every page as a user meets it, driven by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cpsu.costs import Behaviour, CostBase, CostLine, Tier
+from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
+from cpsu.workbook import input_workbook
+from cpsu.workload import ServiceDesk
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data" / "sample_company.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def small_company() -> bytes:
+    """200 employees and 20 contingent; two lines a reader can cost by hand."""
+    workspace = Workspace(
+        cost_base=CostBase(
+            (
+                CostLine(
+                    "Helpdesk tool", "Support tools", Behaviour.FIXED, amount=2200
+                ),
+                CostLine(
+                    "Analysts",
+                    "Service desk (Tier 1)",
+                    Behaviour.STAFFED,
+                    unit_cost=5500,
+                    tier=Tier.TIER_1,
+                    tickets_per_agent=600,
+                ),
+            )
+        ),
+        headcount=Headcount((HeadcountRow("2026-Q4", 200, 20),)),
+        scenario=Scenario(
+            growth_per_quarter=0.05,
+            horizon_quarters=6,
+            service_desk=ServiceDesk(
+                tickets_per_user_month=1.0, deflection=0.0, deflection_cap=0.0
+            ),
+        ),
+        source="Small company",
+    )
+    return input_workbook(workspace)
+
+
+def broken_sample() -> tuple[bytes, int]:
+    """The sample with four mistakes in Costs and one in Headcount."""
+    workbook = openpyxl.load_workbook(SAMPLE)
+    costs = workbook["Costs"]
+    headers = [cell.value for cell in costs[1]]
+    amount = headers.index("Amount") + 1
+    pool = headers.index("Pool") + 1
+    behaviour = headers.index("Behaviour") + 1
+    per_agent = headers.index("Tickets per agent") + 1
+    fixed_row = next(
+        r
+        for r in range(2, costs.max_row + 1)
+        if costs.cell(r, behaviour).value == "Fixed"
+    )
+    staffed_row = next(
+        r
+        for r in range(2, costs.max_row + 1)
+        if costs.cell(r, behaviour).value == "Staffed"
+    )
+    costs.cell(fixed_row, amount).value = "TBD"
+    costs.cell(2, pool).value = "Kitchen"
+    costs.cell(staffed_row, per_agent).value = None
+    headcount = workbook["Headcount"]
+    headcount.append(["2027-Q3", 1300, 160])  # no 2027-Q1 and 2027-Q2 before it
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue(), 4
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    for element in at.metric:
+        if element.label.startswith(label_start):
+            return element.value
+    raise AssertionError(f"no metric {label_start!r} in {[m.label for m in at.metric]}")
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page that has a column of this name."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def cost_base_page(at: AppTest) -> AppTest:
+    return at.switch_page("pages/cost_base.py").run()
+
+
+def scenarios_page(at: AppTest) -> AppTest:
+    return at.switch_page("pages/scenarios.py").run()
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = XLSX) -> AppTest:
+    at.file_uploader(key="cost_base.upload").upload(name, data, mime).run()
+    return at
+
+
+def test_the_app_opens_on_the_sample_scenarios():
+    at = new_app()
+    assert not at.exception
+    assert at.title[0].value == "Scenarios"
+    labels = [m.label for m in at.metric]
+    assert labels[0] == "CPSU 2026-Q4"
+    assert labels[1] == "CPSU 2028-Q4"
+    assert metric(at, "CPSU 2026-Q4").startswith("$")
+    assert len(at.get("vega_lite_chart")) == 3
+    assert not at.error
+
+
+def test_cost_base_page_shows_what_was_understood():
+    at = cost_base_page(new_app())
+    assert not at.exception
+    assert at.title[0].value == "Cost base"
+    lines = int(metric(at, "Cost lines"))
+    assert 20 <= lines <= 30
+    assert metric(at, "Supported users") == "1,350"  # 1,200 + 1 x 150
+    table = table_with(at, "item")
+    assert len(table) == lines
+    assert metric(at, "CPSU").startswith("$")
+
+
+def test_moving_the_growth_slider_changes_cpsu():
+    at = new_app()
+    before = metric(at, "CPSU 2028-Q4")
+    at.slider(key="scenarios.growth").set_value(0.20).run()
+    assert not at.exception
+    after = metric(at, "CPSU 2028-Q4")
+    assert after != before
+    # the baseline quarter does not move with growth
+    assert metric(at, "CPSU 2026-Q4") == metric(new_app(), "CPSU 2026-Q4")
+
+
+def test_horizon_slider_changes_the_quarter_shown():
+    at = new_app()
+    at.slider(key="scenarios.horizon").set_value(12).run()
+    assert [m.label for m in at.metric][1] == "CPSU 2029-Q4"
+    assert len(table_with(at, "supported_users")) == 13
+
+
+def test_slider_values_survive_a_page_switch_and_back():
+    at = new_app()
+    at.slider(key="scenarios.growth").set_value(0.15).run()
+    shown = metric(at, "CPSU 2028-Q4")
+    at = scenarios_page(cost_base_page(at))
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.15)
+    assert metric(at, "CPSU 2028-Q4") == shown
+
+
+def test_an_upload_with_errors_shows_them_all_and_keeps_the_cost_base():
+    at = cost_base_page(new_app())
+    users_before = metric(at, "Supported users")
+    data, mistakes = broken_sample()
+    upload(at, "broken.xlsx", data)
+    assert not at.exception
+    assert "was not used" in at.error[0].value
+    issues = table_with(at, "Severity")
+    errors = issues[issues["Severity"] == "Error"]
+    assert len(errors) >= mistakes
+    text = " ".join(errors["Where"]) + " ".join(errors["Problem and what to do"])
+    for expected in ("Kitchen", "TBD", "Tickets per agent", "Headcount"):
+        assert expected in text
+    # the sample is still the cost base, here and on Scenarios
+    assert metric(at, "Supported users") == users_before
+    at = scenarios_page(at)
+    assert not at.exception
+    assert "Sample company" in at.caption[0].value
+
+
+def test_a_good_upload_replaces_the_workspace_and_its_scenario():
+    at = cost_base_page(new_app())
+    upload(at, "small.xlsx", small_company())
+    assert not at.exception
+    assert "is in use" in (at.success or at.warning)[0].value
+    assert metric(at, "Cost lines") == "2"
+    assert metric(at, "Supported users") == "220"
+    # 220 tickets -> ceil(220 / 600) = 1 analyst at 5,500 + tool 2,200 = 7,700
+    assert metric(at, "Monthly run-rate") == "$7,700.00"
+    # 7,700 / 220 = 35.00
+    assert metric(at, "CPSU") == "$35.00"
+    at = scenarios_page(at)
+    assert not at.exception
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.05)
+    assert at.slider(key="scenarios.horizon").value == 6
+    assert metric(at, "CPSU 2026-Q4") == "$35.00"
+
+
+def test_a_csv_replaces_only_the_cost_lines():
+    csv = (
+        b"Item,Pool,Behaviour,Amount,Unit cost\n"
+        b"Service desk tool,Support tools,Fixed,13500,\n"
+        b"Microsoft 365 E3,Productivity software,Per user,,39\n"
+    )
+    at = cost_base_page(new_app())
+    upload(at, "costs.csv", csv, "text/csv")
+    assert not at.exception
+    assert metric(at, "Cost lines") == "2"
+    # headcount kept from the sample: 1,350 users; 13,500 + 39 x 1,350 = 66,150
+    assert metric(at, "Supported users") == "1,350"
+    assert metric(at, "Monthly run-rate") == "$66,150.00"
+    assert metric(at, "CPSU") == "$49.00"  # 66,150 / 1,350
+
+
+def test_going_back_to_the_sample():
+    at = cost_base_page(new_app())
+    upload(at, "small.xlsx", small_company())
+    at.button(key="cost_base.restore").click().run()
+    assert not at.exception
+    assert metric(at, "Supported users") == "1,350"
