@@ -607,7 +607,13 @@ def test_money_text_in_a_workbook_reaches_the_cost_line_to_the_cent():
 
 @pytest.mark.parametrize(
     ("cell", "expected", "warns"),
-    [(3, 0.03, True), ("3%", 0.03, False), (0.03, 0.03, False), ("0.5%", 0.005, False)],
+    [
+        (3, 0.03, True),
+        ("3%", 0.03, False),
+        (0.03, 0.03, False),
+        ("0.5%", 0.005, False),
+        (1, 1.0, True),  # 100% a year is read as written, but said
+    ],
 )
 def test_escalation_is_read_as_a_fraction(cell, expected, warns):
     upload = read_upload(
@@ -620,7 +626,8 @@ def test_escalation_is_read_as_a_fraction(cell, expected, warns):
     assert upload.cost_base.lines[0].escalation == pytest.approx(expected)
     assert bool(warnings_of(upload)) is warns
     if warns:
-        assert "3%" in issue_at(upload, "Costs", 2, "Escalation (N)").message
+        message = issue_at(upload, "Costs", 2, "Escalation (N)").message
+        assert f"{cell}%" in message
 
 
 @pytest.mark.parametrize(
@@ -845,6 +852,70 @@ def _rewrite_part(data: bytes, name: str, change) -> bytes:
                 content = changed
             target.writestr(info.filename, content)
     return buffer.getvalue()
+
+
+def test_a_workbook_written_by_the_program_reads_back_exactly():
+    from cpsu.workbook import input_workbook
+
+    lines = (
+        CostLine(
+            "M365",
+            "Productivity software",
+            Behaviour.PER_USER,
+            unit_cost=36.0,
+            escalation=0.03,
+            vendor="Microsoft",
+            notes="=not a formula",
+        ),
+        CostLine(
+            "ITSM", "Support tools", Behaviour.FIXED, amount=54000.0, period=Period.YEAR
+        ),
+        CostLine(
+            "Agents",
+            "Service desk (Tier 1)",
+            Behaviour.STAFFED,
+            unit_cost=6500.0,
+            tier=Tier.TIER_1,
+            tickets_per_agent=450.0,
+            min_units=2.0,
+        ),
+        CostLine(
+            "Kits",
+            "Desktop support",
+            Behaviour.STEP,
+            period=Period.QUARTER,
+            unit_cost=1200.0,
+            users_per_unit=250.0,
+        ),
+        CostLine(
+            "T2", "Tier 2", Behaviour.PER_TICKET, unit_cost=42.5, tier=Tier.TIER_2
+        ),
+        CostLine(
+            "Laptops",
+            "Desktop support",
+            Behaviour.DEPRECIATION,
+            amount=180000.0,
+            life_months=36,
+            in_service=date(2026, 10, 1),
+            renew=False,
+        ),
+    )
+    workspace = Workspace(
+        cost_base=CostBase(lines),
+        headcount=Headcount(
+            (HeadcountRow("2026-Q4", 1000, 100), HeadcountRow("2027-Q1", 1100, 0))
+        ),
+        scenario=Scenario(
+            name="Fast growth",
+            horizon_quarters=12,
+            growth_per_quarter=0.15,
+            service_desk=ServiceDesk(resolution_rate=0.72, deflection_step=0.02),
+        ),
+        source="test",
+    )
+    upload = read_upload(input_workbook(workspace, workspace.scenario), "inputs.xlsx")
+    assert upload.issues == ()
+    assert apply_upload(workspace, upload, "test") == workspace
 
 
 # Headcount

@@ -356,6 +356,12 @@ def _escalation(reader: _RowReader) -> float | None:
             "sure.",
         )
         value = value / 100
+    elif not number.percent and 0.5 <= value <= 1:
+        reader.warn(
+            "escalation",
+            f"{label} is {format_number(value)}, read as {value:.0%} a year; if you "
+            f"meant {format_number(value)}%, write {format_number(value)}%.",
+        )
     if value <= -1:
         reader.error(
             "escalation",
