@@ -1003,6 +1003,8 @@ def test_service_desk_rates_as_percentages_and_out_of_range_values():
     assert "'Agent productivity'" in unknown.message
     assert upload.scenario is None
     assert upload.cost_base is not None  # the costs were fine
+    rows = [issue.row for issue in upload.issues if issue.sheet == "Service desk"]
+    assert rows == [None, 2, 4, 5]  # the sheet-wide warning about defaults first
 
 
 def test_service_desk_synonyms_and_defaults_for_what_is_left_out():

@@ -234,7 +234,17 @@ def _read_workbook(data: bytes) -> Upload:
     elif desk is not None:
         scenario, found = read_scenario(assumptions, desk)
         issues.extend(found)
-    return Upload("workbook", cost_base, headcount, scenario, tuple(issues))
+    return Upload("workbook", cost_base, headcount, scenario, _in_order(issues))
+
+
+def _in_order(issues: list[Issue]) -> tuple[Issue, ...]:
+    """Issues sheet by sheet, in the order the sheets were read, and by row."""
+    sheets: dict[str | None, int] = {}
+    for issue in issues:
+        sheets.setdefault(issue.sheet, len(sheets))
+    return tuple(
+        sorted(issues, key=lambda issue: (sheets[issue.sheet], issue.row or 0))
+    )
 
 
 def _sheet_failed(issues: list[Issue], key: str, sheet_names: tuple[str, ...]) -> bool:
@@ -254,4 +264,4 @@ def _read_csv(data: bytes, filename: str) -> Upload:
     issues = [replace(issue, sheet=issue.sheet or name) for issue in issues]
     cost_base, found = read_costs(table, decimal_comma=decimal_comma)
     issues.extend(found)
-    return Upload("csv", cost_base, None, None, tuple(issues))
+    return Upload("csv", cost_base, None, None, _in_order(issues))
