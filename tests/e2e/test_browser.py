@@ -15,6 +15,12 @@ def metric_value(page, label: str) -> str:
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
+def wait_until_idle(page) -> None:
+    """Wait for the script to finish its reruns: Streamlit shows a running status."""
+    page.wait_for_timeout(500)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+
+
 def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
     page.goto(app_url)
     page.get_by_role("heading", name="Scenarios").wait_for()
@@ -34,9 +40,9 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
     growth = (
         page.get_by_test_id("stSlider")
         .filter(has_text="Growth per quarter")
-        .get_by_role("slider")
+        .locator("input[type=range]")
     )
-    start = float(growth.get_attribute("aria-valuenow"))
+    start = float(growth.input_value())
     growth.focus()
     for _ in range(10):
         growth.press("ArrowRight")
@@ -51,7 +57,8 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
         arg=[horizon_label, cpsu_before],
         timeout=30_000,
     )
-    moved = float(growth.get_attribute("aria-valuenow"))
+    wait_until_idle(page)
+    moved = float(growth.input_value())
     assert moved == pytest.approx(start + 10 * 0.005)
     cpsu_after = metric_value(page, horizon_label)
     # faster growth spreads fixed costs over more users: CPSU at the horizon falls
