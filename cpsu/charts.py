@@ -164,7 +164,7 @@ def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
                 "cost_pool:N",
                 title="Cost pool",
                 scale=alt.Scale(domain=list(POOLS), range=list(PALETTE)),
-                legend=alt.Legend(columns=4, symbolType="square"),
+                legend=alt.Legend(columns=2, symbolType="square", labelLimit=200),
             ),
             order=alt.Order("pool_order:Q"),
             tooltip=[

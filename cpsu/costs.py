@@ -256,3 +256,38 @@ def cost_lines(cost_base: CostBase, drivers: Drivers) -> LineCosts:
     escalation = np.array([line.escalation for line in lines], dtype=float)
     cost = cost * escalation_factor(escalation, drivers.quarter_index)
     return LineCosts(monthly_cost=cost, units=units)
+
+
+def cost_basis(line: CostLine) -> str:
+    """How a line is costed, in words: what a reader checks against the sheet."""
+    from cpsu.formatting import money, percent
+
+    rate = money(line.monthly_rate)
+    match line.behaviour:
+        case Behaviour.FIXED:
+            text = f"{rate} a month"
+            if line.period is not Period.MONTH:
+                text += f" ({money(line.amount)} a {line.period.value.lower()})"
+        case Behaviour.PER_USER:
+            text = f"{rate} a user a month"
+        case Behaviour.STEP:
+            text = f"{rate} a month per {line.users_per_unit:,g} users"
+        case Behaviour.STAFFED:
+            text = (
+                f"{rate} an agent a month, {line.tickets_per_agent:,g} tickets an "
+                f"agent, {line.tier}"
+            )
+        case Behaviour.PER_TICKET:
+            text = f"{rate} a ticket at {line.tier}"
+        case Behaviour.DEPRECIATION:
+            start = line.in_service.isoformat() if line.in_service else "the baseline"
+            renewal = "renewed" if line.renew else "not renewed"
+            text = (
+                f"{money(line.amount)} over {line.life_months} months from {start}, "
+                f"{renewal}"
+            )
+    if line.min_units and line.behaviour in (Behaviour.STEP, Behaviour.STAFFED):
+        text += f", at least {line.min_units:g}"
+    if line.escalation:
+        text += f", +{percent(line.escalation)} a year"
+    return text

@@ -9,6 +9,7 @@ from cpsu.projection import ProjectionError, project
 from cpsu.ui import state
 from cpsu.ui.tables import (
     cost_line_columns,
+    cost_line_frame,
     issue_frame,
     run_rate_columns,
     run_rate_frame,
@@ -29,7 +30,7 @@ with upload_column:
     )
 with template_column:
     st.download_button(
-        "Download the empty template",
+        "Empty template",
         data=state.TEMPLATE_PATH.read_bytes(),
         file_name=state.TEMPLATE_PATH.name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,7 +39,7 @@ with template_column:
         key="cost_base.template",
     )
     st.download_button(
-        "Download the sample workbook",
+        "Sample workbook",
         data=state.SAMPLE_PATH.read_bytes(),
         file_name=state.SAMPLE_PATH.name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -47,7 +48,7 @@ with template_column:
         key="cost_base.sample",
     )
     st.button(
-        "Go back to the sample company",
+        "Back to the sample",
         on_click=state.restore_sample,
         key="cost_base.restore",
     )
@@ -115,7 +116,7 @@ pools_column.dataframe(
 
 st.subheader("Cost lines")
 st.dataframe(
-    projection.baseline_lines(),
+    cost_line_frame(workspace.cost_base, projection),
     column_config=cost_line_columns(),
     hide_index=True,
     key="cost_base.lines",

@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from cpsu.costs import Behaviour, CostLine, Period, Tier
+from cpsu.costs import Behaviour, CostLine, Period, Tier, cost_basis
 from cpsu.workload import ServiceDesk
 from tests.model_builders import project_lines
 
@@ -228,3 +228,67 @@ def test_a_line_without_what_its_behaviour_needs_is_refused():
 def test_a_line_in_an_unknown_pool_is_refused():
     with pytest.raises(ValueError, match="pool"):
         CostLine("Snacks", "Kitchen", Behaviour.FIXED, amount=10)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            CostLine("ITSM", "Support tools", Behaviour.FIXED, 54_000, Period.YEAR),
+            "$4,500.00 a month ($54,000.00 a year)",
+        ),
+        (
+            CostLine("M365", "Productivity software", Behaviour.PER_USER, unit_cost=39),
+            "$39.00 a user a month",
+        ),
+        (
+            CostLine(
+                "KB",
+                "Support tools",
+                Behaviour.STEP,
+                unit_cost=500,
+                users_per_unit=250,
+                min_units=2,
+            ),
+            "$500.00 a month per 250 users, at least 2",
+        ),
+        (
+            CostLine(
+                "Analysts",
+                "Service desk (Tier 1)",
+                Behaviour.STAFFED,
+                unit_cost=79_950,
+                period=Period.YEAR,
+                tier=Tier.TIER_1,
+                tickets_per_agent=650,
+                escalation=0.04,
+            ),
+            # 79,950 / 12 = 6,662.50
+            "$6,662.50 an agent a month, 650 tickets an agent, Tier 1, +4.0% a year",
+        ),
+        (
+            CostLine(
+                "Field",
+                "Managed service",
+                Behaviour.PER_TICKET,
+                unit_cost=69,
+                tier=Tier.DESKTOP,
+            ),
+            "$69.00 a ticket at Desktop",
+        ),
+        (
+            CostLine(
+                "Tool",
+                "Support tools",
+                Behaviour.DEPRECIATION,
+                amount=36_000,
+                life_months=36,
+                in_service=date(2027, 1, 1),
+                renew=False,
+            ),
+            "$36,000.00 over 36 months from 2027-01-01, not renewed",
+        ),
+    ],
+)
+def test_cost_basis_says_how_each_line_is_costed(line, expected):
+    assert cost_basis(line) == expected

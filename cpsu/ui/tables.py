@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cpsu.costs import CostBase, cost_basis
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
 
 _TIER_NAMES = {key: tier.value for tier, key in TIER_KEYS.items()}
@@ -23,7 +24,24 @@ def _count(label: str, help: str | None = None) -> st.column_config.NumberColumn
 
 
 def _rate(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="percent", help=help)
+    """A rate shown in percent with one decimal; the frame holds it times 100."""
+    return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
+
+
+def _whole(label: str, help: str | None = None) -> st.column_config.NumberColumn:
+    """A count shown to the nearest whole; the frame rounds it for display."""
+    return st.column_config.NumberColumn(label, format="localized", help=help)
+
+
+RATE_COLUMNS = (
+    "cpsu_change",
+    "deflection",
+    "utilisation_tier_1",
+    "utilisation_desktop",
+    "utilisation_tier_2",
+    "share",
+)
+WHOLE_COLUMNS = ("tickets", "load_tier_1", "load_desktop", "load_tier_2")
 
 
 def projection_columns() -> dict[str, st.column_config.Column | str | None]:
@@ -40,10 +58,10 @@ def projection_columns() -> dict[str, st.column_config.Column | str | None]:
             "Cost per added user", "Added monthly cost ÷ added users"
         ),
         "deflection": _rate("Deflection"),
-        "tickets": _count("Tickets a month"),
+        "tickets": _whole("Tickets a month"),
     }
     for key, tier in _TIER_NAMES.items():
-        config[f"load_{key}"] = _count(f"Load {tier}", "Tickets a month at this tier")
+        config[f"load_{key}"] = _whole(f"Load {tier}", "Tickets a month at this tier")
         config[f"agents_{key}"] = _count(f"Agents {tier}")
         config[f"utilisation_{key}"] = _rate(
             f"Utilisation {tier}", "Load ÷ (agents × tickets per agent)"
@@ -58,19 +76,41 @@ def projection_columns() -> dict[str, st.column_config.Column | str | None]:
     return config
 
 
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with rates in percent and ticket counts rounded, for display only."""
+    shown = frame.copy()
+    for column in RATE_COLUMNS:
+        if column in shown:
+            shown[column] = shown[column] * 100
+    for column in WHOLE_COLUMNS:
+        if column in shown:
+            shown[column] = shown[column].round(0)
+    return shown
+
+
 def projection_frame(projection: Projection) -> pd.DataFrame:
     """The projection's columns in the order the page shows them."""
     columns = [c for c in projection_columns() if c in projection.table.columns]
-    return projection.table[columns]
+    return for_display(projection.table[columns])
 
 
 def cost_line_columns() -> dict[str, st.column_config.Column]:
     return {
-        "item": st.column_config.TextColumn("Item"),
+        "item": st.column_config.TextColumn("Item", pinned=True),
         "cost_pool": st.column_config.TextColumn("Pool"),
         "behaviour": st.column_config.TextColumn("Behaviour"),
         "monthly": _money("Monthly cost", "This line's cost in the baseline quarter"),
+        "basis": st.column_config.TextColumn("How it is costed", width="large"),
+        "vendor": st.column_config.TextColumn("Vendor"),
     }
+
+
+def cost_line_frame(cost_base: CostBase, projection: Projection) -> pd.DataFrame:
+    """Each line's baseline cost beside how it is costed and its vendor."""
+    lines = projection.baseline_lines()
+    lines["basis"] = [cost_basis(line) for line in cost_base.lines]
+    lines["vendor"] = [line.vendor for line in cost_base.lines]
+    return lines
 
 
 def run_rate_columns() -> dict[str, st.column_config.Column]:
@@ -93,7 +133,7 @@ def run_rate_frame(projection: Projection) -> pd.DataFrame:
             "share": [1.0 if total else None],
         }
     )
-    return pd.concat([pools, total_row], ignore_index=True)
+    return for_display(pd.concat([pools, total_row], ignore_index=True))
 
 
 def issue_frame(issues) -> pd.DataFrame:
