@@ -20,6 +20,7 @@ import logging
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO
@@ -90,7 +91,8 @@ def read_workbook_sheets(data: bytes, wanted: Mapping[str, str]) -> WorkbookShee
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as problem:
+    except Exception as problem:  # a damaged directory fails in many ways
+        logger.info("not a readable zip: %r", problem)
         raise WorkbookError(
             "The file starts like an .xlsx workbook but is damaged or incomplete "
             f"({problem}). Open it in Excel and save it again as .xlsx."
@@ -181,7 +183,13 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
                     tail = chunk[-_DTD_OVERLAP:]
         except WorkbookError:
             raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as problem:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+        ) as problem:
             raise WorkbookError(
                 f"The workbook is damaged ({info.filename}: {problem}). Open it in "
                 "Excel and save it again as .xlsx."
