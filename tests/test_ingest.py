@@ -843,6 +843,27 @@ def test_a_pool_merged_down_several_rows_applies_to_each():
     assert "merged" in issue_at(upload, "Costs", 2, "B").message
 
 
+def test_hidden_rows_and_columns_are_read_with_a_warning():
+    from openpyxl import load_workbook
+
+    rows = [
+        M365,
+        cost_row("Old ITSM", "Support tools", "Fixed", amount=100, vendor="X"),
+    ]
+    book = load_workbook(io.BytesIO(canonical_bytes(rows)))
+    book["Costs"].row_dimensions[3].hidden = True
+    book["Costs"].column_dimensions["O"].hidden = True  # Vendor
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = read_upload(buffer.getvalue(), "a.xlsx")
+    assert not upload.has_errors
+    assert upload.cost_base is not None
+    assert len(upload.cost_base.lines) == 2  # hidden, but counted, and said so
+    assert "Row 3 is hidden" in issue_at(upload, "Costs", 3).message
+    assert "hidden" in issue_at(upload, "Costs", 1, "Vendor (O)").message
+    assert len(upload.issues) == 2
+
+
 def _rewrite_part(data: bytes, name: str, change) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()

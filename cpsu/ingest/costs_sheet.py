@@ -28,7 +28,14 @@ from cpsu.ingest.cells import (
     read_text,
 )
 from cpsu.ingest.issues import Issue, Severity, error, warning
-from cpsu.ingest.table import Cell, Header, Table, find_header, row_is_blank
+from cpsu.ingest.table import (
+    Cell,
+    Header,
+    Table,
+    find_header,
+    hidden_row_warning,
+    row_is_blank,
+)
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
     COST_HEADERS,
@@ -150,6 +157,9 @@ def read_costs(
     for row_number, cells in table.rows[header.position + 1 :]:
         if row_is_blank(cells):
             continue
+        hidden = hidden_row_warning(table, row_number)
+        if hidden is not None:
+            issues.append(hidden)
         reader = _RowReader(header, row_number, cells, decimal_comma)
         line = _read_line(reader)
         issues.extend(reader.issues)

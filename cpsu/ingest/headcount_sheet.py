@@ -24,7 +24,14 @@ from cpsu.ingest.cells import (
 )
 from cpsu.ingest.costs_sheet import TOTAL_ROW
 from cpsu.ingest.issues import Issue, Severity, error, warning
-from cpsu.ingest.table import Cell, Header, Table, find_header, row_is_blank
+from cpsu.ingest.table import (
+    Cell,
+    Header,
+    Table,
+    find_header,
+    hidden_row_warning,
+    row_is_blank,
+)
 from cpsu.ingest.vocabulary import (
     HEADCOUNT_HEADER_INDEX,
     HEADCOUNT_HEADERS,
@@ -80,6 +87,9 @@ def read_headcount(
     for row_number, cells in table.rows[header.position + 1 :]:
         if row_is_blank(cells):
             continue
+        hidden = hidden_row_warning(table, row_number)
+        if hidden is not None:
+            issues.append(hidden)
         row, quarter, row_issues = _read_row(header, row_number, cells, decimal_comma)
         issues.extend(row_issues)
         if quarter is not None:

@@ -30,6 +30,8 @@ class Table:
 
     name: str
     rows: tuple[Row, ...]
+    hidden_rows: frozenset[int] = frozenset()  # row numbers hidden in Excel
+    hidden_columns: frozenset[int] = frozenset()  # 0-based column indexes
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,17 @@ def _header(
                     column=column_label(text, column),
                 )
             )
+    for name, column in columns.items():
+        if column in table.hidden_columns:
+            issues.append(
+                warning(
+                    f"Column {labels[name]} is hidden in Excel; it was read anyway. "
+                    "Unhide it to check what it holds.",
+                    sheet=table.name,
+                    row=row_number,
+                    column=labels[name],
+                )
+            )
     return Header(
         sheet=table.name,
         row_number=row_number,
@@ -201,4 +214,16 @@ def _header(
         labels=labels,
         names=names,
         issues=tuple(issues),
+    )
+
+
+def hidden_row_warning(table: Table, row_number: int) -> Issue | None:
+    """A warning when a row that is read is hidden (or filtered out) in Excel."""
+    if row_number not in table.hidden_rows:
+        return None
+    return warning(
+        f"Row {row_number} is hidden in Excel (or filtered out); it was read and "
+        "counted anyway. Delete the row if it should not count.",
+        sheet=table.name,
+        row=row_number,
     )

@@ -51,6 +51,7 @@ _DTD_MARKERS = tuple(
     for marker in (word.encode(), word.encode("utf-16-le"), word.encode("utf-16-be"))
 )
 _DTD_OVERLAP = 32
+_MAX_COLUMNS = 16_384  # XFD, the last column Excel has
 
 
 class WorkbookError(Exception):
@@ -71,6 +72,9 @@ class _SheetScan:
     rows: int = 0
     columns: int = 0
     specials: dict[tuple[int, int], object] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)  # row numbers
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based indexes
+    column_ranges: int = 0
 
 
 @dataclass(frozen=True)
@@ -396,11 +400,27 @@ class _SheetScanner:
             number = attributes.get("r", "")
             self.row_number = int(number) if number.isdigit() else self.row_number + 1
             self.column_number = 0
+            if _is_true(attributes.get("hidden")) and (
+                len(self.scan.hidden_rows) < MAX_SPECIAL_CELLS
+            ):
+                self.scan.hidden_rows.add(self.row_number)
+        elif tag == "col":
+            self._hidden_columns(attributes)
         elif tag in ("v", "f"):
             self.capturing = tag
             self.has_formula = self.has_formula or tag == "f"
         elif tag == "is":
             self.has_value = True
+
+    def _hidden_columns(self, attributes: dict[str, str]) -> None:
+        scan = self.scan
+        scan.column_ranges += 1
+        if not _is_true(attributes.get("hidden")) or scan.column_ranges > 1000:
+            return
+        first, last = attributes.get("min", ""), attributes.get("max", "")
+        if first.isdigit() and last.isdigit():
+            for column in range(int(first), min(int(last), _MAX_COLUMNS) + 1):
+                scan.hidden_columns.add(column - 1)
 
     def end(self, name: str) -> None:
         tag = name.rpartition(":")[2]
@@ -434,6 +454,10 @@ class _SheetScanner:
         elif self.has_formula and not self.has_value:
             formula = "".join(self.formula_text).strip()[:200]
             scan.specials[position] = FormulaWithoutValue(formula)
+
+
+def _is_true(value: str | None) -> bool:
+    return value in ("1", "true")
 
 
 def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
@@ -485,6 +509,8 @@ def _read_table(
     return Table(
         name=part.name,
         rows=tuple((index + 1, tuple(cells)) for index, cells in enumerate(grid)),
+        hidden_rows=frozenset(scan.hidden_rows),
+        hidden_columns=frozenset(scan.hidden_columns),
     )
 
 
