@@ -99,9 +99,9 @@ def read_upload(data: bytes, filename: str) -> Upload:
         )
 
 
-def apply_upload(current: Workspace, upload: Upload, source: str) -> Workspace:
+def apply_upload(current: Workspace | None, upload: Upload, source: str) -> Workspace:
     """New workspace: a workbook replaces everything; a CSV replaces only the cost
-    base and keeps current headcount and scenario.
+    base and keeps current headcount and scenario (so it needs a current one).
 
     Raises ValueError if upload.has_errors.
     """
@@ -114,6 +114,10 @@ def apply_upload(current: Workspace, upload: Upload, source: str) -> Workspace:
     if upload.cost_base is None:
         raise ValueError("The upload has no cost base to apply.")
     if upload.kind == "csv":
+        if current is None:
+            raise ValueError(
+                "A CSV holds only cost lines; it needs a workspace to join."
+            )
         return replace(current, cost_base=upload.cost_base, source=source)
     if upload.headcount is None or upload.scenario is None:
         raise ValueError("The workbook upload lacks its headcount or scenario.")
