@@ -119,5 +119,6 @@ st.dataframe(
     cost_line_frame(workspace.cost_base, projection),
     column_config=cost_line_columns(),
     hide_index=True,
+    height=35 * (min(len(workspace.cost_base), 30) + 1) + 3,
     key="cost_base.lines",
 )

@@ -76,7 +76,7 @@ def sample_workspace() -> Workspace:
     if upload.has_errors:
         problems = "; ".join(str(issue) for issue in upload.issues)
         raise RuntimeError(f"The bundled sample cannot be read: {problems}")
-    return apply_upload(None, upload, "Sample company")
+    return apply_upload(None, upload, "Sample company (Quillfern Analytics)")
 
 
 def slider_values(scenario: Scenario) -> dict[str, float | int]:
