@@ -33,25 +33,9 @@ from cpsu.workbook import (
     write_input_sheets,
 )
 from cpsu.workload import ServiceDesk
+from tests.ingest_fixtures import COST_HEADER
 
-COST_HEADERS = [
-    "Item",
-    "Pool",
-    "Behaviour",
-    "Amount",
-    "Period",
-    "Unit cost",
-    "Users per unit",
-    "Tier",
-    "Tickets per agent",
-    "Min units",
-    "Life months",
-    "In service",
-    "Renew",
-    "Escalation",
-    "Vendor",
-    "Notes",
-]
+COST_HEADERS = COST_HEADER  # the contract's header, spelled out once
 DESK_PARAMETERS = [
     "Tickets per user per month",
     "Resolution rate",
