@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,10 +20,13 @@ from typing import Any
 
 from cpsu.costs import POOLS, Behaviour
 from cpsu.formatting import count, money, percent
-from cpsu.ingest import Upload, apply_upload, read_upload
+from cpsu.ingest import Upload, read_upload
+from cpsu.ingest.checks import checked_workspace
 from cpsu.ingest.issues import Issue, Severity
+from cpsu.pitch import sanity_notes
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
+from cpsu.workbook import scenario_workbook
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -53,26 +57,31 @@ def _say_issues(issues: Sequence[Issue]) -> None:
         print(str(issue), file=sys.stderr)
 
 
-def _workspace(upload: Upload, path: str) -> Workspace:
-    """The workspace of a workbook upload; a CSV has no headcount to project."""
-    if upload.kind != "workbook" or upload.headcount is None:
+def _workspace(upload: Upload, path: str) -> tuple[Workspace | None, tuple[Issue, ...]]:
+    """The workspace of a workbook upload, or None, with every issue found.
+
+    A CSV has no headcount to project, so it is a usage error here.
+    """
+    if upload.kind != "workbook":
         raise UsageError(
             f"{path} holds only cost lines; summary and project need a workbook "
             "with Costs and Headcount sheets"
         )
-    return apply_upload(None, upload, Path(path).name)
+    return checked_workspace(None, upload, Path(path).name)
 
 
 # --- check ---------------------------------------------------------------------
 
 
-def _check_lines(upload: Upload) -> tuple[list[dict[str, Any]], float | None]:
+def _check_lines(
+    upload: Upload, workspace: Workspace | None
+) -> tuple[list[dict[str, Any]], float | None]:
     """Each line with its baseline monthly cost, and the monthly run-rate."""
     if upload.cost_base is None:
         return [], None
-    if upload.kind == "workbook" and upload.headcount and upload.scenario:
+    if workspace is not None:
         lines = project(
-            upload.cost_base, upload.headcount, upload.scenario
+            workspace.cost_base, workspace.headcount, workspace.scenario
         ).baseline_lines()
         rows = [
             {
@@ -84,6 +93,8 @@ def _check_lines(upload: Upload) -> tuple[list[dict[str, Any]], float | None]:
             for row in lines.itertuples()
         ]
         return rows, _number(lines["monthly"].sum())
+    if upload.kind == "workbook":
+        return [], None
     # A CSV has no headcount: only fixed costs can be costed without one.
     rows = [
         {
@@ -99,12 +110,12 @@ def _check_lines(upload: Upload) -> tuple[list[dict[str, Any]], float | None]:
 
 def run_check(args: argparse.Namespace) -> int:
     upload = _read(args.file)
+    workspace = None
     issues = list(upload.issues)
-    try:
-        lines, run_rate = _check_lines(upload)
-    except ProjectionError as problem:
-        issues.append(Issue(Severity.ERROR, str(problem), sheet="Headcount"))
-        lines, run_rate = [], None
+    if upload.kind == "workbook":
+        workspace, found = checked_workspace(None, upload, Path(args.file).name)
+        issues = list(found)
+    lines, run_rate = _check_lines(upload, workspace)
     if upload.kind == "csv" and upload.cost_base is not None:
         issues.append(
             Issue(
@@ -153,17 +164,11 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_summary(args: argparse.Namespace) -> int:
     upload = _read(args.file)
-    if upload.has_errors:
-        _say_issues(upload.issues)
+    workspace, issues = _workspace(upload, args.file)
+    if workspace is None:
+        _say_issues(issues)
         return EXIT_INPUT
-    workspace = _workspace(upload, args.file)
-    try:
-        projection = project(
-            workspace.cost_base, workspace.headcount, workspace.scenario
-        )
-    except ProjectionError as problem:
-        print(f"Error: {problem}", file=sys.stderr)
-        return EXIT_INPUT
+    projection = project(workspace.cost_base, workspace.headcount, workspace.scenario)
     base = projection.baseline
     by_pool = {pool: float(base[column]) for pool, column in POOL_COLUMNS.items()}
     summary = {
@@ -174,12 +179,12 @@ def run_summary(args: argparse.Namespace) -> int:
         "by_pool": by_pool,
         "monthly_run_rate": float(base["monthly_opex"]),
         "cpsu": float(base["cpsu"]),
-        "issues": [issue.as_dict() for issue in upload.issues],
+        "issues": [issue.as_dict() for issue in issues],
     }
     if args.json:
         print(json.dumps(summary, indent=2))
         return EXIT_OK
-    _say_issues(upload.issues)
+    _say_issues(issues)
     print(f"Baseline {summary['baseline_quarter']}")
     print(
         f"  Supported users   {count(summary['supported_users']):>14} "
@@ -203,12 +208,18 @@ def _scenario_from_options(base: Scenario, args: argparse.Namespace) -> Scenario
     if args.quarters is not None:
         scenario_changes["horizon_quarters"] = args.quarters
     if args.growth is not None:
+        if not -1 < args.growth <= 1:
+            raise UsageError(
+                f"--growth {args.growth:g} is {args.growth:.0%} a quarter; rates are "
+                "fractions (0.08 is 8%) above -1 and at most 1"
+            )
         scenario_changes["growth_per_quarter"] = args.growth
     for option, name in (
         ("tickets_per_user", "tickets_per_user_month"),
         ("resolution_rate", "resolution_rate"),
         ("deflection", "deflection"),
         ("deflection_step", "deflection_step"),
+        ("deflection_cap", "deflection_cap"),
     ):
         value = getattr(args, option)
         if value is not None:
@@ -238,23 +249,40 @@ def _quarter_json(row: Any) -> dict[str, Any]:
     }
 
 
+def _out_path(out: str, source: str) -> Path:
+    """Where to write the scenario workbook: a new .xlsx, never the input."""
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out {out}: the scenario workbook is a .xlsx file")
+    if path.exists() and path.resolve() == Path(source).resolve():
+        raise UsageError(f"--out {out} is the input workbook; choose another name")
+    if not path.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {path.parent} does not exist")
+    return path
+
+
 def run_project(args: argparse.Namespace) -> int:
+    out = _out_path(args.out, args.file) if args.out else None
     upload = _read(args.file)
-    if upload.has_errors:
-        _say_issues(upload.issues)
+    workspace, issues = _workspace(upload, args.file)
+    if workspace is None:
+        _say_issues(issues)
         return EXIT_INPUT
-    workspace = _workspace(upload, args.file)
     scenario = _scenario_from_options(workspace.scenario, args)
     try:
         projection = project(workspace.cost_base, workspace.headcount, scenario)
     except ProjectionError as problem:
         print(f"Error: {problem}", file=sys.stderr)
         return EXIT_INPUT
+    notes = sanity_notes(projection, scenario)
 
-    if args.out:
-        from cpsu.workbook import scenario_workbook
-
-        Path(args.out).write_bytes(scenario_workbook(workspace, scenario, projection))
+    if out is not None:
+        try:
+            out.write_bytes(scenario_workbook(workspace, scenario, projection))
+        except OSError as problem:
+            raise UsageError(
+                f"cannot write {out}: {problem.strerror or problem}"
+            ) from None
 
     if args.json:
         print(
@@ -268,30 +296,34 @@ def run_project(args: argparse.Namespace) -> int:
                         _quarter_json(row) for _, row in projection.table.iterrows()
                     ],
                     "funding_ask": projection.funding_ask,
-                    "issues": [issue.as_dict() for issue in upload.issues],
+                    "notes": notes,
+                    "issues": [issue.as_dict() for issue in issues],
                 },
                 indent=2,
             )
         )
         return EXIT_OK
 
-    _say_issues(upload.issues)
+    _say_issues(issues)
+    for note in notes:
+        print(f"Check: {note}", file=sys.stderr)
     print(
         f"{scenario.name}: {scenario.horizon_quarters} quarters, growth "
         f"{percent(scenario.growth_per_quarter)} a quarter"
     )
     print(
-        f"{'Quarter':<9}{'Users':>9}{'Tickets':>10}{'Run-rate':>16}{'CPSU':>11}{'Change':>9}"
+        f"{'Quarter':<8} {'Users':>10} {'Tickets':>10} {'Run-rate':>15} "
+        f"{'CPSU':>10} {'Change':>8}"
     )
     for _, row in projection.table.iterrows():
         print(
-            f"{row['quarter']:<9}{count(row['supported_users']):>9}"
-            f"{count(round(row['tickets'])):>10}{money(row['monthly_opex']):>16}"
-            f"{money(row['cpsu']):>11}{percent(row['cpsu_change'], signed=True):>9}"
+            f"{row['quarter']:<8} {count(row['supported_users']):>10} "
+            f"{count(round(row['tickets'])):>10} {money(row['monthly_opex']):>15} "
+            f"{money(row['cpsu']):>10} {percent(row['cpsu_change'], signed=True):>8}"
         )
     print(f"Funding ask over the horizon: {money(projection.funding_ask)}")
-    if args.out:
-        print(f"Scenario workbook written to {args.out}")
+    if out is not None:
+        print(f"Scenario workbook written to {out}")
     return EXIT_OK
 
 
@@ -369,6 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="deflection gain a quarter",
     )
     projection.add_argument(
+        "--deflection-cap", type=_fraction, metavar="C", help="most deflection reaches"
+    )
+    projection.add_argument(
         "--out", metavar="FILE.xlsx", help="write the scenario workbook"
     )
     projection.add_argument("--json", action="store_true", help="print one JSON object")
@@ -383,6 +418,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except UsageError as problem:
         parser.exit(EXIT_USAGE, f"cpsu {args.command}: error: {problem}\n")
+    except BrokenPipeError:
+        # The reader of our output (head, less) went away: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - parser.exit does not return
 
 

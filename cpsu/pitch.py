@@ -31,6 +31,22 @@ class HeadlineFigures:
     average_change_per_quarter: float  # compound rate, fraction
     funding_ask: float
 
+    @property
+    def per_user_label(self) -> str:
+        """Users can fall under a shrinking scenario: say per user lost then."""
+        if self.users_at_horizon < self.users_now:
+            return "Cost change per user lost"
+        return "Cost per added user"
+
+    @property
+    def funding_label(self) -> str:
+        return "Funding ask" if self.funding_ask >= 0 else "Saving on baseline"
+
+    @property
+    def funding_amount(self) -> float:
+        """The ask, or the saving as a positive sum when spend falls."""
+        return abs(self.funding_ask)
+
 
 def headline_figures(projection: Projection) -> HeadlineFigures:
     """The figures a funding case opens with."""
@@ -67,6 +83,7 @@ RESOLUTION_RATE_HIGH = 0.90
 UTILISATION_HIGH = 0.85
 DEFLECTION_HIGH = 0.50
 CPSU_USUAL = (20.0, 400.0)
+GROWTH_USUAL = (-0.10, 0.30)
 
 
 def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
@@ -84,6 +101,20 @@ def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
         notes.append(
             f"A Tier 1 resolution rate of {percent(desk.resolution_rate, 0)} is above "
             f"{percent(RESOLUTION_RATE_HIGH, 0)}; 66% to 71% is typical."
+        )
+    low, high = GROWTH_USUAL
+    if not low <= scenario.growth_per_quarter <= high:
+        notes.append(
+            f"Growth of {percent(scenario.growth_per_quarter, 1, signed=True)} a "
+            f"quarter is outside {percent(low, 0)} to {percent(high, 0, signed=True)}; "
+            "check that it is a rate a quarter, not a year, and not a percent "
+            "written as a whole number."
+        )
+    if desk.deflection > desk.deflection_cap:
+        notes.append(
+            f"Self-service deflection of {percent(desk.deflection, 0)} is above its "
+            f"cap of {percent(desk.deflection_cap, 0)}, so the cap applies from the "
+            "baseline; raise the cap to model more."
         )
     if table["deflection"].max() > DEFLECTION_HIGH:
         notes.append(

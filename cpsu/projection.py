@@ -38,7 +38,16 @@ POOL_COLUMNS: dict[str, str] = {pool: pool_column(pool) for pool in POOLS}
 
 
 class ProjectionError(ValueError):
-    """The inputs cannot be projected; the message says why and what to do."""
+    """The inputs cannot be projected; the message says why and what to do.
+
+    ``quarter`` is the first quarter at fault, ``planned`` whether the
+    Headcount sheet gives it (rather than growth).
+    """
+
+    def __init__(self, message: str, quarter: str = "", planned: bool = False):
+        super().__init__(message)
+        self.quarter = quarter
+        self.planned = planned
 
 
 def round_half_up(values: np.ndarray) -> np.ndarray:
@@ -146,10 +155,27 @@ def project(
     users = employees + desk.contingent_weight * contingent
     empty = np.flatnonzero(users <= 0)
     if empty.size:
+        first = int(empty[0])
+        label = quarter_label(quarters[first])
+        weight = (
+            f" (contingent workers count {desk.contingent_weight:g} each)"
+            if desk.contingent_weight != 1
+            else ""
+        )
+        if first < len(headcount.rows):
+            raise ProjectionError(
+                f"{label} has no supported users{weight}, so CPSU cannot be "
+                f"computed: give {label} on the Headcount sheet at least one "
+                "employee or contingent worker.",
+                quarter=label,
+                planned=True,
+            )
         raise ProjectionError(
-            f"{quarter_label(quarters[empty[0]])} has no supported users, so CPSU "
-            "cannot be computed: give the Headcount sheet at least one employee "
-            "or contingent worker in every quarter."
+            f"At {scenario.growth_per_quarter:+.1%} growth a quarter, supported "
+            f"users fall to zero by {label}{weight}, so CPSU cannot be computed: "
+            "raise the growth rate or shorten the horizon.",
+            quarter=label,
+            planned=False,
         )
 
     tickets = tickets_by_quarter(desk, users, quarter_index)

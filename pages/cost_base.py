@@ -5,15 +5,12 @@ import streamlit as st
 from cpsu.charts import run_rate_by_pool_chart
 from cpsu.formatting import count, money
 from cpsu.ingest.issues import Severity
-from cpsu.projection import ProjectionError, project
+from cpsu.projection import ProjectionError
 from cpsu.ui import state
-from cpsu.ui.tables import (
-    cost_line_columns,
-    cost_line_frame,
-    issue_frame,
-    run_rate_columns,
-    run_rate_frame,
-)
+from cpsu.ui.tables import cost_line_view, issue_frame, issues_csv, run_rate_view
+from cpsu.ui.text import plain
+
+ISSUES_SHOWN = 200
 
 st.title("Cost base")
 st.caption(
@@ -25,7 +22,10 @@ upload_column, template_column = st.columns([3, 1])
 with upload_column:
     uploaded = st.file_uploader(
         "Upload a workbook or CSV",
-        type=["xlsx", "xlsm", "xls", "csv", "txt"],
+        help=(
+            "Any file can be chosen: the reader looks at its content, not its "
+            "name, and says what it found."
+        ),
         key="cost_base.upload",
     )
 with template_column:
@@ -58,36 +58,51 @@ if uploaded is not None:
 
 report = state.upload_report()
 if report is not None:
+    name = plain(report.file_name)
     errors = [i for i in report.issues if i.severity is Severity.ERROR]
     warnings = [i for i in report.issues if i.severity is Severity.WARNING]
     if not report.accepted:
         st.error(
-            f"**{report.file_name}** was not used: {len(errors)} "
+            f"**{name}** was not used: {len(errors)} "
             f"{'error' if len(errors) == 1 else 'errors'} to fix, listed below. "
             "The cost base you had is unchanged.",
             icon=":material/block:",
         )
     elif warnings:
         st.warning(
-            f"**{report.file_name}** is in use, with {len(warnings)} "
+            f"**{name}** is in use, with {len(warnings)} "
             f"{'point' if len(warnings) == 1 else 'points'} to check below.",
             icon=":material/fact_check:",
         )
     else:
-        st.success(f"**{report.file_name}** is in use.", icon=":material/check:")
+        st.success(f"**{name}** is in use.", icon=":material/check:")
     if report.issues:
-        st.dataframe(
-            issue_frame(report.issues), hide_index=True, key="cost_base.issues"
+        st.table(issue_frame(report.issues[:ISSUES_SHOWN]), hide_index=True)
+        if len(report.issues) > ISSUES_SHOWN:
+            st.caption(
+                f"The first {ISSUES_SHOWN} of {len(report.issues):,} issues; "
+                "download them all to read the rest."
+            )
+        st.download_button(
+            "Download the issues (CSV)",
+            data=issues_csv(report.issues),
+            file_name="cpsu-issues.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key="cost_base.issues_download",
         )
 
 workspace = state.workspace()
 try:
-    projection = project(workspace.cost_base, workspace.headcount, workspace.scenario)
+    projection = state.baseline_projection()
 except ProjectionError as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
-st.subheader(f"What was understood: {workspace.source}")
+st.subheader(f"What was understood: {plain(workspace.source)}")
+if note := state.service_desk_note():
+    st.caption(note)
 baseline = projection.baseline
 lines, users, run_rate, cpsu = st.columns(4)
 lines.metric("Cost lines", count(len(workspace.cost_base)))
@@ -96,7 +111,7 @@ users.metric(
     count(baseline["supported_users"]),
     help=(
         f"{count(baseline['employees'])} employees + "
-        f"{workspace.scenario.service_desk.contingent_weight:g} × "
+        f"{state.current_scenario().service_desk.contingent_weight:g} × "
         f"{count(baseline['contingent'])} contingent"
     ),
 )
@@ -107,17 +122,16 @@ chart_column, pools_column = st.columns([3, 2])
 chart_column.altair_chart(
     run_rate_by_pool_chart(projection.run_rate_by_pool(0)), theme=None
 )
+pools, pool_columns = run_rate_view(projection)
 pools_column.dataframe(
-    run_rate_frame(projection),
-    column_config=run_rate_columns(),
-    hide_index=True,
-    key="cost_base.pools",
+    pools, column_config=pool_columns, hide_index=True, key="cost_base.pools"
 )
 
 st.subheader("Cost lines")
+lines_view, line_columns = cost_line_view(workspace.cost_base, projection)
 st.dataframe(
-    cost_line_frame(workspace.cost_base, projection),
-    column_config=cost_line_columns(),
+    lines_view,
+    column_config=line_columns,
     hide_index=True,
     height=35 * (min(len(workspace.cost_base), 30) + 1) + 3,
     key="cost_base.lines",

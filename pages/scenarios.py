@@ -8,7 +8,8 @@ from cpsu.pitch import headline_figures, sanity_notes
 from cpsu.projection import ProjectionError, project
 from cpsu.ui import state
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import projection_columns, projection_frame
+from cpsu.ui.tables import projection_view
+from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
 workspace = state.workspace()
@@ -20,7 +21,7 @@ scenario = state.current_scenario()
 
 st.title("Scenarios")
 st.caption(
-    f"{workspace.source} · {len(workspace.cost_base)} cost lines · baseline "
+    f"{plain(workspace.source)} · {len(workspace.cost_base)} cost lines · baseline "
     f"{workspace.headcount.baseline.quarter} · horizon {scenario.horizon_quarters} "
     "quarters"
 )
@@ -28,7 +29,7 @@ st.caption(
 try:
     projection = project(workspace.cost_base, workspace.headcount, scenario)
 except ProjectionError as problem:
-    st.error(str(problem))
+    st.error(plain(problem))
     st.stop()
 
 figures = headline_figures(projection)
@@ -50,7 +51,7 @@ change.metric(
     help="Compound average change of CPSU per quarter over the horizon",
 )
 added.metric(
-    "Cost per added user",
+    figures.per_user_label,
     money(figures.cost_per_added_user),
     help=(
         f"Added monthly cost ÷ added users, {figures.baseline_quarter} to "
@@ -59,8 +60,8 @@ added.metric(
     ),
 )
 ask.metric(
-    "Funding ask",
-    money(figures.funding_ask, cents=False),
+    figures.funding_label,
+    money(figures.funding_amount, cents=False),
     help=(
         f"Spend over the next {figures.horizon_quarters} quarters above holding the "
         f"baseline run-rate of {money(figures.run_rate_now, cents=False)} a month"
@@ -86,16 +87,17 @@ pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
 agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
 
 st.subheader("Projection")
+table, table_columns = projection_view(projection)
 st.dataframe(
-    projection_frame(projection),
-    column_config=projection_columns(),
+    table,
+    column_config=table_columns,
     hide_index=True,
     key="scenarios.table",
 )
 st.download_button(
     "Download scenario workbook",
     data=lambda: scenario_workbook(workspace, scenario, projection),
-    file_name=f"cpsu-scenario-{scenario.name.lower()}-{figures.baseline_quarter}.xlsx",
+    file_name=state.download_name(scenario, figures.baseline_quarter),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
     icon=":material/download:",

@@ -220,3 +220,83 @@ def test_text_output_reads_like_a_report(capsys):
     ]
     assert lines[2].startswith("2026-Q4")
     assert io.StringIO(out).read().count("$") >= 6
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("no/such/folder/out.xlsx", "does not exist"),
+        ("out.csv", ".xlsx"),
+        (str(SAMPLE), "input workbook"),
+    ],
+)
+def test_bad_out_paths_are_usage_errors_and_never_overwrite_the_input(
+    capsys, tmp_path, monkeypatch, out, message
+):
+    monkeypatch.chdir(tmp_path)
+    before = SAMPLE.read_bytes()
+    code, _, err = call(capsys, "project", str(SAMPLE), "--out", out)
+    assert code == 2
+    assert message in err
+    assert SAMPLE.read_bytes() == before
+
+
+def test_growth_written_as_a_percent_is_a_usage_error(capsys):
+    code, _, err = call(capsys, "project", str(SAMPLE), "--growth", "12")
+    assert code == 2
+    assert "0.08 is 8%" in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    result = subprocess.run(
+        f"'{CPSU}' project '{SAMPLE}' --quarters 40 --json | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout == '{\n  "basel'
+    assert "Traceback" not in result.stderr
+
+
+def test_deflection_above_its_cap_is_noted(capsys):
+    code, out, _ = call(capsys, "project", str(SAMPLE), "--deflection", "0.5", "--json")
+    assert code == 0
+    report = json.loads(out)
+    # the sample's cap is 35%: tickets = 1,350 * 1.1 * (1 - 0.35) = 965.25
+    assert report["quarters"][0]["tickets"] == pytest.approx(965.25)
+    assert any("above its cap of 35%" in note for note in report["notes"])
+    code, out, _ = call(
+        capsys,
+        "project",
+        str(SAMPLE),
+        "--deflection",
+        "0.5",
+        "--deflection-cap",
+        "0.6",
+        "--json",
+    )
+    # 1,350 * 1.1 * (1 - 0.5) = 742.5
+    assert json.loads(out)["quarters"][0]["tickets"] == pytest.approx(742.5)
+
+
+def test_a_plan_quarter_with_nobody_in_it_is_an_input_error(tmp_path):
+    workbook = openpyxl.load_workbook(SAMPLE)
+    workbook["Headcount"].append(["2027-Q1", 0, 0])
+    path = tmp_path / "empty-quarter.xlsx"
+    workbook.save(path)
+    result = run("check", str(path))
+    assert result.returncode == 1
+    assert "Error in Headcount" in result.stderr
+    assert "2027-Q1 has no supported users" in result.stderr
+    assert run("project", str(path)).returncode == 1
+
+
+def test_growth_that_empties_the_company_is_explained(capsys):
+    code, _, err = call(
+        capsys, "project", str(SAMPLE), "--growth", "-0.99", "--quarters", "4"
+    )
+    # 1,200 * 0.01^2 = 0.12 -> 0 employees, 150 * 0.0001 -> 0 by 2027-Q2
+    assert code == 1
+    assert "-99.0% growth a quarter" in err
+    assert "2027-Q2" in err

@@ -92,7 +92,7 @@ def metric(at: AppTest, label_start: str) -> str:
 
 def table_with(at: AppTest, column: str):
     """The first table on the page that has a column of this name."""
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         if column in frame.value.columns:
             return frame.value
     raise AssertionError(f"no table with a {column!r} column")
@@ -222,3 +222,52 @@ def test_going_back_to_the_sample():
     at.button(key="cost_base.restore").click().run()
     assert not at.exception
     assert metric(at, "Supported users") == "1,350"
+
+
+def workbook_with_empty_quarter() -> bytes:
+    """The small company with a plan whose next quarter has nobody in it."""
+    workbook = openpyxl.load_workbook(io.BytesIO(small_company()))
+    workbook["Headcount"].append(["2027-Q1", 0, 0])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_whose_own_scenario_cannot_be_projected_is_refused():
+    at = cost_base_page(new_app())
+    upload(at, "empty-quarter.xlsx", workbook_with_empty_quarter())
+    assert not at.exception
+    assert "was not used" in at.error[0].value
+    issues = table_with(at, "Severity")
+    assert "2027" in " ".join(issues["Problem and what to do"])
+    assert "Headcount" in " ".join(issues["Where"])
+    # the sample is still in use, on both pages
+    assert metric(at, "Supported users") == "1,350"
+    at = scenarios_page(at)
+    assert not at.exception
+    assert metric(at, "CPSU 2026-Q4") == metric(new_app(), "CPSU 2026-Q4")
+
+
+def test_a_csv_keeps_the_sliders_where_they_were():
+    at = new_app()
+    at.slider(key="scenarios.growth").set_value(0.10).run()
+    at.slider(key="scenarios.horizon").set_value(12).run()
+    at = cost_base_page(at)
+    upload(
+        at, "costs.csv", b"Item,Pool,Behaviour,Amount\nTool,Support tools,Fixed,5000\n"
+    )
+    at = scenarios_page(at)
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.10)
+    assert at.slider(key="scenarios.horizon").value == 12
+
+
+def test_cost_base_follows_the_service_desk_sliders():
+    at = new_app()
+    before = metric(cost_base_page(new_app()), "Monthly run-rate")
+    at.slider(key="scenarios.tickets_per_user").set_value(2.0).run()
+    at = cost_base_page(at)
+    # more tickets need more agents and per-ticket work at the baseline
+    assert metric(at, "Monthly run-rate") != before
+    assert "tickets per user 2.00 (workbook 1.10)" in at.caption[1].value
+    at = scenarios_page(at)
+    assert metric(at, "CPSU 2026-Q4") == metric(cost_base_page(at), "CPSU")

@@ -72,3 +72,35 @@ def test_sanity_notes_flag_busy_agents_and_unusual_rates():
 def test_usual_assumptions_raise_no_notes():
     projection = project_lines(FIXED, LICENCE, horizon=2)
     assert sanity_notes(projection, Scenario(horizon_quarters=2)) == []
+
+
+def test_deflection_above_its_cap_is_noted_not_silently_capped():
+    desk = ServiceDesk(deflection=0.5, deflection_cap=0.35)
+    projection = project_lines(FIXED, LICENCE, desk=desk, horizon=1)
+    # min(0.5 + 0 t, 0.35) = 0.35 from the baseline
+    assert projection.table["deflection"].tolist() == [0.35, 0.35]
+    notes = sanity_notes(projection, Scenario(horizon_quarters=1, service_desk=desk))
+    assert any("above its cap of 35%" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("growth", "noted"), [(0.08, False), (0.45, True), (-0.2, True)]
+)
+def test_unusual_growth_is_noted(growth, noted):
+    projection = project_lines(FIXED, LICENCE, growth=growth, horizon=2)
+    scenario = Scenario(horizon_quarters=2, growth_per_quarter=growth)
+    notes = sanity_notes(projection, scenario)
+    assert any("a quarter is outside -10% to +30%" in note for note in notes) is noted
+
+
+def test_shrinking_scenarios_are_labelled_as_savings():
+    projection = project_lines(FIXED, LICENCE, growth=-0.05, horizon=2)
+    figures = headline_figures(projection)
+    # users 1,000 -> 950 -> 902.5 -> 903 (half up); M falls by 40 a user lost
+    assert figures.users_at_horizon == 903
+    assert figures.per_user_label == "Cost change per user lost"
+    assert figures.cost_per_added_user == pytest.approx(40.0)
+    # ask = 3 * 40 * (950 - 1000) + 3 * 40 * (903 - 1000) = -6,000 - 11,640 = -17,640
+    assert figures.funding_ask == pytest.approx(-17_640)
+    assert figures.funding_label == "Saving on baseline"
+    assert figures.funding_amount == pytest.approx(17_640)

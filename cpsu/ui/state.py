@@ -9,13 +9,17 @@ scenario its workbook carries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
 
+from cpsu.formatting import percent
 from cpsu.ingest import Upload, apply_upload, read_upload
+from cpsu.ingest.checks import checked_workspace
 from cpsu.ingest.issues import Issue
+from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
 
 SAMPLE_PATH = (
@@ -127,13 +131,17 @@ def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
         return
     st.session_state[LAST_UPLOAD_ID] = file_id
     upload = read_upload_cached(data, file_name)
-    accepted = not upload.has_errors
-    if accepted:
-        updated = apply_upload(workspace(), upload, file_name)
+    updated, issues = checked_workspace(workspace(), upload, file_name)
+    if updated is not None:
         st.session_state[WORKSPACE] = updated
-        set_sliders(updated.scenario)
+        # A CSV holds cost lines only: the sliders keep the scenario in play.
+        if upload.kind == "workbook":
+            set_sliders(updated.scenario)
     st.session_state[UPLOAD_REPORT] = UploadReport(
-        file_name=file_name, accepted=accepted, issues=upload.issues, kind=upload.kind
+        file_name=file_name,
+        accepted=updated is not None,
+        issues=issues,
+        kind=upload.kind,
     )
 
 
@@ -142,6 +150,57 @@ def restore_sample() -> None:
     st.session_state[WORKSPACE] = sample_workspace()
     st.session_state[UPLOAD_REPORT] = None
     set_sliders(sample_workspace().scenario)
+
+
+def baseline_projection() -> Projection:
+    """The baseline quarter as the Scenarios page has it, sliders included.
+
+    Growth and horizon do not change the baseline, so one quarter ahead at
+    no growth is projected: the page stays usable while a slider asks for a
+    future that cannot be projected.
+    """
+    scenario = replace(current_scenario(), horizon_quarters=1, growth_per_quarter=0.0)
+    return project(workspace().cost_base, workspace().headcount, scenario)
+
+
+_DESK_LABELS = {
+    "tickets_per_user_month": ("tickets per user", "{:.2f}"),
+    "resolution_rate": ("resolution rate", "pct"),
+    "deskside_share": ("desk-side share", "pct"),
+    "deflection": ("deflection", "pct"),
+    "deflection_step": ("deflection gain", "pct"),
+    "deflection_cap": ("deflection cap", "pct"),
+    "contingent_weight": ("contingent weight", "{:.2f}"),
+}
+
+
+def service_desk_note() -> str | None:
+    """Say so when the sliders' service desk differs from the workbook's."""
+    current = current_scenario().service_desk
+    workbook = workspace().scenario.service_desk
+    changes = []
+    for name, (label, style) in _DESK_LABELS.items():
+        now, was = getattr(current, name), getattr(workbook, name)
+        if now != was:
+            shown = [
+                percent(v, 1) if style == "pct" else style.format(v) for v in (now, was)
+            ]
+            changes.append(f"{label} {shown[0]} (workbook {shown[1]})")
+    if not changes:
+        return None
+    return (
+        "Baseline costs use the assumptions set on Scenarios: "
+        + "; ".join(changes)
+        + "."
+    )
+
+
+def download_name(scenario: Scenario, baseline_quarter: str) -> str:
+    """A safe, short file name for a scenario workbook."""
+    slug = (
+        re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")[:40] or "scenario"
+    )
+    return f"cpsu-{slug}-{baseline_quarter}.xlsx"
 
 
 def upload_report() -> UploadReport | None:

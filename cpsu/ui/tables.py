@@ -1,127 +1,142 @@
-"""Tables as the pages show them: readable headers and currency formats.
+"""Tables as the pages show them: readable headers, money, counts and percents.
 
-Values stay numbers (so sorting and copying work); Streamlit's column
-configuration shows them as money, counts and percents.
+Values stay numbers, so sorting and copying work; a pandas Styler formats
+them for display, with a dash where a value is undefined (the change in the
+baseline quarter, the cost per added user when users do not change), and
+Streamlit's column configuration gives each column its label and help.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from cpsu.costs import CostBase, cost_basis
+from cpsu.formatting import MISSING, count, money, percent
+from cpsu.ingest.issues import Issue
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
+from cpsu.ui.text import plain
 
-_TIER_NAMES = {key: tier.value for tier, key in TIER_KEYS.items()}
-
-
-def _money(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="dollar", help=help)
-
-
-def _count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="localized", help=help)
+FORMATS = {
+    "money": money,
+    "count": lambda value: count(round(value)) if pd.notna(value) else MISSING,
+    "rate": percent,
+    "text": lambda value: MISSING if value is None else str(value),
+}
 
 
-def _rate(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    """A rate shown in percent with one decimal; the frame holds it times 100."""
-    return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    kind: str  # a key of FORMATS
+    help: str | None = None
 
 
-def _whole(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    """A count shown to the nearest whole; the frame rounds it for display."""
-    return st.column_config.NumberColumn(label, format="localized", help=help)
-
-
-RATE_COLUMNS = (
-    "cpsu_change",
-    "deflection",
-    "utilisation_tier_1",
-    "utilisation_desktop",
-    "utilisation_tier_2",
-    "share",
-)
-WHOLE_COLUMNS = ("tickets", "load_tier_1", "load_desktop", "load_tier_2")
-
-
-def projection_columns() -> dict[str, st.column_config.Column | str | None]:
-    """Column configuration for the projection table, in display order."""
-    config: dict[str, st.column_config.Column | str | None] = {
-        "quarter": st.column_config.TextColumn("Quarter", pinned=True),
-        "employees": _count("Employees"),
-        "contingent": _count("Contingent"),
-        "supported_users": _count("Supported users", "Employees + weight × contingent"),
-        "cpsu": _money("CPSU", "Monthly run-rate ÷ supported users"),
-        "cpsu_change": _rate("Change", "CPSU against the quarter before"),
-        "monthly_opex": _money("Monthly run-rate"),
-        "marginal_cost_per_user": _money(
-            "Cost per added user", "Added monthly cost ÷ added users"
+def _projection_columns() -> list[Column]:
+    columns = [
+        Column("quarter", "Quarter", "text"),
+        Column("employees", "Employees", "count"),
+        Column("contingent", "Contingent", "count"),
+        Column(
+            "supported_users",
+            "Supported users",
+            "count",
+            "Employees + weight × contingent",
         ),
-        "deflection": _rate("Deflection"),
-        "tickets": _whole("Tickets a month"),
-    }
-    for key, tier in _TIER_NAMES.items():
-        config[f"load_{key}"] = _whole(f"Load {tier}", "Tickets a month at this tier")
-        config[f"agents_{key}"] = _count(f"Agents {tier}")
-        config[f"utilisation_{key}"] = _rate(
-            f"Utilisation {tier}", "Load ÷ (agents × tickets per agent)"
-        )
-    for pool, column in POOL_COLUMNS.items():
-        config[column] = _money(pool)
-    config["quarterly_spend"] = _money("Quarterly spend", "3 × monthly run-rate")
-    config["extra_spend"] = _money(
-        "Above baseline", "Quarterly spend above holding the baseline run-rate"
+        Column("cpsu", "CPSU", "money", "Monthly run-rate ÷ supported users"),
+        Column("cpsu_change", "Change", "rate", "CPSU against the quarter before"),
+        Column("monthly_opex", "Monthly run-rate", "money"),
+        Column(
+            "marginal_cost_per_user",
+            "Cost per added user",
+            "money",
+            "Added monthly cost ÷ added users",
+        ),
+        Column("deflection", "Deflection", "rate"),
+        Column("tickets", "Tickets a month", "count"),
+    ]
+    for tier, key in TIER_KEYS.items():
+        columns += [
+            Column(
+                f"load_{key}", f"Load {tier}", "count", "Tickets a month at this tier"
+            ),
+            Column(f"agents_{key}", f"Agents {tier}", "count"),
+            Column(
+                f"utilisation_{key}",
+                f"Utilisation {tier}",
+                "rate",
+                "Load ÷ (agents × tickets per agent)",
+            ),
+        ]
+    columns += [Column(column, pool, "money") for pool, column in POOL_COLUMNS.items()]
+    columns += [
+        Column("quarterly_spend", "Quarterly spend", "money", "3 × monthly run-rate"),
+        Column(
+            "extra_spend",
+            "Above baseline",
+            "money",
+            "Quarterly spend above holding the baseline run-rate",
+        ),
+        Column("cumulative_ask", "Cumulative ask", "money"),
+    ]
+    return columns
+
+
+def _styled(frame: pd.DataFrame, columns: Iterable[Column]) -> Styler:
+    columns = [c for c in columns if c.name in frame.columns]
+    return frame[[c.name for c in columns]].style.format(
+        {c.name: FORMATS[c.kind] for c in columns}
     )
-    config["cumulative_ask"] = _money("Cumulative ask")
-    return config
 
 
-def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with rates in percent and ticket counts rounded, for display only."""
-    shown = frame.copy()
-    for column in RATE_COLUMNS:
-        if column in shown:
-            shown[column] = shown[column] * 100
-    for column in WHOLE_COLUMNS:
-        if column in shown:
-            shown[column] = shown[column].round(0)
-    return shown
+def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
+    return {c.name: st.column_config.Column(c.label, help=c.help) for c in columns}
 
 
-def projection_frame(projection: Projection) -> pd.DataFrame:
-    """The projection's columns in the order the page shows them."""
-    columns = [c for c in projection_columns() if c in projection.table.columns]
-    return for_display(projection.table[columns])
+def projection_view(projection: Projection) -> tuple[Styler, dict]:
+    """The projection table, formatted, and its column configuration."""
+    columns = _projection_columns()
+    config = column_config(columns)
+    config["quarter"] = st.column_config.Column("Quarter", pinned=True)
+    return _styled(projection.table, columns), config
 
 
-def cost_line_columns() -> dict[str, st.column_config.Column]:
-    return {
-        "item": st.column_config.TextColumn("Item", pinned=True),
-        "cost_pool": st.column_config.TextColumn("Pool"),
-        "behaviour": st.column_config.TextColumn("Behaviour"),
-        "monthly": _money("Monthly cost", "This line's cost in the baseline quarter"),
-        "basis": st.column_config.TextColumn("How it is costed", width="large"),
-        "vendor": st.column_config.TextColumn("Vendor"),
-    }
+COST_LINE_COLUMNS = [
+    Column("item", "Item", "text"),
+    Column("cost_pool", "Pool", "text"),
+    Column("behaviour", "Behaviour", "text"),
+    Column(
+        "monthly", "Monthly cost", "money", "This line's cost in the baseline quarter"
+    ),
+    Column("basis", "How it is costed", "text"),
+    Column("vendor", "Vendor", "text"),
+]
 
 
-def cost_line_frame(cost_base: CostBase, projection: Projection) -> pd.DataFrame:
+def cost_line_view(cost_base: CostBase, projection: Projection) -> tuple[Styler, dict]:
     """Each line's baseline cost beside how it is costed and its vendor."""
     lines = projection.baseline_lines()
     lines["basis"] = [cost_basis(line) for line in cost_base.lines]
     lines["vendor"] = [line.vendor for line in cost_base.lines]
-    return lines
+    config = column_config(COST_LINE_COLUMNS)
+    config["item"] = st.column_config.Column("Item", pinned=True)
+    config["basis"] = st.column_config.Column("How it is costed", width="large")
+    return _styled(lines, COST_LINE_COLUMNS), config
 
 
-def run_rate_columns() -> dict[str, st.column_config.Column]:
-    return {
-        "cost_pool": st.column_config.TextColumn("Cost pool"),
-        "monthly_cost": _money("Monthly cost"),
-        "share": _rate("Share"),
-    }
+RUN_RATE_COLUMNS = [
+    Column("cost_pool", "Cost pool", "text"),
+    Column("monthly_cost", "Monthly cost", "money"),
+    Column("share", "Share", "rate"),
+]
 
 
-def run_rate_frame(projection: Projection) -> pd.DataFrame:
+def run_rate_view(projection: Projection) -> tuple[Styler, dict]:
     """Baseline run-rate by pool with each pool's share, and a total row."""
     pools = projection.run_rate_by_pool(0)
     total = pools["monthly_cost"].sum()
@@ -130,22 +145,35 @@ def run_rate_frame(projection: Projection) -> pd.DataFrame:
         {
             "cost_pool": ["Total"],
             "monthly_cost": [total],
-            "share": [1.0 if total else None],
+            "share": [1.0 if total else float("nan")],
         }
     )
-    return for_display(pd.concat([pools, total_row], ignore_index=True))
+    frame = pd.concat([pools, total_row], ignore_index=True)
+    return _styled(frame, RUN_RATE_COLUMNS), column_config(RUN_RATE_COLUMNS)
 
 
-def issue_frame(issues) -> pd.DataFrame:
-    """Issues as a table: severity, where, what to do."""
+def issue_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Issues as a table of plain text: severity, where, what to do.
+
+    The table renders Markdown, so the user's own text (sheet names, cell
+    values quoted in messages) is escaped to show as written.
+    """
     return pd.DataFrame(
         [
             {
                 "Severity": issue.severity.value.capitalize(),
-                "Where": issue.where,
-                "Problem and what to do": issue.message,
+                "Where": plain(issue.where),
+                "Problem and what to do": plain(issue.message),
             }
             for issue in issues
         ],
         columns=["Severity", "Where", "Problem and what to do"],
     )
+
+
+def issues_csv(issues: Iterable[Issue]) -> bytes:
+    """Every issue as CSV, for a list too long to read on the page."""
+    frame = pd.DataFrame(
+        [issue.as_dict() for issue in issues], columns=["severity", "where", "message"]
+    )
+    return frame.to_csv(index=False).encode("utf-8-sig")
