@@ -4,6 +4,8 @@ Sets the page, registers the chart theme, loads the sample company on a
 session's first run and declares the pages.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from cpsu.charts import register_theme
@@ -11,7 +13,7 @@ from cpsu.ui.state import init_session
 
 st.set_page_config(
     page_title="CPSU budget case",
-    page_icon=":material/support_agent:",
+    page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
     layout="wide",
 )
 register_theme()
