@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -82,3 +83,36 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
     rows = {row[0].value: row for row in projection.iter_rows() if row[0].value}
     cpsu_row = [cell.value for cell in rows["CPSU"][1:] if cell.value is not None]
     assert f"${cpsu_row[-1]:,.2f}" == cpsu_after
+
+
+def test_uploads_show_errors_keep_the_sample_and_show_names_as_written(
+    page, app_url, tmp_path
+):
+    page.goto(f"{app_url}/cost_base")
+    page.get_by_role("heading", name="Cost base").wait_for()
+    users = metric_value(page, "Supported users")
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    uploader.set_input_files(str(broken))
+    alert = page.get_by_test_id("stAlertContentError").first
+    alert.wait_for(timeout=60_000)
+    assert "broken.xlsx was not used" in alert.inner_text()
+    assert metric_value(page, "Supported users") == users
+
+    # Markdown and Streamlit directives in a file name show as typed
+    name = "**Q4** :red[costs] $x^2$ [v2].xlsx"
+    good = tmp_path / name
+    good.write_bytes(
+        (
+            Path(__file__).resolve().parents[2] / "sample_data" / "sample_company.xlsx"
+        ).read_bytes()
+    )
+    uploader.set_input_files(str(good))
+    success = page.get_by_test_id("stAlertContentSuccess").first
+    success.wait_for(timeout=60_000)
+    message = success.get_by_test_id("stMarkdownContainer").inner_text()
+    assert message.strip() == f"{name} is in use."
+    heading = page.get_by_role("heading", name="What was understood").inner_text()
+    assert heading.strip() == f"What was understood: {name}"
