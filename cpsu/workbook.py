@@ -228,9 +228,23 @@ def _display_width(value: Any, number_format: str | None) -> int:
     return len(f"{value:,.2f}")
 
 
+# Text columns people type into: wide enough in an empty template too.
+_MIN_WIDTHS_BY_HEADER = {
+    "Item": 34,
+    "Pool": 22,
+    "Behaviour": 13,
+    "Vendor": 18,
+    "Notes": 36,
+}
+
+
 def _fit_columns(ws: Worksheet) -> None:
     """Set each column's width to its widest cell, within sensible bounds."""
-    widths: dict[int, int] = {}
+    widths: dict[int, int] = {
+        cell.column: _MIN_WIDTHS_BY_HEADER[cell.value] - 2
+        for cell in next(ws.iter_rows(max_row=1), ())
+        if isinstance(cell.value, str) and cell.value in _MIN_WIDTHS_BY_HEADER
+    }
     for row in ws.iter_rows():
         for cell in row:
             width = _display_width(cell.value, cell.number_format)

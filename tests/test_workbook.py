@@ -261,8 +261,17 @@ def test_every_sheet_has_a_bold_frozen_header_and_fitted_columns() -> None:
         assert ws.freeze_panes in ("A2", "B2"), ws.title
         widest = max(len(str(cell.value)) for cell in ws["A"] if cell.value)
         assert ws.column_dimensions["A"].width >= min(widest, 58), ws.title
-    # The item column fits "Laptop imaging" (14 characters) plus a margin.
-    assert wb["Costs"].column_dimensions["A"].width == 16
+    # The item column keeps room to type in (34) though "Laptop imaging" needs 14 + 2.
+    assert wb["Costs"].column_dimensions["A"].width == 34
+
+
+def test_an_empty_template_has_room_to_type_in_its_text_columns() -> None:
+    costs = load(template_workbook())["Costs"]
+    widths = {
+        cell.value: costs.column_dimensions[cell.column_letter].width
+        for cell in costs[1]
+    }
+    assert (widths["Item"], widths["Pool"], widths["Notes"]) == (34, 22, 36)
 
 
 def test_write_input_sheets_replaces_sheets_and_drops_the_empty_default() -> None:
