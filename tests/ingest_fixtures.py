@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 
 from openpyxl import Workbook
 
@@ -148,3 +149,18 @@ def issue_at(
     listing = "\n".join(str(issue) for issue in upload.issues)
     assert len(found) == 1, f"expected one issue at {sheet}/{row}/{column}:\n{listing}"
     return found[0]
+
+
+def rewrite_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with one zip part changed; fails if the change changes nothing."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == name:
+                changed = change(content)
+                assert changed != content, f"nothing changed in {name}"
+                content = changed
+            target.writestr(info.filename, content)
+    return buffer.getvalue()

@@ -44,6 +44,9 @@ MAX_SPECIAL_CELLS = 10_000
 _CHUNK = 1024 * 1024
 _XML_PART = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+# Cell references in raw sheet XML, for the extent of a sheet too big to parse.
+_RAW_COLUMN = re.compile(rb'\br="([A-Z]{1,3})[0-9]')
+_RAW_ROW = re.compile(rb'\br="[A-Z]{1,3}([0-9]{1,7})"')
 # Excel escapes "<" in text, so these appear in its XML only as declarations.
 _DTD_MARKERS = tuple(
     marker
@@ -119,7 +122,7 @@ def read_workbook_sheets(data: bytes, wanted: Mapping[str, str]) -> WorkbookShee
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as problem:
-            logger.warning("calamine could not open a workbook: %s", problem)
+            logger.info("calamine could not open a workbook: %s", problem)
             raise WorkbookError(
                 f"The workbook could not be read ({problem}). Open it in Excel and "
                 "save it again as .xlsx."
@@ -324,10 +327,12 @@ def _scan_part(
         with archive.open(name) as stream:
             return _scan_sheet(stream)
     except _TooBig as big:
+        extent = f"row {big.rows:,}, column {column_letter(big.columns - 1)}"
+        if not big.exact:
+            extent = "at least " + extent
         issues.append(
             error(
-                f"The {part.name} sheet has cells as far as row {big.rows:,}, column "
-                f"{column_letter(big.columns - 1)}: more than "
+                f"The {part.name} sheet has cells as far as {extent}: more than "
                 f"{MAX_SHEET_CELLS:,} cells to read. Delete the stray cells far from "
                 "the table (Ctrl+End shows the last one) and save again.",
                 sheet=part.name,
@@ -345,10 +350,13 @@ def _scan_part(
 
 
 class _TooBig(Exception):
-    def __init__(self, rows: int, columns: int) -> None:
+    """A sheet with more cells than are read; `exact` when its extent is known."""
+
+    def __init__(self, rows: int, columns: int, exact: bool = False) -> None:
         super().__init__(f"{rows} x {columns}")
         self.rows = rows
         self.columns = columns
+        self.exact = exact
 
 
 def _column_index(letters: str) -> int:
@@ -383,6 +391,7 @@ class _SheetScanner:
         self.capturing: str | None = None
         self.value_text: list[str] = []
         self.formula_text: list[str] = []
+        self.unreferenced = False  # a cell without its reference (r="B7") was seen
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         tag = name.rpartition(":")[2]
@@ -393,6 +402,7 @@ class _SheetScanner:
                 self.row_number = int(reference[2])
             else:
                 self.column_number += 1
+                self.unreferenced = True
             self.cell_type = attributes.get("t")
             self.has_value = self.has_formula = False
             self.value_text, self.formula_text = [], []
@@ -473,9 +483,36 @@ def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
     parser.CharacterDataHandler = scanner.text
     parser.buffer_text = True
     while chunk := stream.read(_CHUNK):
-        parser.Parse(chunk, False)
+        try:
+            parser.Parse(chunk, False)
+        except _TooBig as big:
+            raise _extent(big, chunk, stream, exact=not scanner.unreferenced) from None
     parser.Parse(b"", True)
     return scanner.scan
+
+
+def _extent(big: _TooBig, chunk: bytes, stream: IO[bytes], exact: bool) -> _TooBig:
+    """The sheet's real extent, from the cell references in the rest of its XML.
+
+    Parsing stopped where the limit was crossed; the rest is only searched for
+    references, which is fast, so that the message can say where the last
+    cell really is. Without references (some writers leave them out) the
+    extent is only known to be at least where parsing stopped.
+    """
+    rows, columns = big.rows, big.columns
+    tail = b""
+    while chunk:
+        data = tail + chunk
+        cut = data.rfind(b"<")
+        data, tail = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        letters = set(_RAW_COLUMN.findall(data))
+        if letters:
+            columns = max(columns, *(_column_index(text.decode()) for text in letters))
+        found = _RAW_ROW.findall(data[-65536:])
+        if found:
+            rows = max(rows, int(found[-1]))
+        chunk = stream.read(_CHUNK)
+    return _TooBig(rows, columns, exact)
 
 
 def _read_table(
@@ -486,7 +523,7 @@ def _read_table(
         grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
         merged = sheet.merged_cell_ranges or []
     except Exception as problem:
-        logger.warning("calamine could not read sheet %r: %s", part.name, problem)
+        logger.info("calamine could not read sheet %r: %s", part.name, problem)
         issues.append(
             error(
                 f"The {part.name} sheet could not be read ({problem}); open the "
