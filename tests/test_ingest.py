@@ -28,6 +28,7 @@ from tests.ingest_fixtures import (
     csv_bytes,
     errors_of,
     issue_at,
+    rewrite_part,
     warnings_of,
     xlsx_bytes,
 )
@@ -298,15 +299,17 @@ def test_header_synonyms_and_messy_headers_are_matched():
         "Comments",
     ]
     rows = [
-        ["Agents", "Help desk", "staffing", None, "monthly", "$6,500", None, "L1", 450]
-        + [None] * 7,
+        [
+            *["Agents", "Help desk", "staffing", None, "monthly", "$6,500.00"],
+            *[None, "L1", 450, *[None] * 7],
+        ],
         ["Kits", "Desk-side", "step cost", None, "qtr", 1200, 250, None, None, 1]
         + [None] * 6,
         ["Licences", "Licences/Software", "per seat", None, "Mo", 36]
         + [None] * 7
         + ["3%", "Microsoft", "note"],
         [
-            *["Laptops", "Desktop", "capex", "180,000", None, None, None, None],
+            *["Laptops", "Desktop", "capex", "180,000.00", None, None, None, None],
             *[None, None, 36, "2026-10-01", "n", None, "Dell", None],
         ],
         ["Outsource", "MSP", "Fixed", 9000, "pa"] + [None] * 11,
@@ -560,8 +563,8 @@ def test_a_missing_item_pool_or_behaviour_is_an_error_on_its_cell():
     ("text", "expected"),
     [
         ("$1,234.50", 1234.50),
-        ("USD 1,234", 1234.0),
-        ("(1,200)", -1200.0),
+        ("USD 1,234.00", 1234.0),
+        ("(1,200.00)", -1200.0),
         ("12%", 0.12),
         ("1 234", 1234.0),
         ("1\u00a0234,56", 1234.56),
@@ -604,8 +607,14 @@ def test_money_text_in_a_workbook_reaches_the_cost_line_to_the_cent():
     upload = read_upload(canonical_bytes(rows), "a.xlsx")
     assert upload.cost_base is not None
     assert [line.amount for line in upload.cost_base.lines] == [1234.50, -1200.0, 99.99]
-    # the credit is allowed, and said
-    assert "credit" in issue_at(upload, "Costs", 3, "Amount (D)").message
+    # '(1,200)' alone could be -1.2; the file's '$1,234.50' says the comma groups
+    # thousands, and a warning says how it was read. The credit is allowed, and said.
+    credit, reading = sorted(
+        (issue.message for issue in warnings_of(upload) if issue.row == 3),
+        key=lambda message: "credit" not in message,
+    )
+    assert "credit" in credit
+    assert "'(1,200)' (row 3, column Amount (D)) as -1200, not -1.2" in reading
 
 
 @pytest.mark.parametrize(
@@ -864,20 +873,6 @@ def test_hidden_rows_and_columns_are_read_with_a_warning():
     assert len(upload.issues) == 2
 
 
-def _rewrite_part(data: bytes, name: str, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == name:
-                changed = change(content)
-                assert changed != content, f"nothing changed in {name}"
-                content = changed
-            target.writestr(info.filename, content)
-    return buffer.getvalue()
-
-
 def test_a_workbook_written_by_the_program_reads_back_exactly():
     from cpsu.workbook import input_workbook
 
@@ -985,7 +980,7 @@ def test_a_baseline_without_users_is_an_error():
 def test_headcount_synonyms_quarter_labels_and_dates():
     rows = [
         ["Period", "FTE", "Contractors"],
-        ["2026 Q4", "1,000", 50],
+        ["2026 Q4", "1 000", 50],
         ["Q1 2027", 1100, None],
         [date(2027, 5, 15), 1200, 60],
     ]
@@ -1011,7 +1006,7 @@ def test_a_bad_quarter_label_says_how_to_write_it():
 def test_service_desk_rates_as_percentages_and_out_of_range_values():
     desk = [
         ["Parameter", "Value"],
-        ["Resolution rate", 1.4],  # row 2
+        ["Resolution rate", 140],  # row 2: a plain 140 is 140%
         ["Deflection", "25%"],  # row 3
         ["Agent productivity", 3],  # row 4
         ["Deflection cap", "140%"],  # row 5
@@ -1019,7 +1014,7 @@ def test_service_desk_rates_as_percentages_and_out_of_range_values():
     upload = read_upload(canonical_bytes([M365], service_desk=desk), "a.xlsx")
     resolution = issue_at(upload, "Service desk", 2, "Value (B)")
     assert resolution.severity is Severity.ERROR
-    assert "outside 0 to 1" in resolution.message
+    assert "140, read as 140%, outside 0% to 100%" in resolution.message
     cap = issue_at(upload, "Service desk", 5, "Value (B)")
     assert "140%" in cap.message
     unknown = issue_at(upload, "Service desk", 4, "Parameter (A)")
@@ -1227,7 +1222,7 @@ def test_a_cell_far_away_is_refused_instead_of_exhausting_memory():
 
 def test_a_zip_bomb_is_refused(monkeypatch):
     monkeypatch.setattr(xlsx_module, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
-    data = _rewrite_part(
+    data = rewrite_part(
         canonical_bytes([M365]),
         "docProps/app.xml",
         lambda xml: xml + b"<!--" + b" " * (3 * 1024 * 1024) + b"-->",
@@ -1242,7 +1237,7 @@ def test_an_xml_part_with_a_dtd_is_refused():
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     )
-    data = _rewrite_part(
+    data = rewrite_part(
         canonical_bytes([M365]),
         "xl/workbook.xml",
         lambda xml: bomb + xml,
@@ -1254,7 +1249,7 @@ def test_an_xml_part_with_a_dtd_is_refused():
 def test_a_dtd_hidden_behind_a_long_comment_is_refused():
     # A DTD may follow comments in the prolog; 200 KB of comment must not hide it.
     padding = b"<!--" + b"x" * 200_000 + b"-->"
-    data = _rewrite_part(
+    data = rewrite_part(
         canonical_bytes([M365]),
         "xl/worksheets/sheet2.xml",
         lambda xml: padding + b'<!DOCTYPE w [<!ENTITY a "aaaa">]>' + xml,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 
@@ -10,8 +11,10 @@ import pytest
 from cpsu.ingest import read_upload
 from cpsu.ingest import xlsx as xlsx_module
 from tests.ingest_fixtures import (
+    COST_HEADER,
     canonical_bytes,
     cost_row,
+    csv_bytes,
     errors_of,
     issue_at,
     rewrite_part,
@@ -119,3 +122,138 @@ def test_a_fault_in_the_program_is_still_logged_as_an_error(monkeypatch, caplog)
     with caplog.at_level(logging.DEBUG):
         read_upload(canonical_bytes([ITSM]), "a.xlsx")
     assert [r.levelno for r in caplog.records] == [logging.ERROR]
+
+
+# Many alike: one warning a sheet, naming the first few and counting the rest
+
+
+@pytest.mark.parametrize("extra", [2, 40, 16_368])
+def test_unknown_columns_give_one_warning_naming_the_first_few(extra):
+    header = [*COST_HEADER, *(f"X{n}" for n in range(extra))]
+    upload = read_upload(canonical_bytes([ITSM], cost_header=header), "a.xlsx")
+    (warning,) = upload.issues
+    assert (warning.sheet, warning.row, warning.column) == ("Costs", 1, None)
+    assert warning.message.startswith(f"{extra:,} columns were ignored: X0 (Q)")
+    if extra == 2:
+        assert "X0 (Q) and X1 (R) are not columns" in warning.message
+    else:
+        # Five named (Q to U), then the count of the rest.
+        assert f"X4 (U) and {extra - 5:,} more are not columns" in warning.message
+        assert "X5 (V)" not in warning.message
+    assert upload.cost_base is not None
+
+
+def test_repeated_and_unknown_columns_share_the_one_warning():
+    header = [*COST_HEADER, "Amount", "FY total", "Item"]  # Q, R, S
+    upload = read_upload(canonical_bytes([ITSM], cost_header=header), "a.xlsx")
+    (warning,) = upload.issues
+    assert warning.message.startswith(
+        "3 columns were ignored: FY total (R) is not a column this program reads "
+        "(totals columns would count twice); Amount (Q) repeats Amount (D) and "
+        "Item (S) repeats Item (A), and only the first of each was read."
+    )
+    assert upload.cost_base is not None
+    assert upload.cost_base.lines[0].amount == 100.0  # from D, not Q
+
+
+def test_one_ignored_column_is_named_as_the_place_of_its_warning():
+    header = [*COST_HEADER, "FY total"]
+    upload = read_upload(canonical_bytes([ITSM], cost_header=header), "a.xlsx")
+    (warning,) = upload.issues
+    assert warning.column == "FY total (Q)"
+    assert warning.message.startswith("1 column was ignored: FY total (Q) is not")
+
+
+def test_unknown_parameters_give_one_warning_a_sheet():
+    desk = [
+        ["Parameter", "Value"],
+        *[[f"Setting {n}", n] for n in range(30)],  # rows 2 to 31
+        ["Resolution rate", 0.7],
+        [None, 5],  # row 33, a value without a name
+        [None, 6],  # row 34
+    ]
+    upload = read_upload(canonical_bytes([ITSM], service_desk=desk), "a.xlsx")
+    desk_warnings = [issue for issue in upload.issues if issue.sheet == "Service desk"]
+    messages = [issue.message for issue in desk_warnings]
+    (unknown,) = [m for m in messages if "are not parameters" in m]
+    assert unknown.startswith("'Setting 0' (row 2), 'Setting 1' (row 3)")
+    assert "and 25 more are not parameters of Service desk" in unknown  # 30 - 5
+    (nameless,) = [m for m in messages if "no parameter name" in m]
+    assert nameless.startswith("The values in rows 33 and 34 have no parameter name")
+    assert len(desk_warnings) == 3  # with the one about defaults used
+
+
+def test_many_hidden_rows_give_one_warning():
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(canonical_bytes(_lines(12))))
+    for row in range(3, 12):  # rows 3 to 11: nine hidden
+        book["Costs"].row_dimensions[row].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = read_upload(buffer.getvalue(), "a.xlsx")
+    (warning,) = upload.issues
+    assert warning.message.startswith(
+        "Rows 3, 4, 5, 6, 7 and 4 more are hidden in Excel (or filtered out)"
+    )
+    assert upload.cost_base is not None
+    assert len(upload.cost_base.lines) == 12  # read and counted, and said so
+
+
+# A CSV row split at a delimiter inside a value
+
+
+def test_an_unquoted_thousands_comma_in_a_comma_csv_is_an_error_on_its_row():
+    text = (
+        "Item,Pool,Behaviour,Amount,Period\r\n"
+        "Okta,Support tools,Fixed,1,234.50,Month\r\n"  # line 2: six values
+        "Zoom,Support tools,Fixed,100,Month\r\n"
+    )
+    upload = read_upload(text.encode(), "costs.csv")
+    (issue,) = upload.issues
+    assert (issue.sheet, issue.row, issue.column) == ("costs.csv", 2, None)
+    assert issue.message == (
+        "This row has 6 values for 5 columns, so its values do not line up with the "
+        "header and the row was not read. A number with a comma, like 1,234.50, "
+        'must be in quotes ("1,234.50") or written without the comma (1234.50), and '
+        "so must text with a comma."
+    )
+    assert "Period" not in issue.message
+    assert upload.cost_base is None
+
+
+@pytest.mark.parametrize(
+    ("line", "values"),
+    [
+        ("Okta,Support tools,Fixed,1,234,567.00,Month", 7),
+        ("Okta,Support tools,Fixed,100,Month,Okta, Inc.", 7),
+    ],
+)
+def test_every_extra_value_is_counted(line, values):
+    text = f"Item,Pool,Behaviour,Amount,Period\r\n{line}\r\n"
+    (issue,) = read_upload(text.encode(), "costs.csv").issues
+    assert f"This row has {values} values for 5 columns" in issue.message
+
+
+def test_empty_values_past_the_header_are_not_extra():
+    # Excel writes trailing empty cells when some row of the sheet is wider.
+    rows = [["Item", "Pool", "Behaviour", "Amount", "", ""]]
+    rows.append(["ITSM", "Support tools", "Fixed", "100", "", "", "", ""])
+    upload = read_upload(csv_bytes(rows), "costs.csv")
+    assert upload.issues == ()
+    assert upload.cost_base is not None
+
+
+def test_a_semicolon_csv_row_with_extra_values_says_to_quote():
+    rows = [["Item", "Pool", "Behaviour", "Amount"]]
+    rows.append(["ITSM", "Support tools", "Fixed", "100", "stray"])
+    (issue,) = read_upload(csv_bytes(rows, delimiter=";"), "costs.csv").issues
+    assert "This row has 5 values for 4 columns" in issue.message
+    assert "A value with a semicolon in it must be in quotes." in issue.message
+
+
+def test_a_workbook_row_may_run_past_the_header():
+    # Only a CSV splits at a delimiter; a workbook's extra cells are just ignored.
+    rows = [[*ITSM, "note past the table"]]
+    upload = read_upload(canonical_bytes(rows), "a.xlsx")
+    assert upload.issues == ()

@@ -5,10 +5,16 @@ or text from a CSV or a text-formatted cell. Each reader here either returns
 the value the cell means or raises `CellError` with a message that says what
 was found and what to write instead. Nothing is guessed into a number: text
 that is not plainly a number ("TBD", "n/a") is an error, never a zero.
-Money text is read with its currency, thousands separators, brackets for
-negatives and a trailing percent; a separator that could be either decimal
-or thousands ("1,234") is read by the file's convention and, where that is
-the less common reading, the caller is told so it can warn.
+
+Number text is read with its currency, thousands separators, brackets for
+negatives and a trailing percent. A separator that could mark either
+decimals or thousands ('1.500' is 1500 in Germany and 1.5 in the US) is not
+guessed cell by cell: the file's `Conventions`, decided once from all of its
+text numbers (see `conventions.py`), say which mark is the decimal one, and
+a cell that the file's convention cannot read, or that could be read both
+ways in a file that shows no convention, is an error. Each kind of field
+then says what it allows: money (`read_money`), a count (`read_count`) or a
+rate (`read_rate`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -50,7 +57,40 @@ _NUMBER_TEXT = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_GROUPED_SPACES = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
+DECIMAL_MARKS = (".", ",")
+_MARK_NAMES = {".": "a dot", ",": "a comma"}
+_PLAIN_DIGITS = re.compile(r"\d+")
+_POINT_DECIMAL = re.compile(r"\d*\.\d+")
+# Thousands grouped by a separator: a first group of 1-3 digits not led by 0.
+_GROUPED = {
+    separator: re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(separator)}\d{{3}})+")
+    for separator in (",", ".", " ")
+}
+
+# A plain escalation or growth from 0.5 to 1 (50% to 100%) may be meant as 1%.
+DOUBTFUL_RATE = 0.5
+
+# A monthly cost beyond a trillion is a typo or a broken formula, not a budget.
+MAX_AMOUNT = 1e12
+
+# The product shows money in dollars; these are the other ways to write them.
+DOLLARS = "USD"
+_CURRENCY_CODES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "SG$": "SGD",
+}
 
 EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers and text dates outside these years are read as mistakes.
@@ -95,12 +135,88 @@ class Number:
     """A number read from a cell.
 
     `percent` is set when the cell said so ("12%", already divided by 100);
-    `note` explains a reading the user should check.
+    `currency` is the currency the text was written with ("$", "€", "EUR").
     """
 
     value: float
     percent: bool = False
-    note: str | None = None
+    currency: str | None = None
+
+
+def currency_code(written: str) -> str:
+    """The ISO code of a currency as written: '€' and 'EUR' are both EUR."""
+    written = written.upper()
+    return _CURRENCY_CODES.get(written, written)
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """How one file writes its text numbers, decided once for the whole file.
+
+    `decimal` is the decimal mark, "." or ","; None when nothing decided it,
+    and then each text number must show its own. `mixed_decimals` is set when
+    the file's text numbers show both marks in equal numbers, so that neither
+    can be trusted. `example` names a cell that shows the decimal mark, for
+    messages. `currencies` counts money text by currency, most used first:
+    (ISO code, as first written, cells).
+    """
+
+    decimal: str | None = None
+    example: str = ""
+    mixed_decimals: bool = False
+    currencies: tuple[tuple[str, str, int], ...] = ()
+
+    @property
+    def currency(self) -> str | None:
+        """The code of the currency most money text uses; None if none or a tie."""
+        if not self.currencies:
+            return None
+        if len(self.currencies) > 1 and self.currencies[0][2] == self.currencies[1][2]:
+            return None
+        return self.currencies[0][0]
+
+    def check_currency(self, written: str) -> None:
+        """Raise CellError for money in a currency other than the file's own."""
+        if len(self.currencies) < 2 or currency_code(written) == self.currency:
+            return
+        if self.currency is None:
+            listed = " and ".join(
+                f"{shown} ({_cells(count)})" for _, shown, count in self.currencies
+            )
+            raise CellError(
+                f"is in {written}, but this file's amounts are split between "
+                f"{listed}, with no currency used most; convert them to one currency"
+            )
+        _, shown, count = self.currencies[0]
+        raise CellError(
+            f"is in {written}, but most amounts in this file are in {shown} "
+            f"({_cells(count)}); convert to one currency"
+        )
+
+    def contradiction(self, text: str, own_mark: str, plain: str) -> str:
+        """Why text that shows one decimal mark cannot be read in this file."""
+        if self.decimal is None:
+            file_marks = (
+                "this file's text numbers mark decimals with a dot in as many cells "
+                "as with a comma, so neither is its way"
+            )
+        else:
+            file_marks = (
+                f"this file marks decimals with {_MARK_NAMES[self.decimal]} (as in "
+                f"{self.example})"
+            )
+        return (
+            f"is {show(text)}, which reads as a number only if "
+            f"{_MARK_NAMES[own_mark]} marks decimals, but {file_marks}; write it as a "
+            f"plain number ({plain}) or format the cell as a number"
+        )
+
+
+UNDECIDED = Conventions()
+
+
+def _cells(count: int) -> str:
+    return "1 cell" if count == 1 else f"{count:,} cells"
 
 
 def clean_text(text: str) -> str:
@@ -186,12 +302,13 @@ def read_text(value: object) -> str:
     return str(value)
 
 
-def read_number(value: object, *, decimal_comma: bool = False) -> Number:
-    """A number from a numeric cell or from money text.
+def read_number(value: object, *, conventions: Conventions = UNDECIDED) -> Number:
+    """A number from a numeric cell or from number text, as the cell writes it.
 
-    `decimal_comma` says the file writes 1.234,56 (as semicolon-separated
-    files do); otherwise 1,234.56 is expected. Both forms are read whenever
-    they are unambiguous.
+    Text is read by the file's `conventions`: its decimal mark when one was
+    decided, else the mark the text itself shows, which must then be
+    unambiguous. Any number is taken here, percentages and currencies too;
+    `read_money`, `read_count` and `read_rate` say what each field allows.
     """
     _special_cell(value)
     if isinstance(value, bool):
@@ -199,13 +316,128 @@ def read_number(value: object, *, decimal_comma: bool = False) -> Number:
     if isinstance(value, int | float):
         number = float(value)
         if not math.isfinite(number):
-            raise CellError("is not a finite number")
+            raise CellError("is not a finite number; type the number")
         return Number(number)
     if isinstance(value, datetime | date | time | timedelta):
         raise CellError(f"is a date or time ({show(value)}), not a number")
     if not isinstance(value, str):
         raise CellError(f"is {show(value)}, not a number")
-    return _number_from_text(value, decimal_comma=decimal_comma)
+    parsed = parse_number_text(value)
+    if parsed is None:
+        raise _not_a_number(value)
+    return Number(
+        _reading(value, parsed, conventions),
+        percent=parsed.percent,
+        currency=parsed.currency,
+    )
+
+
+def read_money(value: object, *, conventions: Conventions = UNDECIDED) -> Number:
+    """An amount of money: not a percentage, in the file's currency, of sane size."""
+    number = read_number(value, conventions=conventions)
+    if number.percent:
+        raise CellError(
+            f"is {show(value)}, a percentage where an amount is expected; write the "
+            "amount itself, like 1200"
+        )
+    if number.currency is not None:
+        conventions.check_currency(number.currency)
+    if abs(number.value) > MAX_AMOUNT:
+        raise CellError(
+            f"is {format_number(number.value)}, too large to be a monthly cost; "
+            "check the cell"
+        )
+    return number
+
+
+def read_count(value: object, *, conventions: Conventions = UNDECIDED) -> Number:
+    """A count or a size (users, tickets, units, months): a plain number."""
+    number = read_number(value, conventions=conventions)
+    if number.percent:
+        raise CellError(
+            f"is {show(value)}, a percentage where a number is expected; write the "
+            "number itself"
+        )
+    if number.currency is not None:
+        raise CellError(
+            f"is {show(value)}, an amount of money where a number is expected; "
+            "write the number without the currency"
+        )
+    if abs(number.value) > MAX_AMOUNT:
+        raise CellError(
+            f"is {format_number(number.value)}, far too large; check the cell"
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate as a fraction (0.05 is 5%), and how its cell wrote it.
+
+    `plain_percent` is set when a plain number above 1 was read as a
+    percentage written without its sign (5 as 5%); the user is told.
+    """
+
+    value: float
+    written: float
+    percent: bool = False
+    plain_percent: bool = False
+
+    def shown(self) -> str:
+        """The rate as the cell wrote it and, when different, as it was read."""
+        if self.plain_percent:
+            return f"{format_number(self.written)}, read as {_percent(self.value)}"
+        if self.percent:
+            return _percent(self.value)
+        return format_number(self.written)
+
+    def note(self, per: str = "", *, doubtful_from: float | None = None) -> str | None:
+        """What to tell the user about how a plain number was read, if anything.
+
+        A plain number above 1 was read as a percentage; one from
+        `doubtful_from` to 1 is a large rate that may have been meant as a
+        percentage (1 for 1%).
+        """
+        written = format_number(self.written)
+        if self.plain_percent:
+            return (
+                f"is {written}, read as {written}%{per} ({format_number(self.value)}); "
+                f"write it as {written}% to be sure"
+            )
+        if (
+            doubtful_from is not None
+            and not self.percent
+            and doubtful_from <= self.value <= 1
+        ):
+            return (
+                f"is {written}, read as {_percent(self.value)}{per}; if you meant "
+                f"{written}%, write {written}%"
+            )
+        return None
+
+
+def read_rate(value: object, *, conventions: Conventions = UNDECIDED) -> Rate:
+    """A rate as a fraction; 5%, 0.05 and a plain 5 are all 5%.
+
+    The one rule for every rate field: a number with a % sign is a
+    percentage, a plain number from -1 to 1 is a fraction, and a plain
+    number beyond that is a percentage written without its sign. Each field
+    then checks its own range.
+    """
+    number = read_number(value, conventions=conventions)
+    if number.currency is not None:
+        raise CellError(
+            f"is {show(value)}, an amount of money where a rate is expected; write "
+            "a percentage such as 5% or a fraction such as 0.05"
+        )
+    if number.percent or abs(number.value) <= 1:
+        return Rate(number.value, number.value, percent=number.percent)
+    fraction = float(Decimal(repr(number.value)) / 100)
+    return Rate(fraction, number.value, plain_percent=True)
+
+
+def _percent(fraction: float) -> str:
+    return f"{format_number(round(fraction * 100, 10))}%"
 
 
 def _not_a_number(text: str) -> CellError:
@@ -215,101 +447,138 @@ def _not_a_number(text: str) -> CellError:
     )
 
 
-def _number_from_text(text: str, *, decimal_comma: bool) -> Number:
+@dataclass(frozen=True)
+class NumberText:
+    """Text that is a number, with its value under each decimal mark it allows.
+
+    `readings` maps a decimal mark ("." or ",") to the text's value when that
+    mark is taken for decimals, leaving out a mark under which the text is not
+    a number: '0,40' has one reading, '1,500' two that differ, '1500' two
+    that agree.
+    """
+
+    readings: Mapping[str, float]
+    percent: bool = False
+    currency: str | None = None
+
+    @property
+    def vote(self) -> str | None:
+        """The decimal mark the text shows, when it can be read only one way."""
+        if len(self.readings) == 1:
+            return next(iter(self.readings))
+        return None
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the two ways of reading the text give different numbers."""
+        return len(set(self.readings.values())) > 1
+
+    def shown(self, mark: str, *, grouped: bool = False) -> str:
+        """The text's value under a decimal mark, as a message writes it."""
+        value = self.readings[mark]
+        if self.percent:
+            value = round(value * 100, 10)
+        if grouped:
+            text = f"{value:,.10f}".rstrip("0").rstrip(".")
+        else:
+            text = format_number(value)
+        return text + ("%" if self.percent else "")
+
+
+def parse_number_text(text: str) -> NumberText | None:
+    """The readings of number text, or None when it is not a number either way."""
     cleaned = clean_text(text).replace("\u2212", "-")
     if len(cleaned) > _MAX_NUMBER_TEXT:
-        raise _not_a_number(text)
+        return None
     negative = False
     if cleaned.startswith("(") and cleaned.endswith(")"):
         negative = True
         cleaned = cleaned[1:-1].strip()
     match = _NUMBER_TEXT.fullmatch(cleaned)
     if match is None or (match["cur1"] and match["cur2"]):
-        raise _not_a_number(text)
+        return None
     signs = [match[name] for name in ("sign1", "sign2", "sign3") if match[name]]
     if len(signs) + negative > 1:
-        raise _not_a_number(text)
+        return None
     negative = negative or signs == ["-"]
-    if match["dash"]:
-        if signs or negative or match["pct"]:
-            raise _not_a_number(text)
-        return Number(0.0)
-
-    digits, note = _plain_digits(match["body"], decimal_comma=decimal_comma)
-    if digits is None or (match["exp"] and not re.fullmatch(r"\d*\.?\d+", digits)):
-        raise _not_a_number(text)
-    try:
-        amount = Decimal(digits + (match["exp"] or ""))
-    except InvalidOperation:
-        raise _not_a_number(text) from None
-    number = float(amount)
-    if not math.isfinite(number):
-        raise _not_a_number(text)
+    currency = (match["cur1"] or match["cur2"] or "").upper() or None
     percent = bool(match["pct"])
-    if percent:
-        number = float(amount / 100)
-    if negative:
-        number = -number
-    if note:
-        note = f"{show(text)} was read as {format_number(number)}{note}"
-    return Number(number, percent=percent, note=note)
+    if match["dash"]:
+        if signs or negative or percent:
+            return None
+        return NumberText(dict.fromkeys(DECIMAL_MARKS, 0.0), currency=currency)
+
+    readings: dict[str, float] = {}
+    for mark in DECIMAL_MARKS:
+        digits = _digits(match["body"], mark, scientific=bool(match["exp"]))
+        if digits is None:
+            continue
+        try:
+            amount = Decimal(digits + (match["exp"] or ""))
+        except InvalidOperation:
+            continue
+        number = float(amount / 100 if percent else amount)
+        if math.isfinite(number):
+            readings[mark] = -number if negative else number
+    if not readings:
+        return None
+    return NumberText(readings, percent=percent, currency=currency)
 
 
-def _plain_digits(body: str, *, decimal_comma: bool) -> tuple[str | None, str | None]:
-    """Digits with at most one '.', from a body with separators; None if invalid.
+def _digits(body: str, mark: str, *, scientific: bool) -> str | None:
+    """The body as digits with at most one '.', taking `mark` for decimals.
 
-    The note, when given, explains how an ambiguous separator was read.
+    None when the body cannot be read that way. The other mark may only
+    group thousands (1,234,567 or 1.234.567): groups of three digits after a
+    first group of one to three that does not start with 0. Spaces and
+    apostrophes group thousands under either mark.
     """
     body = body.replace("'", " ")
-    if " " in body:
-        if not _GROUPED_SPACES.fullmatch(body):
-            return None, None
-        body = body.replace(" ", "")
-
-    has_comma, has_dot = "," in body, "." in body
-    if has_comma and has_dot:
-        decimal = "," if body.rfind(",") > body.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        whole, fraction = body.rsplit(decimal, 1)
-        grouped = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+"
-        if not re.fullmatch(grouped, whole) or not fraction.isdigit():
-            return None, None
-        return whole.replace(thousands, "") + "." + fraction, None
-
-    if not (has_comma or has_dot):
-        return body, None
-
-    separator = "," if has_comma else "."
-    if body.count(separator) > 1:
-        grouped = rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+"
-        return (
-            (body.replace(separator, ""), None)
-            if re.fullmatch(grouped, body)
-            else (None, None)
+    if scientific:
+        # 1.5e3 is written the programmer's way: a dot, never grouped.
+        plain = _PLAIN_DIGITS.fullmatch(body) or (
+            mark == "." and _POINT_DECIMAL.fullmatch(body)
         )
+        return body if plain else None
+    whole, has_mark, fraction = body.partition(mark)
+    if has_mark and not _PLAIN_DIGITS.fullmatch(fraction):
+        return None
+    if not whole:
+        return "0." + fraction if has_mark else None
+    if not _PLAIN_DIGITS.fullmatch(whole):
+        thousands = "," if mark == "." else "."
+        if not (_GROUPED[thousands].fullmatch(whole) or _GROUPED[" "].fullmatch(whole)):
+            return None
+        whole = whole.replace(thousands, "").replace(" ", "")
+    return whole + "." + fraction if has_mark else whole
 
-    whole, fraction = body.split(separator)
-    if not fraction.isdigit() or (whole and not whole.isdigit()):
-        return None, None
-    could_be_thousands = len(fraction) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0"
-    if not could_be_thousands:
-        return (whole or "0") + "." + fraction, None
-    thousands = "." if decimal_comma else ","
-    if separator == thousands:
-        note = (
-            f" ('{separator}' as a thousands separator); write "
-            f"{whole}.{fraction} if you meant a fraction"
-            if decimal_comma
-            else None
-        )
-        return whole + fraction, note
-    note = (
-        f" ('{separator}' as the decimal separator, as in semicolon-separated "
-        f"files); write {whole}{fraction} if you meant thousands"
-        if decimal_comma
-        else None
+
+def _reading(text: str, parsed: NumberText, conventions: Conventions) -> float:
+    """The value of number text under the file's conventions; CellError if none."""
+    readings = parsed.readings
+    own_mark = parsed.vote
+    if own_mark is None and not parsed.ambiguous:
+        return next(iter(readings.values()))  # no separator in question
+    if conventions.decimal in readings:
+        return readings[conventions.decimal]
+    if parsed.ambiguous:
+        raise CellError(ambiguity(text, parsed))
+    if conventions.decimal is None and not conventions.mixed_decimals:
+        return readings[own_mark]
+    raise CellError(conventions.contradiction(text, own_mark, parsed.shown(own_mark)))
+
+
+def ambiguity(text: str, parsed: NumberText) -> str:
+    """Why text that could be read two ways is not read at all."""
+    separator = "." if "." in text else ","
+    other = "," if separator == "." else "."
+    # Taking the other mark for decimals makes the separator group thousands.
+    thousands, decimals = parsed.shown(other), parsed.shown(separator)
+    return (
+        f"is {show(text)}, which could be {parsed.shown(other, grouped=True)} or "
+        f"{decimals}; write it as a plain number ({thousands} or {decimals}) or "
+        "format the cell as a number"
     )
-    return whole + "." + fraction, note
 
 
 def read_bool(value: object) -> bool:

@@ -12,28 +12,34 @@ section headings (a name and nothing else) are passed over.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from cpsu.costs import REQUIRED_FIELDS, Behaviour, CostBase, CostLine, Period, Tier
 from cpsu.ingest.cells import (
+    DOUBTFUL_RATE,
+    UNDECIDED,
     CellError,
-    Number,
+    Conventions,
+    Rate,
     clean_text,
     format_number,
     is_blank,
     read_bool,
+    read_count,
     read_date,
-    read_number,
+    read_money,
+    read_rate,
     read_text,
 )
+from cpsu.ingest.conventions import NumberCell
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
     Cell,
     Header,
     Table,
     find_header,
-    hidden_row_warning,
+    hidden_rows_warning,
     row_is_blank,
 )
 from cpsu.ingest.vocabulary import (
@@ -49,6 +55,19 @@ from cpsu.ingest.vocabulary import (
 T = TypeVar("T")
 
 REQUIRED_COLUMNS = ("item", "pool", "behaviour")
+
+# The fields that hold numbers: money, and counts or sizes; escalation is a rate.
+MONEY_FIELDS = ("amount", "unit_cost")
+NUMBER_FIELDS = (
+    *MONEY_FIELDS,
+    "users_per_unit",
+    "tickets_per_agent",
+    "min_units",
+    "life_months",
+    "escalation",
+)
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 TOTAL_ROW = re.compile(
     r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b|\b(?:sub-?\s*)?totals?\s*:?$",
@@ -78,12 +97,12 @@ class _RowReader:
         header: Header,
         row_number: int,
         cells: Sequence[Cell],
-        decimal_comma: bool,
+        conventions: Conventions,
     ) -> None:
         self.header = header
         self.row_number = row_number
         self.cells = cells
-        self.decimal_comma = decimal_comma
+        self.conventions = conventions
         self.issues: list[Issue] = []
         self.failed: set[str] = set()
 
@@ -115,17 +134,22 @@ class _RowReader:
             self.error(name, f"{self.header.label(name)} {problem}.")
             return None
 
-    def number(self, name: str) -> Number | None:
+    def money(self, name: str) -> float | None:
         number = self.read(
-            name, lambda cell: read_number(cell, decimal_comma=self.decimal_comma)
+            name, lambda cell: read_money(cell, conventions=self.conventions)
         )
-        if number is not None and number.note:
-            self.warn(name, f"{self.header.label(name)}: {number.note}.")
-        return number
-
-    def value(self, name: str) -> float | None:
-        number = self.number(name)
         return None if number is None else number.value
+
+    def count(self, name: str) -> float | None:
+        number = self.read(
+            name, lambda cell: read_count(cell, conventions=self.conventions)
+        )
+        return None if number is None else number.value
+
+    def rate(self, name: str) -> Rate | None:
+        return self.read(
+            name, lambda cell: read_rate(cell, conventions=self.conventions)
+        )
 
     def text(self, name: str) -> str:
         cell = self.raw(name)
@@ -134,33 +158,119 @@ class _RowReader:
         return self.read(name, read_text) or ""
 
 
-def read_costs(
-    table: Table, *, decimal_comma: bool = False
-) -> tuple[CostBase | None, list[Issue]]:
-    """The cost base on a Costs sheet (or CSV), and every problem found.
+def number_cells(table: Table) -> list[NumberCell]:
+    """The text cells of the sheet's number columns, for the file's conventions."""
+    header = _find_header(table)
+    if isinstance(header, list):
+        return []
+    found = []
+    for row_number, cells in _line_rows(table, header):
+        if _overlong(table, header, row_number, cells) or _is_total_row(
+            cells, clean_text(_text_or_blank(header.cell(cells, "item")))
+        ):
+            continue
+        for name in NUMBER_FIELDS:
+            cell = header.cell(cells, name)
+            if isinstance(cell, str) and not is_blank(cell):
+                found.append(
+                    NumberCell(
+                        cell,
+                        table.name,
+                        row_number,
+                        header.label(name),
+                        money=name in MONEY_FIELDS,
+                    )
+                )
+    return found
 
-    The cost base is None when any row has an error.
-    """
-    header = find_header(
+
+def _text_or_blank(cell: Cell) -> str:
+    """A cell as text, or '' when it holds no value that reads as text."""
+    try:
+        return read_text(cell)
+    except CellError:
+        return ""
+
+
+def _find_header(table: Table) -> Header | list[Issue]:
+    return find_header(
         table,
         COST_HEADER_INDEX,
         COST_HEADERS,
         REQUIRED_COLUMNS,
         hint={name: cost_header_hint(name) for name in REQUIRED_COLUMNS},
     )
+
+
+def _line_rows(table: Table, header: Header) -> Iterator[tuple[int, Sequence[Cell]]]:
+    """The rows below the header that hold anything."""
+    for row_number, cells in table.rows[header.position + 1 :]:
+        if not row_is_blank(cells):
+            yield row_number, cells
+
+
+def _filled_width(cells: Sequence[Cell]) -> int:
+    """How many cells a row has up to its last one that is not blank."""
+    for index in range(len(cells) - 1, -1, -1):
+        if not is_blank(cells[index]):
+            return index + 1
+    return 0
+
+
+def _overlong(
+    table: Table, header: Header, row_number: int, cells: Sequence[Cell]
+) -> Issue | None:
+    """An error for a CSV row with more values than its header has columns.
+
+    Such a row has been split where a value held the delimiter (1,234.50 in a
+    comma-separated file), so every cell after it has moved one column right
+    and no cell of the row can be trusted.
+    """
+    if table.delimiter is None:
+        return None
+    columns = _filled_width(table.rows[header.position][1])
+    values = _filled_width(cells)
+    if values <= columns:
+        return None
+    name = _DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))
+    if table.delimiter == ",":
+        advice = (
+            'A number with a comma, like 1,234.50, must be in quotes ("1,234.50") '
+            "or written without the comma (1234.50), and so must text with a comma."
+        )
+    else:
+        advice = f"A value with a {name} in it must be in quotes."
+    return error(
+        f"This row has {values} values for {columns} columns, so its values do not "
+        f"line up with the header and the row was not read. {advice}",
+        sheet=table.name,
+        row=row_number,
+    )
+
+
+def read_costs(
+    table: Table, *, conventions: Conventions = UNDECIDED
+) -> tuple[CostBase | None, list[Issue]]:
+    """The cost base on a Costs sheet (or CSV), and every problem found.
+
+    Text numbers are read by the file's `conventions`. The cost base is None
+    when any row has an error.
+    """
+    header = _find_header(table)
     if isinstance(header, list):
         return None, header
 
     issues = list(header.issues)
     lines: list[CostLine] = []
+    rows_read: list[int] = []
     first_row_of: dict[str, int] = {}
-    for row_number, cells in table.rows[header.position + 1 :]:
-        if row_is_blank(cells):
+    for row_number, cells in _line_rows(table, header):
+        overlong = _overlong(table, header, row_number, cells)
+        if overlong is not None:
+            issues.append(overlong)
             continue
-        hidden = hidden_row_warning(table, row_number)
-        if hidden is not None:
-            issues.append(hidden)
-        reader = _RowReader(header, row_number, cells, decimal_comma)
+        rows_read.append(row_number)
+        reader = _RowReader(header, row_number, cells, conventions)
         line = _read_line(reader)
         issues.extend(reader.issues)
         if line is None:
@@ -180,6 +290,9 @@ def read_costs(
         else:
             first_row_of[key] = row_number
         lines.append(line)
+    hidden = hidden_rows_warning(table, rows_read)
+    if hidden is not None:
+        issues.append(hidden)
 
     has_errors = any(issue.severity is Severity.ERROR for issue in issues)
     if not lines and not has_errors:
@@ -197,12 +310,11 @@ def read_costs(
     return CostBase(lines=tuple(lines)), issues
 
 
-def _is_total_row(reader: _RowReader, item: str) -> bool:
+def _is_total_row(cells: Sequence[Cell], item: str) -> bool:
     if item:
         return bool(TOTAL_ROW.search(item))
     return any(
-        isinstance(cell, str) and TOTAL_ROW.search(clean_text(cell))
-        for cell in reader.cells
+        isinstance(cell, str) and TOTAL_ROW.search(clean_text(cell)) for cell in cells
     )
 
 
@@ -211,7 +323,7 @@ def _read_line(reader: _RowReader) -> CostLine | None:
     item = reader.text("item")
     if "item" in reader.failed:
         return None
-    if _is_total_row(reader, clean_text(item)):
+    if _is_total_row(reader.cells, clean_text(item)):
         reader.warn(
             "item",
             "This looks like a total or subtotal row, so it was skipped: counting it "
@@ -240,7 +352,7 @@ def _read_line(reader: _RowReader) -> CostLine | None:
     amount = _money(reader, "amount")
     period = reader.read("period", read_period) or Period.MONTH
     unit_cost = _money(reader, "unit_cost")
-    users_per_unit = _positive(reader, "users_per_unit")
+    users_per_unit = _users_per_unit(reader)
     tier = reader.read("tier", read_tier)
     tickets_per_agent = _positive(reader, "tickets_per_agent")
     min_units = _min_units(reader)
@@ -303,7 +415,7 @@ def _required_choice(
 
 
 def _money(reader: _RowReader, name: str) -> float | None:
-    value = reader.value(name)
+    value = reader.money(name)
     if value is not None and value < 0:
         reader.warn(
             name,
@@ -315,7 +427,7 @@ def _money(reader: _RowReader, name: str) -> float | None:
 
 
 def _positive(reader: _RowReader, name: str) -> float | None:
-    value = reader.value(name)
+    value = reader.count(name)
     if value is not None and not value > 0:
         reader.error(
             name,
@@ -326,8 +438,21 @@ def _positive(reader: _RowReader, name: str) -> float | None:
     return value
 
 
+def _users_per_unit(reader: _RowReader) -> float | None:
+    value = _positive(reader, "users_per_unit")
+    if value is not None and value < 1:
+        label = reader.header.label("users_per_unit")
+        reader.warn(
+            "users_per_unit",
+            f"{label} is {format_number(value)}, so one unit is bought for every "
+            f"{format_number(value)} of a user ({format_number(1 / value)} units for "
+            "each user). Check the cell: it is the number of users one unit covers.",
+        )
+    return value
+
+
 def _min_units(reader: _RowReader) -> float | None:
-    value = reader.value("min_units")
+    value = reader.count("min_units")
     if value is not None and value < 0:
         reader.error(
             "min_units",
@@ -353,31 +478,27 @@ def _life_months(reader: _RowReader) -> int | None:
 
 
 def _escalation(reader: _RowReader) -> float | None:
-    number = reader.number("escalation")
-    if number is None:
+    rate = reader.rate("escalation")
+    if rate is None:
         return None
-    value = number.value
+    value = rate.value
     label = reader.header.label("escalation")
-    if not number.percent and value > 1:
-        reader.warn(
-            "escalation",
-            f"{label} is {format_number(value)}, read as {format_number(value)}% a "
-            f"year ({value / 100:g}); write it as {format_number(value)}% to be "
-            "sure.",
-        )
-        value = value / 100
-    elif not number.percent and 0.5 <= value <= 1:
-        reader.warn(
-            "escalation",
-            f"{label} is {format_number(value)}, read as {value:.0%} a year; if you "
-            f"meant {format_number(value)}%, write {format_number(value)}%.",
-        )
     if value <= -1:
         reader.error(
             "escalation",
-            f"{label} is {value:.0%} a year; a price cannot fall by 100% or more.",
+            f"{label} is {rate.shown()} a year; a price cannot fall by 100% or more.",
         )
         return None
+    if value > 1:
+        reader.error(
+            "escalation",
+            f"{label} is {rate.shown()} a year, more than 100%; check the cell "
+            "(write 5% or 0.05 for five percent a year).",
+        )
+        return None
+    note = rate.note(" a year", doubtful_from=DOUBTFUL_RATE)
+    if note is not None:
+        reader.warn("escalation", f"{label} {note}.")
     return value
 
 

@@ -5,10 +5,11 @@ byte-order mark, the Windows code page (cp1252) from older versions,
 UTF-16 from "Unicode text", and commas, semicolons or tabs between cells
 depending on the locale. The encoding is tried in that order and a
 fallback is reported, since it may have changed a currency sign or an
-accent. The delimiter is the one under which a header row is found; where
-that is the semicolon, the file very likely writes decimals with a comma,
-and numbers are read that way. Rows are numbered by the file's lines, so a
-message points at the line an editor shows.
+accent. The delimiter is the one under which a header row is found, and the
+table keeps it: a semicolon breaks a tie in how the file's numbers write
+decimals (see `conventions.py`), and a row with more values than the header
+was split at a delimiter inside a value. Rows are numbered by the file's
+lines, so a message points at the line an editor shows.
 """
 
 from __future__ import annotations
@@ -101,8 +102,8 @@ def choose_delimiter(text: str) -> str:
         return ","
 
 
-def read_csv_table(data: bytes, name: str) -> tuple[Table, bool, list[Issue]]:
-    """The CSV as a table, whether it writes decimal commas, and what was noticed.
+def read_csv_table(data: bytes, name: str) -> tuple[Table, list[Issue]]:
+    """The CSV as a table, with its delimiter, and what was noticed.
 
     Raises CsvError when the bytes are not text.
     """
@@ -125,4 +126,4 @@ def read_csv_table(data: bytes, name: str) -> tuple[Table, bool, list[Issue]]:
             f"The CSV could not be read ({problem}); check for a cell with an "
             "unclosed quote, or save the sheet as CSV again."
         ) from None
-    return Table(name=name, rows=tuple(rows)), delimiter == ";", issues
+    return Table(name=name, rows=tuple(rows), delimiter=delimiter), issues

@@ -15,13 +15,16 @@ from datetime import date, datetime
 import pandas as pd
 
 from cpsu.ingest.cells import (
+    UNDECIDED,
     CellError,
+    Conventions,
     clean_text,
     format_number,
     is_blank,
-    read_number,
+    read_count,
     show,
 )
+from cpsu.ingest.conventions import NumberCell
 from cpsu.ingest.costs_sheet import TOTAL_ROW
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
@@ -29,7 +32,7 @@ from cpsu.ingest.table import (
     Header,
     Table,
     find_header,
-    hidden_row_warning,
+    hidden_rows_warning,
     row_is_blank,
 )
 from cpsu.ingest.vocabulary import (
@@ -40,6 +43,7 @@ from cpsu.ingest.vocabulary import (
 from cpsu.scenario import Headcount, HeadcountRow, parse_quarter, quarter_label
 
 REQUIRED_COLUMNS = ("quarter", "employees")
+PEOPLE_COLUMNS = ("employees", "contingent")
 
 
 def _quarter(cell: Cell) -> pd.Period:
@@ -53,10 +57,8 @@ def _quarter(cell: Cell) -> pd.Period:
     raise CellError(f"is {show(cell)}, not a quarter; write it like 2026-Q4")
 
 
-def _people(cell: Cell, *, decimal_comma: bool) -> int:
-    number = read_number(cell, decimal_comma=decimal_comma)
-    if number.percent:
-        raise CellError(f"is {show(cell)}, a percentage; write the number of people")
+def _people(cell: Cell, *, conventions: Conventions) -> int:
+    number = read_count(cell, conventions=conventions)
     if number.value < 0:
         raise CellError(f"is {format_number(number.value)}; it cannot be negative")
     if number.value != int(number.value):
@@ -67,30 +69,46 @@ def _people(cell: Cell, *, decimal_comma: bool) -> int:
     return int(number.value)
 
 
-def read_headcount(
-    table: Table, *, decimal_comma: bool = False
-) -> tuple[Headcount | None, list[Issue]]:
-    """The headcount on a Headcount sheet, and every problem found."""
-    header = find_header(
+def _find_header(table: Table) -> Header | list[Issue]:
+    return find_header(
         table,
         HEADCOUNT_HEADER_INDEX,
         HEADCOUNT_HEADERS,
         REQUIRED_COLUMNS,
         hint={name: headcount_header_hint(name) for name in REQUIRED_COLUMNS},
     )
+
+
+def number_cells(table: Table) -> list[NumberCell]:
+    """The text cells of the headcount columns, for the file's conventions."""
+    header = _find_header(table)
+    if isinstance(header, list):
+        return []
+    return [
+        NumberCell(cell, table.name, row_number, header.label(name))
+        for row_number, cells in table.rows[header.position + 1 :]
+        for name in PEOPLE_COLUMNS
+        if isinstance(cell := header.cell(cells, name), str) and not is_blank(cell)
+    ]
+
+
+def read_headcount(
+    table: Table, *, conventions: Conventions = UNDECIDED
+) -> tuple[Headcount | None, list[Issue]]:
+    """The headcount on a Headcount sheet, and every problem found."""
+    header = _find_header(table)
     if isinstance(header, list):
         return None, header
 
     issues = list(header.issues)
     rows: list[HeadcountRow] = []
+    rows_read: list[int] = []
     previous: tuple[pd.Period, int] | None = None
     for row_number, cells in table.rows[header.position + 1 :]:
         if row_is_blank(cells):
             continue
-        hidden = hidden_row_warning(table, row_number)
-        if hidden is not None:
-            issues.append(hidden)
-        row, quarter, row_issues = _read_row(header, row_number, cells, decimal_comma)
+        rows_read.append(row_number)
+        row, quarter, row_issues = _read_row(header, row_number, cells, conventions)
         issues.extend(row_issues)
         if quarter is not None:
             problem = _sequence_problem(previous, quarter, row_number)
@@ -106,6 +124,9 @@ def read_headcount(
             previous = (quarter, row_number)
         if row is not None:
             rows.append(row)
+    hidden = hidden_rows_warning(table, rows_read)
+    if hidden is not None:
+        issues.append(hidden)
 
     has_errors = any(issue.severity is Severity.ERROR for issue in issues)
     if not rows and not has_errors:
@@ -180,7 +201,7 @@ def _sequence_problem(
 
 
 def _read_row(
-    header: Header, row_number: int, cells: Sequence[Cell], decimal_comma: bool
+    header: Header, row_number: int, cells: Sequence[Cell], conventions: Conventions
 ) -> tuple[HeadcountRow | None, pd.Period | None, list[Issue]]:
     issues: list[Issue] = []
 
@@ -211,7 +232,7 @@ def _read_row(
             problem("quarter", str(exc))
 
     counts: dict[str, int] = {}
-    for name in ("employees", "contingent"):
+    for name in PEOPLE_COLUMNS:
         cell = header.cell(cells, name)
         if is_blank(cell):
             if name == "employees":
@@ -220,7 +241,7 @@ def _read_row(
                 counts[name] = 0
             continue
         try:
-            counts[name] = _people(cell, decimal_comma=decimal_comma)
+            counts[name] = _people(cell, conventions=conventions)
         except CellError as exc:
             problem(name, str(exc))
 

@@ -2,12 +2,12 @@
 
 Both sheets hold one setting a row: its name in the Parameter column and
 its value in the Value column. Names are matched like headers (case,
-spaces and punctuation aside, with common other names). Rates may be
-written as fractions (0.7) or percentages (70%); a plain number outside
-0 to 1 is an error rather than a guess, since 1.4 is as likely a typo for
-0.14 as a percentage. A parameter left out takes the default of the
-model, with a warning on the Service desk sheet so the user knows which
-number the projection used.
+spaces and punctuation aside, with common other names). Rates follow the
+one rule of `cells.read_rate`, as Escalation on the Costs sheet does: 70%
+and 0.7 are the same, and a plain 70 is read as 70% with a warning that
+says so; a rate outside its range after that reading is an error. A
+parameter left out takes the default of the model, with a warning on the
+Service desk sheet so the user knows which number the projection used.
 """
 
 from __future__ import annotations
@@ -16,15 +16,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from cpsu.ingest.cells import (
+    DOUBTFUL_RATE,
+    MAX_AMOUNT,
+    UNDECIDED,
     CellError,
+    Conventions,
     clean_text,
     format_number,
     is_blank,
+    read_count,
     read_number,
+    read_rate,
     read_text,
+    show,
 )
-from cpsu.ingest.issues import Issue, Severity, column_label, error, warning
-from cpsu.ingest.table import Cell, Header, Table, find_header, row_is_blank
+from cpsu.ingest.conventions import NumberCell
+from cpsu.ingest.issues import Issue, column_label, error, warning
+from cpsu.ingest.table import (
+    Cell,
+    Header,
+    Table,
+    find_header,
+    listing,
+    row_is_blank,
+)
 from cpsu.ingest.vocabulary import (
     ASSUMPTION_INDEX,
     ASSUMPTION_PARAMETERS,
@@ -38,8 +53,14 @@ from cpsu.ingest.vocabulary import (
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario
 from cpsu.workload import ServiceDesk
 
-# Rates that must lie between 0 and 1.
-_SHARES = ("resolution_rate", "deskside_share", "deflection", "deflection_cap")
+# Rates, each with its range as fractions and the period it is per.
+_RATES: dict[str, tuple[float, float, str]] = {
+    "resolution_rate": (0.0, 1.0, ""),
+    "deskside_share": (0.0, 1.0, ""),
+    "deflection": (0.0, 1.0, ""),
+    "deflection_cap": (0.0, 1.0, ""),
+    "deflection_step": (-1.0, 1.0, " a quarter"),
+}
 
 
 @dataclass(frozen=True)
@@ -84,33 +105,19 @@ def _read_settings(
 
     known = ", ".join(names.values())
     settings: dict[str, _Setting] = {}
+    unknown: list[tuple[int, str]] = []
+    nameless: list[int] = []
     for row_number, cells in table.rows[header.position + 1 :]:
         label = clean_header(header.cell(cells, "parameter"))
         value = header.cell(cells, "value")
         if not label:
             if not is_blank(value):
-                issues.append(
-                    warning(
-                        "This value has no parameter name beside it, so it was "
-                        "ignored.",
-                        sheet=table.name,
-                        row=row_number,
-                        column=header.label("value"),
-                    )
-                )
+                nameless.append(row_number)
             continue
         name = match_header(label, index)
         where = header.label("parameter")
         if name is None:
-            issues.append(
-                warning(
-                    f"'{label}' is not a parameter of {table.name}, so it was "
-                    f"ignored. The parameters are: {known}.",
-                    sheet=table.name,
-                    row=row_number,
-                    column=where,
-                )
-            )
+            unknown.append((row_number, label))
             continue
         if name in settings:
             issues.append(
@@ -131,23 +138,88 @@ def _read_settings(
             row_number,
             header.labels.get("value") or column_label("", value_column),
         )
+
+    if unknown:
+        shown = [f"'{label}' (row {row})" for row, label in unknown]
+        one = len(unknown) == 1
+        verb = "is not a parameter" if one else "are not parameters"
+        issues.append(
+            warning(
+                f"{listing(shown)} {verb} of {table.name}, so "
+                f"{'it was' if one else 'they were'} ignored. The "
+                f"parameters are: {known}.",
+                sheet=table.name,
+                row=unknown[0][0] if one else None,
+                column=header.label("parameter"),
+            )
+        )
+    if nameless:
+        one = len(nameless) == 1
+        rows = listing([str(row) for row in nameless])
+        issues.append(
+            warning(
+                f"{'This value has' if one else f'The values in rows {rows} have'} no "
+                f"parameter name beside {'it' if one else 'them'}, so "
+                f"{'it was' if one else 'they were'} ignored.",
+                sheet=table.name,
+                row=nameless[0] if one else None,
+                column=header.label("value"),
+            )
+        )
     return settings, issues
 
 
-def _rate(setting: _Setting, label: str, low: float, high: float) -> float:
-    """A rate as a fraction; a plain number must already be a fraction."""
-    number = read_number(setting.cell)
-    value = number.value
-    if not low <= value <= high:
-        shown = f"{value:.4g}" if not number.percent else f"{value * 100:.4g}%"
+def _number_cells(
+    table: Table | None,
+    index: Mapping[str, str],
+    names: Mapping[str, str],
+    skip: tuple[str, ...] = (),
+) -> list[NumberCell]:
+    if table is None:
+        return []
+    settings, _ = _read_settings(table, index, names)
+    return [
+        NumberCell(setting.cell, table.name, setting.row, setting.column)
+        for name, setting in settings.items()
+        if name not in skip and isinstance(setting.cell, str)
+    ]
+
+
+def service_desk_number_cells(table: Table | None) -> list[NumberCell]:
+    """The Service desk values written as text, for the file's conventions."""
+    return _number_cells(table, SERVICE_DESK_INDEX, SERVICE_DESK_PARAMETERS)
+
+
+def assumption_number_cells(table: Table | None) -> list[NumberCell]:
+    """The Assumptions values written as text (the name aside), for conventions."""
+    return _number_cells(table, ASSUMPTION_INDEX, ASSUMPTION_PARAMETERS, ("name",))
+
+
+def _rate(
+    setting: _Setting,
+    label: str,
+    conventions: Conventions,
+    bounds: tuple[float, float, str],
+    issues: list[Issue],
+    sheet: str,
+) -> float:
+    """A rate as a fraction within its bounds; a plain 70 is 70%, with a warning."""
+    low, high, per = bounds
+    rate = read_rate(setting.cell, conventions=conventions)
+    if not low <= rate.value <= high:
         raise CellError(
-            f"is {shown}, outside {low:g} to {high:g}; write {label} as a fraction "
-            "such as 0.7 or a percentage such as 70%"
+            f"is {rate.shown()}{per}, outside {low:.0%} to {high:.0%}; write "
+            f"{label} as a percentage such as 70% or a fraction such as 0.7"
         )
-    return value
+    note = rate.note(per)
+    if note is not None:
+        issues.append(warning(f"{label} {note}.", sheet, setting.row, setting.column))
+    return rate.value
 
 
-def read_service_desk(table: Table | None) -> tuple[ServiceDesk | None, list[Issue]]:
+def read_service_desk(
+    table: Table | None, *, conventions: Conventions = UNDECIDED
+) -> tuple[ServiceDesk | None, list[Issue]]:
     """The service-desk parameters; the defaults when the sheet is missing."""
     defaults = ServiceDesk()
     if table is None:
@@ -167,17 +239,18 @@ def read_service_desk(table: Table | None) -> tuple[ServiceDesk | None, list[Iss
     for name, setting in settings.items():
         label = SERVICE_DESK_PARAMETERS[name]
         try:
-            if name in _SHARES:
-                values[name] = _rate(setting, label, 0.0, 1.0)
-            elif name == "deflection_step":
-                values[name] = _rate(setting, label, -1.0, 1.0)
+            if name in _RATES:
+                values[name] = _rate(
+                    setting, label, conventions, _RATES[name], issues, table.name
+                )
+            elif name == "contingent_weight":
+                values[name] = _contingent_weight(
+                    setting, conventions, issues, table.name
+                )
             else:
-                number = read_number(setting.cell)
-                if number.value < 0:
-                    raise CellError(
-                        f"is {format_number(number.value)}; it cannot be negative"
-                    )
-                values[name] = number.value
+                values[name] = _tickets_per_user(
+                    setting, conventions, issues, table.name
+                )
         except CellError as problem:
             failed = True
             issues.append(
@@ -232,7 +305,10 @@ def read_service_desk(table: Table | None) -> tuple[ServiceDesk | None, list[Iss
 
 
 def read_scenario(
-    table: Table | None, service_desk: ServiceDesk
+    table: Table | None,
+    service_desk: ServiceDesk,
+    *,
+    conventions: Conventions = UNDECIDED,
 ) -> tuple[Scenario | None, list[Issue]]:
     """The scenario on an Assumptions sheet, with Scenario defaults for the rest."""
     if table is None:
@@ -248,9 +324,9 @@ def read_scenario(
             if name == "name":
                 values[name] = clean_text(read_text(setting.cell)) or defaults.name
             elif name == "horizon_quarters":
-                values[name] = _horizon(setting)
+                values[name] = _horizon(setting, conventions)
             else:
-                values[name] = _growth(setting, issues, table.name)
+                values[name] = _growth(setting, conventions, issues, table.name)
         except CellError as problem:
             failed = True
             issues.append(
@@ -272,10 +348,9 @@ def read_scenario(
         return None, issues
 
 
-def _horizon(setting: _Setting) -> int:
-    number = read_number(setting.cell)
-    value = number.value
-    if number.percent or value != int(value) or not MIN_HORIZON <= value <= MAX_HORIZON:
+def _horizon(setting: _Setting, conventions: Conventions) -> int:
+    value = read_count(setting.cell, conventions=conventions).value
+    if value != int(value) or not MIN_HORIZON <= value <= MAX_HORIZON:
         raise CellError(
             f"is {format_number(value)}; write a whole number of quarters from "
             f"{MIN_HORIZON} to {MAX_HORIZON}"
@@ -283,18 +358,67 @@ def _horizon(setting: _Setting) -> int:
     return int(value)
 
 
-def _growth(setting: _Setting, issues: list[Issue], sheet: str) -> float:
-    number = read_number(setting.cell)
-    value = number.value
-    if value <= -1:
-        raise CellError(f"is {value:.0%}; growth must be above -100% a quarter")
-    if not number.percent and value > 1:
+def _growth(
+    setting: _Setting, conventions: Conventions, issues: list[Issue], sheet: str
+) -> float:
+    rate = read_rate(setting.cell, conventions=conventions)
+    if rate.value <= -1:
+        raise CellError(
+            f"is {rate.shown()} a quarter; growth must be above -100% a quarter"
+        )
+    if rate.value > 1:
+        raise CellError(
+            f"is {rate.shown()} a quarter, more than 100%; check the cell (write "
+            "8% or 0.08 for eight percent a quarter)"
+        )
+    note = rate.note(" a quarter", doubtful_from=DOUBTFUL_RATE)
+    if note is not None:
+        label = ASSUMPTION_PARAMETERS["growth_per_quarter"]
+        issues.append(warning(f"{label} {note}.", sheet, setting.row, setting.column))
+    return rate.value
+
+
+def _tickets_per_user(
+    setting: _Setting, conventions: Conventions, issues: list[Issue], sheet: str
+) -> float:
+    value = read_count(setting.cell, conventions=conventions).value
+    if value < 0:
+        raise CellError(f"is {format_number(value)}; it cannot be negative")
+    if value == 0:
+        label = SERVICE_DESK_PARAMETERS["tickets_per_user_month"]
         issues.append(
-            Issue(
-                Severity.WARNING,
-                f"Growth per quarter is {format_number(value)}, read as "
-                f"{value:.0%} a quarter; if you meant {format_number(value)}%, write "
-                f"{format_number(value)}% or {value / 100:g}.",
+            warning(
+                f"{label} is 0, so no tickets reach the service desk: Staffed and "
+                "Per ticket lines cost no more than their minimums. Check the value.",
+                sheet,
+                setting.row,
+                setting.column,
+            )
+        )
+    return value
+
+
+def _contingent_weight(
+    setting: _Setting, conventions: Conventions, issues: list[Issue], sheet: str
+) -> float:
+    number = read_number(setting.cell, conventions=conventions)
+    if number.currency is not None:
+        raise CellError(
+            f"is {show(setting.cell)}, an amount of money; write how much of a user "
+            "one contingent worker counts as, like 1 or 0.5"
+        )
+    value = number.value
+    if value < 0:
+        raise CellError(f"is {format_number(value)}; it cannot be negative")
+    if value > MAX_AMOUNT:
+        raise CellError(f"is {format_number(value)}, far too large; check the cell")
+    if value > 1:
+        label = SERVICE_DESK_PARAMETERS["contingent_weight"]
+        issues.append(
+            warning(
+                f"{label} is {format_number(value)}, which counts each contingent "
+                "worker as more than one user. Check the value: 1 counts them as "
+                "employees, 0.5 as half.",
                 sheet,
                 setting.row,
                 setting.column,
@@ -304,7 +428,7 @@ def _growth(setting: _Setting, issues: list[Issue], sheet: str) -> float:
 
 
 def _show_parameter(name: str, value: float) -> str:
-    if name in (*_SHARES, "deflection_step"):
+    if name in _RATES:
         return f"{value:.0%}"
     return format_number(value)
 

@@ -19,6 +19,8 @@ from cpsu.ingest.vocabulary import clean_header, match_header
 
 # The header row must be within the first rows of a sheet.
 HEADER_SEARCH_ROWS = 20
+# How many names a message lists before it says how many more there are.
+LISTED = 5
 
 Cell = object
 Row = tuple[int, tuple[Cell, ...]]
@@ -32,6 +34,7 @@ class Table:
     rows: tuple[Row, ...]
     hidden_rows: frozenset[int] = frozenset()  # row numbers hidden in Excel
     hidden_columns: frozenset[int] = frozenset()  # 0-based column indexes
+    delimiter: str | None = None  # for a CSV, the character between its values
 
 
 @dataclass(frozen=True)
@@ -173,28 +176,11 @@ def _header(
         for name, column in columns.items()
     }
     issues: list[Issue] = []
-    for column, text, name in repeats:
-        issues.append(
-            warning(
-                f"Column {column_label(text, column)} is a second {names[name]} "
-                f"column; only {labels[name]} was read. Delete or rename one.",
-                sheet=table.name,
-                row=row_number,
-                column=column_label(text, column),
-            )
-        )
-    if warn_unknown:
-        for column, text in unknown:
-            issues.append(
-                warning(
-                    f"Column {column_label(text, column)} is not a column this "
-                    "program reads, so it was ignored (totals columns would count "
-                    f"twice). The columns it reads are {', '.join(names.values())}.",
-                    sheet=table.name,
-                    row=row_number,
-                    column=column_label(text, column),
-                )
-            )
+    ignored = _ignored_columns(
+        table.name, row_number, repeats, unknown if warn_unknown else (), labels, names
+    )
+    if ignored is not None:
+        issues.append(ignored)
     for name, column in columns.items():
         if column in table.hidden_columns:
             issues.append(
@@ -217,13 +203,70 @@ def _header(
     )
 
 
-def hidden_row_warning(table: Table, row_number: int) -> Issue | None:
-    """A warning when a row that is read is hidden (or filtered out) in Excel."""
-    if row_number not in table.hidden_rows:
+def _ignored_columns(
+    sheet: str,
+    row_number: int,
+    repeats: Sequence[tuple[int, str, str]],
+    unknown: Sequence[tuple[int, str]],
+    labels: Mapping[str, str],
+    names: Mapping[str, str],
+) -> Issue | None:
+    """One warning for all the header's columns that are not read, if any."""
+    parts = []
+    if unknown:
+        shown = [column_label(text, column) for column, text in unknown]
+        verb = "is not a column" if len(unknown) == 1 else "are not columns"
+        parts.append(
+            f"{listing(shown)} {verb} this program reads (totals columns would "
+            "count twice)"
+        )
+    if repeats:
+        shown = [
+            f"{column_label(text, column)} repeats {labels[name]}"
+            for column, text, name in repeats
+        ]
+        parts.append(f"{listing(shown)}, and only the first of each was read")
+    if not parts:
         return None
+    count = len(unknown) + len(repeats)
+    only = [*unknown, *((column, text) for column, text, _ in repeats)]
+    column = column_label(only[0][1], only[0][0]) if count == 1 else None
+    columns = "1 column was" if count == 1 else f"{count:,} columns were"
     return warning(
-        f"Row {row_number} is hidden in Excel (or filtered out); it was read and "
-        "counted anyway. Delete the row if it should not count.",
-        sheet=table.name,
+        f"{columns} ignored: {'; '.join(parts)}. The columns it reads are "
+        f"{', '.join(names.values())}; delete or rename the others if they hold "
+        "what the program should read.",
+        sheet=sheet,
         row=row_number,
+        column=column,
+    )
+
+
+def listing(names: Sequence[str], *, limit: int = LISTED) -> str:
+    """The first few names, and how many more there are."""
+    shown = list(names[:limit])
+    if len(names) > limit:
+        shown.append(f"{len(names) - limit:,} more")
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def hidden_rows_warning(table: Table, rows_read: Sequence[int]) -> Issue | None:
+    """One warning for the rows read that are hidden (or filtered out) in Excel."""
+    hidden = [row for row in rows_read if row in table.hidden_rows]
+    if not hidden:
+        return None
+    if len(hidden) == 1:
+        return warning(
+            f"Row {hidden[0]} is hidden in Excel (or filtered out); it was read and "
+            "counted anyway. Delete the row if it should not count.",
+            sheet=table.name,
+            row=hidden[0],
+        )
+    return warning(
+        f"Rows {listing([str(row) for row in hidden])} are hidden in Excel (or "
+        "filtered out); they were read and counted anyway. Delete the rows that "
+        "should not count.",
+        sheet=table.name,
     )

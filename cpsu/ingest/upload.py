@@ -17,12 +17,19 @@ import posixpath
 from dataclasses import dataclass, replace
 
 from cpsu.costs import CostBase
+from cpsu.ingest import costs_sheet, headcount_sheet
 from cpsu.ingest.cells import text_key
+from cpsu.ingest.conventions import decide_conventions
 from cpsu.ingest.costs_sheet import read_costs
 from cpsu.ingest.csv_file import CsvError, read_csv_table
 from cpsu.ingest.headcount_sheet import read_headcount
 from cpsu.ingest.issues import Issue, Severity, error, errors
-from cpsu.ingest.parameters import read_scenario, read_service_desk
+from cpsu.ingest.parameters import (
+    assumption_number_cells,
+    read_scenario,
+    read_service_desk,
+    service_desk_number_cells,
+)
 from cpsu.ingest.xlsx import WorkbookError, read_workbook_sheets
 from cpsu.scenario import Headcount, Scenario, Workspace
 
@@ -196,6 +203,20 @@ def _read_workbook(data: bytes) -> Upload:
     tables = sheets.tables
     names = ", ".join(f"'{name}'" for name in sheets.sheet_names) or "none"
 
+    # One way of writing numbers for the whole workbook, from all its sheets.
+    number_cells = [
+        *(costs_sheet.number_cells(tables[COSTS]) if COSTS in tables else []),
+        *(
+            headcount_sheet.number_cells(tables[HEADCOUNT])
+            if HEADCOUNT in tables
+            else []
+        ),
+        *service_desk_number_cells(tables.get(SERVICE_DESK)),
+        *assumption_number_cells(tables.get(ASSUMPTIONS)),
+    ]
+    conventions, found = decide_conventions(number_cells)
+    issues.extend(found)
+
     cost_base = None
     costs = tables.get(COSTS)
     if costs is None:
@@ -207,7 +228,7 @@ def _read_workbook(data: bytes) -> Upload:
                 )
             )
     else:
-        cost_base, found = read_costs(costs)
+        cost_base, found = read_costs(costs, conventions=conventions)
         issues.extend(found)
 
     headcount = None
@@ -222,7 +243,7 @@ def _read_workbook(data: bytes) -> Upload:
                 )
             )
     else:
-        headcount, found = read_headcount(headcount_table)
+        headcount, found = read_headcount(headcount_table, conventions=conventions)
         issues.extend(found)
 
     scenario = None
@@ -230,13 +251,13 @@ def _read_workbook(data: bytes) -> Upload:
     if desk_table is None and _sheet_failed(issues, SERVICE_DESK, sheets.sheet_names):
         desk = None
     else:
-        desk, found = read_service_desk(desk_table)
+        desk, found = read_service_desk(desk_table, conventions=conventions)
         issues.extend(found)
     assumptions = tables.get(ASSUMPTIONS)
     if assumptions is None and _sheet_failed(issues, ASSUMPTIONS, sheets.sheet_names):
         pass
     elif desk is not None:
-        scenario, found = read_scenario(assumptions, desk)
+        scenario, found = read_scenario(assumptions, desk, conventions=conventions)
         issues.extend(found)
     return Upload("workbook", cost_base, headcount, scenario, _in_order(issues))
 
@@ -262,10 +283,13 @@ def _sheet_failed(issues: list[Issue], key: str, sheet_names: tuple[str, ...]) -
 def _read_csv(data: bytes, filename: str) -> Upload:
     name = posixpath.basename(str(filename).replace("\\", "/")) or "CSV"
     try:
-        table, decimal_comma, issues = read_csv_table(data, name)
+        table, issues = read_csv_table(data, name)
     except CsvError as problem:
         return _failed("csv", [error(str(problem), sheet=name)])
-    issues = [replace(issue, sheet=issue.sheet or name) for issue in issues]
-    cost_base, found = read_costs(table, decimal_comma=decimal_comma)
+    conventions, found = decide_conventions(
+        costs_sheet.number_cells(table), semicolon=table.delimiter == ";"
+    )
+    issues = [replace(issue, sheet=issue.sheet or name) for issue in [*issues, *found]]
+    cost_base, found = read_costs(table, conventions=conventions)
     issues.extend(found)
     return Upload("csv", cost_base, None, None, _in_order(issues))

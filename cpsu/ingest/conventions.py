@@ -1,0 +1,186 @@
+"""How one file writes its numbers, decided once from all of its text numbers.
+
+'1.500' is fifteen hundred in Germany and one and a half in the US, so a
+text number's separator cannot be read from the cell alone: a sheet that
+holds '36.000,00' and '84.000' writes both the German way, and reading each
+cell on its own would make the second 84. So the decimal mark is decided
+for the whole file. Every text cell in a number column that can be read only
+one way votes for the mark it shows: a cell with both separators
+('1,234.50'), a separator not followed by exactly three digits ('0,40',
+'12.5'), or one separator used twice ('1.234.567'). Numeric cells hold no
+separator and do not vote. The majority decides; a semicolon-separated CSV,
+which nearly always comes from a country that writes decimal commas, breaks
+a tie towards the comma. Each cell is then read by the decided mark, and a
+cell that cannot be is an error (see `cells.Conventions`); with no votes and
+no tie-breaker, a cell that could be read both ways is an error too.
+
+Money is treated the same way. The product shows amounts in dollars; money
+text written in another currency is read as written, with one warning that
+CPSU is then in that currency, and when a file mixes currencies each amount
+in a currency other than the most used one is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cpsu.ingest.cells import (
+    DOLLARS,
+    Conventions,
+    NumberText,
+    currency_code,
+    parse_number_text,
+    show,
+)
+from cpsu.ingest.issues import Issue, warning
+
+# How many cells a message lists before it says how many more there are.
+LISTED = 5
+
+_MARK_NAMES = {".": "a dot", ",": "a comma"}
+
+
+@dataclass(frozen=True)
+class NumberCell:
+    """A text cell in a number column, where it is, and whether it holds money."""
+
+    text: str
+    sheet: str
+    row: int
+    column: str  # "Amount (D)"
+    money: bool = False
+
+    def place(self, sheet: str | None = None) -> str:
+        """Where the cell is; the sheet is left out when it is `sheet`."""
+        where = f"row {self.row}, column {self.column}"
+        return where if self.sheet == sheet else f"{self.sheet}, {where}"
+
+
+def decide_conventions(
+    cells: Iterable[NumberCell], *, semicolon: bool = False
+) -> tuple[Conventions, list[Issue]]:
+    """The file's decimal mark and currency, and warnings about how they were used.
+
+    `semicolon` says the file is a semicolon-separated CSV, which breaks a tie
+    between the decimal marks towards the comma.
+    """
+    parsed = [
+        (cell, number)
+        for cell in cells
+        if (number := parse_number_text(cell.text)) is not None
+    ]
+    votes: dict[str, list[NumberCell]] = {".": [], ",": []}
+    for cell, number in parsed:
+        if number.vote is not None:
+            votes[number.vote].append(cell)
+
+    dots, commas = len(votes["."]), len(votes[","])
+    decimal: str | None = None
+    if dots != commas:
+        decimal = "." if dots > commas else ","
+    elif semicolon:
+        decimal = ","
+    example = ""
+    if decimal is not None and votes[decimal]:
+        first = votes[decimal][0]
+        example = f"{show(first.text)} in {first.place()}"
+    conventions = Conventions(
+        decimal=decimal,
+        example=example,
+        mixed_decimals=decimal is None and dots > 0,
+        currencies=_currencies(parsed),
+    )
+
+    issues: list[Issue] = []
+    ambiguous = [(cell, number) for cell, number in parsed if number.ambiguous]
+    if decimal is not None and ambiguous:
+        issues.append(_separator_warning(conventions, ambiguous))
+    currency = _currency_warning(conventions, parsed)
+    if currency is not None:
+        issues.append(currency)
+    return conventions, issues
+
+
+def _currencies(
+    parsed: Sequence[tuple[NumberCell, NumberText]],
+) -> tuple[tuple[str, str, int], ...]:
+    """Money text by currency: (code, as first written, cells), most used first."""
+    counts: dict[str, list] = {}
+    for cell, number in parsed:
+        if cell.money and number.currency is not None:
+            code = currency_code(number.currency)
+            entry = counts.setdefault(code, [number.currency, 0])
+            entry[1] += 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1][1])
+    return tuple((code, shown, count) for code, (shown, count) in ranked)
+
+
+def _separator_warning(
+    conventions: Conventions, ambiguous: Sequence[tuple[NumberCell, NumberText]]
+) -> Issue:
+    """Which cells were read by the file's decimal mark alone, both readings said."""
+    decimal = conventions.decimal
+    assert decimal is not None
+    other = "," if decimal == "." else "."
+    where = _where([cell for cell, _ in ambiguous])
+    readings = [
+        f"{show(cell.text)} ({cell.place(where.get('sheet'))}) as "
+        f"{number.shown(decimal)}, not {number.shown(other)}"
+        for cell, number in ambiguous[:LISTED]
+    ]
+    if len(ambiguous) > LISTED:
+        readings.append(f"and {len(ambiguous) - LISTED:,} more like them")
+    if conventions.example:
+        reason = f"as this file writes them, like {conventions.example}"
+    else:
+        reason = "as semicolon-separated files write them"
+    return warning(
+        f"Text numbers were read with {_MARK_NAMES[decimal]} marking decimals "
+        f"({reason}) and {_MARK_NAMES[other]} separating thousands: "
+        f"{'; '.join(readings)}. Write any that means otherwise as a plain number, "
+        "or format the cell as a number.",
+        **where,
+    )
+
+
+def _currency_warning(
+    conventions: Conventions, parsed: Sequence[tuple[NumberCell, NumberText]]
+) -> Issue | None:
+    """A warning that CPSU is in another currency than the dollars it is shown in."""
+    code = conventions.currency
+    if code is None or code == DOLLARS:
+        return None
+    _, shown, _ = conventions.currencies[0]
+    cells = [
+        cell
+        for cell, number in parsed
+        if cell.money
+        and number.currency is not None
+        and currency_code(number.currency) == code
+    ]
+    where = _where(cells)
+    places = [cell.place(where.get("sheet")) for cell in cells[:LISTED]]
+    if len(cells) > LISTED:
+        places.append(f"{len(cells) - LISTED:,} more")
+    return warning(
+        f"Amounts are shown as $; this file uses {shown} ({'; '.join(places)}): "
+        f"the figures are read as they are written, so CPSU is in {shown}. Convert "
+        "the amounts to dollars if the figures should be in $.",
+        **where,
+    )
+
+
+def _where(cells: Sequence[NumberCell]) -> dict[str, object]:
+    """The sheet, row and column a message about some cells can name."""
+    if len({cell.sheet for cell in cells}) != 1:
+        return {}
+    if len(cells) == 1:
+        return {"sheet": cells[0].sheet, "row": cells[0].row, "column": cells[0].column}
+    return {"sheet": cells[0].sheet}
+
+
+def _and(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
