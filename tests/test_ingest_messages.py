@@ -257,3 +257,17 @@ def test_a_workbook_row_may_run_past_the_header():
     rows = [[*ITSM, "note past the table"]]
     upload = read_upload(canonical_bytes(rows), "a.xlsx")
     assert upload.issues == ()
+
+
+@pytest.mark.parametrize(("byte", "value"), [(16, 0xFF), (17, 0x66), (19, 0x80)])
+def test_a_zip_directory_offset_out_of_range_is_damaged_not_a_bug(byte, value):
+    # Found by test_a_damaged_workbook_never_raises: one byte of the central
+    # directory's offset (end record, bytes 16-19) changed, so that zipfile
+    # places the members before the start of the file and seeks to -1.
+    data = bytearray(canonical_bytes([ITSM]))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + byte] = value
+    upload = read_upload(bytes(data), "a.xlsx")
+    (issue,) = upload.issues
+    assert "damaged" in issue.message
+    assert "problem in this program" not in issue.message

@@ -196,6 +196,7 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
             zlib.error,
             OSError,
             EOFError,
+            ValueError,  # a member's header offset before the start of the file
         ) as problem:
             raise WorkbookError(
                 f"The workbook is damaged ({info.filename}: {problem}). Open it in "
