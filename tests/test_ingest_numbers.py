@@ -431,6 +431,53 @@ def test_a_csv_in_pounds_says_so():
     assert "CPSU is in £" in warnings_of(upload)[0].message
 
 
+def _header_with(amount_header: str) -> list[str]:
+    return ["Item", "Pool", "Behaviour", amount_header]
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [("Amount (EUR)", "EUR"), ("Cost in GBP", "GBP"), ("Amount €", "€")],
+)
+def test_a_money_header_naming_another_currency_warns_too(header, shown):
+    # The numbers below are plain, but the header says what they are in.
+    upload = read_upload(
+        canonical_bytes([_fixed("ITSM", 100)], cost_header=_header_with(header)),
+        "a.xlsx",
+    )
+    assert _amounts(upload) == [100.0]
+    (warning,) = upload.issues
+    assert f"this file uses {shown} (row 1, column {header} (D))" in warning.message
+    assert f"so CPSU is in {shown}" in warning.message
+
+
+@pytest.mark.parametrize("header", ["Amount (USD)", "Cost ($)", "Amount"])
+def test_a_money_header_in_dollars_is_quiet(header):
+    upload = read_upload(
+        canonical_bytes([_fixed("ITSM", 100)], cost_header=_header_with(header)),
+        "a.xlsx",
+    )
+    assert upload.issues == ()
+
+
+def test_a_header_in_one_currency_over_amounts_in_another_is_an_error():
+    # 'Amount (EUR)' over two amounts written in dollars: the header is the odd
+    # one out, and the file cannot be read until it is one currency.
+    upload = read_upload(
+        canonical_bytes(
+            [_fixed("A", "$1.00"), _fixed("B", "$2.00")],
+            cost_header=_header_with("Amount (EUR)"),
+        ),
+        "a.xlsx",
+    )
+    (issue,) = errors_of(upload)
+    assert (issue.row, issue.column) == (1, "Amount (EUR) (D)")
+    assert "is in EUR, but most amounts in this file are in $ (2 cells)" in (
+        issue.message
+    )
+    assert upload.cost_base is None
+
+
 @pytest.mark.parametrize(
     ("field", "column"),
     [("users_per_unit", "Users per unit (G)"), ("escalation", "Escalation (N)")],

@@ -57,6 +57,10 @@ _NUMBER_TEXT = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_CURRENCY_WORD = re.compile(
+    rf"(?<![A-Za-z])(?P<currency>{_CURRENCY})(?![A-Za-z])", re.IGNORECASE
+)
+
 DECIMAL_MARKS = (".", ",")
 _MARK_NAMES = {".": "a dot", ",": "a comma"}
 _PLAIN_DIGITS = re.compile(r"\d+")
@@ -147,6 +151,12 @@ def currency_code(written: str) -> str:
     """The ISO code of a currency as written: '€' and 'EUR' are both EUR."""
     written = written.upper()
     return _CURRENCY_CODES.get(written, written)
+
+
+def currency_named(header: str) -> str | None:
+    """The currency a header names for its column, as in 'Amount (EUR)'."""
+    match = _CURRENCY_WORD.search(clean_text(header))
+    return match["currency"].upper() if match else None
 
 
 @dataclass(frozen=True)

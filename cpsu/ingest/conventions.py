@@ -43,13 +43,18 @@ _MARK_NAMES = {".": "a dot", ",": "a comma"}
 
 @dataclass(frozen=True)
 class NumberCell:
-    """A text cell in a number column, where it is, and whether it holds money."""
+    """A text cell in a number column, where it is, and whether it holds money.
+
+    A money column's header that names a currency ('Amount (EUR)') is one
+    too, with `currency` set: it says what the numbers below it are in.
+    """
 
     text: str
     sheet: str
     row: int
     column: str  # "Amount (D)"
     money: bool = False
+    currency: str | None = None
 
     def place(self, sheet: str | None = None) -> str:
         """Where the cell is; the sheet is left out when it is `sheet`."""
@@ -65,10 +70,12 @@ def decide_conventions(
     `semicolon` says the file is a semicolon-separated CSV, which breaks a tie
     between the decimal marks towards the comma.
     """
+    cells = list(cells)
     parsed = [
         (cell, number)
         for cell in cells
-        if (number := parse_number_text(cell.text)) is not None
+        if cell.currency is None
+        and (number := parse_number_text(cell.text)) is not None
     ]
     votes: dict[str, list[NumberCell]] = {".": [], ",": []}
     for cell, number in parsed:
@@ -89,29 +96,40 @@ def decide_conventions(
         decimal=decimal,
         example=example,
         mixed_decimals=decimal is None and dots > 0,
-        currencies=_currencies(parsed),
+        currencies=_currencies(_money_currencies(cells, parsed)),
     )
 
     issues: list[Issue] = []
     ambiguous = [(cell, number) for cell, number in parsed if number.ambiguous]
     if decimal is not None and ambiguous:
         issues.append(_separator_warning(conventions, ambiguous))
-    currency = _currency_warning(conventions, parsed)
+    currency = _currency_warning(conventions, _money_currencies(cells, parsed))
     if currency is not None:
         issues.append(currency)
     return conventions, issues
 
 
+def _money_currencies(
+    cells: Sequence[NumberCell], parsed: Sequence[tuple[NumberCell, NumberText]]
+) -> list[tuple[NumberCell, str]]:
+    """Each money cell or header that names a currency, with it as written."""
+    written = {id(cell): number.currency for cell, number in parsed}
+    found = []
+    for cell in cells:
+        currency = cell.currency or written.get(id(cell))
+        if cell.money and currency is not None:
+            found.append((cell, currency))
+    return found
+
+
 def _currencies(
-    parsed: Sequence[tuple[NumberCell, NumberText]],
+    money: Sequence[tuple[NumberCell, str]],
 ) -> tuple[tuple[str, str, int], ...]:
-    """Money text by currency: (code, as first written, cells), most used first."""
+    """Money by currency: (code, as first written, cells), most used first."""
     counts: dict[str, list] = {}
-    for cell, number in parsed:
-        if cell.money and number.currency is not None:
-            code = currency_code(number.currency)
-            entry = counts.setdefault(code, [number.currency, 0])
-            entry[1] += 1
+    for _, currency in money:
+        entry = counts.setdefault(currency_code(currency), [currency, 0])
+        entry[1] += 1
     ranked = sorted(counts.items(), key=lambda item: -item[1][1])
     return tuple((code, shown, count) for code, (shown, count) in ranked)
 
@@ -145,20 +163,14 @@ def _separator_warning(
 
 
 def _currency_warning(
-    conventions: Conventions, parsed: Sequence[tuple[NumberCell, NumberText]]
+    conventions: Conventions, money: Sequence[tuple[NumberCell, str]]
 ) -> Issue | None:
     """A warning that CPSU is in another currency than the dollars it is shown in."""
     code = conventions.currency
     if code is None or code == DOLLARS:
         return None
     _, shown, _ = conventions.currencies[0]
-    cells = [
-        cell
-        for cell, number in parsed
-        if cell.money
-        and number.currency is not None
-        and currency_code(number.currency) == code
-    ]
+    cells = [cell for cell, currency in money if currency_code(currency) == code]
     where = _where(cells)
     places = [cell.place(where.get("sheet")) for cell in cells[:LISTED]]
     if len(cells) > LISTED:

@@ -23,6 +23,7 @@ from cpsu.ingest.cells import (
     Conventions,
     Rate,
     clean_text,
+    currency_named,
     format_number,
     is_blank,
     read_bool,
@@ -163,7 +164,17 @@ def number_cells(table: Table) -> list[NumberCell]:
     header = _find_header(table)
     if isinstance(header, list):
         return []
-    found = []
+    found = [
+        NumberCell(
+            label,
+            table.name,
+            header.row_number,
+            label,
+            money=True,
+            currency=currency,
+        )
+        for label, currency in _header_currencies(header)
+    ]
     for row_number, cells in _line_rows(table, header):
         if _overlong(table, header, row_number, cells) or _is_total_row(
             cells, clean_text(_text_or_blank(header.cell(cells, "item")))
@@ -182,6 +193,17 @@ def number_cells(table: Table) -> list[NumberCell]:
                     )
                 )
     return found
+
+
+def _header_currencies(header: Header) -> list[tuple[str, str]]:
+    """The money columns whose header names a currency: (label, currency)."""
+    named = []
+    for name in MONEY_FIELDS:
+        label = header.labels.get(name)
+        currency = currency_named(label) if label else None
+        if currency is not None:
+            named.append((label, currency))
+    return named
 
 
 def _text_or_blank(cell: Cell) -> str:
@@ -261,6 +283,13 @@ def read_costs(
         return None, header
 
     issues = list(header.issues)
+    for label, currency in _header_currencies(header):
+        try:
+            conventions.check_currency(currency)
+        except CellError as problem:
+            issues.append(
+                error(f"{label} {problem}.", table.name, header.row_number, label)
+            )
     lines: list[CostLine] = []
     rows_read: list[int] = []
     first_row_of: dict[str, int] = {}

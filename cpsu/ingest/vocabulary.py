@@ -364,7 +364,9 @@ TIER_INDEX = _index(_TIER_WORDS, {t: t.value for t in Tier})
 
 # Words in headers that say a unit rather than what the column is.
 _UNIT_WORDS = re.compile(
-    r"\b(?:usd|eur|gbp|aud|cad|nzd|in usd|in \$|percent|pct)\b", re.IGNORECASE
+    r"(?:\bin\s+)?(?:\b(?:usd|eur|gbp|aud|cad|nzd|chf|jpy|inr|sgd|hkd|zar|sek|nok|"
+    r"dkk|percent|pct)\b|[$€£¥₹])",
+    re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 
