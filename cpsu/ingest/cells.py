@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -168,13 +168,23 @@ class Conventions:
     the file's text numbers show both marks in equal numbers, so that neither
     can be trusted. `example` names a cell that shows the decimal mark, for
     messages. `currencies` counts money text by currency, most used first:
-    (ISO code, as first written, cells).
+    (ISO code, as first written, cells). `parsed` keeps the text numbers the
+    conventions were decided from, so that each is parsed once.
     """
 
     decimal: str | None = None
     example: str = ""
     mixed_decimals: bool = False
     currencies: tuple[tuple[str, str, int], ...] = ()
+    parsed: Mapping[str, NumberText | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def parse(self, text: str) -> NumberText | None:
+        """The readings of number text (see `parse_number_text`)."""
+        if text in self.parsed:
+            return self.parsed[text]
+        return parse_number_text(text)
 
     @property
     def currency(self) -> str | None:
@@ -231,7 +241,8 @@ def _cells(count: int) -> str:
 
 def clean_text(text: str) -> str:
     """Text with invisible characters dropped and runs of spaces made one space."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    if not text.isascii():  # ASCII text has nothing to normalise or drop
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -332,7 +343,7 @@ def read_number(value: object, *, conventions: Conventions = UNDECIDED) -> Numbe
         raise CellError(f"is a date or time ({show(value)}), not a number")
     if not isinstance(value, str):
         raise CellError(f"is {show(value)}, not a number")
-    parsed = parse_number_text(value)
+    parsed = conventions.parse(value)
     if parsed is None:
         raise _not_a_number(value)
     return Number(
@@ -519,20 +530,29 @@ def parse_number_text(text: str) -> NumberText | None:
         return NumberText(dict.fromkeys(DECIMAL_MARKS, 0.0), currency=currency)
 
     readings: dict[str, float] = {}
+    values: dict[str, float | None] = {}
     for mark in DECIMAL_MARKS:
         digits = _digits(match["body"], mark, scientific=bool(match["exp"]))
         if digits is None:
             continue
-        try:
-            amount = Decimal(digits + (match["exp"] or ""))
-        except InvalidOperation:
-            continue
-        number = float(amount / 100 if percent else amount)
-        if math.isfinite(number):
+        if digits not in values:
+            values[digits] = _value(digits + (match["exp"] or ""), percent=percent)
+        number = values[digits]
+        if number is not None:
             readings[mark] = -number if negative else number
     if not readings:
         return None
     return NumberText(readings, percent=percent, currency=currency)
+
+
+def _value(digits: str, *, percent: bool) -> float | None:
+    """The float of plain digits (hundredths when a percent); None if not finite."""
+    try:
+        # Decimal divides by 100 exactly: 7% is 0.07, not 0.07000000000000001.
+        number = float(Decimal(digits) / 100) if percent else float(digits)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _digits(body: str, mark: str, *, scientific: bool) -> str | None:

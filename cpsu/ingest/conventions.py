@@ -71,11 +71,15 @@ def decide_conventions(
     between the decimal marks towards the comma.
     """
     cells = list(cells)
+    known = {
+        cell.text: parse_number_text(cell.text)
+        for cell in cells
+        if cell.currency is None
+    }
     parsed = [
         (cell, number)
         for cell in cells
-        if cell.currency is None
-        and (number := parse_number_text(cell.text)) is not None
+        if cell.currency is None and (number := known[cell.text]) is not None
     ]
     votes: dict[str, list[NumberCell]] = {".": [], ",": []}
     for cell, number in parsed:
@@ -92,18 +96,20 @@ def decide_conventions(
     if decimal is not None and votes[decimal]:
         first = votes[decimal][0]
         example = f"{show(first.text)} in {first.place()}"
+    money = _money_currencies(cells, parsed)
     conventions = Conventions(
         decimal=decimal,
         example=example,
         mixed_decimals=decimal is None and dots > 0,
-        currencies=_currencies(_money_currencies(cells, parsed)),
+        currencies=_currencies(money),
+        parsed=known,
     )
 
     issues: list[Issue] = []
     ambiguous = [(cell, number) for cell, number in parsed if number.ambiguous]
     if decimal is not None and ambiguous:
         issues.append(_separator_warning(conventions, ambiguous))
-    currency = _currency_warning(conventions, _money_currencies(cells, parsed))
+    currency = _currency_warning(conventions, money)
     if currency is not None:
         issues.append(currency)
     return conventions, issues

@@ -39,6 +39,7 @@ from cpsu.ingest.table import (
     Cell,
     Header,
     Table,
+    filled_width,
     find_header,
     hidden_rows_warning,
     row_is_blank,
@@ -175,23 +176,20 @@ def number_cells(table: Table) -> list[NumberCell]:
         )
         for label, currency in _header_currencies(header)
     ]
+    columns = [
+        (header.columns[name], header.label(name), name in MONEY_FIELDS)
+        for name in NUMBER_FIELDS
+        if name in header.columns
+    ]
     for row_number, cells in _line_rows(table, header):
         if _overlong(table, header, row_number, cells) or _is_total_row(
             cells, clean_text(_text_or_blank(header.cell(cells, "item")))
         ):
             continue
-        for name in NUMBER_FIELDS:
-            cell = header.cell(cells, name)
+        for index, label, money in columns:
+            cell = cells[index] if index < len(cells) else None
             if isinstance(cell, str) and not is_blank(cell):
-                found.append(
-                    NumberCell(
-                        cell,
-                        table.name,
-                        row_number,
-                        header.label(name),
-                        money=name in MONEY_FIELDS,
-                    )
-                )
+                found.append(NumberCell(cell, table.name, row_number, label, money))
     return found
 
 
@@ -231,14 +229,6 @@ def _line_rows(table: Table, header: Header) -> Iterator[tuple[int, Sequence[Cel
             yield row_number, cells
 
 
-def _filled_width(cells: Sequence[Cell]) -> int:
-    """How many cells a row has up to its last one that is not blank."""
-    for index in range(len(cells) - 1, -1, -1):
-        if not is_blank(cells[index]):
-            return index + 1
-    return 0
-
-
 def _overlong(
     table: Table, header: Header, row_number: int, cells: Sequence[Cell]
 ) -> Issue | None:
@@ -250,8 +240,7 @@ def _overlong(
     """
     if table.delimiter is None:
         return None
-    columns = _filled_width(table.rows[header.position][1])
-    values = _filled_width(cells)
+    columns, values = header.width, filled_width(cells)
     if values <= columns:
         return None
     name = _DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))

@@ -48,6 +48,7 @@ class Header:
     labels: Mapping[str, str]  # field -> "Amount (D)"
     names: Mapping[str, str]  # field -> canonical header, for absent columns
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    width: int = 0  # cells in the header row up to its last one with text
 
     def label(self, name: str) -> str:
         """The column a field is in, like 'Amount (D)', or its header if absent."""
@@ -200,7 +201,16 @@ def _header(
         labels=labels,
         names=names,
         issues=tuple(issues),
+        width=filled_width(cells),
     )
+
+
+def filled_width(cells: Sequence[Cell]) -> int:
+    """How many cells a row has up to its last one that is not blank."""
+    for index in range(len(cells) - 1, -1, -1):
+        if not is_blank(cells[index]):
+            return index + 1
+    return 0
 
 
 def _ignored_columns(
