@@ -592,13 +592,13 @@ def _reading(text: str, parsed: NumberText, conventions: Conventions) -> float:
     if conventions.decimal in readings:
         return readings[conventions.decimal]
     if parsed.ambiguous:
-        raise CellError(ambiguity(text, parsed))
+        raise CellError(_ambiguity(text, parsed))
     if conventions.decimal is None and not conventions.mixed_decimals:
         return readings[own_mark]
     raise CellError(conventions.contradiction(text, own_mark, parsed.shown(own_mark)))
 
 
-def ambiguity(text: str, parsed: NumberText) -> str:
+def _ambiguity(text: str, parsed: NumberText) -> str:
     """Why text that could be read two ways is not read at all."""
     separator = "." if "." in text else ","
     other = "," if separator == "." else "."

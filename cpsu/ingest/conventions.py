@@ -71,11 +71,10 @@ def decide_conventions(
     between the decimal marks towards the comma.
     """
     cells = list(cells)
-    known = {
-        cell.text: parse_number_text(cell.text)
-        for cell in cells
-        if cell.currency is None
-    }
+    known: dict[str, NumberText | None] = {}
+    for cell in cells:
+        if cell.currency is None and cell.text not in known:
+            known[cell.text] = parse_number_text(cell.text)
     parsed = [
         (cell, number)
         for cell in cells
