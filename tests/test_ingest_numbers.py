@@ -222,7 +222,7 @@ def test_with_votes_tied_every_voting_cell_is_an_error():
     assert upload.cost_base is None
 
 
-@pytest.mark.parametrize("ambiguous", ["1.500", "39,000", "$1,234", "(1,200)"])
+@pytest.mark.parametrize("ambiguous", ["1.500", "39,000", "2.750", "(1,200)"])
 def test_with_no_votes_an_ambiguous_cell_is_an_error(ambiguous):
     # Numeric cells hold no separator and do not vote; nor does text in Notes.
     rows = [
@@ -234,6 +234,18 @@ def test_with_no_votes_an_ambiguous_cell_is_an_error(ambiguous):
     assert issue.severity is Severity.ERROR
     assert "which could be" in issue.message
     assert upload.cost_base is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("$1,234", 1234.0), ("USD 6,500", 6500.0), ("£1,200", 1200.0), ("$1.500", 1.5)],
+)
+def test_dollars_and_pounds_are_written_with_a_decimal_dot(text, value):
+    # A grouped amount in $ or £ settles the file's mark: '$1,234' is 1,234
+    # dollars wherever it is written, and '$1.500' one and a half.
+    upload = read_upload(canonical_bytes([_fixed("A", text)]), "a.xlsx")
+    assert not errors_of(upload)
+    assert upload.cost_base.lines[0].amount == value
 
 
 def test_a_comma_csv_with_no_votes_refuses_each_ambiguous_cell():

@@ -468,6 +468,9 @@ def _not_a_number(text: str) -> CellError:
     )
 
 
+_DOT_DECIMAL_CURRENCIES = frozenset({"$", "USD", "US$", "£", "GBP"})
+
+
 @dataclass(frozen=True)
 class NumberText:
     """Text that is a number, with its value under each decimal mark it allows.
@@ -484,9 +487,15 @@ class NumberText:
 
     @property
     def vote(self) -> str | None:
-        """The decimal mark the text shows, when it can be read only one way."""
+        """The decimal mark the text shows, when it can be read only one way.
+
+        Dollars and pounds are written with a dot for decimals, so a grouped
+        amount in them ("$1,500") settles the mark too.
+        """
         if len(self.readings) == 1:
             return next(iter(self.readings))
+        if self.currency in _DOT_DECIMAL_CURRENCIES and "." in self.readings:
+            return "."
         return None
 
     @property
