@@ -21,6 +21,7 @@ from cpsu.ingest.checks import checked_workspace
 from cpsu.ingest.issues import Issue
 from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
+from cpsu.ui.text import plain
 
 SAMPLE_PATH = (
     Path(__file__).resolve().parents[2] / "sample_data" / "sample_company.xlsx"
@@ -130,8 +131,13 @@ def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
     if st.session_state.get(LAST_UPLOAD_ID) == file_id:
         return
     st.session_state[LAST_UPLOAD_ID] = file_id
-    upload = read_upload_cached(data, file_name)
-    updated, issues = checked_workspace(workspace(), upload, file_name)
+    with st.status(f"Reading {plain(file_name)}…", expanded=False) as status:
+        upload = read_upload_cached(data, file_name)
+        updated, issues = checked_workspace(workspace(), upload, file_name)
+        status.update(
+            label=f"Read {plain(file_name)}",
+            state="complete" if updated is not None else "error",
+        )
     if updated is not None:
         st.session_state[WORKSPACE] = updated
         # A CSV holds cost lines only: the sliders keep the scenario in play.
