@@ -6,16 +6,18 @@ rather than fixing one cell per upload. A line is built only when its row
 has no errors, and the cost base only when no row has: a cost base missing
 a line would give a CPSU that looks right and is not. Rows that would count
 money twice (totals, subtotals) are skipped with a warning; blank rows and
-section headings (a name and nothing else) are passed over.
+section headings (a name and nothing else) are passed over. A sheet with
+neither a Pool nor a Behaviour column is read as a cost list or a month
+grid instead (see `lists.py`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from cpsu.costs import REQUIRED_FIELDS, Behaviour, CostBase, CostLine, Period, Tier
+from cpsu.ingest import lists
 from cpsu.ingest.cells import (
     DOUBTFUL_RATE,
     UNDECIDED,
@@ -36,6 +38,7 @@ from cpsu.ingest.cells import (
 from cpsu.ingest.conventions import NumberCell
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
+    TOTAL_ROW,
     Cell,
     Header,
     Table,
@@ -71,10 +74,6 @@ NUMBER_FIELDS = (
 
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
-TOTAL_ROW = re.compile(
-    r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b|\b(?:sub-?\s*)?totals?\s*:?$",
-    re.IGNORECASE,
-)
 
 # What each field holds, for messages about a missing value.
 _PRICE: dict[Behaviour, str] = {
@@ -164,7 +163,7 @@ def number_cells(table: Table) -> list[NumberCell]:
     """The text cells of the sheet's number columns, for the file's conventions."""
     header = _find_header(table)
     if isinstance(header, list):
-        return []
+        return lists.number_cells(table)
     found = [
         NumberCell(
             label,
@@ -269,7 +268,9 @@ def read_costs(
     """
     header = _find_header(table)
     if isinstance(header, list):
-        return None, header
+        # A sheet without Pool and Behaviour may be a cost list or a budget grid.
+        found = lists.read_cost_list(table, conventions=conventions)
+        return (None, header) if found is None else found
 
     issues = list(header.issues)
     for label, currency in _header_currencies(header):

@@ -10,6 +10,7 @@ that every message can name a column the way the user sees it: "Amount (D)".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,12 @@ from cpsu.ingest.vocabulary import clean_header, match_header
 HEADER_SEARCH_ROWS = 20
 # How many names a message lists before it says how many more there are.
 LISTED = 5
+
+# A total, subtotal or grand-total row, by the text that names it.
+TOTAL_ROW = re.compile(
+    r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b|\b(?:sub-?\s*)?totals?\s*:?$",
+    re.IGNORECASE,
+)
 
 Cell = object
 Row = tuple[int, tuple[Cell, ...]]

@@ -440,3 +440,173 @@ def clean_header(value: object) -> str:
         return clean_text(read_text(value))
     except CellError:
         return ""
+
+
+# Cost lists that are not the template: the words for their item column, and
+# the words that make a header an amount of money.
+LIST_ITEM_WORDS: tuple[str, ...] = (
+    "Service",
+    "Expense",
+    "Expense item",
+    "Account",
+    "Account name",
+    "Product",
+    "Application",
+    "Licence",
+    "License",
+    "Budget item",
+    "Budget line",
+    "Cost centre item",
+)
+LIST_ITEM_INDEX = {text_key(word): "item" for word in LIST_ITEM_WORDS}
+AMOUNT_WORDS = frozenset(
+    {"amount", "amt", "cost", "costs", "budget", "spend", "value", "price", "fee"}
+    | {"fees", "charge", "charges", "expense", "expenses", "run", "opex"}
+)
+_PERIOD_HEADER_WORDS: dict[Period, frozenset[str]] = {
+    Period.YEAR: frozenset(
+        {"annual", "annually", "annualised", "annualized", "yearly", "year", "yr"}
+        | {"pa", "fy", "perannum", "12months"}
+    ),
+    Period.QUARTER: frozenset({"quarterly", "quarter", "qtr", "q1", "q2", "q3", "q4"}),
+    Period.MONTH: frozenset({"monthly", "month", "mo", "mth", "pm", "mrr"}),
+}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def header_words(text: str) -> list[str]:
+    """The words of a header, lower case, with 'per annum' and 'FY27' made one."""
+    lowered = clean_text(text).casefold().replace("per annum", "perannum")
+    lowered = lowered.replace("12 months", "12months")
+    words = _WORD.findall(lowered)
+    return ["fy" if re.fullmatch(r"fy\d{2,4}", word) else word for word in words]
+
+
+def is_amount_header(text: str) -> bool:
+    """True when a header names an amount of money, like 'Annual cost' or 'Budget'."""
+    words = header_words(text)
+    return any(word in AMOUNT_WORDS for word in words) or any(
+        word in _PERIOD_HEADER_WORDS[period] for period in Period for word in words
+    )
+
+
+def header_period(text: str) -> Period | None:
+    """The period an amount header says ('Annual cost' is a Year), or None."""
+    words = set(header_words(text))
+    found = [period for period in Period if words & _PERIOD_HEADER_WORDS[period]]
+    return found[0] if len(found) == 1 else None
+
+
+# HR rosters: one row per person.
+ROSTER_HEADERS: dict[str, str] = {
+    "person_id": "Employee ID",
+    "name": "Name",
+    "worker_type": "Worker type",
+    "start": "Start date",
+    "end": "End date",
+}
+
+_ROSTER_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "person_id": (
+        "ID",
+        "Worker ID",
+        "Person ID",
+        "Staff ID",
+        "Employee number",
+        "Employee no",
+        "Emp ID",
+        "Badge",
+        "Personnel number",
+    ),
+    "name": ("Full name", "Employee name", "Worker name", "Employee", "Worker"),
+    "worker_type": (
+        "Type",
+        "Employment type",
+        "Employee type",
+        "Worker category",
+        "Worker class",
+        "Category",
+        "Classification",
+        "Employment status",
+        "Contract type",
+    ),
+    "start": (
+        "Start",
+        "Hire date",
+        "Date hired",
+        "Hired",
+        "Joined",
+        "Join date",
+        "Joining date",
+        "Start of assignment",
+        "Assignment start",
+    ),
+    "end": (
+        "End",
+        "Termination date",
+        "Term date",
+        "Leave date",
+        "Leaving date",
+        "Exit date",
+        "Last day",
+        "Left",
+        "Assignment end",
+        "End of assignment",
+    ),
+}
+ROSTER_HEADER_INDEX = _index(_ROSTER_HEADER_WORDS, ROSTER_HEADERS)
+
+EMPLOYEE, CONTINGENT = "employee", "contingent"
+_WORKER_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    EMPLOYEE: (
+        "Employee",
+        "Employees",
+        "Emp",
+        "FTE",
+        "Permanent",
+        "Perm",
+        "Regular",
+        "Full-time",
+        "Full time",
+        "Part-time",
+        "Part time",
+        "Staff",
+        "Salaried",
+        "Hourly",
+        "W2",
+    ),
+    CONTINGENT: (
+        "Contingent",
+        "Contingent worker",
+        "Contractor",
+        "Contractors",
+        "Contract",
+        "Temp",
+        "Temporary",
+        "Consultant",
+        "Intern",
+        "Internship",
+        "Agency",
+        "Freelance",
+        "Freelancer",
+        "Seasonal",
+        "Casual",
+        "Fixed-term",
+        "Fixed term",
+        "Vendor",
+        "Outsourced",
+        "1099",
+    ),
+}
+WORKER_TYPE_INDEX = _index(_WORKER_TYPE_WORDS, {EMPLOYEE: "Employee"})
+
+
+def read_worker_type(value: object) -> str:
+    """EMPLOYEE or CONTINGENT, from words like Permanent, Contractor, Temp, Intern."""
+    return _lookup(
+        value,
+        WORKER_TYPE_INDEX,
+        "worker type",
+        "Employee (or Permanent, Full-time) or Contingent (or Contractor, Temp, "
+        "Consultant, Intern)",
+    )

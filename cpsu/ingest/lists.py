@@ -1,0 +1,597 @@
+"""Cost sheets that are not our template: item lists and month-by-month budgets.
+
+Most IT managers keep their costs in a list they built by hand: an item
+column and an amount ("Annual cost", "Monthly", "Q1 budget"), or a budget
+grid with one column per month. Neither says what pool a line is in or what
+drives its cost, so each line becomes a Fixed cost in pool Other, ready to
+classify, and a warning says how many. The period of a list's amounts comes
+from its header, since a number alone cannot say whether it is a month or a
+year; a header that does not say is an error asking for it. A grid's line
+costs its average month: the sum of the months present divided by how many
+month columns there are.
+
+Hand-built sheets also carry structure that must not be counted: section
+rows (a name with no numbers, above its lines), which become the category
+of each line below them ("Section: Software" in its Notes); subtotal, total
+and grand-total rows, and a totals column, which are left out of the sum and
+checked against the lines they add up, with a warning naming the row where
+they disagree by a cent or more; and blank rows, skipped with one warning
+per gap. `read_cost_list` is tried by the Costs reader when a sheet has no
+Pool and no Behaviour column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from cpsu.costs import Behaviour, CostBase, CostLine, Period
+from cpsu.ingest.cells import (
+    UNDECIDED,
+    CellError,
+    Conventions,
+    clean_text,
+    is_blank,
+    read_money,
+    read_text,
+    show,
+    text_key,
+)
+from cpsu.ingest.conventions import NumberCell
+from cpsu.ingest.issues import Issue, Severity, column_label
+from cpsu.ingest.table import (
+    HEADER_SEARCH_ROWS,
+    TOTAL_ROW,
+    Cell,
+    Table,
+    hidden_rows_warning,
+    listing,
+    row_is_blank,
+)
+from cpsu.ingest.vocabulary import (
+    COST_HEADER_INDEX,
+    LIST_ITEM_INDEX,
+    clean_header,
+    header_period,
+    is_amount_header,
+    match_header,
+)
+
+# A grid needs this many month columns; fewer are more likely a list.
+MIN_MONTH_COLUMNS = 3
+# A blank gap this long may end one table and start another; the user is told.
+LONG_GAP = 5
+POOL = "Other"
+
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+_MONTH_NAME = (
+    r"(?P<name>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONTH_HEADERS = (
+    re.compile(rf"^{_MONTH_NAME}\.?(?:[\s'\-/]*(?P<year>\d{{2}}|\d{{4}}))?$", re.I),
+    re.compile(r"^(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})$"),
+    re.compile(r"^(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})$"),
+)
+_TOTAL_COLUMN = re.compile(
+    r"^(?:fy|full\s*year|(?:fy|annual|year|yearly|grand)?\s*totals?(?:\s+\S+)?)$",
+    re.IGNORECASE,
+)
+
+
+def month_of_header(cell: Cell) -> tuple[int | None, int] | None:
+    """(year or None, month) when a header cell names a month, like Jan-26."""
+    if isinstance(cell, datetime | date):
+        return cell.year, cell.month
+    if not isinstance(cell, str):
+        return None
+    text = clean_text(cell)
+    for pattern in _MONTH_HEADERS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        if groups.get("name"):
+            month = _MONTHS.index(groups["name"][:3].lower()) + 1
+        else:
+            month = int(groups["month"])
+        if not 1 <= month <= 12:
+            return None
+        year = groups.get("year")
+        if year is None:
+            return None, month
+        return (2000 + int(year) if len(year) == 2 else int(year)), month
+    return None
+
+
+@dataclass(frozen=True)
+class ListLayout:
+    """Where a list's or a grid's columns are, found in its header row."""
+
+    sheet: str
+    row_number: int
+    position: int  # index of the header row in Table.rows
+    item: int
+    labels: Mapping[int, str]  # column index -> "Annual cost (B)"
+    amount: int | None = None  # a list's amount column
+    period: Period | None = None  # what a list's amounts are
+    months: tuple[int, ...] = ()  # a grid's month columns, left to right
+    total: int | None = None  # a grid's totals column
+    vendor: int | None = None
+    notes: int | None = None
+    ignored: tuple[int, ...] = ()
+
+    @property
+    def is_grid(self) -> bool:
+        return bool(self.months)
+
+    @property
+    def figures(self) -> tuple[int, ...]:
+        """The columns holding numbers: the amount, or the months and total."""
+        if self.amount is not None:
+            return (self.amount,)
+        return (*self.months, *(() if self.total is None else (self.total,)))
+
+
+def find_list(table: Table) -> ListLayout | None:
+    """The header of an item list or a month grid among the first rows, or None."""
+    for position, (row_number, cells) in enumerate(table.rows):
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        layout = _layout(table.name, row_number, position, cells)
+        if layout is not None:
+            return layout
+    return None
+
+
+def _layout(
+    sheet: str, row_number: int, position: int, cells: Sequence[Cell]
+) -> ListLayout | None:
+    texts = {index: clean_header(cell) for index, cell in enumerate(cells)}
+    months: list[int] = []
+    seen: set[tuple[int | None, int]] = set()
+    for index, cell in enumerate(cells):
+        month = month_of_header(cell)
+        if month is not None and month not in seen:
+            seen.add(month)
+            months.append(index)
+    item = vendor = notes = amount = total = None
+    for index, text in texts.items():
+        if not text or index in months:
+            continue
+        name = match_header(text, COST_HEADER_INDEX) or LIST_ITEM_INDEX.get(
+            text_key(text)
+        )
+        if name == "item" and item is None:
+            item = index
+        elif name == "vendor" and vendor is None:
+            vendor = index
+        elif name == "notes" and notes is None:
+            notes = index
+        elif name in ("pool", "behaviour"):
+            return None
+        elif len(months) >= MIN_MONTH_COLUMNS and _TOTAL_COLUMN.match(text):
+            total = index if total is None else total
+        elif (
+            amount is None and is_amount_header(text) and not _TOTAL_COLUMN.match(text)
+        ):
+            amount = index
+    is_grid = len(months) >= MIN_MONTH_COLUMNS
+    if item is None and is_grid and months[0] > 0 and not texts.get(0):
+        item = 0  # the grid's corner is often left blank above its item names
+    if item is None or not (is_grid or amount is not None):
+        return None
+    labels = {index: column_label(text, index) for index, text in texts.items() if text}
+    labels.setdefault(item, column_label("", item))
+    used = {item, vendor, notes, total, *(months if is_grid else [amount])}
+    ignored = tuple(index for index in labels if index not in used)
+    if is_grid:
+        return ListLayout(
+            sheet,
+            row_number,
+            position,
+            item,
+            labels,
+            months=tuple(months),
+            total=total,
+            vendor=vendor,
+            notes=notes,
+            ignored=ignored,
+        )
+    return ListLayout(
+        sheet,
+        row_number,
+        position,
+        item,
+        labels,
+        amount=amount,
+        period=header_period(texts[amount]),
+        vendor=vendor,
+        notes=notes,
+        ignored=ignored,
+    )
+
+
+def number_cells(table: Table) -> list[NumberCell]:
+    """The text cells of a list's number columns, for the file's conventions."""
+    layout = find_list(table)
+    if layout is None:
+        return []
+    found = []
+    for row_number, cells in table.rows[layout.position + 1 :]:
+        for index in layout.figures:
+            cell = cells[index] if index < len(cells) else None
+            if isinstance(cell, str) and not is_blank(cell):
+                found.append(
+                    NumberCell(
+                        cell, table.name, row_number, layout.labels[index], money=True
+                    )
+                )
+    return found
+
+
+@dataclass
+class _Block:
+    """Detail rows summed since a point: per figure column, and which rows."""
+
+    sums: dict[int, float] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)
+
+    def add(self, row_number: int, figures: Mapping[int, float]) -> None:
+        self.rows.append(row_number)
+        for index, value in figures.items():
+            self.sums[index] = self.sums.get(index, 0.0) + value
+
+
+def read_cost_list(
+    table: Table, *, conventions: Conventions = UNDECIDED
+) -> tuple[CostBase | None, list[Issue]] | None:
+    """The cost base in an item list or a month grid, or None if it is neither.
+
+    Every line is Fixed in pool Other. The cost base is None when any cell
+    has an error, as on the canonical Costs sheet.
+    """
+    layout = find_list(table)
+    if layout is None:
+        return None
+    reader = _ListReader(table, layout, conventions)
+    return reader.read()
+
+
+class _ListReader:
+    def __init__(
+        self, table: Table, layout: ListLayout, conventions: Conventions
+    ) -> None:
+        self.table = table
+        self.layout = layout
+        self.conventions = conventions
+        self.issues: list[Issue] = []
+        self.lines: list[CostLine] = []
+        self.section: str | None = None
+        self.section_row: int | None = None
+        self.section_lines = 0
+        self.block = _Block()
+        self.everything = _Block()
+
+    def issue(
+        self, severity: Severity, message: str, row: int, column: int | None = None
+    ) -> None:
+        label = None if column is None else self.layout.labels.get(column)
+        self.issues.append(Issue(severity, message, self.table.name, row, label))
+
+    def read(self) -> tuple[CostBase | None, list[Issue]]:
+        layout = self.layout
+        self._header_issues()
+        rows_read: list[int] = []
+        gap: list[int] = []
+        for row_number, cells in self.table.rows[layout.position + 1 :]:
+            if row_is_blank(cells):
+                gap.append(row_number)
+                continue
+            if gap and rows_read:
+                self._gap(gap, row_number)
+            gap = []
+            rows_read.append(row_number)
+            self._row(row_number, cells)
+        self._close_section()
+        hidden = hidden_rows_warning(self.table, rows_read)
+        if hidden is not None:
+            self.issues.append(hidden)
+
+        has_errors = any(issue.severity is Severity.ERROR for issue in self.issues)
+        if not self.lines and not has_errors:
+            self.issue(
+                Severity.ERROR,
+                f"{self.table.name} has a header in row {layout.row_number} but no "
+                "lines with an amount below it; add at least one.",
+                layout.row_number,
+            )
+            has_errors = True
+        if self.lines:
+            self.issue(
+                Severity.WARNING,
+                f"{_count(len(self.lines), 'line')} put in pool {POOL} as Fixed "
+                "costs, to classify: this sheet has no Pool or Behaviour column. "
+                "Set each line's pool and behaviour, or add Pool and Behaviour "
+                "columns to the sheet.",
+                layout.row_number,
+            )
+        if has_errors:
+            return None, self.issues
+        return CostBase(lines=tuple(self.lines)), self.issues
+
+    def _header_issues(self) -> None:
+        layout = self.layout
+        if not layout.is_grid and layout.period is None:
+            label = layout.labels[layout.amount]  # type: ignore[index]
+            self.issue(
+                Severity.ERROR,
+                f"{label} does not say what period its amounts are for: say whether "
+                "these amounts are a month, a quarter or a year: rename the header "
+                "to 'Annual cost' or 'Monthly cost' or 'Quarterly cost'.",
+                layout.row_number,
+                layout.amount,
+            )
+        if layout.ignored:
+            shown = [layout.labels[index] for index in layout.ignored]
+            verb = "was" if len(shown) == 1 else "were"
+            self.issue(
+                Severity.WARNING,
+                f"{listing(shown)} {verb} not read: this sheet is read as "
+                f"{'a month-by-month budget' if layout.is_grid else 'a cost list'} "
+                "of items and amounts.",
+                layout.row_number,
+                layout.ignored[0] if len(shown) == 1 else None,
+            )
+
+    def _gap(self, gap: Sequence[int], next_row: int) -> None:
+        where = (
+            f"Row {gap[0]} is" if len(gap) == 1 else f"Rows {gap[0]} to {gap[-1]} are"
+        )
+        message = f"{where} blank and {'was' if len(gap) == 1 else 'were'} skipped."
+        if len(gap) >= LONG_GAP:
+            message += (
+                f" The rows from {next_row} on were read as part of the same table; "
+                "delete them if they are notes or another table."
+            )
+        self.issue(Severity.WARNING, message, gap[0])
+
+    def _row(self, row_number: int, cells: Sequence[Cell]) -> None:
+        layout = self.layout
+        item_cell = _cell(cells, layout.item)
+        try:
+            item = clean_text(read_text(item_cell))
+        except CellError as problem:
+            self.issue(
+                Severity.ERROR,
+                f"{layout.labels[layout.item]} {problem}.",
+                row_number,
+                layout.item,
+            )
+            return
+        texts = [clean_text(cell) for cell in cells if isinstance(cell, str)]
+        total = next((text for text in texts if TOTAL_ROW.search(text)), None)
+        if total is not None:
+            self._total(row_number, cells, item or total)
+            return
+        filled = [
+            index for index in layout.figures if not is_blank(_cell(cells, index))
+        ]
+        if not filled:
+            if item:
+                self._close_section()
+                self.section, self.section_row, self.section_lines = item, row_number, 0
+                self.block = _Block()
+            return
+        figures = self._figures(row_number, cells)
+        if not item:
+            self.issue(
+                Severity.ERROR,
+                f"{layout.labels[layout.item]} is empty; name the line.",
+                row_number,
+                layout.item,
+            )
+            return
+        if figures is None:
+            return
+        line = self._line(row_number, cells, item, figures)
+        if line is not None:
+            self.lines.append(line)
+            self.section_lines += 1
+            self.block.add(row_number, figures)
+            self.everything.add(row_number, figures)
+
+    def _figures(
+        self, row_number: int, cells: Sequence[Cell]
+    ) -> dict[int, float] | None:
+        """The numbers in the row's figure columns; None when one cannot be read."""
+        figures: dict[int, float] = {}
+        failed = False
+        for index in self.layout.figures:
+            cell = _cell(cells, index)
+            if is_blank(cell):
+                continue
+            try:
+                figures[index] = read_money(cell, conventions=self.conventions).value
+            except CellError as problem:
+                self.issue(
+                    Severity.ERROR,
+                    f"{self.layout.labels[index]} {problem}.",
+                    row_number,
+                    index,
+                )
+                failed = True
+        return None if failed else figures
+
+    def _line(
+        self,
+        row_number: int,
+        cells: Sequence[Cell],
+        item: str,
+        figures: Mapping[int, float],
+    ) -> CostLine | None:
+        layout = self.layout
+        notes = []
+        if self.section:
+            notes.append(f"Section: {self.section}")
+        if layout.is_grid:
+            months = [figures.get(index, 0.0) for index in layout.months]
+            if not any(index in figures for index in layout.months):
+                self.issue(
+                    Severity.ERROR,
+                    f"'{item}' has a total but no month filled in; enter its months.",
+                    row_number,
+                    layout.total,
+                )
+                return None
+            empty = [index for index in layout.months if index not in figures]
+            if empty:
+                shown = [layout.labels[index] for index in empty]
+                self.issue(
+                    Severity.WARNING,
+                    f"{listing(shown)} {'is' if len(empty) == 1 else 'are'} empty and "
+                    f"counted as 0 in the average month of '{item}'. Fill in the "
+                    "months if they are not 0.",
+                    row_number,
+                    empty[0] if len(empty) == 1 else None,
+                )
+            year = sum(months)
+            if layout.total is not None and layout.total in figures:
+                stated = figures[layout.total]
+                if _cents(stated) != _cents(year):
+                    self.issue(
+                        Severity.WARNING,
+                        f"{layout.labels[layout.total]} says {_money(stated)} but the "
+                        f"{len(months)} months of '{item}' add up to {_money(year)}; "
+                        "the months were used. Check the months or the total.",
+                        row_number,
+                        layout.total,
+                    )
+            amount, period = year / len(layout.months), Period.MONTH
+            first, last = layout.months[0], layout.months[-1]
+            notes.append(
+                f"Average month of {len(months)} ({layout.labels[first]} to "
+                f"{layout.labels[last]}), {_money(year)} in all"
+            )
+        else:
+            amount = figures[layout.amount]  # type: ignore[index]
+            period = layout.period or Period.MONTH
+            if layout.period is None:
+                return None
+        own_notes = (
+            _text(_cell(cells, layout.notes)) if layout.notes is not None else ""
+        )
+        if own_notes:
+            notes.append(own_notes)
+        vendor = _text(_cell(cells, layout.vendor)) if layout.vendor is not None else ""
+        return CostLine(
+            item=item,
+            pool=POOL,
+            behaviour=Behaviour.FIXED,
+            amount=amount,
+            period=period,
+            vendor=vendor,
+            notes="; ".join(notes),
+        )
+
+    def _total(self, row_number: int, cells: Sequence[Cell], name: str) -> None:
+        """Check a total row against the lines it adds up; it is never counted."""
+        figures: dict[int, float] = {}
+        for index in self.layout.figures:
+            cell = _cell(cells, index)
+            if is_blank(cell):
+                continue
+            try:
+                figures[index] = read_money(cell, conventions=self.conventions).value
+            except CellError:
+                self.issue(
+                    Severity.WARNING,
+                    f"'{name}' looks like a total row, so it was not counted, but its "
+                    f"{self.layout.labels[index]} is {show(cell)}, so it could not be "
+                    "checked against the lines above it.",
+                    row_number,
+                    index,
+                )
+                return
+        key = clean_text(name).casefold()
+        overall = "grand" in key or key.rstrip(":") in ("total", "totals")
+        block = self.block if self.block.rows and not overall else self.everything
+        for index, stated in figures.items():
+            summed = block.sums.get(index, 0.0)
+            if _cents(stated) == _cents(summed):
+                continue
+            rows = block.rows
+            span = (
+                "no lines"
+                if not rows
+                else f"the {_lines(len(rows))} above it (rows {rows[0]} to {rows[-1]})"
+            )
+            self.issue(
+                Severity.WARNING,
+                f"'{name}' says {_money(stated)} in {self.layout.labels[index]} but "
+                f"{span} add up to {_money(summed)}, a difference of "
+                f"{_money(stated - summed)}. The total was left out of the sum and "
+                "the lines were counted; check the lines or the total.",
+                row_number,
+                index,
+            )
+            break
+        if not overall:
+            self.block = _Block()
+
+    def _close_section(self) -> None:
+        if self.section is not None and self.section_lines == 0:
+            self.issue(
+                Severity.WARNING,
+                f"'{self.section}' has no amount and no lines below it, so it was "
+                "read as a section heading and not counted. Fill in its amount if "
+                "it is a cost.",
+                self.section_row,  # type: ignore[arg-type]
+                self.layout.item,
+            )
+        self.section = None
+
+
+def _cell(cells: Sequence[Cell], index: int | None) -> Cell:
+    if index is None or index >= len(cells):
+        return None
+    return cells[index]
+
+
+def _text(cell: Cell) -> str:
+    try:
+        return clean_text(read_text(cell))
+    except CellError:
+        return ""
+
+
+def _cents(value: float) -> int:
+    return round(value * 100)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _lines(number: int) -> str:
+    return "1 line" if number == 1 else f"{number:,} lines"
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 line was' or '12 lines were'."""
+    return f"1 {noun} was" if number == 1 else f"{number:,} {noun}s were"
