@@ -4,7 +4,8 @@ The first row is the baseline, quarter 0 of every projection; later rows
 are a plan, one quarter after another. A gap or a repeated quarter would
 shift every later quarter of the plan, so each is an error naming its row.
 People are counted whole: a headcount of 12.5 is a typo or an FTE figure,
-and the user is asked which.
+and the user is asked which. A Headcount sheet that is an HR roster, one
+row per person, is counted into quarters instead (see `roster.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from cpsu.ingest import roster
 from cpsu.ingest.cells import (
     UNDECIDED,
     CellError,
@@ -25,9 +27,9 @@ from cpsu.ingest.cells import (
     show,
 )
 from cpsu.ingest.conventions import NumberCell
-from cpsu.ingest.costs_sheet import TOTAL_ROW
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
+    TOTAL_ROW,
     Cell,
     Header,
     Table,
@@ -40,7 +42,13 @@ from cpsu.ingest.vocabulary import (
     HEADCOUNT_HEADERS,
     headcount_header_hint,
 )
-from cpsu.scenario import Headcount, HeadcountRow, parse_quarter, quarter_label
+from cpsu.scenario import (
+    MAX_HORIZON,
+    Headcount,
+    HeadcountRow,
+    parse_quarter,
+    quarter_label,
+)
 
 REQUIRED_COLUMNS = ("quarter", "employees")
 PEOPLE_COLUMNS = ("employees", "contingent")
@@ -98,6 +106,9 @@ def read_headcount(
     """The headcount on a Headcount sheet, and every problem found."""
     header = _find_header(table)
     if isinstance(header, list):
+        # A Headcount sheet may hold the HR roster itself: one row per person.
+        if roster.find_roster(table) is not None:
+            return roster.read_roster(table, None, MAX_HORIZON + 1)
         return None, header
 
     issues = list(header.issues)

@@ -1,0 +1,296 @@
+"""HR rosters: one row per person, turned into headcount per quarter.
+
+An HR system exports people, not quarters: an ID or name, a worker type
+(employee, contractor, temp, consultant, intern ...), a start date and an end
+date, empty while the person is still there. Headcount in a quarter is the
+people on the books on the quarter's last day, counted apart as employees
+and contingent workers. The last day is the count HR itself reports
+(period-end headcount), and it is the one that moves with the hires and
+leavers of the quarter just closed; an average over the quarter would blur
+a step change, and the first day would lag a quarter behind. A person whose
+end date is the last day is still counted on it.
+
+The baseline, unless the caller names one, is the quarter of the latest
+start date: the newest quarter the roster knows the whole of. Quarters after
+the latest start are not counted, since the roster knows of no hires in
+them and would show only planned leavers. Every row that cannot be counted
+(an end before its start, an unknown worker type, a repeated ID, a text date
+that could be read two ways, a fiscal period such as 202606 where a date
+should be) is an error naming its row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from cpsu.ingest.cells import CellError, clean_text, is_blank, read_date, read_text
+from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.table import (
+    TOTAL_ROW,
+    Cell,
+    Header,
+    Table,
+    find_header,
+    hidden_rows_warning,
+    row_is_blank,
+)
+from cpsu.ingest.vocabulary import (
+    CONTINGENT,
+    EMPLOYEE,
+    ROSTER_HEADER_INDEX,
+    ROSTER_HEADERS,
+    read_worker_type,
+)
+from cpsu.scenario import Headcount, HeadcountRow, quarter_label
+
+REQUIRED_COLUMNS = ("worker_type", "start")
+# A year and a month run together, as finance systems write fiscal periods.
+_FISCAL_PERIOD = re.compile(r"(?P<year>(?:19|20|21)\d{2})(?P<period>0[1-9]|1[0-6])")
+
+
+def find_roster(table: Table) -> Header | None:
+    """The header of a roster (an ID or name, a worker type, a start date), or None."""
+    header = find_header(
+        table,
+        ROSTER_HEADER_INDEX,
+        ROSTER_HEADERS,
+        REQUIRED_COLUMNS,
+        warn_unknown=False,
+    )
+    if isinstance(header, list):
+        return None
+    if "person_id" not in header.columns and "name" not in header.columns:
+        return None
+    return header
+
+
+def read_roster_date(value: Cell) -> date:
+    """A date from a roster cell; a fiscal period such as 202606 is not one."""
+    text = read_text(value) if isinstance(value, int | float | str) else ""
+    if isinstance(value, float) and value != int(value):
+        text = ""
+    text = clean_text(text).removesuffix(".0") if text else ""
+    match = _FISCAL_PERIOD.fullmatch(text)
+    if match:
+        raise CellError(
+            f"is {text}, which looks like a fiscal period (year {match['year']}, "
+            f"period {match['period']}), not a date; write the date itself, like "
+            f"{match['year']}-{min(int(match['period']), 12):02d}-01"
+        )
+    return read_date(value)
+
+
+def read_roster(
+    table: Table, baseline: pd.Period | None, quarters: int
+) -> tuple[Headcount | None, list[Issue]]:
+    """Headcount per quarter from a roster, from the baseline for up to `quarters`.
+
+    With no baseline, the quarter of the latest start date is the baseline,
+    and a warning says so. Quarters after the one holding the latest start
+    date are left out, with a warning. None, with the reasons, when the
+    table is not a roster or any row has an error.
+    """
+    header = find_roster(table)
+    if header is None:
+        return None, [
+            error(
+                f"{table.name} is not a roster: it needs a header row with an "
+                "Employee ID or Name, a Worker type and a Start date column.",
+                sheet=table.name,
+            )
+        ]
+    issues: list[Issue] = list(header.issues)
+    people, rows_read = _people(table, header, issues)
+    hidden = hidden_rows_warning(table, rows_read)
+    if hidden is not None:
+        issues.append(hidden)
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return None, issues
+    if not people:
+        issues.append(
+            error(
+                f"{table.name} has a roster header in row {header.row_number} but no "
+                "people below it.",
+                sheet=table.name,
+                row=header.row_number,
+            )
+        )
+        return None, issues
+
+    latest_row, latest = max(
+        ((row, person[1]) for row, person in people.items()), key=lambda x: x[1]
+    )
+    last_quarter = pd.Period(latest, freq="Q")
+    if baseline is None:
+        baseline = last_quarter
+        issues.append(
+            warning(
+                f"The roster's baseline is {quarter_label(baseline)}, the quarter of "
+                f"its latest start date ({latest.isoformat()}, row {latest_row}); "
+                "headcount is counted on the quarter's last day.",
+                sheet=table.name,
+                row=latest_row,
+                column=header.label("start"),
+            )
+        )
+    wanted = [baseline + offset for offset in range(max(quarters, 1))]
+    covered = [quarter for quarter in wanted if quarter <= last_quarter]
+    if not covered:
+        covered = [baseline]
+    if len(covered) < len(wanted) and quarters > 1:
+        issues.append(
+            warning(
+                f"The roster's latest start date is in {quarter_label(last_quarter)}, "
+                f"so headcount is given for {quarter_label(covered[0])} to "
+                f"{quarter_label(covered[-1])} ({len(covered)} quarters), not the "
+                f"{quarters} asked for: after it the roster knows of no hires.",
+                sheet=table.name,
+            )
+        )
+    rows = [_count(quarter, people.values()) for quarter in covered]
+    first = rows[0]
+    if first.employees == 0 and first.contingent == 0:
+        issues.append(
+            error(
+                f"No one on the roster is on the books on the last day of "
+                f"{first.quarter}, the baseline, so there is nothing to divide the "
+                "cost by. Check the start dates, or choose a later baseline.",
+                sheet=table.name,
+            )
+        )
+        return None, issues
+    return Headcount(rows=tuple(rows)), issues
+
+
+def _count(
+    quarter: pd.Period, people: Sequence[tuple[str, date, date | None]]
+) -> HeadcountRow:
+    """People on the books on the quarter's last day, employees and contingent."""
+    last_day = quarter.end_time.date()
+    counts = {EMPLOYEE: 0, CONTINGENT: 0}
+    for kind, start, end in people:
+        if start <= last_day and (end is None or end >= last_day):
+            counts[kind] += 1
+    return HeadcountRow(
+        quarter=quarter_label(quarter),
+        employees=counts[EMPLOYEE],
+        contingent=counts[CONTINGENT],
+    )
+
+
+def _people(
+    table: Table, header: Header, issues: list[Issue]
+) -> tuple[dict[int, tuple[str, date, date | None]], list[int]]:
+    """Each readable person by row: (worker type, start, end); problems to issues."""
+    people: dict[int, tuple[str, date, date | None]] = {}
+    rows_read: list[int] = []
+    key_field = "person_id" if "person_id" in header.columns else "name"
+    first_row_of: dict[str, int] = {}
+    for row_number, cells in table.rows[header.position + 1 :]:
+        if row_is_blank(cells):
+            continue
+        texts = [clean_text(cell) for cell in cells if isinstance(cell, str)]
+        if any(TOTAL_ROW.search(text) for text in texts):
+            issues.append(
+                warning(
+                    "This looks like a total row, so it was not counted as a person.",
+                    sheet=table.name,
+                    row=row_number,
+                )
+            )
+            continue
+        rows_read.append(row_number)
+        person = _person(header, row_number, cells, key_field, first_row_of, issues)
+        if person is not None:
+            people[row_number] = person
+    return people, rows_read
+
+
+def _person(
+    header: Header,
+    row_number: int,
+    cells: Sequence[Cell],
+    key_field: str,
+    first_row_of: dict[str, int],
+    issues: list[Issue],
+) -> tuple[str, date, date | None] | None:
+    def problem(name: str, message: str) -> None:
+        label = header.label(name)
+        issues.append(error(f"{label} {message}.", header.sheet, row_number, label))
+
+    failed = False
+    key_cell = header.cell(cells, key_field)
+    key = "" if is_blank(key_cell) else clean_text(read_text_or_blank(key_cell))
+    if not key:
+        problem(key_field, "is empty; every person needs one")
+        failed = True
+    elif key.casefold() in first_row_of:
+        first = first_row_of[key.casefold()]
+        if key_field == "person_id":
+            problem(
+                key_field,
+                f"is {key}, which is also the ID in row {first}; each person appears "
+                "once, so delete the repeat or correct the ID",
+            )
+            failed = True
+        else:
+            issues.append(
+                warning(
+                    f"'{key}' is also the name in row {first}; both were counted. "
+                    "Delete the repeat if they are the same person.",
+                    header.sheet,
+                    row_number,
+                    header.label(key_field),
+                )
+            )
+    else:
+        first_row_of[key.casefold()] = row_number
+
+    kind = None
+    type_cell = header.cell(cells, "worker_type")
+    if is_blank(type_cell):
+        problem("worker_type", "is empty; write Employee or Contractor")
+    else:
+        try:
+            kind = read_worker_type(type_cell)
+        except CellError as exc:
+            problem("worker_type", str(exc))
+
+    start = end = None
+    start_cell = header.cell(cells, "start")
+    if is_blank(start_cell):
+        problem("start", "is empty; write the first day, like 2026-03-01")
+    else:
+        try:
+            start = read_roster_date(start_cell)
+        except CellError as exc:
+            problem("start", str(exc))
+    end_cell = header.cell(cells, "end")
+    if not is_blank(end_cell):
+        try:
+            end = read_roster_date(end_cell)
+        except CellError as exc:
+            problem("end", str(exc))
+            failed = True
+    if start is not None and end is not None and end < start:
+        problem(
+            "end",
+            f"is {end.isoformat()}, before the start date {start.isoformat()}; "
+            "correct one of the two",
+        )
+        return None
+    if failed or kind is None or start is None:
+        return None
+    return kind, start, end
+
+
+def read_text_or_blank(cell: Cell) -> str:
+    """A cell as text, or '' when it holds no value that reads as text."""
+    try:
+        return read_text(cell)
+    except CellError:
+        return ""
