@@ -1,4 +1,5 @@
-"""Reading uploads: the canonical workbook (.xlsx) and CSVs of its Costs sheet.
+"""Reading uploads: the canonical workbook (.xlsx, .xlsb, .ods, .xls), CSVs and
+HTML tables of its Costs sheet, and workbooks whose sheets are named otherwise.
 
 An upload arrives as bytes and leaves as an `Upload`: the cost base,
 headcount and scenario it holds, and every problem found, each naming its
@@ -8,11 +9,13 @@ input; `apply_upload` turns a clean upload into a new workspace.
 
 from cpsu.ingest.issues import Issue, Severity
 from cpsu.ingest.upload import MAX_UPLOAD_BYTES, Upload, apply_upload, read_upload
+from cpsu.ingest.xlsx import SheetInfo
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
     "Issue",
     "Severity",
+    "SheetInfo",
     "Upload",
     "apply_upload",
     "read_upload",

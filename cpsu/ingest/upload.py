@@ -1,10 +1,19 @@
 """One upload, read whole: what it holds and every problem found in it.
 
 `read_upload` takes the bytes of a file and never raises: whatever the
-bytes are (the canonical workbook, a CSV of its Costs sheet, a legacy .xls,
-a picture renamed .xlsx, nothing at all), the result is an `Upload` whose
+bytes are (the canonical workbook as .xlsx, .xlsb, .ods or legacy .xls, a
+CSV of its Costs sheet, an HTML table a finance system named .xls, a
+picture renamed .xlsx, nothing at all), the result is an `Upload` whose
 issues say what was wrong, where, and what to do. The kind of file is told
-by its first bytes, not its name, since names lie. `apply_upload` then
+by its first bytes, not its name, since names lie.
+
+A workbook's sheets are found by name (Costs, Headcount, Service desk,
+Assumptions). A workbook someone built by hand names them otherwise, so a
+sheet missing by name is looked for by what it holds: the one visible sheet
+whose headers look like cost lines is read as Costs, with a warning naming
+it. Every sheet is listed in `Upload.sheets` so a page can offer a picker,
+and `read_upload(..., sheet=NAME)` reads the picked sheet as Costs. An HTML
+page's tables are its sheets, "Table 1" and on. `apply_upload` then
 makes the new workspace from a clean upload: a workbook replaces all of
 it, a CSV of costs only the cost base. A bad upload is never applied, so
 the last good cost base stays.
@@ -12,8 +21,10 @@ the last good cost base stays.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from cpsu.costs import CostBase
@@ -21,16 +32,28 @@ from cpsu.ingest import costs_sheet, headcount_sheet
 from cpsu.ingest.cells import text_key
 from cpsu.ingest.conventions import decide_conventions
 from cpsu.ingest.costs_sheet import read_costs
-from cpsu.ingest.csv_file import CsvError, read_csv_table
+from cpsu.ingest.csv_file import CsvError, decode_text, read_csv_table
 from cpsu.ingest.headcount_sheet import read_headcount
-from cpsu.ingest.issues import Issue, Severity, error, errors
+from cpsu.ingest.html_table import HtmlError, looks_like_markup, read_html_tables
+from cpsu.ingest.issues import Issue, Severity, error, errors, warning
 from cpsu.ingest.parameters import (
     assumption_number_cells,
     read_scenario,
     read_service_desk,
     service_desk_number_cells,
 )
-from cpsu.ingest.xlsx import WorkbookError, read_workbook_sheets
+from cpsu.ingest.table import Table
+from cpsu.ingest.xlsx import (
+    COSTS_KIND,
+    HEADCOUNT_KIND,
+    OLE_SIGNATURE,
+    SERVICE_DESK_KIND,
+    SheetInfo,
+    Workbook,
+    WorkbookError,
+    read_workbook,
+    table_kind,
+)
 from cpsu.scenario import Headcount, Scenario, Workspace
 
 logger = logging.getLogger(__name__)
@@ -38,8 +61,6 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _BINARY_SIGNATURES = {
     b"%PDF": "a PDF",
     b"\x89PNG": "a PNG picture",
@@ -63,6 +84,8 @@ SHEETS = {
     SERVICE_DESK: "Service desk",
     ASSUMPTIONS: "Assumptions",
 }
+# The kind of table a sheet missing by name is looked for by.
+_KINDS = {COSTS: COSTS_KIND, HEADCOUNT: HEADCOUNT_KIND, SERVICE_DESK: SERVICE_DESK_KIND}
 
 
 @dataclass(frozen=True)
@@ -70,24 +93,30 @@ class Upload:
     """What one uploaded file holds, and every problem found in it.
 
     `cost_base` is None when the Costs sheet had errors; `headcount` and
-    `scenario` are None for a CSV or when their sheets had errors.
+    `scenario` are None for a CSV or when their sheets had errors. `sheets`
+    lists a workbook's sheets (an HTML page's tables) for a sheet picker.
     """
 
-    kind: str  # "workbook" or "csv"
+    kind: str  # "workbook" or "csv" (cost lines only: a CSV or an HTML table)
     cost_base: CostBase | None
     headcount: Headcount | None
     scenario: Scenario | None
     issues: tuple[Issue, ...]
+    sheets: tuple[SheetInfo, ...] = ()
 
     @property
     def has_errors(self) -> bool:
         return bool(errors(self.issues))
 
 
-def read_upload(data: bytes, filename: str) -> Upload:
-    """Read an uploaded workbook (.xlsx) or CSV of costs; never raises."""
+def read_upload(data: bytes, filename: str, sheet: str | None = None) -> Upload:
+    """Read an uploaded workbook or CSV of costs; never raises.
+
+    `sheet` names the sheet to read as Costs (one of `Upload.sheets`), for a
+    workbook whose cost lines are not on a sheet named Costs.
+    """
     try:
-        return _read(bytes(data), filename)
+        return _read(bytes(data), filename, sheet)
     except Exception as problem:
         logger.exception("Reading the upload %r failed", filename)
         return Upload(
@@ -138,14 +167,17 @@ def apply_upload(current: Workspace | None, upload: Upload, source: str) -> Work
 
 def _kind_from_name(filename: str) -> str:
     extension = posixpath.splitext(str(filename).lower())[1]
-    return "workbook" if extension in (".xlsx", ".xlsm", ".xls", ".xlsb") else "csv"
+    workbooks = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+    return "workbook" if extension in workbooks else "csv"
 
 
-def _failed(kind: str, issues: list[Issue]) -> Upload:
-    return Upload(kind, None, None, None, tuple(issues))
+def _failed(
+    kind: str, issues: list[Issue], sheets: tuple[SheetInfo, ...] = ()
+) -> Upload:
+    return Upload(kind, None, None, None, tuple(issues), sheets)
 
 
-def _read(data: bytes, filename: str) -> Upload:
+def _read(data: bytes, filename: str, sheet: str | None = None) -> Upload:
     size = len(data)
     if size > MAX_UPLOAD_BYTES:
         return _failed(
@@ -163,10 +195,8 @@ def _read(data: bytes, filename: str) -> Upload:
             _kind_from_name(filename),
             [error("The file is empty; upload the workbook (.xlsx) or a CSV.")],
         )
-    if data.startswith(ZIP_SIGNATURES):
-        return _read_workbook(data)
-    if data.startswith(OLE_SIGNATURE):
-        return _failed("workbook", [_ole_error(data)])
+    if data.startswith((*ZIP_SIGNATURES, OLE_SIGNATURE)):
+        return _read_workbook(data, sheet)
     for signature, kind in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             return _failed(
@@ -178,30 +208,128 @@ def _read(data: bytes, filename: str) -> Upload:
                     )
                 ],
             )
-    return _read_csv(data, filename)
+    if looks_like_markup(_text_start(data)):
+        return _read_html(data, sheet)
+    return _read_csv(data, filename, sheet)
 
 
-def _ole_error(data: bytes) -> Issue:
-    if _ENCRYPTED_PACKAGE in data:
-        return error(
-            "The workbook is protected with a password, so it cannot be read. "
-            "Remove the password in Excel (File > Info > Protect Workbook), save "
-            "it as .xlsx and upload it again."
-        )
+def _text_start(data: bytes) -> str:
+    """The start of the file as text, whatever its encoding, to sniff it."""
+    start = data[:4096]
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return start.decode("utf-16", errors="ignore")
+    return start.decode("utf-8", errors="ignore").lstrip("\ufeff")
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names) or "none"
+
+
+def _no_such_sheet(sheet: str, names: Sequence[str]) -> Issue:
     return error(
-        "This is a legacy Excel file (.xls, Excel 97-2003), which cannot be read. "
-        "Open it in Excel and save it as .xlsx or CSV, then upload that."
+        f"There is no sheet named '{sheet}'; the sheets are {_quoted(names)}. "
+        "Choose one of those."
     )
 
 
-def _read_workbook(data: bytes) -> Upload:
+def _find_sheet(sheet: str, names: Sequence[str]) -> str | None:
+    """The sheet named `sheet`: exactly, or else ignoring case and spaces."""
+    if sheet in names:
+        return sheet
+    found = [name for name in names if text_key(name) == text_key(sheet)]
+    return found[0] if len(found) == 1 else None
+
+
+def _choose_sheets(
+    book: Workbook, sheet: str | None, issues: list[Issue]
+) -> dict[str, str]:
+    """The sheet to read for each key: by name, by the user's pick, by content."""
+    chosen: dict[str, str] = {}
+    hidden = {info.name for info in book.sheets if info.hidden}
+    for key, shown in SHEETS.items():
+        matches = [name for name in book.sheet_names if text_key(name) == key]
+        if not matches:
+            continue
+        matches.sort(key=lambda name: name in hidden)
+        chosen[key] = matches[0]
+        if len(matches) > 1:
+            issues.append(
+                warning(
+                    f"Several sheets are named like {shown}; '{matches[0]}' was "
+                    f"read and {_quoted(matches[1:])} ignored. Rename or delete the "
+                    "extra sheets.",
+                    sheet=matches[0],
+                )
+            )
+        if matches[0] in hidden:
+            issues.append(
+                warning(
+                    f"The {shown} sheet is hidden in Excel; it was read anyway. "
+                    "Unhide it to check what it holds.",
+                    sheet=matches[0],
+                )
+            )
+    if sheet is not None:
+        picked = _find_sheet(sheet, book.sheet_names)
+        assert picked is not None  # checked by the caller
+        chosen = {key: name for key, name in chosen.items() if name != picked}
+        chosen[COSTS] = picked
+    for key, kind in _KINDS.items():
+        if key in chosen:
+            continue
+        taken = set(chosen.values())
+        candidates = [
+            info.name
+            for info in book.sheets
+            if info.kind == kind and not info.hidden and info.name not in taken
+        ]
+        if not candidates:
+            continue
+        chosen[key] = candidates[0]
+        shown = SHEETS[key]
+        others = (
+            f"; {_quoted(candidates[1:])} look like {shown} too: choose the sheet to "
+            "read if it is another"
+            if len(candidates) > 1
+            else ""
+        )
+        issues.append(
+            warning(
+                f"No sheet is named {shown}, so '{candidates[0]}', which holds a "
+                f"table like one, was read as {shown}{others}. Rename the sheet "
+                f"{shown} to make this plain.",
+                sheet=candidates[0],
+            )
+        )
+    return chosen
+
+
+def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
     try:
-        sheets = read_workbook_sheets(data, SHEETS)
+        book = read_workbook(data)
     except WorkbookError as problem:
         return _failed("workbook", [error(str(problem))])
-    issues = list(sheets.issues)
-    tables = sheets.tables
-    names = ", ".join(f"'{name}'" for name in sheets.sheet_names) or "none"
+    if sheet is not None and _find_sheet(sheet, book.sheet_names) is None:
+        return _failed(
+            "workbook", [_no_such_sheet(sheet, book.sheet_names)], book.sheets
+        )
+    issues = list(book.issues)
+    chosen = _choose_sheets(book, sheet, issues)
+    for name in chosen.values():
+        issues.extend(book.sheet_issues.get(name, ()))
+    for name, found in book.sheet_issues.items():
+        if name not in chosen.values() and errors(found):
+            issues.append(
+                warning(
+                    f"The {name} sheet could not be read and was left out: "
+                    f"{errors(found)[0].message}",
+                    sheet=name,
+                )
+            )
+    tables = {
+        key: book.tables[name] for key, name in chosen.items() if name in book.tables
+    }
+    names = _quoted(book.sheet_names)
 
     # One way of writing numbers for the whole workbook, from all its sheets.
     number_cells = [
@@ -220,7 +348,7 @@ def _read_workbook(data: bytes) -> Upload:
     cost_base = None
     costs = tables.get(COSTS)
     if costs is None:
-        if not _sheet_failed(issues, COSTS, sheets.sheet_names):
+        if not _sheet_failed(issues, COSTS, chosen):
             issues.append(
                 error(
                     f"The workbook has no Costs sheet (its sheets are {names}). "
@@ -234,7 +362,7 @@ def _read_workbook(data: bytes) -> Upload:
     headcount = None
     headcount_table = tables.get(HEADCOUNT)
     if headcount_table is None:
-        if not _sheet_failed(issues, HEADCOUNT, sheets.sheet_names):
+        if not _sheet_failed(issues, HEADCOUNT, chosen):
             issues.append(
                 error(
                     f"The workbook has no Headcount sheet (its sheets are {names}). "
@@ -248,18 +376,20 @@ def _read_workbook(data: bytes) -> Upload:
 
     scenario = None
     desk_table = tables.get(SERVICE_DESK)
-    if desk_table is None and _sheet_failed(issues, SERVICE_DESK, sheets.sheet_names):
+    if desk_table is None and _sheet_failed(issues, SERVICE_DESK, chosen):
         desk = None
     else:
         desk, found = read_service_desk(desk_table, conventions=conventions)
         issues.extend(found)
     assumptions = tables.get(ASSUMPTIONS)
-    if assumptions is None and _sheet_failed(issues, ASSUMPTIONS, sheets.sheet_names):
+    if assumptions is None and _sheet_failed(issues, ASSUMPTIONS, chosen):
         pass
     elif desk is not None:
         scenario, found = read_scenario(assumptions, desk, conventions=conventions)
         issues.extend(found)
-    return Upload("workbook", cost_base, headcount, scenario, _in_order(issues))
+    return Upload(
+        "workbook", cost_base, headcount, scenario, _in_order(issues), book.sheets
+    )
 
 
 def _in_order(issues: list[Issue]) -> tuple[Issue, ...]:
@@ -272,24 +402,77 @@ def _in_order(issues: list[Issue]) -> tuple[Issue, ...]:
     )
 
 
-def _sheet_failed(issues: list[Issue], key: str, sheet_names: tuple[str, ...]) -> bool:
+def _sheet_failed(issues: list[Issue], key: str, chosen: Mapping[str, str]) -> bool:
     """True when a sheet exists but could not be read (an error already says so)."""
-    names = {name for name in sheet_names if text_key(name) == key}
-    return any(
-        issue.severity is Severity.ERROR and issue.sheet in names for issue in issues
+    name = chosen.get(key)
+    return name is not None and any(
+        issue.severity is Severity.ERROR and issue.sheet == name for issue in issues
     )
 
 
-def _read_csv(data: bytes, filename: str) -> Upload:
+def _read_csv(data: bytes, filename: str, sheet: str | None = None) -> Upload:
     name = posixpath.basename(str(filename).replace("\\", "/")) or "CSV"
     try:
         table, issues = read_csv_table(data, name)
     except CsvError as problem:
         return _failed("csv", [error(str(problem), sheet=name)])
+    info = _table_info(table)
+    if sheet is not None and _find_sheet(sheet, [name]) is None:
+        return _failed("csv", [_no_such_sheet(sheet, [name])], (info,))
+    return _read_cost_table(table, issues, (info,))
+
+
+def _read_cost_table(
+    table: Table, issues: list[Issue], sheets: tuple[SheetInfo, ...]
+) -> Upload:
+    """A single table of cost lines (a CSV, an HTML table) as an upload."""
     conventions, found = decide_conventions(
         costs_sheet.number_cells(table), semicolon=table.delimiter == ";"
     )
-    issues = [replace(issue, sheet=issue.sheet or name) for issue in [*issues, *found]]
+    issues = [
+        replace(issue, sheet=issue.sheet or table.name) for issue in [*issues, *found]
+    ]
     cost_base, found = read_costs(table, conventions=conventions)
     issues.extend(found)
-    return Upload("csv", cost_base, None, None, _in_order(issues))
+    return Upload("csv", cost_base, None, None, _in_order(issues), sheets)
+
+
+def _table_info(table: Table) -> SheetInfo:
+    columns = max((len(cells) for _, cells in table.rows), default=0)
+    kind = table_kind(table)
+    return SheetInfo(
+        table.name, False, len(table.rows), columns, bool(table.rows), kind
+    )
+
+
+def _read_html(data: bytes, sheet: str | None = None) -> Upload:
+    """An HTML page's table of cost lines: the picked one, the first like one, or
+    the first."""
+    try:
+        text, issues = decode_text(data)
+        tables = read_html_tables(text)
+    except (CsvError, HtmlError) as problem:
+        return _failed("csv", [error(str(problem))])
+    infos = tuple(_table_info(table) for table in tables)
+    names = [table.name for table in tables]
+    if sheet is not None:
+        picked = _find_sheet(sheet, names)
+        if picked is None:
+            return _failed("csv", [_no_such_sheet(sheet, names)], infos)
+        table = tables[names.index(picked)]
+    else:
+        costs = [
+            table
+            for table, info in zip(tables, infos, strict=True)
+            if info.kind == COSTS_KIND
+        ]
+        table = costs[0] if costs else tables[0]
+        if len(tables) > 1:
+            issues.append(
+                warning(
+                    f"The page holds {len(tables)} tables; {table.name} was read as "
+                    "the cost lines. Choose another table if it is not the one.",
+                    sheet=table.name,
+                )
+            )
+    return _read_cost_table(table, issues, infos)

@@ -1,16 +1,23 @@
-"""Reading the sheets of an .xlsx workbook safely, into tables of cells.
+"""Reading the sheets of a workbook safely, into tables of cells.
 
-An .xlsx file is a zip of XML parts, and a small file can be made to unpack
-into gigabytes or to claim a cell a million rows down; the Excel reader
-(calamine) holds each sheet as one dense block, so such a file would exhaust
-memory and kill the process rather than raise an error. So before calamine
-sees the file, this module checks it as a zip (size once unpacked, entries,
-no DTDs, which Excel never writes and XML bombs need) and scans the XML of
-each sheet it will read for the extent of its cells. The same scan finds
-what calamine reports as empty but is not: formulas saved without their
-results and error values such as #DIV/0!, which are put back into the table
-so that a reader can name them. Merged cells that run down several rows
-carry their text to each row (a pool written once for a group of lines).
+A workbook comes in several formats, all read by calamine: .xlsx and .xlsm
+(a zip of XML parts), .xlsb (a zip of binary parts), .ods (a zip of
+OpenDocument XML) and legacy .xls (an OLE file of BIFF records). A small
+file can be made to unpack into gigabytes or to claim a cell a million rows
+down, and calamine holds each sheet as one dense block, so such a file would
+exhaust memory and kill the process rather than raise an error. So before
+calamine sees a zip, this module checks it (size once unpacked, ratio to
+its packed size, entries, no DTDs, which spreadsheet programs never write
+and XML bombs need) and scans each sheet's part for the extent of its
+cells. For .xlsx the same scan finds what calamine reports as empty but is
+not: formulas saved without their results and error values such as
+#DIV/0!, which are put back into the table so that a reader can name them.
+Merged cells that run down several rows carry their text to each row (a
+pool written once for a group of lines).
+
+Every sheet is read and described (`SheetInfo`: hidden or not, its size,
+whether it holds a table and what kind of table it looks like), so the
+caller can choose the sheets by name, by kind, or as the user picks.
 """
 
 from __future__ import annotations
@@ -28,17 +35,35 @@ from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from python_calamine import CalamineWorkbook
+from python_calamine import (
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
-from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank, show, text_key
+from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank, show
 from cpsu.ingest.issues import Issue, column_letter, error, warning
-from cpsu.ingest.table import Table
+from cpsu.ingest.table import HEADER_SEARCH_ROWS, Table, match_row
+from cpsu.ingest.vocabulary import (
+    COST_HEADER_INDEX,
+    HEADCOUNT_HEADER_INDEX,
+    SERVICE_DESK_INDEX,
+    clean_header,
+    match_header,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_SHEET_CELLS = 2_000_000
+MAX_WORKBOOK_CELLS = 6_000_000  # all sheets together
+MAX_RATIO = 100  # unpacked size to packed size
+MIN_RATIO_CHECKED_BYTES = 32 * 1024 * 1024
+KIND_SEARCH_ROWS = 60
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 MAX_MERGED_RANGES = 10_000
 MAX_SPECIAL_CELLS = 10_000
 _CHUNK = 1024 * 1024
@@ -80,22 +105,69 @@ class _SheetScan:
     column_ranges: int = 0
 
 
+# What a sheet looks like it holds, from its headers.
+COSTS_KIND, HEADCOUNT_KIND, SERVICE_DESK_KIND, UNKNOWN_KIND = (
+    "costs",
+    "headcount",
+    "service desk",
+    "unknown",
+)
+
+
 @dataclass(frozen=True)
-class WorkbookSheets:
-    """The wanted sheets found in a workbook, by key, and what was noticed."""
+class SheetInfo:
+    """One sheet of a workbook as a sheet picker shows it."""
 
-    tables: Mapping[str, Table]
-    sheet_names: tuple[str, ...]
-    issues: tuple[Issue, ...]
+    name: str
+    hidden: bool
+    rows: int
+    columns: int
+    has_table: bool
+    kind: str  # "costs", "headcount", "service desk" or "unknown"
 
 
-def read_workbook_sheets(data: bytes, wanted: Mapping[str, str]) -> WorkbookSheets:
-    """The sheets named in `wanted` (sheet key -> shown name) as tables.
+@dataclass(frozen=True)
+class Workbook:
+    """Every sheet of a workbook that could be read, and what was noticed.
 
-    A sheet is found when its name, ignoring case, spaces and punctuation,
-    is the key. Raises WorkbookError when the file is not a readable
-    workbook; problems with one sheet are issues, and that sheet is left out.
+    `tables` holds the readable sheets by name, in the workbook's order;
+    `sheet_issues` what was noticed on each sheet, for the caller to report
+    for the sheets it uses; `issues` what concerns the whole file.
     """
+
+    format: str  # "xlsx", "xlsb", "ods" or "xls"
+    sheets: tuple[SheetInfo, ...]
+    tables: Mapping[str, Table]
+    sheet_issues: Mapping[str, tuple[Issue, ...]]
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return tuple(sheet.name for sheet in self.sheets)
+
+
+_FORMAT_NAMES = {
+    "xlsx": ".xlsx workbook",
+    "xlsb": "binary Excel workbook (.xlsb)",
+    "ods": "OpenDocument spreadsheet (.ods)",
+    "xls": "legacy Excel workbook (.xls)",
+}
+_PASSWORD = (
+    "The workbook is protected with a password, so it cannot be read. Remove the "
+    "password (in Excel: File > Info > Protect Workbook), save it as .xlsx and "
+    "upload it again."
+)
+
+
+def read_workbook(data: bytes) -> Workbook:
+    """Every sheet of a workbook (.xlsx, .xlsm, .xlsb, .ods or .xls) as a table.
+
+    The format is told by the bytes. Raises WorkbookError when the file is
+    not a readable workbook; problems with one sheet are its issues, and a
+    sheet that cannot be read has no table.
+    """
+    if data.startswith(OLE_SIGNATURE):
+        return _read_ole(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as problem:  # a damaged directory fails in many ways
@@ -104,42 +176,143 @@ def read_workbook_sheets(data: bytes, wanted: Mapping[str, str]) -> WorkbookShee
             "The file starts like an .xlsx workbook but is damaged or incomplete "
             f"({problem}). Open it in Excel and save it again as .xlsx."
         ) from None
+    sheet_issues: dict[str, list[Issue]] = {}
     with archive:
-        members = _check_archive(archive)
-        parts = _sheet_parts(archive, members)
-        issues: list[Issue] = []
-        chosen = _choose_sheets(parts, wanted, issues)
-        scans: dict[str, _SheetScan] = {}
-        for key, part in list(chosen.items()):
-            scan = _scan_part(archive, members, part, issues)
-            if scan is None:
-                del chosen[key]
-            else:
-                scans[key] = scan
+        members, kind = _check_archive(archive, len(data))
+        if kind == "xlsx":
+            parts = _sheet_parts(archive, members)
+            scans: dict[str, _SheetScan] = {}
+            for part in parts:
+                found: list[Issue] = []
+                scan = _scan_part(archive, members, part, found)
+                sheet_issues.setdefault(part.name, []).extend(found)
+                if scan is not None:
+                    scans[part.name] = scan
+        elif kind == "ods":
+            _check_ods(archive, members)
+        else:
+            _check_xlsb(archive, members)
+    book = _open(data, kind)
+    if kind != "xlsx":
+        parts = _calamine_parts(book)
+        scans = {part.name: _SheetScan() for part in parts}
+    return _read_sheets(kind, book, parts, scans, sheet_issues)
 
-    tables: dict[str, Table] = {}
-    if chosen:
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as problem:
-            logger.info("calamine could not open a workbook: %s", problem)
-            raise WorkbookError(
-                f"The workbook could not be read ({problem}). Open it in Excel and "
-                "save it again as .xlsx."
-            ) from None
-        for key, part in chosen.items():
-            table = _read_table(book, part, scans[key], issues)
-            if table is not None:
-                tables[key] = table
-    return WorkbookSheets(
-        tables=tables,
-        sheet_names=tuple(part.name for part in parts),
-        issues=tuple(issues),
+
+def _open(data: bytes, kind: str) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise WorkbookError(_PASSWORD) from None
+    except Exception as problem:
+        logger.info("calamine could not open a workbook: %s", problem)
+        raise WorkbookError(
+            f"The {_FORMAT_NAMES[kind]} could not be read ({problem}). "
+            "Open it in Excel and save it again as .xlsx."
+        ) from None
+
+
+def _read_ole(data: bytes) -> Workbook:
+    """A legacy .xls, or an encrypted .xlsx (which is wrapped in an OLE file)."""
+    if _ENCRYPTED_PACKAGE in data:
+        raise WorkbookError(_PASSWORD)
+    book = _open(data, "xls")
+    parts = _calamine_parts(book)
+    # TODO: an .xls sheet's extent is only known once calamine has read it;
+    # BIFF limits a sheet to 65,536 x 256 cells, which bounds the memory used.
+    return _read_sheets(
+        "xls", book, parts, {part.name: _SheetScan() for part in parts}, {}
     )
 
 
-def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Check the zip is an .xlsx of sane size; the members by lower-case name."""
+def _calamine_parts(book: CalamineWorkbook) -> list[_SheetPart]:
+    try:
+        metadata = book.sheets_metadata
+    except Exception as problem:
+        logger.info("calamine could not list sheets: %s", problem)
+        raise WorkbookError(
+            f"The workbook's list of sheets could not be read ({problem}). Open it "
+            "in Excel and save it again as .xlsx."
+        ) from None
+    return [
+        _SheetPart(sheet.name, None, sheet.visible != SheetVisibleEnum.Visible)
+        for sheet in metadata
+        if sheet.typ == SheetTypeEnum.WorkSheet
+    ]
+
+
+def _read_sheets(
+    kind: str,
+    book: CalamineWorkbook,
+    parts: list[_SheetPart],
+    scans: Mapping[str, _SheetScan],
+    sheet_issues: dict[str, list[Issue]],
+) -> Workbook:
+    tables: dict[str, Table] = {}
+    infos: list[SheetInfo] = []
+    budget = MAX_WORKBOOK_CELLS
+    for part in parts:
+        found = sheet_issues.setdefault(part.name, [])
+        table = None
+        if part.name in scans and part.name not in tables:
+            table = _read_table(book, part, scans[part.name], found, budget)
+        if table is None:
+            infos.append(SheetInfo(part.name, part.hidden, 0, 0, False, UNKNOWN_KIND))
+            continue
+        tables[part.name] = table
+        rows = len(table.rows)
+        columns = max((len(cells) for _, cells in table.rows), default=0)
+        budget -= rows * columns
+        sheet_kind = table_kind(table)
+        infos.append(
+            SheetInfo(
+                name=part.name,
+                hidden=part.hidden,
+                rows=rows,
+                columns=columns,
+                has_table=sheet_kind != UNKNOWN_KIND or _holds_table(table),
+                kind=sheet_kind,
+            )
+        )
+    return Workbook(
+        format=kind,
+        sheets=tuple(infos),
+        tables=tables,
+        sheet_issues={name: tuple(found) for name, found in sheet_issues.items()},
+    )
+
+
+def table_kind(table: Table) -> str:
+    """What a table looks like it holds, from the headers in its first rows."""
+    first_column = 0
+    for row_number, cells in table.rows[:KIND_SEARCH_ROWS]:
+        if row_number <= HEADER_SEARCH_ROWS:
+            columns = match_row(cells, COST_HEADER_INDEX)[0]
+            if "item" in columns and len(columns) >= 2:
+                return COSTS_KIND
+            columns = match_row(cells, HEADCOUNT_HEADER_INDEX)[0]
+            if "quarter" in columns and "employees" in columns:
+                return HEADCOUNT_KIND
+        if cells and match_header(clean_header(cells[0]), SERVICE_DESK_INDEX):
+            first_column += 1
+    return SERVICE_DESK_KIND if first_column >= 2 else UNKNOWN_KIND
+
+
+def _holds_table(table: Table) -> bool:
+    """Two rows or more with two cells or more filled: a header and a row."""
+    filled = 0
+    for _, cells in table.rows:
+        if sum(not is_blank(cell) for cell in cells[:50]) >= 2:
+            filled += 1
+            if filled >= 2:
+                return True
+    return False
+
+
+def _check_archive(archive: zipfile.ZipFile, packed: int) -> tuple[dict[str, str], str]:
+    """Check the zip is a workbook of sane size; its members by lower-case name,
+    and its format: "xlsx" (and .xlsm), "xlsb" or "ods".
+    """
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
         raise WorkbookError(
@@ -148,22 +321,21 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
         )
     members = {info.filename.lstrip("/").lower(): info.filename for info in infos}
     if "xl/workbook.bin" in members:
-        raise WorkbookError(
-            "This is a binary Excel workbook (.xlsb), which cannot be read; open it "
-            "in Excel and save it as .xlsx, or save the Costs sheet as CSV."
-        )
-    if "content.xml" in members and "mimetype" in members:
-        raise WorkbookError(
-            "This is an OpenDocument spreadsheet (.ods); save it as .xlsx, or save "
-            "the Costs sheet as CSV."
-        )
-    if "xl/workbook.xml" not in members:
+        kind = "xlsb"
+    elif "content.xml" in members and "mimetype" in members:
+        kind = "ods"
+    elif "xl/workbook.xml" in members:
+        kind = "xlsx"
+    else:
         kind = "a Word document" if "word/document.xml" in members else "a zip file"
         raise WorkbookError(
             f"This is {kind}, not an Excel workbook; upload the workbook as .xlsx "
             "or the Costs sheet as CSV."
         )
 
+    # The sizes the zip declares are checked first, cheaply; then the real ones.
+    declared = sum(info.file_size for info in infos)
+    _check_unpacked(declared, packed)
     unpacked = 0
     for info in infos:
         try:
@@ -172,20 +344,13 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
                 tail = b""
                 while chunk := stream.read(_CHUNK):
                     unpacked += len(chunk)
-                    if unpacked > MAX_UNPACKED_BYTES:
-                        raise WorkbookError(
-                            "The workbook unpacks to more than "
-                            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB, so it was "
-                            "not read (it may be a zip bomb, or hold a huge amount "
-                            "of formatting). Copy the sheets you need into a new "
-                            "workbook."
-                        )
+                    _check_unpacked(unpacked, packed)
                     if is_xml and _has_dtd(tail + chunk):
                         raise WorkbookError(
                             f"The workbook part {info.filename} declares a DTD, "
-                            "which Excel never writes and which can hide an XML "
-                            "bomb, so it was not read. Open the file in Excel and "
-                            "save it again as .xlsx."
+                            "which spreadsheet programs never write and which can "
+                            "hide an XML bomb, so it was not read. Open the file "
+                            "in Excel and save it again as .xlsx."
                         )
                     tail = chunk[-_DTD_OVERLAP:]
         except WorkbookError:
@@ -207,7 +372,24 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
                 f"The workbook cannot be unpacked ({problem}); it may be encrypted. "
                 "Remove any password, save it as .xlsx and upload it again."
             ) from None
-    return members
+    return members, kind
+
+
+def _check_unpacked(unpacked: int, packed: int) -> None:
+    """Refuse a zip that unpacks to too much, or to too much for its size."""
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookError(
+            "The workbook unpacks to more than "
+            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB, so it was not read (it may "
+            "be a zip bomb, or hold a huge amount of formatting). Copy the sheets "
+            "you need into a new workbook."
+        )
+    if unpacked > MIN_RATIO_CHECKED_BYTES and unpacked > MAX_RATIO * max(packed, 1):
+        raise WorkbookError(
+            f"The workbook unpacks to more than {MAX_RATIO} times its size, far "
+            "more than a real workbook, so it was not read (it may be a zip "
+            "bomb). Copy the sheets you need into a new workbook."
+        )
 
 
 def _has_dtd(chunk: bytes) -> bool:
@@ -277,37 +459,6 @@ def _part_path(target: str) -> str:
     return posixpath.normpath(posixpath.join("xl", target))
 
 
-def _choose_sheets(
-    parts: list[_SheetPart], wanted: Mapping[str, str], issues: list[Issue]
-) -> dict[str, _SheetPart]:
-    chosen: dict[str, _SheetPart] = {}
-    for key, shown in wanted.items():
-        matches = [part for part in parts if text_key(part.name) == key]
-        if not matches:
-            continue
-        matches.sort(key=lambda part: part.hidden)
-        part = matches[0]
-        chosen[key] = part
-        if len(matches) > 1:
-            others = ", ".join(f"'{other.name}'" for other in matches[1:])
-            issues.append(
-                warning(
-                    f"Several sheets are named like {shown}; '{part.name}' was read "
-                    f"and {others} ignored. Rename or delete the extra sheets.",
-                    sheet=part.name,
-                )
-            )
-        if part.hidden:
-            issues.append(
-                warning(
-                    f"The {shown} sheet is hidden in Excel; it was read anyway. "
-                    "Unhide it to check what it holds.",
-                    sheet=part.name,
-                )
-            )
-    return chosen
-
-
 def _scan_part(
     archive: zipfile.ZipFile,
     members: Mapping[str, str],
@@ -328,17 +479,7 @@ def _scan_part(
         with archive.open(name) as stream:
             return _scan_sheet(stream)
     except _TooBig as big:
-        extent = f"row {big.rows:,}, column {column_letter(big.columns - 1)}"
-        if not big.exact:
-            extent = "at least " + extent
-        issues.append(
-            error(
-                f"The {part.name} sheet has cells as far as {extent}: more than "
-                f"{MAX_SHEET_CELLS:,} cells to read. Delete the stray cells far from "
-                "the table (Ctrl+End shows the last one) and save again.",
-                sheet=part.name,
-            )
-        )
+        issues.append(_too_big(part, big))
     except (expat.ExpatError, ValueError) as problem:
         issues.append(
             error(
@@ -348,6 +489,21 @@ def _scan_part(
             )
         )
     return None
+
+
+def _too_big(part: _SheetPart, big: _TooBig) -> Issue:
+    return error(_too_big_message(part.name, big), sheet=part.name)
+
+
+def _too_big_message(name: str, big: _TooBig) -> str:
+    extent = f"row {big.rows:,}, column {column_letter(max(big.columns, 1) - 1)}"
+    if not big.exact:
+        extent = "at least " + extent
+    return (
+        f"The {name} sheet has cells as far as {extent}: more than "
+        f"{MAX_SHEET_CELLS:,} cells to read. Delete the stray cells far from the "
+        "table (Ctrl+End shows the last one) and save again."
+    )
 
 
 class _TooBig(Exception):
@@ -517,12 +673,32 @@ def _extent(big: _TooBig, chunk: bytes, stream: IO[bytes], exact: bool) -> _TooB
 
 
 def _read_table(
-    book: CalamineWorkbook, part: _SheetPart, scan: _SheetScan, issues: list[Issue]
+    book: CalamineWorkbook,
+    part: _SheetPart,
+    scan: _SheetScan,
+    issues: list[Issue],
+    budget: int = MAX_WORKBOOK_CELLS,
 ) -> Table | None:
     try:
         sheet = book.get_sheet_by_name(part.name)
+        cells = sheet.height * sheet.width
+        if cells > MAX_SHEET_CELLS:
+            raise _TooBig(sheet.height, sheet.width, exact=True)
+        if cells > budget:
+            issues.append(
+                error(
+                    f"The {part.name} sheet was not read: the workbook holds more "
+                    f"than {MAX_WORKBOOK_CELLS:,} cells in all. Copy the sheets you "
+                    "need into a new workbook.",
+                    sheet=part.name,
+                )
+            )
+            return None
         grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
         merged = sheet.merged_cell_ranges or []
+    except _TooBig as big:
+        issues.append(_too_big(part, big))
+        return None
     except Exception as problem:
         logger.info("calamine could not read sheet %r: %s", part.name, problem)
         issues.append(
@@ -592,3 +768,167 @@ def _fill_merged(grid: list[list[object]], merged, sheet: str) -> Iterator[Issue
             row=top + 1,
             column=letter,
         )
+
+
+# --- OpenDocument (.ods) ------------------------------------------------------
+
+
+def _check_ods(archive: zipfile.ZipFile, members: Mapping[str, str]) -> None:
+    """Refuse an encrypted .ods, or one whose sheets reach too far.
+
+    calamine reads every sheet of an .ods when it opens it, so the extent of
+    each sheet is found first by streaming content.xml: rows and cells carry
+    repeat counts, and a few bytes can claim a million filled rows.
+    """
+    manifest = members.get("meta-inf/manifest.xml")
+    if manifest is not None and b"encryption-data" in archive.read(manifest):
+        raise WorkbookError(_PASSWORD)
+    scanner = _OdsScanner()
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.EntityDeclHandler = _forbid
+    parser.UnparsedEntityDeclHandler = _forbid
+    parser.ExternalEntityRefHandler = _forbid
+    parser.StartElementHandler = scanner.start
+    parser.EndElementHandler = scanner.end
+    try:
+        with archive.open(members["content.xml"]) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _TooBig as big:
+        raise WorkbookError(_too_big_message(scanner.sheet, big)) from None
+    except (expat.ExpatError, ValueError) as problem:
+        raise WorkbookError(
+            f"The spreadsheet's content is not valid XML ({problem}); open it and "
+            "save it again as .xlsx or .ods."
+        ) from None
+
+
+class _OdsScanner:
+    """Streams an .ods content.xml, keeping the extent of each sheet's cells."""
+
+    def __init__(self) -> None:
+        self.sheet = ""
+        self.row = 0  # rows before the current one
+        self.row_repeat = 1
+        self.column = 0  # columns before the current cell
+        self.cell_repeat = 1
+        self.cell_filled = False
+        self.row_width = 0
+        self.rows = 0
+        self.columns = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "table":
+            self.sheet = attributes.get("table:name", "")
+            self.row = self.rows = self.columns = 0
+        elif tag == "table-row":
+            self.row_repeat = _repeat(attributes.get("table:number-rows-repeated"))
+            self.column = self.row_width = 0
+        elif tag in ("table-cell", "covered-table-cell"):
+            self.cell_repeat = _repeat(attributes.get("table:number-columns-repeated"))
+            self.cell_filled = "office:value-type" in attributes
+        elif tag == "p":
+            self.cell_filled = True
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag in ("table-cell", "covered-table-cell"):
+            self.column += self.cell_repeat
+            if self.cell_filled:
+                self.row_width = self.column
+            self.cell_filled = False
+        elif tag == "table-row":
+            self.row += self.row_repeat
+            if self.row_width:
+                self.rows = self.row
+                self.columns = max(self.columns, self.row_width)
+                if self.rows * self.columns > MAX_SHEET_CELLS:
+                    raise _TooBig(self.rows, self.columns)
+
+
+def _repeat(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 10 else 1
+
+
+# --- Binary Excel (.xlsb) -------------------------------------------------------
+
+# Record types of the cells in an .xlsb sheet (MS-XLSB 2.3.2): those that
+# give their column, and the short ones that follow the cell before them.
+_XLSB_ROW = 0
+_XLSB_CELLS = frozenset(range(2, 12))
+_XLSB_SHORT_CELLS = frozenset(range(13, 19))
+_XLSB_SHEET = re.compile(r"xl/worksheets/[^/]+\.bin$")
+
+
+def _check_xlsb(archive: zipfile.ZipFile, members: Mapping[str, str]) -> None:
+    """Refuse an .xlsb whose sheets reach too far, from their cell records."""
+    for key, name in members.items():
+        if not _XLSB_SHEET.match(key):
+            continue
+        try:
+            with archive.open(name) as stream:
+                _scan_xlsb_sheet(stream)
+        except _TooBig as big:
+            sheet = posixpath.basename(name).rsplit(".", 1)[0]
+            raise WorkbookError(_too_big_message(sheet, big)) from None
+
+
+def _scan_xlsb_sheet(stream: IO[bytes]) -> None:
+    """Walk a sheet's records: a row header names the row, a cell its column."""
+    buffer = b""
+    position = 0
+    row = column = rows = columns = 0
+    while True:
+        if len(buffer) - position < 16:
+            chunk = stream.read(_CHUNK)
+            buffer = buffer[position:] + chunk
+            position = 0
+            if not buffer:
+                return
+        record = _xlsb_record(buffer, position)
+        if record is None:
+            return  # a truncated record ends the scan; calamine will say more
+        kind, start, size = record
+        body = buffer[start : start + min(size, 4)]
+        if kind == _XLSB_ROW and len(body) == 4:
+            row = int.from_bytes(body, "little")
+        elif kind in _XLSB_CELLS and len(body) == 4:
+            column = int.from_bytes(body, "little")
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind in _XLSB_SHORT_CELLS:
+            column += 1
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        if rows * columns > MAX_SHEET_CELLS:
+            raise _TooBig(rows, columns)
+        end = start + size
+        if end <= len(buffer):
+            position = end
+            continue
+        remaining = end - len(buffer)  # a record longer than the buffer
+        while remaining > 0:
+            chunk = stream.read(min(remaining, _CHUNK))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+        buffer, position = b"", 0
+
+
+def _xlsb_record(buffer: bytes, position: int) -> tuple[int, int, int] | None:
+    """A record's type, where its body starts and its size; None if cut short."""
+    values = []
+    for width in (2, 4):  # the type takes up to 2 bytes, the size up to 4
+        value = shift = 0
+        for _ in range(width):
+            if position >= len(buffer):
+                return None
+            byte = buffer[position]
+            position += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values[0], position, values[1]

@@ -1,0 +1,144 @@
+"""Reading the tables of an HTML page that a finance system saved as .xls.
+
+Old finance and ERP systems export a report as an HTML page and name it
+.xls, because Excel opens it. Each `<table>` of the page becomes a `Table`
+named "Table 1", "Table 2" and so on, its rows numbered from 1 as Excel
+shows them when it opens the page. The standard library's parser is used:
+it never fetches anything and expands only HTML's own character
+references, so a page cannot declare entities. XML that declares a DTD is
+refused before parsing, as the workbook reader refuses it. A cell spanning
+several columns fills the first and leaves the others blank, as Excel's
+merged cells do.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from cpsu.ingest.table import Table
+
+MAX_TABLE_CELLS = 2_000_000
+MAX_COLSPAN = 1000
+_SPACES = re.compile(r"\s+")
+_DTD = re.compile(r"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
+_MARKUP_START = re.compile(r"\s*<", re.ASCII)
+
+
+class HtmlError(Exception):
+    """The page cannot be read as tables; the message says what to do."""
+
+
+def looks_like_markup(text: str) -> bool:
+    """True when text starts with a tag, as HTML and XML do."""
+    return bool(_MARKUP_START.match(text[:4096]))
+
+
+def read_html_tables(text: str) -> list[Table]:
+    """Every table of an HTML page that has a row, in the order of the page.
+
+    Raises HtmlError for XML that declares a DTD or entities, for a page
+    with more cells than are read, and for markup without any table.
+    """
+    if _DTD.search(text):
+        raise HtmlError(
+            "The file is XML that declares a DTD or entities, which can hide an XML "
+            "bomb, so it was not read. Open it in Excel and save it as .xlsx or CSV."
+        )
+    parser = _TableParser()
+    try:
+        parser.feed(text)
+        parser.close()
+    except _TooManyCells:
+        raise HtmlError(
+            f"The HTML file has more than {MAX_TABLE_CELLS:,} table cells, so it was "
+            "not read. Export a smaller report, or save it as CSV."
+        ) from None
+    tables = [
+        Table(
+            name=f"Table {number}",
+            rows=tuple((index + 1, tuple(cells)) for index, cells in enumerate(rows)),
+        )
+        for number, rows in enumerate(parser.tables, start=1)
+    ]
+    tables = [table for table in tables if table.rows]
+    if not tables:
+        raise HtmlError(
+            "The file is HTML or XML without a table with rows, not a workbook or "
+            "CSV (some systems export this and name it .xls). Open it in Excel and "
+            "save it as .xlsx or CSV."
+        )
+    return tables
+
+
+class _TooManyCells(Exception):
+    pass
+
+
+class _TableParser(HTMLParser):
+    """Collects the rows of each table; a table inside a cell is a table too."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str | None]]] = []
+        # The tables open around the current point: (index, row, cell text, span)
+        self.open: list[list] = []
+        self.cells = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+            self.open.append([len(self.tables) - 1, None, None, 1])
+        elif not self.open:
+            return
+        elif tag == "tr":
+            self._end_row()
+            self.open[-1][1] = []
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self.open[-1][1] is None:
+                self.open[-1][1] = []
+            self.open[-1][2] = []
+            self.open[-1][3] = _span(dict(attrs).get("colspan"))
+        elif tag in ("br", "p", "div") and self.open[-1][2] is not None:
+            self.open[-1][2].append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open:
+            return
+        if tag == "table":
+            self._end_row()
+            self.open.pop()
+        elif tag == "tr":
+            self._end_row()
+        elif tag in ("td", "th"):
+            self._end_cell()
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1][2] is not None:
+            self.open[-1][2].append(data)
+
+    def _end_cell(self) -> None:
+        current = self.open[-1]
+        if current[2] is None:
+            return
+        text = _SPACES.sub(" ", "".join(current[2]).replace("\xa0", " ")).strip()
+        current[1].append(text or None)
+        current[1].extend([None] * (current[3] - 1))
+        self.cells += current[3]
+        if self.cells > MAX_TABLE_CELLS:
+            raise _TooManyCells
+        current[2], current[3] = None, 1
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        current = self.open[-1]
+        if current[1] is not None:
+            self.tables[current[0]].append(current[1])
+            current[1] = None
+
+
+def _span(value: str | None) -> int:
+    if value and value.strip().isdigit():
+        return max(1, min(int(value.strip()), MAX_COLSPAN))
+    return 1
