@@ -43,13 +43,13 @@ def _number(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _read(path: str) -> Upload:
+def _read(path: str, sheet: str | None = None) -> Upload:
     file = Path(path)
     try:
         data = file.read_bytes()
     except OSError as problem:
         raise UsageError(f"cannot open {path}: {problem.strerror or problem}") from None
-    return read_upload(data, file.name)
+    return read_upload(data, file.name, sheet=sheet)
 
 
 def _say_issues(issues: Sequence[Issue]) -> None:
@@ -109,7 +109,7 @@ def _check_lines(
 
 
 def run_check(args: argparse.Namespace) -> int:
-    upload = _read(args.file)
+    upload = _read(args.file, args.sheet)
     workspace = None
     issues = list(upload.issues)
     if upload.kind == "workbook":
@@ -364,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="what was understood, every issue")
     check.add_argument("file", metavar="FILE", help="a workbook (.xlsx) or CSV")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument(
+        "--sheet", metavar="NAME", help="the sheet to read as Costs, by its name"
+    )
     check.set_defaults(run=run_check)
 
     summary = commands.add_parser("summary", help="baseline users, run-rate, CPSU")
