@@ -1,0 +1,861 @@
+"""GL / OPEX exports: one row per posting, read column by column into entries.
+
+A finance system exports its general ledger as a table with one row per
+posting: when it was posted (a date, or a fiscal period such as 202610 that
+is kept as a period and never read as a date), the account (a number, maybe
+with its name), the cost centre, the vendor, a description, and either an
+amount or a debit and a credit column. Such a table is recognised by its
+headers, in a workbook sheet or a CSV, and read into a `GLExport`: a
+DataFrame of entries (the file's row number, the month, account, cost
+centre, vendor, description and the signed amount, debit less credit) with
+the months it covers and its total. The export holds no cost pools or
+behaviours; mapping rules (`cpsu.mapping`) turn its entries into cost lines.
+
+Exports run to a hundred thousand rows, so the cells are read a column at a
+time with pandas rather than cell by cell: numeric cells are taken as they
+are, plain number text is converted in one step, and every other distinct
+value (a date, '$1,234.50', '(200)', 'TBD') is read once by the same cell
+readers as the rest of the upload (`cells.py`), by the decimal mark the file
+decides (`conventions.py`), and the result is spread back over its rows.
+Subtotal and total rows are left out of the sum with a warning, blank rows
+are dropped, and every cell that cannot be read is an error naming its row
+and column. Totals are kept in whole cents, so that what mapping rules catch
+and what they miss add up to the export's total exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from cpsu.ingest.cells import (
+    MAX_AMOUNT,
+    CellError,
+    Conventions,
+    clean_text,
+    format_number,
+    read_date,
+    read_money,
+    show,
+    text_key,
+)
+from cpsu.ingest.conventions import NumberCell, decide_conventions
+from cpsu.ingest.costs_sheet import TOTAL_ROW
+from cpsu.ingest.csv_file import CsvError, read_csv_table
+from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.table import HEADER_SEARCH_ROWS, Header, Table, find_header, listing
+from cpsu.ingest.upload import MAX_UPLOAD_BYTES, ZIP_SIGNATURES
+from cpsu.ingest.vocabulary import match_header
+from cpsu.ingest.xlsx import OLE_SIGNATURE, WorkbookError, read_workbook
+
+logger = logging.getLogger(__name__)
+
+# GL fields, with the header each is shown by.
+GL_HEADERS: dict[str, str] = {
+    "date": "Posting date",
+    "period": "Period",
+    "account": "Account",
+    "account_name": "Account name",
+    "cost_centre": "Cost centre",
+    "vendor": "Vendor",
+    "description": "Description",
+    "amount": "Amount",
+    "debit": "Debit",
+    "credit": "Credit",
+}
+
+_GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "Date",
+        "Posting date",
+        "Posted",
+        "Post date",
+        "Transaction date",
+        "Journal date",
+        "GL date",
+        "Accounting date",
+        "Effective date",
+        "Invoice date",
+    ),
+    "period": (
+        "Fiscal period",
+        "Accounting period",
+        "Posting period",
+        "GL period",
+        "Fiscal month",
+        "Period name",
+    ),
+    "account": (
+        "GL account",
+        "Account number",
+        "Account no",
+        "Account code",
+        "Natural account",
+        "GL account number",
+        "GL code",
+        "Ledger account",
+        "Acct",
+        "Account #",
+    ),
+    "account_name": (
+        "Account description",
+        "GL account name",
+        "Account title",
+        "Natural account name",
+    ),
+    "cost_centre": (
+        "Cost center",
+        "Cost centre code",
+        "Cost center code",
+        "Department",
+        "Dept",
+        "CC",
+        "Cost centre name",
+        "Cost center name",
+    ),
+    "vendor": ("Supplier", "Payee", "Vendor name", "Supplier name", "Merchant"),
+    "description": (
+        "Memo",
+        "Narrative",
+        "Line description",
+        "Transaction description",
+        "Journal description",
+        "Text",
+        "Details",
+    ),
+    "amount": (
+        "Net amount",
+        "Value",
+        "Net",
+        "Amount USD",
+        "Transaction amount",
+        "Net value",
+        "Amt",
+    ),
+    "debit": ("Debits", "Dr", "Debit amount"),
+    "credit": ("Credits", "Cr", "Credit amount"),
+}
+
+GL_HEADER_INDEX: dict[str, str] = {
+    **{text_key(words): name for name, words in GL_HEADERS.items()},
+}
+for _name, _words in _GL_HEADER_WORDS.items():
+    for _word in _words:
+        GL_HEADER_INDEX.setdefault(text_key(_word), _name)
+
+MONEY_COLUMNS = ("amount", "debit", "credit")
+TEXT_COLUMNS = ("account_name", "cost_centre", "vendor", "description")
+
+# The entries' columns, in order.
+ENTRY_COLUMNS = (
+    "row",
+    "month",
+    "account",
+    "account_number",
+    "account_name",
+    "cost_centre",
+    "vendor",
+    "description",
+    "amount",
+    "cents",
+)
+
+# How many bad cells of one column are listed one by one before the rest are
+# counted in one message: an export of 100,000 rows can have 100,000.
+LISTED_CELLS = 20
+
+_PLAIN_INTEGER = r"-?\d{1,15}"
+_PLAIN_DOT_DECIMAL = r"-?\d{0,15}\.(?:\d{1,2}|\d{4,6})"
+_INVISIBLE_OR_SPACE = re.compile(r"^[\s\ufeff\u200b\u200c\u200d\u2060\u00ad]*$")
+_ACCOUNT_NUMBER = re.compile(r"^(\d{1,12})(?:\s*[-–:.]\s*|\s+|$)")
+_FISCAL_PERIOD = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/.]?\s*(?:P|M)?\s*)(?P<p>\d{1,2})", re.IGNORECASE
+)
+_PERIOD_FIRST = re.compile(r"(?:P|M)\s*(?P<p>\d{1,2})\s*[-/ ]\s*(?P<y>\d{4})", re.I)
+_NAMED_MONTH_FORMATS = ("%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%b-%y", "%b %y")
+_PLAUSIBLE_YEARS = range(1980, 2201)
+
+
+@dataclass(frozen=True, eq=False)
+class GLExport:
+    """The postings of one GL export, the months they cover and their total.
+
+    `entries` has one row per posting (see ENTRY_COLUMNS): `row` the row
+    number the user sees in the file, `month` a pandas monthly Period,
+    `account` the account as written, `account_number` the number it starts
+    with (or <NA>), the text columns ('' where absent), `amount` debit less
+    credit, and `cents` the amount in whole cents, which every total adds.
+    `entries` is empty when the export has errors.
+    """
+
+    source: str
+    sheet: str | None
+    entries: pd.DataFrame
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+    recognised: bool = True  # False when no GL header row was found
+
+    @property
+    def has_errors(self) -> bool:
+        return any(issue.severity is Severity.ERROR for issue in self.issues)
+
+    @property
+    def months(self) -> tuple[pd.Period, ...]:
+        """Every month from the first posting's to the last's, gaps included."""
+        if self.entries.empty:
+            return ()
+        months = self.entries["month"]
+        return tuple(pd.period_range(months.min(), months.max(), freq="M"))
+
+    @property
+    def total_cents(self) -> int:
+        return int(self.entries["cents"].sum())
+
+    @property
+    def total(self) -> float:
+        """The sum of every posting, to the cent."""
+        return self.total_cents / 100
+
+
+def empty_entries() -> pd.DataFrame:
+    """Entries with the right columns and no rows."""
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype="int64"),
+            "month": pd.Series(dtype="period[M]"),
+            "account": pd.Series(dtype=object),
+            "account_number": pd.Series(dtype="Int64"),
+            "account_name": pd.Series(dtype=object),
+            "cost_centre": pd.Series(dtype=object),
+            "vendor": pd.Series(dtype=object),
+            "description": pd.Series(dtype=object),
+            "amount": pd.Series(dtype="float64"),
+            "cents": pd.Series(dtype="int64"),
+        }
+    )
+
+
+# --- finding the table ---------------------------------------------------------
+
+
+def gl_columns(columns: Sequence[str] | set[str]) -> bool:
+    """True when matched header fields make a GL export: when, account, money."""
+    found = set(columns)
+    return (
+        "account" in found
+        and bool(found & {"date", "period"})
+        and bool(found & set(MONEY_COLUMNS))
+    )
+
+
+def _header_fields(cells: Sequence[object]) -> list[str]:
+    fields = []
+    for cell in cells:
+        if isinstance(cell, str) and cell.strip():
+            name = match_header(clean_text(cell), GL_HEADER_INDEX)
+            if name is not None and name not in fields:
+                fields.append(name)
+    return fields
+
+
+def find_gl_header(table: Table) -> Header | None:
+    """The GL header row of a table among its first rows, or None if it has none."""
+    for row_number, cells in table.rows:
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        fields = _header_fields(cells)
+        if gl_columns(fields):
+            header = find_header(table, GL_HEADER_INDEX, GL_HEADERS, fields)
+            return header if isinstance(header, Header) else None
+    return None
+
+
+def is_gl_table(table: Table) -> bool:
+    return find_gl_header(table) is not None
+
+
+# --- reading a file ------------------------------------------------------------
+
+
+def _failed(source: str, issues: Sequence[Issue], *, recognised: bool) -> GLExport:
+    return GLExport(
+        source=source,
+        sheet=None,
+        entries=empty_entries(),
+        issues=tuple(issues),
+        recognised=recognised,
+    )
+
+
+def read_gl_export(data: bytes, filename: str, *, sheet: str | None = None) -> GLExport:
+    """The GL export in a workbook (.xlsx) or CSV; never raises.
+
+    In a workbook, the named sheet is read, or else the first sheet that
+    holds a GL header row. `recognised` is False when no GL header was found.
+    """
+    source = posixpath.basename(str(filename).replace("\\", "/")) or "GL export"
+    try:
+        return _read(bytes(data), source, sheet)
+    except Exception as problem:
+        logger.exception("Reading the GL export %r failed", filename)
+        return _failed(
+            source,
+            [
+                error(
+                    "The GL export could not be read because of a problem in this "
+                    f"program ({type(problem).__name__}); please report it with the "
+                    "file attached."
+                )
+            ],
+            recognised=False,
+        )
+
+
+def _read(data: bytes, source: str, sheet: str | None) -> GLExport:
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _failed(
+            source,
+            [
+                error(
+                    f"The file is {len(data) / (1024 * 1024):.1f} MB; the limit is "
+                    f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+                )
+            ],
+            recognised=False,
+        )
+    if not data:
+        return _failed(source, [error("The file is empty.")], recognised=False)
+    if data.startswith((*ZIP_SIGNATURES, OLE_SIGNATURE)):
+        return _read_workbook(data, source, sheet)
+    try:
+        table, issues = read_csv_table(data, source)
+    except CsvError as problem:
+        return _failed(source, [error(str(problem))], recognised=False)
+    issues = [replace(issue, sheet=issue.sheet or source) for issue in issues]
+    return read_gl_table(table, source=source, issues=issues)
+
+
+def _read_workbook(data: bytes, source: str, sheet: str | None) -> GLExport:
+    try:
+        book = read_workbook(data)
+    except WorkbookError as problem:
+        return _failed(source, [error(str(problem))], recognised=False)
+    names = book.sheet_names
+    if sheet is not None:
+        names = tuple(name for name in names if text_key(name) == text_key(sheet))
+        if not names:
+            shown = ", ".join(f"'{name}'" for name in book.sheet_names) or "none"
+            return _failed(
+                source,
+                [
+                    error(
+                        f"The workbook has no sheet '{sheet}'; its sheets are {shown}."
+                    )
+                ],
+                recognised=False,
+            )
+    # Visible sheets first: a hidden sheet is read only when no visible one is GL.
+    hidden = {info.name for info in book.sheets if info.hidden}
+    for name in sorted(names, key=lambda name: name in hidden):
+        table = book.tables.get(name)
+        if table is not None and is_gl_table(table):
+            issues = [*book.issues, *book.sheet_issues.get(name, ())]
+            if name in hidden:
+                issues.append(
+                    warning(
+                        f"The sheet {name} is hidden in Excel; it was read because it "
+                        "holds the GL export. Unhide it to check what it holds.",
+                        sheet=name,
+                    )
+                )
+            return read_gl_table(table, source=source, issues=issues)
+    shown = ", ".join(f"'{name}'" for name in names) or "none"
+    issues = [
+        *book.issues,
+        *(issue for name in names for issue in book.sheet_issues.get(name, ())),
+        error(
+            f"No sheet holds a GL export (sheets: {shown}): looked for a header row "
+            "with an Account, a Posting date or Period, and an Amount or Debit and "
+            "Credit column."
+        ),
+    ]
+    return _failed(source, issues, recognised=False)
+
+
+# --- reading the table ---------------------------------------------------------
+
+
+class _Problems:
+    """Errors by column, listed one by one up to a limit and then counted."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.issues: list[Issue] = []
+        self.more: dict[str, int] = {}
+        self.listed: dict[str, int] = {}
+        self.first_more: dict[str, int] = {}
+
+    def add(self, label: str, rows: np.ndarray, messages: Sequence[str]) -> None:
+        for row, message in zip(rows, messages, strict=True):
+            if self.listed.get(label, 0) < LISTED_CELLS:
+                self.listed[label] = self.listed.get(label, 0) + 1
+                self.issues.append(error(message, self.sheet, int(row), label))
+            else:
+                self.more[label] = self.more.get(label, 0) + 1
+                self.first_more.setdefault(label, int(row))
+
+    def all(self) -> list[Issue]:
+        counted = [
+            error(
+                f"{count:,} more cells in column {label} cannot be read, like the "
+                f"ones listed, from row {self.first_more[label]}; fix them the same "
+                "way.",
+                self.sheet,
+                self.first_more[label],
+                label,
+            )
+            for label, count in self.more.items()
+        ]
+        return [*self.issues, *counted]
+
+
+def _column(frame: pd.DataFrame, header: Header, name: str) -> pd.Series | None:
+    index = header.columns.get(name)
+    if index is None:
+        return None
+    return (
+        frame[index]
+        if index in frame.columns
+        else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    )
+
+
+def _is_text(column: pd.Series) -> pd.Series:
+    return column.map(type).isin([str])
+
+
+def _blank(column: pd.Series) -> pd.Series:
+    """True for empty cells and text of only spaces or invisible characters."""
+    is_text = _is_text(column)
+    blank = column.isna()
+    if is_text.any():
+        text = column[is_text].astype(str)
+        blank[is_text] = text.str.strip().eq("") | text.str.match(_INVISIBLE_OR_SPACE)
+    return blank
+
+
+def _body(table: Table, header: Header) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows below the header as a frame of raw cells, and their row numbers."""
+    rows = table.rows[header.position + 1 :]
+    numbers = np.fromiter((number for number, _ in rows), dtype=np.int64)
+    width = max((len(cells) for _, cells in rows), default=0)
+    if all(len(cells) == width for _, cells in rows):
+        frame = pd.DataFrame([cells for _, cells in rows], dtype=object)
+    else:
+        frame = pd.DataFrame(
+            [cells + (None,) * (width - len(cells)) for _, cells in rows],
+            dtype=object,
+        )
+    if frame.empty:
+        frame = pd.DataFrame(index=range(len(rows)), dtype=object)
+    return frame, numbers
+
+
+def _by_value(
+    column: pd.Series, reader: Callable[[object], object]
+) -> tuple[pd.Series, pd.Series]:
+    """Each cell read once per distinct value: (values, error messages or None)."""
+    results: dict[Hashable, tuple[object, str | None]] = {}
+    for value in pd.unique(column):
+        try:
+            results[value] = (reader(value), None)
+        except CellError as problem:
+            results[value] = (None, str(problem))
+    values = column.map(lambda cell: results[cell][0])
+    problems = column.map(lambda cell: results[cell][1])
+    return values, problems
+
+
+def read_month(value: object) -> pd.Period:
+    """The month of a posting: a fiscal period (202610, 2026-10, 2026 P10,
+    Oct 2026) is taken as that period, never as a date; a date (a date cell,
+    2026-10-15, an Excel serial) gives its month.
+    """
+    if isinstance(value, datetime | date):
+        return pd.Period(read_date(value), freq="M")
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if float(value).is_integer() and 100_000 <= value <= 999_999:
+            return _fiscal(int(value) // 100, int(value) % 100, format_number(value))
+        return pd.Period(read_date(value), freq="M")
+    if isinstance(value, str):
+        text = clean_text(value)
+        match = _FISCAL_PERIOD.fullmatch(text) or _PERIOD_FIRST.fullmatch(text)
+        if match:
+            return _fiscal(int(match["y"]), int(match["p"]), text)
+        for pattern in _NAMED_MONTH_FORMATS:
+            try:
+                parsed = datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+            return _fiscal(parsed.year, parsed.month, text)
+    try:
+        return pd.Period(read_date(value), freq="M")
+    except CellError as problem:
+        if "not a date;" not in str(problem):
+            raise  # the reader's own advice: an ambiguous day, a wrong year
+        raise CellError(
+            f"is {show(value)}, not a date or a period; write a date like "
+            "2026-10-15 or a period like 202610"
+        ) from None
+
+
+def _fiscal(year: int, period: int, text: str) -> pd.Period:
+    if year not in _PLAUSIBLE_YEARS:
+        raise CellError(f"is '{text}'; check the year")
+    if not 1 <= period <= 12:
+        raise CellError(
+            f"is '{text}', period {period} of {year}; only periods 1 to 12 are "
+            "months (move adjustment periods into period 12, or leave them out)"
+        )
+    return pd.Period(year=year, month=period, freq="M")
+
+
+def _money(
+    column: pd.Series, blank: pd.Series, conventions: Conventions
+) -> tuple[pd.Series, pd.Series]:
+    """Amounts of a money column (0 where blank), and error messages by cell."""
+    values = pd.Series(0.0, index=column.index)
+    problems = pd.Series(None, index=column.index, dtype=object)
+    kinds = column.map(type)
+    numeric = ~blank & kinds.isin([float, int, np.float64, np.int64])
+    if numeric.any():
+        values[numeric] = column[numeric].astype(float)
+    text = ~blank & kinds.isin([str])
+    rest = ~blank & ~numeric
+    if text.any():
+        stripped = column[text].astype(str).str.strip()
+        plain = _PLAIN_INTEGER
+        if conventions.decimal == "." or (
+            conventions.decimal is None and not conventions.mixed_decimals
+        ):
+            plain = f"(?:{_PLAIN_INTEGER}|{_PLAIN_DOT_DECIMAL})"
+        fast = stripped.str.fullmatch(plain)
+        fast_index = fast[fast].index
+        values[fast_index] = pd.to_numeric(stripped[fast_index]).astype(float)
+        rest[fast_index] = False
+    if rest.any():
+        read, found = _by_value(
+            column[rest],
+            lambda cell: read_money(cell, conventions=conventions).value,
+        )
+        ok = found.isna()
+        values[ok[ok].index] = read[ok].astype(float)
+        problems[found[~ok].index] = found[~ok]
+    finite = np.isfinite(values.to_numpy())
+    too_big = ~finite | (np.abs(np.where(finite, values, 0)) > MAX_AMOUNT)
+    if too_big.any():
+        big = values.index[too_big]
+        problems[big] = [
+            f"is {format_number(value)}, too large to be an amount; check the cell"
+            for value in values[big]
+        ]
+        values[big] = 0.0
+    return values, problems
+
+
+def _text(column: pd.Series | None, blank: pd.Series | None, size: int) -> pd.Series:
+    """Cells as clean text ('' where blank); numbers without a trailing .0."""
+    if column is None or blank is None:
+        return pd.Series([""] * size, dtype=object)
+    result = pd.Series("", index=column.index, dtype=object)
+    kinds = column.map(type)
+    text = ~blank & kinds.isin([str])
+    if text.any():
+        cleaned = column[text].astype(str).str.replace(r"\s+", " ", regex=True)
+        cleaned = cleaned.str.strip()
+        unusual = ~cleaned.map(str.isascii)
+        if unusual.any():
+            cleaned[unusual] = cleaned[unusual].map(clean_text)
+        result[text] = cleaned
+    other = ~blank & ~text
+    if other.any():
+        result[other] = column[other].map(_other_text)
+    return result
+
+
+def _other_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int):
+        return format_number(float(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return show(value).strip("'")
+
+
+def number_cells(table: Table, header: Header) -> list[NumberCell]:
+    """The text cells of the money columns, for the file's decimal mark."""
+    frame, numbers = _body(table, header)
+    found: list[NumberCell] = []
+    for name in MONEY_COLUMNS:
+        column = _column(frame, header, name)
+        if column is None:
+            continue
+        text = (_is_text(column)) & ~_blank(column)
+        label = header.label(name)
+        found.extend(
+            NumberCell(cell, table.name, int(row), label, money=True)
+            for cell, row in zip(column[text], numbers[text.to_numpy()], strict=True)
+        )
+    return found
+
+
+def read_gl_table(
+    table: Table,
+    *,
+    source: str | None = None,
+    issues: Sequence[Issue] = (),
+    conventions: Conventions | None = None,
+) -> GLExport:
+    """The GL export on one sheet or CSV, with every problem found.
+
+    Without `conventions`, the decimal mark and currency are decided from
+    the table's own money text.
+    """
+    source = source or table.name
+    issues = list(issues)
+    header = find_gl_header(table)
+    if header is None:
+        issues.append(
+            error(
+                f"{table.name} is not a GL export: no row in its first "
+                f"{HEADER_SEARCH_ROWS} rows has an Account, a Posting date or "
+                "Period, and an Amount or Debit and Credit column.",
+                sheet=table.name,
+            )
+        )
+        return _failed(source, issues, recognised=False)
+    issues.extend(header.issues)
+    sheet = table.name
+    columns = header.columns
+    has_amount = "amount" in columns
+    if not has_amount and not ("debit" in columns and "credit" in columns):
+        found, missing = (
+            ("debit", "credit")
+            if "debit" in columns
+            else (
+                "credit",
+                "debit",
+            )
+        )
+        issues.append(
+            error(
+                f"{sheet} has a {GL_HEADERS[found]} column but no "
+                f"{GL_HEADERS[missing]} column; add it, or give one signed Amount "
+                "column.",
+                sheet=sheet,
+                row=header.row_number,
+                column=GL_HEADERS[missing],
+            )
+        )
+        return _failed(source, issues, recognised=True)
+    if conventions is None:
+        conventions, found_issues = decide_conventions(
+            number_cells(table, header), semicolon=table.delimiter == ";"
+        )
+        issues.extend(replace(i, sheet=i.sheet or sheet) for i in found_issues)
+
+    frame, numbers = _body(table, header)
+    used = [name for name in GL_HEADERS if name in columns]
+    raw = {name: _column(frame, header, name) for name in used}
+    blank = {name: _blank(raw[name]) for name in used}
+    empty_row = np.logical_and.reduce([blank[name].to_numpy() for name in used])
+
+    # Total rows: any text cell of the row says total or subtotal.
+    total_row = np.zeros(len(frame), dtype=bool)
+    for name in used:
+        column = raw[name]
+        is_text = (_is_text(column)).to_numpy()
+        if is_text.any():
+            said = column[is_text].astype(str).str.strip().str.contains(TOTAL_ROW)
+            total_row[is_text] |= said.to_numpy(dtype=bool)
+    # A posting whose description starts "Total care ..." still has its account
+    # and date; a total row lacks one of them, or says total in the account.
+    when_blank = np.logical_and.reduce(
+        [blank[name].to_numpy() for name in ("date", "period") if name in used]
+    )
+    account_says_total = (
+        (_is_text(raw["account"])) & raw["account"].astype(str).str.contains(TOTAL_ROW)
+    ).to_numpy(dtype=bool)
+    total_row &= blank["account"].to_numpy() | when_blank | account_says_total
+
+    problems = _Problems(sheet)
+    money_names = ["amount"] if has_amount else ["debit", "credit"]
+    amounts = {}
+    for name in money_names:
+        values, found = _money(raw[name], blank[name], conventions)
+        amounts[name] = values
+        bad = found.notna().to_numpy() & ~empty_row & ~total_row
+        label = header.label(name)
+        problems.add(
+            label, numbers[bad], [f"{label} {message}." for message in found[bad]]
+        )
+    amount = amounts["amount"] if has_amount else amounts["debit"] - amounts["credit"]
+    no_money = np.logical_and.reduce([blank[name].to_numpy() for name in money_names])
+
+    detail = ~empty_row & ~total_row & ~no_money
+    issues.extend(_total_rows(sheet, numbers, total_row, amount, detail, header))
+    skipped = ~empty_row & ~total_row & no_money
+    if skipped.any():
+        rows = [str(row) for row in numbers[skipped]]
+        money = " or ".join(header.label(name) for name in money_names)
+        issues.append(
+            warning(
+                f"Rows {listing(rows)} have no amount in {money}; they were left "
+                "out. Fill in the amount if they are postings."
+                if len(rows) > 1
+                else f"Row {rows[0]} has no amount in {money}; it was left out. "
+                "Fill in the amount if it is a posting.",
+                sheet=sheet,
+                row=int(numbers[skipped][0]) if len(rows) == 1 else None,
+            )
+        )
+
+    when_name = "period" if "period" in columns else "date"
+    when = raw[when_name][detail]
+    month, found = _by_value(
+        when.where(~blank[when_name][detail], None),
+        lambda cell: _required(cell, read_month),
+    )
+    label = header.label(when_name)
+    bad = found.notna().to_numpy()
+    problems.add(
+        label,
+        numbers[detail][bad],
+        [f"{label} {message}." for message in found[bad]],
+    )
+
+    account = _text(raw["account"], blank["account"], len(frame))[detail]
+    no_account = (account == "").to_numpy()
+    label = header.label("account")
+    problems.add(
+        label,
+        numbers[detail][no_account],
+        [f"{label} is empty; every posting needs its account."] * no_account.sum(),
+    )
+    issues.extend(problems.all())
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return GLExport(source, sheet, empty_entries(), _in_order(issues))
+
+    texts = {
+        name: _text(raw.get(name), blank.get(name), len(frame))[detail]
+        for name in TEXT_COLUMNS
+    }
+    number = account.str.extract(_ACCOUNT_NUMBER, expand=False)
+    detail_amount = amount[detail].to_numpy(dtype=float)
+    entries = pd.DataFrame(
+        {
+            "row": numbers[detail],
+            "month": pd.PeriodIndex(month.to_list(), freq="M"),
+            "account": account.to_numpy(dtype=object),
+            "account_number": pd.array(
+                pd.to_numeric(number, errors="coerce"), dtype="Int64"
+            ),
+            **{name: texts[name].to_numpy(dtype=object) for name in TEXT_COLUMNS},
+            "amount": detail_amount,
+            "cents": np.round(detail_amount * 100).astype(np.int64),
+        }
+    )
+    if entries.empty:
+        issues.append(
+            error(
+                f"{sheet} has a GL header in row {header.row_number} but no postings "
+                "below it.",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+        return GLExport(source, sheet, empty_entries(), _in_order(issues))
+    export = GLExport(source, sheet, entries, ())
+    issues.extend(_gaps(export, sheet))
+    return replace(export, issues=_in_order(issues))
+
+
+def _required(cell: object, reader: Callable[[object], object]) -> object:
+    if cell is None:
+        raise CellError("is empty; every posting needs its date or period")
+    return reader(cell)
+
+
+def _total_rows(
+    sheet: str,
+    numbers: np.ndarray,
+    total_row: np.ndarray,
+    amount: pd.Series,
+    detail: np.ndarray,
+    header: Header,
+) -> list[Issue]:
+    """A warning for the total rows left out, and whether the last one agrees."""
+    if not total_row.any():
+        return []
+    rows = numbers[total_row]
+    issues = [
+        warning(
+            f"{'Rows' if len(rows) > 1 else 'Row'} "
+            f"{listing([str(row) for row in rows])} "
+            f"{'are total rows' if len(rows) > 1 else 'is a total row'} and "
+            f"{'were' if len(rows) > 1 else 'was'} left out of the sum, so that "
+            "nothing counts twice.",
+            sheet=sheet,
+            row=int(rows[0]) if len(rows) == 1 else None,
+        )
+    ]
+    last = int(np.flatnonzero(total_row)[-1])
+    after = detail[last + 1 :].any()
+    if not after:
+        stated = round(float(amount.iloc[last]) * 100)
+        added = int(np.round(amount[detail].to_numpy(dtype=float) * 100).sum())
+        if stated and stated != added:
+            issues.append(
+                warning(
+                    f"The total in row {int(numbers[last])} is "
+                    f"{stated / 100:,.2f}, but the postings above it add up to "
+                    f"{added / 100:,.2f}; the postings were used. Check for rows "
+                    "missing from the export.",
+                    sheet=sheet,
+                    row=int(numbers[last]),
+                    column=header.label(
+                        "amount" if "amount" in header.columns else "debit"
+                    ),
+                )
+            )
+    return issues
+
+
+def _gaps(export: GLExport, sheet: str) -> list[Issue]:
+    """A warning for months between the first and last with no postings."""
+    present = set(export.entries["month"].unique())
+    missing = [str(month) for month in export.months if month not in present]
+    if not missing:
+        return []
+    return [
+        warning(
+            f"No postings in {listing(missing)}, between the first month "
+            f"({export.months[0]}) and the last ({export.months[-1]}); those months "
+            "count as months of the export, so an average month is lower. Check the "
+            "export covers every month.",
+            sheet=sheet,
+        )
+    ]
+
+
+def _in_order(issues: list[Issue]) -> tuple[Issue, ...]:
+    return tuple(
+        sorted(issues, key=lambda issue: (issue.sheet is not None, issue.row or 0))
+    )

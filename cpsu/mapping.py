@@ -1,0 +1,405 @@
+"""Mapping rules: how the postings of a GL export become cost lines.
+
+A GL export says what was paid to whom from which account, but not which
+cost pool a posting belongs to or what drives it. A mapping rule says so for
+the postings it catches: an account range ("6100-6199"), one account
+("6150") or a prefix ("61*"); a cost centre or a vendor (compared without
+regard to case or spaces); or words that all appear in the description
+(whole words, any case). Rules are tried in order and the first that
+catches a posting takes it, so a narrow rule placed above a broad one
+carves out its exceptions.
+
+Applying rules gives a `Mapping`: which rule took each posting, a preview
+of what each rule catches, and the queue of postings no rule catches,
+grouped so that the biggest gaps come first. Every total is added in whole
+cents, so the mapped total and the unmapped total make the export's total
+exactly. Each rule then becomes one cost line at the export's average
+month. Rules are saved as JSON, so that next month's export is mapped the
+same way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from cpsu.costs import POOLS, Behaviour, CostLine
+from cpsu.ingest.cells import CellError
+from cpsu.ingest.gl import GLExport
+from cpsu.ingest.issues import Issue, error
+from cpsu.ingest.vocabulary import read_behaviour, read_pool
+
+logger = logging.getLogger(__name__)
+
+RULES_VERSION = 1
+MAPPED_BEHAVIOURS = (Behaviour.FIXED, Behaviour.PER_USER)
+UNMAPPED = -1
+
+_RANGE = re.compile(r"^\s*(\d{1,12})\s*-\s*(\d{1,12})\s*$")
+_NUMBER = re.compile(r"^\s*\d{1,12}\s*$")
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+
+
+class Field(StrEnum):
+    """What a rule looks at in each posting."""
+
+    ACCOUNT = "account"
+    COST_CENTRE = "cost_centre"
+    VENDOR = "vendor"
+    DESCRIPTION = "description"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Postings whose `field` matches `pattern` go to `pool` with `behaviour`.
+
+    `line_name` names the cost line the rule makes; empty, a name is made
+    from the pattern.
+    """
+
+    field: Field
+    pattern: str
+    pool: str
+    behaviour: Behaviour = Behaviour.FIXED
+    line_name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", Field(self.field))
+        object.__setattr__(self, "behaviour", Behaviour(self.behaviour))
+        if not self.pattern.strip():
+            raise ValueError("A rule needs a pattern.")
+        if self.pool not in POOLS:
+            raise ValueError(f"Pool {self.pool!r} is not one of {', '.join(POOLS)}.")
+        if self.behaviour not in MAPPED_BEHAVIOURS:
+            raise ValueError(
+                f"A mapped line is Fixed or Per user, not {self.behaviour.value}."
+            )
+        if self.field is Field.ACCOUNT:
+            match = _RANGE.match(self.pattern)
+            if match and int(match[1]) > int(match[2]):
+                raise ValueError(
+                    f"Account range {self.pattern!r} runs backwards; write the "
+                    "lower account first."
+                )
+        if self.field is Field.DESCRIPTION and not _WORD.search(self.pattern):
+            raise ValueError(f"Description pattern {self.pattern!r} has no words.")
+
+    @property
+    def name(self) -> str:
+        """The cost line's name: the rule's own, or one made from its pattern."""
+        if self.line_name.strip():
+            return self.line_name.strip()
+        pattern = self.pattern.strip()
+        match self.field:
+            case Field.ACCOUNT:
+                return f"Account {pattern}"
+            case Field.COST_CENTRE:
+                return f"Cost centre {pattern}"
+            case Field.VENDOR:
+                return pattern
+            case Field.DESCRIPTION:
+                return pattern[:1].upper() + pattern[1:]
+
+
+def _key(text: pd.Series) -> pd.Series:
+    """Text without case or spaces, for exact matching."""
+    return text.str.replace(r"\s+", "", regex=True).str.casefold()
+
+
+def _catches(rule: Rule, entries: pd.DataFrame) -> np.ndarray:
+    """Which entries a rule's pattern matches (ignoring the rules above it)."""
+    pattern = rule.pattern.strip()
+    if rule.field is Field.ACCOUNT:
+        return _account_catches(pattern, entries)
+    if rule.field is Field.DESCRIPTION:
+        found = np.ones(len(entries), dtype=bool)
+        for word in dict.fromkeys(_WORD.findall(pattern.casefold())):
+            found &= (
+                entries["description"]
+                .str.contains(rf"\b{re.escape(word)}\b", case=False, regex=True)
+                .to_numpy(dtype=bool)
+            )
+        return found
+    wanted = _SPACES.sub("", pattern).casefold()
+    return (_key(entries[rule.field.value]) == wanted).to_numpy(dtype=bool)
+
+
+def _account_catches(pattern: str, entries: pd.DataFrame) -> np.ndarray:
+    number = entries["account_number"]
+    known = number.notna().to_numpy()
+    values = number.fillna(-1).to_numpy(dtype=np.int64)
+    match = _RANGE.match(pattern)
+    if match:
+        low, high = int(match[1]), int(match[2])
+        return known & (values >= low) & (values <= high)
+    # The account as its code: the number it starts with, else its text.
+    code = entries["account"].where(~known, number.astype("string")).astype(str)
+    if pattern.endswith("*"):
+        prefix = _SPACES.sub("", pattern[:-1]).casefold()
+        return _key(code).str.startswith(prefix).to_numpy(dtype=bool)
+    if _NUMBER.match(pattern):
+        return known & (values == int(pattern))
+    return (_key(code) == _SPACES.sub("", pattern).casefold()).to_numpy(dtype=bool)
+
+
+@dataclass(frozen=True, eq=False)
+class RulePreview:
+    """What one rule catches: postings, their total and the months they fall in."""
+
+    rule: Rule
+    entries: int
+    total_cents: int
+    months: tuple[pd.Period, ...]
+
+    @property
+    def total(self) -> float:
+        return self.total_cents / 100
+
+
+@dataclass(frozen=True, eq=False)
+class Mapping:
+    """Rules applied to an export: which rule took each posting, and what is left.
+
+    `rule_index` holds, for each entry of the export in order, the index of
+    the first rule that catches it, or -1 (UNMAPPED).
+    """
+
+    export: GLExport
+    rules: tuple[Rule, ...]
+    rule_index: np.ndarray
+
+    @property
+    def previews(self) -> tuple[RulePreview, ...]:
+        """What each rule catches, in rule order; a rule shadowed by those above
+        it catches nothing."""
+        entries = self.export.entries
+        previews = []
+        for index, rule in enumerate(self.rules):
+            caught = entries[self.rule_index == index]
+            previews.append(
+                RulePreview(
+                    rule=rule,
+                    entries=len(caught),
+                    total_cents=int(caught["cents"].sum()),
+                    months=tuple(sorted(caught["month"].unique())),
+                )
+            )
+        return tuple(previews)
+
+    @property
+    def mapped_cents(self) -> int:
+        return int(self.export.entries["cents"][self.rule_index != UNMAPPED].sum())
+
+    @property
+    def unmapped_cents(self) -> int:
+        return int(self.export.entries["cents"][self.rule_index == UNMAPPED].sum())
+
+    @property
+    def mapped_total(self) -> float:
+        return self.mapped_cents / 100
+
+    @property
+    def unmapped_total(self) -> float:
+        return self.unmapped_cents / 100
+
+    @property
+    def reconciles(self) -> bool:
+        """True when mapped and unmapped postings add up to the export's total."""
+        return self.mapped_cents + self.unmapped_cents == self.export.total_cents
+
+    def unmapped(self) -> pd.DataFrame:
+        """Postings no rule catches, by account, vendor and description: how many
+        and their total, the largest (by size, credits too) first."""
+        entries = self.export.entries[self.rule_index == UNMAPPED]
+        keys = ["account", "vendor", "description"]
+        queue = (
+            entries.groupby(keys, sort=False, dropna=False)
+            .agg(entries=("cents", "size"), cents=("cents", "sum"))
+            .reset_index()
+        )
+        queue["total"] = queue["cents"] / 100
+        order = np.lexsort((queue.index.to_numpy(), -queue["cents"].abs().to_numpy()))
+        return queue.iloc[order].reset_index(drop=True)[[*keys, "entries", "total"]]
+
+
+def apply_rules(export: GLExport, rules: Sequence[Rule]) -> Mapping:
+    """Each posting to the first rule that catches it, or to the unmapped queue."""
+    entries = export.entries
+    rule_index = np.full(len(entries), UNMAPPED, dtype=np.int64)
+    for index, rule in enumerate(rules):
+        free = rule_index == UNMAPPED
+        if not free.any():
+            break
+        rule_index[free & _catches(rule, entries)] = index
+    return Mapping(export=export, rules=tuple(rules), rule_index=rule_index)
+
+
+def mapped_lines(mapping: Mapping) -> pd.DataFrame:
+    """One row per rule that catches anything: item, pool, behaviour, vendor,
+    entries, total and monthly (the total over the export's months)."""
+    months = len(mapping.export.months)
+    vendors = mapping.export.entries["vendor"]
+    rows = []
+    for index, preview in enumerate(mapping.previews):
+        if preview.entries == 0:
+            continue
+        rule = preview.rule
+        caught = vendors[mapping.rule_index == index]
+        named = caught[caught != ""].unique()
+        vendor = str(named[0]) if len(named) == 1 else ""
+        named_by_vendor = rule.field is Field.VENDOR and not rule.line_name.strip()
+        rows.append(
+            {
+                "item": vendor if named_by_vendor and vendor else rule.name,
+                "pool": rule.pool,
+                "behaviour": rule.behaviour.value,
+                "vendor": vendor,
+                "entries": preview.entries,
+                "total": preview.total,
+                "monthly": preview.total / months,
+            }
+        )
+    columns = ["item", "pool", "behaviour", "vendor", "entries", "total", "monthly"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
+    """One cost line per rule that catches anything, at the export's average month.
+
+    A rule is the user's own unit of classification, so it makes one line:
+    the line then equals the rule's preview (its total over the months), which
+    is what the user checked, and the cost base stays as short as the rule
+    list. Splitting by vendor would give dozens of small lines for one
+    decision; the vendor is kept on the line when the rule catches only one.
+    The average month is the rule's total over every month the export covers,
+    not only the months the rule's postings fall in: an annual licence paid
+    once in March is a twelfth of its price a month, not all of it. Fixed
+    lines carry that monthly amount; Per user lines carry it divided by the
+    baseline supported users, so that it grows with them.
+    """
+    if not baseline_users > 0:
+        raise ValueError("Per user costs need baseline supported users above 0.")
+    lines = []
+    for row in mapped_lines(mapping).itertuples():
+        behaviour = Behaviour(row.behaviour)
+        if behaviour is Behaviour.PER_USER:
+            line = CostLine(
+                item=row.item,
+                pool=row.pool,
+                behaviour=behaviour,
+                unit_cost=row.monthly / baseline_users,
+                vendor=row.vendor,
+                notes=f"Mapped from {row.entries} GL postings",
+            )
+        else:
+            line = CostLine(
+                item=row.item,
+                pool=row.pool,
+                behaviour=behaviour,
+                amount=row.monthly,
+                vendor=row.vendor,
+                notes=f"Mapped from {row.entries} GL postings",
+            )
+        lines.append(line)
+    return tuple(lines)
+
+
+# --- rules files ---------------------------------------------------------------
+
+
+def save_rules(rules: Sequence[Rule]) -> bytes:
+    """The rules as a JSON file, with its format version."""
+    document = {
+        "version": RULES_VERSION,
+        "rules": [
+            {
+                "field": rule.field.value,
+                "pattern": rule.pattern,
+                "pool": rule.pool,
+                "behaviour": rule.behaviour.value,
+                "line_name": rule.line_name,
+            }
+            for rule in rules
+        ],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def load_rules(
+    data: bytes, name: str = "rules file"
+) -> tuple[tuple[Rule, ...], list[Issue]]:
+    """The rules in a JSON rules file, and every problem found; never raises.
+
+    The rules are empty when the file has any error, so that a half-read file
+    never maps part of an export.
+    """
+    try:
+        document = json.loads(bytes(data).decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+        return (), [
+            error(
+                f"The rules file is not JSON ({problem}); save the rules from the "
+                "program again.",
+                sheet=name,
+            )
+        ]
+    if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
+        return (), [
+            error(
+                'The rules file needs an object with a "version" and a list of '
+                '"rules".',
+                sheet=name,
+            )
+        ]
+    version = document.get("version")
+    if version != RULES_VERSION:
+        return (), [
+            error(
+                f"The rules file is version {version!r}; this program reads "
+                f"version {RULES_VERSION}.",
+                sheet=name,
+            )
+        ]
+    rules: list[Rule] = []
+    issues: list[Issue] = []
+    for number, item in enumerate(document["rules"], start=1):
+        try:
+            rules.append(_rule(item))
+        except (CellError, ValueError, TypeError) as problem:
+            issues.append(error(f"Rule {number}: {problem}", sheet=name, row=number))
+    return ((), issues) if issues else (tuple(rules), [])
+
+
+def _rule(item: object) -> Rule:
+    if not isinstance(item, dict):
+        raise ValueError("is not an object with field, pattern, pool and behaviour.")
+    missing = [key for key in ("field", "pattern", "pool") if key not in item]
+    if missing:
+        raise ValueError(f"has no {', '.join(missing)}.")
+    text = {key: item.get(key) for key in ("field", "pattern", "pool", "behaviour")}
+    for key, value in text.items():
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key} must be text, not {value!r}.")
+    fields = ", ".join(field.value for field in Field)
+    if text["field"] not in {field.value for field in Field}:
+        raise ValueError(f"field {text['field']!r} is not one of {fields}.")
+    try:
+        pool = read_pool(text["pool"])
+    except CellError as problem:
+        raise ValueError(f"pool {problem}.") from None
+    try:
+        behaviour = read_behaviour(text["behaviour"] or Behaviour.FIXED.value)
+    except CellError as problem:
+        raise ValueError(f"behaviour {problem}.") from None
+    line_name = item.get("line_name") or ""
+    if not isinstance(line_name, str):
+        raise ValueError(f"line_name must be text, not {line_name!r}.")
+    return Rule(Field(text["field"]), text["pattern"], pool, behaviour, line_name)

@@ -1,0 +1,301 @@
+"""Mapping rules: each pattern kind, first match wins, reconciliation, JSON files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cpsu.costs import POOLS, Behaviour
+from cpsu.ingest.gl import GLExport
+from cpsu.mapping import (
+    UNMAPPED,
+    Field,
+    Rule,
+    apply_rules,
+    cost_lines,
+    load_rules,
+    mapped_lines,
+    save_rules,
+)
+
+
+def export_of(postings) -> GLExport:
+    """An export from (month, account, cost centre, vendor, description, amount)."""
+    rows = []
+    for number, (month, account, centre, vendor, description, amount) in enumerate(
+        postings, start=2
+    ):
+        digits = account.split(" ")[0]
+        rows.append(
+            {
+                "row": number,
+                "month": pd.Period(month, freq="M"),
+                "account": account,
+                "account_number": int(digits) if digits.isdigit() else pd.NA,
+                "account_name": "",
+                "cost_centre": centre,
+                "vendor": vendor,
+                "description": description,
+                "amount": amount,
+                "cents": round(amount * 100),
+            }
+        )
+    entries = pd.DataFrame(rows)
+    entries["account_number"] = entries["account_number"].astype("Int64")
+    return GLExport("test", "GL", entries)
+
+
+EXPORT = export_of(
+    [
+        ("2026-10", "6110 Software", "CC100", "Microsoft", "M365 E3 licences", 3000.00),
+        ("2026-10", "6150", "CC100", "AWS", "Hosting October", 1200.50),
+        ("2026-11", "6150", "CC200", "AWS", "Hosting credit", -200.25),
+        ("2026-11", "6199", "CC 200", "Zoom", "Zoom licences renewal", 450.00),
+        ("2026-12", "6210", "cc200", "Acme MSP", "Managed desk December", 4500.10),
+        ("2026-12", "7100", "CC300", "Qantas", "Travel to Sydney", 899.99),
+        ("2026-12", "IT-SW", "CC300", "Slack", "Slack licences", 100.00),
+    ]
+)
+# Total: 3000 + 1200.50 - 200.25 + 450 + 4500.10 + 899.99 + 100 = 9950.34
+
+
+def caught(rule: Rule) -> list[int]:
+    """The file rows a rule catches on its own."""
+    mapping = apply_rules(EXPORT, [rule])
+    return EXPORT.entries["row"][mapping.rule_index == 0].tolist()
+
+
+def test_account_range_exact_and_prefix():
+    other = "Other"
+    assert caught(Rule("account", "6100-6199", other)) == [2, 3, 4, 5]
+    assert caught(Rule("account", "6150", other)) == [3, 4]
+    assert caught(Rule("account", "61*", other)) == [2, 3, 4, 5]
+    assert caught(Rule("account", "6*", other)) == [2, 3, 4, 5, 6]
+    assert caught(Rule("account", "it-sw", other)) == [8]  # text account, any case
+    assert caught(Rule("account", "IT*", other)) == [8]
+    assert caught(Rule("account", "615", other)) == []  # exact, not a prefix
+
+
+def test_cost_centre_and_vendor_ignore_case_and_spaces():
+    assert caught(Rule("cost_centre", "cc200", "Other")) == [4, 5, 6]
+    assert caught(Rule("vendor", "acmemsp", "Other")) == [6]
+    assert caught(Rule("vendor", "AWS ", "Other")) == [3, 4]
+    assert caught(Rule("vendor", "AW", "Other")) == []  # exact, not a prefix
+
+
+def test_description_needs_every_word_as_a_word():
+    assert caught(Rule("description", "licences", "Other")) == [2, 5, 8]
+    assert caught(Rule("description", "Licences ZOOM", "Other")) == [5]
+    assert caught(Rule("description", "host", "Other")) == []  # not "Hosting"
+
+
+def test_the_first_matching_rule_wins():
+    rules = [
+        Rule("vendor", "AWS", "Support tools"),
+        Rule("account", "6100-6199", "Productivity software"),
+        Rule("account", "6150", "Other"),  # shadowed by the two above
+    ]
+    mapping = apply_rules(EXPORT, rules)
+    assert mapping.rule_index.tolist() == [1, 0, 0, 1, UNMAPPED, UNMAPPED, UNMAPPED]
+    previews = mapping.previews
+    assert [p.entries for p in previews] == [2, 2, 0]
+    # AWS: 1200.50 - 200.25 = 1000.25; range: 3000 + 450 = 3450
+    assert [p.total for p in previews] == [1000.25, 3450.00, 0.0]
+    assert [str(m) for m in previews[0].months] == ["2026-10", "2026-11"]
+
+
+def test_the_unmapped_queue_is_grouped_largest_first_and_reconciles():
+    rules = [Rule("account", "61*", "Productivity software")]
+    mapping = apply_rules(EXPORT, rules)
+    queue = mapping.unmapped()
+    assert queue["vendor"].tolist() == ["Acme MSP", "Qantas", "Slack"]
+    assert queue["total"].tolist() == [4500.10, 899.99, 100.00]
+    assert queue["entries"].tolist() == [1, 1, 1]
+    # mapped: 3000 + 1200.50 - 200.25 + 450 = 4450.25; unmapped 5500.09
+    assert mapping.mapped_total == 4450.25
+    assert mapping.unmapped_total == 5500.09
+    assert mapping.mapped_total + mapping.unmapped_total == pytest.approx(9950.34)
+    assert mapping.reconciles
+
+
+def test_repeated_postings_are_grouped_in_the_queue():
+    export = export_of(
+        [
+            ("2026-10", "7100", "", "Qantas", "Travel", 100.0),
+            ("2026-11", "7100", "", "Qantas", "Travel", 150.0),
+            ("2026-11", "7200", "", "Cafe", "Lunch", -300.0),
+        ]
+    )
+    queue = apply_rules(export, []).unmapped()
+    # a credit of 300 is bigger than 250 of travel
+    assert queue["description"].tolist() == ["Lunch", "Travel"]
+    assert queue["entries"].tolist() == [1, 2]
+    assert queue["total"].tolist() == [-300.0, 250.0]
+
+
+def test_cost_lines_are_the_average_month_of_each_rule():
+    rules = [
+        Rule("account", "6100-6199", "Productivity software", "Per user", "Licences"),
+        Rule("vendor", "acme msp", "Managed service"),
+        Rule("description", "travel", "Other"),  # catches
+        Rule("cost_centre", "CC999", "Other"),  # catches nothing: no line
+    ]
+    mapping = apply_rules(EXPORT, rules)
+    lines = cost_lines(mapping, baseline_users=100)
+    assert [line.item for line in lines] == ["Licences", "Acme MSP", "Travel"]
+    licences, msp, travel = lines
+    # 3000 + 1200.50 - 200.25 + 450 = 4450.25 over 3 months (Oct-Dec) = 1483.4167,
+    # per user: / 100 users = 14.834167
+    assert licences.behaviour is Behaviour.PER_USER
+    assert licences.unit_cost == pytest.approx(4450.25 / 3 / 100)
+    # 4500.10 / 3 = 1500.0333; vendor kept when the rule catches one vendor
+    assert msp.behaviour is Behaviour.FIXED
+    assert msp.amount == pytest.approx(1500.0333333)
+    assert msp.vendor == "Acme MSP"
+    assert travel.amount == pytest.approx(899.99 / 3)
+    table = mapped_lines(mapping)
+    assert table["monthly"].sum() == pytest.approx((4450.25 + 4500.10 + 899.99) / 3)
+    with pytest.raises(ValueError, match="above 0"):
+        cost_lines(mapping, baseline_users=0)
+
+
+def test_rules_refuse_what_they_cannot_mean():
+    with pytest.raises(ValueError, match=r"Pool .Kitchen. is not one of"):
+        Rule("account", "61*", "Kitchen")
+    with pytest.raises(ValueError, match="Fixed or Per user"):
+        Rule("account", "61*", "Other", Behaviour.STEP)
+    with pytest.raises(ValueError, match="backwards"):
+        Rule("account", "6199-6100", "Other")
+    with pytest.raises(ValueError):
+        Rule("colour", "red", "Other")
+
+
+# --- reconciliation as a property ------------------------------------------------
+
+patterns = {
+    "account": st.one_of(
+        st.integers(6000, 7999).map(str),
+        st.integers(60, 79).map(lambda n: f"{n}*"),
+        st.tuples(st.integers(6000, 7999), st.integers(0, 500)).map(
+            lambda t: f"{t[0]}-{t[0] + t[1]}"
+        ),
+    ),
+    "cost_centre": st.sampled_from(["CC1", "cc 2", "CC3"]),
+    "vendor": st.sampled_from(["AWS", "aws", "Zoom", "Acme MSP"]),
+    "description": st.sampled_from(["licence", "hosting fee", "fee", "laptop"]),
+}
+rule_strategy = st.sampled_from(list(patterns)).flatmap(
+    lambda field: st.builds(
+        Rule,
+        st.just(field),
+        patterns[field],
+        st.sampled_from(POOLS),
+        st.sampled_from([Behaviour.FIXED, Behaviour.PER_USER]),
+    )
+)
+posting = st.tuples(
+    st.sampled_from(["2026-01", "2026-02", "2026-06"]),
+    st.integers(6000, 7999).map(str),
+    st.sampled_from(["CC1", "CC2", "CC3"]),
+    st.sampled_from(["AWS", "Zoom", "Acme MSP", ""]),
+    st.sampled_from(["licence fee", "hosting", "laptop", "hosting fee", ""]),
+    st.integers(-(10**9), 10**9).map(lambda cents: cents / 100),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    postings=st.lists(posting, min_size=1, max_size=40),
+    rules=st.lists(rule_strategy, max_size=6),
+)
+def test_mapped_and_unmapped_make_the_total_to_the_cent(postings, rules):
+    export = export_of(postings)
+    mapping = apply_rules(export, rules)
+    total_cents = sum(round(p[5] * 100) for p in postings)
+    assert mapping.mapped_cents + mapping.unmapped_cents == total_cents
+    assert mapping.reconciles
+    assert sum(p.total_cents for p in mapping.previews) == mapping.mapped_cents
+    queue_cents = round(mapping.unmapped()["total"].sum() * 100)
+    assert queue_cents == mapping.unmapped_cents
+    # every entry went to the first rule that catches it, or to none
+    for position, index in enumerate(mapping.rule_index):
+        one = export_of([postings[position]])
+        first = next(
+            (
+                i
+                for i, rule in enumerate(rules)
+                if apply_rules(one, [rule]).rule_index[0] == 0
+            ),
+            UNMAPPED,
+        )
+        assert index == first
+
+
+# --- rules files -----------------------------------------------------------------
+
+
+def test_rules_round_trip_through_json():
+    rules = (
+        Rule(Field.ACCOUNT, "6100-6199", "Productivity software", Behaviour.PER_USER),
+        Rule(Field.VENDOR, "Acme MSP", "Managed service", line_name="Desk contract"),
+        Rule(Field.DESCRIPTION, "zoom licences", "Support tools"),
+    )
+    data = save_rules(rules)
+    assert json.loads(data)["version"] == 1
+    loaded, issues = load_rules(data)
+    assert issues == []
+    assert loaded == rules
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"{not json", "not JSON"),
+        (b"\xff\xfe", "not JSON"),
+        (b"[]", "version"),
+        (b'{"version": 2, "rules": []}', "version 2"),
+        (b'{"version": 1, "rules": [42]}', "Rule 1: is not an object"),
+        (b'{"version": 1, "rules": [{"field": "account"}]}', "has no pattern, pool"),
+        (
+            b'{"version": 1, "rules": [{"field": "colour", "pattern": "x", '
+            b'"pool": "Other"}]}',
+            "field 'colour'",
+        ),
+        (
+            b'{"version": 1, "rules": [{"field": "vendor", "pattern": "x", '
+            b'"pool": "Kitchen"}]}',
+            "pool is 'Kitchen', which is not a cost pool",
+        ),
+        (
+            b'{"version": 1, "rules": [{"field": "vendor", "pattern": "x", '
+            b'"pool": "Other", "behaviour": "Staffed"}]}',
+            "Fixed or Per user",
+        ),
+        (
+            b'{"version": 1, "rules": [{"field": "vendor", "pattern": 5, '
+            b'"pool": "Other"}]}',
+            "pattern must be text",
+        ),
+    ],
+)
+def test_bad_rules_files_give_issues_not_tracebacks(data, message):
+    rules, issues = load_rules(data, "rules.json")
+    assert rules == ()
+    assert len(issues) == 1
+    assert message in issues[0].message
+    assert issues[0].sheet == "rules.json"
+
+
+def test_rules_files_accept_other_names_for_pools_and_behaviours():
+    data = (
+        b'{"version": 1, "rules": [{"field": "vendor", "pattern": "Zoom", '
+        b'"pool": "SaaS", "behaviour": "per seat"}]}'
+    )
+    (rule,), issues = load_rules(data)
+    assert (rule.pool, rule.behaviour) == ("Productivity software", Behaviour.PER_USER)
+    assert np.all(issues == [])
