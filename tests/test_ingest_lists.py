@@ -187,11 +187,42 @@ def test_an_amount_header_without_a_period_asks_for_one():
     assert upload.cost_base is None
     (problem,) = errors_of(upload)
     assert (problem.row, problem.column) == (1, "Amount (B)")
-    assert (
-        "say whether these amounts are a month, a quarter or a year: rename the "
-        "header to 'Annual cost' or 'Monthly cost' or 'Quarterly cost'"
-        in problem.message
+    assert problem.message == (
+        "Say whether these amounts are a month, a quarter or a year: rename the "
+        "header Amount (B) to 'Annual cost', 'Monthly cost' or 'Quarterly cost', or "
+        "add a Period column."
     )
+
+
+def test_a_list_with_a_period_column_reads_each_rows_period():
+    rows = [
+        ["Item", "Amount", "Period", "Notes"],
+        ["Backup", 1200, "Annual", "Total cost of ownership"],  # notes say "total"
+        ["VPN", 300, "Quarterly", None],
+        ["Wiki", 50, "bi-weekly", None],
+    ]
+    upload = read_upload(costs_workbook(rows), "a.xlsx")
+    problem = issue_at(upload, "Costs", 4, "Period (C)")
+    assert "'bi-weekly', which is not a period" in problem.message
+    rows[3][2] = None  # an empty period with no period in the header
+    upload = read_upload(costs_workbook(rows), "a.xlsx")
+    assert "Period (C) is empty" in issue_at(upload, "Costs", 4).message
+    rows[3][2] = "Month"
+    upload = read_upload(costs_workbook(rows), "a.xlsx")
+    assert not errors_of(upload)
+    # 1200 / 12 + 300 / 3 + 50 = 100 + 100 + 50 = 250 a month.
+    assert monthly_run_rate(upload) == pytest.approx(250)
+    assert upload.cost_base.lines[0].notes == "Total cost of ownership"
+
+
+def test_a_semicolon_list_reads_decimal_commas():
+    data = csv_bytes(
+        [["Item", "Jahreskosten annual cost"], ["Backup", "1.234,56"], ["VPN", "12,5"]],
+        delimiter=";",
+    )
+    upload = read_upload(data, "list.csv")
+    assert not errors_of(upload), upload.issues
+    assert [line.amount for line in upload.cost_base.lines] == [1234.56, 12.5]
 
 
 def test_junk_in_an_amount_is_an_error_on_its_cell_and_never_a_zero():

@@ -57,6 +57,7 @@ from cpsu.ingest.vocabulary import (
     header_period,
     is_amount_header,
     match_header,
+    read_period,
 )
 
 # A grid needs this many month columns; fewer are more likely a list.
@@ -129,7 +130,8 @@ class ListLayout:
     item: int
     labels: Mapping[int, str]  # column index -> "Annual cost (B)"
     amount: int | None = None  # a list's amount column
-    period: Period | None = None  # what a list's amounts are
+    period: Period | None = None  # what a list's amounts are, from its header
+    period_column: int | None = None  # or a Period column, row by row
     months: tuple[int, ...] = ()  # a grid's month columns, left to right
     total: int | None = None  # a grid's totals column
     vendor: int | None = None
@@ -170,7 +172,8 @@ def _layout(
         if month is not None and month not in seen:
             seen.add(month)
             months.append(index)
-    item = vendor = notes = amount = total = None
+    item = vendor = notes = amount = total = period = None
+    is_grid_header = len(months) >= MIN_MONTH_COLUMNS
     for index, text in texts.items():
         if not text or index in months:
             continue
@@ -183,6 +186,8 @@ def _layout(
             vendor = index
         elif name == "notes" and notes is None:
             notes = index
+        elif name == "period" and period is None and not is_grid_header:
+            period = index
         elif name in ("pool", "behaviour"):
             return None
         elif len(months) >= MIN_MONTH_COLUMNS and _TOTAL_COLUMN.match(text):
@@ -198,7 +203,7 @@ def _layout(
         return None
     labels = {index: column_label(text, index) for index, text in texts.items() if text}
     labels.setdefault(item, column_label("", item))
-    used = {item, vendor, notes, total, *(months if is_grid else [amount])}
+    used = {item, vendor, notes, total, *(months if is_grid else [amount, period])}
     ignored = tuple(index for index in labels if index not in used)
     if is_grid:
         return ListLayout(
@@ -221,6 +226,7 @@ def _layout(
         labels,
         amount=amount,
         period=header_period(texts[amount]),
+        period_column=period,
         vendor=vendor,
         notes=notes,
         ignored=ignored,
@@ -337,13 +343,14 @@ class _ListReader:
 
     def _header_issues(self) -> None:
         layout = self.layout
-        if not layout.is_grid and layout.period is None:
+        asks_period = layout.period is None and layout.period_column is None
+        if not layout.is_grid and asks_period:
             label = layout.labels[layout.amount]  # type: ignore[index]
             self.issue(
                 Severity.ERROR,
-                f"{label} does not say what period its amounts are for: say whether "
-                "these amounts are a month, a quarter or a year: rename the header "
-                "to 'Annual cost' or 'Monthly cost' or 'Quarterly cost'.",
+                "Say whether these amounts are a month, a quarter or a year: rename "
+                f"the header {label} to 'Annual cost', 'Monthly cost' or 'Quarterly "
+                "cost', or add a Period column.",
                 layout.row_number,
                 layout.amount,
             )
@@ -384,7 +391,9 @@ class _ListReader:
                 layout.item,
             )
             return
-        texts = [clean_text(cell) for cell in cells if isinstance(cell, str)]
+        # A named line is a total only by its name (its notes may say "total");
+        # a row with no name is one when any of its text says so.
+        texts = [item] if item else [_text(cell) for cell in cells]
         total = next((text for text in texts if TOTAL_ROW.search(text)), None)
         if total is not None:
             self._total(row_number, cells, item or total)
@@ -490,8 +499,8 @@ class _ListReader:
             )
         else:
             amount = figures[layout.amount]  # type: ignore[index]
-            period = layout.period or Period.MONTH
-            if layout.period is None:
+            period = self._period(row_number, cells)
+            if period is None:
                 return None
         own_notes = (
             _text(_cell(cells, layout.notes)) if layout.notes is not None else ""
@@ -508,6 +517,30 @@ class _ListReader:
             vendor=vendor,
             notes="; ".join(notes),
         )
+
+    def _period(self, row_number: int, cells: Sequence[Cell]) -> Period | None:
+        """A list line's period: its Period cell, else what the amount header says."""
+        layout = self.layout
+        cell = _cell(cells, layout.period_column)
+        if layout.period_column is None or is_blank(cell):
+            if layout.period is None and layout.period_column is not None:
+                label = layout.labels[layout.period_column]
+                self.issue(
+                    Severity.ERROR,
+                    f"{label} is empty and the amount's header does not say a period; "
+                    "write Month, Quarter or Year.",
+                    row_number,
+                    layout.period_column,
+                )
+            return layout.period
+        try:
+            return read_period(cell)
+        except CellError as problem:
+            label = layout.labels[layout.period_column]
+            self.issue(
+                Severity.ERROR, f"{label} {problem}.", row_number, layout.period_column
+            )
+            return None
 
     def _total(self, row_number: int, cells: Sequence[Cell], name: str) -> None:
         """Check a total row against the lines it adds up; it is never counted."""
