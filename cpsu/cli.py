@@ -22,7 +22,9 @@ from cpsu.costs import POOLS, Behaviour
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
 from cpsu.ingest.checks import checked_workspace
+from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.issues import Issue, Severity
+from cpsu.mapping import apply_rules, load_rules, mapped_lines
 from cpsu.pitch import sanity_notes
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
@@ -108,7 +110,145 @@ def _check_lines(
     return rows, None
 
 
+# --- check of a GL export --------------------------------------------------------
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as problem:
+        raise UsageError(f"cannot open {path}: {problem.strerror or problem}") from None
+
+
+def _gl_report(args: argparse.Namespace) -> tuple[dict[str, Any], list[Issue]]:
+    """The mapped lines, unmapped queue and reconciliation of a GL export."""
+    rules, issues = load_rules(_read_bytes(args.mapping), Path(args.mapping).name)
+    export = read_gl_export(
+        _read_bytes(args.file), Path(args.file).name, sheet=args.sheet
+    )
+    issues = [*issues, *export.issues]
+    report: dict[str, Any] = {
+        "file": args.file,
+        "kind": "gl",
+        "lines": [],
+        "monthly_run_rate": None,
+        "unmapped": [],
+        "reconciliation": None,
+    }
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return report, issues
+    mapping = apply_rules(export, rules)
+    report["lines"] = [
+        {
+            "item": row.item,
+            "pool": row.pool,
+            "behaviour": row.behaviour,
+            "monthly": float(row.monthly),
+        }
+        for row in mapped_lines(mapping).itertuples()
+    ]
+    report["monthly_run_rate"] = sum(line["monthly"] for line in report["lines"])
+    report["unmapped"] = [
+        {
+            "account": row.account,
+            "vendor": row.vendor,
+            "description": row.description,
+            "entries": int(row.entries),
+            "total": float(row.total),
+        }
+        for row in mapping.unmapped().itertuples()
+    ]
+    report["reconciliation"] = {
+        "months": len(export.months),
+        "total": export.total,
+        "mapped": mapping.mapped_total,
+        "unmapped": mapping.unmapped_total,
+        "reconciles": mapping.reconciles,
+    }
+    if report["unmapped"]:
+        postings = sum(group["entries"] for group in report["unmapped"])
+        counted = (
+            "1 posting matches" if postings == 1 else f"{postings:,} postings match"
+        )
+        issues.append(
+            Issue(
+                Severity.WARNING,
+                f"{counted} no rule ({money(mapping.unmapped_total)}), so they are "
+                "not in the run-rate; add rules for them, or check they are not "
+                "support costs.",
+                sheet=export.sheet,
+            )
+        )
+    return report, issues
+
+
+def _check_gl(args: argparse.Namespace) -> int:
+    """check FILE --mapping RULES.json: a GL export mapped to cost lines by rules."""
+    report, issues = _gl_report(args)
+    failed = any(issue.severity is Severity.ERROR for issue in issues)
+    if args.json:
+        report["issues"] = [issue.as_dict() for issue in issues]
+        print(json.dumps(report, indent=2))
+        if failed:
+            _say_issues([i for i in issues if i.severity is Severity.ERROR])
+        return EXIT_INPUT if failed else EXIT_OK
+
+    _say_issues(issues)
+    reconciliation = report["reconciliation"]
+    if failed or reconciliation is None:
+        print(f"{args.file}: the GL export was not mapped.", file=sys.stderr)
+        return EXIT_INPUT
+    lines, unmapped = report["lines"], report["unmapped"]
+    print(
+        f"{args.file}: {len(lines)} mapped lines, each an average of "
+        f"{reconciliation['months']} months"
+    )
+    for line in lines:
+        print(
+            f"  {line['item'][:40]:<40} {line['pool']:<22} {line['behaviour']:<13} "
+            f"{money(line['monthly']):>14}"
+        )
+    print(f"Monthly run-rate: {money(report['monthly_run_rate'])}")
+    if unmapped:
+        print(f"Unmapped: {len(unmapped):,} account, vendor and description groups")
+        for group in unmapped[:10]:
+            text = f"{group['account']} | {group['vendor']} | {group['description']}"
+            print(
+                f"  {text[:60]:<60} {group['entries']:>6,} {money(group['total']):>14}"
+            )
+        if len(unmapped) > 10:
+            print(f"  and {len(unmapped) - 10:,} more groups")
+    agrees = "agrees" if reconciliation["reconciles"] else "DOES NOT agree"
+    print(
+        f"Reconciliation: mapped {money(reconciliation['mapped'])} + unmapped "
+        f"{money(reconciliation['unmapped'])} = export total "
+        f"{money(reconciliation['total'])} ({agrees})"
+    )
+    return EXIT_OK
+
+
+def _gl_without_mapping(path: str, sheet: str | None) -> bool:
+    """True, saying so, when a file the cost reader refused is a GL export."""
+    export = read_gl_export(_read_bytes(path), Path(path).name, sheet=sheet)
+    if not export.recognised:
+        return False
+    where = "" if export.sheet == Path(path).name else f" (sheet {export.sheet})"
+    print(
+        f"{path} is a GL export{where}, not a cost list: map its postings to cost "
+        "pools with a rules file: "
+        f"cpsu check {path} --mapping RULES.json",
+        file=sys.stderr,
+    )
+    return True
+
+
 def run_check(args: argparse.Namespace) -> int:
+    if args.mapping is not None:
+        return _check_gl(args)
+    # A GL export has an amount and a description, so the cost reader could take
+    # it for a list of items; it needs mapping rules instead.
+    if _gl_without_mapping(args.file, args.sheet):
+        return EXIT_INPUT
     upload = _read(args.file, args.sheet)
     workspace = None
     issues = list(upload.issues)
@@ -366,6 +506,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument(
         "--sheet", metavar="NAME", help="the sheet to read as Costs, by its name"
+    )
+    check.add_argument(
+        "--mapping",
+        metavar="RULES.json",
+        help="map a GL export to cost lines with these rules",
     )
     check.set_defaults(run=run_check)
 
