@@ -1,0 +1,556 @@
+"""Formats told by their bytes (.xls, .xlsb, .ods, HTML, CSV) and choosing the sheet.
+
+The legacy and OpenDocument files are made by LibreOffice from workbooks
+built here with openpyxl, one conversion at a time, each with a profile of
+its own. LibreOffice cannot write .xlsb, so .xlsb files are built record by
+record, as hostile ones would be.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cpsu.cli import main
+from cpsu.costs import Behaviour, Period
+from cpsu.ingest import SheetInfo, Upload, read_upload
+from cpsu.ingest import xlsx as xlsx_module
+from cpsu.ingest.issues import Severity
+from tests.ingest_fixtures import (
+    COST_HEADER,
+    HEADCOUNT_ROWS,
+    SERVICE_DESK_ROWS,
+    cost_row,
+    csv_bytes,
+    errors_of,
+    warnings_of,
+    xlsx_bytes,
+)
+
+SAMPLE = Path(__file__).parent.parent / "sample_data" / "sample_company.xlsx"
+CATCH_ALL = "problem in this program"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or (
+        "/usr/bin/soffice" if Path("/usr/bin/soffice").exists() else None
+    )
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is needed to build .xls and .ods files")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
+
+
+def convert(data: bytes, extension: str, folder: Path) -> bytes:
+    """An .xlsx converted by LibreOffice to .xls or .ods, with its own profile."""
+    soffice = _soffice()
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "book.xlsx"
+    source.write_bytes(data)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            extension,
+            "--outdir",
+            str(folder / "out"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return (folder / "out" / f"book.{extension}").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """Conversions made once for the module, one at a time, by (name, extension)."""
+    made: dict[tuple[str, str], bytes] = {}
+
+    def get(name: str, data: bytes, extension: str) -> bytes:
+        if (name, extension) not in made:
+            folder = tmp_path_factory.mktemp(f"{name}-{extension}")
+            made[name, extension] = convert(data, extension, folder)
+        return made[name, extension]
+
+    return get
+
+
+def _line(item: str, amount: float) -> list[object]:
+    return cost_row(item, "Support tools", "Fixed", amount=amount, period="Month")
+
+
+def _costs(*lines: list[object]) -> list[list[object]]:
+    return [list(COST_HEADER), *lines]
+
+
+def _amounts(upload: Upload) -> dict[str, float]:
+    assert upload.cost_base is not None, [str(issue) for issue in upload.issues]
+    return {line.item: line.amount for line in upload.cost_base.lines}
+
+
+def _info(upload: Upload, name: str) -> SheetInfo:
+    (info,) = [sheet for sheet in upload.sheets if sheet.name == name]
+    return info
+
+
+# The sample in every format LibreOffice writes
+
+
+@pytest.mark.parametrize("extension", ["xls", "ods"])
+def test_the_sample_reads_the_same_in_every_format(converted, extension):
+    original = SAMPLE.read_bytes()
+    expected = read_upload(original, "sample_company.xlsx")
+    assert expected.issues == ()
+
+    data = converted("sample", original, extension)
+    # Named .bin so that only the bytes can tell what it is.
+    upload = read_upload(data, "sample_company.bin")
+
+    assert upload.kind == "workbook"
+    assert upload.issues == ()
+    assert upload.cost_base == expected.cost_base
+    assert upload.headcount == expected.headcount
+    assert upload.scenario == expected.scenario
+    assert [sheet.name for sheet in upload.sheets] == [
+        "Costs",
+        "Headcount",
+        "Service desk",
+        "Assumptions",
+    ]
+    assert [sheet.kind for sheet in upload.sheets[:3]] == [
+        "costs",
+        "headcount",
+        "service desk",
+    ]
+
+
+def test_a_hidden_sheet_is_marked_in_an_ods_too(converted):
+    book = xlsx_bytes(
+        {
+            "Budget": _costs(_line("Backup", 500)),
+            "Old budget": _costs(_line("Tape", 900)),
+        },
+        hidden=["Old budget"],
+    )
+    upload = read_upload(converted("hidden", book, "ods"), "budget.ods")
+    assert _info(upload, "Old budget").hidden
+    assert not _info(upload, "Budget").hidden
+    assert _amounts(upload) == {"Backup": 500.0}
+
+
+def test_a_picked_sheet_of_an_xls_is_read(converted):
+    book = xlsx_bytes(
+        {
+            "FY26": _costs(_line("Backup", 500)),
+            "FY27": _costs(_line("Backup", 550), _line("Archive", 25)),
+        }
+    )
+    data = converted("picker", book, "xls")
+    assert _amounts(read_upload(data, "budget.xls", sheet="FY27")) == {
+        "Backup": 550.0,
+        "Archive": 25.0,
+    }
+
+
+# Names lie: the bytes say what a file is
+
+
+BUDGET_CSV = csv_bytes(
+    [
+        ["Item", "Pool", "Behaviour", "Amount", "Period"],
+        ["Backup", "Support tools", "Fixed", "1,200.50", "Month"],
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [
+        (
+            xlsx_bytes({"Costs": _costs(_line("Backup", 1200.5))}),
+            "costs.xls",
+            "workbook",
+        ),
+        (BUDGET_CSV, "costs.xls", "csv"),
+        (BUDGET_CSV, "COSTS.XLSX", "csv"),
+        (BUDGET_CSV, "costs.ODS", "csv"),
+    ],
+)
+def test_the_bytes_not_the_name_say_what_a_file_is(data, name, kind):
+    upload = read_upload(data, name)
+    assert upload.kind == kind
+    assert _amounts(upload) == {"Backup": 1200.5}
+
+
+REPORT_HTML = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>OPEX report</title></head><body>
+<table><tr><td>Run by</td><td>finance</td></tr></table>
+<table border="1">
+  <tr><th colspan="5">IT costs, FY27</th></tr>
+  <tr><th>Item</th><th>Pool</th><th>Behaviour</th><th>Amount</th><th>Period</th></tr>
+  <tr><td>Backup&nbsp;service</td><td>Support tools</td><td>Fixed</td>
+      <td>$1,200.50</td><td>Month</td></tr>
+  <tr><td>Caf&eacute; Wi-Fi</td><td>Other</td><td>Fixed</td><td>(300)</td>
+      <td>Month
+  <tr><td>Licences<td>Productivity software<td>Fixed<td>24,000<td>Year
+</table>
+</body></html>
+"""
+
+
+def test_an_html_table_named_xls_is_read():
+    upload = read_upload(REPORT_HTML.encode("utf-8"), "opex.xls")
+    assert upload.kind == "csv"
+    assert not errors_of(upload), [str(issue) for issue in upload.issues]
+    # Table 2 holds the cost header; Table 1 is the report's title block.
+    assert _amounts(upload) == {
+        "Backup service": 1200.5,
+        "Café Wi-Fi": -300.0,
+        "Licences": 24000.0,
+    }
+    lines = {line.item: line for line in upload.cost_base.lines}
+    assert lines["Licences"].period is Period.YEAR
+    assert lines["Licences"].behaviour is Behaviour.FIXED
+    assert [sheet.name for sheet in upload.sheets] == ["Table 1", "Table 2"]
+    assert [sheet.kind for sheet in upload.sheets] == ["unknown", "costs"]
+    assert any("Table 2 was read" in issue.message for issue in warnings_of(upload))
+
+
+def test_an_html_table_in_a_windows_code_page_is_read():
+    page = REPORT_HTML.replace('<meta charset="utf-8">', "")
+    data = page.replace("&eacute;", "é").encode("cp1252")
+    upload = read_upload(data, "opex.xls")
+    assert "Café Wi-Fi" in _amounts(upload)
+    assert any("Windows-1252" in issue.message for issue in upload.issues)
+
+
+def test_a_picked_html_table_that_is_not_costs_says_what_it_lacks():
+    upload = read_upload(REPORT_HTML.encode(), "opex.xls", sheet="Table 1")
+    assert upload.cost_base is None
+    assert any("Item" in issue.message for issue in errors_of(upload))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa">]><table><tr>'
+            "<td>&a;</td></tr></table>",
+            "DTD",
+        ),
+        ("<html><body><p>No table here</p></body></html>", "HTML"),
+        ("<table></table>", "HTML"),
+    ],
+)
+def test_markup_that_cannot_be_read_is_refused(text, words):
+    upload = read_upload(text.encode(), "report.xls")
+    (issue,) = upload.issues
+    assert issue.severity is Severity.ERROR
+    assert words in issue.message
+
+
+def test_an_html_page_with_too_many_cells_is_refused(monkeypatch):
+    from cpsu.ingest import html_table
+
+    monkeypatch.setattr(html_table, "MAX_TABLE_CELLS", 50)
+    rows = "".join("<tr><td>x</td><td>1</td></tr>" for _ in range(40))
+    upload = read_upload(f"<table>{rows}</table>".encode(), "report.xls")
+    (issue,) = upload.issues
+    assert "more than 50 table cells" in issue.message
+
+
+# Choosing the sheet
+
+
+def _own_budget(**hidden: bool) -> bytes:
+    return xlsx_bytes(
+        {
+            "Read me": [["Budget for FY27, owner: IT"]],
+            "Old budget": _costs(_line("Tape", 900)),
+            "Budget": _costs(_line("Backup", 500), _line("Archive", 25)),
+            "Staff": HEADCOUNT_ROWS,
+            "Desk": SERVICE_DESK_ROWS,
+        },
+        hidden=[name for name, value in hidden.items() if value] or ["Old budget"],
+    )
+
+
+def test_a_workbook_of_its_own_is_read_from_its_tables():
+    upload = read_upload(_own_budget(), "budget.xlsx")
+
+    assert not errors_of(upload), [str(issue) for issue in upload.issues]
+    # The hidden sheet is not chosen, though it comes first.
+    assert _amounts(upload) == {"Backup": 500.0, "Archive": 25.0}
+    assert upload.headcount is not None and upload.scenario is not None
+    assert [(sheet.name, sheet.hidden, sheet.kind) for sheet in upload.sheets] == [
+        ("Read me", False, "unknown"),
+        ("Old budget", True, "costs"),
+        ("Budget", False, "costs"),
+        ("Staff", False, "headcount"),
+        ("Desk", False, "service desk"),
+    ]
+    assert [sheet.has_table for sheet in upload.sheets] == [
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
+    # Header and two lines, A to P.
+    assert (_info(upload, "Budget").rows, _info(upload, "Budget").columns) == (3, 16)
+    used = {issue.sheet: issue.message for issue in warnings_of(upload)}
+    assert "No sheet is named Costs, so 'Budget'" in used["Budget"]
+    assert "No sheet is named Headcount, so 'Staff'" in used["Staff"]
+
+
+def test_a_hidden_sheet_is_read_only_when_picked():
+    upload = read_upload(_own_budget(), "budget.xlsx", sheet="Old budget")
+    assert _amounts(upload) == {"Tape": 900.0}
+
+
+def test_a_sheet_name_is_matched_ignoring_case_and_spaces():
+    upload = read_upload(_own_budget(), "budget.xlsx", sheet=" budget ")
+    assert _amounts(upload) == {"Backup": 500.0, "Archive": 25.0}
+
+
+def test_two_sheets_with_cost_tables_the_first_is_read_and_the_other_named():
+    book = xlsx_bytes(
+        {
+            "FY26": _costs(_line("Backup", 500)),
+            "FY27": _costs(_line("Backup", 550)),
+            "Headcount": HEADCOUNT_ROWS,
+            "Service desk": SERVICE_DESK_ROWS,
+        }
+    )
+    upload = read_upload(book, "budget.xlsx")
+    assert _amounts(upload) == {"Backup": 500.0}
+    (warning,) = [issue for issue in warnings_of(upload) if issue.sheet == "FY26"]
+    assert "'FY27' look like Costs too" in warning.message
+
+    picked = read_upload(book, "budget.xlsx", sheet="FY27")
+    assert _amounts(picked) == {"Backup": 550.0}
+    assert not any(issue.sheet == "FY26" for issue in picked.issues)
+
+
+def test_a_picked_sheet_that_does_not_exist_names_the_sheets_there_are():
+    upload = read_upload(_own_budget(), "budget.xlsx", sheet="Budget 2028")
+    (issue,) = upload.issues
+    assert issue.severity is Severity.ERROR
+    assert "no sheet named 'Budget 2028'" in issue.message
+    assert "'Read me', 'Old budget', 'Budget', 'Staff', 'Desk'" in issue.message
+    assert len(upload.sheets) == 5
+    assert upload.cost_base is None
+
+
+def test_a_picked_sheet_of_a_csv_must_be_the_csv():
+    assert _amounts(read_upload(BUDGET_CSV, "costs.csv", sheet="costs.csv"))
+    upload = read_upload(BUDGET_CSV, "costs.csv", sheet="Budget")
+    assert "'costs.csv'" in errors_of(upload)[0].message
+
+
+def test_only_a_hidden_cost_table_is_not_read_by_default():
+    book = xlsx_bytes(
+        {"Notes": [["nothing"]], "Budget": _costs(_line("Backup", 500))},
+        hidden=["Budget"],
+    )
+    upload = read_upload(book, "budget.xlsx")
+    assert upload.cost_base is None
+    assert any("no Costs sheet" in issue.message for issue in errors_of(upload))
+
+
+def test_a_sheet_too_big_to_read_is_only_a_warning_when_not_used(monkeypatch):
+    monkeypatch.setattr(xlsx_module, "MAX_SHEET_CELLS", 100)
+    book = xlsx_bytes(
+        {
+            "Costs": _costs(_line("Backup", 500)),
+            "Headcount": HEADCOUNT_ROWS,
+            "Service desk": SERVICE_DESK_ROWS,
+            "Scratch": [[1] * 20 for _ in range(20)],
+        }
+    )
+    upload = read_upload(book, "budget.xlsx")
+    assert not errors_of(upload)
+    assert _amounts(upload) == {"Backup": 500.0}
+    assert any(issue.sheet == "Scratch" for issue in warnings_of(upload))
+    assert not _info(upload, "Scratch").has_table
+
+
+# .ods and .xlsb safety
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _ods(content: str, manifest: str = "<manifest/>") -> bytes:
+    return _zip(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": content.encode(),
+            "META-INF/manifest.xml": manifest.encode(),
+        }
+    )
+
+
+def _ods_sheet(rows: str) -> str:
+    return (
+        '<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x">'
+        "<office:body><office:spreadsheet>"
+        f'<table:table table:name="Costs">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def test_an_ods_claiming_a_million_filled_rows_is_refused_before_reading():
+    # One filled cell repeated across 10 columns, in a row repeated 1,000,000
+    # times: 10,000,000 cells from a few bytes.
+    row = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="10" '
+        'office:value-type="float" office:value="1"/></table:table-row>'
+    )
+    (issue,) = read_upload(_ods(_ods_sheet(row)), "costs.ods").issues
+    assert "row 1,000,000, column J" in issue.message
+
+
+def test_an_encrypted_ods_asks_for_the_password_to_be_removed():
+    manifest = "<manifest><manifest:encryption-data/></manifest>"
+    (issue,) = read_upload(_ods(_ods_sheet(""), manifest), "costs.ods").issues
+    assert "password" in issue.message
+
+
+def test_an_ods_with_a_dtd_is_refused():
+    content = '<!DOCTYPE x [<!ENTITY a "b">]>' + _ods_sheet("")
+    (issue,) = read_upload(_ods(content), "costs.ods").issues
+    assert "DTD" in issue.message
+
+
+def _record(kind: int, body: bytes) -> bytes:
+    """An .xlsb record: its type and size as 7-bit groups, then its body."""
+
+    def groups(value: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, value = value & 0x7F, value >> 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                return bytes(out)
+
+    return groups(kind) + groups(len(body)) + body
+
+
+def _xlsb(sheet: bytes) -> bytes:
+    return _zip(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.bin": b"\x83\x01\x00",
+            "xl/worksheets/sheet1.bin": sheet,
+        }
+    )
+
+
+def test_an_xlsb_reaching_far_is_refused_before_reading():
+    row = (999_999).to_bytes(4, "little") + bytes(8)
+    real = (99).to_bytes(4, "little") + bytes(12)  # a number in column CV
+    sheet = _record(0, bytes(12)) + _record(0, row) + _record(5, real)
+    (issue,) = read_upload(_xlsb(sheet), "costs.xlsb").issues
+    assert "row 1,000,000, column CV" in issue.message
+
+
+def test_a_damaged_xlsb_is_reported_not_raised():
+    sheet = _record(0, bytes(12)) + _record(5, bytes(16)) + b"\xff\xff\xff"
+    upload = read_upload(_xlsb(sheet), "costs.xlsb")
+    assert upload.has_errors
+    assert not any(CATCH_ALL in issue.message for issue in upload.issues)
+
+
+@pytest.mark.parametrize("make", [_xlsb, lambda data: _ods(data.decode())])
+def test_a_zip_that_unpacks_to_far_more_than_its_size_is_refused(monkeypatch, make):
+    monkeypatch.setattr(xlsx_module, "MIN_RATIO_CHECKED_BYTES", 1024 * 1024)
+    data = make(b" " * (4 * 1024 * 1024))
+    assert len(data) < 40_000  # 4 MB of spaces pack to a few KB
+    (issue,) = read_upload(data, "costs.bin").issues
+    assert "times its size" in issue.message
+
+
+def test_a_password_protected_xls_says_so():
+    data = OLE_SIGNATURE + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+    (issue,) = read_upload(data, "costs.xls").issues
+    assert "password" in issue.message
+
+
+# The command line
+
+
+def test_cpsu_check_reads_the_sheet_it_is_told(tmp_path, capsys):
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(_own_budget())
+    assert main(["check", str(path), "--sheet", "Old budget", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [line["item"] for line in result["lines"]] == ["Tape"]
+    # 900 a month, fixed.
+    assert result["monthly_run_rate"] == pytest.approx(900.0)
+
+    assert main(["check", str(path), "--sheet", "Nope"]) == 1
+    assert "no sheet named 'Nope'" in capsys.readouterr().err
+
+
+# Whatever follows a format's signature, only issues come out
+
+
+def _valid_prefixes() -> list[bytes]:
+    return [
+        b"PK\x03\x04",
+        OLE_SIGNATURE,
+        b"<html><table><tr><td>",
+        b'<?xml version="1.0"?>',
+        b"\xef\xbb\xbf<table>",
+        b"Item,Pool,Behaviour,Amount\n",
+    ]
+
+
+def _assert_only_issues(upload: Upload) -> None:
+    assert isinstance(upload, Upload)
+    assert not any(CATCH_ALL in issue.message for issue in upload.issues), [
+        str(issue) for issue in upload.issues
+    ]
+    assert upload.has_errors or upload.cost_base is not None
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefix=st.sampled_from(_valid_prefixes()), body=st.binary(max_size=2048))
+def test_random_bytes_after_a_signature_are_only_issues(prefix, body):
+    _assert_only_issues(read_upload(prefix + body, "upload.xls"))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheet=st.binary(max_size=512), kind=st.sampled_from(["xlsb", "ods"]))
+def test_random_parts_in_a_real_zip_are_only_issues(sheet, kind):
+    data = _xlsb(sheet) if kind == "xlsb" else _ods(sheet.decode("latin-1"))
+    _assert_only_issues(read_upload(data, "upload.bin"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cut=st.integers(8, 4096), junk=st.binary(min_size=1, max_size=256))
+def test_a_damaged_xls_is_only_issues(converted, cut, junk):
+    xls = converted("sample", SAMPLE.read_bytes(), "xls")
+    _assert_only_issues(read_upload(xls[:cut] + junk + xls[cut + len(junk) :], "a"))
