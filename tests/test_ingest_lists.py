@@ -410,3 +410,25 @@ def test_random_lists_never_escape_and_never_make_amounts_from_junk(
         assert sorted(line.amount for line in upload.cost_base.lines) == (
             pytest.approx(sorted(expected.values()))
         )
+
+
+def test_the_template_keeps_sections_in_notes_and_reports_blank_gaps():
+    from tests.ingest_fixtures import canonical_bytes, cost_row
+
+    rows = [
+        ["Software"],  # row 2: a section
+        cost_row("Zoom", "Productivity software", "Fixed", amount=500, notes="Pro"),
+        [],  # row 4
+        [],  # row 5
+        ["Tools"],  # row 6
+        cost_row("PagerDuty", "Support tools", "Fixed", amount=250),
+    ]
+    upload = read_upload(canonical_bytes(rows), "a.xlsx")
+    assert not errors_of(upload)
+    assert [line.notes for line in upload.cost_base.lines] == [
+        "Section: Software; Pro",
+        "Section: Tools",
+    ]
+    assert "'Section: Software'" in issue_at(upload, "Costs", 2).message
+    gap = issue_at(upload, "Costs", 4)
+    assert gap.message == "Rows 4 to 5 are blank and were skipped."

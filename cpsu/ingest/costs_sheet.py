@@ -5,8 +5,9 @@ and every problem is kept, so a user sees all that is wrong in one pass
 rather than fixing one cell per upload. A line is built only when its row
 has no errors, and the cost base only when no row has: a cost base missing
 a line would give a CPSU that looks right and is not. Rows that would count
-money twice (totals, subtotals) are skipped with a warning; blank rows and
-section headings (a name and nothing else) are passed over. A sheet with
+money twice (totals, subtotals) are skipped with a warning, and blank rows
+with one warning for each gap. A section heading (a name and nothing else)
+is kept in the Notes of each line below it, as "Section: Software". A sheet with
 neither a Pool nor a Behaviour column is read as a cost list or a month
 grid instead (see `lists.py`).
 """
@@ -14,6 +15,7 @@ grid instead (see `lists.py`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from cpsu.costs import REQUIRED_FIELDS, Behaviour, CostBase, CostLine, Period, Tier
@@ -42,6 +44,7 @@ from cpsu.ingest.table import (
     Cell,
     Header,
     Table,
+    blank_gaps,
     filled_width,
     find_header,
     hidden_rows_warning,
@@ -106,6 +109,7 @@ class _RowReader:
         self.conventions = conventions
         self.issues: list[Issue] = []
         self.failed: set[str] = set()
+        self.heading: str | None = None  # set when the row is a section heading
 
     def raw(self, name: str) -> Cell:
         return self.header.cell(self.cells, name)
@@ -283,6 +287,8 @@ def read_costs(
     lines: list[CostLine] = []
     rows_read: list[int] = []
     first_row_of: dict[str, int] = {}
+    section: str | None = None
+    issues.extend(blank_gaps(table.name, table.rows[header.position + 1 :]))
     for row_number, cells in _line_rows(table, header):
         overlong = _overlong(table, header, row_number, cells)
         if overlong is not None:
@@ -292,8 +298,13 @@ def read_costs(
         reader = _RowReader(header, row_number, cells, conventions)
         line = _read_line(reader)
         issues.extend(reader.issues)
+        if reader.heading is not None:
+            section = reader.heading
         if line is None:
             continue
+        if section is not None:
+            notes = "; ".join(filter(None, [f"Section: {section}", line.notes]))
+            line = replace(line, notes=notes)
         key = clean_text(line.item).casefold()
         if key in first_row_of:
             issues.append(
@@ -355,10 +366,13 @@ def _read_line(reader: _RowReader) -> CostLine | None:
     if not others and not clean_text(item):
         return None
     if not others:
+        reader.heading = clean_text(item)
         reader.warn(
             "item",
-            f"'{clean_text(item)}' has nothing else on its row, so it was read as a "
-            "heading and skipped. Fill in its Pool and Behaviour if it is a cost line.",
+            f"'{reader.heading}' has nothing else on its row, so it was read as a "
+            "section heading and skipped; the lines below it keep it in their Notes "
+            f"as 'Section: {reader.heading}'. Fill in its Pool and Behaviour if it is "
+            "a cost line.",
         )
         return None
     if not clean_text(item):

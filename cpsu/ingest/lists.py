@@ -46,6 +46,7 @@ from cpsu.ingest.table import (
     TOTAL_ROW,
     Cell,
     Table,
+    blank_gaps,
     hidden_rows_warning,
     listing,
     row_is_blank,
@@ -62,8 +63,6 @@ from cpsu.ingest.vocabulary import (
 
 # A grid needs this many month columns; fewer are more likely a list.
 MIN_MONTH_COLUMNS = 3
-# A blank gap this long may end one table and start another; the user is told.
-LONG_GAP = 5
 POOL = "Other"
 
 _MONTHS = (
@@ -304,16 +303,12 @@ class _ListReader:
         layout = self.layout
         self._header_issues()
         rows_read: list[int] = []
-        gap: list[int] = []
-        for row_number, cells in self.table.rows[layout.position + 1 :]:
-            if row_is_blank(cells):
-                gap.append(row_number)
-                continue
-            if gap and rows_read:
-                self._gap(gap, row_number)
-            gap = []
-            rows_read.append(row_number)
-            self._row(row_number, cells)
+        below = self.table.rows[layout.position + 1 :]
+        self.issues.extend(blank_gaps(self.table.name, below))
+        for row_number, cells in below:
+            if not row_is_blank(cells):
+                rows_read.append(row_number)
+                self._row(row_number, cells)
         self._close_section()
         hidden = hidden_rows_warning(self.table, rows_read)
         if hidden is not None:
@@ -365,18 +360,6 @@ class _ListReader:
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
             )
-
-    def _gap(self, gap: Sequence[int], next_row: int) -> None:
-        where = (
-            f"Row {gap[0]} is" if len(gap) == 1 else f"Rows {gap[0]} to {gap[-1]} are"
-        )
-        message = f"{where} blank and {'was' if len(gap) == 1 else 'were'} skipped."
-        if len(gap) >= LONG_GAP:
-            message += (
-                f" The rows from {next_row} on were read as part of the same table; "
-                "delete them if they are notes or another table."
-            )
-        self.issue(Severity.WARNING, message, gap[0])
 
     def _row(self, row_number: int, cells: Sequence[Cell]) -> None:
         layout = self.layout

@@ -20,6 +20,8 @@ from cpsu.ingest.vocabulary import clean_header, match_header
 
 # The header row must be within the first rows of a sheet.
 HEADER_SEARCH_ROWS = 20
+# A blank gap this long may end one table and start another; the user is told.
+LONG_GAP = 5
 # How many names a message lists before it says how many more there are.
 LISTED = 5
 
@@ -287,3 +289,36 @@ def hidden_rows_warning(table: Table, rows_read: Sequence[int]) -> Issue | None:
         "should not count.",
         sheet=table.name,
     )
+
+
+def blank_gaps(sheet: str, rows: Sequence[Row]) -> list[Issue]:
+    """One warning for each run of blank rows between rows that hold something.
+
+    Blank rows above the first and below the last row with anything are not
+    gaps. A long gap may end one table and start another (notes, a second
+    table), so its warning says the rows below it were read all the same.
+    """
+    issues: list[Issue] = []
+    gap: list[int] = []
+    seen_filled = False
+    for row_number, cells in rows:
+        if row_is_blank(cells):
+            if seen_filled:
+                gap.append(row_number)
+            continue
+        if gap:
+            where = (
+                f"Row {gap[0]} is blank and was"
+                if len(gap) == 1
+                else f"Rows {gap[0]} to {gap[-1]} are blank and were"
+            )
+            message = f"{where} skipped."
+            if len(gap) >= LONG_GAP:
+                message += (
+                    f" The rows from {row_number} on were read as part of the same "
+                    "table; delete them if they are notes or another table."
+                )
+            issues.append(warning(message, sheet=sheet, row=gap[0]))
+        gap = []
+        seen_filled = True
+    return issues
