@@ -432,3 +432,39 @@ def test_the_template_keeps_sections_in_notes_and_reports_blank_gaps():
     assert "'Section: Software'" in issue_at(upload, "Costs", 2).message
     gap = issue_at(upload, "Costs", 4)
     assert gap.message == "Rows 4 to 5 are blank and were skipped."
+
+
+def test_a_quarter_by_quarter_budget_costs_its_average_quarter():
+    rows = [
+        ["Item", "Q1 FY27", "Q2 FY27", "Q3 FY27", "Q4 FY27", "Total"],
+        ["Hosting", 3000, 3000, 3600, 3600, 13200],
+        ["Audit", None, None, 9000, None, 9000],
+    ]
+    upload = read_upload(costs_workbook(rows), "q.xlsx")
+    assert not errors_of(upload), upload.issues
+    hosting, audit = upload.cost_base.lines
+    # (3000 + 3000 + 3600 + 3600) / 4 = 3300 a quarter = 1100 a month.
+    assert (hosting.amount, hosting.period) == (3300, Period.QUARTER)
+    assert hosting.monthly_rate == pytest.approx(1100)
+    # 9000 / 4 = 2250 a quarter, with Q1, Q2 and Q4 counted as 0.
+    assert audit.amount == 2250
+    assert "average quarter of 'Audit'" in issue_at(upload, "Costs", 3).message
+
+
+@pytest.mark.parametrize(
+    ("cell", "quarter"),
+    [
+        ("Q1", (None, 1)),
+        ("Q3 budget", (None, 3)),
+        ("Q2 2026", (2026, 2)),
+        ("Q4-26", (2026, 4)),
+        ("2026-Q1", (2026, 1)),
+        ("FY27 Q2", (2027, 2)),
+        ("Q5", None),
+        ("Quarterly cost", None),
+    ],
+)
+def test_quarter_headers(cell, quarter):
+    from cpsu.ingest.lists import quarter_of_header
+
+    assert quarter_of_header(cell) == quarter

@@ -8,7 +8,7 @@ classify, and a warning says how many. The period of a list's amounts comes
 from its header, since a number alone cannot say whether it is a month or a
 year; a header that does not say is an error asking for it. A grid's line
 costs its average month: the sum of the months present divided by how many
-month columns there are.
+month columns there are (a grid of quarters, Q1..Q4, its average quarter).
 
 Hand-built sheets also carry structure that must not be counted: section
 rows (a name with no numbers, above its lines), which become the category
@@ -23,7 +23,7 @@ Pool and no Behaviour column.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -61,8 +61,9 @@ from cpsu.ingest.vocabulary import (
     read_period,
 )
 
-# A grid needs this many month columns; fewer are more likely a list.
+# A grid needs this many month (or quarter) columns; fewer are more likely a list.
 MIN_MONTH_COLUMNS = 3
+MIN_QUARTER_COLUMNS = 2
 POOL = "Other"
 
 _MONTHS = (
@@ -92,6 +93,33 @@ _TOTAL_COLUMN = re.compile(
     r"^(?:fy|full\s*year|(?:fy|annual|year|yearly|grand)?\s*totals?(?:\s+\S+)?)$",
     re.IGNORECASE,
 )
+
+
+_QUARTER_HEADERS = (
+    re.compile(
+        r"^(?:fy\s*'?(?P<fy>\d{2}|\d{4})\s*)?q(?P<q>[1-4])"
+        r"(?:\s*[-/ ]?\s*(?:fy)?\s*'?(?P<year>\d{2}|\d{4}))?"
+        r"(?:\s+(?:budget|cost|costs|spend|forecast|plan|actual|actuals))?$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*q(?P<q>[1-4])$", re.IGNORECASE),
+)
+
+
+def quarter_of_header(cell: Cell) -> tuple[int | None, int] | None:
+    """(year or None, quarter) when a header names a quarter, like Q1 or 2026-Q3."""
+    if not isinstance(cell, str):
+        return None
+    text = clean_text(cell)
+    for pattern in _QUARTER_HEADERS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        year = match.groupdict().get("year") or match.groupdict().get("fy")
+        if year is None:
+            return None, int(match["q"])
+        return (2000 + int(year) if len(year) == 2 else int(year)), int(match["q"])
+    return None
 
 
 def month_of_header(cell: Cell) -> tuple[int | None, int] | None:
@@ -131,7 +159,8 @@ class ListLayout:
     amount: int | None = None  # a list's amount column
     period: Period | None = None  # what a list's amounts are, from its header
     period_column: int | None = None  # or a Period column, row by row
-    months: tuple[int, ...] = ()  # a grid's month columns, left to right
+    months: tuple[int, ...] = ()  # a grid's month (or quarter) columns, in order
+    grid_period: Period = Period.MONTH  # what each of a grid's columns covers
     total: int | None = None  # a grid's totals column
     vendor: int | None = None
     notes: int | None = None
@@ -164,15 +193,16 @@ def _layout(
     sheet: str, row_number: int, position: int, cells: Sequence[Cell]
 ) -> ListLayout | None:
     texts = {index: clean_header(cell) for index, cell in enumerate(cells)}
-    months: list[int] = []
-    seen: set[tuple[int | None, int]] = set()
-    for index, cell in enumerate(cells):
-        month = month_of_header(cell)
-        if month is not None and month not in seen:
-            seen.add(month)
-            months.append(index)
+    months = _distinct_columns(cells, month_of_header)
+    grid_period = Period.MONTH
+    if len(months) < MIN_MONTH_COLUMNS:
+        quarters = _distinct_columns(cells, quarter_of_header)
+        if len(quarters) >= MIN_QUARTER_COLUMNS:
+            months, grid_period = quarters, Period.QUARTER
+        else:
+            months = []
     item = vendor = notes = amount = total = period = None
-    is_grid_header = len(months) >= MIN_MONTH_COLUMNS
+    is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
             continue
@@ -189,13 +219,13 @@ def _layout(
             period = index
         elif name in ("pool", "behaviour"):
             return None
-        elif len(months) >= MIN_MONTH_COLUMNS and _TOTAL_COLUMN.match(text):
+        elif is_grid_header and _TOTAL_COLUMN.match(text):
             total = index if total is None else total
         elif (
             amount is None and is_amount_header(text) and not _TOTAL_COLUMN.match(text)
         ):
             amount = index
-    is_grid = len(months) >= MIN_MONTH_COLUMNS
+    is_grid = is_grid_header
     if item is None and is_grid and months[0] > 0 and not texts.get(0):
         item = 0  # the grid's corner is often left blank above its item names
     if item is None or not (is_grid or amount is not None):
@@ -212,6 +242,7 @@ def _layout(
             item,
             labels,
             months=tuple(months),
+            grid_period=grid_period,
             total=total,
             vendor=vendor,
             notes=notes,
@@ -230,6 +261,20 @@ def _layout(
         notes=notes,
         ignored=ignored,
     )
+
+
+def _distinct_columns(
+    cells: Sequence[Cell], reader: Callable[[Cell], tuple[int | None, int] | None]
+) -> list[int]:
+    """The columns whose header `reader` reads, the first of each repeat only."""
+    columns: list[int] = []
+    seen: set[tuple[int | None, int]] = set()
+    for index, cell in enumerate(cells):
+        found = reader(cell)
+        if found is not None and found not in seen:
+            seen.add(found)
+            columns.append(index)
+    return columns
 
 
 def number_cells(table: Table) -> list[NumberCell]:
@@ -355,7 +400,7 @@ class _ListReader:
             self.issue(
                 Severity.WARNING,
                 f"{listing(shown)} {verb} not read: this sheet is read as "
-                f"{'a month-by-month budget' if layout.is_grid else 'a cost list'} "
+                f"{_kind(layout)} "
                 "of items and amounts.",
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
@@ -442,11 +487,12 @@ class _ListReader:
         if self.section:
             notes.append(f"Section: {self.section}")
         if layout.is_grid:
+            noun = layout.grid_period.value.lower()  # "month" or "quarter"
             months = [figures.get(index, 0.0) for index in layout.months]
             if not any(index in figures for index in layout.months):
                 self.issue(
                     Severity.ERROR,
-                    f"'{item}' has a total but no month filled in; enter its months.",
+                    f"'{item}' has a total but no {noun} filled in; enter its {noun}s.",
                     row_number,
                     layout.total,
                 )
@@ -457,28 +503,29 @@ class _ListReader:
                 self.issue(
                     Severity.WARNING,
                     f"{listing(shown)} {'is' if len(empty) == 1 else 'are'} empty and "
-                    f"counted as 0 in the average month of '{item}'. Fill in the "
-                    "months if they are not 0.",
+                    f"counted as 0 in the average {noun} of '{item}'. Fill in the "
+                    f"{noun}s if they are not 0.",
                     row_number,
                     empty[0] if len(empty) == 1 else None,
                 )
-            year = sum(months)
+            summed = sum(months)
             if layout.total is not None and layout.total in figures:
                 stated = figures[layout.total]
-                if _cents(stated) != _cents(year):
+                if _cents(stated) != _cents(summed):
                     self.issue(
                         Severity.WARNING,
                         f"{layout.labels[layout.total]} says {_money(stated)} but the "
-                        f"{len(months)} months of '{item}' add up to {_money(year)}; "
-                        "the months were used. Check the months or the total.",
+                        f"{len(months)} {noun}s of '{item}' add up to "
+                        f"{_money(summed)}; the {noun}s were used. Check the {noun}s "
+                        "or the total.",
                         row_number,
                         layout.total,
                     )
-            amount, period = year / len(layout.months), Period.MONTH
+            amount, period = summed / len(layout.months), layout.grid_period
             first, last = layout.months[0], layout.months[-1]
             notes.append(
-                f"Average month of {len(months)} ({layout.labels[first]} to "
-                f"{layout.labels[last]}), {_money(year)} in all"
+                f"Average {noun} of {len(months)} ({layout.labels[first]} to "
+                f"{layout.labels[last]}), {_money(summed)} in all"
             )
         else:
             amount = figures[layout.amount]  # type: ignore[index]
@@ -581,6 +628,14 @@ class _ListReader:
                 self.layout.item,
             )
         self.section = None
+
+
+def _kind(layout: ListLayout) -> str:
+    if not layout.is_grid:
+        return "a cost list"
+    if layout.grid_period is Period.QUARTER:
+        return "a quarter-by-quarter budget"
+    return "a month-by-month budget"
 
 
 def _cell(cells: Sequence[Cell], index: int | None) -> Cell:
