@@ -7,6 +7,7 @@ from cpsu.formatting import count, money
 from cpsu.ingest.issues import Severity
 from cpsu.projection import ProjectionError
 from cpsu.ui import state
+from cpsu.ui.mapping import mapping_section
 from cpsu.ui.tables import cost_line_view, issue_frame, issues_csv, run_rate_view
 from cpsu.ui.text import plain
 
@@ -61,7 +62,13 @@ if report is not None:
     name = plain(report.file_name)
     errors = [i for i in report.issues if i.severity is Severity.ERROR]
     warnings = [i for i in report.issues if i.severity is Severity.WARNING]
-    if not report.accepted:
+    if report.kind == "gl" and report.accepted:
+        st.info(
+            f"**{name}** is a GL export: map its postings to cost pools below. "
+            "The cost base you had stays until you use the mapped lines.",
+            icon=":material/account_tree:",
+        )
+    elif not report.accepted:
         st.error(
             f"**{name}** was not used: {len(errors)} "
             f"{'error' if len(errors) == 1 else 'errors'} to fix, listed below. "
@@ -92,6 +99,10 @@ if report is not None:
             icon=":material/download:",
             key="cost_base.issues_download",
         )
+
+if (export := state.gl_export()) is not None:
+    mapping_section(export)
+    st.divider()
 
 workspace = state.workspace()
 try:

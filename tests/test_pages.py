@@ -271,3 +271,73 @@ def test_cost_base_follows_the_service_desk_sliders():
     assert "tickets per user 2.00 (workbook 1.10)" in at.caption[1].value
     at = scenarios_page(at)
     assert metric(at, "CPSU 2026-Q4") == metric(cost_base_page(at), "CPSU")
+
+
+def gl_export_bytes() -> bytes:
+    """Three months of postings: Microsoft licences, a service desk tool, a lunch."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "GL detail"
+    sheet.append(
+        ["Posting date", "Account", "Cost centre", "Vendor", "Description", "Amount"]
+    )
+    for month in (10, 11, 12):
+        sheet.append(
+            [f"2026-{month}-05", 6110, "IT100", "Microsoft", "M365 E3", 40500.0]
+        )
+        sheet.append([f"2026-{month}-09", 6320, "IT100", "ServiceNow", "ITSM", 7200.0])
+        sheet.append([f"2026-{month}-21", 7400, "IT100", "Bistro", "Team lunch", 150.0])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def add_rule(
+    at: AppTest, field: str, pattern: str, pool: str, behaviour: str
+) -> AppTest:
+    at.selectbox(key="mapping.field").set_value(field)
+    at.text_input(key="mapping.pattern").set_value(pattern)
+    at.selectbox(key="mapping.pool").set_value(pool)
+    at.selectbox(key="mapping.behaviour").set_value(behaviour)
+    at.button[[b.label for b in at.button].index("Add rule")].click()
+    return at.run()
+
+
+def test_a_gl_export_is_mapped_by_rules_and_becomes_the_cost_base():
+    at = cost_base_page(new_app())
+    upload(at, "gl.xlsx", gl_export_bytes())
+    assert not at.exception
+    assert "is a GL export" in at.info[0].value
+    # 9 postings, 3 groups unmapped: 3 x (40,500 + 7,200 + 150) = 143,550
+    assert metric(at, "Export total") == "$143,550.00"
+    assert len(table_with(at, "Vendor")) == 3
+
+    at = add_rule(at, "vendor", "Microsoft", "Productivity software", "Per user")
+    assert not at.exception
+    assert len(table_with(at, "Vendor")) == 2
+    at = add_rule(at, "account", "6300-6399", "Support tools", "Fixed")
+    assert len(table_with(at, "Vendor")) == 1  # the lunch stays unmapped
+    assert metric(at, "Unmapped") == "$450.00"  # 3 x 150
+    assert metric(at, "Mapped") == "$143,100.00"
+
+    # the sample is still the cost base until the lines are used
+    assert metric(at, "Cost lines") == "28"
+    use = next(b for b in at.button if b.label.startswith("Use the 2 mapped lines"))
+    use.click().run()
+    assert not at.exception
+    assert metric(at, "Cost lines") == "2"
+    # monthly: Microsoft 121,500 / 3 = 40,500 (per user, so it grows with users);
+    # ServiceNow 21,600 / 3 = 7,200; run-rate 47,700 over the sample's 1,350 users
+    assert metric(at, "Monthly run-rate") == "$47,700.00"
+    assert metric(at, "CPSU") == "$35.33"  # 47,700 / 1,350
+    at = scenarios_page(at)
+    assert metric(at, "CPSU 2026-Q4") == "$35.33"
+
+
+def test_rules_stay_for_the_next_export():
+    at = cost_base_page(new_app())
+    upload(at, "gl.xlsx", gl_export_bytes())
+    at = add_rule(at, "vendor", "Microsoft", "Productivity software", "Per user")
+    upload(at, "gl-again.xlsx", gl_export_bytes() + b"")
+    # the same rule applies at once to the next upload of the export
+    assert metric(at, "Mapped") == "$121,500.00"  # 3 x 40,500

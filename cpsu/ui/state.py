@@ -15,9 +15,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from cpsu.costs import CostBase, CostLine
 from cpsu.formatting import percent
 from cpsu.ingest import Upload, apply_upload, read_upload
 from cpsu.ingest.checks import checked_workspace
+from cpsu.ingest.gl import GLExport, read_gl_export
 from cpsu.ingest.issues import Issue
 from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
@@ -31,6 +33,8 @@ TEMPLATE_PATH = (
 )
 
 WORKSPACE = "workspace"
+GL_EXPORT = "gl_export"
+RULES = "mapping_rules"
 UPLOAD_REPORT = "upload_report"
 LAST_UPLOAD_ID = "last_upload_id"
 
@@ -101,6 +105,8 @@ def set_sliders(scenario: Scenario) -> None:
 
 def init_session() -> None:
     """Set the session's defaults once: the sample, and sliders to its scenario."""
+    st.session_state.setdefault(GL_EXPORT, None)
+    st.session_state.setdefault(RULES, ())
     if WORKSPACE not in st.session_state:
         st.session_state[WORKSPACE] = sample_workspace()
     st.session_state.setdefault(UPLOAD_REPORT, None)
@@ -126,13 +132,38 @@ def current_scenario() -> Scenario:
     return replace(base, service_desk=desk, **scenario_changes)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def read_gl_cached(data: bytes, file_name: str) -> GLExport:
+    """Read a GL export once per distinct file."""
+    return read_gl_export(data, file_name)
+
+
 def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
-    """Read an upload once; keep the last good workspace when it has errors."""
+    """Read an upload once; keep the last good workspace when it has errors.
+
+    A file that is not the canonical workbook but is a GL export goes to the
+    mapping step instead; the cost base changes only when its mapped lines
+    are used.
+    """
     if st.session_state.get(LAST_UPLOAD_ID) == file_id:
         return
     st.session_state[LAST_UPLOAD_ID] = file_id
     with st.status(f"Reading {plain(file_name)}…", expanded=False) as status:
         upload = read_upload_cached(data, file_name)
+        export = read_gl_cached(data, file_name) if upload.has_errors else None
+        if export is not None and export.recognised:
+            st.session_state[GL_EXPORT] = None if export.has_errors else export
+            st.session_state[UPLOAD_REPORT] = UploadReport(
+                file_name=file_name,
+                accepted=not export.has_errors,
+                issues=export.issues,
+                kind="gl",
+            )
+            status.update(
+                label=f"Read {plain(file_name)}",
+                state="error" if export.has_errors else "complete",
+            )
+            return
         updated, issues = checked_workspace(workspace(), upload, file_name)
         status.update(
             label=f"Read {plain(file_name)}",
@@ -140,6 +171,7 @@ def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
         )
     if updated is not None:
         st.session_state[WORKSPACE] = updated
+        st.session_state[GL_EXPORT] = None
         # A CSV holds cost lines only: the sliders keep the scenario in play.
         if upload.kind == "workbook":
             set_sliders(updated.scenario)
@@ -149,6 +181,15 @@ def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
         issues=issues,
         kind=upload.kind,
     )
+
+
+def replace_cost_lines(lines: tuple[CostLine, ...], source: str) -> None:
+    """Use new cost lines, keeping the headcount and the scenario in play."""
+    current = workspace()
+    st.session_state[WORKSPACE] = replace(
+        current, cost_base=CostBase(tuple(lines)), source=source
+    )
+    st.session_state[UPLOAD_REPORT] = None
 
 
 def restore_sample() -> None:
@@ -207,6 +248,11 @@ def download_name(scenario: Scenario, baseline_quarter: str) -> str:
         re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")[:40] or "scenario"
     )
     return f"cpsu-{slug}-{baseline_quarter}.xlsx"
+
+
+def gl_export() -> GLExport | None:
+    """The GL export waiting in the mapping step, if any."""
+    return st.session_state.get(GL_EXPORT)
 
 
 def upload_report() -> UploadReport | None:
