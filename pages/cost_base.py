@@ -55,7 +55,23 @@ with template_column:
     )
 
 if uploaded is not None:
-    state.accept_upload(uploaded.file_id, uploaded.name, uploaded.getvalue())
+    # The sheet picker is keyed by the file, so a new file starts afresh.
+    sheet_key = f"cost_base.sheet.{uploaded.file_id}"
+    data = uploaded.getvalue()
+    state.accept_upload(
+        uploaded.file_id, uploaded.name, data, sheet=st.session_state.get(sheet_key)
+    )
+    report = state.upload_report()
+    tables = [s for s in report.sheets if s.has_table] if report else []
+    if len(tables) > 1:
+        st.selectbox(
+            "Sheet to read the cost lines from",
+            [None, *(s.name for s in tables)],
+            format_func=lambda name: "As the reader chose" if name is None else name,
+            key=sheet_key,
+            help="This workbook has several sheets with tables; pick the one "
+            "that holds the cost lines.",
+        )
 
 report = state.upload_report()
 if report is not None:

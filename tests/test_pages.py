@@ -341,3 +341,40 @@ def test_rules_stay_for_the_next_export():
     upload(at, "gl-again.xlsx", gl_export_bytes() + b"")
     # the same rule applies at once to the next upload of the export
     assert metric(at, "Mapped") == "$121,500.00"  # 3 x 40,500
+
+
+def two_budget_sheets() -> bytes:
+    """A workbook with two cost tables on sheets not named Costs."""
+    workbook = openpyxl.load_workbook(io.BytesIO(small_company()))
+    costs = workbook["Costs"]
+    costs.title = "FY27 budget"
+    old = workbook.create_sheet("FY26 budget")
+    old.append(["Item", "Pool", "Behaviour", "Amount"])
+    for item, amount in (
+        ("Old tool", 1000),
+        ("Old contract", 2000),
+        ("Old kiosk", 300),
+    ):
+        old.append([item, "Other", "Fixed", amount])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_sheet_picker_reads_the_chosen_sheet():
+    at = cost_base_page(new_app())
+    upload(at, "budgets.xlsx", two_budget_sheets())
+    assert not at.exception
+    # the reader takes the first cost table and says the other could be chosen
+    assert metric(at, "Cost lines") == "2"
+    picker = at.selectbox[
+        [s.label for s in at.selectbox].index("Sheet to read the cost lines from")
+    ]
+    picker.set_value("FY26 budget").run()
+    assert not at.exception
+    assert metric(at, "Cost lines") == "3"
+    # 1,000 + 2,000 + 300 = 3,300 a month
+    assert metric(at, "Monthly run-rate") == "$3,300.00"
+    # an ordinary rerun keeps the choice and reads nothing again
+    at.run()
+    assert metric(at, "Cost lines") == "3"

@@ -21,6 +21,7 @@ from cpsu.ingest import Upload, apply_upload, read_upload
 from cpsu.ingest.checks import checked_workspace
 from cpsu.ingest.gl import GLExport, read_gl_export
 from cpsu.ingest.issues import Issue
+from cpsu.ingest.xlsx import SheetInfo
 from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
 from cpsu.ui.text import plain
@@ -70,12 +71,14 @@ class UploadReport:
     accepted: bool
     issues: tuple[Issue, ...]
     kind: str
+    sheets: tuple[SheetInfo, ...] = ()
+    sheet: str | None = None  # the sheet picked to read as Costs, if any
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def read_upload_cached(data: bytes, file_name: str) -> Upload:
-    """Read an upload once per distinct file; reruns reuse the result."""
-    return read_upload(data, file_name)
+def read_upload_cached(data: bytes, file_name: str, sheet: str | None = None) -> Upload:
+    """Read an upload once per distinct file and sheet; reruns reuse the result."""
+    return read_upload(data, file_name, sheet=sheet)
 
 
 @st.cache_resource(show_spinner=False)
@@ -138,19 +141,23 @@ def read_gl_cached(data: bytes, file_name: str) -> GLExport:
     return read_gl_export(data, file_name)
 
 
-def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
+def accept_upload(
+    file_id: str, file_name: str, data: bytes, sheet: str | None = None
+) -> None:
     """Read an upload once; keep the last good workspace when it has errors.
 
     A file that is not the canonical workbook but is a GL export goes to the
     mapping step instead; the cost base changes only when its mapped lines
     are used.
     """
-    if st.session_state.get(LAST_UPLOAD_ID) == file_id:
+    if st.session_state.get(LAST_UPLOAD_ID) == (file_id, sheet):
         return
-    st.session_state[LAST_UPLOAD_ID] = file_id
+    st.session_state[LAST_UPLOAD_ID] = (file_id, sheet)
     with st.status(f"Reading {plain(file_name)}…", expanded=False) as status:
-        upload = read_upload_cached(data, file_name)
-        export = read_gl_cached(data, file_name) if upload.has_errors else None
+        upload = read_upload_cached(data, file_name, sheet)
+        export = (
+            read_gl_cached(data, file_name) if upload.has_errors and not sheet else None
+        )
         if export is not None and export.recognised:
             st.session_state[GL_EXPORT] = None if export.has_errors else export
             st.session_state[UPLOAD_REPORT] = UploadReport(
@@ -180,6 +187,8 @@ def accept_upload(file_id: str, file_name: str, data: bytes) -> None:
         accepted=updated is not None,
         issues=issues,
         kind=upload.kind,
+        sheets=upload.sheets,
+        sheet=sheet,
     )
 
 
