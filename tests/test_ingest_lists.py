@@ -468,3 +468,23 @@ def test_quarter_headers(cell, quarter):
     from cpsu.ingest.lists import quarter_of_header
 
     assert quarter_of_header(cell) == quarter
+
+
+def test_an_annual_column_beside_a_monthly_one_is_checked_not_counted():
+    rows = [
+        ["Item", "Monthly cost", "Annual cost"],
+        ["Backup", 100, 1200],  # 100 * 12 = 1200: agrees
+        ["VPN", 250.5, 3000],  # 250.50 * 12 = 3006.00: six dollars off
+        ["Total", 350.5, 4206],  # 100 + 250.50; 1200 + 3000 = 4200, not 4206
+    ]
+    upload = read_upload(costs_workbook(rows), "a.xlsx")
+    assert not errors_of(upload)
+    assert [line.monthly_rate for line in upload.cost_base.lines] == [100, 250.5]
+    vpn = issue_at(upload, "Costs", 3, "Annual cost (C)")
+    assert vpn.message == (
+        "Annual cost (C) says 3,000.00 but Monthly cost (B) 250.50 a month is "
+        "3,006.00 a year; Monthly cost (B) was used for 'VPN'. Check the two cells."
+    )
+    total = issue_at(upload, "Costs", 4, "Annual cost (C)")
+    assert "add up to 4,200.00" in total.message
+    assert not [issue for issue in upload.issues if issue.row == 2]

@@ -159,6 +159,8 @@ class ListLayout:
     amount: int | None = None  # a list's amount column
     period: Period | None = None  # what a list's amounts are, from its header
     period_column: int | None = None  # or a Period column, row by row
+    check: int | None = None  # the same amount for another period, to reconcile
+    check_period: Period | None = None
     months: tuple[int, ...] = ()  # a grid's month (or quarter) columns, in order
     grid_period: Period = Period.MONTH  # what each of a grid's columns covers
     total: int | None = None  # a grid's totals column
@@ -174,7 +176,7 @@ class ListLayout:
     def figures(self) -> tuple[int, ...]:
         """The columns holding numbers: the amount, or the months and total."""
         if self.amount is not None:
-            return (self.amount,)
+            return (self.amount,) if self.check is None else (self.amount, self.check)
         return (*self.months, *(() if self.total is None else (self.total,)))
 
 
@@ -201,7 +203,7 @@ def _layout(
             months, grid_period = quarters, Period.QUARTER
         else:
             months = []
-    item = vendor = notes = amount = total = period = None
+    item = vendor = notes = amount = total = period = check = None
     is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
@@ -221,10 +223,11 @@ def _layout(
             return None
         elif is_grid_header and _TOTAL_COLUMN.match(text):
             total = index if total is None else total
-        elif (
-            amount is None and is_amount_header(text) and not _TOTAL_COLUMN.match(text)
-        ):
-            amount = index
+        elif is_amount_header(text) and not _TOTAL_COLUMN.match(text):
+            if amount is None:
+                amount = index
+            elif check is None and _other_period(texts[amount], text):
+                check = index  # "Monthly cost" beside "Annual cost"
     is_grid = is_grid_header
     if item is None and is_grid and months[0] > 0 and not texts.get(0):
         item = 0  # the grid's corner is often left blank above its item names
@@ -232,7 +235,8 @@ def _layout(
         return None
     labels = {index: column_label(text, index) for index, text in texts.items() if text}
     labels.setdefault(item, column_label("", item))
-    used = {item, vendor, notes, total, *(months if is_grid else [amount, period])}
+    used = {item, vendor, notes, total}
+    used |= set(months) if is_grid else {amount, period, check}
     ignored = tuple(index for index in labels if index not in used)
     if is_grid:
         return ListLayout(
@@ -257,10 +261,18 @@ def _layout(
         amount=amount,
         period=header_period(texts[amount]),
         period_column=period,
+        check=check,
+        check_period=None if check is None else header_period(texts[check]),
         vendor=vendor,
         notes=notes,
         ignored=ignored,
     )
+
+
+def _other_period(amount_header: str, header: str) -> bool:
+    """True when both headers name a period and the periods differ."""
+    first, second = header_period(amount_header), header_period(header)
+    return first is not None and second is not None and first is not second
 
 
 def _distinct_columns(
@@ -528,10 +540,20 @@ class _ListReader:
                 f"{layout.labels[last]}), {_money(summed)} in all"
             )
         else:
+            if layout.amount not in figures:
+                label = layout.labels[layout.amount]  # type: ignore[index]
+                self.issue(
+                    Severity.ERROR,
+                    f"{label} is empty; enter the amount of '{item}'.",
+                    row_number,
+                    layout.amount,
+                )
+                return None
             amount = figures[layout.amount]  # type: ignore[index]
             period = self._period(row_number, cells)
             if period is None:
                 return None
+            self._reconcile_periods(row_number, item, amount, period, figures)
         own_notes = (
             _text(_cell(cells, layout.notes)) if layout.notes is not None else ""
         )
@@ -546,6 +568,35 @@ class _ListReader:
             period=period,
             vendor=vendor,
             notes="; ".join(notes),
+        )
+
+    def _reconcile_periods(
+        self,
+        row_number: int,
+        item: str,
+        amount: float,
+        period: Period,
+        figures: Mapping[int, float],
+    ) -> None:
+        """Warn when a second amount column (annual beside monthly) disagrees."""
+        layout = self.layout
+        if layout.check is None or layout.check not in figures:
+            return
+        assert layout.check_period is not None
+        expected = amount / period.months * layout.check_period.months
+        stated = figures[layout.check]
+        if _cents(expected) == _cents(stated):
+            return
+        label = layout.labels[layout.amount]  # type: ignore[index]
+        other = layout.labels[layout.check]
+        self.issue(
+            Severity.WARNING,
+            f"{other} says {_money(stated)} but {label} {_money(amount)} a "
+            f"{period.value.lower()} is {_money(expected)} a "
+            f"{layout.check_period.value.lower()}; {label} was used for '{item}'. "
+            "Check the two cells.",
+            row_number,
+            layout.check,
         )
 
     def _period(self, row_number: int, cells: Sequence[Cell]) -> Period | None:
