@@ -8,7 +8,10 @@ and contingent workers. The last day is the count HR itself reports
 (period-end headcount), and it is the one that moves with the hires and
 leavers of the quarter just closed; an average over the quarter would blur
 a step change, and the first day would lag a quarter behind. A person whose
-end date is the last day is still counted on it.
+end date is the last day is still counted on it. Contractors, temps,
+consultants, agency staff and interns are contingent: they are not on the
+permanent payroll HR counts as employees, yet each needs a laptop, accounts
+and the help desk, which is what contingent workers are counted for.
 
 The baseline, unless the caller names one, is the quarter of the latest
 start date: the newest quarter the roster knows the whole of. Quarters after
