@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -41,6 +41,7 @@ from cpsu.ingest.cells import (
     Conventions,
     clean_text,
     format_number,
+    is_blank,
     read_date,
     read_money,
     show,
@@ -425,63 +426,6 @@ class _Problems:
         return [*self.issues, *counted]
 
 
-def _column(frame: pd.DataFrame, header: Header, name: str) -> pd.Series | None:
-    index = header.columns.get(name)
-    if index is None:
-        return None
-    return (
-        frame[index]
-        if index in frame.columns
-        else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    )
-
-
-def _is_text(column: pd.Series) -> pd.Series:
-    return column.map(type).isin([str])
-
-
-def _blank(column: pd.Series) -> pd.Series:
-    """True for empty cells and text of only spaces or invisible characters."""
-    is_text = _is_text(column)
-    blank = column.isna()
-    if is_text.any():
-        text = column[is_text].astype(str)
-        blank[is_text] = text.str.strip().eq("") | text.str.match(_INVISIBLE_OR_SPACE)
-    return blank
-
-
-def _body(table: Table, header: Header) -> tuple[pd.DataFrame, np.ndarray]:
-    """The rows below the header as a frame of raw cells, and their row numbers."""
-    rows = table.rows[header.position + 1 :]
-    numbers = np.fromiter((number for number, _ in rows), dtype=np.int64)
-    width = max((len(cells) for _, cells in rows), default=0)
-    if all(len(cells) == width for _, cells in rows):
-        frame = pd.DataFrame([cells for _, cells in rows], dtype=object)
-    else:
-        frame = pd.DataFrame(
-            [cells + (None,) * (width - len(cells)) for _, cells in rows],
-            dtype=object,
-        )
-    if frame.empty:
-        frame = pd.DataFrame(index=range(len(rows)), dtype=object)
-    return frame, numbers
-
-
-def _by_value(
-    column: pd.Series, reader: Callable[[object], object]
-) -> tuple[pd.Series, pd.Series]:
-    """Each cell read once per distinct value: (values, error messages or None)."""
-    results: dict[Hashable, tuple[object, str | None]] = {}
-    for value in pd.unique(column):
-        try:
-            results[value] = (reader(value), None)
-        except CellError as problem:
-            results[value] = (None, str(problem))
-    values = column.map(lambda cell: results[cell][0])
-    problems = column.map(lambda cell: results[cell][1])
-    return values, problems
-
-
 def read_month(value: object) -> pd.Period:
     """The month of a posting: a fiscal period (202610, 2026-10, 2026 P10,
     Oct 2026) is taken as that period, never as a date; a date (a date cell,
@@ -526,67 +470,157 @@ def _fiscal(year: int, period: int, text: str) -> pd.Period:
     return pd.Period(year=year, month=period, freq="M")
 
 
-def _money(
-    column: pd.Series, blank: pd.Series, conventions: Conventions
-) -> tuple[pd.Series, pd.Series]:
-    """Amounts of a money column (0 where blank), and error messages by cell."""
-    values = pd.Series(0.0, index=column.index)
-    problems = pd.Series(None, index=column.index, dtype=object)
-    kinds = column.map(type)
-    numeric = ~blank & kinds.isin([float, int, np.float64, np.int64])
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+# Python holds True == 1 == 1.0, so a factorisation would put a TRUE cell with
+# the 1s; TRUE and FALSE cells are keyed by these instead.
+_TRUE_CELL, _FALSE_CELL = object(), object()
+
+
+def _of_type(values: np.ndarray, *kinds: type) -> np.ndarray:
+    """Which values are exactly of one of the types (a bool is not an int here)."""
+    found = _TYPE_OF(values)
+    return np.logical_or.reduce([np.equal(found, kind) for kind in kinds]).astype(bool)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """One column's cells as its distinct values and, for each cell, which one.
+
+    Every reading is done once per distinct value and spread back over the
+    cells by `codes` (-1 for an empty cell), which keeps a column of 100,000
+    cells with a few hundred values (dates, accounts, vendors) cheap.
+    """
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    @classmethod
+    def of(cls, cells: np.ndarray) -> _Cells:
+        keys = cells
+        bools = _of_type(cells, bool)
+        if bools.any():
+            keys = cells.copy()
+            keys[bools] = [_TRUE_CELL if cell else _FALSE_CELL for cell in cells[bools]]
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        if bools.any():
+            uniques[uniques == _TRUE_CELL] = True
+            uniques[uniques == _FALSE_CELL] = False
+        return cls(np.asarray(codes), uniques)
+
+    def spread(
+        self, per_unique: Sequence[object] | np.ndarray, empty: object
+    ) -> np.ndarray:
+        """A value for each cell from one for each distinct value."""
+        values = np.empty(len(self.uniques) + 1, dtype=object)
+        values[:-1] = (
+            list(per_unique) if not isinstance(per_unique, np.ndarray) else per_unique
+        )
+        values[-1] = empty
+        return values[self.codes]
+
+    def blank(self) -> np.ndarray:
+        return self.spread([is_blank(value) for value in self.uniques], True).astype(
+            bool
+        )
+
+    def text(self) -> np.ndarray:
+        """Each cell as clean text ('' where blank); numbers without a trailing .0."""
+        return self.spread(
+            [
+                ""
+                if is_blank(value)
+                else clean_text(value)
+                if isinstance(value, str)
+                else _other_text(value)
+                for value in self.uniques
+            ],
+            "",
+        )
+
+    def says_total(self) -> np.ndarray:
+        return self.spread(
+            [
+                isinstance(value, str) and bool(TOTAL_ROW.search(clean_text(value)))
+                for value in self.uniques
+            ],
+            False,
+        ).astype(bool)
+
+    def read(self, reader: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell read by `reader`: (values, CellError messages or None)."""
+        values, problems = [], []
+        for value in self.uniques:
+            try:
+                values.append(reader(value))
+                problems.append(None)
+            except CellError as problem:
+                values.append(None)
+                problems.append(str(problem))
+        return self.spread(values, None), self.spread(problems, None)
+
+
+def _columns(table: Table, header: Header) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The cells of each GL field below the header, and the rows' numbers."""
+    rows = table.rows[header.position + 1 :]
+    numbers = np.fromiter(
+        (number for number, _ in rows), dtype=np.int64, count=len(rows)
+    )
+    width = max(header.columns.values()) + 1
+    cells = [row for _, row in rows]
+    lengths = set(map(len, cells))
+    if len(lengths) > 1 or (lengths and min(lengths) < width):
+        longest = max(width, *lengths)
+        cells = [row + (None,) * (longest - len(row)) for row in cells]
+    grid = np.empty((len(cells), max(width, *lengths, 0)), dtype=object)
+    if cells:
+        grid[:] = cells
+    return {name: grid[:, index] for name, index in header.columns.items()}, numbers
+
+
+def _money(cells: _Cells, conventions: Conventions) -> tuple[np.ndarray, np.ndarray]:
+    """Amounts of a money column (0 where blank), and error messages by cell.
+
+    Numbers are taken as they are and plain number text is converted in one
+    step; the rest is read by `read_money`, once per distinct value.
+    """
+    uniques = cells.uniques
+    values = np.zeros(len(uniques), dtype=float)
+    problems = np.full(len(uniques), None, dtype=object)
+    numeric = _of_type(uniques, float, int)
     if numeric.any():
-        values[numeric] = column[numeric].astype(float)
-    text = ~blank & kinds.isin([str])
-    rest = ~blank & ~numeric
+        values[numeric] = uniques[numeric].astype(float)
+    rest = ~numeric & ~np.array([is_blank(value) for value in uniques], dtype=bool)
+    text = rest & _of_type(uniques, str)
     if text.any():
-        stripped = column[text].astype(str).str.strip()
         plain = _PLAIN_INTEGER
         if conventions.decimal == "." or (
             conventions.decimal is None and not conventions.mixed_decimals
         ):
             plain = f"(?:{_PLAIN_INTEGER}|{_PLAIN_DOT_DECIMAL})"
-        fast = stripped.str.fullmatch(plain)
-        fast_index = fast[fast].index
-        values[fast_index] = pd.to_numeric(stripped[fast_index]).astype(float)
-        rest[fast_index] = False
-    if rest.any():
-        read, found = _by_value(
-            column[rest],
-            lambda cell: read_money(cell, conventions=conventions).value,
+        stripped = pd.Series(uniques[text], dtype=object).str.strip()
+        fast = stripped.str.fullmatch(plain).to_numpy(dtype=bool)
+        where = np.flatnonzero(text)[fast]
+        values[where] = stripped[fast].astype(float).to_numpy()
+        rest[where] = False
+    for position in np.flatnonzero(rest):
+        try:
+            values[position] = read_money(
+                uniques[position], conventions=conventions
+            ).value
+        except CellError as problem:
+            problems[position] = str(problem)
+    too_big = ~np.isfinite(values) | (np.abs(np.nan_to_num(values)) > MAX_AMOUNT)
+    for position in np.flatnonzero(too_big):
+        problems[position] = (
+            f"is {format_number(values[position])}, too large to be an amount; check "
+            "the cell"
         )
-        ok = found.isna()
-        values[ok[ok].index] = read[ok].astype(float)
-        problems[found[~ok].index] = found[~ok]
-    finite = np.isfinite(values.to_numpy())
-    too_big = ~finite | (np.abs(np.where(finite, values, 0)) > MAX_AMOUNT)
-    if too_big.any():
-        big = values.index[too_big]
-        problems[big] = [
-            f"is {format_number(value)}, too large to be an amount; check the cell"
-            for value in values[big]
-        ]
-        values[big] = 0.0
-    return values, problems
-
-
-def _text(column: pd.Series | None, blank: pd.Series | None, size: int) -> pd.Series:
-    """Cells as clean text ('' where blank); numbers without a trailing .0."""
-    if column is None or blank is None:
-        return pd.Series([""] * size, dtype=object)
-    result = pd.Series("", index=column.index, dtype=object)
-    kinds = column.map(type)
-    text = ~blank & kinds.isin([str])
-    if text.any():
-        cleaned = column[text].astype(str).str.replace(r"\s+", " ", regex=True)
-        cleaned = cleaned.str.strip()
-        unusual = ~cleaned.map(str.isascii)
-        if unusual.any():
-            cleaned[unusual] = cleaned[unusual].map(clean_text)
-        result[text] = cleaned
-    other = ~blank & ~text
-    if other.any():
-        result[other] = column[other].map(_other_text)
-    return result
+        values[position] = 0.0
+    return (
+        cells.spread(values, 0.0).astype(float),
+        cells.spread(problems, None),
+    )
 
 
 def _other_text(value: object) -> str:
@@ -601,17 +635,26 @@ def _other_text(value: object) -> str:
 
 def number_cells(table: Table, header: Header) -> list[NumberCell]:
     """The text cells of the money columns, for the file's decimal mark."""
-    frame, numbers = _body(table, header)
+    columns, numbers = _columns(table, header)
+    return _number_cells(columns, numbers, header, table.name)
+
+
+def _number_cells(
+    columns: dict[str, np.ndarray], numbers: np.ndarray, header: Header, sheet: str
+) -> list[NumberCell]:
     found: list[NumberCell] = []
     for name in MONEY_COLUMNS:
-        column = _column(frame, header, name)
-        if column is None:
+        if name not in columns:
             continue
-        text = (_is_text(column)) & ~_blank(column)
+        column = columns[name]
+        text = _of_type(column, str)
+        if not text.any():
+            continue
+        text &= ~_Cells.of(column).blank()
         label = header.label(name)
         found.extend(
-            NumberCell(cell, table.name, int(row), label, money=True)
-            for cell, row in zip(column[text], numbers[text.to_numpy()], strict=True)
+            NumberCell(cell, sheet, int(row), label, money=True)
+            for cell, row in zip(column[text], numbers[text], strict=True)
         )
     return found
 
@@ -643,16 +686,12 @@ def read_gl_table(
         return _failed(source, issues, recognised=False)
     issues.extend(header.issues)
     sheet = table.name
-    columns = header.columns
-    has_amount = "amount" in columns
-    if not has_amount and not ("debit" in columns and "credit" in columns):
+    has_amount = "amount" in header.columns
+    if not has_amount and not (
+        "debit" in header.columns and "credit" in header.columns
+    ):
         found, missing = (
-            ("debit", "credit")
-            if "debit" in columns
-            else (
-                "credit",
-                "debit",
-            )
+            ("debit", "credit") if "debit" in header.columns else ("credit", "debit")
         )
         issues.append(
             error(
@@ -665,49 +704,40 @@ def read_gl_table(
             )
         )
         return _failed(source, issues, recognised=True)
+    raw, numbers = _columns(table, header)
     if conventions is None:
         conventions, found_issues = decide_conventions(
-            number_cells(table, header), semicolon=table.delimiter == ";"
+            _number_cells(raw, numbers, header, sheet),
+            semicolon=table.delimiter == ";",
         )
         issues.extend(replace(i, sheet=i.sheet or sheet) for i in found_issues)
 
-    frame, numbers = _body(table, header)
-    used = [name for name in GL_HEADERS if name in columns]
-    raw = {name: _column(frame, header, name) for name in used}
-    blank = {name: _blank(raw[name]) for name in used}
-    empty_row = np.logical_and.reduce([blank[name].to_numpy() for name in used])
+    cells = {name: _Cells.of(column) for name, column in raw.items()}
+    blank = {name: found.blank() for name, found in cells.items()}
+    empty_row = np.logical_and.reduce(list(blank.values()))
 
-    # Total rows: any text cell of the row says total or subtotal.
-    total_row = np.zeros(len(frame), dtype=bool)
-    for name in used:
-        column = raw[name]
-        is_text = (_is_text(column)).to_numpy()
-        if is_text.any():
-            said = column[is_text].astype(str).str.strip().str.contains(TOTAL_ROW)
-            total_row[is_text] |= said.to_numpy(dtype=bool)
-    # A posting whose description starts "Total care ..." still has its account
-    # and date; a total row lacks one of them, or says total in the account.
+    # Total rows: a text cell of the row says total or subtotal, and the row
+    # lacks a date or an account, or says total in the account. A posting
+    # described "Total care renewal" still has both.
+    total_row = np.logical_or.reduce([found.says_total() for found in cells.values()])
     when_blank = np.logical_and.reduce(
-        [blank[name].to_numpy() for name in ("date", "period") if name in used]
+        [blank[name] for name in ("date", "period") if name in blank]
     )
-    account_says_total = (
-        (_is_text(raw["account"])) & raw["account"].astype(str).str.contains(TOTAL_ROW)
-    ).to_numpy(dtype=bool)
-    total_row &= blank["account"].to_numpy() | when_blank | account_says_total
+    total_row &= blank["account"] | when_blank | cells["account"].says_total()
 
     problems = _Problems(sheet)
     money_names = ["amount"] if has_amount else ["debit", "credit"]
     amounts = {}
     for name in money_names:
-        values, found = _money(raw[name], blank[name], conventions)
+        values, found = _money(cells[name], conventions)
         amounts[name] = values
-        bad = found.notna().to_numpy() & ~empty_row & ~total_row
+        bad = (found != None) & ~empty_row & ~total_row  # noqa: E711
         label = header.label(name)
         problems.add(
             label, numbers[bad], [f"{label} {message}." for message in found[bad]]
         )
     amount = amounts["amount"] if has_amount else amounts["debit"] - amounts["credit"]
-    no_money = np.logical_and.reduce([blank[name].to_numpy() for name in money_names])
+    no_money = np.logical_and.reduce([blank[name] for name in money_names])
 
     detail = ~empty_row & ~total_row & ~no_money
     issues.extend(_total_rows(sheet, numbers, total_row, amount, detail, header))
@@ -727,47 +757,44 @@ def read_gl_table(
             )
         )
 
-    when_name = "period" if "period" in columns else "date"
-    when = raw[when_name][detail]
-    month, found = _by_value(
-        when.where(~blank[when_name][detail], None),
-        lambda cell: _required(cell, read_month),
-    )
+    when_name = "period" if "period" in cells else "date"
+    month, found = cells[when_name].read(lambda cell: read_month(cell).ordinal)
     label = header.label(when_name)
-    bad = found.notna().to_numpy()
-    problems.add(
-        label,
-        numbers[detail][bad],
-        [f"{label} {message}." for message in found[bad]],
-    )
+    no_month = blank[when_name] & detail
+    found[no_month] = "is empty; every posting needs its date or period"
+    bad = (found != None) & detail  # noqa: E711
+    problems.add(label, numbers[bad], [f"{label} {message}." for message in found[bad]])
 
-    account = _text(raw["account"], blank["account"], len(frame))[detail]
-    no_account = (account == "").to_numpy()
+    account = cells["account"].text()
+    no_account = detail & (account == "")
     label = header.label("account")
     problems.add(
         label,
-        numbers[detail][no_account],
-        [f"{label} is empty; every posting needs its account."] * no_account.sum(),
+        numbers[no_account],
+        [f"{label} is empty; every posting needs its account."] * int(no_account.sum()),
     )
     issues.extend(problems.all())
     if any(issue.severity is Severity.ERROR for issue in issues):
         return GLExport(source, sheet, empty_entries(), _in_order(issues))
 
     texts = {
-        name: _text(raw.get(name), blank.get(name), len(frame))[detail]
+        name: cells[name].text()[detail]
+        if name in cells
+        else np.full(int(detail.sum()), "", dtype=object)
         for name in TEXT_COLUMNS
     }
-    number = account.str.extract(_ACCOUNT_NUMBER, expand=False)
-    detail_amount = amount[detail].to_numpy(dtype=float)
+    account = account[detail]
+    number = _account_numbers(cells["account"], detail)
+    detail_amount = amount[detail]
     entries = pd.DataFrame(
         {
             "row": numbers[detail],
-            "month": pd.PeriodIndex(month.to_list(), freq="M"),
-            "account": account.to_numpy(dtype=object),
-            "account_number": pd.array(
-                pd.to_numeric(number, errors="coerce"), dtype="Int64"
+            "month": pd.PeriodIndex.from_ordinals(
+                month[detail].astype(np.int64), freq="M"
             ),
-            **{name: texts[name].to_numpy(dtype=object) for name in TEXT_COLUMNS},
+            "account": account,
+            "account_number": number,
+            **texts,
             "amount": detail_amount,
             "cents": np.round(detail_amount * 100).astype(np.int64),
         }
@@ -787,6 +814,26 @@ def read_gl_table(
     return replace(export, issues=_in_order(issues))
 
 
+def _account_numbers(cells: _Cells, detail: np.ndarray) -> pd.arrays.IntegerArray:
+    """The number each account starts with ('6150 Software' is 6150), or <NA>."""
+    numbers = []
+    for value in cells.uniques:
+        text = (
+            ""
+            if is_blank(value)
+            else clean_text(value)
+            if isinstance(value, str)
+            else _other_text(value)
+        )
+        match = _ACCOUNT_NUMBER.match(text)
+        numbers.append(int(match[1]) if match else -1)
+    spread = cells.spread(np.array(numbers, dtype=object), -1)[detail].astype(np.int64)
+    return pd.array(
+        np.where(spread < 0, None, spread).tolist() if (spread < 0).any() else spread,
+        dtype="Int64",
+    )
+
+
 def _required(cell: object, reader: Callable[[object], object]) -> object:
     if cell is None:
         raise CellError("is empty; every posting needs its date or period")
@@ -797,7 +844,7 @@ def _total_rows(
     sheet: str,
     numbers: np.ndarray,
     total_row: np.ndarray,
-    amount: pd.Series,
+    amount: np.ndarray,
     detail: np.ndarray,
     header: Header,
 ) -> list[Issue]:
@@ -819,8 +866,8 @@ def _total_rows(
     last = int(np.flatnonzero(total_row)[-1])
     after = detail[last + 1 :].any()
     if not after:
-        stated = round(float(amount.iloc[last]) * 100)
-        added = int(np.round(amount[detail].to_numpy(dtype=float) * 100).sum())
+        stated = round(float(amount[last]) * 100)
+        added = int(np.round(amount[detail] * 100).sum())
         if stated and stated != added:
             issues.append(
                 warning(
