@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from cpsu.cli import main
 from cpsu.costs import Behaviour, Period
@@ -490,6 +491,45 @@ def test_a_zip_that_unpacks_to_far_more_than_its_size_is_refused(monkeypatch, ma
     assert len(data) < 40_000  # 4 MB of spaces pack to a few KB
     (issue,) = read_upload(data, "costs.bin").issues
     assert "times its size" in issue.message
+
+
+def test_an_xls_reaching_far_is_refused_before_calamine_reads_it(
+    converted, monkeypatch
+):
+    book = Workbook()
+    book.active.title = "Costs"
+    book.active["A1"] = "Item"
+    book.active["IV65536"] = 1  # the last cell an .xls has
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = converted("far", buffer.getvalue(), "xls")
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("calamine was reached")
+
+    monkeypatch.setattr(xlsx_module.CalamineWorkbook, "from_filelike", refuse)
+    (issue,) = read_upload(data, "costs.xls").issues
+    # 65,536 rows x 256 columns is 16,777,216 cells, over the 2,000,000 read.
+    assert "row 65,536, column IV" in issue.message
+
+
+def test_an_xls_sheet_that_ends_before_it_starts_is_damaged(converted):
+    # The Costs sheet's DIMENSIONS record: rows 0 to 29, columns 0 to 16.
+    # calamine sizes the sheet by last - first, which would wrap around.
+    xls = converted("sample", SAMPLE.read_bytes(), "xls")
+    dimensions = b"\x00\x02\x0e\x00" + (0).to_bytes(4, "little")
+    dimensions += (29).to_bytes(4, "little") + b"\x00\x00\x10\x00"
+    assert xls.count(dimensions) == 1
+    start = xls.index(dimensions) + 4
+    damaged = xls[:start] + (62_720).to_bytes(4, "little") + xls[start + 4 :]
+    (issue,) = read_upload(damaged, "costs.xls").issues
+    assert "Costs sheet of the workbook is damaged" in issue.message
+
+
+def test_an_ole_file_without_a_workbook_stream_is_damaged():
+    data = OLE_SIGNATURE + bytes(1024)
+    (issue,) = read_upload(data, "costs.xls").issues
+    assert "damaged" in issue.message and ".xls" in issue.message
 
 
 def test_a_password_protected_xls_says_so():

@@ -26,6 +26,7 @@ import io
 import logging
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -199,12 +200,23 @@ def read_workbook(data: bytes) -> Workbook:
     return _read_sheets(kind, book, parts, scans, sheet_issues)
 
 
+def _is_reader_failure(problem: BaseException) -> bool:
+    """True for calamine's failures: an exception, or a Rust panic, which pyo3
+    raises as a PanicException that is not an Exception.
+    """
+    return isinstance(problem, Exception) or type(problem).__name__ == (
+        "PanicException"
+    )
+
+
 def _open(data: bytes, kind: str) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
         raise WorkbookError(_PASSWORD) from None
-    except Exception as problem:
+    except BaseException as problem:
+        if not _is_reader_failure(problem):
+            raise
         logger.info("calamine could not open a workbook: %s", problem)
         raise WorkbookError(
             f"The {_FORMAT_NAMES[kind]} could not be read ({problem}). "
@@ -216,10 +228,9 @@ def _read_ole(data: bytes) -> Workbook:
     """A legacy .xls, or an encrypted .xlsx (which is wrapped in an OLE file)."""
     if _ENCRYPTED_PACKAGE in data:
         raise WorkbookError(_PASSWORD)
+    _check_xls(data)
     book = _open(data, "xls")
     parts = _calamine_parts(book)
-    # TODO: an .xls sheet's extent is only known once calamine has read it;
-    # BIFF limits a sheet to 65,536 x 256 cells, which bounds the memory used.
     return _read_sheets(
         "xls", book, parts, {part.name: _SheetScan() for part in parts}, {}
     )
@@ -228,7 +239,9 @@ def _read_ole(data: bytes) -> Workbook:
 def _calamine_parts(book: CalamineWorkbook) -> list[_SheetPart]:
     try:
         metadata = book.sheets_metadata
-    except Exception as problem:
+    except BaseException as problem:
+        if not _is_reader_failure(problem):
+            raise
         logger.info("calamine could not list sheets: %s", problem)
         raise WorkbookError(
             f"The workbook's list of sheets could not be read ({problem}). Open it "
@@ -699,7 +712,9 @@ def _read_table(
     except _TooBig as big:
         issues.append(_too_big(part, big))
         return None
-    except Exception as problem:
+    except BaseException as problem:
+        if not _is_reader_failure(problem):
+            raise
         logger.info("calamine could not read sheet %r: %s", part.name, problem)
         issues.append(
             error(
@@ -932,3 +947,168 @@ def _xlsb_record(buffer: bytes, position: int) -> tuple[int, int, int] | None:
                 break
         values.append(value)
     return values[0], position, values[1]
+
+
+# --- Legacy Excel (.xls) --------------------------------------------------------
+
+# An .xls is an OLE compound file: a FAT of sectors, a directory, and the
+# Workbook stream of BIFF records in it (MS-CFB, MS-XLS).
+_OLE_END_OF_CHAIN = 0xFFFFFFFE
+_BIFF_BOF, _BIFF_EOF, _BIFF_SHEET, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0200
+# Records of cells with content, each starting with its row and column.
+_BIFF_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
+_BIFF_MULRK = 0x00BD  # several numbers in a row: row, first column, ..., last column
+_BIFF8_DIMENSIONS = struct.Struct("<IIHH")  # first row, last + 1, the same by column
+_BIFF5_DIMENSIONS = struct.Struct("<HHHH")
+_BIFF_HEADER = struct.Struct("<HH")  # a record's type and size; a cell's row, column
+
+
+def _check_xls(data: bytes) -> None:
+    """Refuse an .xls whose sheets reach too far, from its cell records.
+
+    calamine reads every sheet of an .xls when it opens it, so each sheet's
+    extent is found first, from the BIFF records of the Workbook stream.
+    """
+    stream = _ole_stream(data, ("workbook", "book"))
+    if stream is None:
+        raise WorkbookError(
+            "The file starts like a legacy Excel workbook (.xls) but its contents "
+            "could not be found; it is damaged. Open it in Excel and save it again "
+            "as .xlsx."
+        )
+    names: dict[int, str] = {}
+    sheet, rows, columns, total = "", 0, 0, 0
+    position = 0
+    while position + 4 <= len(stream):
+        kind, size = _BIFF_HEADER.unpack_from(stream, position)
+        if kind in _BIFF_CELLS or kind == _BIFF_MULRK:
+            body = stream[position + 4 : position + 4 + size]
+            if len(body) >= 4:
+                row, column = _BIFF_HEADER.unpack_from(body)
+                if kind == _BIFF_MULRK and len(body) >= 6:
+                    column = int.from_bytes(body[-2:], "little")
+                rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind == _BIFF_DIMENSIONS and size >= 10:
+            # calamine sizes a sheet by what it says its extent is.
+            body = stream[position + 4 : position + 4 + size]
+            first_row, last_row, first_column, last_column = (
+                _BIFF8_DIMENSIONS if size >= 14 else _BIFF5_DIMENSIONS
+            ).unpack_from(body)
+            if first_row > last_row or first_column > last_column:
+                raise WorkbookError(
+                    f"The {sheet} sheet of the workbook is damaged (it ends before "
+                    "it starts). Open it in Excel and save it again as .xlsx."
+                )
+            rows, columns = max(rows, last_row), max(columns, last_column)
+        elif kind == _BIFF_SHEET and size >= 8:
+            body = stream[position + 4 : position + 4 + size]
+            names[int.from_bytes(body[:4], "little")] = _biff_sheet_name(body)
+        elif kind == _BIFF_BOF:
+            sheet, rows, columns = names.get(position, "first"), 0, 0
+        if kind == _BIFF_EOF or position + 4 + size >= len(stream):
+            if rows * columns > MAX_SHEET_CELLS:
+                raise WorkbookError(
+                    _too_big_message(sheet, _TooBig(rows, columns, exact=True))
+                )
+            total += rows * columns
+            rows = columns = 0
+        position += 4 + size
+    if total > MAX_WORKBOOK_CELLS:
+        raise WorkbookError(
+            f"The workbook holds more than {MAX_WORKBOOK_CELLS:,} cells in all, so "
+            "it was not read. Copy the sheets you need into a new workbook."
+        )
+
+
+def _biff_sheet_name(body: bytes) -> str:
+    """A sheet's name from its BOUNDSHEET record (BIFF8: length, flags, chars)."""
+    length, wide = body[6], body[7] & 1
+    text = body[8 : 8 + length * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", errors="replace")
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """A named stream of an OLE compound file, or None if it cannot be found."""
+    if len(data) < 512:
+        return None
+    shift = int.from_bytes(data[0x1E:0x20], "little")
+    mini_shift = int.from_bytes(data[0x20:0x22], "little")
+    if shift not in (9, 12) or mini_shift != 6:
+        return None
+    size = 1 << shift
+    count = len(data) // size - 1  # whole sectors after the header
+
+    def sector(number: int) -> bytes:
+        start = (number + 1) * size
+        return data[start : start + size]
+
+    def numbers(block: bytes) -> list[int]:
+        return [
+            int.from_bytes(block[i : i + 4], "little") for i in range(0, len(block), 4)
+        ]
+
+    # The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT.
+    fat_sectors = numbers(data[0x4C:0x200])
+    difat = int.from_bytes(data[0x44:0x48], "little")
+    for _ in range(count):
+        if difat >= count:
+            break
+        entries = numbers(sector(difat))
+        fat_sectors.extend(entries[:-1])
+        difat = entries[-1]
+    fat: list[int] = []
+    for number in fat_sectors:
+        if number < count:
+            fat.extend(numbers(sector(number)))
+
+    def chain(start: int, table: list[int], limit: int) -> list[int] | None:
+        found: list[int] = []
+        seen: set[int] = set()
+        while start != _OLE_END_OF_CHAIN:
+            if start >= len(table) or start in seen or len(found) > limit:
+                return None
+            seen.add(start)
+            found.append(start)
+            start = table[start]
+        return found
+
+    directory_chain = chain(int.from_bytes(data[0x30:0x34], "little"), fat, count)
+    if not directory_chain:
+        return None
+    directory = b"".join(sector(number) for number in directory_chain)
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        return None
+    wanted = None
+    for entry in entries:
+        length = min(int.from_bytes(entry[64:66], "little"), 64)
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", errors="replace")
+        if entry[66] == 2 and name.lower() in names:
+            wanted = entry
+            break
+    if wanted is None:
+        return None
+    start = int.from_bytes(wanted[116:120], "little")
+    length = int.from_bytes(wanted[120:124], "little")
+    if length > len(data):
+        return None
+    if length >= int.from_bytes(data[0x38:0x3C], "little"):
+        sectors = chain(start, fat, count)
+        if sectors is None:
+            return None
+        return b"".join(sector(number) for number in sectors)[:length]
+
+    # A small stream lives in the mini stream, in 64-byte sectors of its own.
+    root = entries[0]
+    mini_stream_sectors = chain(int.from_bytes(root[116:120], "little"), fat, count)
+    mini_fat_sectors = chain(int.from_bytes(data[0x3C:0x40], "little"), fat, count)
+    if mini_stream_sectors is None or mini_fat_sectors is None:
+        return None
+    mini_stream = b"".join(sector(number) for number in mini_stream_sectors)
+    mini_fat = numbers(b"".join(sector(number) for number in mini_fat_sectors))
+    mini_sectors = chain(start, mini_fat, len(mini_stream) // 64)
+    if mini_sectors is None:
+        return None
+    return b"".join(
+        mini_stream[number * 64 : number * 64 + 64] for number in mini_sectors
+    )[:length]
