@@ -249,3 +249,54 @@ def test_a_canonical_headcount_sheet_is_not_read_as_a_roster():
     upload = read_upload(data, "a.xlsx")
     assert not errors_of(upload)
     assert upload.headcount.rows == (HeadcountRow("2026-Q4", 10, 0),)
+
+
+# Cells openpyxl can write: no control characters.
+_SHEET_CELL = st.one_of(
+    _CELL.filter(lambda cell: not isinstance(cell, str)),
+    st.text(st.characters(categories=("L", "N", "P", "Zs")), max_size=10),
+    st.sampled_from(["Employee", "Temp", "2026-13-01", "31/12/2026", "202606"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(st.lists(_SHEET_CELL, min_size=0, max_size=5), max_size=10),
+    blank_gap=st.integers(0, 8),
+    merges=st.lists(
+        st.tuples(st.integers(2, 12), st.integers(1, 3), st.integers(1, 5)),
+        max_size=3,
+    ),
+)
+def test_random_roster_sheets_in_a_workbook_never_escape_as_anything_but_issues(
+    rows, blank_gap, merges
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    people = [["E1", "Ann", "Employee", date(2026, 1, 5), None], *[[]] * blank_gap]
+    costs = [["Item", "Pool", "Behaviour", "Amount"], ["A", "Other", "Fixed", 1]]
+    data = xlsx_bytes(
+        {
+            "Costs": costs,
+            "Headcount": [HEADER, *people, *rows],
+            "Service desk": SERVICE_DESK_ROWS,
+        }
+    )
+    book = load_workbook(io.BytesIO(data))
+    for top, height, column in merges:
+        book["Headcount"].merge_cells(
+            start_row=top, start_column=column, end_row=top + height, end_column=column
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    upload = read_upload(buffer.getvalue(), "hr.xlsx")
+    assert not any(
+        "problem in this program" in issue.message for issue in upload.issues
+    )
+    if upload.headcount is None:
+        assert upload.has_errors
+    else:
+        assert upload.headcount.rows[0].employees + upload.headcount.rows[0].contingent
