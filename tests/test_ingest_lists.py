@@ -488,3 +488,20 @@ def test_an_annual_column_beside_a_monthly_one_is_checked_not_counted():
     total = issue_at(upload, "Costs", 4, "Annual cost (C)")
     assert "add up to 4,200.00" in total.message
     assert not [issue for issue in upload.issues if issue.row == 2]
+
+
+def test_a_gl_export_is_left_to_the_mapping_step():
+    from cpsu.ingest.gl import read_gl_export
+
+    data = csv_bytes(
+        [
+            ["Date", "Account", "Description", "Amount"],
+            ["2026-06-30", "6100", "Microsoft 365", "36,000.00"],
+            ["2026-06-30", "6200", "ServiceNow", "4,500.00"],
+        ]
+    )
+    upload = read_upload(data, "gl.csv")
+    # Read as the template it is not, so the page offers the mapping step.
+    assert any("no Pool column" in issue.message for issue in errors_of(upload))
+    assert not any("a quarter or a year" in issue.message for issue in upload.issues)
+    assert read_gl_export(data, "gl.csv").recognised

@@ -328,8 +328,12 @@ def read_cost_list(
     Every line is Fixed in pool Other. The cost base is None when any cell
     has an error, as on the canonical Costs sheet.
     """
+    # A GL export also has a description and an amount, but it goes to the
+    # mapping step (gl.py imports the upload reader, hence the late import).
+    from cpsu.ingest.gl import is_gl_table
+
     layout = find_list(table)
-    if layout is None:
+    if layout is None or is_gl_table(table):
         return None
     reader = _ListReader(table, layout, conventions)
     return reader.read()
