@@ -477,6 +477,21 @@ def test_an_xlsb_reaching_far_is_refused_before_reading():
     assert "row 1,000,000, column CV" in issue.message
 
 
+@pytest.mark.parametrize(
+    ("extent", "words"),
+    [
+        ((0, 999_999, 0, 9), "row 1,000,000, column J"),
+        ((5, 4, 0, 0), "ends before it starts"),
+    ],
+)
+def test_an_xlsb_is_sized_by_what_its_sheet_says_too(extent, words):
+    # BrtWsDim: first and last row, first and last column, counted from 0.
+    dimensions = b"".join(value.to_bytes(4, "little") for value in extent)
+    sheet = _record(0x81, b"") + _record(0x94, dimensions)
+    (issue,) = read_upload(_xlsb(sheet), "costs.xlsb").issues
+    assert words in issue.message
+
+
 def test_a_damaged_xlsb_is_reported_not_raised():
     sheet = _record(0, bytes(12)) + _record(5, bytes(16)) + b"\xff\xff\xff"
     upload = read_upload(_xlsb(sheet), "costs.xlsb")

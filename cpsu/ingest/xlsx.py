@@ -873,6 +873,8 @@ def _repeat(value: str | None) -> int:
 # Record types of the cells in an .xlsb sheet (MS-XLSB 2.3.2): those that
 # give their column, and the short ones that follow the cell before them.
 _XLSB_ROW = 0
+_XLSB_DIMENSIONS = 0x94  # BrtWsDim: first and last row, first and last column
+_XLSB_EXTENT = struct.Struct("<IIII")
 _XLSB_CELLS = frozenset(range(2, 12))
 _XLSB_SHORT_CELLS = frozenset(range(13, 19))
 _XLSB_SHEET = re.compile(r"xl/worksheets/[^/]+\.bin$")
@@ -908,7 +910,20 @@ def _scan_xlsb_sheet(stream: IO[bytes]) -> None:
             return  # a truncated record ends the scan; calamine will say more
         kind, start, size = record
         body = buffer[start : start + min(size, 4)]
-        if kind == _XLSB_ROW and len(body) == 4:
+        if kind == _XLSB_DIMENSIONS:
+            dimensions = buffer[start : start + min(size, 16)]
+            if len(dimensions) == 16:
+                first_row, last_row, first_column, last_column = _XLSB_EXTENT.unpack(
+                    dimensions
+                )
+                if first_row > last_row or first_column > last_column:
+                    raise WorkbookError(
+                        "A sheet of the workbook is damaged (it ends before it "
+                        "starts). Open it in Excel and save it again as .xlsx."
+                    )
+                rows = max(rows, last_row + 1)
+                columns = max(columns, last_column + 1)
+        elif kind == _XLSB_ROW and len(body) == 4:
             row = int.from_bytes(body, "little")
         elif kind in _XLSB_CELLS and len(body) == 4:
             column = int.from_bytes(body, "little")
