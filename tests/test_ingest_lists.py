@@ -505,3 +505,10 @@ def test_a_gl_export_is_left_to_the_mapping_step():
     assert any("no Pool column" in issue.message for issue in errors_of(upload))
     assert not any("a quarter or a year" in issue.message for issue in upload.issues)
     assert read_gl_export(data, "gl.csv").recognised
+
+
+def test_a_list_in_euros_says_cpsu_is_in_euros():
+    rows = [["Item", "Annual cost (EUR)"], ["Backup", 1200], ["VPN", 2400]]
+    upload = read_upload(costs_workbook(rows), "a.xlsx")
+    assert not errors_of(upload)
+    assert any("CPSU is in EUR" in issue.message for issue in upload.issues)

@@ -33,6 +33,7 @@ from cpsu.ingest.cells import (
     CellError,
     Conventions,
     clean_text,
+    currency_named,
     is_blank,
     read_money,
     read_text,
@@ -289,12 +290,25 @@ def _distinct_columns(
     return columns
 
 
+def _header_currencies(layout: ListLayout) -> list[tuple[str, str]]:
+    """The number columns whose header names a currency: (label, currency)."""
+    named = []
+    for index in layout.figures:
+        currency = currency_named(layout.labels[index])
+        if currency is not None:
+            named.append((layout.labels[index], currency))
+    return named
+
+
 def number_cells(table: Table) -> list[NumberCell]:
     """The text cells of a list's number columns, for the file's conventions."""
     layout = find_list(table)
     if layout is None:
         return []
-    found = []
+    found = [
+        NumberCell(label, table.name, layout.row_number, label, True, currency)
+        for label, currency in _header_currencies(layout)
+    ]
     for row_number, cells in table.rows[layout.position + 1 :]:
         for index in layout.figures:
             cell = cells[index] if index < len(cells) else None
@@ -399,6 +413,19 @@ class _ListReader:
 
     def _header_issues(self) -> None:
         layout = self.layout
+        for label, currency in _header_currencies(layout):
+            try:
+                self.conventions.check_currency(currency)
+            except CellError as problem:
+                self.issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        f"{label} {problem}.",
+                        self.table.name,
+                        layout.row_number,
+                        label,
+                    )
+                )
         asks_period = layout.period is None and layout.period_column is None
         if not layout.is_grid and asks_period:
             label = layout.labels[layout.amount]  # type: ignore[index]
