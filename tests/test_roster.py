@@ -300,3 +300,38 @@ def test_random_roster_sheets_in_a_workbook_never_escape_as_anything_but_issues(
         assert upload.has_errors
     else:
         assert upload.headcount.rows[0].employees + upload.headcount.rows[0].contingent
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("Employee", "employee"),
+        ("Regular Full-Time", "employee"),
+        ("PERMANENT - salaried", "employee"),
+        ("Contractor - Agency", "contingent"),
+        ("Temporary worker", "contingent"),
+        ("Summer intern", "contingent"),
+        ("1099", "contingent"),
+    ],
+)
+def test_worker_types_by_their_words(word, kind):
+    from cpsu.ingest.vocabulary import read_worker_type
+
+    assert read_worker_type(word) == kind
+
+
+@pytest.mark.parametrize(
+    ("word", "words"),
+    [
+        ("Contract employee", "both an employee and a contingent worker"),
+        ("Volunteer", "not a worker type"),
+        ("Internal transfer", "not a worker type"),
+        ("Attempted", "not a worker type"),
+    ],
+)
+def test_worker_types_that_are_not_guessed(word, words):
+    from cpsu.ingest.cells import CellError
+    from cpsu.ingest.vocabulary import read_worker_type
+
+    with pytest.raises(CellError, match=words):
+        read_worker_type(word)

@@ -601,12 +601,46 @@ _WORKER_TYPE_WORDS: dict[str, tuple[str, ...]] = {
 WORKER_TYPE_INDEX = _index(_WORKER_TYPE_WORDS, {EMPLOYEE: "Employee"})
 
 
+_WORKER_TYPE_WORDS_IN_TEXT: dict[str, re.Pattern[str]] = {
+    EMPLOYEE: re.compile(
+        r"\b(?:employee|permanent|regular|full[\s-]?time|part[\s-]?time|salaried)",
+        re.IGNORECASE,
+    ),
+    CONTINGENT: re.compile(
+        r"\b(?:contingent|contract|temp(?:orary|s)?\b|consult|intern(?:s|ship)?\b|"
+        r"agency|freelanc|seasonal|fixed[\s-]?term)",
+        re.IGNORECASE,
+    ),
+}
+
+
 def read_worker_type(value: object) -> str:
-    """EMPLOYEE or CONTINGENT, from words like Permanent, Contractor, Temp, Intern."""
-    return _lookup(
-        value,
-        WORKER_TYPE_INDEX,
-        "worker type",
+    """EMPLOYEE or CONTINGENT, from words like Permanent, Contractor, Temp, Intern.
+
+    A longer label ("Regular Full-Time", "Contractor - Agency") is taken by
+    the words in it, when they all point one way; "Contract employee" points
+    both ways and is an error, never a guess.
+    """
+    allowed = (
         "Employee (or Permanent, Full-time) or Contingent (or Contractor, Temp, "
-        "Consultant, Intern)",
+        "Consultant, Intern)"
+    )
+    text = read_text(value)
+    key = text_key(text)
+    if key in WORKER_TYPE_INDEX:
+        return WORKER_TYPE_INDEX[key]
+    kinds = {
+        kind
+        for kind, words in _WORKER_TYPE_WORDS_IN_TEXT.items()
+        if words.search(clean_text(text))
+    }
+    if len(kinds) == 1:
+        return kinds.pop()
+    if len(kinds) > 1:
+        raise CellError(
+            f"is {show(value)}, which reads as both an employee and a contingent "
+            f"worker; use one of {allowed}"
+        )
+    raise CellError(
+        f"is {show(value)}, which is not a worker type; use one of {allowed}"
     )
