@@ -519,10 +519,16 @@ class _Cells:
         values[-1] = empty
         return values[self.codes]
 
+    def _strings(self) -> np.ndarray:
+        """Positions of the distinct values that are text."""
+        return np.flatnonzero(_of_type(self.uniques, str))
+
     def blank(self) -> np.ndarray:
-        return self.spread([is_blank(value) for value in self.uniques], True).astype(
-            bool
-        )
+        """Empty cells and text of only spaces or invisible characters."""
+        found = np.zeros(len(self.uniques), dtype=bool)
+        strings = self._strings()
+        found[strings] = [is_blank(self.uniques[i]) for i in strings]
+        return self.spread(found, True).astype(bool)
 
     def text(self) -> np.ndarray:
         """Each cell as clean text ('' where blank); numbers without a trailing .0."""
@@ -539,13 +545,13 @@ class _Cells:
         )
 
     def says_total(self) -> np.ndarray:
-        return self.spread(
-            [
-                isinstance(value, str) and bool(TOTAL_ROW.search(clean_text(value)))
-                for value in self.uniques
-            ],
-            False,
-        ).astype(bool)
+        """Cells whose text says total or subtotal."""
+        found = np.zeros(len(self.uniques), dtype=bool)
+        strings = self._strings()
+        found[strings] = [
+            bool(TOTAL_ROW.search(clean_text(self.uniques[i]))) for i in strings
+        ]
+        return self.spread(found, False).astype(bool)
 
     def read(self, reader: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
         """Each cell read by `reader`: (values, CellError messages or None)."""
@@ -590,8 +596,10 @@ def _money(cells: _Cells, conventions: Conventions) -> tuple[np.ndarray, np.ndar
     numeric = _of_type(uniques, float, int)
     if numeric.any():
         values[numeric] = uniques[numeric].astype(float)
-    rest = ~numeric & ~np.array([is_blank(value) for value in uniques], dtype=bool)
-    text = rest & _of_type(uniques, str)
+    text = _of_type(uniques, str)
+    strings = np.flatnonzero(text)
+    text[strings] = [not is_blank(uniques[i]) for i in strings]
+    rest = ~numeric & ~(_of_type(uniques, str) & ~text)
     if text.any():
         plain = _PLAIN_INTEGER
         if conventions.decimal == "." or (
