@@ -12,14 +12,16 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from cpsu.cli import main
 from cpsu.costs import Behaviour, Period
@@ -469,6 +471,87 @@ def _xlsb(sheet: bytes) -> bytes:
     )
 
 
+def _wide(text: str) -> bytes:
+    return len(text).to_bytes(4, "little") + text.encode("utf-16-le")
+
+
+def _xlsb_sheet(rows: list[list[object]]) -> bytes:
+    """A sheet's records: begin, dimensions, rows of text and number cells, end."""
+    height = len(rows)
+    width = max((len(cells) for cells in rows), default=1)
+    extent = struct.pack("<IIII", 0, height - 1, 0, width - 1)
+    out = _record(0x81, b"") + _record(0x94, extent) + _record(0x91, b"")
+    for number, cells in enumerate(rows):
+        out += _record(0, struct.pack("<I", number) + bytes(13))
+        for column, value in enumerate(cells):
+            head = struct.pack("<II", column, 0)  # column, style 0
+            if isinstance(value, str):
+                out += _record(6, head + _wide(value))
+            elif isinstance(value, datetime):
+                serial = (value - datetime(1899, 12, 30)).days
+                out += _record(5, head + struct.pack("<d", serial))
+            elif isinstance(value, int | float):
+                out += _record(5, head + struct.pack("<d", value))
+    return out + _record(0x92, b"") + _record(0x82, b"")
+
+
+def xlsb_bytes(sheets: dict[str, list[list[object]]], hidden: tuple = ()) -> bytes:
+    """A real .xlsb, record by record (MS-XLSB), since no writer makes one."""
+    book = _record(0x83, b"") + _record(0x8F, b"")
+    relations = []
+    parts = {}
+    for number, (name, rows) in enumerate(sheets.items(), start=1):
+        state = 1 if name in hidden else 0
+        bundle = struct.pack("<II", state, number) + _wide(f"rId{number}")
+        book += _record(0x9C, bundle + _wide(name))  # BrtBundleSh: one sheet
+        relations.append(
+            f'<Relationship Id="rId{number}" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet" '
+            f'Target="worksheets/sheet{number}.bin"/>'
+        )
+        parts[f"xl/worksheets/sheet{number}.bin"] = _xlsb_sheet(rows)
+    book += _record(0x90, b"") + _record(0x84, b"")
+    relations_xml = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships">{"".join(relations)}</Relationships>'
+    )
+    return _zip(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.bin": book,
+            "xl/_rels/workbook.bin.rels": relations_xml.encode(),
+            **parts,
+        }
+    )
+
+
+def test_the_sample_reads_the_same_as_xlsb():
+    expected = read_upload(SAMPLE.read_bytes(), "sample_company.xlsx")
+    book = load_workbook(SAMPLE, data_only=True)
+    sheets = {
+        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+    }
+    upload = read_upload(xlsb_bytes(sheets), "sample_company.bin")
+    assert upload.issues == ()
+    assert upload.cost_base == expected.cost_base
+    assert upload.headcount == expected.headcount
+    assert upload.scenario == expected.scenario
+
+
+def test_a_hidden_xlsb_sheet_is_marked_and_not_chosen():
+    data = xlsb_bytes(
+        {
+            "Old budget": _costs(_line("Tape", 900)),
+            "Budget": _costs(_line("Backup", 500)),
+        },
+        hidden=("Old budget",),
+    )
+    upload = read_upload(data, "budget.xlsb")
+    assert _info(upload, "Old budget").hidden
+    assert _amounts(upload) == {"Backup": 500.0}
+
+
 def test_an_xlsb_reaching_far_is_refused_before_reading():
     row = (999_999).to_bytes(4, "little") + bytes(8)
     real = (99).to_bytes(4, "little") + bytes(12)  # a number in column CV
@@ -609,3 +692,26 @@ def test_random_parts_in_a_real_zip_are_only_issues(sheet, kind):
 def test_a_damaged_xls_is_only_issues(converted, cut, junk):
     xls = converted("sample", SAMPLE.read_bytes(), "xls")
     _assert_only_issues(read_upload(xls[:cut] + junk + xls[cut + len(junk) :], "a"))
+
+
+_REAL_XLSB_SHEET = _xlsb_sheet(_costs(_line("Backup", 500), _line("Tape", 20)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(0, len(_REAL_XLSB_SHEET) - 1), st.integers(0, 255)),
+        min_size=1,
+        max_size=8,
+    ),
+    cut=st.integers(1, len(_REAL_XLSB_SHEET)),
+)
+def test_a_real_xlsb_with_damaged_records_is_only_issues(changes, cut):
+    sheet = bytearray(_REAL_XLSB_SHEET)
+    for position, value in changes:
+        sheet[position] = value
+    data = xlsb_bytes({"Costs": [["placeholder"]]})
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.bin"] = bytes(sheet[:cut])
+    _assert_only_issues(read_upload(_zip(parts), "costs.xlsb"))
