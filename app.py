@@ -20,9 +20,9 @@ register_theme()
 init_session()
 
 pages = [
-    st.Page("pages/cost_base.py", title="Cost base", icon=":material/table_view:"),
+    st.Page("app_pages/cost_base.py", title="Cost base", icon=":material/table_view:"),
     st.Page(
-        "pages/scenarios.py",
+        "app_pages/scenarios.py",
         title="Scenarios",
         icon=":material/trending_down:",
         default=True,

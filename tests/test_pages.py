@@ -99,11 +99,11 @@ def table_with(at: AppTest, column: str):
 
 
 def cost_base_page(at: AppTest) -> AppTest:
-    return at.switch_page("pages/cost_base.py").run()
+    return at.switch_page("app_pages/cost_base.py").run()
 
 
 def scenarios_page(at: AppTest) -> AppTest:
-    return at.switch_page("pages/scenarios.py").run()
+    return at.switch_page("app_pages/scenarios.py").run()
 
 
 def upload(at: AppTest, name: str, data: bytes, mime: str = XLSX) -> AppTest:

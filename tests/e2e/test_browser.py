@@ -11,6 +11,12 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
+def cost_uploader(page):
+    """The Cost base page's file input (the mapping step has one for rules)."""
+    region = page.get_by_role("region", name="Upload a workbook or CSV")
+    return region.get_by_test_id("stFileUploaderDropzoneInput")
+
+
 def metric_value(page, label: str) -> str:
     metric = page.get_by_test_id("stMetric").filter(has_text=label).first
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
@@ -91,7 +97,7 @@ def test_uploads_show_errors_keep_the_sample_and_show_names_as_written(
     page.goto(f"{app_url}/cost_base")
     page.get_by_role("heading", name="Cost base").wait_for()
     users = metric_value(page, "Supported users")
-    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    uploader = cost_uploader(page)
 
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
@@ -116,3 +122,65 @@ def test_uploads_show_errors_keep_the_sample_and_show_names_as_written(
     assert message.strip() == f"{name} is in use."
     heading = page.get_by_role("heading", name="What was understood").inner_text()
     assert heading.strip() == f"What was understood: {name}"
+
+
+def queue_size(page) -> int:
+    heading = page.get_by_text(re.compile(r"Unmapped queue: \d+ groups")).inner_text()
+    return int(re.search(r"(\d+) groups", heading)[1])
+
+
+def add_rule(page, look_at: str, pattern: str, pool: str, behaviour: str) -> None:
+    form = page.get_by_test_id("stForm")
+    for label, option in (
+        ("Look at", look_at),
+        ("Pool", pool),
+        ("Behaviour", behaviour),
+    ):
+        form.get_by_label(label).click()
+        page.get_by_role("option", name=option, exact=True).click()
+    form.get_by_label("Pattern").fill(pattern)
+    form.get_by_role("button", name="Add rule").click()
+
+
+def test_map_a_gl_export_then_a_hostile_file_keeps_it(page, app_url, tmp_path):
+    from tests.test_pages import gl_export_bytes
+
+    page.goto(f"{app_url}/cost_base")
+    page.get_by_role("heading", name="Cost base").wait_for()
+    wait_until_idle(page)
+    export = tmp_path / "gl.xlsx"
+    export.write_bytes(gl_export_bytes())
+    cost_uploader(page).set_input_files(str(export))
+    page.get_by_role("heading", name="Map the GL export: gl.xlsx").wait_for(
+        timeout=60_000
+    )
+    assert queue_size(page) == 3
+
+    add_rule(page, "Vendor", "Microsoft", "Productivity software", "Per user")
+    page.get_by_text("Unmapped queue: 2 groups").wait_for(timeout=30_000)
+    add_rule(
+        page,
+        "Account (number, range 6100-6199 or prefix 61*)",
+        "6300-6399",
+        "Support tools",
+        "Fixed",
+    )
+    page.get_by_text("Unmapped queue: 1 groups").wait_for(timeout=30_000)
+
+    page.get_by_role("button", name=re.compile(r"Use the 2 mapped lines")).click()
+    page.get_by_role("heading", name="What was understood: GL export gl.xlsx").wait_for(
+        timeout=30_000
+    )
+    # 40,500 + 7,200 = 47,700 a month over the sample's 1,350 users = $35.33
+    assert metric_value(page, "Monthly run-rate") == "$47,700.00"
+    assert metric_value(page, "CPSU") == "$35.33"
+
+    hostile = tmp_path / "bomb.xlsx"
+    hostile.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    cost_uploader(page).set_input_files(str(hostile))
+    page.get_by_test_id("stAlertContentError").first.wait_for(timeout=60_000)
+    assert metric_value(page, "CPSU") == "$35.33"
+
+    page.get_by_role("link", name="Scenarios").click()
+    page.get_by_role("heading", name="Scenarios").wait_for()
+    assert metric_value(page, "CPSU 2026-Q4") == "$35.33"
