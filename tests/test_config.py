@@ -18,3 +18,11 @@ def test_usage_statistics_are_off_and_no_prompt_blocks_make_run():
     config = tomllib.loads(CONFIG.read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["showEmailPrompt"] is False
+
+
+def test_no_folder_named_pages_beside_the_router():
+    # Streamlit runs a script in ./pages on its own, without app.py, when a
+    # session's first run is interrupted; such a page has no session state.
+    root = CONFIG.parents[1]
+    assert not (root / "pages").exists()
+    assert (root / "app_pages").is_dir()
