@@ -512,3 +512,22 @@ def test_a_list_in_euros_says_cpsu_is_in_euros():
     upload = read_upload(costs_workbook(rows), "a.xlsx")
     assert not errors_of(upload)
     assert any("CPSU is in EUR" in issue.message for issue in upload.issues)
+
+
+def test_a_grid_whose_month_headers_are_date_cells():
+    rows = [
+        ["Cost centre", "Item", *[datetime(2026, month, 1) for month in range(1, 13)]],
+        ["IT01", "Hosting", *[100] * 11, 1300],
+    ]
+    upload = read_upload(costs_workbook(rows), "grid.xlsx")
+    (line,) = upload.cost_base.lines
+    # (11 * 100 + 1300) / 12 = 2400 / 12 = 200
+    assert line.amount == 200
+    assert (
+        line.notes
+        == "Average month of 12 (Jan 2026 (C) to Dec 2026 (N)), 2,400.00 in all"
+    )
+    assert (
+        "Cost centre (A) was not read"
+        in issue_at(upload, "Costs", 1, "Cost centre (A)").message
+    )

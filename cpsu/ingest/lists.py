@@ -235,6 +235,12 @@ def _layout(
     if item is None or not (is_grid or amount is not None):
         return None
     labels = {index: column_label(text, index) for index, text in texts.items() if text}
+    for index in months:
+        if isinstance(cells[index], datetime | date):  # a date cell shown as Jan-26
+            day = cells[index]
+            labels[index] = column_label(
+                f"{_MONTHS[day.month - 1].title()} {day.year}", index
+            )
     labels.setdefault(item, column_label("", item))
     used = {item, vendor, notes, total}
     used |= set(months) if is_grid else {amount, period, check}
