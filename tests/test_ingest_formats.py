@@ -343,11 +343,26 @@ def test_two_sheets_with_cost_tables_the_first_is_read_and_the_other_named():
     upload = read_upload(book, "budget.xlsx")
     assert _amounts(upload) == {"Backup": 500.0}
     (warning,) = [issue for issue in warnings_of(upload) if issue.sheet == "FY26"]
-    assert "'FY27' look like Costs too" in warning.message
+    assert "'FY27' looks like Costs too" in warning.message
 
     picked = read_upload(book, "budget.xlsx", sheet="FY27")
     assert _amounts(picked) == {"Backup": 550.0}
     assert not any(issue.sheet == "FY26" for issue in picked.issues)
+
+
+def test_a_picked_sheet_is_read_instead_of_the_sheet_named_costs():
+    book = xlsx_bytes(
+        {
+            "Costs": _costs(_line("Backup", 500)),
+            "Costs ": _costs(_line("Backup", 1)),  # a copy, named like it
+            "Draft": _costs(_line("Backup", 650)),
+            "Headcount": HEADCOUNT_ROWS,
+        }
+    )
+    upload = read_upload(book, "budget.xlsx", sheet="Draft")
+    assert _amounts(upload) == {"Backup": 650.0}
+    # Nothing is said about the sheets named Costs, which were not read.
+    assert not any("named like Costs" in issue.message for issue in upload.issues)
 
 
 def test_a_picked_sheet_that_does_not_exist_names_the_sheets_there_are():

@@ -245,10 +245,18 @@ def _choose_sheets(
 ) -> dict[str, str]:
     """The sheet to read for each key: by name, by the user's pick, by content."""
     chosen: dict[str, str] = {}
+    if sheet is not None:
+        picked = _find_sheet(sheet, book.sheet_names)
+        assert picked is not None  # checked by the caller
+        chosen[COSTS] = picked
     hidden = {info.name for info in book.sheets if info.hidden}
     for key, shown in SHEETS.items():
-        matches = [name for name in book.sheet_names if text_key(name) == key]
-        if not matches:
+        matches = [
+            name
+            for name in book.sheet_names
+            if text_key(name) == key and name not in chosen.values()
+        ]
+        if key in chosen or not matches:
             continue
         matches.sort(key=lambda name: name in hidden)
         chosen[key] = matches[0]
@@ -269,11 +277,6 @@ def _choose_sheets(
                     sheet=matches[0],
                 )
             )
-    if sheet is not None:
-        picked = _find_sheet(sheet, book.sheet_names)
-        assert picked is not None  # checked by the caller
-        chosen = {key: name for key, name in chosen.items() if name != picked}
-        chosen[COSTS] = picked
     for key, kind in _KINDS.items():
         if key in chosen:
             continue
@@ -287,9 +290,10 @@ def _choose_sheets(
             continue
         chosen[key] = candidates[0]
         shown = SHEETS[key]
+        verb = "looks" if len(candidates) == 2 else "look"
         others = (
-            f"; {_quoted(candidates[1:])} look like {shown} too: choose the sheet to "
-            "read if it is another"
+            f"; {_quoted(candidates[1:])} {verb} like {shown} too: choose the sheet "
+            "to read if it is another"
             if len(candidates) > 1
             else ""
         )
@@ -446,8 +450,7 @@ def _table_info(table: Table) -> SheetInfo:
 
 
 def _read_html(data: bytes, sheet: str | None = None) -> Upload:
-    """An HTML page's table of cost lines: the picked one, the first like one, or
-    the first."""
+    """An HTML page's cost lines: the picked table, else the first like them."""
     try:
         text, issues = decode_text(data)
         tables = read_html_tables(text)
