@@ -9,7 +9,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -325,3 +325,88 @@ def test_vectorised_money_agrees_with_read_money(texts, decimal, mixed):
         else:
             assert pd.isna(problem)
             assert value == expected
+
+
+# --- random tables: every problem is an issue, never a bug -----------------------
+
+junk_cell = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**16), 10**16),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Total",
+            "Subtotal 6150",
+            "202613",
+            "2026-10",
+            "(1,200)",
+            "TBD",
+            "$1,234.50",
+            "1.234,56",
+            "12%",
+            "03/04/2026",
+            "6150 Cloud",
+            "-",
+            "\u200b",
+        ]
+    ),
+    # Text openpyxl can write: no control characters.
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+)
+extra_headers = st.lists(
+    st.sampled_from(
+        [
+            "Posting date",
+            "Period",
+            "Account name",
+            "Cost centre",
+            "Vendor",
+            "Description",
+            "Amount",
+            "Debit",
+            "Credit",
+            "Notes",
+        ]
+    ),
+    max_size=5,
+    unique=True,
+)
+# Mostly headers that make a GL export, so that the rows below are read.
+gl_header = st.one_of(
+    st.tuples(
+        st.sampled_from([["Posting date"], ["Period"]]),
+        st.sampled_from([["Amount"], ["Debit", "Credit"]]),
+        extra_headers,
+    )
+    .map(
+        lambda parts: list(dict.fromkeys(["Account", *parts[0], *parts[1], *parts[2]]))
+    )
+    .flatmap(st.permutations),
+    extra_headers.filter(bool),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    header=gl_header,
+    rows=st.lists(st.lists(junk_cell, max_size=9), max_size=12),
+    as_csv=st.booleans(),
+)
+def test_random_tables_give_issues_never_a_program_error(header, rows, as_csv):
+    if as_csv:
+        text_rows = [header, *[["" if c is None else str(c) for c in r] for r in rows]]
+        data = csv_bytes(text_rows)
+    else:
+        data = xlsx([header, *rows])
+    export = read_gl_export(data, "fuzz.xlsx")
+    event("recognised" if export.recognised else "not GL")
+    event("read" if not export.has_errors else "errors")
+    assert not any("problem in this program" in i.message for i in export.issues)
+    if export.has_errors:
+        assert export.entries.empty
+    else:
+        assert export.total_cents == export.entries["cents"].sum()
