@@ -360,6 +360,8 @@ def read_cost_list(
 
 
 class _ListReader:
+    """Reads a list's rows in order: sections, lines and the totals to check."""
+
     def __init__(
         self, table: Table, layout: ListLayout, conventions: Conventions
     ) -> None:
@@ -404,7 +406,7 @@ class _ListReader:
                 layout.row_number,
             )
             has_errors = True
-        if self.lines:
+        if self.lines and not has_errors:
             self.issue(
                 Severity.WARNING,
                 f"{_count(len(self.lines), 'line')} put in pool {POOL} as Fixed "
