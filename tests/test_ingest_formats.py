@@ -234,6 +234,22 @@ def test_an_html_table_named_xls_is_read():
     assert any("Table 2 was read" in issue.message for issue in warnings_of(upload))
 
 
+def test_excel_flavoured_html_with_tags_in_cells_and_hidden_xml_is_read():
+    # Excel's own "Web page" files hide XML in conditional comments.
+    page = (
+        "<html><head><!--[if gte mso 9]><xml><x:ExcelWorkbook><table><tr><td>"
+        "not data</td></tr></table></x:ExcelWorkbook></xml><![endif]--></head>"
+        "<body><TABLE><TR><TD><b>Item</b></TD><TD>Pool</TD><TD>Behaviour</TD>"
+        "<TD>Amount</TD><TD>Period</TD></TR>"
+        '<TR><TD><font color="red">Backup</font><br>service</TD>'
+        "<TD>Support tools</TD><TD>Fixed</TD><TD>1 200</TD><TD>Month</TD></TR>"
+        "</TABLE></body></html>"
+    )
+    upload = read_upload(page.encode(), "report.xls")
+    assert _amounts(upload) == {"Backup service": 1200.0}
+    assert [sheet.name for sheet in upload.sheets] == ["Table 1"]
+
+
 def test_an_html_table_in_a_windows_code_page_is_read():
     page = REPORT_HTML.replace('<meta charset="utf-8">', "")
     data = page.replace("&eacute;", "é").encode("cp1252")
