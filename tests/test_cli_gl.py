@@ -116,3 +116,32 @@ def test_a_missing_rules_file_is_a_usage_error(capsys, files, tmp_path):
     code, _, err = call(capsys, "check", export, "--mapping", str(tmp_path / "no"))
     assert code == 2
     assert "cannot open" in err
+
+
+def test_a_gl_workbook_is_mapped_from_its_own_sheet(capsys, tmp_path, files):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Read me"
+    book.active.append(["Exported from the ledger"])
+    sheet = book.create_sheet("GL detail")
+    sheet.append(["Fiscal period", "Natural account", "Supplier", "Net amount"])
+    sheet.append([202610, 6150, "AWS", 1000])
+    sheet.append([202611, 6150, "AWS", 500.5])
+    sheet.append([None, "Total", None, 1500.5])
+    path = tmp_path / "gl.xlsx"
+    book.save(path)
+    _, rules = files
+
+    code, _, err = call(capsys, "check", str(path))
+    assert code == 1
+    assert "is a GL export (sheet GL detail)" in err
+
+    code, out, err = call(capsys, "check", str(path), "--mapping", rules, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    # (1000 + 500.50) / 2 months = 750.25; the total row is left out
+    assert report["lines"][0]["monthly"] == 750.25
+    assert report["reconciliation"]["total"] == 1500.5
+    assert report["unmapped"] == []
+    assert "total row" in report["issues"][0]["message"]
