@@ -158,6 +158,11 @@ def test_a_headcount_sheet_that_is_a_roster_gives_the_workbook_its_headcount():
             "not a date",
         ),
         (
+            ["X1", "A", "Employee", 202606.0, None],
+            "Start date (D)",
+            "is 202606, which looks like a fiscal period",
+        ),
+        (
             ["X1", "A", "Employee", "202606", None],
             "Start date (D)",
             "looks like a fiscal period",

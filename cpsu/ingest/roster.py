@@ -73,10 +73,9 @@ def find_roster(table: Table) -> Header | None:
 
 def read_roster_date(value: Cell) -> date:
     """A date from a roster cell; a fiscal period such as 202606 is not one."""
-    text = read_text(value) if isinstance(value, int | float | str) else ""
-    if isinstance(value, float) and value != int(value):
-        text = ""
-    text = clean_text(text).removesuffix(".0") if text else ""
+    text = ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        text = clean_text(read_text(value))  # 202606.0 is written 202606
     match = _FISCAL_PERIOD.fullmatch(text)
     if match:
         raise CellError(
