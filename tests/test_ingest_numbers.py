@@ -282,13 +282,14 @@ def test_a_semicolon_csv_leans_to_the_comma_only_to_break_a_tie():
     assert (issue.row, issue.column) == (3, AMOUNT)
 
 
-def test_a_warning_lists_the_first_few_cells_and_counts_the_rest():
-    # Eight ambiguous cells: five named, "3 more".
-    upload = _book("0,5", *[f"{n}.000" for n in range(1, 9)])
-    assert _amounts(upload) == [0.5, *[n * 1000.0 for n in range(1, 9)]]
+def test_a_warning_names_each_cell_read_by_the_files_mark_up_to_twenty():
+    # 23 ambiguous cells: the first 20 named ('20.000' on row 22), "3 more".
+    upload = _book("0,5", *[f"{n}.000" for n in range(1, 24)])
+    assert _amounts(upload) == [0.5, *[n * 1000.0 for n in range(1, 24)]]
     (warning,) = warnings_of(upload)
     assert "'5.000' (row 7, column Amount (D)) as 5000, not 5" in warning.message
-    assert "'6.000'" not in warning.message
+    assert "'20.000' (row 22, column Amount (D)) as 20000, not 20" in warning.message
+    assert "'21.000'" not in warning.message
     assert "and 3 more like them" in warning.message
 
 

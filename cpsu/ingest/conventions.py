@@ -37,6 +37,9 @@ from cpsu.ingest.issues import Issue, warning
 
 # How many cells a message lists before it says how many more there are.
 LISTED = 5
+# Cells read by the file's mark alone are each named, up to this many: each
+# is a number whose meaning the user should be able to check.
+READINGS_LISTED = 20
 
 _MARK_NAMES = {".": "a dot", ",": "a comma"}
 
@@ -150,10 +153,10 @@ def _separator_warning(
     readings = [
         f"{show(cell.text)} ({cell.place(where.get('sheet'))}) as "
         f"{number.shown(decimal)}, not {number.shown(other)}"
-        for cell, number in ambiguous[:LISTED]
+        for cell, number in ambiguous[:READINGS_LISTED]
     ]
-    if len(ambiguous) > LISTED:
-        readings.append(f"and {len(ambiguous) - LISTED:,} more like them")
+    if len(ambiguous) > READINGS_LISTED:
+        readings.append(f"and {len(ambiguous) - READINGS_LISTED:,} more like them")
     if conventions.example:
         reason = f"as this file writes them, like {conventions.example}"
     else:
