@@ -424,6 +424,37 @@ def test_a_sheet_too_big_to_read_is_only_a_warning_when_not_used(monkeypatch):
     assert not _info(upload, "Scratch").has_table
 
 
+# The quick scan of a plain .xlsx sheet, and what sends a sheet to the full one
+
+
+def _sheet_xml(cells: bytes) -> io.BytesIO:
+    row = b'<row r="1">' + cells + b"</row>"
+    return io.BytesIO(b"<worksheet><sheetData>" + row + b"</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<c\nr="XFD1048576"><v>1</v></c>',  # a line break after the tag name
+        b'<c r="xfd1048576"><v>1</v></c>',  # a lower-case reference
+        b'<x:c r="XFD1048576"><v>1</v></x:c>',  # a prefixed element
+        b'<c s="1" r="XFD1048576"><v>1</v></c>',  # the reference not first
+        b'<!-- <c r="A1"/> --><c r="B1"><f>1+1</f></c>',  # a comment, a formula
+    ],
+)
+def test_a_cell_written_unusually_sends_the_sheet_to_the_full_scan(far):
+    assert xlsx_module._quick_scan(_sheet_xml(b'<c r="A1"><v>1</v></c>' + far)) is None
+
+
+def test_the_quick_scan_sizes_a_sheet_by_its_cells_with_content():
+    cells = b'<c r="A1"><v>1</v></c><c r="C7" t="s"><v>0</v></c><c r="Z99" s="1"/>'
+    scan = xlsx_module._quick_scan(_sheet_xml(cells))
+    # Z99 is only formatted, so the extent is C7: 7 rows, 3 columns.
+    assert (scan.rows, scan.columns) == (7, 3)
+    with pytest.raises(xlsx_module._TooBig):
+        xlsx_module._quick_scan(_sheet_xml(b'<c r="XFD1048576"><v>1</v></c>'))
+
+
 # .ods and .xlsb safety
 
 

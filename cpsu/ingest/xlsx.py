@@ -490,7 +490,11 @@ def _scan_part(
         return None
     try:
         with archive.open(name) as stream:
-            return _scan_sheet(stream)
+            scan = _quick_scan(stream)
+        if scan is None:
+            with archive.open(name) as stream:
+                scan = _scan_sheet(stream)
+        return scan
     except _TooBig as big:
         issues.append(_too_big(part, big))
     except (expat.ExpatError, ValueError) as problem:
@@ -638,6 +642,59 @@ class _SheetScanner:
 
 def _is_true(value: str | None) -> bool:
     return value in ("1", "true")
+
+
+# A cell with content, as Excel and openpyxl write it: its reference first,
+# and neither closed at once (<c r="B2" s="1"/>) nor empty (<c ...></c>).
+_QUICK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(?!</c>)')
+# Any cell, however written; a reference that is not plain; a prefixed cell.
+_QUICK_ANY_CELL = re.compile(rb"<c[\s/>]")
+_QUICK_ODD_REFERENCE = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')
+_QUICK_PREFIXED_CELL = re.compile(rb"<[A-Za-z0-9_.-]+:c[\s/>]")
+# What only the full scan handles: formulas, error values, hidden rows or
+# columns, and comments, which could hide what looks like a cell.
+_QUICK_STOPS = (b"<f>", b"<f ", b't="e"', b'hidden="1"', b'hidden="true"', b"<!--")
+
+
+def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
+    """The extent of a plain sheet's cells, by regular expressions alone.
+
+    Most sheets (and nearly every export) hold values only, and finding their
+    extent this way is several times faster than parsing their XML. None when
+    the sheet has what only the full scan reads: formulas, error values,
+    hidden rows or columns, cells written without their reference first, or
+    element names with a prefix.
+    """
+    rows = columns = 0
+    tail = b""
+    seen_data = False
+    while True:
+        chunk = stream.read(_CHUNK)
+        data = tail + chunk
+        if chunk:
+            cut = data.rfind(b"<")
+            data, tail = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        if any(stop in data for stop in _QUICK_STOPS):
+            return None
+        if (
+            len(_QUICK_ANY_CELL.findall(data)) != data.count(b'<c r="')
+            or _QUICK_ODD_REFERENCE.search(data)
+            or _QUICK_PREFIXED_CELL.search(data)
+        ):
+            return None
+        seen_data = seen_data or b"<sheetData" in data
+        cells = _QUICK_CELL.findall(data)
+        if cells:
+            rows = max(rows, *map(int, (row for _, row in cells)))
+            letters = {letters for letters, _ in cells}
+            columns = max(columns, *(_column_index(text.decode()) for text in letters))
+        if not chunk:
+            break
+    if not seen_data:
+        return None
+    if rows * columns > MAX_SHEET_CELLS:
+        raise _TooBig(rows, columns, exact=True)
+    return _SheetScan(rows=rows, columns=columns)
 
 
 def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
