@@ -15,8 +15,10 @@ ISSUES_SHOWN = 200
 
 st.title("Cost base")
 st.caption(
-    "Upload the canonical workbook (Costs, Headcount, Service desk) or a CSV of the "
-    "Costs sheet. A file with errors is refused and the cost base you had stays."
+    "Upload the canonical workbook (Costs, Headcount, Service desk), a CSV of the "
+    "Costs sheet, a budget list or month-by-month grid, a GL export to map, or an "
+    "HR roster for the headcount. A file with errors is refused and the cost base "
+    "you had stays."
 )
 
 upload_column, template_column = st.columns([3, 1])
@@ -78,7 +80,13 @@ if report is not None:
     name = plain(report.file_name)
     errors = [i for i in report.issues if i.severity is Severity.ERROR]
     warnings = [i for i in report.issues if i.severity is Severity.WARNING]
-    if report.kind == "gl" and report.accepted:
+    if report.kind == "roster" and report.accepted:
+        st.success(
+            f"**{name}** is an HR roster: the headcount now comes from it; the cost "
+            "lines and the scenario stay.",
+            icon=":material/groups:",
+        )
+    elif report.kind == "gl" and report.accepted:
         st.info(
             f"**{name}** is a GL export: map its postings to cost pools below. "
             "The cost base you had stays until you use the mapped lines.",

@@ -378,3 +378,30 @@ def test_a_sheet_picker_reads_the_chosen_sheet():
     # an ordinary rerun keeps the choice and reads nothing again
     at.run()
     assert metric(at, "Cost lines") == "3"
+
+
+def roster_bytes() -> bytes:
+    """Five people; on 2026-12-31 three employees and one contractor are here."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Staff"
+    sheet.append(["Employee ID", "Name", "Worker type", "Start date", "End date"])
+    sheet.append(["E1", "Ann", "Employee", "2024-01-10", None])
+    sheet.append(["E2", "Cy", "Employee", "2026-11-10", None])
+    sheet.append(["E3", "Ed", "Employee", "2025-03-01", None])
+    sheet.append(["E4", "Flo", "Employee", "2025-03-01", "2026-10-15"])  # left
+    sheet.append(["C1", "Di", "Contractor", "2026-02-01", None])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_an_hr_roster_replaces_only_the_headcount():
+    at = cost_base_page(new_app())
+    run_rate_lines = metric(at, "Cost lines")
+    upload(at, "roster.xlsx", roster_bytes())
+    assert not at.exception
+    assert "is an HR roster" in at.success[0].value
+    # on 2026-12-31: Ann, Cy, Ed employed (Flo left in October), Di contracting
+    assert metric(at, "Supported users") == "4"
+    assert metric(at, "Cost lines") == run_rate_lines

@@ -18,9 +18,10 @@ import streamlit as st
 from cpsu.costs import CostBase, CostLine
 from cpsu.formatting import percent
 from cpsu.ingest import Upload, apply_upload, read_upload
-from cpsu.ingest.checks import checked_workspace
+from cpsu.ingest.checks import checked_workspace, projection_issues
 from cpsu.ingest.gl import GLExport, read_gl_export
 from cpsu.ingest.issues import Issue
+from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
 from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
@@ -171,6 +172,17 @@ def accept_upload(
                 state="error" if export.has_errors else "complete",
             )
             return
+        if upload.has_errors and not sheet:
+            roster = read_roster_upload(
+                data, file_name, workspace().headcount.baseline_quarter
+            )
+            if roster.recognised:
+                _accept_roster(roster, file_name)
+                status.update(
+                    label=f"Read {plain(file_name)}",
+                    state="error" if roster.has_errors else "complete",
+                )
+                return
         updated, issues = checked_workspace(workspace(), upload, file_name)
         status.update(
             label=f"Read {plain(file_name)}",
@@ -189,6 +201,26 @@ def accept_upload(
         kind=upload.kind,
         sheets=upload.sheets,
         sheet=sheet,
+    )
+
+
+def _accept_roster(roster: RosterUpload, file_name: str) -> None:
+    """Use a roster's baseline headcount, keeping the cost base and scenario."""
+    issues = roster.issues
+    updated = None
+    if not roster.has_errors and roster.headcount is not None:
+        candidate = replace(
+            workspace(),
+            headcount=roster.headcount,
+            source=f"{workspace().source} + roster {file_name}",
+        )
+        problems = projection_issues(candidate)
+        issues = (*issues, *problems)
+        updated = None if problems else candidate
+    if updated is not None:
+        st.session_state[WORKSPACE] = updated
+    st.session_state[UPLOAD_REPORT] = UploadReport(
+        file_name=file_name, accepted=updated is not None, issues=issues, kind="roster"
     )
 
 

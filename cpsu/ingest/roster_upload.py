@@ -1,0 +1,90 @@
+"""An HR roster uploaded on its own: the people who become the headcount.
+
+A roster is one row per person (see `roster.py`). Uploaded on its own, it
+replaces only the headcount: it is counted on the last day of the
+workspace's baseline quarter, so the cost base and the scenario keep the
+quarter they were built for, and growth applies from there. Like every
+reader it never raises; `recognised` is False when no sheet of the file
+looks like a roster, so the caller can say what the file is not.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from cpsu.ingest.csv_file import CsvError, read_csv_table
+from cpsu.ingest.issues import Issue, Severity, error
+from cpsu.ingest.roster import find_roster, read_roster
+from cpsu.ingest.upload import MAX_UPLOAD_BYTES, ZIP_SIGNATURES
+from cpsu.ingest.xlsx import OLE_SIGNATURE, WorkbookError, read_workbook
+from cpsu.scenario import Headcount
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RosterUpload:
+    """The headcount a roster file gives, every problem found, and whether it
+    looked like a roster at all."""
+
+    headcount: Headcount | None
+    issues: tuple[Issue, ...]
+    recognised: bool
+
+    @property
+    def has_errors(self) -> bool:
+        return any(issue.severity is Severity.ERROR for issue in self.issues)
+
+
+def read_roster_upload(
+    data: bytes, filename: str, baseline: pd.Period | None
+) -> RosterUpload:
+    """The headcount per quarter in a roster workbook or CSV; never raises."""
+    source = posixpath.basename(str(filename).replace("\\", "/")) or "roster"
+    try:
+        return _read(bytes(data), source, baseline)
+    except Exception as problem:
+        logger.exception("Reading the roster %r failed", filename)
+        return RosterUpload(
+            None,
+            (
+                error(
+                    "The roster could not be read because of a problem in this "
+                    f"program ({type(problem).__name__}); please report it with the "
+                    "file attached."
+                ),
+            ),
+            recognised=False,
+        )
+
+
+def _read(data: bytes, source: str, baseline: pd.Period | None) -> RosterUpload:
+    if not data or len(data) > MAX_UPLOAD_BYTES:
+        return RosterUpload(None, (), recognised=False)
+    if data.startswith((*ZIP_SIGNATURES, OLE_SIGNATURE)):
+        try:
+            book = read_workbook(data)
+        except WorkbookError:
+            return RosterUpload(None, (), recognised=False)
+        hidden = {info.name for info in book.sheets if info.hidden}
+        tables = [
+            (book.tables[name], [*book.issues, *book.sheet_issues.get(name, ())])
+            for name in sorted(book.sheet_names, key=lambda name: name in hidden)
+            if name in book.tables
+        ]
+    else:
+        try:
+            table, issues = read_csv_table(data, source)
+        except CsvError:
+            return RosterUpload(None, (), recognised=False)
+        tables = [(table, [replace(i, sheet=i.sheet or source) for i in issues])]
+    for table, issues in tables:
+        if find_roster(table) is None:
+            continue
+        headcount, found = read_roster(table, baseline, 1)
+        return RosterUpload(headcount, (*issues, *found), recognised=True)
+    return RosterUpload(None, (), recognised=False)
