@@ -439,7 +439,8 @@ def _sheet_xml(cells: bytes) -> io.BytesIO:
         b'<c r="xfd1048576"><v>1</v></c>',  # a lower-case reference
         b'<x:c r="XFD1048576"><v>1</v></x:c>',  # a prefixed element
         b'<c s="1" r="XFD1048576"><v>1</v></c>',  # the reference not first
-        b'<!-- <c r="A1"/> --><c r="B1"><f>1+1</f></c>',  # a comment, a formula
+        b'<!-- <c r="A1"/> --><c r="B1"><v>1</v></c>',  # a comment
+        b'<c r="B1"><f\n>1+1</f></c>',  # a formula, however written
     ],
 )
 def test_a_cell_written_unusually_sends_the_sheet_to_the_full_scan(far):

@@ -651,9 +651,10 @@ _QUICK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(?!</c>)')
 _QUICK_ANY_CELL = re.compile(rb"<c[\s/>]")
 _QUICK_ODD_REFERENCE = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')
 _QUICK_PREFIXED_CELL = re.compile(rb"<[A-Za-z0-9_.-]+:c[\s/>]")
-# What only the full scan handles: formulas, error values, hidden rows or
-# columns, and comments, which could hide what looks like a cell.
-_QUICK_STOPS = (b"<f>", b"<f ", b't="e"', b'hidden="1"', b'hidden="true"', b"<!--")
+# What only the full scan handles: formulas (and any element starting "f",
+# however written), error values, hidden rows or columns, and comments,
+# which could hide what looks like a cell.
+_QUICK_STOPS = (b"<f", b't="e"', b'hidden="1"', b'hidden="true"', b"<!--")
 
 
 def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
