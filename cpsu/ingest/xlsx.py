@@ -765,7 +765,7 @@ def _read_table(
                 )
             )
             return None
-        grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+        grid = sheet.to_python(skip_empty_area=False)  # new lists, ours to fill
         merged = sheet.merged_cell_ranges or []
     except _TooBig as big:
         issues.append(_too_big(part, big))
