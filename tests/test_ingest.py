@@ -1138,7 +1138,7 @@ def test_a_csv_named_xlsx_is_read_as_csv():
     assert not upload.has_errors
 
 
-def test_legacy_xls_is_refused_with_what_to_do():
+def test_a_damaged_legacy_xls_is_refused_with_what_to_do():
     upload = read_upload(OLE_BYTES, "costs.xls")
     (issue,) = upload.issues
     assert issue.severity is Severity.ERROR
