@@ -69,8 +69,12 @@ def theme_config() -> alt.theme.ThemeConfig:
 
 
 def register_theme() -> None:
-    """Register the product's theme with Altair and make it the active one."""
-    alt.theme.register(THEME_NAME, enable=True)(theme_config)
+    """Register the product's theme with Altair and make it the active one.
+
+    The router calls this on every rerun; the work is done once per process.
+    """
+    if alt.theme.active != THEME_NAME:
+        alt.theme.register(THEME_NAME, enable=True)(theme_config)
 
 
 def _quarter_axis(quarters: list[str]) -> alt.X:
