@@ -260,7 +260,7 @@ def run_check(args: argparse.Namespace) -> int:
         issues.append(
             Issue(
                 Severity.WARNING,
-                "A CSV holds only cost lines, so costs driven by users, tickets or "
+                "This file holds only cost lines, so costs driven by users, tickets or "
                 "the baseline quarter are not costed here; check the workbook to "
                 "see them.",
             )

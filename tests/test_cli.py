@@ -177,7 +177,7 @@ def test_check_a_csv_costs_what_it_can(tmp_path, capsys):
     # 54,000 a year / 12 = 4,500 a month; a per-user line needs a headcount
     assert report["lines"][0]["monthly"] == pytest.approx(4500)
     assert report["lines"][1]["monthly"] is None
-    assert any("CSV" in issue["message"] for issue in report["issues"])
+    assert any("only cost lines" in issue["message"] for issue in report["issues"])
 
 
 @pytest.mark.parametrize(

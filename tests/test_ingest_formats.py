@@ -185,7 +185,12 @@ BUDGET_CSV = csv_bytes(
     ("data", "name", "kind"),
     [
         (
-            xlsx_bytes({"Costs": _costs(_line("Backup", 1200.5))}),
+            xlsx_bytes(
+                {
+                    "Costs": _costs(_line("Backup", 1200.5)),
+                    "Headcount": [["Quarter", "Employees"], ["2026-Q4", 100]],
+                }
+            ),
             "costs.xls",
             "workbook",
         ),

@@ -405,3 +405,38 @@ def test_an_hr_roster_replaces_only_the_headcount():
     # on 2026-12-31: Ann, Cy, Ed employed (Flo left in October), Di contracting
     assert metric(at, "Supported users") == "4"
     assert metric(at, "Cost lines") == run_rate_lines
+
+
+def budget_workbook() -> bytes:
+    """A budget of the user's own: a title row, two sections, subtotals, a total."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "FY27 budget"
+    sheet.append(["IT support budget FY27"])
+    sheet.append([])
+    sheet.append(["Item", "Annual cost"])
+    sheet.append(["Software"])
+    sheet.append(["Service desk tool", 54_000])
+    sheet.append(["Knowledge base", 6_000])
+    sheet.append(["Subtotal", 60_000])
+    sheet.append(["Services"])
+    sheet.append(["Field support contract", 24_000])
+    sheet.append(["Total", 84_000])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_budget_workbook_of_cost_lines_only_keeps_headcount_and_sliders():
+    at = new_app()
+    at.slider(key="scenarios.growth").set_value(0.12).run()
+    at = cost_base_page(at)
+    upload(at, "budget.xlsx", budget_workbook())
+    assert not at.exception
+    assert "is in use" in at.warning[0].value
+    assert metric(at, "Cost lines") == "3"
+    # (54,000 + 6,000 + 24,000) a year / 12 = 7,000 a month; headcount stays 1,350
+    assert metric(at, "Monthly run-rate") == "$7,000.00"
+    assert metric(at, "Supported users") == "1,350"
+    at = scenarios_page(at)
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.12)

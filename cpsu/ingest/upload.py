@@ -363,6 +363,18 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
         cost_base, found = read_costs(costs, conventions=conventions)
         issues.extend(found)
 
+    if costs is not None and not chosen.keys() & {HEADCOUNT, SERVICE_DESK, ASSUMPTIONS}:
+        # A budget workbook of the user's own: cost lines and nothing else, so
+        # it joins the headcount and scenario in use, as a CSV of costs does.
+        issues.append(
+            warning(
+                "The workbook holds cost lines only (no Headcount, Service desk or "
+                "Assumptions sheet): they replace the cost lines in use, and the "
+                "headcount and scenario in use stay."
+            )
+        )
+        return Upload("csv", cost_base, None, None, _in_order(issues), book.sheets)
+
     headcount = None
     headcount_table = tables.get(HEADCOUNT)
     if headcount_table is None:

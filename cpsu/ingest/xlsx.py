@@ -45,6 +45,7 @@ from python_calamine import (
 
 from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank, show
 from cpsu.ingest.issues import Issue, column_letter, error, warning
+from cpsu.ingest.lists import find_list
 from cpsu.ingest.table import HEADER_SEARCH_ROWS, Table, match_row
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
@@ -308,7 +309,10 @@ def table_kind(table: Table) -> str:
                 return HEADCOUNT_KIND
         if cells and match_header(clean_header(cells[0]), SERVICE_DESK_INDEX):
             first_column += 1
-    return SERVICE_DESK_KIND if first_column >= 2 else UNKNOWN_KIND
+    if first_column >= 2:
+        return SERVICE_DESK_KIND
+    # A budget of the user's own: a list of items and amounts, or a month grid.
+    return COSTS_KIND if find_list(table) is not None else UNKNOWN_KIND
 
 
 def _holds_table(table: Table) -> bool:
