@@ -440,3 +440,30 @@ def test_a_budget_workbook_of_cost_lines_only_keeps_headcount_and_sliders():
     assert metric(at, "Supported users") == "1,350"
     at = scenarios_page(at)
     assert at.slider(key="scenarios.growth").value == pytest.approx(0.12)
+
+
+def test_a_workbook_without_assumptions_keeps_growth_and_horizon():
+    workbook = openpyxl.load_workbook(io.BytesIO(small_company()))
+    del workbook["Assumptions"]
+    out = io.BytesIO()
+    workbook.save(out)
+    at = new_app()
+    at.slider(key="scenarios.growth").set_value(0.12).run()
+    at.slider(key="scenarios.horizon").set_value(10).run()
+    at = cost_base_page(at)
+    upload(at, "no-assumptions.xlsx", out.getvalue())
+    at = scenarios_page(at)
+    # the workbook's service desk is used, growth and horizon stay as they were
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.12)
+    assert at.slider(key="scenarios.horizon").value == 10
+    assert at.slider(key="scenarios.tickets_per_user").value == pytest.approx(1.0)
+
+
+def test_a_second_roster_replaces_the_first_in_the_source_too():
+    at = cost_base_page(new_app())
+    upload(at, "roster-1.xlsx", roster_bytes())
+    upload(at, "roster-2.xlsx", roster_bytes())
+    heading = next(h.value for h in at.subheader if "What was understood" in h.value)
+    # the heading escapes Markdown: "roster\-2.xlsx" shows as roster-2.xlsx
+    assert heading.endswith("roster roster\\-2\\.xlsx")
+    assert "roster\\-1" not in heading

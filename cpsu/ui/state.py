@@ -18,6 +18,7 @@ import streamlit as st
 from cpsu.costs import CostBase, CostLine
 from cpsu.formatting import percent
 from cpsu.ingest import Upload, apply_upload, read_upload
+from cpsu.ingest.cells import text_key
 from cpsu.ingest.checks import checked_workspace, projection_issues
 from cpsu.ingest.gl import GLExport, read_gl_export
 from cpsu.ingest.issues import Issue
@@ -193,7 +194,7 @@ def accept_upload(
         st.session_state[GL_EXPORT] = None
         # A CSV holds cost lines only: the sliders keep the scenario in play.
         if upload.kind == "workbook":
-            set_sliders(updated.scenario)
+            set_sliders(_carried_scenario(upload, updated.scenario))
     st.session_state[UPLOAD_REPORT] = UploadReport(
         file_name=file_name,
         accepted=updated is not None,
@@ -201,6 +202,21 @@ def accept_upload(
         kind=upload.kind,
         sheets=upload.sheets,
         sheet=sheet,
+    )
+
+
+ROSTER_MARK = " + roster "
+
+
+def _carried_scenario(upload: Upload, scenario: Scenario) -> Scenario:
+    """The scenario a workbook carries, with growth and horizon kept from the
+    sliders when the workbook has no Assumptions sheet to say otherwise."""
+    if any(text_key(sheet.name) == "assumptions" for sheet in upload.sheets):
+        return scenario
+    return replace(
+        scenario,
+        growth_per_quarter=st.session_state.get(GROWTH, scenario.growth_per_quarter),
+        horizon_quarters=st.session_state.get(HORIZON, scenario.horizon_quarters),
     )
 
 
@@ -212,7 +228,7 @@ def _accept_roster(roster: RosterUpload, file_name: str) -> None:
         candidate = replace(
             workspace(),
             headcount=roster.headcount,
-            source=f"{workspace().source} + roster {file_name}",
+            source=f"{workspace().source.split(ROSTER_MARK)[0]}{ROSTER_MARK}{file_name}",
         )
         problems = projection_issues(candidate)
         issues = (*issues, *problems)
