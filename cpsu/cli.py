@@ -341,6 +341,16 @@ def run_summary(args: argparse.Namespace) -> int:
 # --- project -------------------------------------------------------------------
 
 
+# The service-desk options of `project`: option, ServiceDesk field, metavar, help.
+DESK_OPTIONS = (
+    ("--tickets-per-user", "tickets_per_user_month", "X", "tickets per user a month"),
+    ("--resolution-rate", "resolution_rate", "R", "Tier 1 resolution rate"),
+    ("--deflection", "deflection", "D", "self-service deflection"),
+    ("--deflection-step", "deflection_step", "S", "deflection gain a quarter"),
+    ("--deflection-cap", "deflection_cap", "C", "most deflection reaches"),
+)
+
+
 def _scenario_from_options(base: Scenario, args: argparse.Namespace) -> Scenario:
     """The workbook's scenario with the command line's options applied."""
     scenario_changes: dict[str, Any] = {}
@@ -354,14 +364,8 @@ def _scenario_from_options(base: Scenario, args: argparse.Namespace) -> Scenario
                 "fractions (0.08 is 8%) above -1 and at most 1"
             )
         scenario_changes["growth_per_quarter"] = args.growth
-    for option, name in (
-        ("tickets_per_user", "tickets_per_user_month"),
-        ("resolution_rate", "resolution_rate"),
-        ("deflection", "deflection"),
-        ("deflection_step", "deflection_step"),
-        ("deflection_cap", "deflection_cap"),
-    ):
-        value = getattr(args, option)
+    for _, name, _, _ in DESK_OPTIONS:
+        value = getattr(args, name)
         if value is not None:
             desk_changes[name] = value
     try:
@@ -530,27 +534,10 @@ def build_parser() -> argparse.ArgumentParser:
     projection.add_argument(
         "--growth", type=_fraction, metavar="G", help="growth a quarter"
     )
-    projection.add_argument(
-        "--tickets-per-user",
-        type=_fraction,
-        metavar="X",
-        help="tickets per user a month",
-    )
-    projection.add_argument(
-        "--resolution-rate", type=_fraction, metavar="R", help="Tier 1 resolution rate"
-    )
-    projection.add_argument(
-        "--deflection", type=_fraction, metavar="D", help="self-service deflection"
-    )
-    projection.add_argument(
-        "--deflection-step",
-        type=_fraction,
-        metavar="S",
-        help="deflection gain a quarter",
-    )
-    projection.add_argument(
-        "--deflection-cap", type=_fraction, metavar="C", help="most deflection reaches"
-    )
+    for option, name, metavar, text in DESK_OPTIONS:
+        projection.add_argument(
+            option, dest=name, type=_fraction, metavar=metavar, help=text
+        )
     projection.add_argument(
         "--out", metavar="FILE.xlsx", help="write the scenario workbook"
     )

@@ -70,7 +70,10 @@ def test_sanity_notes_flag_busy_agents_and_unusual_rates():
 
 
 def test_usual_assumptions_raise_no_notes():
-    projection = project_lines(FIXED, LICENCE, horizon=2)
+    # the default service desk (1.1 tickets, 70% resolved, 10% deflected) and
+    # CPSU of (10,000 + 40 x 1,000) / 1,000 = $50: nothing unusual
+    projection = project_lines(FIXED, LICENCE, horizon=2, desk=ServiceDesk())
+    assert projection.table["cpsu"][0] == pytest.approx(50.0)
     assert sanity_notes(projection, Scenario(horizon_quarters=2)) == []
 
 
