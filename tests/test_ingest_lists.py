@@ -501,8 +501,13 @@ def test_a_gl_export_is_left_to_the_mapping_step():
         ]
     )
     upload = read_upload(data, "gl.csv")
-    # Read as the template it is not, so the page offers the mapping step.
-    assert any("no Pool column" in issue.message for issue in errors_of(upload))
+    # Refused as cost lines, so the page offers the mapping step.
+    assert [issue.message for issue in errors_of(upload)] == [
+        "gl.csv is a GL export (row 1 has a date or period, an account and an "
+        "amount), not a list of cost lines: read as one, each posting would be a "
+        "cost line. Its postings go to the mapping step, where rules map them to "
+        "cost pools (cpsu check FILE --mapping RULES.json on the command line)."
+    ]
     assert not any("a quarter or a year" in issue.message for issue in upload.issues)
     assert read_gl_export(data, "gl.csv").recognised
 

@@ -5,7 +5,8 @@ posting: when it was posted (a date, or a fiscal period such as 202610 that
 is kept as a period and never read as a date), the account (a number, maybe
 with its name), the cost centre, the vendor, a description, and either an
 amount or a debit and a credit column. Such a table is recognised by its
-headers, in a workbook sheet or a CSV, and read into a `GLExport`: a
+headers, in a workbook sheet, a CSV or an HTML page saved as .xls (see
+`sniff.py`), and read into a `GLExport`: a
 DataFrame of entries (the file's row number, the month, account, cost
 centre, vendor, description and the signed amount, debit less credit) with
 the months it covers and its total. The export holds no cost pools or
@@ -49,12 +50,11 @@ from cpsu.ingest.cells import (
 )
 from cpsu.ingest.conventions import NumberCell, decide_conventions
 from cpsu.ingest.costs_sheet import TOTAL_ROW
-from cpsu.ingest.csv_file import CsvError, read_csv_table
 from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.ingest.table import HEADER_SEARCH_ROWS, Header, Table, find_header, listing
-from cpsu.ingest.upload import MAX_UPLOAD_BYTES, ZIP_SIGNATURES
 from cpsu.ingest.vocabulary import match_header
-from cpsu.ingest.xlsx import OLE_SIGNATURE, WorkbookError, read_workbook
+from cpsu.ingest.xlsx import Workbook
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ def _failed(source: str, issues: Sequence[Issue], *, recognised: bool) -> GLExpo
 
 
 def read_gl_export(data: bytes, filename: str, *, sheet: str | None = None) -> GLExport:
-    """The GL export in a workbook (.xlsx) or CSV; never raises.
+    """The GL export in a workbook, an HTML page or a CSV; never raises.
 
     In a workbook, the named sheet is read, or else the first sheet that
     holds a GL header row. `recognised` is False when no GL header was found.
@@ -332,22 +332,22 @@ def _read(data: bytes, source: str, sheet: str | None) -> GLExport:
         )
     if not data:
         return _failed(source, [error("The file is empty.")], recognised=False)
-    if data.startswith((*ZIP_SIGNATURES, OLE_SIGNATURE)):
-        return _read_workbook(data, source, sheet)
     try:
-        table, issues = read_csv_table(data, source)
-    except CsvError as problem:
+        book = read_file_tables(data, source)
+    except FileError as problem:
         return _failed(source, [error(str(problem))], recognised=False)
-    issues = [replace(issue, sheet=issue.sheet or source) for issue in issues]
-    return read_gl_table(table, source=source, issues=issues)
+    if book.format == "csv":
+        table = book.tables[book.sheet_names[0]]
+        issues = list(book.sheet_issues.get(table.name, ()))
+        return read_gl_table(table, source=source, issues=issues)
+    return _read_sheets(book, source, sheet)
 
 
-def _read_workbook(data: bytes, source: str, sheet: str | None) -> GLExport:
-    try:
-        book = read_workbook(data)
-    except WorkbookError as problem:
-        return _failed(source, [error(str(problem))], recognised=False)
+def _read_sheets(book: Workbook, source: str, sheet: str | None) -> GLExport:
+    """The GL export on the named sheet of a workbook (an HTML page's table), or
+    else on the first that holds a GL header row."""
     names = book.sheet_names
+    kind = "page" if book.format == "html" else "workbook"
     if sheet is not None:
         names = tuple(name for name in names if text_key(name) == text_key(sheet))
         if not names:
@@ -356,7 +356,9 @@ def _read_workbook(data: bytes, source: str, sheet: str | None) -> GLExport:
                 source,
                 [
                     error(
-                        f"The workbook has no sheet '{sheet}'; its sheets are {shown}."
+                        f"The {kind} has no sheet '{sheet}'; its sheets are {shown}."
+                        if kind == "workbook"
+                        else f"The page has no table '{sheet}'; its tables are {shown}."
                     )
                 ],
                 recognised=False,
@@ -377,13 +379,14 @@ def _read_workbook(data: bytes, source: str, sheet: str | None) -> GLExport:
                 )
             return read_gl_table(table, source=source, issues=issues)
     shown = ", ".join(f"'{name}'" for name in names) or "none"
+    where = f"sheets: {shown}" if kind == "workbook" else f"tables: {shown}"
     issues = [
         *book.issues,
         *(issue for name in names for issue in book.sheet_issues.get(name, ())),
         error(
-            f"No sheet holds a GL export (sheets: {shown}): looked for a header row "
-            "with an Account, a Posting date or Period, and an Amount or Debit and "
-            "Credit column."
+            f"No {'sheet' if kind == 'workbook' else 'table'} holds a GL export "
+            f"({where}): looked for a header row with an Account, a Posting date or "
+            "Period, and an Amount or Debit and Credit column."
         ),
     ]
     return _failed(source, issues, recognised=False)

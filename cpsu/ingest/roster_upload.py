@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
-from cpsu.ingest.csv_file import CsvError, read_csv_table
 from cpsu.ingest.issues import Issue, Severity, error
 from cpsu.ingest.roster import find_roster, read_roster
-from cpsu.ingest.upload import MAX_UPLOAD_BYTES, ZIP_SIGNATURES
-from cpsu.ingest.xlsx import OLE_SIGNATURE, WorkbookError, read_workbook
+from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.scenario import Headcount
 
 logger = logging.getLogger(__name__)
@@ -65,23 +63,16 @@ def read_roster_upload(
 def _read(data: bytes, source: str, baseline: pd.Period | None) -> RosterUpload:
     if not data or len(data) > MAX_UPLOAD_BYTES:
         return RosterUpload(None, (), recognised=False)
-    if data.startswith((*ZIP_SIGNATURES, OLE_SIGNATURE)):
-        try:
-            book = read_workbook(data)
-        except WorkbookError:
-            return RosterUpload(None, (), recognised=False)
-        hidden = {info.name for info in book.sheets if info.hidden}
-        tables = [
-            (book.tables[name], [*book.issues, *book.sheet_issues.get(name, ())])
-            for name in sorted(book.sheet_names, key=lambda name: name in hidden)
-            if name in book.tables
-        ]
-    else:
-        try:
-            table, issues = read_csv_table(data, source)
-        except CsvError:
-            return RosterUpload(None, (), recognised=False)
-        tables = [(table, [replace(i, sheet=i.sheet or source) for i in issues])]
+    try:
+        book = read_file_tables(data, source)
+    except FileError:
+        return RosterUpload(None, (), recognised=False)
+    hidden = {info.name for info in book.sheets if info.hidden}
+    tables = [
+        (book.tables[name], [*book.issues, *book.sheet_issues.get(name, ())])
+        for name in sorted(book.sheet_names, key=lambda name: name in hidden)
+        if name in book.tables
+    ]
     for table, issues in tables:
         if find_roster(table) is None:
             continue

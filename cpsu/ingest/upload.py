@@ -21,7 +21,6 @@ the last good cost base stays.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import posixpath
 from collections.abc import Mapping, Sequence
@@ -33,8 +32,9 @@ from cpsu.ingest.cells import text_key
 from cpsu.ingest.conventions import decide_conventions
 from cpsu.ingest.costs_sheet import read_costs
 from cpsu.ingest.csv_file import CsvError, decode_text, read_csv_table
+from cpsu.ingest.gl import find_gl_header
 from cpsu.ingest.headcount_sheet import read_headcount
-from cpsu.ingest.html_table import HtmlError, looks_like_markup, read_html_tables
+from cpsu.ingest.html_table import HtmlError, read_html_tables
 from cpsu.ingest.issues import Issue, Severity, error, errors, warning
 from cpsu.ingest.parameters import (
     assumption_number_cells,
@@ -42,34 +42,26 @@ from cpsu.ingest.parameters import (
     read_service_desk,
     service_desk_number_cells,
 )
+from cpsu.ingest.sniff import (
+    MAX_UPLOAD_BYTES,
+    binary_kind,
+    is_markup,
+    is_workbook,
+    table_info,
+)
 from cpsu.ingest.table import Table
 from cpsu.ingest.xlsx import (
     COSTS_KIND,
     HEADCOUNT_KIND,
-    OLE_SIGNATURE,
     SERVICE_DESK_KIND,
     SheetInfo,
     Workbook,
     WorkbookError,
     read_workbook,
-    table_kind,
 )
 from cpsu.scenario import Headcount, Scenario, Workspace
 
 logger = logging.getLogger(__name__)
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_BINARY_SIGNATURES = {
-    b"%PDF": "a PDF",
-    b"\x89PNG": "a PNG picture",
-    b"\xff\xd8\xff": "a JPEG picture",
-    b"GIF8": "a GIF picture",
-    b"\x1f\x8b": "a gzip archive",
-    b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-}
 
 # The sheets a workbook is read from, by name key (see cells.text_key).
 COSTS, HEADCOUNT, SERVICE_DESK, ASSUMPTIONS = (
@@ -195,30 +187,22 @@ def _read(data: bytes, filename: str, sheet: str | None = None) -> Upload:
             _kind_from_name(filename),
             [error("The file is empty; upload the workbook (.xlsx) or a CSV.")],
         )
-    if data.startswith((*ZIP_SIGNATURES, OLE_SIGNATURE)):
+    if is_workbook(data):
         return _read_workbook(data, sheet)
-    for signature, kind in _BINARY_SIGNATURES.items():
-        if data.startswith(signature):
-            return _failed(
-                _kind_from_name(filename),
-                [
-                    error(
-                        f"The file is {kind}, not a workbook or CSV; upload the "
-                        "workbook as .xlsx or the Costs sheet as CSV."
-                    )
-                ],
-            )
-    if looks_like_markup(_text_start(data)):
+    kind = binary_kind(data)
+    if kind is not None:
+        return _failed(
+            _kind_from_name(filename),
+            [
+                error(
+                    f"The file is {kind}, not a workbook or CSV; upload the "
+                    "workbook as .xlsx or the Costs sheet as CSV."
+                )
+            ],
+        )
+    if is_markup(data):
         return _read_html(data, sheet)
     return _read_csv(data, filename, sheet)
-
-
-def _text_start(data: bytes) -> str:
-    """The start of the file as text, whatever its encoding, to sniff it."""
-    start = data[:4096]
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return start.decode("utf-16", errors="ignore")
-    return start.decode("utf-8", errors="ignore").lstrip("\ufeff")
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -351,6 +335,9 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
 
     cost_base = None
     costs = tables.get(COSTS)
+    gl = None if costs is None else _gl_export_issue(costs)
+    if gl is not None:
+        return _failed("workbook", [*issues, gl], book.sheets)
     if costs is None:
         if not _sheet_failed(issues, COSTS, chosen):
             issues.append(
@@ -432,16 +419,36 @@ def _read_csv(data: bytes, filename: str, sheet: str | None = None) -> Upload:
         table, issues = read_csv_table(data, name)
     except CsvError as problem:
         return _failed("csv", [error(str(problem), sheet=name)])
-    info = _table_info(table)
+    info = table_info(table)
     if sheet is not None and _find_sheet(sheet, [name]) is None:
         return _failed("csv", [_no_such_sheet(sheet, [name])], (info,))
     return _read_cost_table(table, issues, (info,))
+
+
+def _gl_export_issue(table: Table) -> Issue | None:
+    """An error for a GL export offered as cost lines, where each posting would
+    become a line of its own; None for any other table."""
+    header = find_gl_header(table)
+    if header is None:
+        return None
+    return error(
+        f"{table.name} is a GL export (row {header.row_number} has a date or "
+        "period, an account and an amount), not a list of cost lines: read as one, "
+        "each posting would be a cost line. Its postings go to the mapping step, "
+        "where rules map them to cost pools (cpsu check FILE --mapping RULES.json "
+        "on the command line).",
+        sheet=table.name,
+        row=header.row_number,
+    )
 
 
 def _read_cost_table(
     table: Table, issues: list[Issue], sheets: tuple[SheetInfo, ...]
 ) -> Upload:
     """A single table of cost lines (a CSV, an HTML table) as an upload."""
+    gl = _gl_export_issue(table)
+    if gl is not None:
+        return _failed("csv", [*issues, gl], sheets)
     conventions, found = decide_conventions(
         costs_sheet.number_cells(table), semicolon=table.delimiter == ";"
     )
@@ -453,14 +460,6 @@ def _read_cost_table(
     return Upload("csv", cost_base, None, None, _in_order(issues), sheets)
 
 
-def _table_info(table: Table) -> SheetInfo:
-    columns = max((len(cells) for _, cells in table.rows), default=0)
-    kind = table_kind(table)
-    return SheetInfo(
-        table.name, False, len(table.rows), columns, bool(table.rows), kind
-    )
-
-
 def _read_html(data: bytes, sheet: str | None = None) -> Upload:
     """An HTML page's cost lines: the picked table, else the first like them."""
     try:
@@ -468,7 +467,7 @@ def _read_html(data: bytes, sheet: str | None = None) -> Upload:
         tables = read_html_tables(text)
     except (CsvError, HtmlError) as problem:
         return _failed("csv", [error(str(problem))])
-    infos = tuple(_table_info(table) for table in tables)
+    infos = tuple(table_info(table) for table in tables)
     names = [table.name for table in tables]
     if sheet is not None:
         picked = _find_sheet(sheet, names)
