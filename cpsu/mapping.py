@@ -74,23 +74,15 @@ class Rule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "field", Field(self.field))
         object.__setattr__(self, "behaviour", Behaviour(self.behaviour))
-        if not self.pattern.strip():
-            raise ValueError("A rule needs a pattern.")
+        problems = _pattern_problems(self.field, self.pattern)
         if self.pool not in POOLS:
-            raise ValueError(f"Pool {self.pool!r} is not one of {', '.join(POOLS)}.")
+            problems.append(f"Pool {self.pool!r} is not one of {', '.join(POOLS)}.")
         if self.behaviour not in MAPPED_BEHAVIOURS:
-            raise ValueError(
+            problems.append(
                 f"A mapped line is Fixed or Per user, not {self.behaviour.value}."
             )
-        if self.field is Field.ACCOUNT:
-            match = _RANGE.match(self.pattern)
-            if match and int(match[1]) > int(match[2]):
-                raise ValueError(
-                    f"Account range {self.pattern!r} runs backwards; write the "
-                    "lower account first."
-                )
-        if self.field is Field.DESCRIPTION and not _WORD.search(self.pattern):
-            raise ValueError(f"Description pattern {self.pattern!r} has no words.")
+        if problems:
+            raise ValueError(" ".join(problems))
 
     @property
     def name(self) -> str:
@@ -107,6 +99,28 @@ class Rule:
                 return pattern
             case Field.DESCRIPTION:
                 return pattern[:1].upper() + pattern[1:]
+
+
+def _pattern_problems(field: Field, pattern: str) -> list[str]:
+    """What is wrong with a pattern for a field, each with what to write."""
+    if not pattern.strip():
+        return [
+            "The pattern is empty; write the account, cost centre, vendor or "
+            "description words the rule looks for."
+        ]
+    if field is Field.ACCOUNT:
+        match = _RANGE.match(pattern)
+        if match and int(match[1]) > int(match[2]):
+            return [
+                f"Account range {pattern!r} runs backwards; write the lower "
+                f"account first ({match[2]}-{match[1]})."
+            ]
+    if field is Field.DESCRIPTION and not _WORD.search(pattern):
+        return [
+            f"Description pattern {pattern!r} has no words; write words the "
+            "descriptions hold, like laptop or licence."
+        ]
+    return []
 
 
 def _key(text: pd.Series) -> pd.Series:
@@ -333,21 +347,47 @@ def save_rules(rules: Sequence[Rule]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
+RULE_PROBLEMS_SHOWN = 20
+_KEY_ORDER = (None, "field", "pattern", "pool", "behaviour", "line_name")
+
+_SAVE_AGAIN = "save the rules from the program again"
+_WHAT_TO_WRITE = {
+    "field": 'one of "account", "cost_centre", "vendor" or "description"',
+    "pattern": (
+        "the account (6150, a range 6100-6199 or a prefix 61*), cost centre, "
+        "vendor or description words the rule looks for"
+    ),
+    "pool": f"one of {', '.join(POOLS)}",
+    "behaviour": '"Fixed" or "Per user" (left out, the line is Fixed)',
+    "line_name": "the cost line's name (left out, a name is made from the pattern)",
+}
+
+
 def load_rules(
     data: bytes, name: str = "rules file"
 ) -> tuple[tuple[Rule, ...], list[Issue]]:
     """The rules in a JSON rules file, and every problem found; never raises.
 
-    The rules are empty when the file has any error, so that a half-read file
-    never maps part of an export.
+    Each problem names its rule by number and the rule's key at fault, like
+    'rules.json, rule 3, "pool"', and says what to write instead. The first
+    RULE_PROBLEMS_SHOWN problems are listed, then one more says how many are
+    left. The rules are empty when the file has any problem, so that a
+    half-read file never maps part of an export.
     """
     try:
         document = json.loads(bytes(data).decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+    except ValueError as problem:  # not UTF-8, not JSON, a number too long
         return (), [
             error(
-                f"The rules file is not JSON ({problem}); save the rules from the "
-                "program again.",
+                f"The rules file is not JSON ({problem}); correct it, or "
+                f"{_SAVE_AGAIN}.",
+                sheet=name,
+            )
+        ]
+    except RecursionError:
+        return (), [
+            error(
+                f"The rules file nests too deeply to be rules; {_SAVE_AGAIN}.",
                 sheet=name,
             )
         ]
@@ -355,51 +395,147 @@ def load_rules(
         return (), [
             error(
                 'The rules file needs an object with a "version" and a list of '
-                '"rules".',
+                f'"rules"; {_SAVE_AGAIN}.',
                 sheet=name,
             )
         ]
     version = document.get("version")
-    if version != RULES_VERSION:
+    if type(version) is not int or version != RULES_VERSION:
         return (), [
             error(
-                f"The rules file is version {version!r}; this program reads "
-                f"version {RULES_VERSION}.",
+                f"The rules file is version {_json(version)}; this program reads "
+                f'version {RULES_VERSION}. Set "version": {RULES_VERSION} if the '
+                f"rules are written as this program writes them, or {_SAVE_AGAIN}.",
                 sheet=name,
             )
         ]
     rules: list[Rule] = []
     issues: list[Issue] = []
+    faulty = 0
     for number, item in enumerate(document["rules"], start=1):
-        try:
-            rules.append(_rule(item))
-        except (CellError, ValueError, TypeError) as problem:
-            issues.append(error(f"Rule {number}: {problem}", sheet=name, row=number))
-    return ((), issues) if issues else (tuple(rules), [])
+        rule, problems = _read_rule(item)
+        if rule is not None:
+            rules.append(rule)
+            continue
+        faulty += 1
+        for key, message in problems:
+            place = (
+                f'{name}, rule {number}, "{key}"' if key else f"{name}, rule {number}"
+            )
+            issues.append(error(message, sheet=place))
+    if not issues:
+        return tuple(rules), []
+    shown = issues[:RULE_PROBLEMS_SHOWN]
+    rest = len(issues) - len(shown)
+    if rest:
+        total = len(document["rules"])
+        shown.append(
+            error(
+                f"{rest} more {'problem is' if rest == 1 else 'problems are'} not "
+                f"listed ({len(issues)} in all, in {faulty} of the {total} rules). Fix "
+                "the ones above and load the file again to see the rest, or "
+                f"{_SAVE_AGAIN}.",
+                sheet=name,
+            )
+        )
+    return (), shown
 
 
-def _rule(item: object) -> Rule:
+def _json(value: object) -> str:
+    """A value as the JSON file writes it, cut short."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _read_rule(item: object) -> tuple[Rule | None, list[tuple[str | None, str]]]:
+    """One rule of a rules file, or None with every problem in it, each with
+    the key at fault (None for the rule as a whole) and what to write."""
     if not isinstance(item, dict):
-        raise ValueError("is not an object with field, pattern, pool and behaviour.")
-    missing = [key for key in ("field", "pattern", "pool") if key not in item]
-    if missing:
-        raise ValueError(f"has no {', '.join(missing)}.")
-    text = {key: item.get(key) for key in ("field", "pattern", "pool", "behaviour")}
-    for key, value in text.items():
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"{key} must be text, not {value!r}.")
-    fields = ", ".join(field.value for field in Field)
-    if text["field"] not in {field.value for field in Field}:
-        raise ValueError(f"field {text['field']!r} is not one of {fields}.")
-    try:
-        pool = read_pool(text["pool"])
-    except CellError as problem:
-        raise ValueError(f"pool {problem}.") from None
-    try:
-        behaviour = read_behaviour(text["behaviour"] or Behaviour.FIXED.value)
-    except CellError as problem:
-        raise ValueError(f"behaviour {problem}.") from None
-    line_name = item.get("line_name") or ""
-    if not isinstance(line_name, str):
-        raise ValueError(f"line_name must be text, not {line_name!r}.")
-    return Rule(Field(text["field"]), text["pattern"], pool, behaviour, line_name)
+        return None, [
+            (
+                None,
+                f"{_json(item)} is not a rule; write each rule as an object with "
+                '"field", "pattern" and "pool", as the program saves them.',
+            )
+        ]
+    problems: list[tuple[str | None, str]] = []
+    text: dict[str, str | None] = {}
+    for key in ("field", "pattern", "pool", "behaviour", "line_name"):
+        value = item.get(key)
+        if key == "pattern" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # an account number written without quotes
+        if value is None and key in ("field", "pattern", "pool"):
+            missing = "is null" if key in item else "is missing"
+            problems.append(
+                (key, f"The rule's {key} {missing}; write {_WHAT_TO_WRITE[key]}.")
+            )
+        elif value is not None and not isinstance(value, str):
+            problems.append(
+                (
+                    key,
+                    f"{_json(value)} is not text; write {_WHAT_TO_WRITE[key]}, "
+                    "in quotes.",
+                )
+            )
+        else:
+            text[key] = value
+
+    field = None
+    if text.get("field") is not None:
+        try:
+            field = Field(text["field"].strip().lower())
+        except ValueError:
+            problems.append(
+                (
+                    "field",
+                    f"{_json(text['field'])} is not something a rule can look at; "
+                    f"write {_WHAT_TO_WRITE['field']}.",
+                )
+            )
+    if text.get("pattern") is not None:
+        # A blank pattern is wrong whatever the field; ranges and words need it.
+        checked_as = field or Field.VENDOR
+        found = _pattern_problems(checked_as, text["pattern"])
+        problems.extend(("pattern", problem) for problem in found)
+
+    pool = None
+    if text.get("pool") is not None:
+        try:
+            pool = read_pool(text["pool"])
+        except CellError:
+            problems.append(
+                (
+                    "pool",
+                    f"{_json(text['pool'])} is not a cost pool; write "
+                    f"{_WHAT_TO_WRITE['pool']}.",
+                )
+            )
+
+    behaviour = Behaviour.FIXED
+    if text.get("behaviour"):
+        try:
+            behaviour = read_behaviour(text["behaviour"])
+        except CellError:
+            problems.append(
+                (
+                    "behaviour",
+                    f"{_json(text['behaviour'])} is not a cost behaviour; write "
+                    f"{_WHAT_TO_WRITE['behaviour']}.",
+                )
+            )
+        else:
+            if behaviour not in MAPPED_BEHAVIOURS:
+                problems.append(
+                    (
+                        "behaviour",
+                        f"A mapped line is Fixed or Per user, not {behaviour.value}; "
+                        f"write {_WHAT_TO_WRITE['behaviour']}. A {behaviour.value} "
+                        "line needs the columns of the Costs sheet.",
+                    )
+                )
+
+    if problems or field is None or pool is None:
+        return None, sorted(problems, key=lambda found: _KEY_ORDER.index(found[0]))
+    return Rule(
+        field, text["pattern"], pool, behaviour, text.get("line_name") or ""
+    ), []

@@ -108,7 +108,9 @@ def test_a_bad_rules_file_exits_1_with_its_problem(capsys, files, tmp_path):
     assert code == 1
     report = json.loads(out)
     assert report["lines"] == [] and report["reconciliation"] is None
-    assert "Rule 1: has no pattern, pool" in err
+    # every problem of the rule, each named by rule and key
+    assert 'bad.json, rule 1, "pattern": The rule\'s pattern is missing' in err
+    assert 'bad.json, rule 1, "pool": The rule\'s pool is missing' in err
 
 
 def test_a_missing_rules_file_is_a_usage_error(capsys, files, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cpsu.costs import Behaviour, CostBase, CostLine, Tier
+from cpsu.mapping import Rule, save_rules
 from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
 from cpsu.workbook import input_workbook
 from cpsu.workload import ServiceDesk
@@ -467,3 +469,49 @@ def test_a_second_roster_replaces_the_first_in_the_source_too():
     # the heading escapes Markdown: "roster\-2.xlsx" shows as roster-2.xlsx
     assert heading.endswith("roster roster\\-2\\.xlsx")
     assert "roster\\-1" not in heading
+
+
+def upload_rules(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="mapping.rules_upload").upload(name, data, "application/json")
+    return at.run()
+
+
+def test_a_bad_rules_file_lists_every_problem_and_keeps_the_rules():
+    at = cost_base_page(new_app())
+    upload(at, "gl.xlsx", gl_export_bytes())
+    at = add_rule(at, "vendor", "Microsoft", "Productivity software", "Per user")
+    assert metric(at, "Mapped") == "$121,500.00"  # 3 x 40,500
+    bad = json.dumps(
+        {
+            "version": 1,
+            "rules": [
+                {"field": "vendor", "pattern": "Bistro", "pool": "Other"},
+                {"field": "colour", "pattern": "x", "pool": "Kitchen"},
+                {"pool": "Other"},
+            ],
+        }
+    ).encode()
+    at = upload_rules(at, "bad.json", bad)
+    assert not at.exception
+    assert "was not used" in at.error[0].value
+    assert "The rules you had stay" in at.error[0].value
+    issues = table_with(at, "Severity")
+    # rule 1 is right; rule 2 has a bad field and pool, rule 3 no field, no
+    # pattern: four problems, each named by rule and key (the dot shown escaped)
+    assert issues["Where"].tolist() == [
+        'bad\\.json, rule 2, "field"',
+        'bad\\.json, rule 2, "pool"',
+        'bad\\.json, rule 3, "field"',
+        'bad\\.json, rule 3, "pattern"',
+    ]
+    assert all("write" in message for message in issues["Problem and what to do"])
+    # the Microsoft rule still maps, and the report stays through a rerun
+    assert metric(at, "Mapped") == "$121,500.00"
+    at.run()
+    assert "was not used" in at.error[0].value
+
+    good = save_rules([Rule("vendor", "bistro", "Other")])
+    at = upload_rules(at, "good.json", good)
+    assert not at.exception
+    assert "1 rule loaded from" in at.success[0].value
+    assert metric(at, "Mapped") == "$450.00"  # the Bistro rule only: 3 x 150

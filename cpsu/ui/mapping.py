@@ -10,12 +10,15 @@ and are applied to the next export; they also download and upload as JSON.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from cpsu.costs import POOLS, Behaviour
 from cpsu.formatting import count, money
 from cpsu.ingest.gl import GLExport
+from cpsu.ingest.issues import Issue
 from cpsu.mapping import (
     MAPPED_BEHAVIOURS,
     Field,
@@ -33,6 +36,7 @@ from cpsu.ui.text import plain
 GL_EXPORT = state.GL_EXPORT
 RULES = state.RULES
 RULES_FILE_ID = "mapping_rules_file_id"
+RULES_REPORT = "mapping_rules_report"
 QUEUE_SHOWN = 100
 
 FIELD_LABELS = {
@@ -41,6 +45,16 @@ FIELD_LABELS = {
     Field.VENDOR: "Vendor",
     Field.DESCRIPTION: "Description words",
 }
+
+
+@dataclass(frozen=True)
+class RulesReport:
+    """What the last rules file held: how many rules, or every problem in it."""
+
+    file_id: str
+    file_name: str
+    rules: int
+    problems: tuple[Issue, ...]
 
 
 def rules() -> tuple[Rule, ...]:
@@ -120,20 +134,39 @@ def _rules_files() -> None:
     rules_file = upload.file_uploader(
         "Load rules saved earlier", type=["json"], key="mapping.rules_upload"
     )
-    if (
-        rules_file is not None
-        and st.session_state.get(RULES_FILE_ID) != rules_file.file_id
-    ):
+    if rules_file is None:
+        return
+    if st.session_state.get(RULES_FILE_ID) != rules_file.file_id:
         st.session_state[RULES_FILE_ID] = rules_file.file_id
         loaded, problems = load_rules(rules_file.getvalue(), rules_file.name)
-        if problems:
-            st.error(
-                f"**{plain(rules_file.name)}** was not used; the rules you had stay."
-            )
-            st.table(issue_frame(problems), hide_index=True)
-        else:
+        st.session_state[RULES_REPORT] = RulesReport(
+            rules_file.file_id, rules_file.name, len(loaded), tuple(problems)
+        )
+        if loaded:
             st.session_state[RULES] = loaded
             st.rerun()
+    report = st.session_state.get(RULES_REPORT)
+    if report is None or report.file_id != rules_file.file_id:
+        return
+    name = plain(report.file_name)
+    if report.problems:
+        st.error(
+            f"**{name}** was not used: the problems below are in it, each with the "
+            "rule it is in. The rules you had stay.",
+            icon=":material/block:",
+        )
+        st.table(issue_frame(report.problems), hide_index=True)
+    elif report.rules == 0:
+        st.warning(
+            f"**{name}** holds no rules, so the rules you had stay.",
+            icon=":material/fact_check:",
+        )
+    else:
+        st.success(
+            f"{report.rules} {'rule' if report.rules == 1 else 'rules'} loaded from "
+            f"**{name}**; they replace the rules you had.",
+            icon=":material/check:",
+        )
 
 
 def mapping_section(export: GLExport) -> None:
