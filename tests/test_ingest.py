@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import zipfile
 from datetime import date
 
@@ -1256,6 +1257,41 @@ def test_a_dtd_hidden_behind_a_long_comment_is_refused():
     )
     (issue,) = read_upload(data, "a.xlsx").issues
     assert "DTD" in issue.message
+
+
+def test_a_worksheet_no_sheet_points_to_is_still_checked():
+    # Worksheets are unpacked by their scan; one that no sheet lists is not
+    # scanned, so it is unpacked and checked on its own, DTD and all.
+    data = canonical_bytes([M365])
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr(
+            "xl/worksheets/sheet99.xml",
+            b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet/>',
+        )
+    (issue,) = read_upload(buffer.getvalue(), "a.xlsx").issues
+    assert "xl/worksheets/sheet99.xml declares a DTD" in issue.message
+
+
+def test_a_damaged_worksheet_is_refused_with_the_part_named():
+    # Flip one byte inside the packed data of the Costs sheet: unpacking it
+    # fails its checksum (or its inflate), and the message names the part.
+    data = bytearray(canonical_bytes([M365]))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet2.xml")
+    header = info.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[header + 26 : header + 30])
+    start = header + 30 + name_length + extra_length
+    data[start + info.compress_size // 2] ^= 0xFF
+    (issue,) = read_upload(bytes(data), "a.xlsx").issues
+    assert issue.severity is Severity.ERROR
+    assert "damaged (xl/worksheets/sheet2.xml" in issue.message
+    assert "save it again as .xlsx" in issue.message
 
 
 def test_an_unexpected_failure_inside_the_reader_becomes_an_issue(monkeypatch, caplog):

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from python_calamine import CalamineWorkbook
 
 from cpsu.cli import main
 from cpsu.costs import Behaviour, Period
@@ -35,6 +36,7 @@ from tests.ingest_fixtures import (
     cost_row,
     csv_bytes,
     errors_of,
+    rewrite_part,
     warnings_of,
     xlsx_bytes,
 )
@@ -457,8 +459,100 @@ def test_the_quick_scan_sizes_a_sheet_by_its_cells_with_content():
     scan = xlsx_module._quick_scan(_sheet_xml(cells))
     # Z99 is only formatted, so the extent is C7: 7 rows, 3 columns.
     assert (scan.rows, scan.columns) == (7, 3)
-    with pytest.raises(xlsx_module._TooBig):
-        xlsx_module._quick_scan(_sheet_xml(b'<c r="XFD1048576"><v>1</v></c>'))
+
+
+def test_a_cell_with_an_unusual_attribute_still_counts():
+    # A "/" inside an attribute value does not make a cell empty: calamine
+    # reads E5, so the extent is 5 rows by 5 columns.
+    cells = b'<c r="A1"><v>1</v></c><c r="E5" x="a/b"><v>7</v></c>'
+    scan = xlsx_module._quick_scan(_sheet_xml(cells))
+    assert (scan.rows, scan.columns) == (5, 5)
+
+
+def test_a_sheet_past_the_limit_goes_to_the_full_scan_which_measures_it():
+    far = _sheet_xml(b'<c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c>')
+    assert xlsx_module._quick_scan(far) is None
+    far.seek(0)
+    with pytest.raises(xlsx_module._TooBig) as big:
+        xlsx_module._scan_sheet(far)
+    assert (big.value.rows, big.value.columns) == (1_048_576, 16_384)
+
+
+def test_the_quick_scan_follows_cells_written_out_of_order():
+    # Rows in any order, and a wide row in the middle: the guess from the last
+    # cells (row 3, column B) is raised by each cell past it. 40 x 27 = AA40.
+    cells = b"".join(
+        b'<c r="%s%d"><v>1</v></c>' % (letters, row)
+        for letters, row in [(b"A", 1), (b"AA", 7), (b"C", 40), (b"B", 2), (b"B", 3)]
+    )
+    scan = xlsx_module._quick_scan(_sheet_xml(cells))
+    assert (scan.rows, scan.columns) == (40, 27)
+
+
+def test_a_sheet_with_many_cells_past_each_guess_is_counted_cell_by_cell():
+    # Rows written backwards from 900 to 1: every cell is past the guess made
+    # from the previous one, more times than the searches allowed per chunk.
+    cells = b"".join(b'<c r="B%d"><v>1</v></c>' % row for row in range(1, 901))
+    scan = xlsx_module._quick_scan(_sheet_xml(cells))
+    assert (scan.rows, scan.columns) == (900, 2)
+    backwards = b"".join(b'<c r="B%d"><v>1</v></c>' % row for row in range(900, 0, -1))
+    scan = xlsx_module._quick_scan(_sheet_xml(backwards))
+    assert (scan.rows, scan.columns) == (900, 2)
+
+
+_COLUMN_LETTERS = st.sampled_from(["A", "B", "H", "Z", "AA", "AZ", "BA", "ZZ", "AAA"])
+_CELL_FORMS = st.sampled_from(
+    [
+        b'<c r="{ref}"><v>1</v></c>',  # a number
+        b'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>',  # an inline string
+        b'<c r="{ref}" s="1"/>',  # formatted only: empty
+        b'<c r="{ref}" s="2"></c>',  # closed at once: empty
+        b'<c r="{ref}" x="a/b"><v>2</v></c>',  # an attribute with a slash
+        b'<c r="{ref}"\n><v>3</v></c>',  # a line break in the tag
+        b'<c s="1" r="{ref}"><v>4</v></c>',  # the reference not first
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(_COLUMN_LETTERS, st.integers(1, 3000), _CELL_FORMS), max_size=30
+    )
+)
+def test_the_quick_scan_never_finds_less_than_calamine_reads(cells):
+    # Whatever the order and form of the cells, the quick scan either hands the
+    # sheet to the full scan (None) or finds an extent that takes in every cell
+    # calamine reads, and the same extent the full scan finds.
+    body = b"".join(
+        form.replace(b"{ref}", f"{letters}{row}".encode())
+        for letters, row, form in cells
+    )
+    sheet = b"<worksheet><sheetData><row>" + body + b"</row></sheetData></worksheet>"
+    quick = xlsx_module._quick_scan(io.BytesIO(sheet))
+    try:
+        full = xlsx_module._scan_sheet(io.BytesIO(sheet))
+    except xlsx_module._TooBig:  # past the limit: only the full scan may say so
+        assert quick is None
+        return
+    read = _calamine_sheet(sheet)
+    if read.height:  # calamine's last cell, counted from 1
+        assert full.rows >= read.end[0] + 1 and full.columns >= read.end[1] + 1
+    if quick is not None:
+        assert (quick.rows, quick.columns) == (full.rows, full.columns)
+
+
+def _calamine_sheet(sheet_xml: bytes):
+    book = xlsx_bytes({"Sheet": [[1]]})
+    rewritten = rewrite_part(
+        book,
+        "xl/worksheets/sheet1.xml",
+        lambda _: (
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"' + sheet_xml[len(b"<worksheet") :]
+        ),
+    )
+    return CalamineWorkbook.from_filelike(io.BytesIO(rewritten)).get_sheet_by_index(0)
 
 
 # .ods and .xlsb safety

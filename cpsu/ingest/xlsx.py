@@ -30,6 +30,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 from xml.parsers import expat
@@ -180,16 +181,20 @@ def read_workbook(data: bytes) -> Workbook:
         ) from None
     sheet_issues: dict[str, list[Issue]] = {}
     with archive:
-        members, kind = _check_archive(archive, len(data))
+        meter = _Meter(len(data))
+        members, kind = _check_archive(archive, meter)
         if kind == "xlsx":
             parts = _sheet_parts(archive, members)
             scans: dict[str, _SheetScan] = {}
             for part in parts:
                 found: list[Issue] = []
-                scan = _scan_part(archive, members, part, found)
+                scan = _scan_part(archive, members, part, found, meter)
                 sheet_issues.setdefault(part.name, []).extend(found)
                 if scan is not None:
                     scans[part.name] = scan
+            # A worksheet no sheet points to is unpacked and checked all the same.
+            for name in sorted(meter.deferred - meter.measured.keys()):
+                _check_member(archive, archive.getinfo(name), meter)
         elif kind == "ods":
             _check_ods(archive, members)
         else:
@@ -326,9 +331,15 @@ def _holds_table(table: Table) -> bool:
     return False
 
 
-def _check_archive(archive: zipfile.ZipFile, packed: int) -> tuple[dict[str, str], str]:
+def _check_archive(
+    archive: zipfile.ZipFile, meter: _Meter
+) -> tuple[dict[str, str], str]:
     """Check the zip is a workbook of sane size; its members by lower-case name,
     and its format: "xlsx" (and .xlsm), "xlsb" or "ods".
+
+    Every part is unpacked here to measure its real size, except the
+    worksheets of an .xlsx: the scan of each sheet unpacks it anyway, and
+    measures it through `meter` as it goes, so that it is unpacked once.
     """
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
@@ -352,44 +363,104 @@ def _check_archive(archive: zipfile.ZipFile, packed: int) -> tuple[dict[str, str
 
     # The sizes the zip declares are checked first, cheaply; then the real ones.
     declared = sum(info.file_size for info in infos)
-    _check_unpacked(declared, packed)
-    unpacked = 0
+    _check_unpacked(declared, meter.packed)
     for info in infos:
-        try:
-            with archive.open(info) as stream:
-                is_xml = bool(_XML_PART.search(info.filename))
-                tail = b""
-                while chunk := stream.read(_CHUNK):
-                    unpacked += len(chunk)
-                    _check_unpacked(unpacked, packed)
-                    if is_xml and _has_dtd(tail + chunk):
-                        raise WorkbookError(
-                            f"The workbook part {info.filename} declares a DTD, "
-                            "which spreadsheet programs never write and which can "
-                            "hide an XML bomb, so it was not read. Open the file "
-                            "in Excel and save it again as .xlsx."
-                        )
-                    tail = chunk[-_DTD_OVERLAP:]
-        except WorkbookError:
-            raise
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            zlib.error,
-            OSError,
-            EOFError,
-            ValueError,  # a member's header offset before the start of the file
-        ) as problem:
-            raise WorkbookError(
-                f"The workbook is damaged ({info.filename}: {problem}). Open it in "
-                "Excel and save it again as .xlsx."
-            ) from None
-        except (RuntimeError, NotImplementedError) as problem:
-            raise WorkbookError(
-                f"The workbook cannot be unpacked ({problem}); it may be encrypted. "
-                "Remove any password, save it as .xlsx and upload it again."
-            ) from None
+        lower = info.filename.lstrip("/").lower()
+        if kind == "xlsx" and _WORKSHEET_PART.fullmatch(lower):
+            meter.deferred.add(info.filename)
+        else:
+            _check_member(archive, info, meter)
     return members, kind
+
+
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+class _Meter:
+    """The real unpacked size of a zip, counted as its parts are read."""
+
+    def __init__(self, packed: int) -> None:
+        self.packed = packed
+        self.checked = 0  # bytes of the parts checked whole
+        self.measured: dict[str, int] = {}  # bytes read so far of each sheet
+        self.deferred: set[str] = set()  # sheets left for their scan
+
+    def count(self, name: str, read: int) -> None:
+        """Note that `read` bytes of part `name` have been unpacked so far."""
+        if read > self.measured.get(name, 0):
+            self.measured[name] = read
+            _check_unpacked(self.checked + sum(self.measured.values()), self.packed)
+
+
+class _MeteredStream:
+    """A part of the zip opened for reading, its reads counted by a meter."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, meter: _Meter) -> None:
+        with _unpacking(name):
+            self.stream = archive.open(name)
+        self.name, self.meter = name, meter
+        self.read_so_far = 0
+
+    def __enter__(self) -> _MeteredStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stream.close()
+
+    def read(self, size: int = -1) -> bytes:
+        with _unpacking(self.name):
+            chunk = self.stream.read(size)
+        self.read_so_far += len(chunk)
+        self.meter.count(self.name, self.read_so_far)
+        return chunk
+
+
+def _check_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, meter: _Meter
+) -> None:
+    """Unpack one part to measure it, and refuse XML that declares a DTD."""
+    is_xml = bool(_XML_PART.search(info.filename))
+    tail = b""
+    with _unpacking(info.filename), archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            meter.checked += len(chunk)
+            _check_unpacked(meter.checked + sum(meter.measured.values()), meter.packed)
+            if is_xml and _has_dtd(tail + chunk):
+                raise WorkbookError(
+                    f"The workbook part {info.filename} declares a DTD, "
+                    "which spreadsheet programs never write and which can "
+                    "hide an XML bomb, so it was not read. Open the file "
+                    "in Excel and save it again as .xlsx."
+                )
+            tail = chunk[-_DTD_OVERLAP:]
+
+
+@contextmanager
+def _unpacking(name: str) -> Iterator[None]:
+    """Turn the ways unpacking a damaged or encrypted part fails into a
+    WorkbookError that says what to do.
+    """
+    try:
+        yield
+    except WorkbookError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,  # a member's header offset before the start of the file
+    ) as problem:
+        raise WorkbookError(
+            f"The workbook is damaged ({name}: {problem}). Open it in "
+            "Excel and save it again as .xlsx."
+        ) from None
+    except (RuntimeError, NotImplementedError) as problem:
+        raise WorkbookError(
+            f"The workbook cannot be unpacked ({problem}); it may be encrypted. "
+            "Remove any password, save it as .xlsx and upload it again."
+        ) from None
 
 
 def _check_unpacked(unpacked: int, packed: int) -> None:
@@ -411,6 +482,8 @@ def _check_unpacked(unpacked: int, packed: int) -> None:
 
 def _has_dtd(chunk: bytes) -> bool:
     """True when XML text declares a DTD or entity (in UTF-8 or UTF-16)."""
+    if b"<!" not in chunk and b"<\x00!" not in chunk:  # no declaration of any kind
+        return False
     return any(marker in chunk for marker in _DTD_MARKERS)
 
 
@@ -481,6 +554,7 @@ def _scan_part(
     members: Mapping[str, str],
     part: _SheetPart,
     issues: list[Issue],
+    meter: _Meter,
 ) -> _SheetScan | None:
     name = members.get((part.path or "").lower())
     if name is None:
@@ -493,10 +567,10 @@ def _scan_part(
         )
         return None
     try:
-        with archive.open(name) as stream:
+        with _MeteredStream(archive, name, meter) as stream:
             scan = _quick_scan(stream)
         if scan is None:
-            with archive.open(name) as stream:
+            with _MeteredStream(archive, name, meter) as stream:
                 scan = _scan_sheet(stream)
         return scan
     except _TooBig as big:
@@ -648,27 +722,82 @@ def _is_true(value: str | None) -> bool:
     return value in ("1", "true")
 
 
-# A cell with content, as Excel and openpyxl write it: its reference first,
-# and neither closed at once (<c r="B2" s="1"/>) nor empty (<c ...></c>).
-_QUICK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(?!</c>)')
-# Any cell, however written; a reference that is not plain; a prefixed cell.
-_QUICK_ANY_CELL = re.compile(rb"<c[\s/>]")
-_QUICK_ODD_REFERENCE = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')
-_QUICK_PREFIXED_CELL = re.compile(rb"<[A-Za-z0-9_.-]+:c[\s/>]")
+# A cell is empty when its attributes are plain and it closes at once
+# (<c r="B2" s="1"/>) or is closed with nothing inside (<c ...></c>); calamine
+# leaves empty cells out of a sheet's extent. Anything else counts as content.
+_EMPTY_CELL_REST = rb'(?:\s+[\w:.-]+="[^"<]*")*\s*(?:/>|></c>)'
+_QUICK_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?!' + _EMPTY_CELL_REST + rb")"
+)
+# A cell without a plain reference first (<c s="1" r="B2">, <c\nr=...>,
+# <c r="b2">, <c>) is one only the full scan places.
+_QUICK_ODD_CELL = rb'(?=[\s/>])(?! r="[A-Z]{1,3}[0-9]{1,7}")'
+_QUICK_ODD = re.compile(rb"<c" + _QUICK_ODD_CELL)
+# A prefixed element that calamine would read as part of the sheet's data.
+_QUICK_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|v|f|is|row|sheetData)[\s/>]")
+_QUICK_PREFIXED_HINT = re.compile(rb":(?:c|v|f|is|row|sheetData)[\s/>]")
 # What only the full scan handles: formulas (and any element starting "f",
-# however written), error values, hidden rows or columns, and comments,
-# which could hide what looks like a cell.
-_QUICK_STOPS = (b"<f", b't="e"', b'hidden="1"', b'hidden="true"', b"<!--")
+# however written), comments, DTDs and CDATA (all "<!"), which could hide
+# what looks like a cell, error values, and hidden rows or columns.
+_QUICK_STOP_TAGS = re.compile(rb"<[f!]")
+_QUICK_STOPS = (b't="e"', b'hidden="')
+_QUICK_HITS = 200  # references past the guessed extent, per chunk, before counting
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _above(text: str, alphabet: str, longest: int) -> bytes:
+    """A pattern for the words over `alphabet` that come after `text` when
+    words are ordered by length, then letter by letter: "I" and "AA" come
+    after "H", "1000" after "999". At most `longest` characters.
+    """
+    first, last = alphabet[0], alphabet[-1]
+    options = []
+    for place, character in enumerate(text):
+        later = alphabet[alphabet.index(character) + 1 :]
+        if later:
+            rest = len(text) - place - 1
+            options.append(
+                f"{text[:place]}[{later[0]}-{later[-1]}][{first}-{last}]{{{rest}}}"
+            )
+    if len(text) < longest:
+        options.append(f"[{first}-{last}]{{{len(text) + 1},{longest}}}")
+    return ("(?:" + "|".join(options) + ")" if options else "(?!)").encode()
+
+
+def _past_pattern(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell written unusually, or one with content past `rows` x `columns`."""
+    letters = column_letter(columns - 1) if columns else ""
+    past_column = _above(letters, _LETTERS, 3) + rb"[0-9]{1,7}"
+    past_row = rb"[A-Z]{1,3}" + _above(str(rows) if rows else "", "0123456789", 7)
+    return re.compile(
+        rb"<c(?:"
+        + _QUICK_ODD_CELL
+        + rb'| r="(?P<ref>'
+        + past_column
+        + rb"|"
+        + past_row
+        + rb')"(?!'
+        + _EMPTY_CELL_REST
+        + rb"))"
+    )
+
+
+def _reference(ref: bytes) -> tuple[int, int]:
+    """The row and column numbers of a plain reference such as b"AB12"."""
+    digits = ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return int(digits), _column_index(ref[: len(ref) - len(digits)].decode())
 
 
 def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
-    """The extent of a plain sheet's cells, by regular expressions alone.
+    """The extent of a plain sheet's cells, by a few searches of its XML.
 
-    Most sheets (and nearly every export) hold values only, and finding their
-    extent this way is several times faster than parsing their XML. None when
-    the sheet has what only the full scan reads: formulas, error values,
-    hidden rows or columns, cells written without their reference first, or
-    element names with a prefix.
+    Most sheets (and nearly every export) hold values only, written in order,
+    and finding their extent this way is many times faster than parsing their
+    XML: the last cells of each chunk give a guess, and one search looks for
+    any cell past it, raising the guess at each one found. None when the
+    sheet has what only the full scan reads: formulas, comments, error
+    values, hidden rows or columns, cells written without their reference
+    first, or prefixed element names.
     """
     rows = columns = 0
     tail = b""
@@ -679,27 +808,46 @@ def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
         if chunk:
             cut = data.rfind(b"<")
             data, tail = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
-        if any(stop in data for stop in _QUICK_STOPS):
+        if _QUICK_STOP_TAGS.search(data) or any(stop in data for stop in _QUICK_STOPS):
             return None
-        if (
-            len(_QUICK_ANY_CELL.findall(data)) != data.count(b'<c r="')
-            or _QUICK_ODD_REFERENCE.search(data)
-            or _QUICK_PREFIXED_CELL.search(data)
-        ):
+        if _QUICK_PREFIXED_HINT.search(data) and _QUICK_PREFIXED.search(data):
             return None
         seen_data = seen_data or b"<sheetData" in data
-        cells = _QUICK_CELL.findall(data)
-        if cells:
-            rows = max(rows, *map(int, (row for _, row in cells)))
-            letters = {letters for letters, _ in cells}
-            columns = max(columns, *(_column_index(text.decode()) for text in letters))
+        for letters, digits in _QUICK_CELL.findall(data[-8192:]):
+            rows = max(rows, int(digits))
+            columns = max(columns, _column_index(letters.decode()))
+        found = _past_cells(data, rows, columns)
+        if found is None:
+            return None
+        rows, columns = found
         if not chunk:
             break
-    if not seen_data:
-        return None
-    if rows * columns > MAX_SHEET_CELLS:
-        raise _TooBig(rows, columns, exact=True)
+    if not seen_data or rows * columns > MAX_SHEET_CELLS:
+        return None  # the full scan tells the exact extent, or refuses the sheet
     return _SheetScan(rows=rows, columns=columns)
+
+
+def _past_cells(data: bytes, rows: int, columns: int) -> tuple[int, int] | None:
+    """The extent raised to take in every cell with content in `data`; None
+    when a cell is written in a way only the full scan reads.
+    """
+    position = 0
+    for _ in range(_QUICK_HITS):
+        found = _past_pattern(rows, columns).search(data, position)
+        if found is None:
+            return rows, columns
+        if found["ref"] is None:
+            return None
+        row, column = _reference(found["ref"])
+        rows, columns = max(rows, row), max(columns, column)
+        position = found.end()
+    # Many cells out of order: read the rest of the references one by one.
+    if _QUICK_ODD.search(data, position):
+        return None
+    for letters, digits in _QUICK_CELL.findall(data, position):
+        rows = max(rows, int(digits))
+        columns = max(columns, _column_index(letters.decode()))
+    return rows, columns
 
 
 def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
@@ -799,7 +947,7 @@ def _read_table(
     issues.extend(_fill_merged(grid, merged, part.name))
     return Table(
         name=part.name,
-        rows=tuple((index + 1, tuple(cells)) for index, cells in enumerate(grid)),
+        rows=tuple(zip(range(1, len(grid) + 1), map(tuple, grid), strict=True)),
         hidden_rows=frozenset(scan.hidden_rows),
         hidden_columns=frozenset(scan.hidden_columns),
     )
