@@ -24,6 +24,7 @@ from cpsu.ingest import Upload, read_upload
 from cpsu.ingest.checks import checked_workspace
 from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.issues import Issue, Severity
+from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.mapping import apply_rules, load_rules, mapped_lines
 from cpsu.pitch import sanity_notes
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
@@ -242,6 +243,64 @@ def _gl_without_mapping(path: str, sheet: str | None) -> bool:
     return True
 
 
+# --- check of an HR roster -------------------------------------------------------
+
+
+def _check_roster(args: argparse.Namespace, roster: RosterUpload) -> int:
+    """check ROSTER: the people counted and the baseline headcount they make."""
+    issues = list(roster.issues)
+    failed = roster.has_errors or roster.headcount is None
+    quarters = [] if failed else roster.headcount.rows
+    if args.json:
+        report = {
+            "file": args.file,
+            "kind": "roster",
+            "sheet": roster.sheet,
+            "people": roster.people,
+            "baseline_quarter": quarters[0].quarter if quarters else None,
+            "quarters": [
+                {
+                    "quarter": row.quarter,
+                    "employees": row.employees,
+                    "contingent": row.contingent,
+                }
+                for row in quarters
+            ],
+            "lines": [],
+            "monthly_run_rate": None,
+            "issues": [issue.as_dict() for issue in issues],
+        }
+        print(json.dumps(report, indent=2))
+        if failed:
+            _say_issues([i for i in issues if i.severity is Severity.ERROR])
+        return EXIT_INPUT if failed else EXIT_OK
+
+    _say_issues(issues)
+    if failed:
+        errors = sum(issue.severity is Severity.ERROR for issue in issues)
+        print(
+            f"{args.file}: an HR roster with {errors} errors; nothing was counted.",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    where = "" if roster.sheet == Path(args.file).name else f" (sheet {roster.sheet})"
+    print(
+        f"{args.file}: an HR roster{where} of {count(roster.people)} people, "
+        "counted on the last day of the baseline quarter"
+    )
+    print(f"  {'Quarter':<10} {'Employees':>10} {'Contingent':>11}")
+    for row in quarters:
+        print(
+            f"  {row.quarter:<10} {count(row.employees):>10} "
+            f"{count(row.contingent):>11}"
+        )
+    print(
+        "A roster gives the headcount only; upload it on the Cost base page to use "
+        "it with the cost base in play."
+    )
+    return EXIT_OK
+
+
 def run_check(args: argparse.Namespace) -> int:
     if args.mapping is not None:
         return _check_gl(args)
@@ -250,6 +309,11 @@ def run_check(args: argparse.Namespace) -> int:
     if _gl_without_mapping(args.file, args.sheet):
         return EXIT_INPUT
     upload = _read(args.file, args.sheet)
+    if upload.has_errors and args.sheet is None:
+        # Not a cost file: an HR roster uploaded alone is checked as one.
+        roster = read_roster_upload(_read_bytes(args.file), Path(args.file).name, None)
+        if roster.recognised:
+            return _check_roster(args, roster)
     workspace = None
     issues = list(upload.issues)
     if upload.kind == "workbook":

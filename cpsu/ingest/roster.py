@@ -96,22 +96,34 @@ def read_roster(
     date are left out, with a warning. None, with the reasons, when the
     table is not a roster or any row has an error.
     """
+    headcount, issues, _ = read_roster_people(table, baseline, quarters)
+    return headcount, issues
+
+
+def read_roster_people(
+    table: Table, baseline: pd.Period | None, quarters: int
+) -> tuple[Headcount | None, list[Issue], int]:
+    """`read_roster`, and how many people the roster lists (0 when it has errors)."""
     header = find_roster(table)
     if header is None:
-        return None, [
-            error(
-                f"{table.name} is not a roster: it needs a header row with an "
-                "Employee ID or Name, a Worker type and a Start date column.",
-                sheet=table.name,
-            )
-        ]
+        return (
+            None,
+            [
+                error(
+                    f"{table.name} is not a roster: it needs a header row with an "
+                    "Employee ID or Name, a Worker type and a Start date column.",
+                    sheet=table.name,
+                )
+            ],
+            0,
+        )
     issues: list[Issue] = list(header.issues)
     people, rows_read = _people(table, header, issues)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
     if any(issue.severity is Severity.ERROR for issue in issues):
-        return None, issues
+        return None, issues, 0
     if not people:
         issues.append(
             error(
@@ -121,7 +133,7 @@ def read_roster(
                 row=header.row_number,
             )
         )
-        return None, issues
+        return None, issues, 0
 
     latest_row, latest = max(
         ((row, person[1]) for row, person in people.items()), key=lambda x: x[1]
@@ -164,8 +176,8 @@ def read_roster(
                 sheet=table.name,
             )
         )
-        return None, issues
-    return Headcount(rows=tuple(rows)), issues
+        return None, issues, 0
+    return Headcount(rows=tuple(rows)), issues, len(people)
 
 
 def _count(

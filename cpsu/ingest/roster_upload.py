@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpsu.ingest.issues import Issue, Severity, error
-from cpsu.ingest.roster import find_roster, read_roster
+from cpsu.ingest.roster import find_roster, read_roster_people
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.scenario import Headcount
 
@@ -32,6 +32,8 @@ class RosterUpload:
     headcount: Headcount | None
     issues: tuple[Issue, ...]
     recognised: bool
+    sheet: str | None = None  # the sheet (or CSV, or HTML table) read
+    people: int = 0  # people on the roster, when it has no errors
 
     @property
     def has_errors(self) -> bool:
@@ -76,6 +78,8 @@ def _read(data: bytes, source: str, baseline: pd.Period | None) -> RosterUpload:
     for table, issues in tables:
         if find_roster(table) is None:
             continue
-        headcount, found = read_roster(table, baseline, 1)
-        return RosterUpload(headcount, (*issues, *found), recognised=True)
+        headcount, found, people = read_roster_people(table, baseline, 1)
+        return RosterUpload(
+            headcount, (*issues, *found), True, sheet=table.name, people=people
+        )
     return RosterUpload(None, (), recognised=False)

@@ -42,6 +42,7 @@ from cpsu.ingest.parameters import (
     read_service_desk,
     service_desk_number_cells,
 )
+from cpsu.ingest.roster import find_roster
 from cpsu.ingest.sniff import (
     MAX_UPLOAD_BYTES,
     binary_kind,
@@ -335,9 +336,9 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
 
     cost_base = None
     costs = tables.get(COSTS)
-    gl = None if costs is None else _gl_export_issue(costs)
-    if gl is not None:
-        return _failed("workbook", [*issues, gl], book.sheets)
+    other = None if costs is None else _not_cost_lines(costs)
+    if other is not None:
+        return _failed("workbook", [*issues, other], book.sheets)
     if costs is None:
         if not _sheet_failed(issues, COSTS, chosen):
             issues.append(
@@ -425,30 +426,40 @@ def _read_csv(data: bytes, filename: str, sheet: str | None = None) -> Upload:
     return _read_cost_table(table, issues, (info,))
 
 
-def _gl_export_issue(table: Table) -> Issue | None:
-    """An error for a GL export offered as cost lines, where each posting would
-    become a line of its own; None for any other table."""
+def _not_cost_lines(table: Table) -> Issue | None:
+    """An error for a GL export or an HR roster offered as cost lines, where each
+    posting or person would become a line of its own; None for any other table."""
     header = find_gl_header(table)
-    if header is None:
-        return None
-    return error(
-        f"{table.name} is a GL export (row {header.row_number} has a date or "
-        "period, an account and an amount), not a list of cost lines: read as one, "
-        "each posting would be a cost line. Its postings go to the mapping step, "
-        "where rules map them to cost pools (cpsu check FILE --mapping RULES.json "
-        "on the command line).",
-        sheet=table.name,
-        row=header.row_number,
-    )
+    if header is not None:
+        return error(
+            f"{table.name} is a GL export (row {header.row_number} has a date or "
+            "period, an account and an amount), not a list of cost lines: read as "
+            "one, each posting would be a cost line. Its postings go to the mapping "
+            "step, where rules map them to cost pools (cpsu check FILE --mapping "
+            "RULES.json on the command line).",
+            sheet=table.name,
+            row=header.row_number,
+        )
+    header = find_roster(table)
+    if header is not None:
+        return error(
+            f"{table.name} is an HR roster (row {header.row_number} has a name or "
+            "ID, a worker type and a start date), not a list of cost lines: read as "
+            "one, each person would be a cost line. Its people become the baseline "
+            "headcount, counted on the last day of the baseline quarter.",
+            sheet=table.name,
+            row=header.row_number,
+        )
+    return None
 
 
 def _read_cost_table(
     table: Table, issues: list[Issue], sheets: tuple[SheetInfo, ...]
 ) -> Upload:
     """A single table of cost lines (a CSV, an HTML table) as an upload."""
-    gl = _gl_export_issue(table)
-    if gl is not None:
-        return _failed("csv", [*issues, gl], sheets)
+    other = _not_cost_lines(table)
+    if other is not None:
+        return _failed("csv", [*issues, other], sheets)
     conventions, found = decide_conventions(
         costs_sheet.number_cells(table), semicolon=table.delimiter == ";"
     )
