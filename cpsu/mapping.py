@@ -172,6 +172,7 @@ class RulePreview:
     entries: int
     total_cents: int
     months: tuple[pd.Period, ...]
+    name: str  # the cost line's name, as line_name gives it
 
     @property
     def total(self) -> float:
@@ -204,6 +205,7 @@ class Mapping:
                     entries=len(caught),
                     total_cents=int(caught["cents"].sum()),
                     months=tuple(sorted(caught["month"].unique())),
+                    name=line_name(rule, caught),
                 )
             )
         return tuple(previews)
@@ -256,6 +258,47 @@ def apply_rules(export: GLExport, rules: Sequence[Rule]) -> Mapping:
     return Mapping(export=export, rules=tuple(rules), rule_index=rule_index)
 
 
+def line_name(rule: Rule, caught: pd.DataFrame) -> str:
+    """The name of the cost line a rule makes, wherever it is made.
+
+    The app's preview, the cost lines it uses and `cpsu check` all take the
+    name from here, so one export and one set of rules give the same lines
+    everywhere. The rule's own line name comes first. Without one, a vendor
+    or cost centre is named as the export first spells it among the postings
+    the rule catches (a rule written "dell" makes the line "Dell" when the
+    export says Dell), and description words are spelt as in the first
+    description caught; an account rule is named after its pattern, and so
+    is a rule that catches nothing.
+    """
+    if rule.line_name.strip() or caught.empty:
+        return rule.name
+    match rule.field:
+        case Field.VENDOR:
+            return str(caught["vendor"].iloc[0]).strip()
+        case Field.COST_CENTRE:
+            return f"Cost centre {str(caught['cost_centre'].iloc[0]).strip()}"
+        case Field.DESCRIPTION:
+            description = str(caught["description"].iloc[0])
+            words = []
+            for word in dict.fromkeys(_WORD.findall(rule.pattern.casefold())):
+                found = re.search(rf"\b{re.escape(word)}\b", description, re.IGNORECASE)
+                words.append(found[0] if found else word)
+            name = " ".join(words)
+            return name[:1].upper() + name[1:]
+        case _:
+            return rule.name
+
+
+def _one_vendor(vendors: pd.Series) -> str:
+    """The vendor of a line, as first spelt, when its postings have one (however
+    it is capitalised or spaced); else empty."""
+    text = vendors.fillna("").astype(str)
+    named = text[text.str.strip() != ""]
+    if named.empty or _key(named).nunique() != 1:
+        return ""
+    return named.iloc[0].strip()
+
+
 def mapped_lines(mapping: Mapping) -> pd.DataFrame:
     """One row per rule that catches anything: item, pool, behaviour, vendor,
     entries, total and monthly (the total over the export's months)."""
@@ -266,16 +309,12 @@ def mapped_lines(mapping: Mapping) -> pd.DataFrame:
         if preview.entries == 0:
             continue
         rule = preview.rule
-        caught = vendors[mapping.rule_index == index]
-        named = caught[caught != ""].unique()
-        vendor = str(named[0]) if len(named) == 1 else ""
-        named_by_vendor = rule.field is Field.VENDOR and not rule.line_name.strip()
         rows.append(
             {
-                "item": vendor if named_by_vendor and vendor else rule.name,
+                "item": preview.name,
                 "pool": rule.pool,
                 "behaviour": rule.behaviour.value,
-                "vendor": vendor,
+                "vendor": _one_vendor(vendors[mapping.rule_index == index]),
                 "entries": preview.entries,
                 "total": preview.total,
                 "monthly": preview.total / months,

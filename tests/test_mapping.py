@@ -362,3 +362,52 @@ def test_rules_files_accept_other_names_for_pools_and_behaviours():
     (rule,), issues = load_rules(data)
     assert (rule.pool, rule.behaviour) == ("Productivity software", Behaviour.PER_USER)
     assert np.all(issues == [])
+
+
+# --- line names --------------------------------------------------------------------
+
+SPELLINGS = export_of(
+    [
+        ("2026-10", "6400", "it 100", "DELL", "New LAPTOP order", 1000.00),
+        ("2026-11", "6400", "IT100", "Dell", "laptop dock", 500.00),
+        ("2026-11", "6410", "IT100", "Dell ", "Laptop bag", 60.00),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "name"),
+    [
+        # the export's first spelling, not the rule's
+        (Rule("vendor", "dell", "Desktop support"), "DELL"),
+        (Rule("cost_centre", "IT100", "Desktop support"), "Cost centre it 100"),
+        (Rule("description", "laptop", "Desktop support"), "LAPTOP"),
+        (Rule("description", "order new", "Desktop support"), "Order New"),
+        # the rule's own name first; an account rule by its pattern
+        (Rule("vendor", "dell", "Desktop support", line_name="Laptops"), "Laptops"),
+        (Rule("account", "6400-6410", "Desktop support"), "Account 6400-6410"),
+    ],
+)
+def test_a_line_is_named_as_the_export_first_spells_it(rule, name):
+    mapping = apply_rules(SPELLINGS, [rule])
+    (preview,) = mapping.previews
+    assert preview.name == name
+    (line,) = cost_lines(mapping, baseline_users=10)
+    assert line.item == name
+    assert mapped_lines(mapping)["item"].tolist() == [name]
+
+
+def test_one_vendor_however_spelt_is_kept_on_the_line():
+    (line,) = cost_lines(
+        apply_rules(SPELLINGS, [Rule("account", "64*", "Desktop support")]), 10
+    )
+    # DELL, Dell and "Dell " are one vendor: kept as first spelt
+    assert line.vendor == "DELL"
+    # 1,000 + 500 + 60 = 1,560 over 2 months (Oct, Nov) = 780 a month
+    assert line.amount == pytest.approx(780.0)
+
+
+def test_a_rule_that_catches_nothing_is_named_from_its_pattern():
+    mapping = apply_rules(SPELLINGS, [Rule("vendor", "hp inc", "Other")])
+    assert mapping.previews[0].name == "hp inc"
+    assert cost_lines(mapping, 10) == ()

@@ -515,3 +515,58 @@ def test_a_bad_rules_file_lists_every_problem_and_keeps_the_rules():
     assert not at.exception
     assert "1 rule loaded from" in at.success[0].value
     assert metric(at, "Mapped") == "$450.00"  # the Bistro rule only: 3 x 150
+
+
+GL_SPELLINGS = (
+    b"Date,Account,Cost centre,Vendor,Description,Amount\n"
+    b"2026-10-05,6400,it 100,DELL,New LAPTOP order,1000.00\n"
+    b"2026-11-05,6400,IT100,Dell,laptop dock,500.00\n"
+    b"2026-10-09,6320,IT100,ServiceNow,ITSM subscription,7200.00\n"
+    b"2026-11-09,6320,IT100,ServiceNow,ITSM subscription,7200.00\n"
+    b"2026-11-21,7400,CC9,Bistro,Team lunch,150.00\n"
+)
+SPELLING_RULES = [
+    Rule("vendor", "dell", "Desktop support"),
+    Rule("description", "itsm", "Support tools", Behaviour.PER_USER),
+    Rule("cost_centre", "cc9", "Other"),
+]
+
+
+def test_the_app_and_the_cli_make_the_same_lines(tmp_path, capsys):
+    from cpsu.cli import main
+
+    at = cost_base_page(new_app())
+    upload(at, "gl.csv", GL_SPELLINGS, "text/csv")
+    assert "is a GL export" in at.info[0].value
+    for rule in SPELLING_RULES:
+        at = add_rule(at, rule.field, rule.pattern, rule.pool, rule.behaviour)
+    # the preview names each line as the lines will be named
+    assert table_with(at, "Line")["Line"].tolist() == [
+        "DELL",
+        "ITSM",
+        "Cost centre CC9",
+    ]
+    next(b for b in at.button if b.label.startswith("Use the 3")).click().run()
+    assert not at.exception
+    shown = table_with(at, "item")
+    app_lines = [
+        (row.item, row.cost_pool, row.behaviour, round(row.monthly, 2))
+        for row in shown.itertuples()
+    ]
+
+    export, rules = tmp_path / "gl.csv", tmp_path / "rules.json"
+    export.write_bytes(GL_SPELLINGS)
+    rules.write_bytes(save_rules(SPELLING_RULES))
+    assert main(["check", str(export), "--mapping", str(rules), "--json"]) == 0
+    cli_lines = [
+        (line["item"], line["pool"], line["behaviour"], round(line["monthly"], 2))
+        for line in json.loads(capsys.readouterr().out)["lines"]
+    ]
+    # over two months (Oct, Nov): DELL (1,000 + 500) / 2 = 750; ITSM 2 x 7,200 / 2
+    # = 7,200 (per user, so 7,200 at the baseline's users); CC9 150 / 2 = 75
+    assert cli_lines == [
+        ("DELL", "Desktop support", "Fixed", 750.0),
+        ("ITSM", "Support tools", "Per user", 7200.0),
+        ("Cost centre CC9", "Other", "Fixed", 75.0),
+    ]
+    assert app_lines == cli_lines

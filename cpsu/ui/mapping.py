@@ -201,7 +201,7 @@ def mapping_section(export: GLExport) -> None:
             [
                 {
                     "Rule": f"{i + 1}. {p.rule.field.value} = {p.rule.pattern}",
-                    "Line": p.rule.name,
+                    "Line": p.name,
                     "Pool": p.rule.pool,
                     "Behaviour": p.rule.behaviour.value,
                     "Postings": p.entries,
@@ -216,7 +216,7 @@ def mapping_section(export: GLExport) -> None:
         remove.selectbox(
             "Remove a rule",
             range(len(previews)),
-            format_func=lambda i: f"{i + 1}. {previews[i].rule.name}",
+            format_func=lambda i: f"{i + 1}. {previews[i].name}",
             key="mapping.remove",
         )
         button.button("Remove", on_click=_remove_rule, key="mapping.remove_button")
