@@ -18,6 +18,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,9 @@ from cpsu.cli import main
 from cpsu.costs import Behaviour, Period
 from cpsu.ingest import SheetInfo, Upload, read_upload
 from cpsu.ingest import xlsx as xlsx_module
+from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.issues import Severity
+from cpsu.ingest.roster_upload import read_roster_upload
 from tests.ingest_fixtures import (
     COST_HEADER,
     HEADCOUNT_ROWS,
@@ -877,3 +880,41 @@ def test_a_real_xlsb_with_damaged_records_is_only_issues(changes, cut):
     parts = {info.filename: archive.read(info) for info in archive.infolist()}
     parts["xl/worksheets/sheet1.bin"] = bytes(sheet[:cut])
     _assert_only_issues(read_upload(_zip(parts), "costs.xlsb"))
+
+
+# One read of a workbook, whichever readers it is offered to
+
+
+def test_an_upload_offered_to_every_reader_is_unpacked_once():
+    # The app offers a file that is not its own workbook to the GL reader and
+    # then the roster reader; the second and third get the first one's read.
+    book = xlsx_bytes(
+        {
+            "GL detail": [
+                ["Posting date", "Account", "Vendor", "Description", "Amount"],
+                [datetime(2026, 10, 15), 6150, "AWS", "Hosting", 1200.5],
+                [datetime(2026, 11, 15), 6150, "AWS", "Hosting", 1300.5],
+            ]
+        }
+    )
+    assert read_upload(book, "gl.xlsx").has_errors  # not cost lines
+    export = read_gl_export(book, "gl.xlsx")
+    assert export.recognised and export.entries["amount"].sum() == 2501.0
+    read_roster_upload(book, "gl.xlsx", pd.Period("2026Q4", freq="Q"))
+    counts = xlsx_module._read_workbook_once.cache_info()
+    assert (counts.misses, counts.hits) == (1, 2)
+    # A changed limit is a new key: the same bytes are read again under it.
+    xlsx_module.MAX_SHEET_CELLS -= 1
+    try:
+        read_gl_export(book, "gl.xlsx")
+    finally:
+        xlsx_module.MAX_SHEET_CELLS += 1
+    assert xlsx_module._read_workbook_once.cache_info().misses == 2
+
+
+def test_a_workbook_shared_between_readers_cannot_be_changed():
+    book = xlsx_module.read_workbook(xlsx_bytes({"Costs": [["Item", "Amount"]]}))
+    with pytest.raises(TypeError):
+        book.tables["Costs"] = None
+    with pytest.raises(TypeError):
+        book.sheet_issues["Costs"] = ()

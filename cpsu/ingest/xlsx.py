@@ -32,6 +32,8 @@ import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 from typing import IO
 from xml.parsers import expat
 
@@ -168,7 +170,36 @@ def read_workbook(data: bytes) -> Workbook:
     The format is told by the bytes. Raises WorkbookError when the file is
     not a readable workbook; problems with one sheet are its issues, and a
     sheet that cannot be read has no table.
+
+    An upload is offered to several readers in turn (the cost workbook, a GL
+    export, an HR roster), so the last workbook read is kept and handed out
+    again for the same bytes; a Workbook cannot be changed, so sharing it is
+    safe. The limits are part of the key, so a changed limit reads afresh.
     """
+    return _read_workbook_once(data, _limits())
+
+
+def forget_last_workbook() -> None:
+    """Drop the workbook kept from the last read."""
+    _read_workbook_once.cache_clear()
+
+
+def _limits() -> tuple[int, ...]:
+    return (
+        MAX_UNPACKED_BYTES,
+        MAX_ZIP_ENTRIES,
+        MAX_SHEET_CELLS,
+        MAX_WORKBOOK_CELLS,
+        MAX_RATIO,
+        MIN_RATIO_CHECKED_BYTES,
+        MAX_MERGED_RANGES,
+        MAX_SPECIAL_CELLS,
+    )
+
+
+@lru_cache(maxsize=1)
+def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
+    del limits  # only part of the key
     if data.startswith(OLE_SIGNATURE):
         return _read_ole(data)
     try:
@@ -296,8 +327,10 @@ def _read_sheets(
     return Workbook(
         format=kind,
         sheets=tuple(infos),
-        tables=tables,
-        sheet_issues={name: tuple(found) for name, found in sheet_issues.items()},
+        tables=MappingProxyType(tables),
+        sheet_issues=MappingProxyType(
+            {name: tuple(found) for name, found in sheet_issues.items()}
+        ),
     )
 
 
