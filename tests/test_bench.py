@@ -1,0 +1,31 @@
+"""The benchmark scripts still run and print their ratios."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_the_import_benchmark_prints_each_ratio_to_the_bare_read():
+    # A small export keeps this quick; the real run uses 100,000 rows.
+    done = subprocess.run(
+        [sys.executable, "scripts/bench_import.py", "--rows", "300", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "300 rows" in done.stdout
+    ratios = re.findall(
+        r"(read_gl_export|upload as the app reads it) .* (\d+\.\d\d)x", done.stdout
+    )
+    assert [name for name, _ in ratios] == [
+        "read_gl_export",
+        "upload as the app reads it",
+    ]
+    assert all(float(ratio) > 0 for _, ratio in ratios)
