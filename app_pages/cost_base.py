@@ -8,6 +8,7 @@ from cpsu.ingest.issues import Severity
 from cpsu.projection import ProjectionError
 from cpsu.ui import state
 from cpsu.ui.mapping import mapping_section
+from cpsu.ui.sheet_picker import sheet_picker
 from cpsu.ui.tables import cost_line_view, issue_frame, issues_csv, run_rate_view
 from cpsu.ui.text import plain
 
@@ -57,23 +58,8 @@ with template_column:
     )
 
 if uploaded is not None:
-    # The sheet picker is keyed by the file, so a new file starts afresh.
-    sheet_key = f"cost_base.sheet.{uploaded.file_id}"
-    data = uploaded.getvalue()
-    state.accept_upload(
-        uploaded.file_id, uploaded.name, data, sheet=st.session_state.get(sheet_key)
-    )
-    report = state.upload_report()
-    tables = [s for s in report.sheets if s.has_table] if report else []
-    if len(tables) > 1:
-        st.selectbox(
-            "Sheet to read the cost lines from",
-            [None, *(s.name for s in tables)],
-            format_func=lambda name: "As the reader chose" if name is None else name,
-            key=sheet_key,
-            help="This workbook has several sheets with tables; pick the one "
-            "that holds the cost lines.",
-        )
+    state.upload_file(uploaded.file_id, uploaded.name, uploaded.getvalue())
+sheet_picker()
 
 report = state.upload_report()
 if report is not None:

@@ -15,6 +15,7 @@ from cpsu.mapping import Rule, save_rules
 from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
 from cpsu.workbook import input_workbook
 from cpsu.workload import ServiceDesk
+from tests.test_ui_sheets import several_budgets
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "sample_company.xlsx"
@@ -570,3 +571,76 @@ def test_the_app_and_the_cli_make_the_same_lines(tmp_path, capsys):
         ("Cost centre CC9", "Other", "Fixed", 75.0),
     ]
     assert app_lines == cli_lines
+
+
+def sheet_picker(at: AppTest):
+    found = [s for s in at.selectbox if s.key == "cost_base.sheet"]
+    return found[0] if found else None
+
+
+def test_the_sheet_picker_offers_cost_tables_first_and_marks_hidden_ones():
+    at = cost_base_page(new_app())
+    upload(at, "budgets.xlsx", several_budgets())
+    assert not at.exception
+    picker = sheet_picker(at)
+    # no Headcount, Service desk or Assumptions: they are not cost lines
+    assert picker.options == [
+        "FY27 budget",
+        "FY26 budget",
+        "Draft FY28 (hidden)",
+        "Notes (no cost lines recognised)",
+    ]
+    assert picker.value == "FY27 budget"
+    assert metric(at, "Monthly run-rate") == "$2,200.00"  # 1,000 + 1,200
+    heading = next(h.value for h in at.subheader if "What was understood" in h.value)
+    assert heading.endswith("budgets\\.xlsx, sheet FY27 budget")
+    assert "come from the sheet FY27 budget" in " ".join(c.value for c in at.caption)
+
+
+def test_the_picked_sheet_stays_through_a_page_switch_and_can_still_change():
+    at = cost_base_page(new_app())
+    upload(at, "budgets.xlsx", several_budgets())
+    sheet_picker(at).set_value("FY26 budget").run()
+    assert metric(at, "Monthly run-rate") == "$3,300.00"  # 1,000 + 2,000 + 300
+
+    at = scenarios_page(at)
+    assert "sheet FY26 budget" in at.caption[0].value
+    at = cost_base_page(at)
+    assert not at.exception
+    assert sheet_picker(at).value == "FY26 budget"
+    assert metric(at, "Monthly run-rate") == "$3,300.00"
+
+    # the uploader has forgotten the file, and another sheet can still be read
+    sheet_picker(at).set_value("Draft FY28").run()
+    assert not at.exception
+    assert metric(at, "Monthly run-rate") == "$5,000.00"
+    heading = next(h.value for h in at.subheader if "What was understood" in h.value)
+    assert heading.endswith("sheet Draft FY28")
+
+
+def test_a_sheet_without_cost_lines_is_refused_and_the_cost_base_stays():
+    at = cost_base_page(new_app())
+    upload(at, "budgets.xlsx", several_budgets())
+    sheet_picker(at).set_value("Notes").run()
+    assert not at.exception
+    assert "was not used" in at.error[0].value
+    captions = " ".join(c.value for c in at.caption)
+    assert "The sheet Notes could not be used" in captions
+    assert "still those of budgets\\.xlsx, sheet FY27 budget" in captions
+    assert metric(at, "Monthly run-rate") == "$2,200.00"
+    at = cost_base_page(scenarios_page(at))
+    assert sheet_picker(at).value == "Notes"
+    assert metric(at, "Monthly run-rate") == "$2,200.00"
+
+
+def test_a_workbook_with_one_cost_sheet_has_no_picker():
+    at = cost_base_page(new_app())
+    upload(at, "sample.xlsx", SAMPLE.read_bytes())
+    assert not at.exception
+    assert sheet_picker(at) is None
+    at.button(key="cost_base.restore").click().run()
+    upload(at, "budgets.xlsx", several_budgets())
+    assert sheet_picker(at) is not None
+    # back to the sample: no workbook, no picker
+    at.button(key="cost_base.restore").click().run()
+    assert sheet_picker(at) is None

@@ -26,6 +26,7 @@ from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
 from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
+from cpsu.ui.sheets import cost_sheet_choices, reader_cost_sheet
 from cpsu.ui.text import plain
 
 SAMPLE_PATH = (
@@ -40,6 +41,8 @@ GL_EXPORT = "gl_export"
 RULES = "mapping_rules"
 UPLOAD_REPORT = "upload_report"
 LAST_UPLOAD_ID = "last_upload_id"
+LAST_FILE = "last_workbook_file"  # kept while its sheet picker is offered
+SHEET_PICK = "cost_base.sheet"
 
 # Slider keys, and how each reads from and writes to a scenario.
 GROWTH = "scenarios.growth"
@@ -75,6 +78,16 @@ class UploadReport:
     kind: str
     sheets: tuple[SheetInfo, ...] = ()
     sheet: str | None = None  # the sheet picked to read as Costs, if any
+
+
+@dataclass(frozen=True, eq=False)
+class StoredFile:
+    """An uploaded workbook kept in the session, so that another of its sheets
+    can be read after the uploader has forgotten it (on a page switch)."""
+
+    file_id: str
+    file_name: str
+    data: bytes
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -116,6 +129,7 @@ def init_session() -> None:
         st.session_state[WORKSPACE] = sample_workspace()
     st.session_state.setdefault(UPLOAD_REPORT, None)
     st.session_state.setdefault(LAST_UPLOAD_ID, None)
+    st.session_state.setdefault(LAST_FILE, None)
     for key, value in slider_values(st.session_state[WORKSPACE].scenario).items():
         st.session_state.setdefault(key, value)
 
@@ -141,6 +155,37 @@ def current_scenario() -> Scenario:
 def read_gl_cached(data: bytes, file_name: str) -> GLExport:
     """Read a GL export once per distinct file."""
     return read_gl_export(data, file_name)
+
+
+def upload_file(file_id: str, file_name: str, data: bytes) -> None:
+    """Read a newly uploaded file, with the sheets the reader chooses.
+
+    The same file on a rerun is not read again: the sheet picker reads it
+    again when another sheet is picked.
+    """
+    last = st.session_state.get(LAST_UPLOAD_ID)
+    if last is not None and last[0] == file_id:
+        return
+    st.session_state.pop(SHEET_PICK, None)
+    st.session_state[LAST_FILE] = None
+    accept_upload(file_id, file_name, data)
+    report = upload_report()
+    if report is not None and len(cost_sheet_choices(report.sheets)) > 1:
+        st.session_state[LAST_FILE] = StoredFile(file_id, file_name, data)
+
+
+def last_file() -> StoredFile | None:
+    """The last uploaded workbook, while its sheet picker is offered."""
+    return st.session_state.get(LAST_FILE)
+
+
+def _source(file_name: str, sheets: tuple[SheetInfo, ...], sheet: str | None) -> str:
+    """A workspace's source: the file, and the sheet of its cost lines when the
+    workbook has several to choose from."""
+    cost_sheet = sheet or reader_cost_sheet(sheets)
+    if cost_sheet is None or len(cost_sheet_choices(sheets)) < 2:
+        return file_name
+    return f"{file_name}, sheet {cost_sheet}"
 
 
 def accept_upload(
@@ -184,7 +229,9 @@ def accept_upload(
                     state="error" if roster.has_errors else "complete",
                 )
                 return
-        updated, issues = checked_workspace(workspace(), upload, file_name)
+        updated, issues = checked_workspace(
+            workspace(), upload, _source(file_name, upload.sheets, sheet)
+        )
         status.update(
             label=f"Read {plain(file_name)}",
             state="complete" if updated is not None else "error",
@@ -247,12 +294,14 @@ def replace_cost_lines(lines: tuple[CostLine, ...], source: str) -> None:
         current, cost_base=CostBase(tuple(lines)), source=source
     )
     st.session_state[UPLOAD_REPORT] = None
+    st.session_state[LAST_FILE] = None
 
 
 def restore_sample() -> None:
     """Go back to the sample company and its scenario."""
     st.session_state[WORKSPACE] = sample_workspace()
     st.session_state[UPLOAD_REPORT] = None
+    st.session_state[LAST_FILE] = None
     set_sliders(sample_workspace().scenario)
 
 
