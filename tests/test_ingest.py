@@ -770,7 +770,7 @@ def test_in_service_dates(cell):
 
 
 def test_ambiguous_text_date_asks_for_iso():
-    with pytest.raises(CellError, match=r"2027-03-04 or 2027-04-03.*ISO"):
+    with pytest.raises(CellError, match=r"2027-04-03 \(day first\) or 2027-03-04.*ISO"):
         read_date("03/04/2027")
 
 

@@ -149,7 +149,7 @@ def test_a_headcount_sheet_that_is_a_roster_gives_the_workbook_its_headcount():
         (
             ["X1", "A", "Employee", "03/04/2026", None],
             "Start date (D)",
-            "could be 2026-03-04 or 2026-04-03",
+            "could be 2026-04-03 (day first) or 2026-03-04 (month first)",
         ),
         (
             ["X1", "A", "Employee", 202606, None],

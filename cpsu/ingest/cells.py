@@ -235,6 +235,27 @@ class Conventions:
 UNDECIDED = Conventions()
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """Whether one file writes text dates day first (20.06.2022) or month first.
+
+    A date with the year last, such as 03/04/2026, cannot say on its own which
+    of its numbers is the day, so the order is decided once for the file from
+    its dates that can: one with a first number above 12 (31/01/2023) is
+    written day first, one with a second number above 12 (01/31/2023) month
+    first (see `conventions.decide_date_order`). `day_first` is None when no
+    date of the file settles it, or when the file shows both orders; then
+    `conflict` names a date of each.
+    """
+
+    day_first: bool | None = None
+    example: str = ""  # a date that shows the order, and where it is
+    conflict: str = ""
+
+
+UNDECIDED_DATES = DateOrder()
+
+
 def _cells(count: int) -> str:
     return "1 cell" if count == 1 else f"{count:,} cells"
 
@@ -636,11 +657,12 @@ def read_bool(value: object) -> bool:
     raise CellError(f"is {show(value)}; write Yes or No")
 
 
-def read_date(value: object) -> date:
+def read_date(value: object, *, order: DateOrder = UNDECIDED_DATES) -> date:
     """A date from a date cell, an ISO text date, a quarter or an Excel serial.
 
-    Day-month orders are not guessed: 03/04/2027 is an error asking for
-    2027-04-03 or 2027-03-04.
+    Day-month orders are not guessed: a date with the year last is read by
+    the file's `order`, or by its only reading (31/01/2027), and otherwise
+    03/04/2027 is an error asking for 2027-04-03 or 2027-03-04.
     """
     _special_cell(value)
     if isinstance(value, datetime):
@@ -653,7 +675,7 @@ def read_date(value: object) -> date:
         return _date_from_serial(float(value))
     if not isinstance(value, str):
         raise CellError(f"is {show(value)}, not a date; write a date like 2027-03-01")
-    return _date_from_text(value)
+    return _date_from_text(value, order)
 
 
 def _date_from_serial(serial: float) -> date:
@@ -681,7 +703,7 @@ def _checked_date(year: int, month: int, day: int, text: str) -> date:
     return result
 
 
-def _date_from_text(text: str) -> date:
+def _date_from_text(text: str, order: DateOrder) -> date:
     cleaned = clean_text(text)
     if len(cleaned) > 40:
         raise CellError(f"is {show(text)}, not a date; write a date like 2027-03-01")
@@ -697,7 +719,7 @@ def _date_from_text(text: str) -> date:
         return _checked_date(year, 3 * quarter - 2, 1, text)
     match = _YEAR_LAST_DATE.fullmatch(cleaned)
     if match:
-        raise CellError(_year_last_message(cleaned, match))
+        return _year_last_date(cleaned, match, order)
     for pattern in _NAMED_MONTH_FORMATS:
         try:
             parsed = datetime.strptime(cleaned.replace(",", ""), pattern).date()
@@ -707,24 +729,64 @@ def _date_from_text(text: str) -> date:
     raise CellError(f"is {show(text)}, not a date; write a date like 2027-03-01")
 
 
-def _year_last_message(text: str, match: re.Match[str]) -> str:
+def is_year_last_date(text: str) -> bool:
+    """True for text shaped like a date with the year last, as 03/04/2026 is."""
+    return _YEAR_LAST_DATE.fullmatch(clean_text(text)) is not None
+
+
+def year_last_order(text: str) -> bool | None:
+    """For a date with the year last, True when only day first makes it a date
+    (31/01/2023), False when only month first does (01/31/2023), else None."""
+    match = _YEAR_LAST_DATE.fullmatch(clean_text(text))
+    if not match or len(match["y"]) != 4:
+        return None
+    first, second = int(match["a"]), int(match["b"])
+    if first > 12 and 1 <= second <= 12:
+        return True
+    if second > 12 and 1 <= first <= 12:
+        return False
+    return None
+
+
+def _year_last_date(text: str, match: re.Match[str], order: DateOrder) -> date:
+    """A date like 20.06.2022: by the file's order, or by its only reading."""
     first, second, year = int(match["a"]), int(match["b"]), match["y"]
     if len(year) != 4:
-        return f"is '{text}' with a two-digit year; write the date like 2027-03-01"
-    options = []
-    for month, day in ((first, second), (second, first)):
+        raise CellError(
+            f"is '{text}' with a two-digit year; write the date like 2027-03-01"
+        )
+    readings = {}
+    for day_first, (day, month) in ((True, (first, second)), (False, (second, first))):
         try:
-            options.append(date(int(year), month, day).isoformat())
+            readings[day_first] = date(int(year), month, day)
         except ValueError:
             continue
-    if len(options) == 2 and options[0] != options[1]:
-        return (
-            f"is '{text}', which could be {options[0]} or {options[1]}; write the "
-            "date as year-month-day (ISO), like 2027-03-01"
+    if order.day_first is not None:
+        if order.day_first not in readings:
+            shown = "the day" if order.day_first else "the month"
+            raise CellError(
+                f"is '{text}', which is not a date with {shown} first, as this file "
+                f"writes dates (like {order.example}); write it as year-month-day "
+                "(ISO), like 2027-03-01"
+            )
+        day = readings[order.day_first]
+        return _checked_date(day.year, day.month, day.day, text)
+    found = set(readings.values())
+    if len(found) == 1:
+        day = found.pop()
+        return _checked_date(day.year, day.month, day.day, text)
+    if not found:
+        raise CellError(
+            f"is '{text}', which is not a real date; write it like 2027-03-01"
         )
-    if options:
-        return (
-            f"is '{text}'; write the date as year-month-day (ISO), here "
-            f"{options[0]}, so that it cannot be read the wrong way round"
-        )
-    return f"is '{text}', which is not a real date; write it like 2027-03-01"
+    why = (
+        f"this file writes dates both ways ({order.conflict})"
+        if order.conflict
+        else "no date in this file has a day above 12 to show which comes first"
+    )
+    day_first, month_first = readings[True], readings[False]
+    raise CellError(
+        f"is '{text}', which could be {day_first.isoformat()} (day first) or "
+        f"{month_first.isoformat()} (month first), and {why}; write it as "
+        "year-month-day (ISO), whichever it is"
+    )

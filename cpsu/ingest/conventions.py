@@ -18,6 +18,13 @@ Money is treated the same way. The product shows amounts in dollars; money
 text written in another currency is read as written, with one warning that
 CPSU is then in that currency, and when a file mixes currencies each amount
 in a currency other than the most used one is an error.
+
+Dates with the year last are decided the same way: 03/04/2026 is the 3rd of
+April in Europe and the 4th of March in the US, so `decide_date_order` takes
+the order from the file's dates that can be read only one way (31/01/2023,
+day first; 01/31/2023, month first) and reads every other date by it, with
+a warning that lists them. A file with no such date, or with both, leaves
+each date that could be read both ways an error (see `cells.DateOrder`).
 """
 
 from __future__ import annotations
@@ -27,11 +34,15 @@ from dataclasses import dataclass
 
 from cpsu.ingest.cells import (
     DOLLARS,
+    CellError,
     Conventions,
+    DateOrder,
     NumberText,
     currency_code,
     parse_number_text,
+    read_date,
     show,
+    year_last_order,
 )
 from cpsu.ingest.issues import Issue, warning
 
@@ -204,3 +215,73 @@ def _and(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@dataclass(frozen=True)
+class DateCell:
+    """A text cell in a date column, and where it is."""
+
+    text: str
+    sheet: str
+    row: int
+    column: str  # "Start date (C)"
+
+    def place(self, sheet: str | None = None) -> str:
+        where = f"row {self.row}, column {self.column}"
+        return where if self.sheet == sheet else f"{self.sheet}, {where}"
+
+
+def _date_at(cell: DateCell) -> str:
+    return f"{show(cell.text)} in {cell.place(cell.sheet)}"
+
+
+def decide_date_order(cells: Iterable[DateCell]) -> tuple[DateOrder, list[Issue]]:
+    """Whether the file writes its text dates day or month first, and a warning
+    listing the dates that only this decision reads."""
+    cells = list(cells)
+    votes: dict[bool, list[DateCell]] = {True: [], False: []}
+    for cell in cells:
+        vote = year_last_order(cell.text)
+        if vote is not None:
+            votes[vote].append(cell)
+    if votes[True] and votes[False]:
+        conflict = (
+            f"{_date_at(votes[True][0])} is day first, "
+            f"{_date_at(votes[False][0])} month first"
+        )
+        return DateOrder(conflict=conflict), []
+    if not votes[True] and not votes[False]:
+        return DateOrder(), []
+    day_first = bool(votes[True])
+    first = votes[day_first][0]
+    order = DateOrder(day_first, _date_at(first))
+
+    # Each date that the other order would read otherwise is named, to check.
+    doubtful = []
+    for cell in cells:
+        try:
+            this_way = read_date(cell.text, order=order)
+            other_way = read_date(cell.text, order=DateOrder(not day_first))
+        except CellError:
+            continue
+        if this_way != other_way:
+            doubtful.append((cell, this_way, other_way))
+    if not doubtful:
+        return order, []
+    where = _where([cell for cell, _, _ in doubtful])
+    readings = [
+        f"{show(cell.text)} ({cell.place(where.get('sheet'))}) as "
+        f"{this_way.isoformat()}, not {other_way.isoformat()}"
+        for cell, this_way, other_way in doubtful[:READINGS_LISTED]
+    ]
+    if len(doubtful) > READINGS_LISTED:
+        readings.append(f"and {len(doubtful) - READINGS_LISTED:,} more like them")
+    shown = "day" if day_first else "month"
+    return order, [
+        warning(
+            f"Text dates were read {shown} first, as this file writes them (like "
+            f"{order.example}): {'; '.join(readings)}. Write any that means "
+            "otherwise as year-month-day (ISO), like 2027-03-01.",
+            **where,
+        )
+    ]

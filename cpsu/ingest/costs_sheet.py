@@ -23,13 +23,16 @@ from cpsu.ingest import lists
 from cpsu.ingest.cells import (
     DOUBTFUL_RATE,
     UNDECIDED,
+    UNDECIDED_DATES,
     CellError,
     Conventions,
+    DateOrder,
     Rate,
     clean_text,
     currency_named,
     format_number,
     is_blank,
+    is_year_last_date,
     read_bool,
     read_count,
     read_date,
@@ -37,7 +40,7 @@ from cpsu.ingest.cells import (
     read_rate,
     read_text,
 )
-from cpsu.ingest.conventions import NumberCell
+from cpsu.ingest.conventions import DateCell, NumberCell, decide_date_order
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
     TOTAL_ROW,
@@ -102,11 +105,13 @@ class _RowReader:
         row_number: int,
         cells: Sequence[Cell],
         conventions: Conventions,
+        dates: DateOrder = UNDECIDED_DATES,
     ) -> None:
         self.header = header
         self.row_number = row_number
         self.cells = cells
         self.conventions = conventions
+        self.dates = dates
         self.issues: list[Issue] = []
         self.failed: set[str] = set()
         self.heading: str | None = None  # set when the row is a section heading
@@ -193,6 +198,20 @@ def number_cells(table: Table) -> list[NumberCell]:
             cell = cells[index] if index < len(cells) else None
             if isinstance(cell, str) and not is_blank(cell):
                 found.append(NumberCell(cell, table.name, row_number, label, money))
+    return found
+
+
+def _date_cells(table: Table, header: Header) -> list[DateCell]:
+    """The In service dates written with the year last, for the sheet's
+    day-month order."""
+    if "in_service" not in header.columns:
+        return []
+    label = header.label("in_service")
+    found = []
+    for row_number, cells in _line_rows(table, header):
+        cell = header.cell(cells, "in_service")
+        if isinstance(cell, str) and is_year_last_date(cell):
+            found.append(DateCell(cell, table.name, row_number, label))
     return found
 
 
@@ -289,13 +308,15 @@ def read_costs(
     first_row_of: dict[str, int] = {}
     section: str | None = None
     issues.extend(blank_gaps(table.name, table.rows[header.position + 1 :]))
+    dates, found = decide_date_order(_date_cells(table, header))
+    issues.extend(found)
     for row_number, cells in _line_rows(table, header):
         overlong = _overlong(table, header, row_number, cells)
         if overlong is not None:
             issues.append(overlong)
             continue
         rows_read.append(row_number)
-        reader = _RowReader(header, row_number, cells, conventions)
+        reader = _RowReader(header, row_number, cells, conventions, dates)
         line = _read_line(reader)
         issues.extend(reader.issues)
         if reader.heading is not None:
@@ -390,7 +411,9 @@ def _read_line(reader: _RowReader) -> CostLine | None:
     tickets_per_agent = _positive(reader, "tickets_per_agent")
     min_units = _min_units(reader)
     life_months = _life_months(reader)
-    in_service = reader.read("in_service", read_date)
+    in_service = reader.read(
+        "in_service", lambda cell: read_date(cell, order=reader.dates)
+    )
     renew = reader.read("renew", read_bool)
     escalation = _escalation(reader)
     vendor = reader.text("vendor")

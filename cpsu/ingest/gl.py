@@ -38,17 +38,25 @@ import pandas as pd
 
 from cpsu.ingest.cells import (
     MAX_AMOUNT,
+    UNDECIDED_DATES,
     CellError,
     Conventions,
+    DateOrder,
     clean_text,
     format_number,
     is_blank,
+    is_year_last_date,
     read_date,
     read_money,
     show,
     text_key,
 )
-from cpsu.ingest.conventions import NumberCell, decide_conventions
+from cpsu.ingest.conventions import (
+    DateCell,
+    NumberCell,
+    decide_conventions,
+    decide_date_order,
+)
 from cpsu.ingest.costs_sheet import TOTAL_ROW
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
@@ -429,10 +437,11 @@ class _Problems:
         return [*self.issues, *counted]
 
 
-def read_month(value: object) -> pd.Period:
+def read_month(value: object, order: DateOrder = UNDECIDED_DATES) -> pd.Period:
     """The month of a posting: a fiscal period (202610, 2026-10, 2026 P10,
     Oct 2026) is taken as that period, never as a date; a date (a date cell,
-    2026-10-15, an Excel serial) gives its month.
+    2026-10-15, an Excel serial, 15/10/2026 by the file's day-month `order`)
+    gives its month.
     """
     if isinstance(value, datetime | date):
         return pd.Period(read_date(value), freq="M")
@@ -452,7 +461,7 @@ def read_month(value: object) -> pd.Period:
                 continue
             return _fiscal(parsed.year, parsed.month, text)
     try:
-        return pd.Period(read_date(value), freq="M")
+        return pd.Period(read_date(value, order=order), freq="M")
     except CellError as problem:
         if "not a date;" not in str(problem):
             raise  # the reader's own advice: an ambiguous day, a wrong year
@@ -769,8 +778,12 @@ def read_gl_table(
         )
 
     when_name = "period" if "period" in cells else "date"
-    month, found = cells[when_name].read(lambda cell: read_month(cell).ordinal)
     label = header.label(when_name)
+    order, found_issues = decide_date_order(
+        _date_cells(cells[when_name], numbers, sheet, label)
+    )
+    issues.extend(found_issues)
+    month, found = cells[when_name].read(lambda cell: read_month(cell, order).ordinal)
     no_month = blank[when_name] & detail
     found[no_month] = "is empty; every posting needs its date or period"
     bad = (found != None) & detail  # noqa: E711
@@ -823,6 +836,21 @@ def read_gl_table(
     export = GLExport(source, sheet, entries, ())
     issues.extend(_gaps(export, sheet))
     return replace(export, issues=_in_order(issues))
+
+
+def _date_cells(
+    cells: _Cells, numbers: np.ndarray, sheet: str, label: str
+) -> list[DateCell]:
+    """Each distinct text date with the year last, at its first row, for the
+    file's day-month order."""
+    codes, first = np.unique(cells.codes, return_index=True)
+    first_row = dict(zip(codes.tolist(), numbers[first].tolist(), strict=True))
+    found = [
+        DateCell(cells.uniques[position], sheet, first_row[position], label)
+        for position in cells._strings()
+        if is_year_last_date(cells.uniques[position])
+    ]
+    return sorted(found, key=lambda cell: cell.row)
 
 
 def _account_numbers(cells: _Cells, detail: np.ndarray) -> pd.arrays.IntegerArray:

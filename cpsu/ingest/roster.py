@@ -19,7 +19,9 @@ the latest start are not counted, since the roster knows of no hires in
 them and would show only planned leavers. Every row that cannot be counted
 (an end before its start, an unknown worker type, a repeated ID, a text date
 that could be read two ways, a fiscal period such as 202606 where a date
-should be) is an error naming its row and column.
+should be) is an error naming its row and column. Text dates with the year
+last are read day or month first as the roster's own dates show (see
+`conventions.decide_date_order`), never guessed.
 """
 
 from __future__ import annotations
@@ -30,7 +32,17 @@ from datetime import date
 
 import pandas as pd
 
-from cpsu.ingest.cells import CellError, clean_text, is_blank, read_date, read_text
+from cpsu.ingest.cells import (
+    UNDECIDED_DATES,
+    CellError,
+    DateOrder,
+    clean_text,
+    is_blank,
+    is_year_last_date,
+    read_date,
+    read_text,
+)
+from cpsu.ingest.conventions import DateCell, decide_date_order
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
     TOTAL_ROW,
@@ -71,8 +83,9 @@ def find_roster(table: Table) -> Header | None:
     return header
 
 
-def read_roster_date(value: Cell) -> date:
-    """A date from a roster cell; a fiscal period such as 202606 is not one."""
+def read_roster_date(value: Cell, order: DateOrder = UNDECIDED_DATES) -> date:
+    """A date from a roster cell, by the file's day-month `order`; a fiscal
+    period such as 202606 is not one."""
     text = ""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         text = clean_text(read_text(value))  # 202606.0 is written 202606
@@ -83,7 +96,7 @@ def read_roster_date(value: Cell) -> date:
             f"period {match['period']}), not a date; write the date itself, like "
             f"{match['year']}-{min(int(match['period']), 12):02d}-01"
         )
-    return read_date(value)
+    return read_date(value, order=order)
 
 
 def read_roster(
@@ -118,7 +131,9 @@ def read_roster_people(
             0,
         )
     issues: list[Issue] = list(header.issues)
-    people, rows_read = _people(table, header, issues)
+    order, found = decide_date_order(_date_cells(table, header))
+    issues.extend(found)
+    people, rows_read = _people(table, header, order, issues)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -196,8 +211,23 @@ def _count(
     )
 
 
+def _date_cells(table: Table, header: Header) -> list[DateCell]:
+    """The text dates with the year last in the start and end columns, for the
+    file's day-month order."""
+    found = []
+    for name in ("start", "end"):
+        if name not in header.columns:
+            continue
+        label = header.label(name)
+        for row_number, cells in table.rows[header.position + 1 :]:
+            cell = header.cell(cells, name)
+            if isinstance(cell, str) and is_year_last_date(cell):
+                found.append(DateCell(cell, table.name, row_number, label))
+    return found
+
+
 def _people(
-    table: Table, header: Header, issues: list[Issue]
+    table: Table, header: Header, order: DateOrder, issues: list[Issue]
 ) -> tuple[dict[int, tuple[str, date, date | None]], list[int]]:
     """Each readable person by row: (worker type, start, end); problems to issues."""
     people: dict[int, tuple[str, date, date | None]] = {}
@@ -218,7 +248,9 @@ def _people(
             )
             continue
         rows_read.append(row_number)
-        person = _person(header, row_number, cells, key_field, first_row_of, issues)
+        person = _person(
+            header, row_number, cells, key_field, first_row_of, order, issues
+        )
         if person is not None:
             people[row_number] = person
     return people, rows_read
@@ -230,6 +262,7 @@ def _person(
     cells: Sequence[Cell],
     key_field: str,
     first_row_of: dict[str, int],
+    order: DateOrder,
     issues: list[Issue],
 ) -> tuple[str, date, date | None] | None:
     def problem(name: str, message: str) -> None:
@@ -280,13 +313,13 @@ def _person(
         problem("start", "is empty; write the first day, like 2026-03-01")
     else:
         try:
-            start = read_roster_date(start_cell)
+            start = read_roster_date(start_cell, order)
         except CellError as exc:
             problem("start", str(exc))
     end_cell = header.cell(cells, "end")
     if not is_blank(end_cell):
         try:
-            end = read_roster_date(end_cell)
+            end = read_roster_date(end_cell, order)
         except CellError as exc:
             problem("end", str(exc))
             failed = True
