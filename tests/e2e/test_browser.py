@@ -184,3 +184,46 @@ def test_map_a_gl_export_then_a_hostile_file_keeps_it(page, app_url, tmp_path):
     page.get_by_role("link", name="Scenarios").click()
     page.get_by_role("heading", name="Scenarios").wait_for()
     assert metric_value(page, "CPSU 2026-Q4") == "$35.33"
+
+
+def test_the_picked_sheet_stays_after_visiting_scenarios(page, app_url, tmp_path):
+    from tests.test_ui_sheets import several_budgets
+
+    page.goto(f"{app_url}/cost_base")
+    page.get_by_role("heading", name="Cost base").wait_for()
+    wait_until_idle(page)
+    budgets = tmp_path / "budgets.xlsx"
+    budgets.write_bytes(several_budgets())
+    cost_uploader(page).set_input_files(str(budgets))
+    page.get_by_role(
+        "heading", name="What was understood: budgets.xlsx, sheet FY27 budget"
+    ).wait_for(timeout=60_000)
+    picker = page.get_by_test_id("stSelectbox").filter(
+        has_text="Sheet to read the cost lines from"
+    )
+    picker.click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert [o.strip() for o in options] == [
+        "FY27 budget",
+        "FY26 budget",
+        "Draft FY28 (hidden)",
+        "Notes (no cost lines recognised)",
+    ]
+    page.get_by_role("option", name="FY26 budget", exact=True).click()
+    page.get_by_role(
+        "heading", name="What was understood: budgets.xlsx, sheet FY26 budget"
+    ).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert metric_value(page, "Monthly run-rate") == "$3,300.00"  # 1,000+2,000+300
+
+    page.get_by_role("link", name="Scenarios").click()
+    page.get_by_role("heading", name="Scenarios").wait_for()
+    wait_until_idle(page)
+    page.get_by_role("link", name="Cost base").click()
+    page.get_by_role("heading", name="Cost base").wait_for()
+    wait_until_idle(page)
+    assert picker.get_by_role("combobox").input_value() == "FY26 budget"
+    assert metric_value(page, "Monthly run-rate") == "$3,300.00"
+    page.get_by_role(
+        "heading", name="What was understood: budgets.xlsx, sheet FY26 budget"
+    ).wait_for()
