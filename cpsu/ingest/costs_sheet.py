@@ -51,7 +51,9 @@ from cpsu.ingest.table import (
     filled_width,
     find_header,
     hidden_rows_warning,
+    one_header_row,
     row_is_blank,
+    two_row_header_hint,
 )
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
@@ -170,6 +172,7 @@ class _RowReader:
 
 def number_cells(table: Table) -> list[NumberCell]:
     """The text cells of the sheet's number columns, for the file's conventions."""
+    table, _ = as_cost_table(table)
     header = _find_header(table)
     if isinstance(header, list):
         return lists.number_cells(table)
@@ -234,6 +237,18 @@ def _text_or_blank(cell: Cell) -> str:
         return ""
 
 
+def _is_cost_header(cells: Sequence[Cell]) -> bool:
+    """True when a row alone is the header of cost lines: canonical, or a list."""
+    row = Table("row", ((1, tuple(cells)),))
+    return isinstance(_find_header(row), Header) or lists.find_list(row) is not None
+
+
+def as_cost_table(table: Table) -> tuple[Table, Issue | None]:
+    """The table with a header of cost lines written over two rows made one row,
+    and a warning saying so (see `table.one_header_row`)."""
+    return one_header_row(table, _is_cost_header, COST_HEADER_INDEX)
+
+
 def _find_header(table: Table) -> Header | list[Issue]:
     return find_header(
         table,
@@ -289,13 +304,18 @@ def read_costs(
     Text numbers are read by the file's `conventions`. The cost base is None
     when any row has an error.
     """
+    table, joined = as_cost_table(table)
+    first = [joined] if joined is not None else []
     header = _find_header(table)
     if isinstance(header, list):
         # A sheet without Pool and Behaviour may be a cost list or a budget grid.
         found = lists.read_cost_list(table, conventions=conventions)
-        return (None, header) if found is None else found
+        if found is None:
+            hint = two_row_header_hint(table)
+            return None, [*header, *([hint] if hint is not None else [])]
+        return found[0], [*first, *found[1]]
 
-    issues = list(header.issues)
+    issues = [*first, *header.issues]
     for label, currency in _header_currencies(header):
         try:
             conventions.check_currency(currency)

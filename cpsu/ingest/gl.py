@@ -60,7 +60,15 @@ from cpsu.ingest.conventions import (
 from cpsu.ingest.costs_sheet import TOTAL_ROW
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
-from cpsu.ingest.table import HEADER_SEARCH_ROWS, Header, Table, find_header, listing
+from cpsu.ingest.table import (
+    HEADER_SEARCH_ROWS,
+    Header,
+    Table,
+    find_header,
+    listing,
+    one_header_row,
+    two_row_header_hint,
+)
 from cpsu.ingest.vocabulary import match_header
 from cpsu.ingest.xlsx import Workbook
 
@@ -285,8 +293,16 @@ def find_gl_header(table: Table) -> Header | None:
     return None
 
 
+def as_gl_table(table: Table) -> tuple[Table, Issue | None]:
+    """The table with a GL header written over two rows made one row, and a
+    warning saying so (see `table.one_header_row`)."""
+    return one_header_row(
+        table, lambda cells: gl_columns(_header_fields(cells)), GL_HEADER_INDEX
+    )
+
+
 def is_gl_table(table: Table) -> bool:
-    return find_gl_header(table) is not None
+    return find_gl_header(as_gl_table(table)[0]) is not None
 
 
 # --- reading a file ------------------------------------------------------------
@@ -693,6 +709,9 @@ def read_gl_table(
     """
     source = source or table.name
     issues = list(issues)
+    table, joined = as_gl_table(table)
+    if joined is not None:
+        issues.append(joined)
     header = find_gl_header(table)
     if header is None:
         issues.append(
@@ -703,6 +722,9 @@ def read_gl_table(
                 sheet=table.name,
             )
         )
+        hint = two_row_header_hint(table)
+        if hint is not None:
+            issues.append(hint)
         return _failed(source, issues, recognised=False)
     issues.extend(header.issues)
     sheet = table.name

@@ -51,6 +51,7 @@ from cpsu.ingest.table import (
     Table,
     find_header,
     hidden_rows_warning,
+    one_header_row,
     row_is_blank,
 )
 from cpsu.ingest.vocabulary import (
@@ -81,6 +82,16 @@ def find_roster(table: Table) -> Header | None:
     if "person_id" not in header.columns and "name" not in header.columns:
         return None
     return header
+
+
+def as_roster_table(table: Table) -> tuple[Table, Issue | None]:
+    """The table with a roster header written over two rows made one row, and a
+    warning saying so (see `table.one_header_row`)."""
+    return one_header_row(
+        table,
+        lambda cells: find_roster(Table(table.name, ((1, tuple(cells)),))) is not None,
+        ROSTER_HEADER_INDEX,
+    )
 
 
 def read_roster_date(value: Cell, order: DateOrder = UNDECIDED_DATES) -> date:
@@ -117,6 +128,7 @@ def read_roster_people(
     table: Table, baseline: pd.Period | None, quarters: int
 ) -> tuple[Headcount | None, list[Issue], int]:
     """`read_roster`, and how many people the roster lists (0 when it has errors)."""
+    table, joined = as_roster_table(table)
     header = find_roster(table)
     if header is None:
         return (
@@ -130,7 +142,7 @@ def read_roster_people(
             ],
             0,
         )
-    issues: list[Issue] = list(header.issues)
+    issues: list[Issue] = [*([joined] if joined else []), *header.issues]
     order, found = decide_date_order(_date_cells(table, header))
     issues.extend(found)
     people, rows_read = _people(table, header, order, issues)

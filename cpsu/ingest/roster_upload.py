@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpsu.ingest.issues import Issue, Severity, error
-from cpsu.ingest.roster import find_roster, read_roster_people
+from cpsu.ingest.roster import as_roster_table, find_roster, read_roster_people
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.scenario import Headcount
 
@@ -76,7 +76,7 @@ def _read(data: bytes, source: str, baseline: pd.Period | None) -> RosterUpload:
         if name in book.tables
     ]
     for table, issues in tables:
-        if find_roster(table) is None:
+        if find_roster(as_roster_table(table)[0]) is None:
             continue
         headcount, found, people = read_roster_people(table, baseline, 1)
         return RosterUpload(

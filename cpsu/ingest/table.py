@@ -11,10 +11,10 @@ that every message can name a column the way the user sees it: "Amount (D)".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from cpsu.ingest.cells import is_blank
+from cpsu.ingest.cells import is_blank, parse_number_text
 from cpsu.ingest.issues import Issue, column_label, error, warning
 from cpsu.ingest.vocabulary import clean_header, match_header
 
@@ -322,3 +322,200 @@ def blank_gaps(sheet: str, rows: Sequence[Row]) -> list[Issue]:
         gap = []
         seen_filled = True
     return issues
+
+
+# --- a header over two rows ------------------------------------------------------
+
+
+def join_header_rows(
+    upper: Sequence[Cell], lower: Sequence[Cell]
+) -> tuple[tuple[str | None, ...], bool] | None:
+    """The one header row that two rows make, and whether the upper one groups
+    columns; None when the upper row cannot be part of a header.
+
+    A text of the upper row over two or more columns of the lower one, with
+    nothing beside it (a merged cell, like 'Cost' over 'Monthly' and
+    'Annual'), groups them: each becomes 'Monthly (Cost)', which reads as
+    'Monthly' where brackets are ignored. A text over one column starts the
+    header below it ('Users per' over 'unit'), and a text with nothing under
+    it is that column's header. A single text over every column is a title,
+    not a header, and a row with a number or a date in it is data, not a
+    header.
+    """
+    if not (_all_words(upper) and _all_words(lower)):
+        return None  # a row with a number or a date in it is data
+    width = max(len(upper), len(lower))
+    above = [clean_header(upper[i]) if i < len(upper) else "" for i in range(width)]
+    below = [clean_header(lower[i]) if i < len(lower) else "" for i in range(width)]
+    texts_above = [i for i in range(width) if above[i]]
+    if not texts_above or sum(map(bool, below)) < 2:
+        return None
+    first_below = next(i for i, text in enumerate(below) if text)
+    only = texts_above[0] if len(texts_above) == 1 else None
+    if only is not None and below[only] and only <= first_below:
+        return None  # a title over the whole table
+    joined: list[str | None] = []
+    grouped = False
+    group = ""
+    for i in range(width):
+        if above[i]:
+            end = i + 1
+            while end < width and not above[end] and below[end]:
+                end += 1
+            spans = bool(below[i]) and end - i >= 2
+            group = above[i] if spans else ""
+            grouped |= spans
+            if not below[i]:
+                text = above[i]
+            elif spans:
+                text = f"{below[i]} ({above[i]})"
+            else:
+                text = f"{above[i]} {below[i]}"
+        elif group and below[i]:
+            text = f"{below[i]} ({group})"
+        else:
+            group = ""
+            text = below[i]
+        joined.append(text or None)
+    return tuple(joined), grouped
+
+
+def _all_words(cells: Sequence[Cell]) -> bool:
+    """True when every cell that is not blank is text that is not a number."""
+    return all(
+        is_blank(cell) or (isinstance(cell, str) and parse_number_text(cell) is None)
+        for cell in cells
+    )
+
+
+def one_header_row(
+    table: Table,
+    is_header: Callable[[Sequence[Cell]], bool],
+    index: Mapping[str, str] | None = None,
+) -> tuple[Table, Issue | None]:
+    """The table with a header written over two rows made one row, and a warning
+    saying so; the table itself when its header is one row or none is found.
+
+    Two rows are read as one only when that makes a header `is_header` knows,
+    the lower row is not a header on its own, and the upper row either groups
+    columns of the lower one, or is not a header on its own either, or (with
+    the header words `index`) is one whose unknown headers the lower row
+    completes: 'Users per' over 'unit' where only those cells of the lower
+    row hold text. With `index`, an upper row that holds a known header over
+    an empty cell of a lower header row ('Vendor' beside 'Posting' over
+    'date') is read with it too. So a header of one row, with or without a
+    title above it, is never changed.
+    """
+    window = [
+        position
+        for position, (row_number, _) in enumerate(table.rows)
+        if row_number <= HEADER_SEARCH_ROWS
+    ]
+    for position in window:
+        row_number, cells = table.rows[position]
+        single = is_header(cells)
+        if position + 1 < len(table.rows) and not row_is_blank(cells):
+            below_number, below = table.rows[position + 1]
+            joined = (
+                join_header_rows(cells, below)
+                if below_number == row_number + 1
+                else None
+            )
+            if joined is not None:
+                header, grouped = joined
+                completes = grouped or not single
+                lower_is_header = is_header(below)
+                if is_header(header) and (
+                    (
+                        not lower_is_header
+                        and (completes or _completes(cells, below, header, index))
+                    )
+                    or (lower_is_header and _adds_headers(cells, below, index))
+                ):
+                    return _joined(table, position, header, grouped)
+        if single:
+            break
+    return table, None
+
+
+def _adds_headers(
+    upper: Sequence[Cell], lower: Sequence[Cell], index: Mapping[str, str] | None
+) -> bool:
+    """True when the upper row holds a known header over an empty cell of the
+    lower one, for a column the lower row does not name."""
+    if index is None:
+        return False
+    named = match_row(lower, index)[0]
+    for position, cell in enumerate(upper):
+        if is_blank(cell) or (position < len(lower) and not is_blank(lower[position])):
+            continue
+        name = match_header(clean_header(cell), index)
+        if name is not None and name not in named:
+            return True
+    return False
+
+
+def _completes(
+    upper: Sequence[Cell],
+    lower: Sequence[Cell],
+    header: Sequence[Cell],
+    index: Mapping[str, str] | None,
+) -> bool:
+    """True when the lower row only finishes headers the upper row starts, and
+    the two together name more known columns than the upper row alone."""
+    if index is None:
+        return False
+    for position, cell in enumerate(lower):
+        if is_blank(cell):
+            continue
+        if position >= len(upper) or is_blank(upper[position]):
+            return False
+    known = match_row(upper, index)[0]
+    return len(match_row(header, index)[0]) > len(known)
+
+
+def _joined(
+    table: Table, position: int, header: tuple[str | None, ...], grouped: bool
+) -> tuple[Table, Issue]:
+    upper, lower = table.rows[position][0], table.rows[position + 1][0]
+    rows = (
+        *table.rows[:position],
+        (lower, header),
+        *table.rows[position + 2 :],
+    )
+    how = (
+        f"row {upper} groups the columns below it"
+        if grouped
+        else "the header text is split over the two rows"
+    )
+    shown = listing([f"'{text}'" for text in header if text])
+    return replace(table, rows=rows), warning(
+        f"Rows {upper} and {lower} were read as one header row, since {how}: "
+        f"{shown}. Keep one header row to make this plain.",
+        sheet=table.name,
+        row=upper,
+    )
+
+
+def two_row_header_hint(table: Table) -> Issue | None:
+    """An error for a header that looks written over two rows yet was not read,
+    naming the rows; None when no two rows look like that."""
+    for position, (row_number, cells) in enumerate(table.rows[:-1]):
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        below_number, below = table.rows[position + 1]
+        if below_number != row_number + 1:
+            continue
+        joined = join_header_rows(cells, below)
+        if joined is None or not joined[1]:
+            continue
+        return error(
+            f"Rows {row_number} and {below_number} of {table.name} look like one "
+            "header written over two rows (a merged cell over several columns), "
+            "but even read together they do not name the columns this program "
+            "needs, so the table could not be read with certainty. Keep one header "
+            "row, with one name a column.",
+            sheet=table.name,
+            row=row_number,
+        )
+    return None

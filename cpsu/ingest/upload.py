@@ -32,7 +32,7 @@ from cpsu.ingest.cells import text_key
 from cpsu.ingest.conventions import decide_conventions
 from cpsu.ingest.costs_sheet import read_costs
 from cpsu.ingest.csv_file import CsvError, decode_text, read_csv_table
-from cpsu.ingest.gl import find_gl_header
+from cpsu.ingest.gl import as_gl_table, find_gl_header
 from cpsu.ingest.headcount_sheet import read_headcount
 from cpsu.ingest.html_table import HtmlError, read_html_tables
 from cpsu.ingest.issues import Issue, Severity, error, errors, warning
@@ -42,7 +42,7 @@ from cpsu.ingest.parameters import (
     read_service_desk,
     service_desk_number_cells,
 )
-from cpsu.ingest.roster import find_roster
+from cpsu.ingest.roster import as_roster_table, find_roster
 from cpsu.ingest.sniff import (
     MAX_UPLOAD_BYTES,
     binary_kind,
@@ -55,10 +55,12 @@ from cpsu.ingest.xlsx import (
     COSTS_KIND,
     HEADCOUNT_KIND,
     SERVICE_DESK_KIND,
+    UNKNOWN_KIND,
     SheetInfo,
     Workbook,
     WorkbookError,
     read_workbook,
+    table_kind,
 )
 from cpsu.scenario import Headcount, Scenario, Workspace
 
@@ -298,6 +300,13 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
         book = read_workbook(data)
     except WorkbookError as problem:
         return _failed("workbook", [error(str(problem))])
+    book = replace(
+        book,
+        sheets=tuple(
+            _with_joined_header_kind(info, book.tables.get(info.name))
+            for info in book.sheets
+        ),
+    )
     if sheet is not None and _find_sheet(sheet, book.sheet_names) is None:
         return _failed(
             "workbook", [_no_such_sheet(sheet, book.sheet_names)], book.sheets
@@ -429,7 +438,7 @@ def _read_csv(data: bytes, filename: str, sheet: str | None = None) -> Upload:
 def _not_cost_lines(table: Table) -> Issue | None:
     """An error for a GL export or an HR roster offered as cost lines, where each
     posting or person would become a line of its own; None for any other table."""
-    header = find_gl_header(table)
+    header = find_gl_header(as_gl_table(table)[0])
     if header is not None:
         return error(
             f"{table.name} is a GL export (row {header.row_number} has a date or "
@@ -440,7 +449,7 @@ def _not_cost_lines(table: Table) -> Issue | None:
             sheet=table.name,
             row=header.row_number,
         )
-    header = find_roster(table)
+    header = find_roster(as_roster_table(table)[0])
     if header is not None:
         return error(
             f"{table.name} is an HR roster (row {header.row_number} has a name or "
@@ -471,6 +480,16 @@ def _read_cost_table(
     return Upload("csv", cost_base, None, None, _in_order(issues), sheets)
 
 
+def _with_joined_header_kind(info: SheetInfo, table: Table | None) -> SheetInfo:
+    """A sheet's kind, read again when its cost lines' header is over two rows."""
+    if table is None or info.kind != UNKNOWN_KIND:
+        return info
+    joined, found = costs_sheet.as_cost_table(table)
+    if found is None:
+        return info
+    return replace(info, kind=table_kind(joined), has_table=True)
+
+
 def _read_html(data: bytes, sheet: str | None = None) -> Upload:
     """An HTML page's cost lines: the picked table, else the first like them."""
     try:
@@ -478,7 +497,9 @@ def _read_html(data: bytes, sheet: str | None = None) -> Upload:
         tables = read_html_tables(text)
     except (CsvError, HtmlError) as problem:
         return _failed("csv", [error(str(problem))])
-    infos = tuple(table_info(table) for table in tables)
+    infos = tuple(
+        _with_joined_header_kind(table_info(table), table) for table in tables
+    )
     names = [table.name for table in tables]
     if sheet is not None:
         picked = _find_sheet(sheet, names)
