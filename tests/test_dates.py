@@ -305,3 +305,37 @@ def test_in_service_dates_follow_the_sheets_order():
         and issue.column == "In service (L)"
         for issue in upload.issues
     )
+
+
+YEAR_LAST_TEXT = st.one_of(
+    st.text(alphabet="0123456789/.-", max_size=12),
+    st.builds(
+        "{:02d}{}{:02d}{}{}".format,
+        st.integers(0, 40),
+        st.sampled_from("/.-"),
+        st.integers(0, 40),
+        st.sampled_from("/.-"),
+        st.integers(1975, 2210),
+    ),
+)
+
+
+@given(st.lists(YEAR_LAST_TEXT, max_size=20))
+def test_a_date_is_read_without_an_order_only_when_both_orders_agree(texts):
+    order, issues = decide_date_order(cells(*texts))
+    assert len(issues) <= 1
+    if order.day_first is not None:
+        return
+    for text in texts:
+        try:
+            found = read_date(text, order=order)
+        except CellError:
+            continue
+        readings = set()
+        for day_first in (True, False):
+            try:
+                readings.add(read_date(text, order=DateOrder(day_first)))
+            except CellError:
+                continue
+        # Never a guess: the date read is the only date the text can be.
+        assert readings == {found}

@@ -13,12 +13,16 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ingest_fixtures import COST_HEADER, csv_bytes, xlsx_bytes
 from openpyxl import Workbook
 from test_sniff import call
 
 from cpsu.ingest import read_upload
-from cpsu.ingest.gl import read_gl_export
+from cpsu.ingest.costs_sheet import as_cost_table
+from cpsu.ingest.gl import as_gl_table, read_gl_export
+from cpsu.ingest.roster import as_roster_table
 from cpsu.ingest.roster_upload import read_roster_upload
 from cpsu.ingest.table import Table, join_header_rows, one_header_row
 
@@ -186,3 +190,33 @@ def test_a_header_of_one_row_is_never_changed():
     table = Table("t", tuple(enumerate(map(tuple, rows), start=1)))
     same, issue = one_header_row(table, lambda cells: "Item" in cells)
     assert (same, issue) == (table, None)
+
+
+# --- junk never escapes -----------------------------------------------------------
+
+HEADER_WORDS = ["Item", "Cost", "Monthly", "Annual", "Posting", "date", "Account"]
+HEADER_WORDS += ["Amount", "Debit", "Credit", "Worker", "type", "Start", "Name", ""]
+JUNK_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(HEADER_WORDS),
+    st.text(max_size=12),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(JUNK_CELLS, max_size=6), min_size=1, max_size=6))
+def test_any_rows_join_into_one_header_or_stay_as_they_are(rows):
+    table = Table("junk", tuple((n, tuple(cells)) for n, cells in enumerate(rows, 1)))
+    for joiner in (as_cost_table, as_gl_table, as_roster_table):
+        joined, issue = joiner(table)
+        if issue is None:
+            assert joined == table
+        else:
+            # Two rows became one; every other row is as it was.
+            assert len(joined.rows) == len(table.rows) - 1
+            assert "Keep one header row" in issue.message
+            kept = [row for row in table.rows if row in joined.rows]
+            assert len(kept) == len(table.rows) - 2
