@@ -249,6 +249,22 @@ def test_a_month_first_gl_export_too():
     assert [str(m) for m in export.entries["month"]] == ["2026-01", "2026-02"]
 
 
+def test_a_gl_export_with_times_of_day_is_read_by_its_dates():
+    rows = [
+        GL_HEADER,
+        ["31/01/2026 14:05", "6110", "Microsoft", "100.00"],
+        ["05/02/2026 09:00:00", "6110", "Microsoft", "200.00"],  # 5 February
+        ["1/3/2026 4:30 PM", "6110", "Microsoft", "300.00"],  # 1 March
+    ]
+    export = read_gl_export(csv_bytes(rows), "gl.csv")
+    assert not export.has_errors, export.issues
+    assert [str(m) for m in export.entries["month"]] == [
+        "2026-01",
+        "2026-02",
+        "2026-03",
+    ]
+
+
 def test_a_gl_export_of_ambiguous_dates_is_refused_cell_by_cell():
     rows = [
         GL_HEADER,

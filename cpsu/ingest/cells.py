@@ -104,7 +104,11 @@ _ISO_DATE = re.compile(
     r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 )
-_YEAR_LAST_DATE = re.compile(r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{2,4})")
+# Exports often add the time of day, which a date does not need.
+_YEAR_LAST_DATE = re.compile(
+    r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{2,4})"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
+)
 _NAMED_MONTH_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y")
 _QUARTER_DATE = re.compile(
     r"(?:(?P<y1>\d{4})\s*[-/ ]?\s*Q(?P<q1>[1-4])"
