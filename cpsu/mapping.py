@@ -14,8 +14,10 @@ of what each rule catches, and the queue of postings no rule catches,
 grouped so that the biggest gaps come first. Every total is added in whole
 cents, so the mapped total and the unmapped total make the export's total
 exactly. Each rule then becomes one cost line at the export's average
-month. Rules are saved as JSON, so that next month's export is mapped the
-same way.
+month, named as the export spells what the rule caught, so the app and the
+command line name it alike. Rules are saved as JSON, so that next month's
+export is mapped the same way; a rules file with mistakes is refused with
+every mistake named by its rule.
 """
 
 from __future__ import annotations

@@ -494,8 +494,7 @@ def test_a_bad_rules_file_lists_every_problem_and_keeps_the_rules():
     ).encode()
     at = upload_rules(at, "bad.json", bad)
     assert not at.exception
-    assert "was not used" in at.error[0].value
-    assert "The rules you had stay" in at.error[0].value
+    assert "was not used; the rules you had stay" in at.error[0].value
     issues = table_with(at, "Severity")
     # rule 1 is right; rule 2 has a bad field and pool, rule 3 no field, no
     # pattern: four problems, each named by rule and key (the dot shown escaped)
@@ -644,3 +643,13 @@ def test_a_workbook_with_one_cost_sheet_has_no_picker():
     # back to the sample: no workbook, no picker
     at.button(key="cost_base.restore").click().run()
     assert sheet_picker(at) is None
+
+
+def test_an_empty_rules_file_keeps_the_rules():
+    at = cost_base_page(new_app())
+    upload(at, "gl.xlsx", gl_export_bytes())
+    at = add_rule(at, "vendor", "Microsoft", "Productivity software", "Per user")
+    at = upload_rules(at, "empty.json", save_rules([]))
+    assert not at.exception
+    assert "holds no rules, so the rules you had stay" in at.warning[0].value
+    assert metric(at, "Mapped") == "$121,500.00"  # 3 x 40,500, as before

@@ -151,8 +151,8 @@ def _rules_files() -> None:
     name = plain(report.file_name)
     if report.problems:
         st.error(
-            f"**{name}** was not used: the problems below are in it, each with the "
-            "rule it is in. The rules you had stay.",
+            f"**{name}** was not used; the rules you had stay. Each problem below "
+            "names its rule and says what to write.",
             icon=":material/block:",
         )
         st.table(issue_frame(report.problems), hide_index=True)
