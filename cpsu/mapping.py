@@ -294,8 +294,9 @@ def line_name(rule: Rule, caught: pd.DataFrame) -> str:
 def _one_vendor(vendors: pd.Series) -> str:
     """The vendor of a line, as first spelt, when its postings have one (however
     it is capitalised or spaced); else empty."""
-    text = vendors.fillna("").astype(str)
-    named = text[text.str.strip() != ""]
+    # Spellings in order of first appearance: a few, however many postings.
+    spellings = pd.Series(vendors.fillna("").astype(str).unique(), dtype=object)
+    named = spellings[spellings.str.strip() != ""]
     if named.empty or _key(named).nunique() != 1:
         return ""
     return named.iloc[0].strip()
