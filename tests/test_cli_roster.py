@@ -105,3 +105,19 @@ def test_a_roster_with_a_salary_column_is_not_a_cost_list(name):
             "on the last day of the baseline quarter.",
         )
     ]
+
+
+def test_a_budget_beside_a_roster_is_read_as_the_cost_lines():
+    people = [["Name", "Worker type", "Start date", "Annual salary"]]
+    people.append(["Ann", "Employee", "2025-01-06", 90_000])
+    budget = [["Service", "Annual cost"], ["Zoom", 1200], ["Slack", 600]]
+    upload = read_upload(xlsx_bytes({"People": people, "Budget": budget}), "b.xlsx")
+    assert not upload.has_errors, upload.issues
+    # 1,200 / 12 = 100 and 600 / 12 = 50 a month; Ann's salary is no cost line.
+    lines = [(line.item, line.monthly_rate) for line in upload.cost_base.lines]
+    assert lines == [("Zoom", 100.0), ("Slack", 50.0)]
+    chosen = next(i for i in upload.issues if i.message.startswith("No sheet"))
+    assert chosen.message.startswith(
+        "No sheet is named Costs, so 'Budget', which holds a table like one, was "
+        "read as Costs; 'People' looks like Costs too"
+    )

@@ -275,6 +275,15 @@ def _choose_sheets(
         ]
         if not candidates:
             continue
+        if key == COSTS:
+            # A GL export or a roster has an item and an amount too; a list of
+            # cost lines beside it is the one meant.
+            candidates.sort(
+                key=lambda name: (
+                    name in book.tables
+                    and _not_cost_lines(book.tables[name]) is not None
+                )
+            )
         chosen[key] = candidates[0]
         shown = SHEETS[key]
         verb = "looks" if len(candidates) == 2 else "look"
