@@ -15,7 +15,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ingest_fixtures import COST_HEADER, csv_bytes, xlsx_bytes
+from ingest_fixtures import (
+    COST_HEADER,
+    canonical_bytes,
+    cost_row,
+    csv_bytes,
+    xlsx_bytes,
+)
 from openpyxl import Workbook
 from test_sniff import call
 
@@ -220,3 +226,20 @@ def test_any_rows_join_into_one_header_or_stay_as_they_are(rows):
             assert "Keep one header row" in issue.message
             kept = [row for row in table.rows if row in joined.rows]
             assert len(kept) == len(table.rows) - 2
+
+
+def test_a_headcount_sheet_holding_a_roster_with_a_two_row_header():
+    people = [
+        ["Employee", "Worker", "Start", "End"],
+        ["ID", "type", "date", "date"],
+        ["E1", "Employee", "2025-01-06", ""],
+        ["E2", "Employee", "2026-11-02", ""],
+        ["C1", "Contractor", "2026-03-01", ""],
+    ]
+    costs = [cost_row("Zoom", "Productivity software", "Fixed", amount=100)]
+    upload = read_upload(canonical_bytes(costs, headcount=people), "book.xlsx")
+    assert not upload.has_errors, upload.issues
+    # The baseline is 2026-Q4, the quarter of the latest start (E2): on 31
+    # December E1 and E2 are employed and C1 contracting.
+    first = upload.headcount.rows[0]
+    assert (first.quarter, first.employees, first.contingent) == ("2026-Q4", 2, 1)

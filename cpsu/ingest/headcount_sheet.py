@@ -107,7 +107,7 @@ def read_headcount(
     header = _find_header(table)
     if isinstance(header, list):
         # A Headcount sheet may hold the HR roster itself: one row per person.
-        if roster.find_roster(table) is not None:
+        if roster.find_roster(roster.as_roster_table(table)[0]) is not None:
             return roster.read_roster(table, None, MAX_HORIZON + 1)
         return None, header
 
