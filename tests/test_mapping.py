@@ -411,3 +411,44 @@ def test_a_rule_that_catches_nothing_is_named_from_its_pattern():
     mapping = apply_rules(SPELLINGS, [Rule("vendor", "hp inc", "Other")])
     assert mapping.previews[0].name == "hp inc"
     assert cost_lines(mapping, 10) == ()
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["account", "vendor", "Other", "Per user", "61*", "6199-6100"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["field", "pattern", "pool", "behaviour", "line_name", "x"]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rules=st.lists(json_values, max_size=30))
+def test_any_rules_list_gives_rules_or_named_problems_never_an_error(rules):
+    loaded, issues = load_rules(rules_file(*rules), "r.json")
+    # all the rules, or none of them and every problem (the first 20 and a count)
+    assert len(loaded) == (0 if issues else len(rules))
+    assert len(issues) <= 21
+    for issue in issues:
+        assert issue.where.startswith("r.json")
+        assert issue.row is None
+        assert "write" in issue.message or "more problem" in issue.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_any_bytes_give_rules_or_issues(data):
+    loaded, issues = load_rules(data, "r.json")
+    assert loaded == () or issues == []
