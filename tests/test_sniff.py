@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ingest_fixtures import csv_bytes, xlsx_bytes
 
 from cpsu.cli import main
@@ -197,3 +199,24 @@ def test_the_html_export_is_read_from_its_bytes_not_its_name(capsys, tmp_path):
     code, out, _ = call(capsys, "check", str(path), "--mapping", str(rules))
     assert code == 0
     assert "mapped $88,200.00 + unmapped $150.00 = export total $88,350.00" in out
+
+
+PREFIXES = st.sampled_from([b"", b"<table><tr><td>", b"\xef\xbb\xbf", b"PK\x03\x04"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(PREFIXES, st.binary(max_size=400))
+def test_any_bytes_are_tables_or_a_file_error(prefix, data):
+    try:
+        book = read_file_tables(prefix + data, "any.xls")
+    except FileError as problem:
+        assert str(problem)
+    else:
+        assert set(book.tables) <= set(book.sheet_names)
+    # The readers' last resort, a message about a problem in this program,
+    # never shows: every failure is one the file explains.
+    export = read_gl_export(prefix + data, "any.xls")
+    roster = read_roster_upload(prefix + data, "any.xls", None)
+    upload = read_upload(prefix + data, "any.xls")
+    for issue in (*export.issues, *roster.issues, *upload.issues):
+        assert "problem in this program" not in issue.message
