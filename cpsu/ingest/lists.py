@@ -349,7 +349,8 @@ def read_cost_list(
     has an error, as on the canonical Costs sheet.
     """
     # A GL export also has a description and an amount, but it goes to the
-    # mapping step (gl.py imports the upload reader, hence the late import).
+    # mapping step (gl.py imports costs_sheet, which imports this module, hence
+    # the late import).
     from cpsu.ingest.gl import is_gl_table
 
     layout = find_list(table)

@@ -6,6 +6,9 @@ spreadsheet row, or the CSV line). Readers of each sheet then look for the
 header row among the first rows, since real sheets often carry a title, a
 date or a blank line above it, and map each known header to its column so
 that every message can name a column the way the user sees it: "Amount (D)".
+A header written over two rows (a merged group cell above the names, or
+names split across the rows) is made one row first (`one_header_row`), by
+each reader with its own idea of a header, and only where that is certain.
 """
 
 from __future__ import annotations
