@@ -278,8 +278,9 @@ def _check_roster(args: argparse.Namespace, roster: RosterUpload) -> int:
     _say_issues(issues)
     if failed:
         errors = sum(issue.severity is Severity.ERROR for issue in issues)
+        counted = "1 error" if errors == 1 else f"{errors:,} errors"
         print(
-            f"{args.file}: an HR roster with {errors} errors; nothing was counted.",
+            f"{args.file}: an HR roster with {counted}; nothing was counted.",
             file=sys.stderr,
         )
         return EXIT_INPUT

@@ -83,7 +83,7 @@ def test_check_of_a_roster_with_errors_exits_1_naming_them(capsys, tmp_path, nam
 
     code, out, err = call(capsys, "check", str(path))
     assert code == 1 and out == ""
-    assert err.endswith(f"{path}: an HR roster with 1 errors; nothing was counted.\n")
+    assert err.endswith(f"{path}: an HR roster with 1 error; nothing was counted.\n")
 
 
 @pytest.mark.parametrize("name", FILES)
