@@ -63,8 +63,8 @@ class Field(StrEnum):
 class Rule:
     """Postings whose `field` matches `pattern` go to `pool` with `behaviour`.
 
-    `line_name` names the cost line the rule makes; empty, a name is made
-    from the pattern.
+    `line_name` names the cost line the rule makes; empty, the line is
+    named as the export spells what the rule catches (see `line_name`).
     """
 
     field: Field
@@ -88,7 +88,8 @@ class Rule:
 
     @property
     def name(self) -> str:
-        """The cost line's name: the rule's own, or one made from its pattern."""
+        """The rule's own line name, or one made from its pattern: the name
+        its line has before the rule catches any posting."""
         if self.line_name.strip():
             return self.line_name.strip()
         pattern = self.pattern.strip()
