@@ -28,6 +28,7 @@ from test_sniff import call
 from cpsu.ingest import read_upload
 from cpsu.ingest.costs_sheet import as_cost_table
 from cpsu.ingest.gl import as_gl_table, read_gl_export
+from cpsu.ingest.html_table import read_html_tables
 from cpsu.ingest.roster import as_roster_table
 from cpsu.ingest.roster_upload import read_roster_upload
 from cpsu.ingest.table import Table, join_header_rows, one_header_row
@@ -243,3 +244,35 @@ def test_a_headcount_sheet_holding_a_roster_with_a_two_row_header():
     # December E1 and E2 are employed and C1 contracting.
     first = upload.headcount.rows[0]
     assert (first.quarter, first.employees, first.contingent) == ("2026-Q4", 2, 1)
+
+
+def test_an_html_header_cell_over_two_rows_keeps_the_columns_in_place():
+    page = (
+        b"<table><tr><th rowspan=2>Service</th><th colspan=2>Cost</th>"
+        b"<th rowspan='2'>Owner</th></tr>"
+        b"<tr><th>Monthly</th><th>Annual</th></tr>"
+        b"<tr><td>Zoom</td><td>100</td><td>1,200</td><td>IT</td></tr>"
+        b"<tr><td>Slack</td><td>50.50</td><td>606</td><td>IT</td></tr></table>"
+    )
+    upload = read_upload(page, "budget.xls")
+    assert not upload.has_errors, upload.issues
+    # Without the row span, Monthly and Annual would shift under Service and Cost.
+    lines = [(line.item, line.monthly_rate) for line in upload.cost_base.lines]
+    assert lines == [("Zoom", 100.0), ("Slack", 50.5)]  # 100 + 50.50 a month
+    assert any(
+        issue.message.startswith(
+            "Rows 1 and 2 were read as one header row, since "
+            "row 1 groups the columns below it: 'Service', 'Monthly (Cost)', "
+            "'Annual (Cost)' and 'Owner'."
+        )
+        for issue in upload.issues
+    )
+
+
+def test_a_row_span_covers_only_the_rows_that_exist():
+    (table,) = read_html_tables(
+        "<table><tr><td rowspan=999999>A</td><td>B</td></tr><tr><td>C</td></tr>"
+        "<tr><td>D</td></tr></table>"
+    )
+    # A covers column A of every row below it, so C and D stay in column B.
+    assert table.rows == ((1, ("A", "B")), (2, (None, "C")), (3, (None, "D")))

@@ -9,7 +9,9 @@ cell has its other tags dropped and HTML's own character references
 expanded (by the standard library), so a page cannot declare entities, and
 XML that declares a DTD is refused before reading, as the workbook reader
 refuses it. A cell spanning several columns fills the first and leaves the
-others blank, as Excel's merged cells do.
+others blank, as Excel's merged cells do; a cell spanning several rows
+leaves its columns blank in the rows below it, so that their cells stay in
+their own columns (a header cell over two rows beside a merged group).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cpsu.ingest.table import Table
 
 MAX_TABLE_CELLS = 2_000_000
 MAX_COLSPAN = 1000
+MAX_ROWSPAN = 1000
 _SPACES = re.compile(r"\s+")
 _DTD = re.compile(r"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
 _MARKUP_START = re.compile(r"\s*<", re.ASCII)
@@ -80,6 +83,7 @@ class _TooManyCells(Exception):
 # ">" keeps the search linear on text full of stray "<".
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
 _COLSPAN = re.compile(r"""colspan\s*=\s*["']?\s*(\d{1,6})""", re.IGNORECASE)
+_ROWSPAN = re.compile(r"""rowspan\s*=\s*["']?\s*(\d{1,6})""", re.IGNORECASE)
 _LINE_BREAKS = frozenset({"br", "p", "div"})
 
 
@@ -107,7 +111,9 @@ class _TableParser:
 
     def __init__(self) -> None:
         self.tables: list[list[list[str | None]]] = []
-        # The tables open around the current point: [index, row, cell text, span]
+        # The tables open around the current point: [index, row, cell text,
+        # column span, row span, {column: rows still covered from above},
+        # {column: rows the current row's cells cover below it}]
         self.open: list[list] = []
         self.cells = 0
 
@@ -133,7 +139,7 @@ class _TableParser:
     def _start_tag(self, tag: str, attributes: str) -> None:
         if tag == "table":
             self.tables.append([])
-            self.open.append([len(self.tables) - 1, None, None, 1])
+            self.open.append([len(self.tables) - 1, None, None, 1, 1, {}, {}])
         elif not self.open:
             return
         elif tag == "tr":
@@ -143,9 +149,12 @@ class _TableParser:
             self._end_cell()
             if self.open[-1][1] is None:
                 self.open[-1][1] = []
+            self._skip_covered()
             self.open[-1][2] = []
             span = _COLSPAN.search(attributes)
             self.open[-1][3] = _span(span[1] if span else None)
+            down = _ROWSPAN.search(attributes)
+            self.open[-1][4] = _span(down[1] if down else None, MAX_ROWSPAN)
         elif tag in _LINE_BREAKS and self.open[-1][2] is not None:
             self.open[-1][2].append(" ")
 
@@ -166,22 +175,42 @@ class _TableParser:
             return
         text = html.unescape(_SPACES.sub(" ", "".join(current[2])))
         text = _SPACES.sub(" ", text.replace("\xa0", " ")).strip()
+        first = len(current[1])
         current[1].append(text or None)
         current[1].extend([None] * (current[3] - 1))
-        self.cells += current[3]
+        if current[4] > 1:
+            for column in range(first, first + current[3]):
+                current[6][column] = current[4] - 1
+        self._count(current[3])
+        current[2], current[3], current[4] = None, 1, 1
+
+    def _skip_covered(self) -> None:
+        """Blank cells where a cell of a row above still covers the column."""
+        current = self.open[-1]
+        while len(current[1]) in current[5]:
+            current[1].append(None)
+            self._count(1)
+
+    def _count(self, cells: int) -> None:
+        self.cells += cells
         if self.cells > MAX_TABLE_CELLS:
             raise _TooManyCells
-        current[2], current[3] = None, 1
 
     def _end_row(self) -> None:
         self._end_cell()
         current = self.open[-1]
         if current[1] is not None:
+            self._skip_covered()
             self.tables[current[0]].append(current[1])
             current[1] = None
+            covered = {
+                column: rows - 1 for column, rows in current[5].items() if rows > 1
+            }
+            current[5] = {**covered, **current[6]}
+            current[6] = {}
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, most: int = MAX_COLSPAN) -> int:
     if value and value.strip().isdigit():
-        return max(1, min(int(value.strip()), MAX_COLSPAN))
+        return max(1, min(int(value.strip()), most))
     return 1
