@@ -337,6 +337,11 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
         key: book.tables[name] for key, name in chosen.items() if name in book.tables
     }
     names = _quoted(book.sheet_names)
+    # A GL export or roster is told by its header alone, before any cell of
+    # its (often many) rows is looked at.
+    other = None if COSTS not in tables else _not_cost_lines(tables[COSTS])
+    if other is not None:
+        return _failed("workbook", [*issues, other], book.sheets)
 
     # One way of writing numbers for the whole workbook, from all its sheets.
     number_cells = [
@@ -354,9 +359,6 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
 
     cost_base = None
     costs = tables.get(COSTS)
-    other = None if costs is None else _not_cost_lines(costs)
-    if other is not None:
-        return _failed("workbook", [*issues, other], book.sheets)
     if costs is None:
         if not _sheet_failed(issues, COSTS, chosen):
             issues.append(
