@@ -22,6 +22,7 @@ every mistake named by its rule.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import re
@@ -35,7 +36,7 @@ import pandas as pd
 from cpsu.costs import POOLS, Behaviour, CostLine
 from cpsu.ingest.cells import CellError
 from cpsu.ingest.gl import GLExport
-from cpsu.ingest.issues import Issue, error
+from cpsu.ingest.issues import Issue, error, errors, warning
 from cpsu.ingest.vocabulary import read_behaviour, read_pool
 
 logger = logging.getLogger(__name__)
@@ -391,7 +392,8 @@ def save_rules(rules: Sequence[Rule]) -> bytes:
 
 
 RULE_PROBLEMS_SHOWN = 20
-_KEY_ORDER = (None, "field", "pattern", "pool", "behaviour", "line_name")
+_RULE_KEYS = ("field", "pattern", "pool", "behaviour", "line_name")
+_KEY_ORDER = (None, *_RULE_KEYS)
 
 _SAVE_AGAIN = "save the rules from the program again"
 _WHAT_TO_WRITE = {
@@ -414,8 +416,10 @@ def load_rules(
     Each problem names its rule by number and the rule's key at fault, like
     'rules.json, rule 3, "pool"', and says what to write instead. The first
     RULE_PROBLEMS_SHOWN problems are listed, then one more says how many are
-    left. The rules are empty when the file has any problem, so that a
-    half-read file never maps part of an export.
+    left. The rules are empty when the file has any error, so that a
+    half-read file never maps part of an export. A key a rule does not have
+    ("line_nme") is a warning naming the rule and the key it is closest to:
+    the rule is used without it.
     """
     try:
         document = json.loads(bytes(data).decode("utf-8-sig"))
@@ -454,34 +458,63 @@ def load_rules(
         ]
     rules: list[Rule] = []
     issues: list[Issue] = []
-    faulty = 0
+    faulty: set[int] = set()  # the rules with a problem
     for number, item in enumerate(document["rules"], start=1):
+        unknown = _unknown_keys(item, f"{name}, rule {number}")
         rule, problems = _read_rule(item)
-        if rule is not None:
-            rules.append(rule)
-            continue
-        faulty += 1
+        if unknown or problems:
+            faulty.add(number)
         for key, message in problems:
             place = (
                 f'{name}, rule {number}, "{key}"' if key else f"{name}, rule {number}"
             )
             issues.append(error(message, sheet=place))
-    if not issues:
-        return tuple(rules), []
+        issues.extend(unknown)
+        if rule is not None:
+            rules.append(rule)
+    refused = bool(errors(issues))
     shown = issues[:RULE_PROBLEMS_SHOWN]
     rest = len(issues) - len(shown)
     if rest:
         total = len(document["rules"])
+        count = error if refused else warning
         shown.append(
-            error(
+            count(
                 f"{rest} more {'problem is' if rest == 1 else 'problems are'} not "
-                f"listed ({len(issues)} in all, in {faulty} of the {total} rules). Fix "
-                "the ones above and load the file again to see the rest, or "
-                f"{_SAVE_AGAIN}.",
+                f"listed ({len(issues)} in all, in {len(faulty)} of the {total} "
+                "rules). Fix the ones above and load the file again to see the "
+                f"rest, or {_SAVE_AGAIN}.",
                 sheet=name,
             )
         )
-    return (), shown
+    return ((), shown) if refused else (tuple(rules), shown)
+
+
+def _unknown_keys(item: object, place: str) -> list[Issue]:
+    """A warning for each key of a rule that no rule has, with the closest one."""
+    if not isinstance(item, dict):
+        return []
+    found = []
+    for key in item:
+        if key in _RULE_KEYS:
+            continue
+        written = str(key)
+        close = difflib.get_close_matches(written.strip().lower(), _RULE_KEYS, n=1)
+        advice = (
+            f'did you mean "{close[0]}"? Rename it, or delete it'
+            if close
+            else "a rule's keys are "
+            + ", ".join(f'"{known}"' for known in _RULE_KEYS)
+            + "; rename it to one of those, or delete it"
+        )
+        found.append(
+            warning(
+                f"{_json(written)} is not a key a rule has, so it was ignored; "
+                f"{advice}.",
+                sheet=f'{place}, "{written[:40]}"',
+            )
+        )
+    return found
 
 
 def _json(value: object) -> str:

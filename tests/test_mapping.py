@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cpsu.costs import POOLS, Behaviour
 from cpsu.ingest.gl import GLExport
+from cpsu.ingest.issues import Severity
 from cpsu.mapping import (
     UNMAPPED,
     Field,
@@ -439,12 +440,17 @@ json_values = st.recursive(
 def test_any_rules_list_gives_rules_or_named_problems_never_an_error(rules):
     loaded, issues = load_rules(rules_file(*rules), "r.json")
     # all the rules, or none of them and every problem (the first 20 and a count)
-    assert len(loaded) == (0 if issues else len(rules))
+    refused = any(issue.severity is Severity.ERROR for issue in issues)
+    assert len(loaded) == (0 if refused else len(rules))
     assert len(issues) <= 21
     for issue in issues:
         assert issue.where.startswith("r.json")
         assert issue.row is None
-        assert "write" in issue.message or "more problem" in issue.message
+        assert (
+            "write" in issue.message
+            or "more problem" in issue.message
+            or "is not a key a rule has, so it was ignored" in issue.message
+        )
 
 
 @settings(max_examples=200, deadline=None)
@@ -452,3 +458,52 @@ def test_any_rules_list_gives_rules_or_named_problems_never_an_error(rules):
 def test_any_bytes_give_rules_or_issues(data):
     loaded, issues = load_rules(data, "r.json")
     assert loaded == () or issues == []
+
+
+def test_a_misspelt_key_is_a_warning_naming_the_rule_and_the_closest_key():
+    data = rules_file(
+        {"field": "vendor", "pattern": "Dell", "pool": "Other"},
+        {
+            "field": "vendor",
+            "pattern": "Zoom",
+            "pool": "Support tools",
+            "line_nme": "Zoom licences",
+            "Behavior": "Per user",
+            "colour": "red",
+        },
+    )
+    rules, issues = load_rules(data, "rules.json")
+    # both rules are used; rule 2 without the keys it does not have, so its
+    # line keeps the made-up name and is Fixed
+    assert [rule.pattern for rule in rules] == ["Dell", "Zoom"]
+    assert (rules[1].line_name, rules[1].behaviour) == ("", Behaviour.FIXED)
+    assert [issue.severity for issue in issues] == [Severity.WARNING] * 3
+    assert [issue.where for issue in issues] == [
+        'rules.json, rule 2, "line_nme"',
+        'rules.json, rule 2, "Behavior"',
+        'rules.json, rule 2, "colour"',
+    ]
+    assert issues[0].message == (
+        '"line_nme" is not a key a rule has, so it was ignored; did you mean '
+        '"line_name"? Rename it, or delete it.'
+    )
+    assert 'did you mean "behaviour"?' in issues[1].message
+    # nothing is close to "colour": every key a rule has is listed
+    assert issues[2].message.endswith(
+        'a rule\'s keys are "field", "pattern", "pool", "behaviour", "line_name"; '
+        "rename it to one of those, or delete it."
+    )
+
+
+def test_an_unknown_key_is_listed_with_the_errors_of_a_refused_file():
+    data = rules_file(
+        {"field": "vendor", "pattern": "Dell", "pool": "Kitchen"},
+        {"field": "vendor", "pattern": "Zoom", "pool": "Other", "pol": "Other"},
+    )
+    rules, issues = load_rules(data, "r.json")
+    assert rules == ()
+    assert [(issue.severity, issue.where) for issue in issues] == [
+        (Severity.ERROR, 'r.json, rule 1, "pool"'),
+        (Severity.WARNING, 'r.json, rule 2, "pol"'),
+    ]
+    assert 'did you mean "pool"?' in issues[1].message

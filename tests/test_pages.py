@@ -653,3 +653,29 @@ def test_an_empty_rules_file_keeps_the_rules():
     assert not at.exception
     assert "holds no rules, so the rules you had stay" in at.warning[0].value
     assert metric(at, "Mapped") == "$121,500.00"  # 3 x 40,500, as before
+
+
+def test_a_rules_file_with_a_misspelt_key_is_used_and_the_key_named():
+    at = cost_base_page(new_app())
+    upload(at, "gl.xlsx", gl_export_bytes())
+    data = json.dumps(
+        {
+            "version": 1,
+            "rules": [
+                {
+                    "field": "vendor",
+                    "pattern": "Bistro",
+                    "pool": "Other",
+                    "line_nme": "Lunches",
+                }
+            ],
+        }
+    ).encode()
+    at = upload_rules(at, "typo.json", data)
+    assert not at.exception
+    assert "1 rule loaded from" in at.success[0].value
+    assert "each key below was ignored" in at.warning[-1].value
+    issues = table_with(at, "Severity")
+    assert issues["Where"].tolist() == ['typo\\.json, rule 1, "line\\_nme"']
+    assert 'did you mean "line\\_name"?' in issues["Problem and what to do"][0]
+    assert metric(at, "Mapped") == "$450.00"  # the Bistro rule: 3 x 150

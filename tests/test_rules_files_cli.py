@@ -46,3 +46,31 @@ def test_every_problem_of_every_rule_reaches_the_command_line(capsys, tmp_path):
     assert 'Error in rules.json, rule 2, "pool": "Kitchen" is not a cost pool' in err
     assert err.count("Error in rules.json") == 21
     assert ", row " not in err  # a rules file has rules, not rows
+
+
+def test_a_misspelt_key_is_said_on_the_command_line_and_the_rule_used(capsys, tmp_path):
+    export = tmp_path / "gl.csv"
+    export.write_text(GL_CSV)
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "rules": [
+                    {
+                        "field": "vendor",
+                        "pattern": "AWS",
+                        "pool": "Support tools",
+                        "line_nme": "Cloud",
+                    }
+                ],
+            }
+        )
+    )
+    code = main(["check", str(export), "--mapping", str(rules)])
+    _, err = capsys.readouterr()
+    assert code == 0
+    assert (
+        'Warning in rules.json, rule 1, "line_nme": "line_nme" is not a key a rule '
+        'has, so it was ignored; did you mean "line_name"?'
+    ) in err

@@ -18,7 +18,7 @@ import streamlit as st
 from cpsu.costs import POOLS, Behaviour
 from cpsu.formatting import count, money
 from cpsu.ingest.gl import GLExport
-from cpsu.ingest.issues import Issue
+from cpsu.ingest.issues import Issue, errors
 from cpsu.mapping import (
     MAPPED_BEHAVIOURS,
     Field,
@@ -149,7 +149,7 @@ def _rules_files() -> None:
     if report is None or report.file_id != rules_file.file_id:
         return
     name = plain(report.file_name)
-    if report.problems:
+    if errors(report.problems):
         st.error(
             f"**{name}** was not used; the rules you had stay. Each problem below "
             "names its rule and says what to write.",
@@ -167,6 +167,12 @@ def _rules_files() -> None:
             f"**{name}**; they replace the rules you had.",
             icon=":material/check:",
         )
+        if report.problems:
+            st.warning(
+                f"Check **{name}**: each key below was ignored.",
+                icon=":material/fact_check:",
+            )
+            st.table(issue_frame(report.problems), hide_index=True)
 
 
 def mapping_section(export: GLExport) -> None:
