@@ -10,14 +10,9 @@ import pytest
 
 from cpsu.costs import Behaviour, CostBase, CostLine
 from cpsu.ingest import read_upload
-from cpsu.ingest.xlsx import SheetInfo
 from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
-from cpsu.ui.sheets import cost_sheet_choices, reader_cost_sheet, sheet_label
+from cpsu.ui.sheets import cost_sheet_choices, sheet_label
 from cpsu.workbook import input_workbook
-
-
-def info(name: str, kind: str = "costs", hidden: bool = False) -> SheetInfo:
-    return SheetInfo(name, hidden, 5, 4, True, kind)
 
 
 def canonical(*amounts: float) -> openpyxl.Workbook:
@@ -78,40 +73,77 @@ def test_cost_tables_come_first_and_other_inputs_are_not_offered():
         "Draft FY28",
         "Notes",
     ]
-    offered = cost_sheet_choices(sheets)
+    upload = read_upload(several_budgets(), "budgets.xlsx")
+    assert upload.cost_sheet == "FY27 budget"
+    offered = cost_sheet_choices(sheets, upload.cost_sheet)
     assert [sheet_label(s) for s in offered] == [
         "FY27 budget",
         "FY26 budget",
         "Draft FY28 (hidden)",
         "Notes (no cost lines recognised)",
     ]
-    assert reader_cost_sheet(sheets) == "FY27 budget"
+    # the reader's sheet comes first whatever it is
+    offered = cost_sheet_choices(sheets, "Draft FY28")
+    assert [s.name for s in offered][:2] == ["Draft FY28", "FY27 budget"]
 
 
 def test_the_canonical_workbook_offers_one_sheet_so_no_picker():
-    sheets = read_upload(saved(canonical(100)), "canonical.xlsx").sheets
-    assert [s.name for s in cost_sheet_choices(sheets)] == ["Costs"]
+    upload = read_upload(saved(canonical(100)), "canonical.xlsx")
+    assert upload.cost_sheet == "Costs"
+    offered = cost_sheet_choices(upload.sheets, upload.cost_sheet)
+    assert [s.name for s in offered] == ["Costs"]
+
+
+def workbook(*sheets: tuple[str, str, bool]) -> bytes:
+    """A workbook of cost-list sheets (title, first item, hidden), each one
+    line of 100 in pool Other, or a Notes table where the item is 'notes'."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, item, hidden in sheets:
+        if item == "notes":
+            sheet = book.create_sheet(title)
+            sheet.append(["Topic", "Status"])
+            sheet.append(["Renewals", "Open"])
+            sheet.sheet_state = "hidden" if hidden else "visible"
+            continue
+        add_costs(book, title, [100], hidden=hidden)
+    return saved(book)
 
 
 @pytest.mark.parametrize(
-    ("sheets", "expected"),
+    ("data", "name", "expected"),
     [
         # a sheet named Costs wins wherever it is, a visible one over a hidden one
-        ([info("FY26"), info("Costs")], "Costs"),
-        ([info("Costs", hidden=True), info("FY27")], "Costs"),
-        ([info("costs ", hidden=True), info("COSTS")], "COSTS"),
-        # else the first visible cost table not named for another input
-        ([info("Draft", hidden=True), info("FY27"), info("FY26")], "FY27"),
-        ([info("Headcount"), info("Summary"), info("FY27")], "FY27"),
-        ([info("Notes", kind="unknown"), info("Draft", hidden=True)], None),
+        (workbook(("FY26", "", False), ("Costs", "", False)), "b.xlsx", "Costs"),
+        (workbook(("Costs", "", True), ("FY27", "", False)), "b.xlsx", "Costs"),
+        (workbook(("costs ", "", True), ("COSTS", "", False)), "b.xlsx", "COSTS"),
+        # else the first visible cost table
+        (
+            workbook(("Draft", "", True), ("FY27", "", False), ("FY26", "", False)),
+            "b.xlsx",
+            "FY27",
+        ),
+        # a CSV is its own sheet, by its file name
+        (b"Item,Amount (monthly)\nLaptops,100\n", "my costs.csv", "my costs.csv"),
+        # an HTML page's cost table, after one that is not
+        (
+            b"<table><tr><td>Topic</td><td>Status</td></tr>"
+            b"<tr><td>Renewals</td><td>Open</td></tr></table>"
+            b"<table><tr><td>Item</td><td>Monthly cost</td></tr>"
+            b"<tr><td>Laptops</td><td>100</td></tr></table>",
+            "budget.xls",
+            "Table 2",
+        ),
+        # no cost table at all: no sheet was read as cost lines
+        (workbook(("Notes", "notes", False)), "b.xlsx", None),
     ],
 )
-def test_the_reader_s_sheet(sheets, expected):
-    assert reader_cost_sheet(sheets) == expected
+def test_the_upload_names_the_sheet_read_as_cost_lines(data, name, expected):
+    assert read_upload(data, name).cost_sheet == expected
 
 
-def test_the_reader_s_sheet_is_what_the_reader_reads():
-    """Read with no sheet picked and with reader_cost_sheet picked: the same
+def test_the_sheet_read_as_cost_lines_is_the_one_in_use():
+    """Read with no sheet picked and with Upload.cost_sheet picked: the same
     cost lines, so the picker's default is the sheet really in use."""
     named_later = canonical(10)
     named_later.move_sheet("Costs", offset=3)
@@ -124,18 +156,16 @@ def test_the_reader_s_sheet_is_what_the_reader_reads():
     hidden_first["Costs"].title = "Draft"
     hidden_first["Draft"].sheet_state = "hidden"
     add_costs(hidden_first, "FY27", [20, 30])
-    for data in (
-        several_budgets(),
-        saved(named_later),
-        saved(hidden_named),
-        saved(hidden_first),
+    for data, expected in (
+        (several_budgets(), "FY27 budget"),
+        (saved(named_later), "Costs"),
+        # the hidden Costs sheet is read (with a warning), not the visible FY27
+        (saved(hidden_named), "Costs"),
+        (saved(hidden_first), "FY27"),
     ):
         by_reader = read_upload(data, "book.xlsx")
-        default = reader_cost_sheet(by_reader.sheets)
-        picked = read_upload(data, "book.xlsx", sheet=default)
+        assert by_reader.cost_sheet == expected
+        picked = read_upload(data, "book.xlsx", sheet=by_reader.cost_sheet)
+        assert picked.cost_sheet == expected
         assert by_reader.cost_base is not None
         assert picked.cost_base == by_reader.cost_base
-    # the hidden Costs sheet is read (with a warning), not the visible FY27
-    assert reader_cost_sheet(read_upload(saved(hidden_named), "b.xlsx").sheets) == (
-        "Costs"
-    )

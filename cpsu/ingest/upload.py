@@ -89,7 +89,9 @@ class Upload:
 
     `cost_base` is None when the Costs sheet had errors; `headcount` and
     `scenario` are None for a CSV or when their sheets had errors. `sheets`
-    lists a workbook's sheets (an HTML page's tables) for a sheet picker.
+    lists a workbook's sheets (an HTML page's tables) for a sheet picker, and
+    `cost_sheet` names the one read as cost lines (picked, named Costs or
+    found by its content; a CSV's name), None when no sheet was.
     """
 
     kind: str  # "workbook" or "csv" (cost lines only: a CSV or an HTML table)
@@ -98,6 +100,7 @@ class Upload:
     scenario: Scenario | None
     issues: tuple[Issue, ...]
     sheets: tuple[SheetInfo, ...] = ()
+    cost_sheet: str | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -167,9 +170,12 @@ def _kind_from_name(filename: str) -> str:
 
 
 def _failed(
-    kind: str, issues: list[Issue], sheets: tuple[SheetInfo, ...] = ()
+    kind: str,
+    issues: list[Issue],
+    sheets: tuple[SheetInfo, ...] = (),
+    cost_sheet: str | None = None,
 ) -> Upload:
-    return Upload(kind, None, None, None, tuple(issues), sheets)
+    return Upload(kind, None, None, None, tuple(issues), sheets, cost_sheet)
 
 
 def _read(data: bytes, filename: str, sheet: str | None = None) -> Upload:
@@ -340,8 +346,9 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
     # A GL export or roster is told by its header alone, before any cell of
     # its (often many) rows is looked at.
     other = None if COSTS not in tables else _not_cost_lines(tables[COSTS])
+    cost_sheet = chosen.get(COSTS)
     if other is not None:
-        return _failed("workbook", [*issues, other], book.sheets)
+        return _failed("workbook", [*issues, other], book.sheets, cost_sheet)
 
     # One way of writing numbers for the whole workbook, from all its sheets.
     number_cells = [
@@ -381,7 +388,9 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
                 "headcount and scenario in use stay."
             )
         )
-        return Upload("csv", cost_base, None, None, _in_order(issues), book.sheets)
+        return Upload(
+            "csv", cost_base, None, None, _in_order(issues), book.sheets, cost_sheet
+        )
 
     headcount = None
     headcount_table = tables.get(HEADCOUNT)
@@ -412,7 +421,13 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
         scenario, found = read_scenario(assumptions, desk, conventions=conventions)
         issues.extend(found)
     return Upload(
-        "workbook", cost_base, headcount, scenario, _in_order(issues), book.sheets
+        "workbook",
+        cost_base,
+        headcount,
+        scenario,
+        _in_order(issues),
+        book.sheets,
+        cost_sheet,
     )
 
 
@@ -479,7 +494,7 @@ def _read_cost_table(
     """A single table of cost lines (a CSV, an HTML table) as an upload."""
     other = _not_cost_lines(table)
     if other is not None:
-        return _failed("csv", [*issues, other], sheets)
+        return _failed("csv", [*issues, other], sheets, table.name)
     conventions, found = decide_conventions(
         costs_sheet.number_cells(table), semicolon=table.delimiter == ";"
     )
@@ -488,7 +503,7 @@ def _read_cost_table(
     ]
     cost_base, found = read_costs(table, conventions=conventions)
     issues.extend(found)
-    return Upload("csv", cost_base, None, None, _in_order(issues), sheets)
+    return Upload("csv", cost_base, None, None, _in_order(issues), sheets, table.name)
 
 
 def _with_joined_header_kind(info: SheetInfo, table: Table | None) -> SheetInfo:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cpsu.ui import state
-from cpsu.ui.sheets import cost_sheet_choices, reader_cost_sheet, sheet_label
+from cpsu.ui.sheets import cost_sheet_choices, sheet_label
 from cpsu.ui.text import plain
 
 PICK_ONE = "Pick a sheet"
@@ -27,10 +27,10 @@ def sheet_picker() -> None:
     stored, report = state.last_file(), state.upload_report()
     if stored is None or report is None or not report.sheets:
         return
-    offered = cost_sheet_choices(report.sheets)
+    default = report.reader_sheet
+    offered = cost_sheet_choices(report.sheets, default)
     if len(offered) < 2:
         return
-    default = reader_cost_sheet(report.sheets)
     labels: dict[str | None, str] = {info.name: sheet_label(info) for info in offered}
     if default is None:
         labels = {None: PICK_ONE, **labels}

@@ -5,8 +5,9 @@ budget, a hidden draft) beside the sheets that are not cost lines at all
 (Headcount, Service desk, Assumptions, the Projection of a scenario
 workbook). The picker offers the cost tables first, the one the reader took
 at the top, hidden sheets marked, then any other table the reader could not
-place; it never offers a sheet that is not cost lines. The picker itself is in
-`cpsu.ui.sheet_picker`.
+place; it never offers a sheet that is not cost lines. Which sheet the reader
+took is the reader's to say (`Upload.cost_sheet`), never worked out again
+here. The picker itself is in `cpsu.ui.sheet_picker`.
 """
 
 from __future__ import annotations
@@ -29,37 +30,22 @@ _NOT_COSTS = {
 }
 
 
-def reader_cost_sheet(sheets: Sequence[SheetInfo]) -> str | None:
-    """The sheet the reader takes as cost lines when none is picked.
-
-    As the reader does it: the sheet named Costs (a visible one before a
-    hidden one), else the first visible sheet with a cost table that is not
-    named for another input; None when there is none.
-    """
-    named = [info for info in sheets if text_key(info.name) == "costs"]
-    if named:
-        return sorted(named, key=lambda info: info.hidden)[0].name
-    for info in sheets:
-        if (
-            info.kind == COSTS_KIND
-            and not info.hidden
-            and text_key(info.name) not in _NOT_COSTS
-        ):
-            return info.name
-    return None
-
-
-def cost_sheet_choices(sheets: Sequence[SheetInfo]) -> tuple[SheetInfo, ...]:
+def cost_sheet_choices(
+    sheets: Sequence[SheetInfo], default: str | None = None
+) -> tuple[SheetInfo, ...]:
     """The sheets a user may read cost lines from, in the order to offer them:
-    the reader's, the other visible cost tables, the hidden ones, then other
-    tables the reader could not tell the kind of."""
-    default = reader_cost_sheet(sheets)
+    `default` (the sheet the reader took, `Upload.cost_sheet`), the other
+    visible cost tables, the hidden ones, then other tables the reader could
+    not tell the kind of."""
     usable = [
         info
         for info in sheets
-        if info.has_table
-        and info.kind in (COSTS_KIND, UNKNOWN_KIND)
-        and text_key(info.name) not in _NOT_COSTS
+        if info.name == default
+        or (
+            info.has_table
+            and info.kind in (COSTS_KIND, UNKNOWN_KIND)
+            and text_key(info.name) not in _NOT_COSTS
+        )
     ]
     return tuple(
         sorted(

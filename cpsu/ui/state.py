@@ -26,7 +26,7 @@ from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
 from cpsu.projection import Projection, project
 from cpsu.scenario import Scenario, Workspace
-from cpsu.ui.sheets import cost_sheet_choices, reader_cost_sheet
+from cpsu.ui.sheets import cost_sheet_choices
 from cpsu.ui.text import plain
 
 SAMPLE_PATH = (
@@ -78,6 +78,7 @@ class UploadReport:
     kind: str
     sheets: tuple[SheetInfo, ...] = ()
     sheet: str | None = None  # the sheet picked to read as Costs, if any
+    reader_sheet: str | None = None  # the sheet the reader takes unpicked
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,7 +171,10 @@ def upload_file(file_id: str, file_name: str, data: bytes) -> None:
     st.session_state[LAST_FILE] = None
     accept_upload(file_id, file_name, data)
     report = upload_report()
-    if report is not None and len(cost_sheet_choices(report.sheets)) > 1:
+    if (
+        report is not None
+        and len(cost_sheet_choices(report.sheets, report.reader_sheet)) > 1
+    ):
         st.session_state[LAST_FILE] = StoredFile(file_id, file_name, data)
 
 
@@ -179,13 +183,13 @@ def last_file() -> StoredFile | None:
     return st.session_state.get(LAST_FILE)
 
 
-def _source(file_name: str, sheets: tuple[SheetInfo, ...], sheet: str | None) -> str:
+def _source(file_name: str, upload: Upload, reader_sheet: str | None) -> str:
     """A workspace's source: the file, and the sheet of its cost lines when the
     workbook has several to choose from."""
-    cost_sheet = sheet or reader_cost_sheet(sheets)
-    if cost_sheet is None or len(cost_sheet_choices(sheets)) < 2:
+    offered = cost_sheet_choices(upload.sheets, reader_sheet)
+    if upload.cost_sheet is None or len(offered) < 2:
         return file_name
-    return f"{file_name}, sheet {cost_sheet}"
+    return f"{file_name}, sheet {upload.cost_sheet}"
 
 
 def accept_upload(
@@ -229,8 +233,14 @@ def accept_upload(
                     state="error" if roster.has_errors else "complete",
                 )
                 return
+        # The picker's default: the sheet the reader takes when none is picked.
+        reader_sheet = (
+            upload.cost_sheet
+            if sheet is None
+            else read_upload_cached(data, file_name, None).cost_sheet
+        )
         updated, issues = checked_workspace(
-            workspace(), upload, _source(file_name, upload.sheets, sheet)
+            workspace(), upload, _source(file_name, upload, reader_sheet)
         )
         status.update(
             label=f"Read {plain(file_name)}",
@@ -249,6 +259,7 @@ def accept_upload(
         kind=upload.kind,
         sheets=upload.sheets,
         sheet=sheet,
+        reader_sheet=reader_sheet,
     )
 
 
