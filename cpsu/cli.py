@@ -18,10 +18,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from cpsu.costs import POOLS, Behaviour
+from cpsu.costs import POOLS, Behaviour, Period
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
 from cpsu.ingest.checks import checked_workspace
+from cpsu.ingest.choices import DATES, PERIOD, ReadChoices, choices_asked
 from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.issues import Issue, Severity
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
@@ -46,18 +47,41 @@ def _number(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _read(path: str, sheet: str | None = None) -> Upload:
+def _choices(args: argparse.Namespace) -> ReadChoices:
+    """What the options say the file cannot: its dates' order, its period."""
+    dates = getattr(args, "dates", None)
+    period = getattr(args, "period", None)
+    return ReadChoices(
+        day_first=None if dates is None else dates == "day-first",
+        period=None if period is None else _PERIODS[period],
+    )
+
+
+_PERIODS = {"month": Period.MONTH, "quarter": Period.QUARTER, "year": Period.YEAR}
+_CHOICE_HINTS = {
+    DATES: "say the order of its text dates with --dates day-first or --dates "
+    "month-first",
+    PERIOD: "say what its amounts cover with --period month, quarter or year",
+}
+
+
+def _read(args: argparse.Namespace, sheet: str | None = None) -> Upload:
+    path = args.file
     file = Path(path)
     try:
         data = file.read_bytes()
     except OSError as problem:
         raise UsageError(f"cannot open {path}: {problem.strerror or problem}") from None
-    return read_upload(data, file.name, sheet=sheet)
+    return read_upload(data, file.name, sheet=sheet, choices=_choices(args))
 
 
 def _say_issues(issues: Sequence[Issue]) -> None:
     for issue in issues:
         print(str(issue), file=sys.stderr)
+    asked = choices_asked(issues)
+    if asked:
+        hints = " and ".join(_CHOICE_HINTS[choice] for choice in sorted(asked))
+        print(f"To read the file, {hints}.", file=sys.stderr)
 
 
 def _workspace(upload: Upload, path: str) -> tuple[Workspace | None, tuple[Issue, ...]]:
@@ -125,7 +149,10 @@ def _gl_report(args: argparse.Namespace) -> tuple[dict[str, Any], list[Issue]]:
     """The mapped lines, unmapped queue and reconciliation of a GL export."""
     rules, issues = load_rules(_read_bytes(args.mapping), Path(args.mapping).name)
     export = read_gl_export(
-        _read_bytes(args.file), Path(args.file).name, sheet=args.sheet
+        _read_bytes(args.file),
+        Path(args.file).name,
+        sheet=args.sheet,
+        choices=_choices(args),
     )
     issues = [*issues, *export.issues]
     report: dict[str, Any] = {
@@ -228,9 +255,12 @@ def _check_gl(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _gl_without_mapping(path: str, sheet: str | None) -> bool:
+def _gl_without_mapping(args: argparse.Namespace) -> bool:
     """True, saying so, when a file the cost reader refused is a GL export."""
-    export = read_gl_export(_read_bytes(path), Path(path).name, sheet=sheet)
+    path = args.file
+    export = read_gl_export(
+        _read_bytes(path), Path(path).name, sheet=args.sheet, choices=_choices(args)
+    )
     if not export.recognised:
         return False
     where = "" if export.sheet == Path(path).name else f" (sheet {export.sheet})"
@@ -307,12 +337,14 @@ def run_check(args: argparse.Namespace) -> int:
         return _check_gl(args)
     # A GL export has an amount and a description, so the cost reader could take
     # it for a list of items; it needs mapping rules instead.
-    if _gl_without_mapping(args.file, args.sheet):
+    if _gl_without_mapping(args):
         return EXIT_INPUT
-    upload = _read(args.file, args.sheet)
+    upload = _read(args, args.sheet)
     if upload.has_errors and args.sheet is None:
         # Not a cost file: an HR roster uploaded alone is checked as one.
-        roster = read_roster_upload(_read_bytes(args.file), Path(args.file).name, None)
+        roster = read_roster_upload(
+            _read_bytes(args.file), Path(args.file).name, None, _choices(args)
+        )
         if roster.recognised:
             return _check_roster(args, roster)
     workspace = None
@@ -368,7 +400,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    upload = _read(args.file)
+    upload = _read(args)
     workspace, issues = _workspace(upload, args.file)
     if workspace is None:
         _say_issues(issues)
@@ -472,7 +504,7 @@ def _out_path(out: str, source: str) -> Path:
 
 def run_project(args: argparse.Namespace) -> int:
     out = _out_path(args.out, args.file) if args.out else None
-    upload = _read(args.file)
+    upload = _read(args)
     workspace, issues = _workspace(upload, args.file)
     if workspace is None:
         _say_issues(issues)
@@ -563,6 +595,21 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _add_choices(command: argparse.ArgumentParser) -> None:
+    """The options that say what a file cannot say itself."""
+    command.add_argument(
+        "--dates",
+        choices=("day-first", "month-first"),
+        help="the order of the file's text dates such as 03/04/2026, when its "
+        "own dates do not show it (overrides what they show)",
+    )
+    command.add_argument(
+        "--period",
+        choices=tuple(_PERIODS),
+        help="what a cost list's amounts cover, when its header does not say",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cpsu",
@@ -581,15 +628,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RULES.json",
         help="map a GL export to cost lines with these rules",
     )
+    _add_choices(check)
     check.set_defaults(run=run_check)
 
     summary = commands.add_parser("summary", help="baseline users, run-rate, CPSU")
     summary.add_argument("file", metavar="WORKBOOK")
     summary.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_choices(summary)
     summary.set_defaults(run=run_summary)
 
     projection = commands.add_parser("project", help="project CPSU quarter by quarter")
     projection.add_argument("file", metavar="WORKBOOK")
+    _add_choices(projection)
     projection.add_argument(
         "--quarters",
         type=_quarters,

@@ -66,7 +66,8 @@ def test_an_ambiguous_date_without_an_order_is_an_error():
     assert str(found.value) == (
         "is '03/04/2026', which could be 2026-04-03 (day first) or 2026-03-04 "
         "(month first), and no date in this file has a day above 12 to show which "
-        "comes first; write it as year-month-day (ISO), whichever it is"
+        "comes first; choose whether the file's dates are day or month first, or "
+        "write it as year-month-day (ISO)"
     )
 
 
@@ -193,8 +194,8 @@ def test_a_roster_of_ambiguous_dates_names_each_one():
             "Start date (C)",
             "Start date (C) is '03/04/2026', which could be 2026-04-03 (day first) "
             "or 2026-03-04 (month first), and no date in this file has a day above "
-            "12 to show which comes first; write it as year-month-day (ISO), "
-            "whichever it is.",
+            "12 to show which comes first; choose whether the file's dates are day "
+            "or month first, or write it as year-month-day (ISO).",
         ),
         (
             "people.csv",
@@ -202,8 +203,8 @@ def test_a_roster_of_ambiguous_dates_names_each_one():
             "End date (D)",
             "End date (D) is '05/06/2026', which could be 2026-06-05 (day first) or "
             "2026-05-06 (month first), and no date in this file has a day above 12 "
-            "to show which comes first; write it as year-month-day (ISO), whichever "
-            "it is.",
+            "to show which comes first; choose whether the file's dates are day or "
+            "month first, or write it as year-month-day (ISO).",
         ),
     ]
 
@@ -282,7 +283,8 @@ def test_a_gl_export_of_ambiguous_dates_is_refused_cell_by_cell():
     assert export.issues[2].message == (
         "Posting date (A) is '05/02/2026', which could be 2026-02-05 (day first) or "
         "2026-05-02 (month first), and no date in this file has a day above 12 to "
-        "show which comes first; write it as year-month-day (ISO), whichever it is."
+        "show which comes first; choose whether the file's dates are day or month "
+        "first, or write it as year-month-day (ISO)."
     )
 
 

@@ -255,6 +255,12 @@ class DateOrder:
     day_first: bool | None = None
     example: str = ""  # a date that shows the order, and where it is
     conflict: str = ""
+    chosen: bool = False  # the user chose the order for the file
+
+
+class AmbiguousDate(CellError):
+    """A date that could be read day or month first, in a file whose own dates
+    do not say which: the user's choice of order for the file settles it."""
 
 
 UNDECIDED_DATES = DateOrder()
@@ -768,10 +774,15 @@ def _year_last_date(text: str, match: re.Match[str], order: DateOrder) -> date:
     if order.day_first is not None:
         if order.day_first not in readings:
             shown = "the day" if order.day_first else "the month"
+            why = (
+                "as you chose for this file; choose the other order if the file "
+                "writes its dates so, or"
+                if order.chosen
+                else f"as this file writes dates (like {order.example});"
+            )
             raise CellError(
-                f"is '{text}', which is not a date with {shown} first, as this file "
-                f"writes dates (like {order.example}); write it as year-month-day "
-                "(ISO), like 2027-03-01"
+                f"is '{text}', which is not a date with {shown} first, {why} write "
+                "it as year-month-day (ISO), like 2027-03-01"
             )
         day = readings[order.day_first]
         return _checked_date(day.year, day.month, day.day, text)
@@ -789,8 +800,14 @@ def _year_last_date(text: str, match: re.Match[str], order: DateOrder) -> date:
         else "no date in this file has a day above 12 to show which comes first"
     )
     day_first, month_first = readings[True], readings[False]
-    raise CellError(
+    if order.conflict:
+        raise CellError(
+            f"is '{text}', which could be {day_first.isoformat()} (day first) or "
+            f"{month_first.isoformat()} (month first), and {why}; write it as "
+            "year-month-day (ISO), whichever it is"
+        )
+    raise AmbiguousDate(
         f"is '{text}', which could be {day_first.isoformat()} (day first) or "
-        f"{month_first.isoformat()} (month first), and {why}; write it as "
-        "year-month-day (ISO), whichever it is"
+        f"{month_first.isoformat()} (month first), and {why}; choose whether the "
+        "file's dates are day or month first, or write it as year-month-day (ISO)"
     )

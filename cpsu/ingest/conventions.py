@@ -235,10 +235,19 @@ def _date_at(cell: DateCell) -> str:
     return f"{show(cell.text)} in {cell.place(cell.sheet)}"
 
 
-def decide_date_order(cells: Iterable[DateCell]) -> tuple[DateOrder, list[Issue]]:
+def decide_date_order(
+    cells: Iterable[DateCell], chosen: bool | None = None
+) -> tuple[DateOrder, list[Issue]]:
     """Whether the file writes its text dates day or month first, and a warning
-    listing the dates that only this decision reads."""
+    listing the dates that only this decision reads.
+
+    `chosen` is the user's order for the file (True day first), which
+    overrides what the file's own dates show; a date it cannot read is then
+    an error (see `cells.read_date`).
+    """
     cells = list(cells)
+    if chosen is not None:
+        return _chosen_order(cells, chosen)
     votes: dict[bool, list[DateCell]] = {True: [], False: []}
     for cell in cells:
         vote = year_last_order(cell.text)
@@ -255,8 +264,20 @@ def decide_date_order(cells: Iterable[DateCell]) -> tuple[DateOrder, list[Issue]
     day_first = bool(votes[True])
     first = votes[day_first][0]
     order = DateOrder(day_first, _date_at(first))
+    return order, _doubtful_dates(cells, order)
 
-    # Each date that the other order would read otherwise is named, to check.
+
+def _chosen_order(
+    cells: Sequence[DateCell], day_first: bool
+) -> tuple[DateOrder, list[Issue]]:
+    """The user's order, and a warning naming the dates it read."""
+    order = DateOrder(day_first, chosen=True)
+    return order, _doubtful_dates(cells, order)
+
+
+def _doubtful_dates(cells: Sequence[DateCell], order: DateOrder) -> list[Issue]:
+    """A warning naming each date that the other order would read otherwise."""
+    day_first = bool(order.day_first)
     doubtful = []
     for cell in cells:
         try:
@@ -267,7 +288,7 @@ def decide_date_order(cells: Iterable[DateCell]) -> tuple[DateOrder, list[Issue]
         if this_way != other_way:
             doubtful.append((cell, this_way, other_way))
     if not doubtful:
-        return order, []
+        return []
     where = _where([cell for cell, _, _ in doubtful])
     readings = [
         f"{show(cell.text)} ({cell.place(where.get('sheet'))}) as "
@@ -277,11 +298,16 @@ def decide_date_order(cells: Iterable[DateCell]) -> tuple[DateOrder, list[Issue]
     if len(doubtful) > READINGS_LISTED:
         readings.append(f"and {len(doubtful) - READINGS_LISTED:,} more like them")
     shown = "day" if day_first else "month"
-    return order, [
+    why = (
+        "as you chose"
+        if order.chosen
+        else f"as this file writes them (like {order.example})"
+    )
+    return [
         warning(
-            f"Text dates were read {shown} first, as this file writes them (like "
-            f"{order.example}): {'; '.join(readings)}. Write any that means "
-            "otherwise as year-month-day (ISO), like 2027-03-01.",
+            f"Text dates were read {shown} first, {why}: {'; '.join(readings)}. "
+            "Write any that means otherwise as year-month-day (ISO), like "
+            "2027-03-01.",
             **where,
         )
     ]

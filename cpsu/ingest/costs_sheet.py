@@ -24,6 +24,7 @@ from cpsu.ingest.cells import (
     DOUBTFUL_RATE,
     UNDECIDED,
     UNDECIDED_DATES,
+    AmbiguousDate,
     CellError,
     Conventions,
     DateOrder,
@@ -40,6 +41,7 @@ from cpsu.ingest.cells import (
     read_rate,
     read_text,
 )
+from cpsu.ingest.choices import DATES, NO_CHOICES, ReadChoices
 from cpsu.ingest.conventions import DateCell, NumberCell, decide_date_order
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
@@ -124,9 +126,10 @@ class _RowReader:
     def blank(self, name: str) -> bool:
         return is_blank(self.raw(name))
 
-    def error(self, name: str, message: str) -> None:
+    def error(self, name: str, message: str, choice: str | None = None) -> None:
         self.failed.add(name)
-        self.issues.append(self._issue(Severity.ERROR, name, message))
+        issue = self._issue(Severity.ERROR, name, message)
+        self.issues.append(replace(issue, choice=choice))
 
     def warn(self, name: str, message: str) -> None:
         self.issues.append(self._issue(Severity.WARNING, name, message))
@@ -143,7 +146,8 @@ class _RowReader:
         try:
             return reader(cell)
         except CellError as problem:
-            self.error(name, f"{self.header.label(name)} {problem}.")
+            choice = DATES if isinstance(problem, AmbiguousDate) else None
+            self.error(name, f"{self.header.label(name)} {problem}.", choice)
             return None
 
     def money(self, name: str) -> float | None:
@@ -297,7 +301,10 @@ def _overlong(
 
 
 def read_costs(
-    table: Table, *, conventions: Conventions = UNDECIDED
+    table: Table,
+    *,
+    conventions: Conventions = UNDECIDED,
+    choices: ReadChoices = NO_CHOICES,
 ) -> tuple[CostBase | None, list[Issue]]:
     """The cost base on a Costs sheet (or CSV), and every problem found.
 
@@ -309,7 +316,9 @@ def read_costs(
     header = _find_header(table)
     if isinstance(header, list):
         # A sheet without Pool and Behaviour may be a cost list or a budget grid.
-        found = lists.read_cost_list(table, conventions=conventions)
+        found = lists.read_cost_list(
+            table, conventions=conventions, period=choices.period
+        )
         if found is None:
             hint = two_row_header_hint(table)
             return None, [*header, *([hint] if hint is not None else [])]
@@ -328,7 +337,7 @@ def read_costs(
     first_row_of: dict[str, int] = {}
     section: str | None = None
     issues.extend(blank_gaps(table.name, table.rows[header.position + 1 :]))
-    dates, found = decide_date_order(_date_cells(table, header))
+    dates, found = decide_date_order(_date_cells(table, header), choices.day_first)
     issues.extend(found)
     for row_number, cells in _line_rows(table, header):
         overlong = _overlong(table, header, row_number, cells)

@@ -39,6 +39,7 @@ import pandas as pd
 from cpsu.ingest.cells import (
     MAX_AMOUNT,
     UNDECIDED_DATES,
+    AmbiguousDate,
     CellError,
     Conventions,
     DateOrder,
@@ -51,6 +52,7 @@ from cpsu.ingest.cells import (
     show,
     text_key,
 )
+from cpsu.ingest.choices import DATES, NO_CHOICES, ReadChoices
 from cpsu.ingest.conventions import (
     DateCell,
     NumberCell,
@@ -59,6 +61,7 @@ from cpsu.ingest.conventions import (
 )
 from cpsu.ingest.costs_sheet import TOTAL_ROW
 from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.progress import part, report
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
@@ -318,15 +321,24 @@ def _failed(source: str, issues: Sequence[Issue], *, recognised: bool) -> GLExpo
     )
 
 
-def read_gl_export(data: bytes, filename: str, *, sheet: str | None = None) -> GLExport:
+def read_gl_export(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    choices: ReadChoices = NO_CHOICES,
+) -> GLExport:
     """The GL export in a workbook, an HTML page or a CSV; never raises.
 
     In a workbook, the named sheet is read, or else the first sheet that
     holds a GL header row. `recognised` is False when no GL header was found.
+    `choices` carries the user's day-month order for the file's text dates.
+    Progress is reported (see `progress.py`): the file's tables to 0.8, then
+    the postings.
     """
     source = posixpath.basename(str(filename).replace("\\", "/")) or "GL export"
     try:
-        return _read(bytes(data), source, sheet)
+        return _read(bytes(data), source, sheet, choices)
     except Exception as problem:
         logger.exception("Reading the GL export %r failed", filename)
         return _failed(
@@ -342,7 +354,9 @@ def read_gl_export(data: bytes, filename: str, *, sheet: str | None = None) -> G
         )
 
 
-def _read(data: bytes, source: str, sheet: str | None) -> GLExport:
+def _read(
+    data: bytes, source: str, sheet: str | None, choices: ReadChoices
+) -> GLExport:
     if len(data) > MAX_UPLOAD_BYTES:
         return _failed(
             source,
@@ -357,17 +371,23 @@ def _read(data: bytes, source: str, sheet: str | None) -> GLExport:
     if not data:
         return _failed(source, [error("The file is empty.")], recognised=False)
     try:
-        book = read_file_tables(data, source)
+        with part(0.0, 0.8):
+            book = read_file_tables(data, source)
     except FileError as problem:
         return _failed(source, [error(str(problem))], recognised=False)
-    if book.format == "csv":
-        table = book.tables[book.sheet_names[0]]
-        issues = list(book.sheet_issues.get(table.name, ()))
-        return read_gl_table(table, source=source, issues=issues)
-    return _read_sheets(book, source, sheet)
+    with part(0.8, 1.0):
+        if book.format == "csv":
+            table = book.tables[book.sheet_names[0]]
+            issues = list(book.sheet_issues.get(table.name, ()))
+            return read_gl_table(
+                table, source=source, issues=issues, day_first=choices.day_first
+            )
+        return _read_sheets(book, source, sheet, choices.day_first)
 
 
-def _read_sheets(book: Workbook, source: str, sheet: str | None) -> GLExport:
+def _read_sheets(
+    book: Workbook, source: str, sheet: str | None, day_first: bool | None = None
+) -> GLExport:
     """The GL export on the named sheet of a workbook (an HTML page's table), or
     else on the first that holds a GL header row."""
     names = book.sheet_names
@@ -401,7 +421,9 @@ def _read_sheets(book: Workbook, source: str, sheet: str | None) -> GLExport:
                         sheet=name,
                     )
                 )
-            return read_gl_table(table, source=source, issues=issues)
+            return read_gl_table(
+                table, source=source, issues=issues, day_first=day_first
+            )
     shown = ", ".join(f"'{name}'" for name in names) or "none"
     where = f"sheets: {shown}" if kind == "workbook" else f"tables: {shown}"
     issues = [
@@ -428,15 +450,31 @@ class _Problems:
         self.more: dict[str, int] = {}
         self.listed: dict[str, int] = {}
         self.first_more: dict[str, int] = {}
+        self.more_choice: dict[str, str | None] = {}
 
-    def add(self, label: str, rows: np.ndarray, messages: Sequence[str]) -> None:
-        for row, message in zip(rows, messages, strict=True):
+    def add(
+        self,
+        label: str,
+        rows: np.ndarray,
+        messages: Sequence[str],
+        choices: Sequence[str | None] | None = None,
+    ) -> None:
+        """Errors in one column; `choices` marks each one a per-file choice
+        would settle (see `choices.py`)."""
+        if choices is None:
+            choices = [None] * len(messages)
+        for row, message, choice in zip(rows, messages, choices, strict=True):
             if self.listed.get(label, 0) < LISTED_CELLS:
                 self.listed[label] = self.listed.get(label, 0) + 1
-                self.issues.append(error(message, self.sheet, int(row), label))
+                self.issues.append(
+                    error(message, self.sheet, int(row), label, choice=choice)
+                )
             else:
                 self.more[label] = self.more.get(label, 0) + 1
                 self.first_more.setdefault(label, int(row))
+                # The count is settled by a choice only if each it counts is.
+                same = self.more_choice.get(label, choice) == choice
+                self.more_choice[label] = choice if same else None
 
     def all(self) -> list[Issue]:
         counted = [
@@ -447,6 +485,7 @@ class _Problems:
                 self.sheet,
                 self.first_more[label],
                 label,
+                choice=self.more_choice.get(label),
             )
             for label, count in self.more.items()
         ]
@@ -581,17 +620,26 @@ class _Cells:
         ]
         return self.spread(found, False).astype(bool)
 
-    def read(self, reader: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
-        """Each cell read by `reader`: (values, CellError messages or None)."""
-        values, problems = [], []
+    def read(
+        self, reader: Callable[[object], object]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each cell read by `reader`: values, CellError messages or None, and
+        True where the error is a date that the file's dates leave open."""
+        values, problems, open_dates = [], [], []
         for value in self.uniques:
             try:
                 values.append(reader(value))
                 problems.append(None)
+                open_dates.append(False)
             except CellError as problem:
                 values.append(None)
                 problems.append(str(problem))
-        return self.spread(values, None), self.spread(problems, None)
+                open_dates.append(isinstance(problem, AmbiguousDate))
+        return (
+            self.spread(values, None),
+            self.spread(problems, None),
+            self.spread(open_dates, False).astype(bool),
+        )
 
 
 def _columns(table: Table, header: Header) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -701,11 +749,14 @@ def read_gl_table(
     source: str | None = None,
     issues: Sequence[Issue] = (),
     conventions: Conventions | None = None,
+    day_first: bool | None = None,
 ) -> GLExport:
     """The GL export on one sheet or CSV, with every problem found.
 
     Without `conventions`, the decimal mark and currency are decided from
-    the table's own money text.
+    the table's own money text. `day_first` is the user's day-month order
+    for the text dates, else the file's own dates decide it. Progress is
+    reported from "Reading N postings" to "Read N postings from sheet S".
     """
     source = source or table.name
     issues = list(issues)
@@ -746,6 +797,8 @@ def read_gl_table(
             )
         )
         return _failed(source, issues, recognised=True)
+    below = len(table.rows) - header.position - 1
+    report(0.0, f"Reading {below:,} postings from {_place(table.name)}")
     raw, numbers = _columns(table, header)
     if conventions is None:
         conventions, found_issues = decide_conventions(
@@ -802,14 +855,23 @@ def read_gl_table(
     when_name = "period" if "period" in cells else "date"
     label = header.label(when_name)
     order, found_issues = decide_date_order(
-        _date_cells(cells[when_name], numbers, sheet, label)
+        _date_cells(cells[when_name], numbers, sheet, label), day_first
     )
     issues.extend(found_issues)
-    month, found = cells[when_name].read(lambda cell: read_month(cell, order).ordinal)
+    report(0.5, f"Reading the dates of {below:,} postings")
+    month, found, open_dates = cells[when_name].read(
+        lambda cell: read_month(cell, order).ordinal
+    )
     no_month = blank[when_name] & detail
     found[no_month] = "is empty; every posting needs its date or period"
+    open_dates[no_month] = False
     bad = (found != None) & detail  # noqa: E711
-    problems.add(label, numbers[bad], [f"{label} {message}." for message in found[bad]])
+    problems.add(
+        label,
+        numbers[bad],
+        [f"{label} {message}." for message in found[bad]],
+        [DATES if settled else None for settled in open_dates[bad]],
+    )
 
     account = cells["account"].text()
     no_account = detail & (account == "")
@@ -857,7 +919,13 @@ def read_gl_table(
         return GLExport(source, sheet, empty_entries(), _in_order(issues))
     export = GLExport(source, sheet, entries, ())
     issues.extend(_gaps(export, sheet))
+    report(1.0, f"Read {len(entries):,} postings from {_place(sheet)}")
     return replace(export, issues=_in_order(issues))
+
+
+def _place(sheet: str) -> str:
+    """A sheet as a progress label names it: 'sheet GL detail', 'gl.csv'."""
+    return sheet if "." in sheet or sheet.startswith("Table ") else f"sheet {sheet}"
 
 
 def _date_cells(

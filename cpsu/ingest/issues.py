@@ -26,6 +26,8 @@ class Issue:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    # The per-file choice that settles this error (see `choices.py`), if one does.
+    choice: str | None = None
 
     @property
     def where(self) -> str:
@@ -75,9 +77,11 @@ def error(
     sheet: str | None = None,
     row: int | None = None,
     column: str | None = None,
+    *,
+    choice: str | None = None,
 ) -> Issue:
     """An issue that stops the file from being used."""
-    return Issue(Severity.ERROR, message, sheet, row, column)
+    return Issue(Severity.ERROR, message, sheet, row, column, choice)
 
 
 def warning(

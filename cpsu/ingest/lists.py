@@ -6,7 +6,8 @@ grid with one column per month. Neither says what pool a line is in or what
 drives its cost, so each line becomes a Fixed cost in pool Other, ready to
 classify, and a warning says how many. The period of a list's amounts comes
 from its header, since a number alone cannot say whether it is a month or a
-year; a header that does not say is an error asking for it. A grid's line
+year; a header that does not say is an error asking for it, settled by the
+user's choice of period for the file (`choices.ReadChoices`). A grid's line
 costs its average month: the sum of the months present divided by how many
 month columns there are (a grid of quarters, Q1..Q4, its average quarter).
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from cpsu.costs import Behaviour, CostBase, CostLine, Period
@@ -40,6 +41,7 @@ from cpsu.ingest.cells import (
     show,
     text_key,
 )
+from cpsu.ingest.choices import PERIOD
 from cpsu.ingest.conventions import NumberCell
 from cpsu.ingest.issues import Issue, Severity, column_label
 from cpsu.ingest.table import (
@@ -341,12 +343,16 @@ class _Block:
 
 
 def read_cost_list(
-    table: Table, *, conventions: Conventions = UNDECIDED
+    table: Table,
+    *,
+    conventions: Conventions = UNDECIDED,
+    period: Period | None = None,
 ) -> tuple[CostBase | None, list[Issue]] | None:
     """The cost base in an item list or a month grid, or None if it is neither.
 
     Every line is Fixed in pool Other. The cost base is None when any cell
-    has an error, as on the canonical Costs sheet.
+    has an error, as on the canonical Costs sheet. `period` is the user's
+    choice of what a list's amounts cover, used where its header does not say.
     """
     # A GL export also has a description and an amount, but it goes to the
     # mapping step (gl.py imports costs_sheet, which imports this module, hence
@@ -356,7 +362,7 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table):
         return None
-    reader = _ListReader(table, layout, conventions)
+    reader = _ListReader(table, layout, conventions, period)
     return reader.read()
 
 
@@ -364,10 +370,15 @@ class _ListReader:
     """Reads a list's rows in order: sections, lines and the totals to check."""
 
     def __init__(
-        self, table: Table, layout: ListLayout, conventions: Conventions
+        self,
+        table: Table,
+        layout: ListLayout,
+        conventions: Conventions,
+        chosen_period: Period | None = None,
     ) -> None:
         self.table = table
         self.layout = layout
+        self.chosen_period = chosen_period
         self.conventions = conventions
         self.issues: list[Issue] = []
         self.lines: list[CostLine] = []
@@ -378,10 +389,17 @@ class _ListReader:
         self.everything = _Block()
 
     def issue(
-        self, severity: Severity, message: str, row: int, column: int | None = None
+        self,
+        severity: Severity,
+        message: str,
+        row: int,
+        column: int | None = None,
+        choice: str | None = None,
     ) -> None:
         label = None if column is None else self.layout.labels.get(column)
-        self.issues.append(Issue(severity, message, self.table.name, row, label))
+        self.issues.append(
+            Issue(severity, message, self.table.name, row, label, choice)
+        )
 
     def read(self) -> tuple[CostBase | None, list[Issue]]:
         layout = self.layout
@@ -435,17 +453,8 @@ class _ListReader:
                         label,
                     )
                 )
-        asks_period = layout.period is None and layout.period_column is None
-        if not layout.is_grid and asks_period:
-            label = layout.labels[layout.amount]  # type: ignore[index]
-            self.issue(
-                Severity.ERROR,
-                "Say whether these amounts are a month, a quarter or a year: rename "
-                f"the header {label} to 'Annual cost', 'Monthly cost' or 'Quarterly "
-                "cost', or add a Period column.",
-                layout.row_number,
-                layout.amount,
-            )
+        if not layout.is_grid:
+            self._period_issues()
         if layout.ignored:
             shown = [layout.labels[index] for index in layout.ignored]
             verb = "was" if len(shown) == 1 else "were"
@@ -456,6 +465,44 @@ class _ListReader:
                 "of items and amounts.",
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
+            )
+
+    def _period_issues(self) -> None:
+        """What a list's amounts cover: its header's period, else the user's
+        choice, else an error asking for one."""
+        layout, chosen = self.layout, self.chosen_period
+        label = layout.labels[layout.amount]  # type: ignore[index]
+        if layout.period is not None:
+            if chosen is not None and chosen is not layout.period:
+                self.issue(
+                    Severity.WARNING,
+                    f"The header {label} says the amounts are a "
+                    f"{layout.period.value.lower()}'s; they were read so, not as "
+                    f"the {chosen.value.lower()} you chose.",
+                    layout.row_number,
+                    layout.amount,
+                )
+            return
+        if chosen is not None:
+            self.layout = replace(layout, period=chosen)
+            per_row = " where a row's Period is empty" if layout.period_column else ""
+            self.issue(
+                Severity.WARNING,
+                f"The amounts in {label} were read as a {chosen.value.lower()}'s "
+                f"cost{per_row}, as you chose.",
+                layout.row_number,
+                layout.amount,
+            )
+            return
+        if layout.period_column is None:
+            self.issue(
+                Severity.ERROR,
+                "Say whether these amounts are a month, a quarter or a year: rename "
+                f"the header {label} to 'Annual cost', 'Monthly cost' or 'Quarterly "
+                "cost', or add a Period column.",
+                layout.row_number,
+                layout.amount,
+                choice=PERIOD,
             )
 
     def _row(self, row_number: int, cells: Sequence[Cell]) -> None:
@@ -652,6 +699,7 @@ class _ListReader:
                     "write Month, Quarter or Year.",
                     row_number,
                     layout.period_column,
+                    choice=PERIOD,
                 )
             return layout.period
         try:

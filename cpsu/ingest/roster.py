@@ -34,6 +34,7 @@ import pandas as pd
 
 from cpsu.ingest.cells import (
     UNDECIDED_DATES,
+    AmbiguousDate,
     CellError,
     DateOrder,
     clean_text,
@@ -42,6 +43,7 @@ from cpsu.ingest.cells import (
     read_date,
     read_text,
 )
+from cpsu.ingest.choices import DATES
 from cpsu.ingest.conventions import DateCell, decide_date_order
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.table import (
@@ -125,9 +127,15 @@ def read_roster(
 
 
 def read_roster_people(
-    table: Table, baseline: pd.Period | None, quarters: int
+    table: Table,
+    baseline: pd.Period | None,
+    quarters: int,
+    day_first: bool | None = None,
 ) -> tuple[Headcount | None, list[Issue], int]:
-    """`read_roster`, and how many people the roster lists (0 when it has errors)."""
+    """`read_roster`, and how many people the roster lists (0 when it has errors).
+
+    `day_first` is the user's day-month order for the file's text dates.
+    """
     table, joined = as_roster_table(table)
     header = find_roster(table)
     if header is None:
@@ -143,7 +151,7 @@ def read_roster_people(
             0,
         )
     issues: list[Issue] = [*([joined] if joined else []), *header.issues]
-    order, found = decide_date_order(_date_cells(table, header))
+    order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
     people, rows_read = _people(table, header, order, issues)
     hidden = hidden_rows_warning(table, rows_read)
@@ -277,9 +285,12 @@ def _person(
     order: DateOrder,
     issues: list[Issue],
 ) -> tuple[str, date, date | None] | None:
-    def problem(name: str, message: str) -> None:
+    def problem(name: str, message: object) -> None:
         label = header.label(name)
-        issues.append(error(f"{label} {message}.", header.sheet, row_number, label))
+        choice = DATES if isinstance(message, AmbiguousDate) else None
+        issues.append(
+            error(f"{label} {message}.", header.sheet, row_number, label, choice=choice)
+        )
 
     failed = False
     key_cell = header.cell(cells, key_field)
@@ -327,13 +338,13 @@ def _person(
         try:
             start = read_roster_date(start_cell, order)
         except CellError as exc:
-            problem("start", str(exc))
+            problem("start", exc)
     end_cell = header.cell(cells, "end")
     if not is_blank(end_cell):
         try:
             end = read_roster_date(end_cell, order)
         except CellError as exc:
-            problem("end", str(exc))
+            problem("end", exc)
             failed = True
     if start is not None and end is not None and end < start:
         problem(

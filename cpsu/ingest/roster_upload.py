@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cpsu.ingest.choices import NO_CHOICES, ReadChoices
 from cpsu.ingest.issues import Issue, Severity, error
+from cpsu.ingest.progress import part, report
 from cpsu.ingest.roster import as_roster_table, find_roster, read_roster_people
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.scenario import Headcount
@@ -41,12 +43,18 @@ class RosterUpload:
 
 
 def read_roster_upload(
-    data: bytes, filename: str, baseline: pd.Period | None
+    data: bytes,
+    filename: str,
+    baseline: pd.Period | None,
+    choices: ReadChoices = NO_CHOICES,
 ) -> RosterUpload:
-    """The headcount per quarter in a roster workbook or CSV; never raises."""
+    """The headcount per quarter in a roster workbook or CSV; never raises.
+
+    `choices` carries the user's day-month order for the file's text dates.
+    """
     source = posixpath.basename(str(filename).replace("\\", "/")) or "roster"
     try:
-        return _read(bytes(data), source, baseline)
+        return _read(bytes(data), source, baseline, choices)
     except Exception as problem:
         logger.exception("Reading the roster %r failed", filename)
         return RosterUpload(
@@ -62,11 +70,14 @@ def read_roster_upload(
         )
 
 
-def _read(data: bytes, source: str, baseline: pd.Period | None) -> RosterUpload:
+def _read(
+    data: bytes, source: str, baseline: pd.Period | None, choices: ReadChoices
+) -> RosterUpload:
     if not data or len(data) > MAX_UPLOAD_BYTES:
         return RosterUpload(None, (), recognised=False)
     try:
-        book = read_file_tables(data, source)
+        with part(0.0, 0.8):
+            book = read_file_tables(data, source)
     except FileError:
         return RosterUpload(None, (), recognised=False)
     hidden = {info.name for info in book.sheets if info.hidden}
@@ -78,7 +89,13 @@ def _read(data: bytes, source: str, baseline: pd.Period | None) -> RosterUpload:
     for table, issues in tables:
         if find_roster(as_roster_table(table)[0]) is None:
             continue
-        headcount, found, people = read_roster_people(table, baseline, 1)
+        rows = max(len(table.rows) - 1, 0)
+        with part(0.8, 1.0):
+            report(0.0, f"Reading {rows:,} roster rows from {table.name}")
+            headcount, found, people = read_roster_people(
+                table, baseline, 1, choices.day_first
+            )
+            report(1.0, f"Read {people:,} people from {table.name}")
         return RosterUpload(
             headcount, (*issues, *found), True, sheet=table.name, people=people
         )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from cpsu.costs import CostBase
 from cpsu.ingest import costs_sheet, headcount_sheet
 from cpsu.ingest.cells import text_key
+from cpsu.ingest.choices import NO_CHOICES, ReadChoices
 from cpsu.ingest.conventions import decide_conventions
 from cpsu.ingest.costs_sheet import read_costs
 from cpsu.ingest.csv_file import CsvError, decode_text, read_csv_table
@@ -42,6 +43,7 @@ from cpsu.ingest.parameters import (
     read_service_desk,
     service_desk_number_cells,
 )
+from cpsu.ingest.progress import part, report
 from cpsu.ingest.roster import as_roster_table, find_roster
 from cpsu.ingest.sniff import (
     MAX_UPLOAD_BYTES,
@@ -107,14 +109,21 @@ class Upload:
         return bool(errors(self.issues))
 
 
-def read_upload(data: bytes, filename: str, sheet: str | None = None) -> Upload:
+def read_upload(
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    choices: ReadChoices = NO_CHOICES,
+) -> Upload:
     """Read an uploaded workbook or CSV of costs; never raises.
 
     `sheet` names the sheet to read as Costs (one of `Upload.sheets`), for a
-    workbook whose cost lines are not on a sheet named Costs.
+    workbook whose cost lines are not on a sheet named Costs. `choices` says
+    what the file cannot: the order of its text dates, the period of a cost
+    list's amounts. Progress is reported as the workbook is read.
     """
     try:
-        return _read(bytes(data), filename, sheet)
+        return _read(bytes(data), filename, sheet, choices)
     except Exception as problem:
         logger.exception("Reading the upload %r failed", filename)
         return Upload(
@@ -178,7 +187,12 @@ def _failed(
     return Upload(kind, None, None, None, tuple(issues), sheets, cost_sheet)
 
 
-def _read(data: bytes, filename: str, sheet: str | None = None) -> Upload:
+def _read(
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    choices: ReadChoices = NO_CHOICES,
+) -> Upload:
     size = len(data)
     if size > MAX_UPLOAD_BYTES:
         return _failed(
@@ -197,7 +211,7 @@ def _read(data: bytes, filename: str, sheet: str | None = None) -> Upload:
             [error("The file is empty; upload the workbook (.xlsx) or a CSV.")],
         )
     if is_workbook(data):
-        return _read_workbook(data, sheet)
+        return _read_workbook(data, sheet, choices)
     kind = binary_kind(data)
     if kind is not None:
         return _failed(
@@ -210,8 +224,8 @@ def _read(data: bytes, filename: str, sheet: str | None = None) -> Upload:
             ],
         )
     if is_markup(data):
-        return _read_html(data, sheet)
-    return _read_csv(data, filename, sheet)
+        return _read_html(data, sheet, choices)
+    return _read_csv(data, filename, sheet, choices)
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -310,9 +324,12 @@ def _choose_sheets(
     return chosen
 
 
-def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
+def _read_workbook(
+    data: bytes, sheet: str | None = None, choices: ReadChoices = NO_CHOICES
+) -> Upload:
     try:
-        book = read_workbook(data)
+        with part(0.0, 0.9):
+            book = read_workbook(data)
     except WorkbookError as problem:
         return _failed("workbook", [error(str(problem))])
     book = replace(
@@ -375,7 +392,8 @@ def _read_workbook(data: bytes, sheet: str | None = None) -> Upload:
                 )
             )
     else:
-        cost_base, found = read_costs(costs, conventions=conventions)
+        report(0.9, f"Reading the cost lines on {costs.name}")
+        cost_base, found = read_costs(costs, conventions=conventions, choices=choices)
         issues.extend(found)
 
     if costs is not None and not chosen.keys() & {HEADCOUNT, SERVICE_DESK, ASSUMPTIONS}:
@@ -449,7 +467,12 @@ def _sheet_failed(issues: list[Issue], key: str, chosen: Mapping[str, str]) -> b
     )
 
 
-def _read_csv(data: bytes, filename: str, sheet: str | None = None) -> Upload:
+def _read_csv(
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    choices: ReadChoices = NO_CHOICES,
+) -> Upload:
     name = posixpath.basename(str(filename).replace("\\", "/")) or "CSV"
     try:
         table, issues = read_csv_table(data, name)
@@ -458,7 +481,7 @@ def _read_csv(data: bytes, filename: str, sheet: str | None = None) -> Upload:
     info = table_info(table)
     if sheet is not None and _find_sheet(sheet, [name]) is None:
         return _failed("csv", [_no_such_sheet(sheet, [name])], (info,))
-    return _read_cost_table(table, issues, (info,))
+    return _read_cost_table(table, issues, (info,), choices)
 
 
 def _not_cost_lines(table: Table) -> Issue | None:
@@ -489,7 +512,10 @@ def _not_cost_lines(table: Table) -> Issue | None:
 
 
 def _read_cost_table(
-    table: Table, issues: list[Issue], sheets: tuple[SheetInfo, ...]
+    table: Table,
+    issues: list[Issue],
+    sheets: tuple[SheetInfo, ...],
+    choices: ReadChoices = NO_CHOICES,
 ) -> Upload:
     """A single table of cost lines (a CSV, an HTML table) as an upload."""
     other = _not_cost_lines(table)
@@ -501,7 +527,7 @@ def _read_cost_table(
     issues = [
         replace(issue, sheet=issue.sheet or table.name) for issue in [*issues, *found]
     ]
-    cost_base, found = read_costs(table, conventions=conventions)
+    cost_base, found = read_costs(table, conventions=conventions, choices=choices)
     issues.extend(found)
     return Upload("csv", cost_base, None, None, _in_order(issues), sheets, table.name)
 
@@ -516,7 +542,9 @@ def _with_joined_header_kind(info: SheetInfo, table: Table | None) -> SheetInfo:
     return replace(info, kind=table_kind(joined), has_table=True)
 
 
-def _read_html(data: bytes, sheet: str | None = None) -> Upload:
+def _read_html(
+    data: bytes, sheet: str | None = None, choices: ReadChoices = NO_CHOICES
+) -> Upload:
     """An HTML page's cost lines: the picked table, else the first like them."""
     try:
         text, issues = decode_text(data)
@@ -547,4 +575,4 @@ def _read_html(data: bytes, sheet: str | None = None) -> Upload:
                     sheet=table.name,
                 )
             )
-    return _read_cost_table(table, issues, infos)
+    return _read_cost_table(table, issues, infos, choices)
