@@ -8,6 +8,7 @@ from cpsu.ingest.issues import Severity
 from cpsu.projection import ProjectionError
 from cpsu.ui import state
 from cpsu.ui.mapping import mapping_section
+from cpsu.ui.read_choices import apply_pending_choices, read_choices
 from cpsu.ui.sheet_picker import sheet_picker
 from cpsu.ui.tables import cost_line_view, issue_frame, issues_csv, run_rate_view
 from cpsu.ui.text import plain
@@ -59,6 +60,7 @@ with template_column:
 
 if uploaded is not None:
     state.upload_file(uploaded.file_id, uploaded.name, uploaded.getvalue())
+apply_pending_choices()
 sheet_picker()
 
 report = state.upload_report()
@@ -93,6 +95,7 @@ if report is not None:
         )
     else:
         st.success(f"**{name}** is in use.", icon=":material/check:")
+    read_choices()
     if report.issues:
         st.table(issue_frame(report.issues[:ISSUES_SHOWN]), hide_index=True)
         if len(report.issues) > ISSUES_SHOWN:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cpsu.costs import Behaviour, CostBase, CostLine, Tier
+from cpsu.costs import Behaviour, CostBase, CostLine, Period, Tier
 from cpsu.mapping import Rule, save_rules
 from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
 from cpsu.workbook import input_workbook
@@ -679,3 +679,94 @@ def test_a_rules_file_with_a_misspelt_key_is_used_and_the_key_named():
     assert issues["Where"].tolist() == ['typo\\.json, rule 1, "line\\_nme"']
     assert 'did you mean "line\\_name"?' in issues["Problem and what to do"][0]
     assert metric(at, "Mapped") == "$450.00"  # the Bistro rule: 3 x 150
+
+
+# --- choices the file cannot make, and progress -------------------------------
+
+
+def ambiguous_roster() -> bytes:
+    """A roster whose text dates never show their order. Day first: E2 joins
+    on 5 March 2026 and leaves on 4 April 2026. Month first: E2 joins on 3 May
+    2026 and would leave on 4 April 2026, before joining."""
+    return (
+        b"Employee ID,Worker type,Start date,End date\r\n"
+        b"E1,Employee,2024-01-10,\r\n"
+        b"E2,Employee,05/03/2026,04/04/2026\r\n"
+        b"C1,Contractor,2025-06-01,\r\n"
+    )
+
+
+def radio(at: AppTest, key: str):
+    return at.radio(key=key)
+
+
+def test_a_file_refused_for_its_dates_is_read_again_by_the_chosen_order():
+    at = cost_base_page(new_app())
+    before = metric(at, "Supported users")
+    upload(at, "people.csv", ambiguous_roster(), "text/csv")
+    assert not at.exception
+    assert "was not used" in at.error[0].value
+    dates = radio(at, "cost_base.dates")
+    assert dates.label == "Dates in this file are"
+    assert dates.options == ["day first (31/01)", "month first (01/31)"]
+    assert dates.value is None
+
+    dates.set_value(True)
+    at.run()
+    assert not at.exception
+    assert "is an HR roster" in at.success[0].value
+    # on 2026-12-31 (the sample's baseline quarter): E1 and C1; E2 left on 4
+    # April: 2 supported users
+    assert metric(at, "Supported users") == "2"
+    messages = table_with(at, "Severity")["Problem and what to do"].tolist()
+    assert any("read day first, as you chose" in m for m in messages)
+
+    # the choice stays through a rerun and a visit to Scenarios
+    at.run()
+    at = cost_base_page(scenarios_page(at))
+    assert radio(at, "cost_base.dates").value is True
+    assert metric(at, "Supported users") == "2"
+
+    # month first, E2 would leave before joining: refused, and the headcount
+    # read day first stays
+    radio(at, "cost_base.dates").set_value(False)
+    at.run()
+    assert not at.exception
+    assert "was not used" in at.error[0].value
+    assert metric(at, "Supported users") == "2"
+    assert before != "2"  # the sample's own headcount was replaced
+    assert radio(at, "cost_base.dates").value is False
+
+
+def test_a_cost_list_without_its_period_is_read_by_the_chosen_one():
+    at = cost_base_page(new_app())
+    budget = b"Item,Cost\r\nLaptops,1200.00\r\nLicences,600.00\r\n"
+    upload(at, "budget.csv", budget, "text/csv")
+    assert "was not used" in at.error[0].value
+    period = radio(at, "cost_base.period")
+    assert period.label == "The amounts in this list are"
+    assert period.options == ["Monthly", "Quarterly", "Annual"]
+    period.set_value(Period.YEAR)
+    at.run()
+    assert not at.exception
+    # 1,200 / 12 + 600 / 12 = 150 a month
+    assert metric(at, "Cost lines") == "2"
+    assert metric(at, "Monthly run-rate") == "$150.00"
+    messages = table_with(at, "Severity")["Problem and what to do"].tolist()
+    assert any("read as a year's cost, as you chose" in m for m in messages)
+    radio(at, "cost_base.period").set_value(Period.QUARTER)
+    at.run()
+    assert metric(at, "Monthly run-rate") == "$600.00"  # 1,200 / 3 + 600 / 3
+
+
+def test_a_gl_export_read_shows_a_finished_progress_bar():
+    at = cost_base_page(new_app())
+    upload(at, "gl.xlsx", gl_export_bytes())
+    assert not at.exception
+    (status,) = at.status
+    # three months of three postings each
+    assert status.label == "Read 9 postings from sheet GL detail"
+    assert status.state == "complete"
+    (bar,) = at.progress
+    assert (bar.value, bar.text) == (100, "Read 9 postings from sheet GL detail")
+    assert not at.get("radio")  # nothing to choose: its dates are ISO

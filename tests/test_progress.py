@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from cpsu.ingest import progress
+from cpsu.ingest.gl import read_gl_export
+from cpsu.ingest.roster_upload import read_roster_upload
 from cpsu.ingest.xlsx import read_workbook
-from tests.ingest_fixtures import xlsx_bytes
+from tests.ingest_fixtures import csv_bytes, xlsx_bytes
 
 
 def test_parts_map_onto_the_whole():
@@ -73,3 +75,48 @@ def test_reading_a_workbook_fills_the_bar_in_order_sheet_by_sheet():
     # 0.35 + 0.5 x (1 - 0.35) = 0.675, the two sheets being the same size.
     second = next(done for done, label in seen if label == "Reading sheet Second")
     assert second == pytest.approx(0.675)
+
+
+def gl_rows(postings: int) -> list[list[object]]:
+    return [
+        ["Posting date", "Account", "Vendor", "Amount"],
+        *(["2026-10-05", 6150, f"Vendor {n % 7}", 10.0] for n in range(postings)),
+    ]
+
+
+def test_reading_a_gl_export_rises_from_0_to_1_and_names_the_postings():
+    book = xlsx_bytes({"Notes": [["Read me"]], "GL detail": gl_rows(3000)})
+    seen: list[tuple[float, str]] = []
+    with progress.reporting(lambda done, label: seen.append((done, label))):
+        export = read_gl_export(book, "gl.xlsx")
+    assert len(export.entries) == 3000
+    fractions = [done for done, _ in seen]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    # the file's tables fill the bar to 0.8, the postings the rest
+    postings = [label for _, label in seen].index(
+        "Reading 3,000 postings from sheet GL detail"
+    )
+    assert seen[postings][0] == pytest.approx(0.8)
+    assert all(done <= 0.8 for done, _ in seen[:postings])
+    assert seen[-1] == (1.0, "Read 3,000 postings from sheet GL detail")
+
+
+def test_a_gl_csv_names_its_file_and_a_roster_its_people():
+    seen: list[tuple[float, str]] = []
+    data = csv_bytes(gl_rows(5))
+    with progress.reporting(lambda done, label: seen.append((done, label))):
+        read_gl_export(data, "gl.csv")
+    assert seen[-1] == (1.0, "Read 5 postings from gl.csv")
+
+    roster = [
+        ["Employee ID", "Worker type", "Start date"],
+        ["E1", "Employee", "2024-01-10"],
+        ["C1", "Contractor", "2025-06-01"],
+    ]
+    seen.clear()
+    with progress.reporting(lambda done, label: seen.append((done, label))):
+        read_roster_upload(xlsx_bytes({"Staff": roster}), "staff.xlsx", None)
+    fractions = [done for done, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert seen[-1][1] == "Read 2 people from Staff"

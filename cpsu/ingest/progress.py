@@ -68,7 +68,9 @@ def report(done: float, label: str) -> None:
     if span is None:
         return
     fraction = span.start + min(max(done, 0.0), 1.0) * span.width
+    # Rounded, so that floating-point dust (0.27999999999999997 after 0.28)
+    # never moves a bar back.
     try:
-        span.listener(min(fraction, 1.0), label)
+        span.listener(round(min(fraction, 1.0), 9), label)
     except Exception:  # showing progress is never worth a failed read
         return

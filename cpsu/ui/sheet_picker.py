@@ -42,6 +42,7 @@ def sheet_picker() -> None:
         stored.file_name,
         stored.data,
         sheet=None if picked == default else picked,
+        choices=state.read_choices(),
     )
 
     st.selectbox(

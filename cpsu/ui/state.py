@@ -1,10 +1,13 @@
 """Session state shared by the pages, under page-independent keys.
 
 The workspace is the last good upload (the sample until the user uploads a
-file of their own); a bad upload never replaces it. The scenario's sliders
-keep their values in session state, so switching pages, downloading a file
-or rerunning never resets them; a newly accepted upload sets them to the
-scenario its workbook carries.
+file of their own); a bad upload never replaces it. An upload is read once
+per file, sheet and choice (the order of its dates, the period of its
+amounts), with a progress bar; the file's bytes stay in the session while a
+sheet or a choice can still be changed, so a page switch loses neither. The
+scenario's sliders keep their values in session state, so switching pages,
+downloading a file or rerunning never resets them; a newly accepted upload
+sets them to the scenario its workbook carries.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from cpsu.formatting import percent
 from cpsu.ingest import Upload, apply_upload, read_upload
 from cpsu.ingest.cells import text_key
 from cpsu.ingest.checks import checked_workspace, projection_issues
+from cpsu.ingest.choices import NO_CHOICES, ReadChoices, choices_asked
 from cpsu.ingest.gl import GLExport, read_gl_export
 from cpsu.ingest.issues import Issue
+from cpsu.ingest.progress import part, reporting
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
 from cpsu.projection import Projection, project
@@ -42,6 +47,9 @@ RULES = "mapping_rules"
 UPLOAD_REPORT = "upload_report"
 LAST_UPLOAD_ID = "last_upload_id"
 LAST_FILE = "last_workbook_file"  # kept while its sheet picker is offered
+CHOICE_FILE = "last_choice_file"  # kept while its read choices are offered
+READ_CHOICES = "read_choices"  # the user's choices for the last upload
+PENDING_CHOICES = "pending_read_choices"  # just made, read on this run
 SHEET_PICK = "cost_base.sheet"
 
 # Slider keys, and how each reads from and writes to a scenario.
@@ -79,6 +87,15 @@ class UploadReport:
     sheets: tuple[SheetInfo, ...] = ()
     sheet: str | None = None  # the sheet picked to read as Costs, if any
     reader_sheet: str | None = None  # the sheet the reader takes unpicked
+    file_id: str | None = None
+    choices: ReadChoices = NO_CHOICES  # what the user said the file cannot
+    asked: frozenset[str] = frozenset()  # the choices that settle every error
+    read_label: str = ""  # what the progress bar said when the read was done
+
+    @property
+    def offers_choices(self) -> bool:
+        """True while the page should offer the choices for this file."""
+        return bool(self.asked) or self.choices.any
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,12 +106,6 @@ class StoredFile:
     file_id: str
     file_name: str
     data: bytes
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def read_upload_cached(data: bytes, file_name: str, sheet: str | None = None) -> Upload:
-    """Read an upload once per distinct file and sheet; reruns reuse the result."""
-    return read_upload(data, file_name, sheet=sheet)
 
 
 @st.cache_resource(show_spinner=False)
@@ -131,6 +142,8 @@ def init_session() -> None:
     st.session_state.setdefault(UPLOAD_REPORT, None)
     st.session_state.setdefault(LAST_UPLOAD_ID, None)
     st.session_state.setdefault(LAST_FILE, None)
+    st.session_state.setdefault(CHOICE_FILE, None)
+    st.session_state.setdefault(READ_CHOICES, NO_CHOICES)
     for key, value in slider_values(st.session_state[WORKSPACE].scenario).items():
         st.session_state.setdefault(key, value)
 
@@ -152,12 +165,6 @@ def current_scenario() -> Scenario:
     return replace(base, service_desk=desk, **scenario_changes)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def read_gl_cached(data: bytes, file_name: str) -> GLExport:
-    """Read a GL export once per distinct file."""
-    return read_gl_export(data, file_name)
-
-
 def upload_file(file_id: str, file_name: str, data: bytes) -> None:
     """Read a newly uploaded file, with the sheets the reader chooses.
 
@@ -169,18 +176,63 @@ def upload_file(file_id: str, file_name: str, data: bytes) -> None:
         return
     st.session_state.pop(SHEET_PICK, None)
     st.session_state[LAST_FILE] = None
+    st.session_state[CHOICE_FILE] = None
+    st.session_state[READ_CHOICES] = NO_CHOICES
     accept_upload(file_id, file_name, data)
     report = upload_report()
-    if (
-        report is not None
-        and len(cost_sheet_choices(report.sheets, report.reader_sheet)) > 1
-    ):
+    if report is None:
+        return
+    if len(cost_sheet_choices(report.sheets, report.reader_sheet)) > 1:
         st.session_state[LAST_FILE] = StoredFile(file_id, file_name, data)
+    if report.offers_choices:
+        st.session_state[CHOICE_FILE] = StoredFile(file_id, file_name, data)
+
+
+def read_choices() -> ReadChoices:
+    """The user's choices for the last upload."""
+    return st.session_state.get(READ_CHOICES, NO_CHOICES)
+
+
+def choice_file() -> StoredFile | None:
+    """The last upload, while the page offers choices for it (or a sheet)."""
+    return st.session_state.get(CHOICE_FILE) or st.session_state.get(LAST_FILE)
+
+
+def choose(choices: ReadChoices) -> None:
+    """Read the last upload again with the user's choices; a read that still
+    fails keeps the data the user had."""
+    stored, report = choice_file(), upload_report()
+    if stored is None or report is None or choices == read_choices():
+        return
+    st.session_state[READ_CHOICES] = choices
+    accept_upload(
+        stored.file_id, stored.file_name, stored.data, report.sheet, choices=choices
+    )
 
 
 def last_file() -> StoredFile | None:
     """The last uploaded workbook, while its sheet picker is offered."""
     return st.session_state.get(LAST_FILE)
+
+
+class _Bar:
+    """A progress bar that only moves forward, whichever reader reports: the
+    cost reader, then the GL or roster reader, fill one bar as one read."""
+
+    def __init__(self, bar: st.delta_generator.DeltaGenerator) -> None:
+        self.bar = bar
+        self.done = 0.0
+        self.label = ""
+
+    def __call__(self, done: float, label: str) -> None:
+        self.done = max(self.done, done)
+        self.label = label
+        self.bar.progress(self.done, text=plain(label))
+
+    def finish(self, label: str) -> None:
+        self.label = label
+        self.done = 1.0
+        self.bar.progress(1.0, text=plain(label))
 
 
 def _source(file_name: str, upload: Upload, reader_sheet: str | None) -> str:
@@ -193,58 +245,95 @@ def _source(file_name: str, upload: Upload, reader_sheet: str | None) -> str:
 
 
 def accept_upload(
-    file_id: str, file_name: str, data: bytes, sheet: str | None = None
+    file_id: str,
+    file_name: str,
+    data: bytes,
+    sheet: str | None = None,
+    choices: ReadChoices = NO_CHOICES,
 ) -> None:
     """Read an upload once; keep the last good workspace when it has errors.
 
     A file that is not the canonical workbook but is a GL export goes to the
     mapping step instead; the cost base changes only when its mapped lines
-    are used.
+    are used. The cost reader, then the GL reader and the roster reader,
+    fill one progress bar.
     """
-    if st.session_state.get(LAST_UPLOAD_ID) == (file_id, sheet):
+    if st.session_state.get(LAST_UPLOAD_ID) == (file_id, sheet, choices):
         return
-    st.session_state[LAST_UPLOAD_ID] = (file_id, sheet)
-    with st.status(f"Reading {plain(file_name)}…", expanded=False) as status:
-        upload = read_upload_cached(data, file_name, sheet)
-        export = (
-            read_gl_cached(data, file_name) if upload.has_errors and not sheet else None
-        )
+    st.session_state[LAST_UPLOAD_ID] = (file_id, sheet, choices)
+    previous = upload_report()
+    with st.status(f"Reading {plain(file_name)}…", expanded=True) as status:
+        bar = _Bar(st.progress(0.0, text=f"Reading {plain(file_name)}"))
+        with reporting(bar):
+            with part(0.0, 0.4):
+                upload = read_upload(data, file_name, sheet, choices)
+            export = roster = None
+            if upload.has_errors and not sheet:
+                with part(0.4, 0.8):
+                    export = read_gl_export(data, file_name, choices=choices)
+            if export is not None and not export.recognised:
+                with part(0.8, 1.0):
+                    roster = read_roster_upload(
+                        data,
+                        file_name,
+                        workspace().headcount.baseline_quarter,
+                        choices,
+                    )
         if export is not None and export.recognised:
-            st.session_state[GL_EXPORT] = None if export.has_errors else export
+            failed = export.has_errors
+            if not failed:
+                st.session_state[GL_EXPORT] = export
+            bar.finish(
+                bar.label
+                if not failed and bar.label.startswith("Read ")
+                else f"Read {plain(file_name)}"
+            )
             st.session_state[UPLOAD_REPORT] = UploadReport(
                 file_name=file_name,
-                accepted=not export.has_errors,
+                accepted=not failed,
                 issues=export.issues,
                 kind="gl",
+                file_id=file_id,
+                choices=choices,
+                asked=choices_asked(export.issues),
+                read_label=bar.label,
             )
             status.update(
-                label=f"Read {plain(file_name)}",
-                state="error" if export.has_errors else "complete",
+                label=bar.label, state="error" if failed else "complete", expanded=False
             )
             return
-        if upload.has_errors and not sheet:
-            roster = read_roster_upload(
-                data, file_name, workspace().headcount.baseline_quarter
+        if roster is not None and roster.recognised:
+            bar.finish(
+                f"Read {roster.people:,} people from {plain(roster.sheet or file_name)}"
+                if not roster.has_errors
+                else f"Read {plain(file_name)}"
             )
-            if roster.recognised:
-                _accept_roster(roster, file_name)
-                status.update(
-                    label=f"Read {plain(file_name)}",
-                    state="error" if roster.has_errors else "complete",
-                )
-                return
+            _accept_roster(roster, file_name, file_id, choices, bar.label)
+            status.update(
+                label=bar.label,
+                state="error" if roster.has_errors else "complete",
+                expanded=False,
+            )
+            return
         # The picker's default: the sheet the reader takes when none is picked.
-        reader_sheet = (
-            upload.cost_sheet
-            if sheet is None
-            else read_upload_cached(data, file_name, None).cost_sheet
-        )
+        reader_sheet = upload.cost_sheet
+        if sheet is not None:
+            same_file = previous is not None and previous.file_id == file_id
+            reader_sheet = previous.reader_sheet if same_file else None
         updated, issues = checked_workspace(
             workspace(), upload, _source(file_name, upload, reader_sheet)
         )
+        lines = 0 if upload.cost_base is None else len(upload.cost_base)
+        bar.finish(
+            f"Read {lines:,} cost {'line' if lines == 1 else 'lines'} from "
+            f"{plain(upload.cost_sheet or file_name)}"
+            if updated is not None
+            else f"Read {plain(file_name)}"
+        )
         status.update(
-            label=f"Read {plain(file_name)}",
+            label=bar.label,
             state="complete" if updated is not None else "error",
+            expanded=False,
         )
     if updated is not None:
         st.session_state[WORKSPACE] = updated
@@ -260,6 +349,10 @@ def accept_upload(
         sheets=upload.sheets,
         sheet=sheet,
         reader_sheet=reader_sheet,
+        file_id=file_id,
+        choices=choices,
+        asked=choices_asked(issues),
+        read_label=bar.label,
     )
 
 
@@ -278,7 +371,13 @@ def _carried_scenario(upload: Upload, scenario: Scenario) -> Scenario:
     )
 
 
-def _accept_roster(roster: RosterUpload, file_name: str) -> None:
+def _accept_roster(
+    roster: RosterUpload,
+    file_name: str,
+    file_id: str | None = None,
+    choices: ReadChoices = NO_CHOICES,
+    read_label: str = "",
+) -> None:
     """Use a roster's baseline headcount, keeping the cost base and scenario."""
     issues = roster.issues
     updated = None
@@ -294,7 +393,14 @@ def _accept_roster(roster: RosterUpload, file_name: str) -> None:
     if updated is not None:
         st.session_state[WORKSPACE] = updated
     st.session_state[UPLOAD_REPORT] = UploadReport(
-        file_name=file_name, accepted=updated is not None, issues=issues, kind="roster"
+        file_name=file_name,
+        accepted=updated is not None,
+        issues=issues,
+        kind="roster",
+        file_id=file_id,
+        choices=choices,
+        asked=choices_asked(roster.issues),
+        read_label=read_label,
     )
 
 

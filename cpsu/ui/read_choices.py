@@ -1,0 +1,86 @@
+"""The Cost base page's choices for what a file cannot say itself.
+
+When an upload is refused only because its text dates never show whether
+the day or the month comes first, or because a cost list's amount header
+does not say the period, the page asks, beside the report, and reads the
+same bytes again with the answer. The answer is kept in the session with
+the upload, so a rerun or a visit to another page keeps it; the widgets'
+own keys are set from it each time they are drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from cpsu.costs import Period
+from cpsu.ingest.choices import DATES, PERIOD
+from cpsu.ui import state
+
+DATES_KEY = "cost_base.dates"
+PERIOD_KEY = "cost_base.period"
+
+DATE_LABELS = {True: "day first (31/01)", False: "month first (01/31)"}
+PERIOD_LABELS = {
+    Period.MONTH: "Monthly",
+    Period.QUARTER: "Quarterly",
+    Period.YEAR: "Annual",
+}
+
+
+def read_choices() -> None:
+    """Offer the choices the last upload needs, and read it again by them."""
+    report = state.upload_report()
+    if report is None or state.choice_file() is None or not report.offers_choices:
+        return
+    chosen = state.read_choices()
+    wants_dates = DATES in report.asked or chosen.day_first is not None
+    wants_period = PERIOD in report.asked or chosen.period is not None
+    if wants_dates:
+        st.session_state[DATES_KEY] = chosen.day_first
+        st.radio(
+            "Dates in this file are",
+            [True, False],
+            format_func=DATE_LABELS.__getitem__,
+            horizontal=True,
+            key=DATES_KEY,
+            on_change=_chosen,
+            help=(
+                "No date in the file has a day above 12, so it cannot show whether "
+                "03/04/2026 is 3 April or 4 March. The file is read again by your "
+                "choice."
+            ),
+        )
+    if wants_period:
+        st.session_state[PERIOD_KEY] = chosen.period
+        st.radio(
+            "The amounts in this list are",
+            list(PERIOD_LABELS),
+            format_func=PERIOD_LABELS.__getitem__,
+            horizontal=True,
+            key=PERIOD_KEY,
+            on_change=_chosen,
+            help=(
+                "The amount column's header does not say whether the amounts are a "
+                "month's, a quarter's or a year's cost. The file is read again by "
+                "your choice."
+            ),
+        )
+
+
+def _chosen() -> None:
+    """Keep what the user chose; the page reads the file again by it."""
+    chosen = state.read_choices()
+    if DATES_KEY in st.session_state:
+        chosen = replace(chosen, day_first=st.session_state[DATES_KEY])
+    if PERIOD_KEY in st.session_state:
+        chosen = replace(chosen, period=st.session_state[PERIOD_KEY])
+    st.session_state[state.PENDING_CHOICES] = chosen
+
+
+def apply_pending_choices() -> None:
+    """Read the last upload again by the choices just made, once."""
+    pending = st.session_state.pop(state.PENDING_CHOICES, None)
+    if pending is not None:
+        state.choose(pending)
