@@ -270,9 +270,15 @@ def test_an_html_header_cell_over_two_rows_keeps_the_columns_in_place():
 
 
 def test_a_row_span_covers_only_the_rows_that_exist():
-    (table,) = read_html_tables(
+    (table,), spans = read_html_tables(
         "<table><tr><td rowspan=999999>A</td><td>B</td></tr><tr><td>C</td></tr>"
         "<tr><td>D</td></tr></table>"
     )
-    # A covers column A of every row below it, so C and D stay in column B.
-    assert table.rows == ((1, ("A", "B")), (2, (None, "C")), (3, (None, "D")))
+    # A covers column A of every row below it, so C and D stay in column B, and
+    # its text is read for each row, as a merged cell's is.
+    assert table.rows == ((1, ("A", "B")), (2, ("A", "C")), (3, ("A", "D")))
+    (said,) = spans["Table 1"]
+    # the span covers the three rows there are
+    assert (
+        said.message == "Cells A1:A3 are merged; 'A' was read for each of rows 1 to 3."
+    )

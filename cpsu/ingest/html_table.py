@@ -8,10 +8,13 @@ by one regular expression, which keeps a large export fast; the text of a
 cell has its other tags dropped and HTML's own character references
 expanded (by the standard library), so a page cannot declare entities, and
 XML that declares a DTD is refused before reading, as the workbook reader
-refuses it. A cell spanning several columns fills the first and leaves the
-others blank, as Excel's merged cells do; a cell spanning several rows
-leaves its columns blank in the rows below it, so that their cells stay in
-their own columns (a header cell over two rows beside a merged group).
+refuses it. A cell spanning several columns or rows is a merged range, read
+as a workbook's merged cells are (`table.fill_merged`): its text fills the
+first column of each row it spans, with a warning, and the others stay
+blank, so that the cells of the rows below stay in their own columns (a
+header cell over two rows beside a merged group); a number spanning rows is
+left in its first row, with a warning, since it may be each row's or all of
+them together.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from __future__ import annotations
 import html
 import re
 
-from cpsu.ingest.table import Table
+from cpsu.ingest.cells import parse_number_text
+from cpsu.ingest.issues import Issue
+from cpsu.ingest.table import Merge, Table, fill_merged
 
 MAX_TABLE_CELLS = 2_000_000
 MAX_COLSPAN = 1000
@@ -38,8 +43,9 @@ def looks_like_markup(text: str) -> bool:
     return bool(_MARKUP_START.match(text[:4096]))
 
 
-def read_html_tables(text: str) -> list[Table]:
-    """Every table of an HTML page that has a row, in the order of the page.
+def read_html_tables(text: str) -> tuple[list[Table], dict[str, list[Issue]]]:
+    """Every table of an HTML page that has a row, in the order of the page,
+    and the warnings about each table's cells that span rows, by table name.
 
     Raises HtmlError for XML that declares a DTD or entities, for a page
     with more cells than are read, and for markup without any table.
@@ -58,21 +64,41 @@ def read_html_tables(text: str) -> list[Table]:
             f"The HTML file has more than {MAX_TABLE_CELLS:,} table cells, so it was "
             "not read. Export a smaller report, or save it as CSV."
         ) from None
-    tables = [
-        Table(
-            name=f"Table {number}",
-            rows=tuple((index + 1, tuple(cells)) for index, cells in enumerate(rows)),
+    tables: list[Table] = []
+    issues: dict[str, list[Issue]] = {}
+    for number, (rows, merges) in enumerate(
+        zip(parser.tables, parser.merges, strict=True), start=1
+    ):
+        if not rows:
+            continue
+        name = f"Table {number}"
+        # A row span past the table's last row covers the rows there are.
+        last = len(rows) - 1
+        spans = [
+            ((top, left), (min(bottom, last), right))
+            for (top, left), (bottom, right) in merges
+        ]
+        issues[name] = list(fill_merged(rows, spans, name, _is_number))
+        tables.append(
+            Table(
+                name=name,
+                rows=tuple(
+                    (index + 1, tuple(cells)) for index, cells in enumerate(rows)
+                ),
+            )
         )
-        for number, rows in enumerate(parser.tables, start=1)
-    ]
-    tables = [table for table in tables if table.rows]
     if not tables:
         raise HtmlError(
             "The file is HTML or XML without a table with rows, not a workbook or "
             "CSV (some systems export this and name it .xls). Open it in Excel and "
             "save it as .xlsx or CSV."
         )
-    return tables
+    return tables, issues
+
+
+def _is_number(value: object) -> bool:
+    """True for a cell whose text reads as a number ('1,200', '$500', '12%')."""
+    return isinstance(value, str) and parse_number_text(value) is not None
 
 
 class _TooManyCells(Exception):
@@ -111,6 +137,7 @@ class _TableParser:
 
     def __init__(self) -> None:
         self.tables: list[list[list[str | None]]] = []
+        self.merges: list[list[Merge]] = []  # cells spanning rows, by table
         # The tables open around the current point: [index, row, cell text,
         # column span, row span, {column: rows still covered from above},
         # {column: rows the current row's cells cover below it}]
@@ -139,6 +166,7 @@ class _TableParser:
     def _start_tag(self, tag: str, attributes: str) -> None:
         if tag == "table":
             self.tables.append([])
+            self.merges.append([])
             self.open.append([len(self.tables) - 1, None, None, 1, 1, {}, {}])
         elif not self.open:
             return
@@ -181,6 +209,10 @@ class _TableParser:
         if current[4] > 1:
             for column in range(first, first + current[3]):
                 current[6][column] = current[4] - 1
+            top = len(self.tables[current[0]])
+            self.merges[current[0]].append(
+                ((top, first), (top + current[4] - 1, first + current[3] - 1))
+            )
         self._count(current[3])
         current[2], current[3], current[4] = None, 1, 1
 

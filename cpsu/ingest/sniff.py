@@ -101,12 +101,12 @@ def read_file_tables(data: bytes, source: str) -> Workbook:
     try:
         if is_markup(data):
             text, issues = decode_text(data)
-            tables = read_html_tables(text)
+            tables, spans = read_html_tables(text)
             return Workbook(
                 format="html",
                 sheets=tuple(table_info(table) for table in tables),
                 tables={table.name: table for table in tables},
-                sheet_issues={},
+                sheet_issues={name: tuple(found) for name, found in spans.items()},
                 issues=tuple(issues),
             )
         table, issues = read_csv_table(data, source)

@@ -14,11 +14,11 @@ each reader with its own idea of a header, and only where that is certain.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from cpsu.ingest.cells import is_blank, parse_number_text
-from cpsu.ingest.issues import Issue, column_label, error, warning
+from cpsu.ingest.cells import is_blank, parse_number_text, show
+from cpsu.ingest.issues import Issue, column_label, column_letter, error, warning
 from cpsu.ingest.vocabulary import clean_header, match_header
 
 # The header row must be within the first rows of a sheet.
@@ -27,6 +27,8 @@ HEADER_SEARCH_ROWS = 20
 LONG_GAP = 5
 # How many names a message lists before it says how many more there are.
 LISTED = 5
+# Merged ranges filled in on one sheet, at most.
+MAX_MERGED_RANGES = 10_000
 
 # A total, subtotal or grand-total row, by the text that names it.
 TOTAL_ROW = re.compile(
@@ -341,7 +343,8 @@ def join_header_rows(
     'Annual'), groups them: each becomes 'Monthly (Cost)', which reads as
     'Monthly' where brackets are ignored. A text over one column starts the
     header below it ('Users per' over 'unit'), and a text with nothing under
-    it is that column's header. A single text over every column is a title,
+    it is that column's header, as is a text merged down over both rows (read
+    into each, as merged cells are). A single text over every column is a title,
     not a header, and a row with a number or a date in it is data, not a
     header.
     """
@@ -361,6 +364,11 @@ def join_header_rows(
     grouped = False
     group = ""
     for i in range(width):
+        if above[i] and below[i] == above[i]:
+            # One cell merged down over both rows, its text filled into each.
+            group = ""
+            joined.append(above[i])
+            continue
         if above[i]:
             end = i + 1
             while end < width and not above[end] and below[end]:
@@ -427,7 +435,8 @@ def one_header_row(
             if joined is not None:
                 header, grouped = joined
                 completes = grouped or not single
-                lower_is_header = is_header(below)
+                # The lower row on its own, without the text merged down into it.
+                lower_is_header = is_header(_own_cells(cells, below))
                 if is_header(header) and (
                     (
                         not lower_is_header
@@ -439,6 +448,20 @@ def one_header_row(
         if single:
             break
     return table, None
+
+
+def _own_cells(upper: Sequence[Cell], lower: Sequence[Cell]) -> tuple[Cell, ...]:
+    """The lower row's cells, blank where they repeat the text above them (a
+    cell merged down over both rows, filled into each)."""
+    return tuple(
+        None
+        if position < len(upper)
+        and isinstance(cell, str)
+        and not is_blank(cell)
+        and cell == upper[position]
+        else cell
+        for position, cell in enumerate(lower)
+    )
 
 
 def _adds_headers(
@@ -522,3 +545,60 @@ def two_row_header_hint(table: Table) -> Issue | None:
             row=row_number,
         )
     return None
+
+
+# A merged range, 0-based and inclusive: ((top row, left column), (bottom, right)).
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def fill_merged(
+    grid: list[list[object]],
+    merged: Sequence[Merge],
+    sheet: str,
+    is_number: Callable[[object], bool] = lambda value: not isinstance(value, str),
+) -> Iterator[Issue]:
+    """Carry the text of cells merged down several rows to each of those rows,
+    changing `grid` in place, with a warning for each range.
+
+    A merged number (`is_number`) is left in its first row only, with a
+    warning: it may be each row's or all of them together. An HTML cell
+    spanning rows is a merge too, its numbers being text that reads as one.
+    """
+    for number, ((top, left), (bottom, right)) in enumerate(merged):
+        if number >= MAX_MERGED_RANGES:
+            yield warning(
+                f"The sheet has more than {MAX_MERGED_RANGES:,} merged ranges; only "
+                "the first were filled in. Unmerge the cells.",
+                sheet=sheet,
+            )
+            return
+        if bottom <= top or top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        if is_blank(value):
+            continue
+        letter = column_letter(left)
+        span = f"{letter}{top + 1}:{column_letter(right)}{bottom + 1}"
+        if is_number(value):
+            yield warning(
+                f"Cells {span} are merged and hold {show(value)}; it is not clear "
+                "whether that is for each row or for all of them, so only row "
+                f"{top + 1} has it. Unmerge the cells and fill in each row.",
+                sheet=sheet,
+                row=top + 1,
+                column=letter,
+            )
+            continue
+        for row in range(top + 1, min(bottom, len(grid) - 1) + 1):
+            cells = grid[row]
+            if len(cells) <= left:
+                cells.extend([None] * (left + 1 - len(cells)))
+            if is_blank(cells[left]):
+                cells[left] = value
+        yield warning(
+            f"Cells {span} are merged; {show(value)} was read for each of rows "
+            f"{top + 1} to {bottom + 1}.",
+            sheet=sheet,
+            row=top + 1,
+            column=letter,
+        )

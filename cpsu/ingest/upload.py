@@ -548,7 +548,7 @@ def _read_html(
     """An HTML page's cost lines: the picked table, else the first like them."""
     try:
         text, issues = decode_text(data)
-        tables = read_html_tables(text)
+        tables, spans = read_html_tables(text)
     except (CsvError, HtmlError) as problem:
         return _failed("csv", [error(str(problem))])
     infos = tuple(
@@ -575,4 +575,5 @@ def _read_html(
                     sheet=table.name,
                 )
             )
+    issues.extend(spans.get(table.name, ()))
     return _read_cost_table(table, issues, infos, choices)

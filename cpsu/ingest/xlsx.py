@@ -47,10 +47,16 @@ from python_calamine import (
 )
 
 from cpsu.ingest import progress
-from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank, show
-from cpsu.ingest.issues import Issue, column_letter, error, warning
+from cpsu.ingest.cells import ErrorValue, FormulaWithoutValue, is_blank
+from cpsu.ingest.issues import Issue, column_letter, error
 from cpsu.ingest.lists import find_list
-from cpsu.ingest.table import HEADER_SEARCH_ROWS, Table, match_row
+from cpsu.ingest.table import (
+    HEADER_SEARCH_ROWS,
+    MAX_MERGED_RANGES,
+    Table,
+    fill_merged,
+    match_row,
+)
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
     HEADCOUNT_HEADER_INDEX,
@@ -70,7 +76,6 @@ MIN_RATIO_CHECKED_BYTES = 32 * 1024 * 1024
 KIND_SEARCH_ROWS = 60
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-MAX_MERGED_RANGES = 10_000
 MAX_SPECIAL_CELLS = 10_000
 _CHUNK = 1024 * 1024
 _XML_PART = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
@@ -1021,7 +1026,7 @@ def _read_table(
         if is_blank(cells[column]):
             cells[column] = special
 
-    issues.extend(_fill_merged(grid, merged, part.name))
+    issues.extend(fill_merged(grid, merged, part.name))
     progress.report(0.9, f"Reading sheet {part.name}")
     return Table(
         name=part.name,
@@ -1029,48 +1034,6 @@ def _read_table(
         hidden_rows=frozenset(scan.hidden_rows),
         hidden_columns=frozenset(scan.hidden_columns),
     )
-
-
-def _fill_merged(grid: list[list[object]], merged, sheet: str) -> Iterator[Issue]:
-    """Carry the text of cells merged down several rows to each of those rows."""
-    for number, ((top, left), (bottom, right)) in enumerate(merged):
-        if number >= MAX_MERGED_RANGES:
-            yield warning(
-                f"The sheet has more than {MAX_MERGED_RANGES:,} merged ranges; only "
-                "the first were filled in. Unmerge the cells.",
-                sheet=sheet,
-            )
-            return
-        if bottom <= top or top >= len(grid) or left >= len(grid[top]):
-            continue
-        value = grid[top][left]
-        if is_blank(value):
-            continue
-        letter = column_letter(left)
-        span = f"{letter}{top + 1}:{column_letter(right)}{bottom + 1}"
-        if not isinstance(value, str):
-            yield warning(
-                f"Cells {span} are merged and hold {show(value)}; it is not clear "
-                "whether that is for each row or for all of them, so only row "
-                f"{top + 1} has it. Unmerge the cells and fill in each row.",
-                sheet=sheet,
-                row=top + 1,
-                column=letter,
-            )
-            continue
-        for row in range(top + 1, min(bottom, len(grid) - 1) + 1):
-            cells = grid[row]
-            if len(cells) <= left:
-                cells.extend([None] * (left + 1 - len(cells)))
-            if is_blank(cells[left]):
-                cells[left] = value
-        yield warning(
-            f"Cells {span} are merged; {show(value)} was read for each of rows "
-            f"{top + 1} to {bottom + 1}.",
-            sheet=sheet,
-            row=top + 1,
-            column=letter,
-        )
 
 
 # --- OpenDocument (.ods) ------------------------------------------------------
