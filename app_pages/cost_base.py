@@ -95,6 +95,8 @@ if report is not None:
         )
     else:
         st.success(f"**{name}** is in use.", icon=":material/check:")
+    if report.accepted and report.read_label:
+        st.caption(plain(report.read_label))
     read_choices()
     if report.issues:
         st.table(issue_frame(report.issues[:ISSUES_SHOWN]), hide_index=True)

@@ -770,3 +770,30 @@ def test_a_gl_export_read_shows_a_finished_progress_bar():
     (bar,) = at.progress
     assert (bar.value, bar.text) == (100, "Read 9 postings from sheet GL detail")
     assert not at.get("radio")  # nothing to choose: its dates are ISO
+    # a rerun reads nothing again, and still says what was read
+    at.run()
+    assert not at.status and not at.progress
+    assert "Read 9 postings from sheet GL detail" in [c.value for c in at.caption]
+
+
+def test_the_scenario_workbook_is_built_from_the_sliders_at_the_click():
+    at = new_app()
+    at.slider(key="scenarios.growth").set_value(0.20).run()
+    assert at.get("download_button")[0].proto.label == "Download scenario workbook"
+    at.slider(key="scenarios.horizon").set_value(6).run()
+
+    # the button's file is built when clicked, from the scenario shown then
+    data = at.session_state["scenarios.download.live_file"]()
+    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    assumptions = {
+        row[0]: row[1]
+        for row in workbook["Assumptions"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    assert assumptions["Growth per quarter"] == pytest.approx(0.20)
+    assert assumptions["Horizon quarters"] == 6
+    rows = {
+        row[0].value: row for row in workbook["Projection"].iter_rows() if row[0].value
+    }
+    cpsu = [cell.value for cell in rows["CPSU"][1:] if cell.value is not None]
+    assert f"${cpsu[-1]:,.2f}" == metric(at, "CPSU 2028-Q2")

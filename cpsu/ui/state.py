@@ -263,7 +263,7 @@ def accept_upload(
     st.session_state[LAST_UPLOAD_ID] = (file_id, sheet, choices)
     previous = upload_report()
     with st.status(f"Reading {plain(file_name)}…", expanded=True) as status:
-        bar = _Bar(st.progress(0.0, text=f"Reading {plain(file_name)}"))
+        bar = _Bar(st.progress(0.0, text=plain(f"Reading {file_name}")))
         with reporting(bar):
             with part(0.0, 0.4):
                 upload = read_upload(data, file_name, sheet, choices)
@@ -286,7 +286,7 @@ def accept_upload(
             bar.finish(
                 bar.label
                 if not failed and bar.label.startswith("Read ")
-                else f"Read {plain(file_name)}"
+                else f"Read {file_name}"
             )
             st.session_state[UPLOAD_REPORT] = UploadReport(
                 file_name=file_name,
@@ -299,18 +299,20 @@ def accept_upload(
                 read_label=bar.label,
             )
             status.update(
-                label=bar.label, state="error" if failed else "complete", expanded=False
+                label=plain(bar.label),
+                state="error" if failed else "complete",
+                expanded=False,
             )
             return
         if roster is not None and roster.recognised:
             bar.finish(
-                f"Read {roster.people:,} people from {plain(roster.sheet or file_name)}"
+                f"Read {roster.people:,} people from {roster.sheet or file_name}"
                 if not roster.has_errors
-                else f"Read {plain(file_name)}"
+                else f"Read {file_name}"
             )
             _accept_roster(roster, file_name, file_id, choices, bar.label)
             status.update(
-                label=bar.label,
+                label=plain(bar.label),
                 state="error" if roster.has_errors else "complete",
                 expanded=False,
             )
@@ -326,12 +328,12 @@ def accept_upload(
         lines = 0 if upload.cost_base is None else len(upload.cost_base)
         bar.finish(
             f"Read {lines:,} cost {'line' if lines == 1 else 'lines'} from "
-            f"{plain(upload.cost_sheet or file_name)}"
+            f"{upload.cost_sheet or file_name}"
             if updated is not None
-            else f"Read {plain(file_name)}"
+            else f"Read {file_name}"
         )
         status.update(
-            label=bar.label,
+            label=plain(bar.label),
             state="complete" if updated is not None else "error",
             expanded=False,
         )
