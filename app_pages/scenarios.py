@@ -1,4 +1,9 @@
-"""Scenarios: move the assumptions and watch CPSU, cost and staffing answer."""
+"""Scenarios: move the assumptions and watch CPSU, cost and staffing answer.
+
+The sliders and all they move are one fragment, so a slider reruns only it;
+the download button is drawn after it, on full runs, and builds the workbook
+at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
+"""
 
 import streamlit as st
 
@@ -6,101 +11,121 @@ from cpsu.charts import agents_chart, cost_by_pool_chart, cpsu_chart
 from cpsu.formatting import count, money, percent
 from cpsu.pitch import headline_figures, sanity_notes
 from cpsu.projection import ProjectionError, project
+from cpsu.scenario import Workspace
 from cpsu.ui import state
+from cpsu.ui.downloads import Build, download_button, live_file
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.tables import projection_view
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
-workspace = state.workspace()
+WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-with st.sidebar:
-    assumption_sliders(workspace)
+workbook_file = live_file("scenarios.download")
 
-scenario = state.current_scenario()
 
-st.title("Scenarios")
-st.caption(
-    f"{plain(workspace.source)} · {len(workspace.cost_base)} cost lines · baseline "
-    f"{workspace.headcount.baseline.quarter} · horizon {scenario.horizon_quarters} "
-    "quarters"
-)
+def show_scenario(workspace: Workspace) -> Build | None:
+    """Draw the sliders and the scenario; how to build its workbook, if it has one."""
+    with st.sidebar:
+        assumption_sliders(workspace)
 
-try:
-    projection = project(workspace.cost_base, workspace.headcount, scenario)
-except ProjectionError as problem:
-    st.error(plain(problem))
-    st.stop()
+    scenario = state.current_scenario()
 
-figures = headline_figures(projection)
-cpsu_now, cpsu_end, change, added, ask = st.columns(5)
-cpsu_now.metric(
-    f"CPSU {figures.baseline_quarter}",
-    money(figures.cpsu_now),
-    help="Monthly run-rate ÷ supported users in the baseline quarter",
-)
-cpsu_end.metric(
-    f"CPSU {figures.horizon_quarter}",
-    money(figures.cpsu_at_horizon),
-    delta=percent(figures.cpsu_change, signed=True),
-    delta_color="inverse",
-)
-change.metric(
-    "Change a quarter",
-    percent(figures.average_change_per_quarter, signed=True),
-    help="Compound average change of CPSU per quarter over the horizon",
-)
-added.metric(
-    figures.per_user_label,
-    money(figures.cost_per_added_user),
-    help=(
-        f"Added monthly cost ÷ added users, {figures.baseline_quarter} to "
-        f"{figures.horizon_quarter}: {count(figures.users_now)} → "
-        f"{count(figures.users_at_horizon)} users"
-    ),
-)
-ask.metric(
-    figures.funding_label,
-    money(figures.funding_amount, cents=False),
-    help=(
-        f"Spend over the next {figures.horizon_quarters} quarters above holding the "
-        f"baseline run-rate of {money(figures.run_rate_now, cents=False)} a month"
-    ),
-)
-
-for note in sanity_notes(projection, scenario):
-    st.warning(note, icon=":material/fact_check:")
-
-if workspace.headcount.plan:
-    planned = workspace.headcount.plan[-1].quarter
+    st.title("Scenarios")
     st.caption(
-        f"Headcount follows the uploaded plan up to {planned}; growth applies after it."
+        f"{plain(workspace.source)} · {len(workspace.cost_base)} cost lines · baseline "
+        f"{workspace.headcount.baseline.quarter} · horizon {scenario.horizon_quarters} "
+        "quarters"
     )
 
-st.altair_chart(
-    cpsu_chart(projection.table),
-    theme=None,
-    key="scenarios.cpsu_chart",
-)
-pools, agents = st.columns(2)
-pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
-agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
+    try:
+        projection = project(workspace.cost_base, workspace.headcount, scenario)
+    except ProjectionError as problem:
+        st.error(plain(problem))
+        return None
 
-st.subheader("Projection")
-table, table_columns = projection_view(projection)
-st.dataframe(
-    table,
-    column_config=table_columns,
-    hide_index=True,
-    key="scenarios.table",
-)
-st.download_button(
+    figures = headline_figures(projection)
+    cpsu_now, cpsu_end, change, added, ask = st.columns(5)
+    cpsu_now.metric(
+        f"CPSU {figures.baseline_quarter}",
+        money(figures.cpsu_now),
+        help="Monthly run-rate ÷ supported users in the baseline quarter",
+    )
+    cpsu_end.metric(
+        f"CPSU {figures.horizon_quarter}",
+        money(figures.cpsu_at_horizon),
+        delta=percent(figures.cpsu_change, signed=True),
+        delta_color="inverse",
+    )
+    change.metric(
+        "Change a quarter",
+        percent(figures.average_change_per_quarter, signed=True),
+        help="Compound average change of CPSU per quarter over the horizon",
+    )
+    added.metric(
+        figures.per_user_label,
+        money(figures.cost_per_added_user),
+        help=(
+            f"Added monthly cost ÷ added users, {figures.baseline_quarter} to "
+            f"{figures.horizon_quarter}: {count(figures.users_now)} → "
+            f"{count(figures.users_at_horizon)} users"
+        ),
+    )
+    ask.metric(
+        figures.funding_label,
+        money(figures.funding_amount, cents=False),
+        help=(
+            f"Spend over the next {figures.horizon_quarters} quarters above holding "
+            f"the baseline run-rate of {money(figures.run_rate_now, cents=False)} a "
+            "month"
+        ),
+    )
+
+    for note in sanity_notes(projection, scenario):
+        st.warning(note, icon=":material/fact_check:")
+
+    if workspace.headcount.plan:
+        planned = workspace.headcount.plan[-1].quarter
+        st.caption(
+            f"Headcount follows the uploaded plan up to {planned}; growth applies "
+            "after it."
+        )
+
+    st.altair_chart(
+        cpsu_chart(projection.table),
+        theme=None,
+        key="scenarios.cpsu_chart",
+    )
+    pools, agents = st.columns(2)
+    pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
+    agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
+
+    st.subheader("Projection")
+    table, table_columns = projection_view(projection)
+    st.dataframe(
+        table,
+        column_config=table_columns,
+        hide_index=True,
+        key="scenarios.table",
+    )
+    return lambda: scenario_workbook(workspace, scenario, projection)
+
+
+@st.fragment
+def scenario_view() -> None:
+    """The sliders and all they move: a slider's rerun runs this fragment only."""
+    with workbook_file.page_run() as run:
+        workbook_file.offer(run, show_scenario(state.workspace()))
+
+
+scenario_view()
+download_button(
     "Download scenario workbook",
-    data=lambda: scenario_workbook(workspace, scenario, projection),
-    file_name=state.download_name(scenario, figures.baseline_quarter),
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    icon=":material/download:",
-    type="primary",
+    workbook_file,
     key="scenarios.download",
+    file_name=state.download_name(
+        state.current_scenario(), state.workspace().headcount.baseline.quarter
+    ),
+    mime=WORKBOOK_MIME,
+    type="primary",
 )

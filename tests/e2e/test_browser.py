@@ -53,6 +53,15 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
     growth.focus()
     for _ in range(10):
         growth.press("ArrowRight")
+    moved = float(growth.input_value())
+    assert moved == pytest.approx(start + 10 * 0.005)
+
+    # a user clicks Download at once, before the page has answered the move
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="Download scenario workbook").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+
     page.wait_for_function(
         """([label, before]) => {
             const metrics = [...document.querySelectorAll('[data-testid="stMetric"]')];
@@ -65,18 +74,11 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
         timeout=30_000,
     )
     wait_until_idle(page)
-    moved = float(growth.input_value())
-    assert moved == pytest.approx(start + 10 * 0.005)
     cpsu_after = metric_value(page, horizon_label)
     # faster growth spreads fixed costs over more users: CPSU at the horizon falls
     assert float(cpsu_after.strip("$").replace(",", "")) < float(
         cpsu_before.strip("$").replace(",", "")
     )
-
-    with page.expect_download(timeout=60_000) as download_info:
-        page.get_by_role("button", name="Download scenario workbook").click()
-    saved = tmp_path / download_info.value.suggested_filename
-    download_info.value.save_as(saved)
 
     workbook = openpyxl.load_workbook(saved, data_only=True)
     assumptions = {
