@@ -178,6 +178,44 @@ def _service_window(line: CostLine, baseline_start: date) -> tuple[date, date]:
 
 
 @dataclass(frozen=True)
+class CostLevers:
+    """Scenario-wide changes to how lines are costed; rates are fractions.
+
+    `labour_escalation` replaces the annual escalation of every Staffed line
+    (people's pay), `licence_escalation` that of every Per user and Step line
+    (seats and tiers of subscriptions); None keeps each line's own.
+    `productivity` changes the tickets an agent handles a month on every
+    Staffed line: 0.1 is 10% more, so fewer agents for the same load.
+    """
+
+    labour_escalation: float | None = None
+    licence_escalation: float | None = None
+    productivity: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.productivity <= -1.0:
+            raise ValueError("Agent productivity must be above -100%.")
+        for name in ("labour_escalation", "licence_escalation"):
+            value = getattr(self, name)
+            if value is not None and value <= -1.0:
+                raise ValueError(f"{name} must be above -100%.")
+
+    def escalation(self, line: CostLine) -> float:
+        """The annual escalation the line is costed with."""
+        if line.behaviour is Behaviour.STAFFED and self.labour_escalation is not None:
+            return self.labour_escalation
+        if (
+            line.behaviour in (Behaviour.PER_USER, Behaviour.STEP)
+            and self.licence_escalation is not None
+        ):
+            return self.licence_escalation
+        return line.escalation
+
+
+NO_LEVERS = CostLevers()
+
+
+@dataclass(frozen=True)
 class LineCosts:
     """Monthly cost and units of every line in every quarter: (lines, quarters).
 
@@ -189,12 +227,21 @@ class LineCosts:
     units: np.ndarray
 
 
-def cost_lines(cost_base: CostBase, drivers: Drivers) -> LineCosts:
+def cost_lines(
+    cost_base: CostBase,
+    drivers: Drivers,
+    levers: CostLevers = NO_LEVERS,
+    active: np.ndarray | None = None,
+) -> LineCosts:
     """Cost every line in every quarter at once.
 
     Each behaviour's formula is evaluated for all lines as a matrix and the
     line's own behaviour picks its row, so a cost base of thousands of lines
-    costs a few array operations rather than a loop per line.
+    costs a few array operations rather than a loop per line. `levers` are
+    the scenario's changes to escalation and productivity; `active`, shape
+    (lines, quarters), says in which quarters each line exists at all (a
+    line replaced or bought during the projection): elsewhere it costs
+    nothing and has no units.
     """
     lines = cost_base.lines
     quarters = len(drivers.quarter_index)
@@ -216,7 +263,7 @@ def cost_lines(cost_base: CostBase, drivers: Drivers) -> LineCosts:
         [
             line.users_per_unit
             if line.behaviour is Behaviour.STEP
-            else line.tickets_per_agent
+            else line.tickets_per_agent * (1.0 + levers.productivity)
             if line.behaviour is Behaviour.STAFFED
             else 1.0
             for line in lines
@@ -253,8 +300,11 @@ def cost_lines(cost_base: CostBase, drivers: Drivers) -> LineCosts:
             rate * in_service,
         ],
     )
-    escalation = np.array([line.escalation for line in lines], dtype=float)
+    escalation = np.array([levers.escalation(line) for line in lines], dtype=float)
     cost = cost * escalation_factor(escalation, drivers.quarter_index)
+    if active is not None:
+        cost = np.where(active, cost, 0.0)
+        units = np.where(active, units, 0.0)
     return LineCosts(monthly_cost=cost, units=units)
 
 

@@ -11,13 +11,19 @@ nothing in it is rounded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from cpsu.costs import POOLS, Behaviour, CostBase, Drivers, Tier, cost_lines
-from cpsu.scenario import Headcount, Scenario, quarter_label, quarter_start
+from cpsu.scenario import (
+    Headcount,
+    LineChange,
+    Scenario,
+    quarter_label,
+    quarter_start,
+)
 from cpsu.workload import deflection_by_quarter, tickets_by_quarter, tier_loads
 
 MONTHS_PER_QUARTER = 3
@@ -73,19 +79,60 @@ def headcount_path(
     last = planned[-1]
     steps = np.arange(1, horizon + 2 - len(planned))
     growth = (1.0 + scenario.growth_per_quarter) ** steps
-    employees = np.concatenate(
-        [
-            [row.employees for row in planned],
-            round_half_up(last.employees * growth),
-        ]
-    )
-    contingent = np.concatenate(
-        [
-            [row.contingent for row in planned],
-            round_half_up(last.contingent * growth),
-        ]
-    )
+    if scenario.contingent_share is None:
+        grown_employees = round_half_up(last.employees * growth)
+        grown_contingent = round_half_up(last.contingent * growth)
+    else:
+        # The whole headcount grows; the share says how much of it is contingent.
+        everyone = round_half_up((last.employees + last.contingent) * growth)
+        grown_contingent = round_half_up(everyone * scenario.contingent_share)
+        grown_employees = everyone - grown_contingent
+    employees = np.concatenate([[row.employees for row in planned], grown_employees])
+    contingent = np.concatenate([[row.contingent for row in planned], grown_contingent])
     return employees.astype(float), contingent.astype(float)
+
+
+def line_versions(
+    cost_base: CostBase,
+    changes: tuple[LineChange, ...],
+    quarters: list[pd.Period],
+) -> tuple[CostBase, np.ndarray]:
+    """Every version of every line, and the quarters in which each exists.
+
+    The cost base's lines come first, as they are; each change, in the order
+    of its quarter, ends the version of its item then in force (if any) and
+    starts its own. A change after the horizon changes nothing.
+    """
+    count = len(quarters)
+    versions = list(cost_base.lines)
+    starts = [0] * len(versions)
+    ends = [count] * len(versions)
+    current = {line.item: index for index, line in enumerate(versions)}
+    ordered = sorted(
+        enumerate(changes), key=lambda pair: (pair[1].from_quarter, pair[0])
+    )
+    for _, change in ordered:
+        if change.from_quarter >= count:
+            continue
+        before = current.pop(change.item, None)
+        if before is not None:
+            ends[before] = min(ends[before], change.from_quarter)
+        if change.line is None:
+            continue
+        line = change.line
+        if line.behaviour is Behaviour.DEPRECIATION and line.in_service is None:
+            line = replace(
+                line, in_service=quarter_start(quarters[change.from_quarter])
+            )
+        current[change.item] = len(versions)
+        versions.append(line)
+        starts.append(change.from_quarter)
+        ends.append(count)
+    t = np.arange(count)
+    active = (t[None, :] >= np.array(starts)[:, None]) & (
+        t[None, :] < np.array(ends)[:, None]
+    )
+    return CostBase(tuple(versions)), active
 
 
 @dataclass(frozen=True)
@@ -186,7 +233,8 @@ def project(
         supported_users=users,
         tier_load=loads,
     )
-    costed = cost_lines(cost_base, drivers)
+    cost_base, active = line_versions(cost_base, scenario.changes, quarters)
+    costed = cost_lines(cost_base, drivers, scenario.levers, active)
 
     labels = [quarter_label(q) for q in quarters]
     table = pd.DataFrame(
@@ -205,7 +253,11 @@ def project(
     staffed = np.array([line.behaviour is Behaviour.STAFFED for line in lines], bool)
     line_tier = np.array([line.tier for line in lines], dtype=object)
     capacity_per_unit = np.array(
-        [line.tickets_per_agent or 0.0 for line in lines], dtype=float
+        [
+            (line.tickets_per_agent or 0.0) * (1.0 + scenario.levers.productivity)
+            for line in lines
+        ],
+        dtype=float,
     )[:, None]
     for tier, key in TIER_KEYS.items():
         on_tier = staffed & (line_tier == tier)

@@ -29,6 +29,7 @@ class ServiceDesk:
     deflection_step: float = 0.0
     deflection_cap: float = 0.45
     contingent_weight: float = 1.0
+    tickets_trend: float = 0.0  # yearly change of tickets per user, -0.05 is 5% fewer
 
     def __post_init__(self) -> None:
         if self.tickets_per_user_month < 0:
@@ -44,6 +45,10 @@ class ServiceDesk:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}.")
         if self.contingent_weight < 0:
             raise ValueError("Contingent weight cannot be negative.")
+        if self.tickets_trend <= -1.0:
+            raise ValueError(
+                "The yearly trend of tickets per user must be above -100%."
+            )
 
 
 def deflection_by_quarter(desk: ServiceDesk, quarter_index: np.ndarray) -> np.ndarray:
@@ -54,6 +59,18 @@ def deflection_by_quarter(desk: ServiceDesk, quarter_index: np.ndarray) -> np.nd
     )
 
 
+def tickets_per_user_by_quarter(
+    desk: ServiceDesk, quarter_index: np.ndarray
+) -> np.ndarray:
+    """Tickets per user per month in each quarter: tpu * (1 + trend) ** (t / 4).
+
+    The yearly trend compounds a quarter at a time, so a 5% yearly fall is
+    about 1.27% a quarter and exactly 5% after four quarters.
+    """
+    years = np.asarray(quarter_index, dtype=float) / 4.0
+    return desk.tickets_per_user_month * (1.0 + desk.tickets_trend) ** years
+
+
 def tickets_by_quarter(
     desk: ServiceDesk, supported_users: np.ndarray, quarter_index: np.ndarray
 ) -> np.ndarray:
@@ -61,7 +78,7 @@ def tickets_by_quarter(
     deflection = deflection_by_quarter(desk, quarter_index)
     return (
         np.asarray(supported_users, dtype=float)
-        * desk.tickets_per_user_month
+        * tickets_per_user_by_quarter(desk, quarter_index)
         * (1.0 - deflection)
     )
 
