@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cpsu.costs import Tier
+from cpsu.costs import TIERS, Tier
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,19 @@ class ServiceDesk:
             )
 
 
-def deflection_by_quarter(desk: ServiceDesk, quarter_index: np.ndarray) -> np.ndarray:
-    """Share of tickets self-service deflects: min(d0 + step * t, cap)."""
-    return np.minimum(
-        desk.deflection + desk.deflection_step * np.asarray(quarter_index, dtype=float),
-        desk.deflection_cap,
-    )
+def deflection_path(
+    start: object, step: object, cap: object, quarter_index: np.ndarray
+) -> np.ndarray:
+    """Share of tickets self-service deflects: min(d0 + step * t, cap).
+
+    Each parameter is a number or a column of one value per draw (draws, 1);
+    the result has a value per quarter (per draw and quarter).
+    """
+    return np.minimum(start + step * np.asarray(quarter_index, dtype=float), cap)
 
 
-def tickets_per_user_by_quarter(
-    desk: ServiceDesk, quarter_index: np.ndarray
+def tickets_per_user_path(
+    tickets_per_user_month: object, trend: object, quarter_index: np.ndarray
 ) -> np.ndarray:
     """Tickets per user per month in each quarter: tpu * (1 + trend) ** (t / 4).
 
@@ -68,31 +71,64 @@ def tickets_per_user_by_quarter(
     about 1.27% a quarter and exactly 5% after four quarters.
     """
     years = np.asarray(quarter_index, dtype=float) / 4.0
-    return desk.tickets_per_user_month * (1.0 + desk.tickets_trend) ** years
+    return tickets_per_user_month * (1.0 + trend) ** years
+
+
+def desk_tickets(
+    supported_users: np.ndarray, tickets_per_user: np.ndarray, deflection: np.ndarray
+) -> np.ndarray:
+    """Tickets a month that reach the desk: U * tickets per user * (1 - d)."""
+    return (
+        np.asarray(supported_users, dtype=float) * tickets_per_user * (1.0 - deflection)
+    )
+
+
+def split_load(
+    tickets: np.ndarray, resolution_rate: object, deskside_share: object
+) -> np.ndarray:
+    """Tickets a month worked at each tier, stacked in the order of TIERS.
+
+    Tier 1 sees every ticket; of those it cannot resolve, the desk-side share
+    goes to Desktop and the rest to Tier 2. Returns (..., tiers, quarters).
+    """
+    tickets = np.asarray(tickets, dtype=float)
+    escalated = (1.0 - resolution_rate) * tickets
+    loads = {
+        Tier.TIER_1: tickets,
+        Tier.DESKTOP: escalated * deskside_share,
+        Tier.TIER_2: escalated * (1.0 - deskside_share),
+    }
+    return np.stack([loads[tier] for tier in TIERS], axis=-2)
+
+
+def deflection_by_quarter(desk: ServiceDesk, quarter_index: np.ndarray) -> np.ndarray:
+    """Share of tickets self-service deflects: min(d0 + step * t, cap)."""
+    return deflection_path(
+        desk.deflection, desk.deflection_step, desk.deflection_cap, quarter_index
+    )
+
+
+def tickets_per_user_by_quarter(
+    desk: ServiceDesk, quarter_index: np.ndarray
+) -> np.ndarray:
+    """Tickets per user per month in each quarter of the desk's trend."""
+    return tickets_per_user_path(
+        desk.tickets_per_user_month, desk.tickets_trend, quarter_index
+    )
 
 
 def tickets_by_quarter(
     desk: ServiceDesk, supported_users: np.ndarray, quarter_index: np.ndarray
 ) -> np.ndarray:
     """Tickets a month that reach the desk: U * tickets per user * (1 - d)."""
-    deflection = deflection_by_quarter(desk, quarter_index)
-    return (
-        np.asarray(supported_users, dtype=float)
-        * tickets_per_user_by_quarter(desk, quarter_index)
-        * (1.0 - deflection)
+    return desk_tickets(
+        supported_users,
+        tickets_per_user_by_quarter(desk, quarter_index),
+        deflection_by_quarter(desk, quarter_index),
     )
 
 
 def tier_loads(desk: ServiceDesk, tickets: np.ndarray) -> dict[Tier, np.ndarray]:
-    """Tickets a month worked at each tier.
-
-    Tier 1 sees every ticket; of those it cannot resolve, the desk-side share
-    goes to Desktop and the rest to Tier 2.
-    """
-    tickets = np.asarray(tickets, dtype=float)
-    escalated = (1.0 - desk.resolution_rate) * tickets
-    return {
-        Tier.TIER_1: tickets,
-        Tier.DESKTOP: escalated * desk.deskside_share,
-        Tier.TIER_2: escalated * (1.0 - desk.deskside_share),
-    }
+    """Tickets a month worked at each tier."""
+    loads = split_load(tickets, desk.resolution_rate, desk.deskside_share)
+    return {tier: loads[..., row, :] for row, tier in enumerate(TIERS)}
