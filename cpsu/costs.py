@@ -145,6 +145,9 @@ class CostBase:
 
 
 TIERS: tuple[Tier, ...] = tuple(Tier)
+
+# A model input given as one number, or as one value per draw of a batch.
+Values = float | np.ndarray
 BEHAVIOURS: tuple[Behaviour, ...] = tuple(Behaviour)
 
 
@@ -279,23 +282,23 @@ def compile_lines(cost_base: CostBase, baseline_start: date) -> CompiledLines:
     )
 
 
-def _per_draw(values: object) -> np.ndarray:
+def per_draw(values: Values) -> np.ndarray:
     """A number or one value per draw, as a column: shape (draws, 1)."""
     return np.asarray(values, dtype=float).reshape(-1, 1)
 
 
 def line_escalation(
     lines: CompiledLines,
-    labour_escalation: object = np.nan,
-    licence_escalation: object = np.nan,
+    labour_escalation: Values = np.nan,
+    licence_escalation: Values = np.nan,
 ) -> np.ndarray:
     """The annual escalation each line is costed with: (draws, lines).
 
     The labour rate replaces a Staffed line's own, the licence rate that of a
     Per user or Step line; NaN keeps the line's own.
     """
-    labour = _per_draw(labour_escalation)
-    licence = _per_draw(licence_escalation)
+    labour = per_draw(labour_escalation)
+    licence = per_draw(licence_escalation)
     own = lines.escalation[None, :]
     rate = np.where(lines.staffed[None, :] & ~np.isnan(labour), labour, own)
     return np.where(lines.licensed[None, :] & ~np.isnan(licence), licence, rate)
@@ -322,9 +325,9 @@ def price_lines(
     years: np.ndarray,
     in_service: np.ndarray,
     active: np.ndarray,
-    productivity: object = 0.0,
-    labour_escalation: object = np.nan,
-    licence_escalation: object = np.nan,
+    productivity: Values = 0.0,
+    labour_escalation: Values = np.nan,
+    licence_escalation: Values = np.nan,
 ) -> LineCosts:
     """Cost every line in every quarter of every draw, with array operations only.
 

@@ -25,8 +25,10 @@ from cpsu.costs import (
     CostLevers,
     LineCosts,
     Tier,
+    Values,
     compile_lines,
     escalation_years,
+    per_draw,
     price_lines,
 )
 from cpsu.scenario import (
@@ -86,7 +88,7 @@ def round_half_up(values: np.ndarray) -> np.ndarray:
 def grow_headcount(
     employees: int,
     contingent: int,
-    growth_per_quarter: object,
+    growth_per_quarter: Values,
     steps: np.ndarray,
     contingent_share: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +123,7 @@ def headcount_path(
         np.array([row.employees for row in planned], dtype=float),
         np.array([row.contingent for row in planned], dtype=float),
         scenario.horizon_quarters + 1,
-        _per_draw(scenario.growth_per_quarter),
+        per_draw(scenario.growth_per_quarter),
         scenario.contingent_share,
     )
     return employees[0], contingent[0]
@@ -225,11 +227,6 @@ class Projection:
         return wide.melt(id_vars="quarter", var_name="tier", value_name="agents")
 
 
-def _per_draw(values: object) -> np.ndarray:
-    """A number or one value per draw, as a column: shape (draws, 1)."""
-    return np.asarray(values, dtype=float).reshape(-1, 1)
-
-
 @dataclass(frozen=True)
 class Assumptions:
     """The numeric assumptions of a scenario, each a number or one value per draw.
@@ -240,17 +237,25 @@ class Assumptions:
     line's own, as None does in CostLevers.
     """
 
-    growth_per_quarter: object = 0.0
-    tickets_per_user_month: object = 1.1
-    tickets_trend: object = 0.0
-    resolution_rate: object = 0.7
-    deskside_share: object = 0.3
-    deflection: object = 0.1
-    deflection_step: object = 0.0
-    deflection_cap: object = 0.45
-    productivity: object = 0.0
-    labour_escalation: object = np.nan
-    licence_escalation: object = np.nan
+    growth_per_quarter: Values = 0.0
+    tickets_per_user_month: Values = 1.1
+    tickets_trend: Values = 0.0
+    resolution_rate: Values = 0.7
+    deskside_share: Values = 0.3
+    deflection: Values = 0.1
+    deflection_step: Values = 0.0
+    deflection_cap: Values = 0.45
+    productivity: Values = 0.0
+    labour_escalation: Values = np.nan
+    licence_escalation: Values = np.nan
+
+    def __post_init__(self) -> None:
+        sizes = {np.size(getattr(self, f.name)) for f in fields(self)} - {1}
+        if len(sizes) > 1:
+            raise ValueError(
+                "Each assumption is one number or one value per draw, the same "
+                f"number of draws for all: these have {sorted(sizes)}."
+            )
 
     @classmethod
     def of(cls, scenario: Scenario) -> Assumptions:
@@ -278,7 +283,7 @@ class Assumptions:
 
     def column(self, name: str) -> np.ndarray:
         """One assumption as a column of one value per draw: (draws, 1)."""
-        values = _per_draw(getattr(self, name))
+        values = per_draw(getattr(self, name))
         return np.broadcast_to(values, (self.draws, 1))
 
     def draw(self, index: int) -> Assumptions:
@@ -306,7 +311,7 @@ class Assumptions:
             levers=CostLevers(
                 labour_escalation=_or_none(value.labour_escalation),
                 licence_escalation=_or_none(value.licence_escalation),
-                productivity=float(value.productivity),  # type: ignore[arg-type]
+                productivity=float(value.productivity),
             ),
         )
 
@@ -315,8 +320,8 @@ def _or_nan(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def _or_none(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
+def _or_none(value: Values) -> float | None:
+    number = float(value)
     return None if np.isnan(number) else number
 
 
@@ -372,6 +377,57 @@ def compile_model(
         in_service=lines.in_service(starts),
         active=active,
         assumptions=Assumptions.of(scenario),
+    )
+
+
+def fold_model(model: Model) -> Model:
+    """The model with the lines that cost alike summed into one, for totals.
+
+    A Fixed, Per user, Per ticket or Depreciation line's cost is its rate
+    times a driver that other lines share, so lines with the same behaviour,
+    pool, tier (Per ticket), escalation, service days (Depreciation) and
+    quarters in force cost, together, their summed rate times that driver.
+    Step and Staffed lines buy whole units each and stay as they are. The
+    folded model gives the same totals, pools, agents and CPSU (to rounding
+    in the last digits) from far fewer lines; the lines themselves are no
+    longer the cost base's, so it serves sensitivity, not line listings.
+    """
+    lines = model.lines
+    bought = lines.has(Behaviour.STEP) | lines.staffed
+    per_ticket = lines.has(Behaviour.PER_TICKET)
+    asset = lines.has(Behaviour.DEPRECIATION)
+    groups: dict[tuple[object, ...], int] = {}
+    group_of = np.empty(len(lines), dtype=np.int64)
+    for index in range(len(lines)):
+        if bought[index]:
+            key: tuple[object, ...] = ("own", index)
+        else:
+            key = (
+                int(lines.behaviour[index]),
+                int(lines.pool_row[index]),
+                int(lines.tier_row[index]) if per_ticket[index] else 0,
+                float(lines.escalation[index]),
+                model.in_service[index].tobytes() if asset[index] else b"",
+                model.active[index].tobytes(),
+            )
+        group_of[index] = groups.setdefault(key, len(groups))
+    first = np.unique(group_of, return_index=True)[1]
+    rate = np.bincount(group_of, weights=lines.rate, minlength=len(groups))
+    folded = replace(
+        lines,
+        **{
+            name: getattr(lines, name)[first]
+            for name in lines.__dataclass_fields__
+            if name != "rate"
+        },
+        rate=rate,
+    )
+    return replace(
+        model,
+        versions=CostBase(tuple(model.versions.lines[i] for i in first)),
+        lines=folded,
+        in_service=model.in_service[first],
+        active=model.active[first],
     )
 
 

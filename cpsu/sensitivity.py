@@ -29,6 +29,7 @@ from cpsu.projection import (
     Assumptions,
     Model,
     compile_model,
+    fold_model,
     run_model,
 )
 from cpsu.scenario import Headcount, LineChange, Scenario
@@ -49,6 +50,15 @@ RESOLUTION_TARGET = 0.70  # a common Tier 1 resolution target
 _BATCH_CELLS = 4_000_000
 
 
+def _check_assumption(name: str) -> None:
+    """Refuse a name that is not one of the assumptions, listing them."""
+    if name not in Assumptions.__dataclass_fields__:
+        raise ValueError(
+            f"{name!r} is not an assumption; the assumptions are "
+            f"{', '.join(Assumptions.__dataclass_fields__)}."
+        )
+
+
 @dataclass(frozen=True)
 class Range:
     """The low and high of one assumption (a field of Assumptions), and why."""
@@ -60,6 +70,7 @@ class Range:
     source: str
 
     def __post_init__(self) -> None:
+        _check_assumption(self.assumption)
         if not self.low <= self.high:
             raise ValueError(
                 f"The range of {self.label} runs from {self.low:g} up to "
@@ -216,7 +227,7 @@ def tornado(
     (|cpsu_high - cpsu_low|) and source.
     """
     ranges = default_ranges(cost_base) if ranges is None else ranges
-    model = compile_model(cost_base, headcount, scenario)
+    model = fold_model(compile_model(cost_base, headcount, scenario))
     t = scenario.horizon_quarters if quarter is None else quarter
     _check_quarter(t, scenario)
     base = model.assumptions
@@ -285,7 +296,7 @@ def monte_carlo(
     if draws < 1:
         raise ValueError("Draw at least once.")
     ranges = default_ranges(cost_base) if ranges is None else ranges
-    model = compile_model(cost_base, headcount, scenario)
+    model = fold_model(compile_model(cost_base, headcount, scenario))
     drawn = draw_assumptions(model.assumptions, ranges, draws, seed)
     cpsu = _batched_cpsu(model, drawn)
     p10, p50, p90 = np.percentile(cpsu, [10, 50, 90], axis=0)
@@ -324,6 +335,8 @@ class Lever:
     def __post_init__(self) -> None:
         if bool(self.assumption) == bool(self.item):
             raise ValueError(f"{self.label}: give an assumption or a cost line item.")
+        if self.assumption:
+            _check_assumption(self.assumption)
         if not self.low < self.high:
             raise ValueError(f"{self.label}: the lever's low must be below its high.")
 
@@ -421,7 +434,7 @@ def _lever_cpsu(
 ) -> tuple[float, Callable[[np.ndarray], np.ndarray]]:
     """The lever's current value, and CPSU per quarter for any of its values."""
     if lever.assumption:
-        model = compile_model(cost_base, headcount, scenario)
+        model = fold_model(compile_model(cost_base, headcount, scenario))
         current = float(model.assumptions.column(lever.assumption)[0, 0])
 
         def assumption_cpsu(values: np.ndarray) -> np.ndarray:
@@ -786,9 +799,10 @@ def guardrails(
       target, 70% by default.
     - `flat_staff_fall`: CPSU fell from the quarter before while tickets grew
       and no staffed tier added an agent, and it fell only for that: had each
-      tier whose load grew kept its staff cost per ticket of the quarter
-      before (that cost times its load's growth in place of what it cost),
-      CPSU would not have fallen. The baseline is never marked.
+      tier whose load grew (from some load) without an added agent kept its
+      staff cost per ticket of the quarter before (that cost times its
+      load's growth in place of what it cost), CPSU would not have fallen.
+      The baseline is never marked.
 
     Columns: quarter, t, utilisation_<tier> for each tier, over_capacity,
     tiers_over, resolution_below_target, flat_staff_fall, cpsu,
@@ -814,10 +828,14 @@ def guardrails(
     cpsu = run.cpsu[0]
     users = run.supported_users[0]
     tickets = run.tickets[0]
+    kept_flat = (
+        (load[:, 1:] > load[:, :-1])
+        & (load[:, :-1] > 0)
+        & (agents[:, 1:] <= agents[:, :-1])
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        load_growth = load[:, 1:] / load[:, :-1]
-    kept_flat = (load[:, 1:] > load[:, :-1]) & (agents[:, 1:] <= agents[:, :-1])
-    paced = np.where(kept_flat, staff_cost[:, :-1] * load_growth, staff_cost[:, 1:])
+        paced_cost = staff_cost[:, :-1] * (load[:, 1:] / load[:, :-1])
+    paced = np.where(kept_flat, paced_cost, staff_cost[:, 1:])
     paced_cpsu = (
         run.monthly_opex[0, 1:] - staff_cost[:, 1:].sum(axis=0) + paced.sum(axis=0)
     ) / users[1:]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cpsu.costs import TIERS, Tier
+from cpsu.costs import TIERS, Tier, Values
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class ServiceDesk:
 
 
 def deflection_path(
-    start: object, step: object, cap: object, quarter_index: np.ndarray
+    start: Values, step: Values, cap: Values, quarter_index: np.ndarray
 ) -> np.ndarray:
     """Share of tickets self-service deflects: min(d0 + step * t, cap).
 
@@ -63,7 +63,7 @@ def deflection_path(
 
 
 def tickets_per_user_path(
-    tickets_per_user_month: object, trend: object, quarter_index: np.ndarray
+    tickets_per_user_month: Values, trend: Values, quarter_index: np.ndarray
 ) -> np.ndarray:
     """Tickets per user per month in each quarter: tpu * (1 + trend) ** (t / 4).
 
@@ -84,7 +84,7 @@ def desk_tickets(
 
 
 def split_load(
-    tickets: np.ndarray, resolution_rate: object, deskside_share: object
+    tickets: np.ndarray, resolution_rate: Values, deskside_share: Values
 ) -> np.ndarray:
     """Tickets a month worked at each tier, stacked in the order of TIERS.
 

@@ -10,9 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpsu.costs import Behaviour, CostBase, CostLevers, CostLine, Tier
+from cpsu.costs import Behaviour, CostBase, CostLevers, CostLine, Period, Tier
 from cpsu.ingest import read_upload
-from cpsu.projection import Assumptions, compile_model, project, run_model
+from cpsu.projection import (
+    Assumptions,
+    compile_model,
+    fold_model,
+    project,
+    run_model,
+)
 from cpsu.scenario import LineChange, Scenario
 from cpsu.workload import ServiceDesk
 from sample_data.build import SAMPLE_PATH
@@ -149,3 +155,59 @@ def test_the_batch_equals_project_run_one_set_at_a_time(
         np.testing.assert_array_equal(run.cpsu[index], table["cpsu"])
         np.testing.assert_array_equal(run.tickets[index], table["tickets"])
         np.testing.assert_array_equal(run.agents[index, 2], table["agents_tier_2"])
+
+
+def test_lines_that_cost_alike_fold_into_one_by_hand():
+    rent = CostLine("Rent", "Other", Behaviour.FIXED, amount=1_200, period=Period.YEAR)
+    travel = CostLine(
+        "Travel", "Other", Behaviour.FIXED, amount=300, period=Period.QUARTER
+    )
+    dearer = CostLine("Audit", "Other", Behaviour.FIXED, amount=50, escalation=0.05)
+    model = compile_model(
+        CostBase((rent, LICENCE, travel, ROUTER, dearer, replace(LICENCE, item="2"))),
+        headcount(("2026-Q4", 1000, 0)),
+        Scenario(horizon_quarters=4, service_desk=ONE_TICKET),
+    )
+    folded = fold_model(model)
+    # rent 100 + travel 100 a month fold into 200 (same pool, no escalation);
+    # the two licences into 20 a user; the router and the escalating audit stay.
+    assert folded.lines.rate.tolist() == [200, 20, 100, 50]
+    assert [line.item for line in folded.versions.lines] == [
+        "Rent",
+        "Licence",
+        "Router",
+        "Audit",
+    ]
+    # t = 4: 200 + 20 x 1,000 + ceil(1,000 / 500) x 100 + 50 x 1.05 = 20,452.5
+    assert run_model(folded).monthly_opex[0, 4] == pytest.approx(20_452.5)
+    assert run_model(model).monthly_opex[0, 4] == pytest.approx(20_452.5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sets=st.lists(assumption_sets, min_size=1, max_size=3))
+def test_the_folded_sample_gives_the_same_cpsu_and_agents(sample, sets):
+    many = CostBase(
+        sample.cost_base.lines
+        + tuple(
+            replace(line, item=f"{line.item} again") for line in sample.cost_base.lines
+        )
+    )
+    model = compile_model(
+        many, sample.headcount, replace(sample.scenario, horizon_quarters=12)
+    )
+    batch = Assumptions(
+        **{
+            name: np.array([getattr(one, name) for one in sets], dtype=float)
+            for name in Assumptions.__dataclass_fields__
+        }
+    )
+    folded = fold_model(model)
+    assert len(folded.lines) < len(model.lines)
+    whole, summed = run_model(model, batch), run_model(folded, batch)
+    np.testing.assert_allclose(summed.cpsu, whole.cpsu, rtol=1e-12)
+    np.testing.assert_array_equal(summed.agents, whole.agents)
+
+
+def test_assumptions_with_different_numbers_of_draws_are_refused():
+    with pytest.raises(ValueError, match="these have \\[2, 3\\]"):
+        Assumptions(deflection=np.zeros(2), productivity=np.zeros(3))

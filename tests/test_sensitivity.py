@@ -616,11 +616,11 @@ def test_each_tornado_end_is_the_projection_at_that_value(lines, growth, ends):
         scenario, service_desk=replace(DESK, tickets_per_user_month=low + width)
     )
     expected = project(CostBase(tuple(lines)), THOUSAND, at_high).table["cpsu"]
-    assert row["cpsu_high"] == expected.iloc[4]
+    assert row["cpsu_high"] == pytest.approx(expected.iloc[4], rel=1e-12)
     row = table.set_index("assumption").loc["productivity"]
     at_low = replace(scenario, levers=replace(scenario.levers, productivity=-0.3))
     expected = project(CostBase(tuple(lines)), THOUSAND, at_low).table["cpsu"]
-    assert row["cpsu_low"] == expected.iloc[4]
+    assert row["cpsu_low"] == pytest.approx(expected.iloc[4], rel=1e-12)
 
 
 def test_the_tickets_per_agent_that_reaches_a_target_by_hand():
@@ -634,3 +634,32 @@ def test_the_tickets_per_agent_that_reaches_a_target_by_hand():
     # productivity of 1,000 / 600 - 1 = 2/3.
     assert solution.value == pytest.approx(2 / 3, abs=1e-9)
     assert 600 * (1 + solution.value) == pytest.approx(1_000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lines=st.lists(small_line(), min_size=1, max_size=6),
+    growth=st.floats(-0.05, 0.3),
+    trend=st.floats(-0.3, 0.5),
+)
+def test_without_staff_no_fall_is_put_down_to_flat_staff(lines, growth, trend):
+    unstaffed = [line for line in lines if line.behaviour is not Behaviour.STAFFED]
+    scenario = Scenario(
+        horizon_quarters=6,
+        growth_per_quarter=growth,
+        service_desk=replace(DESK, tickets_trend=trend),
+    )
+    marks = guardrails(CostBase(tuple(unstaffed)), THOUSAND, scenario)
+    assert not marks["flat_staff_fall"].any()
+    assert not marks["over_capacity"].any()
+    # with nothing to hold, keeping pace changes nothing
+    assert marks["cpsu_if_staff_kept_pace"].iloc[1:].tolist() == pytest.approx(
+        marks["cpsu"].iloc[1:].tolist()
+    )
+
+
+def test_a_range_or_lever_on_no_assumption_is_refused():
+    with pytest.raises(ValueError, match="'deflexion' is not an assumption"):
+        Range("deflexion", "Deflection", 0.1, 0.3, "test")
+    with pytest.raises(ValueError, match="'growth' is not an assumption"):
+        assumption_lever("growth", 0.0, 0.3)
