@@ -8,6 +8,9 @@ tickets of one support tier (Staffed, Per ticket), or the calendar
 (Depreciation). Amounts are entered per Period (month, quarter or year) and
 converted to a monthly run-rate; a ticket price and a capital cost are not
 rates, so they are taken as they are.
+
+The formulas live in price_lines, which costs a cost base compiled into
+arrays (CompiledLines) for every quarter of any number of draws at once.
 """
 
 from __future__ import annotations

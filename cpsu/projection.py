@@ -6,6 +6,14 @@ compounding the unrounded value and rounding half up, as Excel's ROUND does.
 Users raise tickets, tickets load the tiers, and every cost line is costed
 from those drivers at once. The result is one table with a row per quarter;
 nothing in it is rounded.
+
+The work is split in two so that thousands of what-ifs stay fast. A Model is
+compiled once from the cost base, headcount and scenario: every version of
+every line read into arrays, with the quarters in which it exists. The
+numeric core, run_model, then costs any number of assumption sets (growth,
+tickets, deflection, productivity, escalation: one value each, or one per
+draw) together, with numpy only. project() runs one set and lays it out as
+the tables the rest of the program reads.
 """
 
 from __future__ import annotations
