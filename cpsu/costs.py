@@ -8,6 +8,9 @@ tickets of one support tier (Staffed, Per ticket), or the calendar
 (Depreciation). Amounts are entered per Period (month, quarter or year) and
 converted to a monthly run-rate; a ticket price and a capital cost are not
 rates, so they are taken as they are.
+
+The formulas live in price_lines, which costs a cost base compiled into
+arrays (CompiledLines) for every quarter of any number of draws at once.
 """
 
 from __future__ import annotations
@@ -144,14 +147,11 @@ class CostBase:
         return len(self.lines)
 
 
-@dataclass(frozen=True)
-class Drivers:
-    """What drives cost in each quarter of a projection, one value per quarter."""
+TIERS: tuple[Tier, ...] = tuple(Tier)
 
-    quarter_index: np.ndarray  # t = 0..H
-    quarter_start: Sequence[date]  # first day of each quarter
-    supported_users: np.ndarray
-    tier_load: dict[Tier, np.ndarray]  # tickets a month worked at each tier
+# A model input given as one number, or as one value per draw of a batch.
+Values = float | np.ndarray
+BEHAVIOURS: tuple[Behaviour, ...] = tuple(Behaviour)
 
 
 def ceil_units(ratio: np.ndarray) -> np.ndarray:
@@ -159,13 +159,19 @@ def ceil_units(ratio: np.ndarray) -> np.ndarray:
     return np.ceil(np.round(ratio, _CEIL_DECIMALS))
 
 
-def escalation_factor(escalation: np.ndarray, quarter_index: np.ndarray) -> np.ndarray:
-    """Annual escalation applied in yearly steps: (1 + e) ** floor(t / 4).
+def escalation_factor(escalation: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Annual escalation applied in whole years: (1 + e) ** years.
 
-    Takes one escalation per line and returns shape (lines, quarters).
+    `escalation` has one rate per line, with any leading draw axes before
+    the line axis; `years` is floor(t / 4) per quarter. Returns the shape of
+    `escalation` with a quarter axis added.
     """
-    years = np.floor_divide(quarter_index, 4)
-    return (1.0 + np.asarray(escalation, dtype=float))[:, None] ** years[None, :]
+    return (1.0 + np.asarray(escalation, dtype=float))[..., None] ** years
+
+
+def escalation_years(quarter_index: np.ndarray) -> np.ndarray:
+    """Whole years since the baseline: floor(t / 4)."""
+    return np.floor_divide(np.asarray(quarter_index), 4)
 
 
 def _service_window(line: CostLine, baseline_start: date) -> tuple[date, date]:
@@ -178,84 +184,215 @@ def _service_window(line: CostLine, baseline_start: date) -> tuple[date, date]:
 
 
 @dataclass(frozen=True)
-class LineCosts:
-    """Monthly cost and units of every line in every quarter: (lines, quarters).
+class CostLevers:
+    """Scenario-wide changes to how lines are costed; rates are fractions.
 
-    Units are the units bought for Step lines and the agents of Staffed lines;
-    other lines have none (zero).
+    `labour_escalation` replaces the annual escalation of every Staffed line
+    (people's pay), `licence_escalation` that of every Per user and Step line
+    (seats and tiers of subscriptions); None keeps each line's own.
+    `productivity` changes the tickets an agent handles a month on every
+    Staffed line: 0.1 is 10% more, so fewer agents for the same load.
+    """
+
+    labour_escalation: float | None = None
+    licence_escalation: float | None = None
+    productivity: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.productivity <= -1.0:
+            raise ValueError("Agent productivity must be above -100%.")
+        for name in ("labour_escalation", "licence_escalation"):
+            value = getattr(self, name)
+            if value is not None and value <= -1.0:
+                raise ValueError(f"{name} must be above -100%.")
+
+
+NO_LEVERS = CostLevers()
+
+
+@dataclass(frozen=True)
+class CompiledLines:
+    """A cost base's lines as arrays, one entry per line, ready to cost at once.
+
+    Compiling reads each line's attributes once: its behaviour (an index
+    into BEHAVIOURS), its monthly rate, the users a Step unit covers or the
+    tickets a Staffed agent handles (`per_unit`, 1 for other lines), its
+    minimum units, its tier (an index into TIERS, Tier 1 where it has none),
+    its own annual escalation, its pool (an index into POOLS) and the days
+    an asset is in service from and until.
+    """
+
+    behaviour: np.ndarray
+    rate: np.ndarray
+    per_unit: np.ndarray
+    min_units: np.ndarray
+    tier_row: np.ndarray
+    escalation: np.ndarray
+    pool_row: np.ndarray
+    first_day: np.ndarray
+    past_life: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.behaviour)
+
+    def has(self, behaviour: Behaviour) -> np.ndarray:
+        """Which lines have the behaviour: a boolean per line."""
+        return self.behaviour == BEHAVIOURS.index(behaviour)
+
+    @property
+    def staffed(self) -> np.ndarray:
+        return self.has(Behaviour.STAFFED)
+
+    @property
+    def licensed(self) -> np.ndarray:
+        """Per user and Step lines: the seats and tiers of subscriptions."""
+        return self.has(Behaviour.PER_USER) | self.has(Behaviour.STEP)
+
+    def in_service(self, quarter_starts: Sequence[date]) -> np.ndarray:
+        """Whether each line's asset is in service on each quarter's first day."""
+        starts = np.array(list(quarter_starts), dtype="datetime64[D]")[None, :]
+        return (starts >= self.first_day[:, None]) & (starts < self.past_life[:, None])
+
+
+def compile_lines(cost_base: CostBase, baseline_start: date) -> CompiledLines:
+    """Read every line's attributes into arrays, once."""
+    lines = cost_base.lines
+    windows = [_service_window(line, baseline_start) for line in lines]
+    return CompiledLines(
+        behaviour=np.array(
+            [BEHAVIOURS.index(line.behaviour) for line in lines], dtype=np.int64
+        ),
+        rate=np.array([line.monthly_rate for line in lines], dtype=float),
+        per_unit=np.array(
+            [
+                line.users_per_unit
+                if line.behaviour is Behaviour.STEP
+                else line.tickets_per_agent
+                if line.behaviour is Behaviour.STAFFED
+                else 1.0
+                for line in lines
+            ],
+            dtype=float,
+        ),
+        min_units=np.array([line.min_units for line in lines], dtype=float),
+        tier_row=np.array(
+            [TIERS.index(line.tier or Tier.TIER_1) for line in lines], dtype=np.int64
+        ),
+        escalation=np.array([line.escalation for line in lines], dtype=float),
+        pool_row=np.array([POOLS.index(line.pool) for line in lines], dtype=np.int64),
+        first_day=np.array([w[0] for w in windows], dtype="datetime64[D]"),
+        past_life=np.array([w[1] for w in windows], dtype="datetime64[D]"),
+    )
+
+
+def per_draw(values: Values) -> np.ndarray:
+    """A number or one value per draw, as a column: shape (draws, 1)."""
+    return np.asarray(values, dtype=float).reshape(-1, 1)
+
+
+def line_escalation(
+    lines: CompiledLines,
+    labour_escalation: Values = np.nan,
+    licence_escalation: Values = np.nan,
+) -> np.ndarray:
+    """The annual escalation each line is costed with: (draws, lines).
+
+    The labour rate replaces a Staffed line's own, the licence rate that of a
+    Per user or Step line; NaN keeps the line's own.
+    """
+    labour = per_draw(labour_escalation)
+    licence = per_draw(licence_escalation)
+    own = lines.escalation[None, :]
+    rate = np.where(lines.staffed[None, :] & ~np.isnan(labour), labour, own)
+    return np.where(lines.licensed[None, :] & ~np.isnan(licence), licence, rate)
+
+
+@dataclass(frozen=True)
+class LineCosts:
+    """Monthly cost, units and agent capacity of every line in every quarter.
+
+    Each is (draws, lines, quarters). Units are the units bought for Step
+    lines and the agents of Staffed lines; `agent_capacity` is the tickets a
+    month a Staffed line's agents can handle. Other lines have neither (zero).
     """
 
     monthly_cost: np.ndarray
     units: np.ndarray
+    agent_capacity: np.ndarray
 
 
-def cost_lines(cost_base: CostBase, drivers: Drivers) -> LineCosts:
-    """Cost every line in every quarter at once.
+def price_lines(
+    lines: CompiledLines,
+    supported_users: np.ndarray,
+    tier_loads: np.ndarray,
+    years: np.ndarray,
+    in_service: np.ndarray,
+    active: np.ndarray,
+    productivity: Values = 0.0,
+    labour_escalation: Values = np.nan,
+    licence_escalation: Values = np.nan,
+) -> LineCosts:
+    """Cost every line in every quarter of every draw, with array operations only.
 
-    Each behaviour's formula is evaluated for all lines as a matrix and the
-    line's own behaviour picks its row, so a cost base of thousands of lines
-    costs a few array operations rather than a loop per line.
+    `supported_users` is (draws, quarters) and `tier_loads` (draws, tiers,
+    quarters), the tickets a month worked at each tier of TIERS. `years`
+    (whole years of escalation), `in_service` (an asset in service) and
+    `active` (the line exists at all: a line replaced or bought during the
+    projection costs nothing elsewhere) broadcast against (draws, lines,
+    quarters). The levers are a number or one per draw: `productivity`
+    changes the tickets a Staffed agent handles, the escalations replace the
+    lines' own (NaN keeps it). These are the formulas of the model, written
+    once: each behaviour's group of lines is costed on its own.
     """
-    lines = cost_base.lines
-    quarters = len(drivers.quarter_index)
-    if not lines:
-        empty = np.zeros((0, quarters))
-        return LineCosts(monthly_cost=empty, units=empty.copy())
+    users = np.asarray(supported_users, dtype=float)
+    draws, quarters = users.shape
+    shape = (draws, len(lines), quarters)
+    cost = np.zeros(shape)
+    units = np.zeros(shape)
+    capacity = np.zeros(shape)
+    if not len(lines):
+        return LineCosts(monthly_cost=cost, units=units, agent_capacity=capacity)
 
-    behaviour = np.array([line.behaviour.value for line in lines])
-    rate = np.array([line.monthly_rate for line in lines])[:, None]
-    users = np.asarray(drivers.supported_users, dtype=float)[None, :]
+    rate = lines.rate[:, None]
+    loads = np.asarray(tier_loads, dtype=float)[:, lines.tier_row, :]
 
-    tier_loads = np.vstack([drivers.tier_load[tier] for tier in Tier])
-    tier_row = np.array([list(Tier).index(line.tier or Tier.TIER_1) for line in lines])
-    tier_load = tier_loads[tier_row]
+    fixed = lines.has(Behaviour.FIXED)
+    cost[:, fixed] = np.broadcast_to(rate[fixed], (int(fixed.sum()), quarters))
+    per_user = lines.has(Behaviour.PER_USER)
+    cost[:, per_user] = rate[per_user] * users[:, None, :]
+    per_ticket = lines.has(Behaviour.PER_TICKET)
+    cost[:, per_ticket] = rate[per_ticket] * loads[:, per_ticket]
+    asset = lines.has(Behaviour.DEPRECIATION)
+    served = np.broadcast_to(in_service, shape)
+    cost[:, asset] = rate[asset] * served[:, asset]
 
-    is_step = behaviour == Behaviour.STEP.value
-    is_staffed = behaviour == Behaviour.STAFFED.value
-    per_unit = np.array(
-        [
-            line.users_per_unit
-            if line.behaviour is Behaviour.STEP
-            else line.tickets_per_agent
-            if line.behaviour is Behaviour.STAFFED
-            else 1.0
-            for line in lines
-        ],
-        dtype=float,
-    )[:, None]
-    driver = np.where(is_step[:, None], users, tier_load)
-    min_units = np.array([line.min_units for line in lines], dtype=float)[:, None]
-    units = np.where(
-        (is_step | is_staffed)[:, None],
-        np.maximum(min_units, ceil_units(driver / per_unit)),
-        0.0,
+    # Step lines buy units for users, Staffed lines agents for their tier's load.
+    step = lines.has(Behaviour.STEP)
+    staffed = lines.staffed
+    bought = step | staffed
+    productivity = np.asarray(productivity, dtype=float).reshape(-1, 1, 1)
+    per_unit = np.where(
+        staffed[bought][:, None],
+        lines.per_unit[bought][:, None] * (1.0 + productivity),
+        lines.per_unit[bought][:, None],
+    )
+    driver = np.where(step[bought][:, None], users[:, None, :], loads[:, bought])
+    bought_units = np.maximum(
+        lines.min_units[bought][:, None], ceil_units(driver / per_unit)
+    )
+    units[:, bought] = bought_units
+    cost[:, bought] = rate[bought] * bought_units
+    capacity[:, bought] = np.where(
+        staffed[bought][:, None], bought_units * per_unit, 0.0
     )
 
-    starts = np.array(list(drivers.quarter_start), dtype="datetime64[D]")
-    windows = [_service_window(line, drivers.quarter_start[0]) for line in lines]
-    first_day = np.array([w[0] for w in windows], dtype="datetime64[D]")[:, None]
-    past_life = np.array([w[1] for w in windows], dtype="datetime64[D]")[:, None]
-    in_service = (starts[None, :] >= first_day) & (starts[None, :] < past_life)
-
-    cost = np.select(
-        [
-            behaviour[:, None] == Behaviour.FIXED.value,
-            behaviour[:, None] == Behaviour.PER_USER.value,
-            (is_step | is_staffed)[:, None],
-            behaviour[:, None] == Behaviour.PER_TICKET.value,
-            behaviour[:, None] == Behaviour.DEPRECIATION.value,
-        ],
-        [
-            np.broadcast_to(rate, (len(lines), quarters)),
-            rate * users,
-            rate * units,
-            rate * tier_load,
-            rate * in_service,
-        ],
+    escalation = line_escalation(lines, labour_escalation, licence_escalation)
+    cost = cost * escalation_factor(escalation, years)
+    return LineCosts(
+        monthly_cost=np.where(active, cost, 0.0),
+        units=np.where(active, units, 0.0),
+        agent_capacity=np.where(active, capacity, 0.0),
     )
-    escalation = np.array([line.escalation for line in lines], dtype=float)
-    cost = cost * escalation_factor(escalation, drivers.quarter_index)
-    return LineCosts(monthly_cost=cost, units=units)
 
 
 def cost_basis(line: CostLine) -> str:

@@ -6,19 +6,52 @@ compounding the unrounded value and rounding half up, as Excel's ROUND does.
 Users raise tickets, tickets load the tiers, and every cost line is costed
 from those drivers at once. The result is one table with a row per quarter;
 nothing in it is rounded.
+
+The work is split in two so that thousands of what-ifs stay fast. A Model is
+compiled once from the cost base, headcount and scenario: every version of
+every line read into arrays, with the quarters in which it exists. The
+numeric core, run_model, then costs any number of assumption sets (growth,
+tickets, deflection, productivity, escalation: one value each, or one per
+draw) together, with numpy only. project() runs one set and lays it out as
+the tables the rest of the program reads.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 
-from cpsu.costs import POOLS, Behaviour, CostBase, Drivers, Tier, cost_lines
-from cpsu.scenario import Headcount, Scenario, quarter_label, quarter_start
-from cpsu.workload import deflection_by_quarter, tickets_by_quarter, tier_loads
+from cpsu.costs import (
+    POOLS,
+    TIERS,
+    Behaviour,
+    CompiledLines,
+    CostBase,
+    CostLevers,
+    LineCosts,
+    Tier,
+    Values,
+    compile_lines,
+    escalation_years,
+    per_draw,
+    price_lines,
+)
+from cpsu.scenario import (
+    Headcount,
+    LineChange,
+    Scenario,
+    quarter_label,
+    quarter_start,
+)
+from cpsu.workload import (
+    deflection_path,
+    desk_tickets,
+    split_load,
+    tickets_per_user_path,
+)
 
 MONTHS_PER_QUARTER = 3
 
@@ -60,6 +93,31 @@ def round_half_up(values: np.ndarray) -> np.ndarray:
     return np.sign(values) * np.floor(np.abs(values) + 0.5)
 
 
+def grow_headcount(
+    employees: int,
+    contingent: int,
+    growth_per_quarter: Values,
+    steps: np.ndarray,
+    contingent_share: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Employees and contingent workers `steps` quarters after a known quarter.
+
+    Compounds the unrounded headcount and rounds each quarter half up.
+    `growth_per_quarter` is a number or a column of one rate per draw; with
+    a `contingent_share` the whole headcount grows and the share says how
+    much of it is contingent.
+    """
+    growth = (1.0 + np.asarray(growth_per_quarter, dtype=float)) ** steps
+    if contingent_share is None:
+        return (
+            round_half_up(employees * growth),
+            round_half_up(contingent * growth),
+        )
+    everyone = round_half_up((employees + contingent) * growth)
+    grown_contingent = round_half_up(everyone * contingent_share)
+    return everyone - grown_contingent, grown_contingent
+
+
 def headcount_path(
     headcount: Headcount, scenario: Scenario
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -68,24 +126,58 @@ def headcount_path(
     Planned quarters take the plan; later quarters grow from the last planned
     quarter (the baseline when there is no plan) by the scenario's rate.
     """
-    horizon = scenario.horizon_quarters
-    planned = headcount.rows[: horizon + 1]
-    last = planned[-1]
-    steps = np.arange(1, horizon + 2 - len(planned))
-    growth = (1.0 + scenario.growth_per_quarter) ** steps
-    employees = np.concatenate(
-        [
-            [row.employees for row in planned],
-            round_half_up(last.employees * growth),
-        ]
+    planned = headcount.rows[: scenario.horizon_quarters + 1]
+    employees, contingent = headcount_paths(
+        np.array([row.employees for row in planned], dtype=float),
+        np.array([row.contingent for row in planned], dtype=float),
+        scenario.horizon_quarters + 1,
+        per_draw(scenario.growth_per_quarter),
+        scenario.contingent_share,
     )
-    contingent = np.concatenate(
-        [
-            [row.contingent for row in planned],
-            round_half_up(last.contingent * growth),
-        ]
+    return employees[0], contingent[0]
+
+
+def line_versions(
+    cost_base: CostBase,
+    changes: tuple[LineChange, ...],
+    quarters: list[pd.Period],
+) -> tuple[CostBase, np.ndarray]:
+    """Every version of every line, and the quarters in which each exists.
+
+    The cost base's lines come first, as they are; each change, in the order
+    of its quarter, ends the version of its item then in force (if any) and
+    starts its own. A change after the horizon changes nothing.
+    """
+    count = len(quarters)
+    versions = list(cost_base.lines)
+    starts = [0] * len(versions)
+    ends = [count] * len(versions)
+    current = {line.item: index for index, line in enumerate(versions)}
+    ordered = sorted(
+        enumerate(changes), key=lambda pair: (pair[1].from_quarter, pair[0])
     )
-    return employees.astype(float), contingent.astype(float)
+    for _, change in ordered:
+        if change.from_quarter >= count:
+            continue
+        before = current.pop(change.item, None)
+        if before is not None:
+            ends[before] = min(ends[before], change.from_quarter)
+        if change.line is None:
+            continue
+        line = change.line
+        if line.behaviour is Behaviour.DEPRECIATION and line.in_service is None:
+            line = replace(
+                line, in_service=quarter_start(quarters[change.from_quarter])
+            )
+        current[change.item] = len(versions)
+        versions.append(line)
+        starts.append(change.from_quarter)
+        ends.append(count)
+    t = np.arange(count)
+    active = (t[None, :] >= np.array(starts)[:, None]) & (
+        t[None, :] < np.array(ends)[:, None]
+    )
+    return CostBase(tuple(versions)), active
 
 
 @dataclass(frozen=True)
@@ -143,16 +235,336 @@ class Projection:
         return wide.melt(id_vars="quarter", var_name="tier", value_name="agents")
 
 
+@dataclass(frozen=True)
+class Assumptions:
+    """The numeric assumptions of a scenario, each a number or one value per draw.
+
+    These are what a slider, a tornado bar or a Monte Carlo draw changes;
+    the rest of a scenario (horizon, plan, contingent share and weight, line
+    changes) is compiled into a Model. An escalation of NaN keeps each
+    line's own, as None does in CostLevers.
+    """
+
+    growth_per_quarter: Values = 0.0
+    tickets_per_user_month: Values = 1.1
+    tickets_trend: Values = 0.0
+    resolution_rate: Values = 0.7
+    deskside_share: Values = 0.3
+    deflection: Values = 0.1
+    deflection_step: Values = 0.0
+    deflection_cap: Values = 0.45
+    productivity: Values = 0.0
+    labour_escalation: Values = np.nan
+    licence_escalation: Values = np.nan
+
+    def __post_init__(self) -> None:
+        sizes = {np.size(getattr(self, f.name)) for f in fields(self)} - {1}
+        if len(sizes) > 1:
+            raise ValueError(
+                "Each assumption is one number or one value per draw, the same "
+                f"number of draws for all: these have {sorted(sizes)}."
+            )
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Assumptions:
+        """The scenario's own assumptions."""
+        desk = scenario.service_desk
+        levers = scenario.levers
+        return cls(
+            growth_per_quarter=scenario.growth_per_quarter,
+            tickets_per_user_month=desk.tickets_per_user_month,
+            tickets_trend=desk.tickets_trend,
+            resolution_rate=desk.resolution_rate,
+            deskside_share=desk.deskside_share,
+            deflection=desk.deflection,
+            deflection_step=desk.deflection_step,
+            deflection_cap=desk.deflection_cap,
+            productivity=levers.productivity,
+            labour_escalation=_or_nan(levers.labour_escalation),
+            licence_escalation=_or_nan(levers.licence_escalation),
+        )
+
+    @property
+    def draws(self) -> int:
+        """How many sets of assumptions these are."""
+        return max(np.size(getattr(self, f.name)) for f in fields(self))
+
+    def column(self, name: str) -> np.ndarray:
+        """One assumption as a column of one value per draw: (draws, 1)."""
+        values = per_draw(getattr(self, name))
+        return np.broadcast_to(values, (self.draws, 1))
+
+    def draw(self, index: int) -> Assumptions:
+        """The assumptions of one draw."""
+        return Assumptions(
+            **{f.name: float(self.column(f.name)[index, 0]) for f in fields(self)}
+        )
+
+    def scenario(self, base: Scenario) -> Scenario:
+        """The scenario `base` with these assumptions (of a single draw)."""
+        value = self.draw(0)
+        return replace(
+            base,
+            growth_per_quarter=value.growth_per_quarter,
+            service_desk=replace(
+                base.service_desk,
+                tickets_per_user_month=value.tickets_per_user_month,
+                tickets_trend=value.tickets_trend,
+                resolution_rate=value.resolution_rate,
+                deskside_share=value.deskside_share,
+                deflection=value.deflection,
+                deflection_step=value.deflection_step,
+                deflection_cap=value.deflection_cap,
+            ),
+            levers=CostLevers(
+                labour_escalation=_or_none(value.labour_escalation),
+                licence_escalation=_or_none(value.licence_escalation),
+                productivity=float(value.productivity),
+            ),
+        )
+
+
+def _or_nan(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _or_none(value: Values) -> float | None:
+    number = float(value)
+    return None if np.isnan(number) else number
+
+
+@dataclass(frozen=True)
+class Model:
+    """A cost base, headcount and scenario compiled once into arrays.
+
+    Everything that does not change between draws is read here: the
+    quarters, the planned headcount, every version of every line with the
+    quarters in which it exists and its asset is in service. `run_model`
+    then costs any number of assumption sets with numpy only.
+    """
+
+    quarters: tuple[pd.Period, ...]
+    planned_employees: np.ndarray
+    planned_contingent: np.ndarray
+    contingent_share: float | None
+    contingent_weight: float
+    versions: CostBase
+    lines: CompiledLines
+    in_service: np.ndarray
+    active: np.ndarray
+    assumptions: Assumptions
+
+    @property
+    def quarter_index(self) -> np.ndarray:
+        return np.arange(len(self.quarters))
+
+    @property
+    def labels(self) -> list[str]:
+        return [quarter_label(q) for q in self.quarters]
+
+
+def compile_model(
+    cost_base: CostBase, headcount: Headcount, scenario: Scenario
+) -> Model:
+    """Read the inputs of a projection into arrays, once."""
+    quarters = tuple(
+        headcount.baseline_quarter + t for t in range(scenario.horizon_quarters + 1)
+    )
+    planned = headcount.rows[: len(quarters)]
+    versions, active = line_versions(cost_base, scenario.changes, list(quarters))
+    starts = [quarter_start(q) for q in quarters]
+    lines = compile_lines(versions, starts[0])
+    return Model(
+        quarters=quarters,
+        planned_employees=np.array([row.employees for row in planned], dtype=float),
+        planned_contingent=np.array([row.contingent for row in planned], dtype=float),
+        contingent_share=scenario.contingent_share,
+        contingent_weight=scenario.service_desk.contingent_weight,
+        versions=versions,
+        lines=lines,
+        in_service=lines.in_service(starts),
+        active=active,
+        assumptions=Assumptions.of(scenario),
+    )
+
+
+def fold_model(model: Model) -> Model:
+    """The model with the lines that cost alike summed into one, for totals.
+
+    A Fixed, Per user, Per ticket or Depreciation line's cost is its rate
+    times a driver that other lines share, so lines with the same behaviour,
+    pool, tier (Per ticket), escalation, service days (Depreciation) and
+    quarters in force cost, together, their summed rate times that driver.
+    Step and Staffed lines buy whole units each and stay as they are. The
+    folded model gives the same totals, pools, agents and CPSU (to rounding
+    in the last digits) from far fewer lines; the lines themselves are no
+    longer the cost base's, so it serves sensitivity, not line listings.
+    """
+    lines = model.lines
+    bought = lines.has(Behaviour.STEP) | lines.staffed
+    per_ticket = lines.has(Behaviour.PER_TICKET)
+    asset = lines.has(Behaviour.DEPRECIATION)
+    groups: dict[tuple[object, ...], int] = {}
+    group_of = np.empty(len(lines), dtype=np.int64)
+    for index in range(len(lines)):
+        if bought[index]:
+            key: tuple[object, ...] = ("own", index)
+        else:
+            key = (
+                int(lines.behaviour[index]),
+                int(lines.pool_row[index]),
+                int(lines.tier_row[index]) if per_ticket[index] else 0,
+                float(lines.escalation[index]),
+                model.in_service[index].tobytes() if asset[index] else b"",
+                model.active[index].tobytes(),
+            )
+        group_of[index] = groups.setdefault(key, len(groups))
+    first = np.unique(group_of, return_index=True)[1]
+    rate = np.bincount(group_of, weights=lines.rate, minlength=len(groups))
+    folded = replace(
+        lines,
+        **{
+            name: getattr(lines, name)[first]
+            for name in lines.__dataclass_fields__
+            if name != "rate"
+        },
+        rate=rate,
+    )
+    return replace(
+        model,
+        versions=CostBase(tuple(model.versions.lines[i] for i in first)),
+        lines=folded,
+        in_service=model.in_service[first],
+        active=model.active[first],
+    )
+
+
+def headcount_paths(
+    planned_employees: np.ndarray,
+    planned_contingent: np.ndarray,
+    quarters: int,
+    growth_per_quarter: np.ndarray,
+    contingent_share: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Employees and contingent workers per draw and quarter: the plan, then growth.
+
+    `growth_per_quarter` is a column of one rate per draw, (draws, 1); the
+    paths are (draws, quarters).
+    """
+    draws = len(growth_per_quarter)
+    known = len(planned_employees)
+    grown_employees, grown_contingent = grow_headcount(
+        int(planned_employees[-1]),
+        int(planned_contingent[-1]),
+        growth_per_quarter,
+        np.arange(1, quarters + 1 - known),
+        contingent_share,
+    )
+    employees = np.concatenate(
+        [np.broadcast_to(planned_employees, (draws, known)), grown_employees], axis=1
+    )
+    contingent = np.concatenate(
+        [np.broadcast_to(planned_contingent, (draws, known)), grown_contingent], axis=1
+    )
+    return employees.astype(float), contingent.astype(float)
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """The model's numbers for a batch of assumption sets.
+
+    Each is (draws, quarters) except `tier_load`, `agents` and
+    `agent_capacity`, which are (draws, tiers, quarters) in the order of
+    TIERS, and `line_costs`, whose arrays are (draws, lines, quarters).
+    """
+
+    employees: np.ndarray
+    contingent: np.ndarray
+    supported_users: np.ndarray
+    deflection: np.ndarray
+    tickets: np.ndarray
+    tier_load: np.ndarray
+    line_costs: LineCosts
+    agents: np.ndarray
+    agent_capacity: np.ndarray
+    monthly_opex: np.ndarray
+    cpsu: np.ndarray
+
+
+def run_model(model: Model, assumptions: Assumptions | None = None) -> ModelRun:
+    """Cost the model under each set of assumptions, with array operations only.
+
+    Quarters without supported users get an infinite or undefined CPSU;
+    `project` refuses them with a message.
+    """
+    given = model.assumptions if assumptions is None else assumptions
+    column = given.column
+    t = model.quarter_index
+
+    employees, contingent = headcount_paths(
+        model.planned_employees,
+        model.planned_contingent,
+        len(model.quarters),
+        column("growth_per_quarter"),
+        model.contingent_share,
+    )
+    users = employees + model.contingent_weight * contingent
+    deflection = deflection_path(
+        column("deflection"), column("deflection_step"), column("deflection_cap"), t
+    )
+    per_user = tickets_per_user_path(
+        column("tickets_per_user_month"), column("tickets_trend"), t
+    )
+    tickets = desk_tickets(users, per_user, deflection)
+    loads = split_load(tickets, column("resolution_rate"), column("deskside_share"))
+    costed = price_lines(
+        model.lines,
+        users,
+        loads,
+        escalation_years(t),
+        model.in_service,
+        model.active,
+        productivity=column("productivity")[:, 0],
+        labour_escalation=column("labour_escalation")[:, 0],
+        licence_escalation=column("licence_escalation")[:, 0],
+    )
+
+    staffed = model.lines.staffed
+    on_tier = [staffed & (model.lines.tier_row == row) for row in range(len(TIERS))]
+    agents = np.stack([costed.units[:, on].sum(axis=1) for on in on_tier], axis=1)
+    capacity = np.stack(
+        [costed.agent_capacity[:, on].sum(axis=1) for on in on_tier], axis=1
+    )
+    run_rate = costed.monthly_cost.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cpsu = run_rate / users
+    return ModelRun(
+        employees=employees,
+        contingent=contingent,
+        supported_users=users,
+        deflection=deflection,
+        tickets=tickets,
+        tier_load=loads,
+        line_costs=costed,
+        agents=agents,
+        agent_capacity=capacity,
+        monthly_opex=run_rate,
+        cpsu=cpsu,
+    )
+
+
 def project(
     cost_base: CostBase, headcount: Headcount, scenario: Scenario
 ) -> Projection:
     """Project support cost and CPSU over quarters 0..H."""
     desk = scenario.service_desk
-    quarter_index = np.arange(scenario.horizon_quarters + 1)
-    quarters = [headcount.baseline_quarter + int(t) for t in quarter_index]
-
-    employees, contingent = headcount_path(headcount, scenario)
-    users = employees + desk.contingent_weight * contingent
+    model = compile_model(cost_base, headcount, scenario)
+    run = run_model(model)
+    quarter_index = model.quarter_index
+    quarters = model.quarters
+    employees = run.employees[0]
+    contingent = run.contingent[0]
+    users = run.supported_users[0]
     empty = np.flatnonzero(users <= 0)
     if empty.size:
         first = int(empty[0])
@@ -178,17 +590,7 @@ def project(
             planned=False,
         )
 
-    tickets = tickets_by_quarter(desk, users, quarter_index)
-    loads = tier_loads(desk, tickets)
-    drivers = Drivers(
-        quarter_index=quarter_index,
-        quarter_start=[quarter_start(q) for q in quarters],
-        supported_users=users,
-        tier_load=loads,
-    )
-    costed = cost_lines(cost_base, drivers)
-
-    labels = [quarter_label(q) for q in quarters]
+    labels = model.labels
     table = pd.DataFrame(
         {
             "quarter": labels,
@@ -196,35 +598,29 @@ def project(
             "employees": employees,
             "contingent": contingent,
             "supported_users": users,
-            "deflection": deflection_by_quarter(desk, quarter_index),
-            "tickets": tickets,
+            "deflection": run.deflection[0],
+            "tickets": run.tickets[0],
         }
     )
-
-    lines = cost_base.lines
-    staffed = np.array([line.behaviour is Behaviour.STAFFED for line in lines], bool)
-    line_tier = np.array([line.tier for line in lines], dtype=object)
-    capacity_per_unit = np.array(
-        [line.tickets_per_agent or 0.0 for line in lines], dtype=float
-    )[:, None]
-    for tier, key in TIER_KEYS.items():
-        on_tier = staffed & (line_tier == tier)
-        agents = costed.units[on_tier].sum(axis=0)
-        capacity = (costed.units[on_tier] * capacity_per_unit[on_tier]).sum(axis=0)
-        table[f"load_{key}"] = loads[tier]
-        table[f"agents_{key}"] = agents
+    for row, tier in enumerate(TIERS):
+        key = TIER_KEYS[tier]
+        load = run.tier_load[0, row]
+        capacity = run.agent_capacity[0, row]
+        table[f"load_{key}"] = load
+        table[f"agents_{key}"] = run.agents[0, row]
         with np.errstate(divide="ignore", invalid="ignore"):
             table[f"utilisation_{key}"] = np.where(
-                capacity > 0, loads[tier] / capacity, np.nan
+                capacity > 0, load / capacity, np.nan
             )
 
-    line_pools = np.array([line.pool for line in lines], dtype=object)
-    for pool, column in POOL_COLUMNS.items():
-        table[column] = costed.monthly_cost[line_pools == pool].sum(axis=0)
+    lines = model.versions.lines
+    monthly_cost = run.line_costs.monthly_cost[0]
+    for row, column in enumerate(POOL_COLUMNS.values()):
+        table[column] = monthly_cost[model.lines.pool_row == row].sum(axis=0)
 
-    run_rate = costed.monthly_cost.sum(axis=0)
+    run_rate = run.monthly_opex[0]
     table["monthly_opex"] = run_rate
-    table["cpsu"] = run_rate / users
+    table["cpsu"] = run.cpsu[0]
     table["cpsu_change"] = table["cpsu"].pct_change()
     added_users = np.diff(users, prepend=np.nan)
     added_cost = np.diff(run_rate, prepend=np.nan)
@@ -236,7 +632,7 @@ def project(
     table["extra_spend"] = MONTHS_PER_QUARTER * (run_rate - run_rate[0])
     table["cumulative_ask"] = table["extra_spend"].cumsum()
 
-    line_costs = pd.DataFrame(costed.monthly_cost, columns=labels)
+    line_costs = pd.DataFrame(monthly_cost, columns=labels)
     line_costs.insert(0, "item", [line.item for line in lines])
     line_costs.insert(1, "cost_pool", [line.pool for line in lines])
     line_costs.insert(2, "behaviour", [line.behaviour.value for line in lines])

@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from cpsu.costs import CostBase
+from cpsu.costs import NO_LEVERS, CostBase, CostLevers, CostLine
 from cpsu.workload import ServiceDesk
 
 MIN_HORIZON = 1
@@ -95,13 +95,47 @@ class Headcount:
 
 
 @dataclass(frozen=True)
+class LineChange:
+    """From quarter `from_quarter` on, the cost line named `item` is `line`.
+
+    A renegotiated price is the same line with a new unit cost; a tier moved
+    from its own staff to a per-ticket contract is a Per ticket line in place
+    of the Staffed one; a tool bought in a quarter is a line with a new name,
+    which exists from that quarter (an asset bought then starts depreciating
+    then, unless it says its own In service date). `line` None drops the
+    line from that quarter. Quarter 0 is the baseline.
+    """
+
+    item: str
+    from_quarter: int
+    line: CostLine | None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.from_quarter <= MAX_HORIZON:
+            raise ValueError(
+                f"The change to {self.item!r} starts in quarter {self.from_quarter}; "
+                f"it must be 0 (the baseline) to {MAX_HORIZON}."
+            )
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """The assumptions of one scenario; rates are fractions (0.1 is 10%)."""
+    """The assumptions of one scenario; rates are fractions (0.1 is 10%).
+
+    `contingent_share`, when set, is the share of contingent workers in the
+    headcount of every quarter that growth gives (after any plan); None
+    grows employees and contingent workers alike. `levers` change how lines
+    are costed (labour and licence escalation, agent productivity) and
+    `changes` change single lines from a quarter on.
+    """
 
     name: str = "Base"
     horizon_quarters: int = 8
     growth_per_quarter: float = 0.0
     service_desk: ServiceDesk = field(default_factory=ServiceDesk)
+    contingent_share: float | None = None
+    levers: CostLevers = NO_LEVERS
+    changes: tuple[LineChange, ...] = ()
 
     def __post_init__(self) -> None:
         if not MIN_HORIZON <= self.horizon_quarters <= MAX_HORIZON:
@@ -111,6 +145,10 @@ class Scenario:
             )
         if self.growth_per_quarter <= -1.0:
             raise ValueError("Growth per quarter must be above -100%.")
+        if self.contingent_share is not None and not 0.0 <= self.contingent_share < 1:
+            raise ValueError(
+                "The contingent share must be from 0% up to, not including, 100%."
+            )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -29,3 +30,20 @@ def test_the_import_benchmark_prints_each_ratio_to_the_bare_read():
         "upload as the app reads it",
     ]
     assert all(float(ratio) > 0 for _, ratio in ratios)
+
+
+def test_the_model_benchmark_prints_the_draws_time_and_its_ratios():
+    done = subprocess.run(
+        [sys.executable, "scripts/bench_model.py", "--draws", "50", "--runs", "1"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "40 quarters" in done.stdout
+    assert re.search(r"50 draws +\d+\.\d{3} s", done.stdout)
+    ratios = re.findall(r"the draws cost (\d+\.\d\d)x", done.stdout)
+    assert len(ratios) == 2
+    assert all(float(ratio) > 0 for ratio in ratios)
