@@ -87,7 +87,7 @@ def test_the_trend_figure_is_the_published_fall():
     assert fall == pytest.approx(TICKETS_TREND_AGGRESSIVE, abs=0.0005)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(scenarios)
 def test_conservative_is_never_better_than_base_and_aggressive_never_worse(base):
     low, high = conservative(base), aggressive(base)

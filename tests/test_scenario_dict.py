@@ -69,7 +69,7 @@ def test_a_scenario_with_levers_and_changes_comes_back_exactly():
     assert _through_json(SCENARIO) == SCENARIO
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(scenarios)
 def test_any_scenario_survives_json_exactly(scenario):
     data = scenario_to_dict(scenario)
