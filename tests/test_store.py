@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -349,3 +350,31 @@ def test_a_writer_held_too_long_is_a_plain_busy_error(tmp_path):
         other.execute("ROLLBACK")
         other.close()
     assert store.save(COMPANY, SavedScenario(Scenario(name="Base"))).version == 1
+
+
+def test_sessions_in_threads_of_one_server_share_a_store_safely(store):
+    # Streamlit runs each session's script in its own thread of one process.
+    store.save(COMPANY, SavedScenario(Scenario(name="Shared")))
+    stale = []
+
+    def session(worker: int) -> list[int]:
+        versions = []
+        for round_ in range(40):
+            while True:
+                current = store.load(COMPANY, "Shared")
+                changed = replace(current.scenario, growth_per_quarter=worker + round_)
+                try:
+                    saved = store.save(COMPANY, current.with_scenario(changed))
+                except StaleScenario:
+                    stale.append(worker)
+                    continue
+                versions.append(saved.version)
+                break
+        return versions
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = list(pool.map(session, range(4)))
+    for versions in runs:
+        assert versions == sorted(set(versions))
+    assert sorted(v for versions in runs for v in versions) == list(range(2, 162))
+    assert store.load(COMPANY, "Shared").version == 161
