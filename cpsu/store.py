@@ -213,7 +213,7 @@ class ScenarioStore:
         except sqlite3.DatabaseError as problem:
             if _busy(problem):
                 raise StoreBusy(self._busy_message()) from None
-            raise self._unreadable(f"SQLite says {problem}.") from None
+            raise self._unreadable(f"it is damaged (SQLite says: {problem}).") from None
 
     def _check_existing(self, connection: sqlite3.Connection) -> None:
         """Refuse a damaged file or another program's, before writing anything."""
@@ -284,7 +284,7 @@ class ScenarioStore:
         except sqlite3.DatabaseError as problem:
             if _busy(problem):
                 raise StoreBusy(self._busy_message()) from None
-            raise self._unreadable(f"SQLite says {problem}.") from None
+            raise self._unreadable(f"it is damaged (SQLite says: {problem}).") from None
 
     # Reading.
 
@@ -301,7 +301,7 @@ class ScenarioStore:
         with self._session(write=False) as connection:
             rows = connection.execute(
                 f"SELECT {_COLUMNS} FROM scenarios WHERE workspace = ? "
-                "ORDER BY created_at, name",
+                "ORDER BY created_at, rowid",
                 (workspace,),
             ).fetchall()
         return [self._saved(row, workspace) for row in rows]

@@ -173,6 +173,14 @@ def test_the_starting_three_are_added_once(store):
     ]
 
 
+def test_scenarios_saved_in_the_same_instant_keep_their_order(tmp_path):
+    instant = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    store = ScenarioStore(tmp_path / STORE_FILE, clock=lambda: instant)
+    store.add_missing(COMPANY, starting_scenarios(Scenario()))
+    names = [saved.name for saved in store.scenarios(COMPANY)]
+    assert names == ["Base", "Conservative", "Aggressive"]
+
+
 def test_a_reopened_store_finds_everything(tmp_path):
     path = tmp_path / STORE_FILE
     first = ScenarioStore(path)
@@ -199,8 +207,11 @@ def _refused_and_untouched(path, words):
     before = path.read_bytes()
     with pytest.raises(UnreadableStore) as caught:
         ScenarioStore(path)
-    assert words in str(caught.value)
-    assert "left as it is" in str(caught.value)
+    # The message names the file; the words are checked in the rest of it.
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert words in message.removeprefix(str(path))
+    assert "left as it is" in message
     assert path.read_bytes() == before
 
 
@@ -233,7 +244,23 @@ def test_a_damaged_store_is_refused_and_left_alone(tmp_path):
     # Scribble over the third page: a disk error, a bad copy.
     data[2 * page : 3 * page] = b"\xa5" * page
     path.write_bytes(bytes(data))
-    _refused_and_untouched(path, "damaged")
+    _refused_and_untouched(path, "it is damaged (SQLite says: database disk image")
+
+
+def test_a_store_damaged_while_open_gives_the_same_plain_error(tmp_path):
+    path = tmp_path / STORE_FILE
+    store = ScenarioStore(path)
+    store.save(COMPANY, SavedScenario(Scenario(name="Base")))
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    data = bytearray(path.read_bytes())
+    # Every page after the first, where the tables are.
+    data[4096:] = b"\xa5" * (len(data) - 4096)
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableStore) as caught:
+        store.scenarios(COMPANY)
+    assert "it is damaged (SQLite says:" in str(caught.value).removeprefix(str(path))
 
 
 def test_a_store_of_a_newer_schema_is_refused(tmp_path):
