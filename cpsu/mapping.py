@@ -27,13 +27,14 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
-from cpsu.costs import POOLS, Behaviour, CostLine
+from cpsu.costs import POOLS, Behaviour, CostBase, CostLine
+from cpsu.formatting import count, money
 from cpsu.ingest.cells import CellError
 from cpsu.ingest.gl import GLExport
 from cpsu.ingest.issues import Issue, error, errors, warning
@@ -329,6 +330,42 @@ def mapped_lines(mapping: Mapping) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def negative_run_rate(lines: pd.DataFrame) -> Issue | None:
+    """An error when mapped lines (`mapped_lines`) add up to a monthly run-rate
+    below zero, naming the lines below zero; else None.
+
+    Support always costs something: lines below zero are costs written as
+    negative amounts or credits caught without the costs they reduce.
+    """
+    monthly = round(float(lines["monthly"].sum()), 2) if not lines.empty else 0.0
+    if monthly >= 0:
+        return None
+    below = lines[lines["monthly"] < 0]
+    named = "; ".join(
+        f"{row.item} ({money(row.monthly)} a month)"
+        for row in below.head(5).itertuples()
+    )
+    if len(below) > 5:
+        named += f"; and {len(below) - 5} more"
+    return error(
+        f"The mapped lines add up to {money(monthly)} a month, below zero, so no "
+        f"run-rate or CPSU can be made from them. Below zero: {named}. If the "
+        "export writes costs as negative amounts, read it again saying so; if "
+        "these are credits, map them with the costs they reduce.",
+        sheet="Mapped lines",
+    )
+
+
+@dataclass(frozen=True)
+class MappedLine(CostLine):
+    """A Per user cost line made from GL spend, with the monthly spend it was
+    priced from: its unit cost is that spend over the baseline users, priced
+    again whenever they change (see `reprice_per_user`). A workbook keeps
+    only its unit cost."""
+
+    monthly_spend: float = 0.0
+
+
 def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
     """One cost line per rule that catches anything, at the export's average month.
 
@@ -349,13 +386,14 @@ def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
     for row in mapped_lines(mapping).itertuples():
         behaviour = Behaviour(row.behaviour)
         if behaviour is Behaviour.PER_USER:
-            line = CostLine(
+            line = MappedLine(
                 item=row.item,
                 pool=row.pool,
                 behaviour=behaviour,
                 unit_cost=row.monthly / baseline_users,
                 vendor=row.vendor,
                 notes=f"Mapped from {row.entries} GL postings",
+                monthly_spend=row.monthly,
             )
         else:
             line = CostLine(
@@ -368,6 +406,43 @@ def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
             )
         lines.append(line)
     return tuple(lines)
+
+
+def reprice_per_user(
+    cost_base: CostBase, baseline_users: float
+) -> tuple[CostBase, tuple[Issue, ...]]:
+    """Per user lines made from spend, priced again for new baseline users.
+
+    A Per user line mapped from a GL export keeps the monthly spend it was
+    made from; when the baseline users change (a roster read after the
+    export), its unit cost becomes that spend over the new users, so the
+    baseline month still costs what the export spent, whichever file came
+    first. Each line priced again is named in a warning with its numbers.
+    """
+    if not baseline_users > 0:
+        return cost_base, ()
+    lines, notes = [], []
+    for line in cost_base.lines:
+        if not isinstance(line, MappedLine) or line.behaviour is not Behaviour.PER_USER:
+            lines.append(line)
+            continue
+        spend = line.monthly_spend
+        unit_cost = spend / baseline_users
+        if line.unit_cost is not None and round(line.unit_cost - unit_cost, 9) == 0:
+            lines.append(line)
+            continue
+        lines.append(replace(line, unit_cost=unit_cost))
+        users = count(baseline_users)
+        notes.append(
+            warning(
+                f"{line.item} re-priced for {users} "
+                f"{'user' if users == '1' else 'users'}: {money(spend)} a month is "
+                f"{money(unit_cost)} a user, so the baseline month still costs "
+                "what the GL export spent.",
+                sheet="Cost lines",
+            )
+        )
+    return CostBase(tuple(lines)), tuple(notes)
 
 
 # --- rules files ---------------------------------------------------------------
