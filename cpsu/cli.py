@@ -22,11 +22,11 @@ from cpsu.costs import POOLS, Behaviour, Period
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
 from cpsu.ingest.checks import checked_workspace
-from cpsu.ingest.choices import DATES, PERIOD, ReadChoices, choices_asked
+from cpsu.ingest.choices import DATES, PERIOD, SIGNS, ReadChoices, choices_asked
 from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.issues import Issue, Severity
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
-from cpsu.mapping import apply_rules, load_rules, mapped_lines
+from cpsu.mapping import apply_rules, load_rules, mapped_lines, negative_run_rate
 from cpsu.pitch import sanity_notes
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
@@ -51,9 +51,11 @@ def _choices(args: argparse.Namespace) -> ReadChoices:
     """What the options say the file cannot: its dates' order, its period."""
     dates = getattr(args, "dates", None)
     period = getattr(args, "period", None)
+    signs = getattr(args, "signs", None)
     return ReadChoices(
         day_first=None if dates is None else dates == "day-first",
         period=None if period is None else _PERIODS[period],
+        costs_negative=None if signs is None else signs == "costs-negative",
     )
 
 
@@ -62,6 +64,8 @@ _CHOICE_HINTS = {
     DATES: "say the order of its text dates with --dates day-first or --dates "
     "month-first",
     PERIOD: "say what its amounts cover with --period month, quarter or year",
+    SIGNS: "say that it writes costs as negative amounts with --signs "
+    "costs-negative (or --signs as-written to read them as they are)",
 }
 
 
@@ -176,6 +180,10 @@ def _gl_report(args: argparse.Namespace) -> tuple[dict[str, Any], list[Issue]]:
         for row in mapped_lines(mapping).itertuples()
     ]
     report["monthly_run_rate"] = sum(line["monthly"] for line in report["lines"])
+    below_zero = negative_run_rate(mapped_lines(mapping))
+    if below_zero is not None:
+        issues.append(below_zero)
+        report["monthly_run_rate"] = None
     report["unmapped"] = [
         {
             "account": row.account,
@@ -223,7 +231,7 @@ def _check_gl(args: argparse.Namespace) -> int:
 
     _say_issues(issues)
     reconciliation = report["reconciliation"]
-    if failed or reconciliation is None:
+    if failed or reconciliation is None or report["monthly_run_rate"] is None:
         print(f"{args.file}: the GL export was not mapped.", file=sys.stderr)
         return EXIT_INPUT
     lines, unmapped = report["lines"], report["unmapped"]
@@ -607,6 +615,12 @@ def _add_choices(command: argparse.ArgumentParser) -> None:
         "--period",
         choices=tuple(_PERIODS),
         help="what a cost list's amounts cover, when its header does not say",
+    )
+    command.add_argument(
+        "--signs",
+        choices=("costs-negative", "as-written"),
+        help="a GL export whose postings add up below zero: costs-negative reads "
+        "every sign the other way, as-written reads the amounts as they are",
     )
 
 
