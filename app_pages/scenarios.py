@@ -18,6 +18,9 @@ with st.sidebar:
     assumption_sliders(workspace)
 
 scenario = state.current_scenario()
+for note in state.reprice_mapped_lines():
+    st.info(plain(note.message), icon=":material/sync:")
+workspace = state.workspace()
 
 st.title("Scenarios")
 st.caption(

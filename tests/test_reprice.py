@@ -8,7 +8,14 @@ import openpyxl
 
 from cpsu.costs import Behaviour, CostBase, CostLine
 from cpsu.mapping import MappedLine, reprice_per_user
-from tests.test_pages import add_rule, cost_base_page, metric, new_app, upload
+from tests.test_pages import (
+    add_rule,
+    cost_base_page,
+    metric,
+    new_app,
+    scenarios_page,
+    upload,
+)
 
 
 def saas_export() -> bytes:
@@ -94,3 +101,17 @@ def test_reprice_keeps_the_spend_and_leaves_other_lines():
     # the same users again change nothing and say nothing
     again, none = reprice_per_user(priced, 3)
     assert again == priced and none == ()
+
+
+def test_a_new_contingent_weight_prices_the_mapped_lines_again():
+    at = map_the_export(cost_base_page(new_app()))
+    at = scenarios_page(at)
+    at.slider(key="scenarios.contingent_weight").set_value(0.5).run()
+    assert not at.exception
+    # the sample's 1,200 employees + 0.5 x 150 contingent = 1,275 users;
+    # the baseline still costs 16,916.67, so CPSU is 16,916.67 / 1,275 = 13.27
+    assert metric(at, "CPSU 2026-Q4") == "$13.27"
+    said = [info.value.replace("\\", "") for info in at.info]
+    assert any("re-priced for 1,275 users" in info for info in said)
+    at = cost_base_page(at)
+    assert metric(at, "Monthly run-rate") == "$16,916.67"

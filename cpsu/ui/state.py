@@ -409,7 +409,11 @@ def _accept_roster(
 
 def reprice_mapped_lines() -> tuple[Issue, ...]:
     """Price the Per user lines made from GL spend for the baseline users now
-    in play, and say which were priced again."""
+    in play, and say which were priced again.
+
+    Called after each upload and by each page before it projects, so a new
+    roster or a contingent weight moved on Scenarios is caught too.
+    """
     current = workspace()
     try:
         users = float(baseline_projection().baseline["supported_users"])
