@@ -119,6 +119,8 @@ if (export := state.gl_export()) is not None:
     mapping_section(export)
     st.divider()
 
+for note in state.reprice_mapped_lines():
+    st.info(plain(note.message), icon=":material/sync:")
 workspace = state.workspace()
 try:
     projection = state.baseline_projection()

@@ -114,6 +114,10 @@ def show_scenario(workspace: Workspace) -> Build | None:
 @st.fragment
 def scenario_view() -> None:
     """The sliders and all they move: a slider's rerun runs this fragment only."""
+    # Lines mapped from GL spend follow the baseline users (a contingent
+    # weight moved here changes them) before anything is projected.
+    for note in state.reprice_mapped_lines():
+        st.info(plain(note.message), icon=":material/sync:")
     with workbook_file.page_run() as run:
         workbook_file.offer(run, show_scenario(state.workspace()))
 

@@ -21,12 +21,21 @@ from typing import Any
 from cpsu.costs import POOLS, Behaviour, Period
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
+from cpsu.ingest.cells import text_key
 from cpsu.ingest.checks import checked_workspace
-from cpsu.ingest.choices import DATES, PERIOD, ReadChoices, choices_asked
-from cpsu.ingest.gl import read_gl_export
+from cpsu.ingest.choices import (
+    DATES,
+    NO_CHOICES,
+    PERIOD,
+    SIGNS,
+    ReadChoices,
+    choices_asked,
+)
+from cpsu.ingest.gl import GLExport, read_gl_export
 from cpsu.ingest.issues import Issue, Severity
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
-from cpsu.mapping import apply_rules, load_rules, mapped_lines
+from cpsu.ingest.xlsx import SheetInfo
+from cpsu.mapping import apply_rules, load_rules, mapped_lines, negative_run_rate
 from cpsu.pitch import sanity_notes
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
@@ -51,9 +60,11 @@ def _choices(args: argparse.Namespace) -> ReadChoices:
     """What the options say the file cannot: its dates' order, its period."""
     dates = getattr(args, "dates", None)
     period = getattr(args, "period", None)
+    signs = getattr(args, "signs", None)
     return ReadChoices(
         day_first=None if dates is None else dates == "day-first",
         period=None if period is None else _PERIODS[period],
+        costs_negative=None if signs is None else signs == "costs-negative",
     )
 
 
@@ -62,6 +73,8 @@ _CHOICE_HINTS = {
     DATES: "say the order of its text dates with --dates day-first or --dates "
     "month-first",
     PERIOD: "say what its amounts cover with --period month, quarter or year",
+    SIGNS: "say that it writes costs as negative amounts with --signs "
+    "costs-negative (or --signs as-written to read them as they are)",
 }
 
 
@@ -87,14 +100,69 @@ def _say_issues(issues: Sequence[Issue]) -> None:
 def _workspace(upload: Upload, path: str) -> tuple[Workspace | None, tuple[Issue, ...]]:
     """The workspace of a workbook upload, or None, with every issue found.
 
-    A CSV has no headcount to project, so it is a usage error here.
+    A CSV has no headcount to project, an HR roster no costs and a GL export
+    no pools, so each is a usage error here, saying what to do instead.
     """
+    if upload.kind != "workbook" or upload.has_errors:
+        _not_a_workbook(upload, path)
     if upload.kind != "workbook":
         raise UsageError(
             f"{path} holds only cost lines; summary and project need a workbook "
             "with Costs and Headcount sheets"
         )
     return checked_workspace(None, upload, Path(path).name)
+
+
+def _not_a_workbook(upload: Upload, path: str) -> None:
+    """Raise a usage error when the file is an HR roster or a GL export."""
+    data, name = _read_bytes(path), Path(path).name
+    roster = read_roster_upload(data, name, None, NO_CHOICES)
+    if roster.recognised:
+        raise UsageError(
+            f"{path} is an HR roster: it gives the headcount, not the costs. Check "
+            f"it with: cpsu check {path}. To project with it, put its headcount "
+            "on the Headcount sheet of a workbook with your Costs, or upload it on "
+            "the Cost base page beside your cost base"
+        )
+    if upload.has_errors and read_gl_export(data, name).recognised:
+        raise UsageError(
+            f"{path} is a GL export: its postings need mapping to cost pools "
+            f"first. Map it with: cpsu check {path} --mapping RULES.json, then "
+            "use the mapped lines on the Cost base page"
+        )
+
+
+def _sheet_listing(sheets: Sequence[SheetInfo], read: str | None = None) -> str:
+    """A workbook's sheets as the CLI shows them, hidden and read ones marked."""
+    return ", ".join(
+        f"'{sheet.name}'"
+        + (" (hidden)" if sheet.hidden else "")
+        + (" (read)" if read is not None and sheet.name == read else "")
+        for sheet in sheets
+    )
+
+
+def _check_sheet(upload: Upload, args: argparse.Namespace) -> None:
+    """A usage error when --sheet names a sheet the workbook does not have."""
+    if args.sheet is None or not upload.sheets:
+        return
+    if any(text_key(sheet.name) == text_key(args.sheet) for sheet in upload.sheets):
+        return
+    raise UsageError(
+        f"{args.file} has no sheet '{args.sheet}'; its sheets are "
+        f"{_sheet_listing(upload.sheets)}. Give one of those to --sheet"
+    )
+
+
+def _kind(upload: Upload, path: str) -> str:
+    """What a cost file is: a workbook, a CSV, or a list of cost lines only (a
+    workbook sheet or page table without the template's other sheets)."""
+    if upload.kind == "workbook":
+        return "workbook"
+    sheets = upload.sheets
+    if len(sheets) == 1 and sheets[0].name == Path(path).name:
+        return "csv"
+    return "list"
 
 
 # --- check ---------------------------------------------------------------------
@@ -122,7 +190,8 @@ def _check_lines(
         return rows, _number(lines["monthly"].sum())
     if upload.kind == "workbook":
         return [], None
-    # A CSV has no headcount: only fixed costs can be costed without one.
+    # A CSV has no headcount: only fixed costs can be costed without one, and
+    # the run-rate only when every line is fixed.
     rows = [
         {
             "item": line.item,
@@ -132,6 +201,9 @@ def _check_lines(
         }
         for line in upload.cost_base.lines
     ]
+    costed = [row["monthly"] for row in rows]
+    if rows and None not in costed:
+        return rows, _number(sum(costed))
     return rows, None
 
 
@@ -145,15 +217,11 @@ def _read_bytes(path: str) -> bytes:
         raise UsageError(f"cannot open {path}: {problem.strerror or problem}") from None
 
 
-def _gl_report(args: argparse.Namespace) -> tuple[dict[str, Any], list[Issue]]:
+def _gl_report(
+    args: argparse.Namespace, export: GLExport
+) -> tuple[dict[str, Any], list[Issue]]:
     """The mapped lines, unmapped queue and reconciliation of a GL export."""
     rules, issues = load_rules(_read_bytes(args.mapping), Path(args.mapping).name)
-    export = read_gl_export(
-        _read_bytes(args.file),
-        Path(args.file).name,
-        sheet=args.sheet,
-        choices=_choices(args),
-    )
     issues = [*issues, *export.issues]
     report: dict[str, Any] = {
         "file": args.file,
@@ -176,6 +244,10 @@ def _gl_report(args: argparse.Namespace) -> tuple[dict[str, Any], list[Issue]]:
         for row in mapped_lines(mapping).itertuples()
     ]
     report["monthly_run_rate"] = sum(line["monthly"] for line in report["lines"])
+    below_zero = negative_run_rate(mapped_lines(mapping))
+    if below_zero is not None:
+        issues.append(below_zero)
+        report["monthly_run_rate"] = None
     report["unmapped"] = [
         {
             "account": row.account,
@@ -210,9 +282,9 @@ def _gl_report(args: argparse.Namespace) -> tuple[dict[str, Any], list[Issue]]:
     return report, issues
 
 
-def _check_gl(args: argparse.Namespace) -> int:
+def _check_gl(args: argparse.Namespace, export: GLExport) -> int:
     """check FILE --mapping RULES.json: a GL export mapped to cost lines by rules."""
-    report, issues = _gl_report(args)
+    report, issues = _gl_report(args, export)
     failed = any(issue.severity is Severity.ERROR for issue in issues)
     if args.json:
         report["issues"] = [issue.as_dict() for issue in issues]
@@ -223,7 +295,7 @@ def _check_gl(args: argparse.Namespace) -> int:
 
     _say_issues(issues)
     reconciliation = report["reconciliation"]
-    if failed or reconciliation is None:
+    if failed or reconciliation is None or report["monthly_run_rate"] is None:
         print(f"{args.file}: the GL export was not mapped.", file=sys.stderr)
         return EXIT_INPUT
     lines, unmapped = report["lines"], report["unmapped"]
@@ -333,13 +405,30 @@ def _check_roster(args: argparse.Namespace, roster: RosterUpload) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    upload = _read(args, args.sheet) if args.sheet is not None else None
+    if upload is not None:
+        _check_sheet(upload, args)
     if args.mapping is not None:
-        return _check_gl(args)
+        export = read_gl_export(
+            _read_bytes(args.file),
+            Path(args.file).name,
+            sheet=args.sheet,
+            choices=_choices(args),
+        )
+        if export.recognised:
+            return _check_gl(args, export)
+        print(
+            f"{args.file} is not a GL export (no header row with an Account, a "
+            "Posting date or Period, and an Amount or Debit and Credit column), so "
+            f"{args.mapping} was not used; the file was read as what it is.",
+            file=sys.stderr,
+        )
     # A GL export has an amount and a description, so the cost reader could take
     # it for a list of items; it needs mapping rules instead.
-    if _gl_without_mapping(args):
+    elif _gl_without_mapping(args):
         return EXIT_INPUT
-    upload = _read(args, args.sheet)
+    if upload is None:
+        upload = _read(args, args.sheet)
     if upload.has_errors and args.sheet is None:
         # Not a cost file: an HR roster uploaded alone is checked as one.
         roster = read_roster_upload(
@@ -369,9 +458,17 @@ def run_check(args: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "file": args.file,
-                    "kind": upload.kind,
+                    "kind": _kind(upload, args.file),
                     "lines": lines,
                     "monthly_run_rate": run_rate,
+                    "sheets": [
+                        {
+                            "name": sheet.name,
+                            "hidden": sheet.hidden,
+                            "read": sheet.name == upload.cost_sheet,
+                        }
+                        for sheet in upload.sheets
+                    ],
                     "issues": [issue.as_dict() for issue in issues],
                 },
                 indent=2,
@@ -383,6 +480,8 @@ def run_check(args: argparse.Namespace) -> int:
 
     _say_issues(issues)
     if not failed:
+        if len(upload.sheets) > 1:
+            print(f"Sheets: {_sheet_listing(upload.sheets, upload.cost_sheet)}")
         print(f"{args.file}: {len(lines)} cost lines understood")
         for line in lines:
             print(
@@ -607,6 +706,12 @@ def _add_choices(command: argparse.ArgumentParser) -> None:
         "--period",
         choices=tuple(_PERIODS),
         help="what a cost list's amounts cover, when its header does not say",
+    )
+    command.add_argument(
+        "--signs",
+        choices=("costs-negative", "as-written"),
+        help="a GL export whose postings add up below zero: costs-negative reads "
+        "every sign the other way, as-written reads the amounts as they are",
     )
 
 

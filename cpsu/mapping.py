@@ -27,13 +27,15 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from cpsu.costs import POOLS, Behaviour, CostLine
+from cpsu.costs import POOLS, Behaviour, CostBase, CostLine
+from cpsu.formatting import count, money
 from cpsu.ingest.cells import CellError
 from cpsu.ingest.gl import GLExport
 from cpsu.ingest.issues import Issue, error, errors, warning
@@ -132,40 +134,81 @@ def _key(text: pd.Series) -> pd.Series:
     return text.str.replace(r"\s+", "", regex=True).str.casefold()
 
 
-def _catches(rule: Rule, entries: pd.DataFrame) -> np.ndarray:
-    """Which entries a rule's pattern matches (ignoring the rules above it)."""
-    pattern = rule.pattern.strip()
-    if rule.field is Field.ACCOUNT:
-        return _account_catches(pattern, entries)
-    if rule.field is Field.DESCRIPTION:
-        found = np.ones(len(entries), dtype=bool)
-        for word in dict.fromkeys(_WORD.findall(pattern.casefold())):
-            found &= (
-                entries["description"]
-                .str.contains(rf"\b{re.escape(word)}\b", case=False, regex=True)
-                .to_numpy(dtype=bool)
+class _Distinct:
+    """One field of the postings as its distinct values and, for each posting,
+    which one: a rule is matched against the few hundred vendors or accounts
+    of an export, never its hundred thousand postings one by one.
+    """
+
+    def __init__(self, entries: pd.DataFrame, field: Field) -> None:
+        column = entries[field.value].fillna("").astype(str)
+        if field is Field.ACCOUNT:
+            number = entries["account_number"]
+            known = number.notna().to_numpy()
+            values = number.fillna(-1).to_numpy(dtype=np.int64)
+            # The account as its code: the number it starts with, else its text.
+            code = column.where(~known, number.astype("string")).astype(str)
+            codes, uniques = pd.factorize(code + "\x00" + column)
+            first = np.full(len(uniques), -1, dtype=np.int64)
+            first[codes[::-1]] = np.arange(len(codes))[::-1]
+            self.numbers = values[first]
+            self.known = known[first]
+            self.text = code.iloc[first].reset_index(drop=True)
+        else:
+            codes, uniques = pd.factorize(column)
+            self.text = pd.Series(uniques, dtype=object)
+        self.codes = np.asarray(codes)
+        self.field = field
+        self._keys: dict[str, np.ndarray] | None = None
+        self._words: dict[str, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def by_key(self, key: str) -> np.ndarray:
+        """Positions of the values that are `key` without case or spaces."""
+        if self._keys is None:
+            keys = _key(self.text)
+            self._keys = (
+                pd.Series(np.arange(len(keys))).groupby(keys.to_numpy()).indices
             )
-        return found
-    wanted = _SPACES.sub("", pattern).casefold()
-    return (_key(entries[rule.field.value]) == wanted).to_numpy(dtype=bool)
+        return self._keys.get(key, np.empty(0, dtype=np.int64))
 
+    def by_word(self, word: str) -> np.ndarray:
+        """Positions of the values that hold `word` as a whole word, any case."""
+        if self._words is None:
+            words = (
+                self.text.str.casefold().str.findall(_WORD.pattern).explode().dropna()
+            )
+            holders = words.index.to_numpy(dtype=np.int64)
+            self._words = {
+                found: np.unique(holders[rows])
+                for found, rows in words.groupby(words.to_numpy()).indices.items()
+            }
+        return self._words.get(word, np.empty(0, dtype=np.int64))
 
-def _account_catches(pattern: str, entries: pd.DataFrame) -> np.ndarray:
-    number = entries["account_number"]
-    known = number.notna().to_numpy()
-    values = number.fillna(-1).to_numpy(dtype=np.int64)
-    match = _RANGE.match(pattern)
-    if match:
-        low, high = int(match[1]), int(match[2])
-        return known & (values >= low) & (values <= high)
-    # The account as its code: the number it starts with, else its text.
-    code = entries["account"].where(~known, number.astype("string")).astype(str)
-    if pattern.endswith("*"):
-        prefix = _SPACES.sub("", pattern[:-1]).casefold()
-        return _key(code).str.startswith(prefix).to_numpy(dtype=bool)
-    if _NUMBER.match(pattern):
-        return known & (values == int(pattern))
-    return (_key(code) == _SPACES.sub("", pattern).casefold()).to_numpy(dtype=bool)
+    def catches(self, rule: Rule) -> np.ndarray:
+        """The positions of the distinct values a rule's pattern matches."""
+        pattern = rule.pattern.strip()
+        if self.field is Field.DESCRIPTION:
+            found: np.ndarray | None = None
+            for word in dict.fromkeys(_WORD.findall(pattern.casefold())):
+                at = self.by_word(word)
+                found = at if found is None else np.intersect1d(found, at)
+            return found if found is not None else np.empty(0, dtype=np.int64)
+        if self.field is not Field.ACCOUNT:
+            return self.by_key(_SPACES.sub("", pattern).casefold())
+        match = _RANGE.match(pattern)
+        if match:
+            low, high = int(match[1]), int(match[2])
+            inside = self.known & (self.numbers >= low) & (self.numbers <= high)
+            return np.flatnonzero(inside)
+        if pattern.endswith("*"):
+            prefix = _SPACES.sub("", pattern[:-1]).casefold()
+            return np.flatnonzero(_key(self.text).str.startswith(prefix).to_numpy(bool))
+        if _NUMBER.match(pattern):
+            return np.flatnonzero(self.known & (self.numbers == int(pattern)))
+        return self.by_key(_SPACES.sub("", pattern).casefold())
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,24 +238,32 @@ class Mapping:
     rules: tuple[Rule, ...]
     rule_index: np.ndarray
 
-    @property
+    @cached_property
+    def caught(self) -> tuple[pd.DataFrame, ...]:
+        """The postings each rule takes, in rule order and file order."""
+        index = self.rule_index
+        order = np.argsort(index, kind="stable")
+        ordered = self.export.entries.iloc[order]
+        bounds = np.searchsorted(index[order], np.arange(len(self.rules) + 1))
+        return tuple(
+            ordered.iloc[bounds[rule] : bounds[rule + 1]]
+            for rule in range(len(self.rules))
+        )
+
+    @cached_property
     def previews(self) -> tuple[RulePreview, ...]:
         """What each rule catches, in rule order; a rule shadowed by those above
         it catches nothing."""
-        entries = self.export.entries
-        previews = []
-        for index, rule in enumerate(self.rules):
-            caught = entries[self.rule_index == index]
-            previews.append(
-                RulePreview(
-                    rule=rule,
-                    entries=len(caught),
-                    total_cents=int(caught["cents"].sum()),
-                    months=tuple(sorted(caught["month"].unique())),
-                    name=line_name(rule, caught),
-                )
+        return tuple(
+            RulePreview(
+                rule=rule,
+                entries=len(caught),
+                total_cents=int(caught["cents"].sum()),
+                months=tuple(sorted(caught["month"].unique())),
+                name=line_name(rule, caught),
             )
-        return tuple(previews)
+            for rule, caught in zip(self.rules, self.caught, strict=True)
+        )
 
     @property
     def mapped_cents(self) -> int:
@@ -251,14 +302,29 @@ class Mapping:
 
 
 def apply_rules(export: GLExport, rules: Sequence[Rule]) -> Mapping:
-    """Each posting to the first rule that catches it, or to the unmapped queue."""
+    """Each posting to the first rule that catches it, or to the unmapped queue.
+
+    Each field's distinct values get the first rule of that field that
+    catches them, a dictionary look-up for a vendor or cost centre, a
+    comparison of numbers for an account range; a posting then takes the
+    first of its fields' rules. The work grows with the rules times the
+    distinct values, plus the postings once, not with rules times postings.
+    """
     entries = export.entries
-    rule_index = np.full(len(entries), UNMAPPED, dtype=np.int64)
+    none = np.iinfo(np.int64).max
+    first: dict[Field, tuple[_Distinct, np.ndarray]] = {}
     for index, rule in enumerate(rules):
-        free = rule_index == UNMAPPED
-        if not free.any():
-            break
-        rule_index[free & _catches(rule, entries)] = index
+        if rule.field not in first:
+            distinct = _Distinct(entries, rule.field)
+            first[rule.field] = (distinct, np.full(len(distinct), none, np.int64))
+        distinct, taken = first[rule.field]
+        caught = distinct.catches(rule)
+        caught = caught[taken[caught] == none]
+        taken[caught] = index
+    rule_index = np.full(len(entries), none, dtype=np.int64)
+    for distinct, taken in first.values():
+        np.minimum(rule_index, taken[distinct.codes], out=rule_index)
+    rule_index[rule_index == none] = UNMAPPED
     return Mapping(export=export, rules=tuple(rules), rule_index=rule_index)
 
 
@@ -308,9 +374,8 @@ def mapped_lines(mapping: Mapping) -> pd.DataFrame:
     """One row per rule that catches anything: item, pool, behaviour, vendor,
     entries, total and monthly (the total over the export's months)."""
     months = len(mapping.export.months)
-    vendors = mapping.export.entries["vendor"]
     rows = []
-    for index, preview in enumerate(mapping.previews):
+    for caught, preview in zip(mapping.caught, mapping.previews, strict=True):
         if preview.entries == 0:
             continue
         rule = preview.rule
@@ -319,7 +384,7 @@ def mapped_lines(mapping: Mapping) -> pd.DataFrame:
                 "item": preview.name,
                 "pool": rule.pool,
                 "behaviour": rule.behaviour.value,
-                "vendor": _one_vendor(vendors[mapping.rule_index == index]),
+                "vendor": _one_vendor(caught["vendor"]),
                 "entries": preview.entries,
                 "total": preview.total,
                 "monthly": preview.total / months,
@@ -327,6 +392,42 @@ def mapped_lines(mapping: Mapping) -> pd.DataFrame:
         )
     columns = ["item", "pool", "behaviour", "vendor", "entries", "total", "monthly"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def negative_run_rate(lines: pd.DataFrame) -> Issue | None:
+    """An error when mapped lines (`mapped_lines`) add up to a monthly run-rate
+    below zero, naming the lines below zero; else None.
+
+    Support always costs something: lines below zero are costs written as
+    negative amounts or credits caught without the costs they reduce.
+    """
+    monthly = round(float(lines["monthly"].sum()), 2) if not lines.empty else 0.0
+    if monthly >= 0:
+        return None
+    below = lines[lines["monthly"] < 0]
+    named = "; ".join(
+        f"{row.item} ({money(row.monthly)} a month)"
+        for row in below.head(5).itertuples()
+    )
+    if len(below) > 5:
+        named += f"; and {len(below) - 5} more"
+    return error(
+        f"The mapped lines add up to {money(monthly)} a month, below zero, so no "
+        f"run-rate or CPSU can be made from them. Below zero: {named}. If the "
+        "export writes costs as negative amounts, read it again saying so; if "
+        "these are credits, map them with the costs they reduce.",
+        sheet="Mapped lines",
+    )
+
+
+@dataclass(frozen=True)
+class MappedLine(CostLine):
+    """A Per user cost line made from GL spend, with the monthly spend it was
+    priced from: its unit cost is that spend over the baseline users, priced
+    again whenever they change (see `reprice_per_user`). A workbook keeps
+    only its unit cost."""
+
+    monthly_spend: float = 0.0
 
 
 def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
@@ -349,13 +450,14 @@ def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
     for row in mapped_lines(mapping).itertuples():
         behaviour = Behaviour(row.behaviour)
         if behaviour is Behaviour.PER_USER:
-            line = CostLine(
+            line = MappedLine(
                 item=row.item,
                 pool=row.pool,
                 behaviour=behaviour,
                 unit_cost=row.monthly / baseline_users,
                 vendor=row.vendor,
                 notes=f"Mapped from {row.entries} GL postings",
+                monthly_spend=row.monthly,
             )
         else:
             line = CostLine(
@@ -368,6 +470,43 @@ def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
             )
         lines.append(line)
     return tuple(lines)
+
+
+def reprice_per_user(
+    cost_base: CostBase, baseline_users: float
+) -> tuple[CostBase, tuple[Issue, ...]]:
+    """Per user lines made from spend, priced again for new baseline users.
+
+    A Per user line mapped from a GL export keeps the monthly spend it was
+    made from; when the baseline users change (a roster read after the
+    export), its unit cost becomes that spend over the new users, so the
+    baseline month still costs what the export spent, whichever file came
+    first. Each line priced again is named in a warning with its numbers.
+    """
+    if not baseline_users > 0:
+        return cost_base, ()
+    lines, notes = [], []
+    for line in cost_base.lines:
+        if not isinstance(line, MappedLine) or line.behaviour is not Behaviour.PER_USER:
+            lines.append(line)
+            continue
+        spend = line.monthly_spend
+        unit_cost = spend / baseline_users
+        if line.unit_cost is not None and round(line.unit_cost - unit_cost, 9) == 0:
+            lines.append(line)
+            continue
+        lines.append(replace(line, unit_cost=unit_cost))
+        users = count(baseline_users)
+        notes.append(
+            warning(
+                f"{line.item} re-priced for {users} "
+                f"{'user' if users == '1' else 'users'}: {money(spend)} a month is "
+                f"{money(unit_cost)} a user, so the baseline month still costs "
+                "what the GL export spent.",
+                sheet="Cost lines",
+            )
+        )
+    return CostBase(tuple(lines)), tuple(notes)
 
 
 # --- rules files ---------------------------------------------------------------
@@ -392,6 +531,10 @@ def save_rules(rules: Sequence[Rule]) -> bytes:
 
 
 RULE_PROBLEMS_SHOWN = 20
+# The most rules a rules file may hold: a chart of accounts needs a few
+# hundred; more is a list of postings rather than rules, and would make each
+# upload slow to map.
+MAX_RULES = 1_000
 _RULE_KEYS = ("field", "pattern", "pool", "behaviour", "line_name")
 _KEY_ORDER = (None, *_RULE_KEYS)
 
@@ -453,6 +596,16 @@ def load_rules(
                 f"The rules file is version {_json(version)}; this program reads "
                 f'version {RULES_VERSION}. Set "version": {RULES_VERSION} if the '
                 f"rules are written as this program writes them, or {_SAVE_AGAIN}.",
+                sheet=name,
+            )
+        ]
+    if len(document["rules"]) > MAX_RULES:
+        return (), [
+            error(
+                f"The rules file holds {len(document['rules']):,} rules; at most "
+                f"{MAX_RULES:,} are read. Map by account ranges (6100-6199) or "
+                "prefixes (61*) so that one rule covers many accounts, and keep "
+                f"the file to {MAX_RULES:,} rules or fewer.",
                 sheet=name,
             )
         ]

@@ -19,6 +19,7 @@ the tables the rest of the program reads.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -31,6 +32,7 @@ from cpsu.costs import (
     CompiledLines,
     CostBase,
     CostLevers,
+    CostLine,
     LineCosts,
     Tier,
     Values,
@@ -39,6 +41,7 @@ from cpsu.costs import (
     per_draw,
     price_lines,
 )
+from cpsu.formatting import money
 from cpsu.scenario import (
     Headcount,
     LineChange,
@@ -74,13 +77,70 @@ class ProjectionError(ValueError):
     """The inputs cannot be projected; the message says why and what to do.
 
     ``quarter`` is the first quarter at fault, ``planned`` whether the
-    Headcount sheet gives it (rather than growth).
+    Headcount sheet gives it (rather than growth); ``sheet`` the sheet to
+    fix when it is neither of those (the Costs sheet for a run-rate below
+    zero).
     """
 
-    def __init__(self, message: str, quarter: str = "", planned: bool = False):
+    def __init__(
+        self,
+        message: str,
+        quarter: str = "",
+        planned: bool = False,
+        sheet: str | None = None,
+    ):
         super().__init__(message)
         self.quarter = quarter
         self.planned = planned
+        self.sheet = sheet
+
+
+LINES_NAMED = 5
+
+
+def _check_run_rate(
+    run_rate: np.ndarray,
+    line_costs: np.ndarray,
+    lines: Sequence[CostLine],
+    quarters: Sequence[pd.Period],
+    users: np.ndarray,
+) -> None:
+    """Refuse a run-rate below zero, naming the lines below zero, and a CPSU
+    too large to be a number (users a hair above zero)."""
+    below = np.flatnonzero(np.round(run_rate, 2) < 0)
+    if below.size:
+        first = int(below[0])
+        label = quarter_label(quarters[first])
+        negative = [
+            f"{line.item} ({money(cost)})"
+            for line, cost in zip(lines, line_costs[:, first], strict=True)
+            if cost < 0
+        ]
+        named = "; ".join(negative[:LINES_NAMED])
+        if len(negative) > LINES_NAMED:
+            named += f"; and {len(negative) - LINES_NAMED} more"
+        raise ProjectionError(
+            f"The monthly run-rate in {label} is {money(float(run_rate[first]))}, "
+            "below zero, so no CPSU can be computed: support always costs "
+            f"something. The lines below zero are {named}. If these are costs "
+            "written as negative amounts (some GL exports write expenses so), "
+            "write them as positive amounts, or choose that the file writes "
+            "costs negative; a refund or credit belongs with the costs it "
+            "reduces.",
+            quarter=label,
+            sheet="Costs",
+        )
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        endless = np.flatnonzero(~np.isfinite(run_rate / users))
+    if endless.size:
+        label = quarter_label(quarters[int(endless[0])])
+        raise ProjectionError(
+            f"{label} has {users[int(endless[0])]:.3g} supported users, too few "
+            "to divide the run-rate by: give it at least one employee, or count "
+            "contingent workers with a weight of at least 0.01.",
+            quarter=label,
+            planned=True,
+        )
 
 
 def round_half_up(values: np.ndarray) -> np.ndarray:
@@ -619,6 +679,7 @@ def project(
         table[column] = monthly_cost[model.lines.pool_row == row].sum(axis=0)
 
     run_rate = run.monthly_opex[0]
+    _check_run_rate(run_rate, monthly_cost, lines, quarters, users)
     table["monthly_opex"] = run_rate
     table["cpsu"] = run.cpsu[0]
     table["cpsu_change"] = table["cpsu"].pct_change()

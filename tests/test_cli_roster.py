@@ -77,8 +77,9 @@ def test_check_of_a_roster_with_errors_exits_1_naming_them(capsys, tmp_path, nam
     )
     assert err == (
         f"Error in {SHEET[name]}, row 6, column Employee ID (A): Employee ID (A) is "
-        "E1, which is also the ID in row 2; each person appears once, so delete the "
-        "repeat or correct the ID.\n"
+        "E1, which is also the ID in row 2 (from 2025-01-06, still here); this row "
+        "starts on 2026-02-01, before that period ends, so one person would be "
+        "counted twice. Correct the dates, or the ID if these are two people.\n"
     )
 
     code, out, err = call(capsys, "check", str(path))

@@ -813,8 +813,12 @@ def test_cpsu_check_reads_the_sheet_it_is_told(tmp_path, capsys):
     # 900 a month, fixed.
     assert result["monthly_run_rate"] == pytest.approx(900.0)
 
-    assert main(["check", str(path), "--sheet", "Nope"]) == 1
-    assert "no sheet named 'Nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["check", str(path), "--sheet", "Nope"])
+    assert usage.value.code == 2  # a usage error, the sheets listed
+    err = capsys.readouterr().err
+    assert "has no sheet 'Nope'" in err
+    assert "its sheets are 'Read me', 'Old budget' (hidden)" in err
 
 
 # Whatever follows a format's signature, only issues come out

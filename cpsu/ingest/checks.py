@@ -22,6 +22,8 @@ def projection_issues(workspace: Workspace) -> list[Issue]:
     except ProjectionError as problem:
         sheet = "Headcount" if problem.planned else "Assumptions"
         column = "Employees" if problem.planned else "Growth per quarter"
+        if problem.sheet is not None:
+            sheet, column = problem.sheet, None
         return [Issue(Severity.ERROR, str(problem), sheet=sheet, column=column)]
     return []
 

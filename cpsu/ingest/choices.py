@@ -7,7 +7,8 @@ whether the amounts are a month's, a quarter's or a year's. The readers
 refuse such a file, each error marked with the choice that would settle it
 (`Issue.choice`), and the user answers once for the whole file: the app
 offers the choice beside the report, the command line takes `--dates` and
-`--period`. The answer travels as a `ReadChoices` to every reader, and the
+`--period` (and `--signs` for a GL export that writes its costs as
+negative amounts). The answer travels as a `ReadChoices` to every reader, and the
 same bytes read with the same choices always give the same result.
 """
 
@@ -21,6 +22,7 @@ from cpsu.ingest.issues import Issue, Severity
 
 DATES = "dates"  # the day-month order of text dates
 PERIOD = "period"  # what a cost list's amounts cover
+SIGNS = "signs"  # whether a GL export writes its costs as negative amounts
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,15 @@ class ReadChoices:
 
     day_first: bool | None = None  # text dates day first (31/01) or month first
     period: Period | None = None  # a cost list's amounts: a month, quarter or year
+    costs_negative: bool | None = None  # a GL export writes costs below zero
 
     @property
     def any(self) -> bool:
-        return self.day_first is not None or self.period is not None
+        return (
+            self.day_first is not None
+            or self.period is not None
+            or self.costs_negative is not None
+        )
 
 
 NO_CHOICES = ReadChoices()

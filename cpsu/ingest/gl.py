@@ -52,7 +52,7 @@ from cpsu.ingest.cells import (
     show,
     text_key,
 )
-from cpsu.ingest.choices import DATES, NO_CHOICES, ReadChoices
+from cpsu.ingest.choices import DATES, NO_CHOICES, SIGNS, ReadChoices
 from cpsu.ingest.conventions import (
     DateCell,
     NumberCell,
@@ -89,6 +89,7 @@ GL_HEADERS: dict[str, str] = {
     "amount": "Amount",
     "debit": "Debit",
     "credit": "Credit",
+    "sign": "Debit/Credit",
 }
 
 _GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -161,6 +162,18 @@ _GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "debit": ("Debits", "Dr", "Debit amount"),
     "credit": ("Credits", "Cr", "Credit amount"),
+    "sign": (
+        "D/C",
+        "Dr/Cr",
+        "D/C indicator",
+        "Dr/Cr indicator",
+        "Debit/Credit ind.",
+        "Debit/Credit indicator",
+        "Debit/Credit code",
+        "Debit or credit",
+        "S/H",
+        "Posting key sign",
+    ),
 }
 
 GL_HEADER_INDEX: dict[str, str] = {
@@ -172,6 +185,23 @@ for _name, _words in _GL_HEADER_WORDS.items():
 
 MONEY_COLUMNS = ("amount", "debit", "credit")
 TEXT_COLUMNS = ("account_name", "cost_centre", "vendor", "description")
+
+# What a debit/credit indicator cell says: +1 a debit, -1 a credit. SAP
+# writes S (Soll) for a debit and H (Haben) for a credit.
+_SIGNS = {
+    "d": 1,
+    "dr": 1,
+    "debit": 1,
+    "s": 1,
+    "soll": 1,
+    "+": 1,
+    "c": -1,
+    "cr": -1,
+    "credit": -1,
+    "h": -1,
+    "haben": -1,
+    "-": -1,
+}
 
 # The entries' columns, in order.
 ENTRY_COLUMNS = (
@@ -201,6 +231,19 @@ _FISCAL_PERIOD = re.compile(
 _PERIOD_FIRST = re.compile(r"(?:P|M)\s*(?P<p>\d{1,2})\s*[-/ ]\s*(?P<y>\d{4})", re.I)
 _NAMED_MONTH_FORMATS = ("%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%b-%y", "%b %y")
 _PLAUSIBLE_YEARS = range(1980, 2201)
+
+# Rows that carry a balance, not a posting: an opening or closing balance, a
+# balance brought or carried forward. Described so, they are left out.
+_BALANCE_WORDS = (
+    r"(?:opening|beginning|starting|closing|ending|end|carried|brought)\s+"
+    r"(?:forward\s+)?bal(?:ance|\.)?"
+    r"|bal(?:ance|\.)?\s+(?:brought|carried|b/?f|c/?f|b/?fwd|c/?fwd|fwd|forward)"
+    r"(?:\s+(?:forward|fwd|down))?"
+    r"|(?:brought|carried)\s+(?:forward|fwd|down)"
+    r"|b/f|c/f|b/fwd|c/fwd|bfwd|cfwd"
+)
+BALANCE_ROW = re.compile(rf"(?<![\w/])(?:{_BALANCE_WORDS})(?![\w/])", re.IGNORECASE)
+_BALANCE_CELL = re.compile(rf"\s*(?:{_BALANCE_WORDS})\s*[.:]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -379,10 +422,58 @@ def _read(
         if book.format == "csv":
             table = book.tables[book.sheet_names[0]]
             issues = list(book.sheet_issues.get(table.name, ()))
-            return read_gl_table(
+            export = read_gl_table(
                 table, source=source, issues=issues, day_first=choices.day_first
             )
-        return _read_sheets(book, source, sheet, choices.day_first)
+        else:
+            export = _read_sheets(book, source, sheet, choices.day_first)
+    return settle_signs(export, choices.costs_negative)
+
+
+def settle_signs(export: GLExport, costs_negative: bool | None) -> GLExport:
+    """The export with its costs above zero, or refused until the user says.
+
+    A GL export for a cost base holds costs: its postings add up to more
+    than zero, credits and refunds taking a little off. Postings that add up
+    to less than zero mean the export writes costs as negative amounts (as
+    some finance systems do), and read as they are they would make a
+    run-rate below zero. Such an export is refused, with its numbers, until
+    the user says how it writes costs (`ReadChoices.costs_negative`): True
+    reads every sign the other way, with a warning saying so; False reads
+    the amounts as written.
+    """
+    entries = export.entries
+    if export.has_errors or entries.empty or costs_negative is False:
+        return export
+    sheet = export.sheet
+    cents = entries["cents"].to_numpy()
+    below = cents < 0
+    if costs_negative:
+        flipped = entries.assign(amount=-entries["amount"], cents=-entries["cents"])
+        note = warning(
+            "Costs are written as negative amounts in this export, as you chose, "
+            f"so every sign was read the other way: the {int(below.sum()):,} "
+            f"postings below zero ({cents[below].sum() / 100:,.2f}) are costs and "
+            f"the {int((cents > 0).sum()):,} above zero "
+            f"({cents[cents > 0].sum() / 100:,.2f}) credits; the export's "
+            f"total is {-cents.sum() / 100:,.2f}.",
+            sheet=sheet,
+        )
+        return replace(export, entries=flipped, issues=(*export.issues, note))
+    if cents.sum() >= 0:
+        return export
+    refusal = error(
+        f"The postings add up to {cents.sum() / 100:,.2f}, below zero: "
+        f"{int(below.sum()):,} of the {len(cents):,} are negative "
+        f"({cents[below].sum() / 100:,.2f}) and {int((cents > 0).sum()):,} "
+        f"positive ({cents[cents > 0].sum() / 100:,.2f}). Costs read so would "
+        "make a monthly run-rate below zero. If this export writes costs as "
+        "negative amounts, say so and every sign is read the other way; "
+        "otherwise check the export holds costs, not income or reversals.",
+        sheet=sheet,
+        choice=SIGNS,
+    )
+    return replace(export, entries=empty_entries(), issues=(*export.issues, refusal))
 
 
 def _read_sheets(
@@ -620,6 +711,15 @@ class _Cells:
         ]
         return self.spread(found, False).astype(bool)
 
+    def says_balance(self, whole: bool = False) -> np.ndarray:
+        """Cells that name a balance rather than a posting ('Opening balance',
+        'Balance b/f'); with `whole`, only cells that say nothing else."""
+        pattern = _BALANCE_CELL.fullmatch if whole else BALANCE_ROW.search
+        found = np.zeros(len(self.uniques), dtype=bool)
+        strings = self._strings()
+        found[strings] = [bool(pattern(clean_text(self.uniques[i]))) for i in strings]
+        return self.spread(found, False).astype(bool)
+
     def read(
         self, reader: Callable[[object], object]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -820,6 +920,20 @@ def read_gl_table(
     )
     total_row &= blank["account"] | when_blank | cells["account"].says_total()
 
+    # Balance rows: a description (or vendor) naming a balance, or an account
+    # or account name that is only a balance ("Opening Balance Equity" is an
+    # account, "Opening balance" is not).
+    balance_row = np.logical_or.reduce(
+        [
+            cells[name].says_balance(whole=name in ("account", "account_name"))
+            for name in ("description", "vendor", "account", "account_name")
+            if name in cells
+        ]
+        or [np.zeros(len(numbers), dtype=bool)]
+    )
+    balance_row &= ~empty_row & ~total_row
+    total_row = total_row | balance_row
+
     problems = _Problems(sheet)
     money_names = ["amount"] if has_amount else ["debit", "credit"]
     amounts = {}
@@ -833,9 +947,20 @@ def read_gl_table(
         )
     amount = amounts["amount"] if has_amount else amounts["debit"] - amounts["credit"]
     no_money = np.logical_and.reduce([blank[name] for name in money_names])
+    if "sign" in cells:
+        signed, found = _signed(
+            cells["sign"], amount, has_amount, header, ~empty_row & ~total_row
+        )
+        amount = signed
+        issues.extend(replace(issue, sheet=sheet) for issue in found["notes"])
+        label = header.label("sign")
+        problems.add(label, numbers[found["bad"]], list(found["messages"]))
 
     detail = ~empty_row & ~total_row & ~no_money
-    issues.extend(_total_rows(sheet, numbers, total_row, amount, detail, header))
+    issues.extend(
+        _total_rows(sheet, numbers, total_row & ~balance_row, amount, detail, header)
+    )
+    issues.extend(_balance_rows(sheet, numbers, balance_row, amount))
     skipped = ~empty_row & ~total_row & no_money
     if skipped.any():
         rows = [str(row) for row in numbers[skipped]]
@@ -1012,6 +1137,95 @@ def _total_rows(
                 )
             )
     return issues
+
+
+def _signed(
+    cells: _Cells,
+    amount: np.ndarray,
+    has_amount: bool,
+    header: Header,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, dict]:
+    """Amounts signed by a debit/credit indicator column: a credit is negative.
+
+    A credit written already negative stays negative; a debit written
+    negative contradicts its indicator and is an error, as are an empty
+    indicator and one that is neither debit nor credit. With Debit and
+    Credit columns, those sign the amounts and the indicator is not used.
+    """
+    label = header.label("sign")
+    if not has_amount:
+        note = warning(
+            f"{header.label('debit')} and {header.label('credit')} sign the "
+            f"amounts, so {label} was not needed and was not used.",
+            column=label,
+        )
+        return amount, {"bad": rows & False, "messages": [], "notes": [note]}
+    money = header.label("amount")
+    keys = [
+        text_key(value) if isinstance(value, str) else None for value in cells.uniques
+    ]
+    sign = cells.spread([_SIGNS.get(key or "", 0) for key in keys], 0).astype(int)
+    bad = rows & (sign == 0) & (amount != 0)
+    blank = cells.blank()
+    said = {
+        int(index): f"{label} is empty; write D for a debit or C for a credit."
+        if blank[index]
+        else f"{label} is {show(cells.uniques[cells.codes[index]])}, neither a "
+        "debit nor a credit; write D (debit) or C (credit)."
+        for index in np.flatnonzero(bad)
+    }
+    contradicts = rows & (sign == 1) & (amount < 0)
+    bad |= contradicts
+    said.update(
+        {
+            int(index): f"{money} is {format_number(amount[index])} but {label} "
+            "says debit; write the debit as a positive amount, or mark it C if it "
+            "is a credit."
+            for index in np.flatnonzero(contradicts)
+        }
+    )
+    messages = [said[int(index)] for index in np.flatnonzero(bad)]
+    credits = rows & (sign == -1) & (amount != 0)
+    signed = np.where(sign == -1, -np.abs(amount), amount)
+    notes = []
+    if credits.any():
+        total = -np.abs(amount[credits]).sum()
+        notes.append(
+            warning(
+                f"{label} marks debits and credits, so the {int(credits.sum()):,} "
+                f"{'row' if credits.sum() == 1 else 'rows'} marked credit "
+                f"{'was' if credits.sum() == 1 else 'were'} counted negative "
+                f"({total:,.2f} in all) and the {int((rows & (sign == 1)).sum()):,} "
+                "marked debit positive.",
+                column=label,
+            )
+        )
+    return signed, {"bad": bad, "messages": messages, "notes": notes}
+
+
+def _balance_rows(
+    sheet: str, numbers: np.ndarray, balance_row: np.ndarray, amount: np.ndarray
+) -> list[Issue]:
+    """A warning for the balance rows left out, with their rows and amount."""
+    if not balance_row.any():
+        return []
+    rows = [str(row) for row in numbers[balance_row]]
+    cents = int(np.round(amount[balance_row] * 100).sum())
+    many = len(rows) > 1
+    return [
+        warning(
+            f"{'Rows' if many else 'Row'} {listing(rows)} "
+            f"{'carry balances' if many else 'carries a balance'} (opening, "
+            f"closing or brought forward), not {'postings' if many else 'a posting'}"
+            f", so {'they were' if many else 'it was'} left out: {cents / 100:,.2f} "
+            "in all, in neither the mapped total nor the export's total. A "
+            "balance is what earlier postings add up to; counting it would count "
+            "them twice.",
+            sheet=sheet,
+            row=int(numbers[balance_row][0]) if not many else None,
+        )
+    ]
 
 
 def _gaps(export: GLExport, sheet: str) -> list[Issue]:

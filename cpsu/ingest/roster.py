@@ -26,8 +26,10 @@ last are read day or month first as the roster's own dates show (see
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -42,6 +44,8 @@ from cpsu.ingest.cells import (
     is_year_last_date,
     read_date,
     read_text,
+    show,
+    text_key,
 )
 from cpsu.ingest.choices import DATES
 from cpsu.ingest.conventions import DateCell, decide_date_order
@@ -53,6 +57,7 @@ from cpsu.ingest.table import (
     Table,
     find_header,
     hidden_rows_warning,
+    listing,
     one_header_row,
     row_is_blank,
 )
@@ -66,6 +71,97 @@ from cpsu.ingest.vocabulary import (
 from cpsu.scenario import Headcount, HeadcountRow, quarter_label
 
 REQUIRED_COLUMNS = ("worker_type", "start")
+
+# A Status column says whether a person is still on the books, and the roster
+# reads it: a leaver without an end date cannot be placed in any quarter.
+HEADERS = {**ROSTER_HEADERS, "status": "Status"}
+HEADER_INDEX = {
+    **ROSTER_HEADER_INDEX,
+    **{
+        text_key(words): "status"
+        for words in (
+            "Status",
+            "Employee status",
+            "Worker status",
+            "Employment state",
+            "HR status",
+            "Assignment status",
+            "Active status",
+            "Active/Inactive",
+        )
+    },
+}
+ACTIVE, GONE = "active", "gone"
+_STATUS_WORDS = {
+    ACTIVE: (
+        "Active",
+        "A",
+        "Current",
+        "Employed",
+        "Working",
+        "On leave",
+        "Leave",
+        "Leave of absence",
+        "LOA",
+        "Paid leave",
+        "Unpaid leave",
+        "Parental leave",
+        "Maternity leave",
+        "Paternity leave",
+        "Sick leave",
+        "Sabbatical",
+        "Notice",
+        "On notice",
+        "Notice period",
+        "Probation",
+        "Pre-hire",
+        "New hire",
+        "Onboarding",
+    ),
+    GONE: (
+        "Terminated",
+        "Term",
+        "T",
+        "Inactive",
+        "I",
+        "Leaver",
+        "Left",
+        "Resigned",
+        "Retired",
+        "Dismissed",
+        "Separated",
+        "Withdrawn",
+        "Former",
+        "Ended",
+        "Deceased",
+    ),
+}
+STATUS_INDEX = {
+    text_key(word): status for status, words in _STATUS_WORDS.items() for word in words
+}
+_ON_LEAVE = re.compile(r"\b(?:leave|loa|sabbatical)\b", re.IGNORECASE)
+# End dates that say the person is still here.
+_STILL_HERE = {
+    text_key(word)
+    for word in (
+        "-",
+        "--",
+        "n/a",
+        "na",
+        "none",
+        "present",
+        "current",
+        "ongoing",
+        "open",
+        "active",
+        "still employed",
+        "to date",
+    )
+}
+_OPEN_END = date(9999, 12, 31)
+_YEAR_9999 = re.compile(
+    r"9999-12-31(?:[ T]00:00(?::00)?)?|31[./-]12[./-]9999|12/31/9999"
+)
 # A year and a month run together, as finance systems write fiscal periods.
 _FISCAL_PERIOD = re.compile(r"(?P<year>(?:19|20|21)\d{2})(?P<period>0[1-9]|1[0-6])")
 
@@ -74,8 +170,8 @@ def find_roster(table: Table) -> Header | None:
     """The header of a roster (an ID or name, a worker type, a start date), or None."""
     header = find_header(
         table,
-        ROSTER_HEADER_INDEX,
-        ROSTER_HEADERS,
+        HEADER_INDEX,
+        HEADERS,
         REQUIRED_COLUMNS,
         warn_unknown=False,
     )
@@ -92,7 +188,7 @@ def as_roster_table(table: Table) -> tuple[Table, Issue | None]:
     return one_header_row(
         table,
         lambda cells: find_roster(Table(table.name, ((1, tuple(cells)),))) is not None,
-        ROSTER_HEADER_INDEX,
+        HEADER_INDEX,
     )
 
 
@@ -153,7 +249,7 @@ def read_roster_people(
     issues: list[Issue] = [*([joined] if joined else []), *header.issues]
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
-    people, rows_read = _people(table, header, order, issues)
+    people, rows_read, persons = _people(table, header, order, issues)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -212,7 +308,7 @@ def read_roster_people(
             )
         )
         return None, issues, 0
-    return Headcount(rows=tuple(rows)), issues, len(people)
+    return Headcount(rows=tuple(rows)), issues, persons
 
 
 def _count(
@@ -246,14 +342,29 @@ def _date_cells(table: Table, header: Header) -> list[DateCell]:
     return found
 
 
+@dataclass
+class _Notes:
+    """What the rows said that the user should know, gathered for one warning
+    each: end dates that say the person is still here, people on leave,
+    empty statuses, and the rows of each ID."""
+
+    still_here: list[int] = field(default_factory=list)
+    on_leave: list[int] = field(default_factory=list)
+    no_status: list[int] = field(default_factory=list)
+    rows_of_id: dict[str, list[int]] = field(default_factory=dict)
+    id_of_row: dict[int, str] = field(default_factory=dict)
+
+
 def _people(
     table: Table, header: Header, order: DateOrder, issues: list[Issue]
-) -> tuple[dict[int, tuple[str, date, date | None]], list[int]]:
-    """Each readable person by row: (worker type, start, end); problems to issues."""
+) -> tuple[dict[int, tuple[str, date, date | None]], list[int], int]:
+    """Each readable person by row: (worker type, start, end), the rows read and
+    how many people they are (a rehire's rows are one); problems to issues."""
     people: dict[int, tuple[str, date, date | None]] = {}
     rows_read: list[int] = []
     key_field = "person_id" if "person_id" in header.columns else "name"
     first_row_of: dict[str, int] = {}
+    notes = _Notes()
     for row_number, cells in table.rows[header.position + 1 :]:
         if row_is_blank(cells):
             continue
@@ -269,11 +380,134 @@ def _people(
             continue
         rows_read.append(row_number)
         person = _person(
-            header, row_number, cells, key_field, first_row_of, order, issues
+            header, row_number, cells, key_field, first_row_of, order, issues, notes
         )
         if person is not None:
             people[row_number] = person
-    return people, rows_read
+    issues.extend(_repeated_ids(header, people, notes))
+    issues.extend(_notes(header, notes))
+    rehired = sum(len(rows) - 1 for rows in notes.rows_of_id.values())
+    return people, rows_read, len(people) - rehired
+
+
+def _repeated_ids(
+    header: Header,
+    people: dict[int, tuple[str, date, date | None]],
+    notes: _Notes,
+) -> list[Issue]:
+    """An ID on several rows is one person employed more than once (a rehire)
+    when the periods do not overlap, counted once on any day; periods that
+    overlap are an error naming both rows."""
+    found: list[Issue] = []
+    label = header.label("person_id")
+    for rows in notes.rows_of_id.values():
+        periods = sorted(
+            (people[row][1], people[row][2] or date.max, row)
+            for row in rows
+            if row in people
+        )
+        if len(rows) < 2 or len(periods) < len(rows):
+            continue
+        clash = next(
+            (
+                (earlier, later)
+                for earlier, later in itertools.pairwise(periods)
+                if later[0] <= earlier[1]
+            ),
+            None,
+        )
+        if clash is not None:
+            (start, end, first), (again, _, row) = clash
+            shown = "still here" if end == date.max else f"to {end.isoformat()}"
+            found.append(
+                error(
+                    f"{label} is {notes.id_of_row[row]}, which is also the ID in row "
+                    f"{first} "
+                    f"(from {start.isoformat()}, {shown}); this row starts on "
+                    f"{again.isoformat()}, before that period ends, so one person "
+                    "would be counted twice. Correct the dates, or the ID if these "
+                    "are two people.",
+                    header.sheet,
+                    row,
+                    label,
+                )
+            )
+            continue
+        found.append(
+            warning(
+                f"{notes.id_of_row[periods[0][2]]} is on rows "
+                f"{listing([str(r) for _, _, r in periods])}, for "
+                "periods that do not overlap: a person employed more than once, "
+                "counted once on each day employed.",
+                header.sheet,
+                periods[0][2],
+                label,
+            )
+        )
+    return found
+
+
+def _notes(header: Header, notes: _Notes) -> list[Issue]:
+    """One warning for each thing the rows said that the user should know."""
+    found = []
+    if notes.still_here:
+        rows = notes.still_here
+        found.append(
+            warning(
+                f"{header.label('end')} says the person is still here (a dash, "
+                f"Present, N/A or Current) in {_rows(rows)}; "
+                f"{'they were' if len(rows) > 1 else 'the person was'} counted as "
+                "still employed. Leave the cell empty to say so.",
+                header.sheet,
+                rows[0] if len(rows) == 1 else None,
+                header.label("end"),
+            )
+        )
+    if notes.on_leave:
+        rows = notes.on_leave
+        found.append(
+            warning(
+                f"{header.label('status')} says on leave in {_rows(rows)}; "
+                f"{'they were' if len(rows) > 1 else 'the person was'} counted: "
+                "people on leave keep their laptop, accounts and licences.",
+                header.sheet,
+                rows[0] if len(rows) == 1 else None,
+                header.label("status"),
+            )
+        )
+    if notes.no_status:
+        rows = notes.no_status
+        found.append(
+            warning(
+                f"{header.label('status')} is empty in {_rows(rows)}; "
+                f"{'they were' if len(rows) > 1 else 'the person was'} counted by "
+                "the start and end dates alone.",
+                header.sheet,
+                rows[0] if len(rows) == 1 else None,
+                header.label("status"),
+            )
+        )
+    return found
+
+
+def _rows(rows: Sequence[int]) -> str:
+    return (
+        f"row {rows[0]}"
+        if len(rows) == 1
+        else f"rows {listing([str(row) for row in rows])}"
+    )
+
+
+def _end_date(cell: Cell, order: DateOrder) -> date | None:
+    """An end date; None for the text that says the person is still here; the
+    text 9999-12-31 as the date cell 9999-12-31 is read."""
+    if isinstance(cell, str):
+        text = clean_text(cell)
+        if text_key(text) in _STILL_HERE or text in ("-", "--", "–", "—"):
+            return None
+        if _YEAR_9999.fullmatch(text):
+            return _OPEN_END
+    return read_roster_date(cell, order)
 
 
 def _person(
@@ -284,6 +518,7 @@ def _person(
     first_row_of: dict[str, int],
     order: DateOrder,
     issues: list[Issue],
+    notes: _Notes,
 ) -> tuple[str, date, date | None] | None:
     def problem(name: str, message: object) -> None:
         label = header.label(name)
@@ -298,25 +533,21 @@ def _person(
     if not key:
         problem(key_field, "is empty; every person needs one")
         failed = True
+    elif key_field == "person_id":
+        # An ID on several rows is checked once all are read (a rehire).
+        notes.rows_of_id.setdefault(key.casefold(), []).append(row_number)
+        notes.id_of_row[row_number] = key
     elif key.casefold() in first_row_of:
         first = first_row_of[key.casefold()]
-        if key_field == "person_id":
-            problem(
-                key_field,
-                f"is {key}, which is also the ID in row {first}; each person appears "
-                "once, so delete the repeat or correct the ID",
+        issues.append(
+            warning(
+                f"'{key}' is also the name in row {first}; both were counted. "
+                "Delete the repeat if they are the same person.",
+                header.sheet,
+                row_number,
+                header.label(key_field),
             )
-            failed = True
-        else:
-            issues.append(
-                warning(
-                    f"'{key}' is also the name in row {first}; both were counted. "
-                    "Delete the repeat if they are the same person.",
-                    header.sheet,
-                    row_number,
-                    header.label(key_field),
-                )
-            )
+        )
     else:
         first_row_of[key.casefold()] = row_number
 
@@ -342,10 +573,15 @@ def _person(
     end_cell = header.cell(cells, "end")
     if not is_blank(end_cell):
         try:
-            end = read_roster_date(end_cell, order)
+            end = _end_date(end_cell, order)
         except CellError as exc:
             problem("end", exc)
             failed = True
+        else:
+            if end is None:
+                notes.still_here.append(row_number)
+    if "status" in header.columns and not failed:
+        failed = not _status(header, cells, row_number, end, issues, notes)
     if start is not None and end is not None and end < start:
         problem(
             "end",
@@ -356,6 +592,63 @@ def _person(
     if failed or kind is None or start is None:
         return None
     return kind, start, end
+
+
+def _status(
+    header: Header,
+    cells: Sequence[Cell],
+    row_number: int,
+    end: date | None,
+    issues: list[Issue],
+    notes: _Notes,
+) -> bool:
+    """Check a person's Status against the end date; False when it is an error.
+
+    A leaver (Terminated, Inactive, Leaver ...) without an end date is an
+    error rather than left out: the roster cannot say which quarters the
+    person was on the books, and leaving the person out of every quarter
+    would make the earlier quarters' headcount silently wrong.
+    """
+    label = header.label("status")
+    cell = header.cell(cells, "status")
+    if is_blank(cell):
+        notes.no_status.append(row_number)
+        return True
+    text = clean_text(read_text_or_blank(cell))
+    status = STATUS_INDEX.get(text_key(text))
+    if status is None:
+        issues.append(
+            error(
+                f"{label} is {show(cell)}, which is not a status this reader knows; "
+                "write Active, On leave, Terminated or Inactive (or leave it empty "
+                "to count the person by the dates alone).",
+                header.sheet,
+                row_number,
+                label,
+            )
+        )
+        return False
+    if status == GONE and end is None:
+        end_label = header.label("end") if "end" in header.columns else None
+        where = (
+            f"{end_label} is empty"
+            if end_label
+            else "the roster has no End date column"
+        )
+        issues.append(
+            error(
+                f"{label} is {text} but {where}: the roster cannot say until when "
+                "the person was on the books. Write the last day worked, or correct "
+                "the status if the person is still here.",
+                header.sheet,
+                row_number,
+                label,
+            )
+        )
+        return False
+    if status == ACTIVE and _ON_LEAVE.search(text):
+        notes.on_leave.append(row_number)
+    return True
 
 
 def read_text_or_blank(cell: Cell) -> str:

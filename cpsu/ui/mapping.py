@@ -27,6 +27,8 @@ from cpsu.mapping import (
     apply_rules,
     cost_lines,
     load_rules,
+    mapped_lines,
+    negative_run_rate,
     save_rules,
 )
 from cpsu.ui import state
@@ -250,13 +252,16 @@ def mapping_section(export: GLExport) -> None:
     _rules_files()
 
     lines = sum(1 for p in previews if p.entries)
+    below_zero = negative_run_rate(mapped_lines(mapping))
+    if below_zero is not None:
+        st.error(plain(below_zero.message), icon=":material/block:")
     label = f"Use the {lines} mapped lines as the cost base"
     if mapping.unmapped_cents:
         label += f" ({money(mapping.unmapped_total)} unmapped left out)"
     st.button(
         label,
         type="primary",
-        disabled=lines == 0,
+        disabled=lines == 0 or below_zero is not None,
         on_click=_use_mapped_lines,
         args=(mapping, export.source),
         key="mapping.use",

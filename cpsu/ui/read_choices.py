@@ -1,11 +1,12 @@
 """The Cost base page's choices for what a file cannot say itself.
 
 When an upload is refused only because its text dates never show whether
-the day or the month comes first, or because a cost list's amount header
-does not say the period, the page asks, beside the report, and reads the
-same bytes again with the answer. The answer is kept in the session with
-the upload, so a rerun or a visit to another page keeps it; the widgets'
-own keys are set from it each time they are drawn.
+the day or the month comes first, because a cost list's amount header
+does not say the period, or because a GL export's postings add up below
+zero (costs written as negative amounts), the page asks, beside the
+report, and reads the same bytes again with the answer. The answer is
+kept in the session with the upload, so a rerun or a visit to another page
+keeps it; the widgets' own keys are set from it each time they are drawn.
 """
 
 from __future__ import annotations
@@ -15,17 +16,22 @@ from dataclasses import replace
 import streamlit as st
 
 from cpsu.costs import Period
-from cpsu.ingest.choices import DATES, PERIOD
+from cpsu.ingest.choices import DATES, PERIOD, SIGNS
 from cpsu.ui import state
 
 DATES_KEY = "cost_base.dates"
 PERIOD_KEY = "cost_base.period"
+SIGNS_KEY = "cost_base.signs"
 
 DATE_LABELS = {True: "day first (31/01)", False: "month first (01/31)"}
 PERIOD_LABELS = {
     Period.MONTH: "Monthly",
     Period.QUARTER: "Quarterly",
     Period.YEAR: "Annual",
+}
+SIGN_LABELS = {
+    True: "written negative (read every sign the other way)",
+    False: "as written",
 }
 
 
@@ -37,6 +43,7 @@ def read_choices() -> None:
     chosen = state.read_choices()
     wants_dates = DATES in report.asked or chosen.day_first is not None
     wants_period = PERIOD in report.asked or chosen.period is not None
+    wants_signs = SIGNS in report.asked or chosen.costs_negative is not None
     if wants_dates:
         st.session_state[DATES_KEY] = chosen.day_first
         st.radio(
@@ -67,6 +74,21 @@ def read_choices() -> None:
                 "your choice."
             ),
         )
+    if wants_signs:
+        st.session_state[SIGNS_KEY] = chosen.costs_negative
+        st.radio(
+            "Costs in this GL export are",
+            [True, False],
+            format_func=SIGN_LABELS.__getitem__,
+            horizontal=True,
+            key=SIGNS_KEY,
+            on_change=_chosen,
+            help=(
+                "The postings add up to less than zero. Some finance systems write "
+                "expenses as negative amounts; read so, every sign is turned the "
+                "other way. Read as written, a run-rate below zero is refused."
+            ),
+        )
 
 
 def _chosen() -> None:
@@ -76,6 +98,8 @@ def _chosen() -> None:
         chosen = replace(chosen, day_first=st.session_state[DATES_KEY])
     if PERIOD_KEY in st.session_state:
         chosen = replace(chosen, period=st.session_state[PERIOD_KEY])
+    if SIGNS_KEY in st.session_state:
+        chosen = replace(chosen, costs_negative=st.session_state[SIGNS_KEY])
     st.session_state[state.PENDING_CHOICES] = chosen
 
 

@@ -29,7 +29,8 @@ from cpsu.ingest.issues import Issue
 from cpsu.ingest.progress import part, reporting
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
-from cpsu.projection import Projection, project
+from cpsu.mapping import reprice_per_user
+from cpsu.projection import Projection, ProjectionError, project
 from cpsu.scenario import Scenario, Workspace
 from cpsu.ui.sheets import cost_sheet_choices
 from cpsu.ui.text import plain
@@ -343,6 +344,7 @@ def accept_upload(
         # A CSV holds cost lines only: the sliders keep the scenario in play.
         if upload.kind == "workbook":
             set_sliders(_carried_scenario(upload, updated.scenario))
+        issues = (*issues, *reprice_mapped_lines())
     st.session_state[UPLOAD_REPORT] = UploadReport(
         file_name=file_name,
         accepted=updated is not None,
@@ -394,6 +396,7 @@ def _accept_roster(
         updated = None if problems else candidate
     if updated is not None:
         st.session_state[WORKSPACE] = updated
+        issues = (*issues, *reprice_mapped_lines())
     st.session_state[UPLOAD_REPORT] = UploadReport(
         file_name=file_name,
         accepted=updated is not None,
@@ -404,6 +407,24 @@ def _accept_roster(
         asked=choices_asked(roster.issues),
         read_label=read_label,
     )
+
+
+def reprice_mapped_lines() -> tuple[Issue, ...]:
+    """Price the Per user lines made from GL spend for the baseline users now
+    in play, and say which were priced again.
+
+    Called after each upload and by each page before it projects, so a new
+    roster or a contingent weight moved on Scenarios is caught too.
+    """
+    current = workspace()
+    try:
+        users = float(baseline_projection().baseline["supported_users"])
+    except ProjectionError:
+        return ()
+    cost_base, notes = reprice_per_user(current.cost_base, users)
+    if notes:
+        st.session_state[WORKSPACE] = replace(current, cost_base=cost_base)
+    return notes
 
 
 def replace_cost_lines(lines: tuple[CostLine, ...], source: str) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from cpsu.costs import CostBase, cost_basis
+from cpsu.csv_export import csv_bytes
 from cpsu.formatting import MISSING, count, money, percent
 from cpsu.ingest.issues import Issue
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
@@ -176,4 +177,4 @@ def issues_csv(issues: Iterable[Issue]) -> bytes:
     frame = pd.DataFrame(
         [issue.as_dict() for issue in issues], columns=["severity", "where", "message"]
     )
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)
