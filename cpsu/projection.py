@@ -50,6 +50,7 @@ from cpsu.scenario import (
     quarter_start,
 )
 from cpsu.workload import (
+    ServiceDesk,
     deflection_path,
     desk_tickets,
     split_load,
@@ -295,6 +296,9 @@ class Projection:
         return wide.melt(id_vars="quarter", var_name="tier", value_name="agents")
 
 
+_DESK = ServiceDesk()  # the defaults of every service-desk assumption
+
+
 @dataclass(frozen=True)
 class Assumptions:
     """The numeric assumptions of a scenario, each a number or one value per draw.
@@ -306,13 +310,13 @@ class Assumptions:
     """
 
     growth_per_quarter: Values = 0.0
-    tickets_per_user_month: Values = 1.1
-    tickets_trend: Values = 0.0
-    resolution_rate: Values = 0.7
-    deskside_share: Values = 0.3
-    deflection: Values = 0.1
-    deflection_step: Values = 0.0
-    deflection_cap: Values = 0.45
+    tickets_per_user_month: Values = _DESK.tickets_per_user_month
+    tickets_trend: Values = _DESK.tickets_trend
+    resolution_rate: Values = _DESK.resolution_rate
+    deskside_share: Values = _DESK.deskside_share
+    deflection: Values = _DESK.deflection
+    deflection_step: Values = _DESK.deflection_step
+    deflection_cap: Values = _DESK.deflection_cap
     productivity: Values = 0.0
     labour_escalation: Values = np.nan
     licence_escalation: Values = np.nan
