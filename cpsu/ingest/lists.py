@@ -59,7 +59,11 @@ from cpsu.ingest.vocabulary import (
     LIST_ITEM_INDEX,
     clean_header,
     header_period,
+    header_scale,
     is_amount_header,
+    is_quantity_header,
+    is_total_header,
+    is_unit_price_header,
     match_header,
     read_period,
 )
@@ -170,17 +174,39 @@ class ListLayout:
     vendor: int | None = None
     notes: int | None = None
     ignored: tuple[int, ...] = ()
+    unit: int | None = None  # a price per seat, licence or user
+    quantity: int | None = None  # how many seats, licences or users
+    priced: bool = False  # the amount column is the unit price: seats x price
+    scales: Mapping[int, tuple[float, str]] = field(default_factory=dict)
 
     @property
     def is_grid(self) -> bool:
         return bool(self.months)
 
     @property
-    def figures(self) -> tuple[int, ...]:
-        """The columns holding numbers: the amount, or the months and total."""
+    def totals(self) -> tuple[int, ...]:
+        """The columns a total row is checked in: the amounts, or the months
+        and total; none when each line's amount is seats x price."""
+        if self.priced:
+            return ()
         if self.amount is not None:
             return (self.amount,) if self.check is None else (self.amount, self.check)
         return (*self.months, *(() if self.total is None else (self.total,)))
+
+    @property
+    def figures(self) -> tuple[int, ...]:
+        """The columns holding numbers: the amounts, prices and seats, or the
+        months and total."""
+        if self.amount is None:
+            return self.totals
+        extra = (self.unit, self.quantity) if not self.priced else (self.quantity,)
+        found = [self.amount, self.check, *extra]
+        return tuple(dict.fromkeys(index for index in found if index is not None))
+
+    @property
+    def money(self) -> tuple[int, ...]:
+        """The figure columns that hold money, not a count of seats."""
+        return tuple(index for index in self.figures if index != self.quantity)
 
 
 def find_list(table: Table) -> ListLayout | None:
@@ -207,6 +233,7 @@ def _layout(
         else:
             months = []
     item = vendor = notes = amount = total = period = check = None
+    unit = quantity = list_total = None
     is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
@@ -226,14 +253,34 @@ def _layout(
             return None
         elif is_grid_header and _TOTAL_COLUMN.match(text):
             total = index if total is None else total
-        elif is_amount_header(text) and not _TOTAL_COLUMN.match(text):
+        elif is_grid_header:
+            if is_amount_header(text) and amount is None:
+                amount = index
+        elif is_quantity_header(text):
+            quantity = index if quantity is None else quantity
+        elif is_unit_price_header(text):
+            unit = index if unit is None else unit
+        elif _TOTAL_COLUMN.match(text):
+            list_total = index if list_total is None else list_total
+        elif is_amount_header(text):
             if amount is None:
                 amount = index
             elif check is None and _other_period(texts[amount], text):
                 check = index  # "Monthly cost" beside "Annual cost"
+            elif is_total_header(text) and not is_total_header(texts[amount]):
+                amount = index  # "Monthly total" beside "Monthly cost"
     is_grid = is_grid_header
+    if is_grid:
+        amount = None
+    if item is None and vendor is not None:
+        item, vendor = vendor, None  # "Vendor | Annual cost": the vendor names it
     if item is None and is_grid and months[0] > 0 and not texts.get(0):
         item = 0  # the grid's corner is often left blank above its item names
+    if not is_grid and amount is None:
+        amount = list_total
+    priced = not is_grid and amount is None and unit is not None
+    if priced:
+        amount = unit  # each line costs its seats x its price, or is refused
     if item is None or not (is_grid or amount is not None):
         return None
     labels = {index: column_label(text, index) for index, text in texts.items() if text}
@@ -246,7 +293,14 @@ def _layout(
     labels.setdefault(item, column_label("", item))
     used = {item, vendor, notes, total}
     used |= set(months) if is_grid else {amount, period, check}
+    if not is_grid and unit is not None and quantity is not None:
+        used |= {unit, quantity}
     ignored = tuple(index for index in labels if index not in used)
+    scales = {
+        index: scale
+        for index in (*months, total, amount, check, unit)
+        if index is not None and (scale := header_scale(texts[index])) is not None
+    }
     if is_grid:
         return ListLayout(
             sheet,
@@ -260,7 +314,11 @@ def _layout(
             vendor=vendor,
             notes=notes,
             ignored=ignored,
+            scales=scales,
         )
+    period_header = texts[amount]
+    if header_period(period_header) is None and unit is not None and quantity:
+        period_header = texts[unit]  # "Total" beside "Unit price (monthly)"
     return ListLayout(
         sheet,
         row_number,
@@ -268,13 +326,17 @@ def _layout(
         item,
         labels,
         amount=amount,
-        period=header_period(texts[amount]),
+        period=header_period(period_header),
         period_column=period,
         check=check,
         check_period=None if check is None else header_period(texts[check]),
         vendor=vendor,
         notes=notes,
         ignored=ignored,
+        unit=None if unit == amount and not priced else unit,
+        quantity=quantity if unit is not None else None,
+        priced=priced,
+        scales=scales,
     )
 
 
@@ -362,8 +424,25 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table):
         return None
+    layout = _with_title_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
+
+
+def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
+    """The layout with a scale stated in a title row above the header, like
+    'IT budget (USD thousands)', given to each money column without its own."""
+    for _, cells in table.rows[: layout.position]:
+        for cell in cells:
+            text = clean_header(cell)
+            scale = header_scale(text) if text else None
+            if scale is None:
+                continue
+            scales = dict(layout.scales)
+            for index in layout.money:
+                scales.setdefault(index, scale)
+            return replace(layout, scales=scales)
+    return layout
 
 
 class _ListReader:
@@ -455,6 +534,20 @@ class _ListReader:
                 )
         if not layout.is_grid:
             self._period_issues()
+            self._price_issues()
+        for words in sorted({words for _, words in layout.scales.values()}):
+            columns = [
+                layout.labels[index]
+                for index, (_, said) in layout.scales.items()
+                if said == words
+            ]
+            self.issue(
+                Severity.WARNING,
+                f"The amounts in {listing(columns)} are read in {words}, as the "
+                f"header says: each was multiplied by "
+                f"{1000 if words == 'thousands' else 1_000_000:,}.",
+                layout.row_number,
+            )
         if layout.ignored:
             shown = [layout.labels[index] for index in layout.ignored]
             verb = "was" if len(shown) == 1 else "were"
@@ -466,6 +559,32 @@ class _ListReader:
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
             )
+
+    def _price_issues(self) -> None:
+        """Say once that a line's amount is its seats times its price, or
+        refuse a list that has a price per seat and nothing to multiply it by."""
+        layout = self.layout
+        if not layout.priced:
+            return
+        price = layout.labels[layout.amount]  # type: ignore[index]
+        if layout.quantity is None:
+            self.issue(
+                Severity.ERROR,
+                f"{price} is a price per seat, licence or user, not what a line "
+                "costs, and the list has no column of seats or a total to use. Add "
+                "a Seats column, or a column of each line's cost (like 'Monthly "
+                "cost').",
+                layout.row_number,
+                layout.amount,
+            )
+            return
+        seats = layout.labels[layout.quantity]
+        self.issue(
+            Severity.WARNING,
+            f"Each line's amount is {seats} x {price}, since the list has no "
+            "column of each line's cost.",
+            layout.row_number,
+        )
 
     def _period_issues(self) -> None:
         """What a list's amounts cover: its header's period, else the user's
@@ -563,7 +682,7 @@ class _ListReader:
             if is_blank(cell):
                 continue
             try:
-                figures[index] = read_money(cell, conventions=self.conventions).value
+                value = read_money(cell, conventions=self.conventions).value
             except CellError as problem:
                 self.issue(
                     Severity.ERROR,
@@ -572,6 +691,8 @@ class _ListReader:
                     index,
                 )
                 failed = True
+                continue
+            figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
         return None if failed else figures
 
     def _line(
@@ -636,7 +757,9 @@ class _ListReader:
                     layout.amount,
                 )
                 return None
-            amount = figures[layout.amount]  # type: ignore[index]
+            amount = self._amount(row_number, item, figures)
+            if amount is None:
+                return None
             period = self._period(row_number, cells)
             if period is None:
                 return None
@@ -656,6 +779,45 @@ class _ListReader:
             vendor=vendor,
             notes="; ".join(notes),
         )
+
+    def _amount(
+        self, row_number: int, item: str, figures: Mapping[int, float]
+    ) -> float | None:
+        """A list line's amount: its cost, or its seats x its price; warns where
+        the seats x price beside a cost does not make it."""
+        layout = self.layout
+        stated = figures[layout.amount]  # type: ignore[index]
+        if layout.unit is None or layout.quantity is None:
+            return stated
+        seats = figures.get(layout.quantity)
+        if seats is None:
+            self.issue(
+                Severity.ERROR,
+                f"{layout.labels[layout.quantity]} is empty; enter how many '{item}' "
+                "there are.",
+                row_number,
+                layout.quantity,
+            )
+            return None
+        if layout.priced:
+            return seats * stated
+        price = figures.get(layout.unit)
+        if price is None:
+            return stated
+        priced = seats * price
+        if abs(priced - stated) > 0.01:
+            price_label = layout.labels[layout.unit]
+            label = layout.labels[layout.amount]  # type: ignore[index]
+            self.issue(
+                Severity.WARNING,
+                f"{layout.labels[layout.quantity]} x {price_label} of '{item}' is "
+                f"{_money(seats)} x {_money(price)} = {_money(priced)}, but {label} "
+                f"says {_money(stated)}, a difference of {_money(stated - priced)}; "
+                f"{label} was used. Check the seats, the price or the cost.",
+                row_number,
+                layout.amount,
+            )
+        return stated
 
     def _reconcile_periods(
         self,
@@ -714,12 +876,13 @@ class _ListReader:
     def _total(self, row_number: int, cells: Sequence[Cell], name: str) -> None:
         """Check a total row against the lines it adds up; it is never counted."""
         figures: dict[int, float] = {}
-        for index in self.layout.figures:
+        for index in self.layout.totals:
             cell = _cell(cells, index)
             if is_blank(cell):
                 continue
             try:
-                figures[index] = read_money(cell, conventions=self.conventions).value
+                value = read_money(cell, conventions=self.conventions).value
+                figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
             except CellError:
                 self.issue(
                     Severity.WARNING,
