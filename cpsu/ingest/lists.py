@@ -43,7 +43,7 @@ from cpsu.ingest.cells import (
 )
 from cpsu.ingest.choices import PERIOD
 from cpsu.ingest.conventions import NumberCell
-from cpsu.ingest.issues import Issue, Severity, column_label
+from cpsu.ingest.issues import Issue, Severity, column_label, column_letter
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
     TOTAL_ROW,
@@ -466,6 +466,12 @@ class _ListReader:
         self.section_lines = 0
         self.block = _Block()
         self.everything = _Block()
+        self.header_period = layout.period  # before any choice of the user's
+        self.summaries = _summary_rows(table, layout)
+        self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
+        self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
+        self.ended: tuple[int, str] | None = None  # a heading like Assumptions
+        self.not_read: list[int] = []
 
     def issue(
         self,
@@ -487,10 +493,16 @@ class _ListReader:
         below = self.table.rows[layout.position + 1 :]
         self.issues.extend(blank_gaps(self.table.name, below))
         for row_number, cells in below:
-            if not row_is_blank(cells):
-                rows_read.append(row_number)
-                self._row(row_number, cells)
+            if row_is_blank(cells):
+                continue
+            if self.ended is not None:
+                self.not_read.append(row_number)
+                continue
+            rows_read.append(row_number)
+            self._row(row_number, cells)
         self._close_section()
+        self._check_subtotals()
+        self._ended_issue()
         hidden = hidden_rows_warning(self.table, rows_read)
         if hidden is not None:
             self.issues.append(hidden)
@@ -637,17 +649,31 @@ class _ListReader:
                 layout.item,
             )
             return
-        # A named line is a total only by its name (its notes may say "total");
-        # a row with no name is one when any of its text says so.
+        # A named line is a total by its name (its notes may say "total"), a
+        # row with no name when any of its text says so.
         texts = [item] if item else [_text(cell) for cell in cells]
         total = next((text for text in texts if TOTAL_ROW.search(text)), None)
-        if total is not None:
-            self._total(row_number, cells, item or total)
-            return
         filled = [
             index for index in layout.figures if not is_blank(_cell(cells, index))
         ]
+        if filled and self._subtotal(row_number, cells, item):
+            return
+        if total is not None:
+            if not item or self._is_total_name(item) or self._adds_up(cells):
+                self._total(row_number, cells, item or total)
+                return
+            self.issue(
+                Severity.WARNING,
+                f"'{item}' starts like a total but is not the total of its lines "
+                "above, so it was read as a cost line. Rename it if it is an item; "
+                "name it Total if it is a total.",
+                row_number,
+                layout.item,
+            )
         if not filled:
+            if item and self.lines and _ENDS_LIST.match(item):
+                self.ended = (row_number, item)
+                return
             if item:
                 self._close_section()
                 self.section, self.section_row, self.section_lines = item, row_number, 0
@@ -664,12 +690,158 @@ class _ListReader:
             return
         if figures is None:
             return
+        self._looks_like_subtotal(row_number, item, figures)
         line = self._line(row_number, cells, item, figures)
         if line is not None:
             self.lines.append(line)
             self.section_lines += 1
+            self.values[row_number] = dict(figures)
             self.block.add(row_number, figures)
             self.everything.add(row_number, figures)
+
+    def _quiet_figures(self, cells: Sequence[Cell]) -> dict[int, float] | None:
+        """The row's money in the columns totals are checked in; None when a
+        cell cannot be read."""
+        figures: dict[int, float] = {}
+        for index in self.layout.totals:
+            cell = _cell(cells, index)
+            if is_blank(cell):
+                continue
+            try:
+                value = read_money(cell, conventions=self.conventions).value
+            except CellError:
+                return None
+            figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
+        return figures
+
+    def _is_total_name(self, item: str) -> bool:
+        """A total word alone, or with the name of the section it closes."""
+        words = [
+            word
+            for word in re.findall(r"[^\W_]+", item.casefold())
+            if word not in _TOTAL_WORDS
+        ]
+        if not words:
+            return True
+        return self.section is not None and text_key(" ".join(words)) == text_key(
+            self.section
+        )
+
+    def _adds_up(self, cells: Sequence[Cell]) -> bool:
+        """True when the row's amounts are, to the cent, the sum of the lines of
+        its block (or of every line above it)."""
+        figures = self._quiet_figures(cells)
+        if figures is None:
+            return True  # _total says the total could not be checked
+        if not figures:
+            return False
+        return any(
+            block.rows
+            and all(
+                _cents(value) == _cents(block.sums.get(index, 0.0))
+                for index, value in figures.items()
+            )
+            for block in (self.block, self.everything)
+        )
+
+    def _looks_like_subtotal(
+        self, row_number: int, item: str, figures: Mapping[int, float]
+    ) -> None:
+        """Warn when a line's amount is the sum of the two or more lines above
+        it in its block, as a subtotal's would be."""
+        block = self.block
+        checked = [index for index in self.layout.totals if index in figures]
+        if len(block.rows) < 2 or not checked:
+            return
+        if not any(figures[index] for index in checked):
+            return
+        if any(
+            _cents(figures[index]) != _cents(block.sums.get(index, 0.0))
+            for index in checked
+        ):
+            return
+        self.issue(
+            Severity.WARNING,
+            f"'{item}' looks like a subtotal of rows {block.rows[0]} to "
+            f"{block.rows[-1]}: its amount is their sum. It was counted as a line; "
+            "if it is a subtotal, name it Total or delete it.",
+            row_number,
+            self.layout.item,
+        )
+
+    def _subtotal(self, row_number: int, cells: Sequence[Cell], item: str) -> bool:
+        """Leave out a row that sums other rows: by a formula like =SUM(B2:B3),
+        or as a summary row of an outline or of indented lines. True if it was."""
+        layout = self.layout
+        children = self.summaries.get(row_number)
+        how = "its lines are grouped below or indented under it"
+        if children is None:
+            children = _summed_rows(self.table, row_number, layout.totals)
+            how = "its amount is a formula adding them up"
+        if not children:
+            return False
+        figures = self._quiet_figures(cells) or {}
+        self.subtotals.append((row_number, item or "(no name)", figures, children))
+        name = f"'{item}'" if item else f"Row {row_number}"
+        shown = _span(children)
+        self.issue(
+            Severity.WARNING,
+            f"{name} was read as a subtotal of {shown}, since {how}; it was left out "
+            "of the sum.",
+            row_number,
+            layout.item,
+        )
+        if children[0] > row_number and item:
+            # A summary above its lines names their section.
+            self._close_section()
+            self.section, self.section_row, self.section_lines = item, row_number, 1
+        self.block = _Block()
+        return True
+
+    def _check_subtotals(self) -> None:
+        """Check each subtotal against the rows it adds up, once all are read."""
+        for row_number, name, figures, children in self.subtotals:
+            for index, stated in figures.items():
+                summed = sum(
+                    self._row_value(child, index, row_number) for child in children
+                )
+                if _cents(stated) == _cents(summed):
+                    continue
+                self.issue(
+                    Severity.WARNING,
+                    f"'{name}' says {_money(stated)} in {self.layout.labels[index]} "
+                    f"but {_span(children)} add up to {_money(summed)}, a difference "
+                    f"of {_money(stated - summed)}. The subtotal was left out of the "
+                    "sum and the lines were counted; check the lines or the subtotal.",
+                    row_number,
+                    index,
+                )
+                break
+
+    def _row_value(self, row: int, index: int, seen: int) -> float:
+        """A row's amount in a column: a line's, or a subtotal's stated one."""
+        if row in self.values:
+            return self.values[row].get(index, 0.0)
+        for subtotal_row, _, figures, _ in self.subtotals:
+            if subtotal_row == row and row != seen:
+                return figures.get(index, 0.0)
+        return 0.0
+
+    def _ended_issue(self) -> None:
+        if self.ended is None:
+            return
+        heading_row, heading = self.ended
+        if not self.not_read:
+            return
+        rows = self.not_read
+        self.issue(
+            Severity.WARNING,
+            f"'{heading}' (row {heading_row}) ends the list: {_span(rows)} below it "
+            "were not read as cost lines. Move them to another sheet if they are "
+            "costs.",
+            heading_row,
+            self.layout.item,
+        )
 
     def _figures(
         self, row_number: int, cells: Sequence[Cell]
@@ -864,14 +1036,29 @@ class _ListReader:
                     choice=PERIOD,
                 )
             return layout.period
+        label = layout.labels[layout.period_column]
         try:
-            return read_period(cell)
+            period = read_period(cell)
         except CellError as problem:
-            label = layout.labels[layout.period_column]
             self.issue(
                 Severity.ERROR, f"{label} {problem}.", row_number, layout.period_column
             )
             return None
+        said = self.header_period
+        if said is not None and period is not said:
+            amount = layout.labels[layout.amount]  # type: ignore[index]
+            self.issue(
+                Severity.ERROR,
+                f"{label} says {period.value} but the header {amount} says the "
+                f"amounts are a {said.value.lower()}'s, so the amount of row "
+                f"{row_number} could be either. Make them agree: correct the "
+                f"{period.value} in {label}, or rename the header {amount} to one "
+                "without a period, like 'Cost', so that the Period column says.",
+                row_number,
+                layout.period_column,
+            )
+            return None
+        return period
 
     def _total(self, row_number: int, cells: Sequence[Cell], name: str) -> None:
         """Check a total row against the lines it adds up; it is never counted."""
@@ -968,3 +1155,102 @@ def _lines(number: int) -> str:
 def _count(number: int, noun: str) -> str:
     """'1 line was' or '12 lines were'."""
     return f"1 {noun} was" if number == 1 else f"{number:,} {noun}s were"
+
+
+# Words that make a row a total, with the words that join them to a name.
+_TOTAL_WORDS = frozenset(
+    {"total", "totals", "subtotal", "subtotals", "sub", "grand", "sum", "summe"}
+    | {"gesamt", "gesamtsumme", "of", "for", "all"}
+)
+# A heading below a list that starts something other than cost lines.
+_ENDS_LIST = re.compile(
+    r"^(?:key\s+)?(?:assumptions?|notes?|parameters?|drivers?|memo|memos|inputs?|"
+    r"footnotes?|comments?|sources?)\b",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")
+_SUM_FORMULA = re.compile(
+    r"^=?\s*(?:SUM\((?P<args>[^()]*)\)|(?P<chain>[$A-Z0-9]+(?:\s*\+\s*[$A-Z0-9]+)+))"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
+def _summed_rows(
+    table: Table, row_number: int, columns: Sequence[int]
+) -> tuple[int, ...]:
+    """The rows a cell's formula adds up in its own column (=SUM(B2:B3) or
+    =B4+B7); empty when its formula is anything else."""
+    for index in columns:
+        formula = table.formulas.get((row_number, index))
+        if formula is None:
+            continue
+        match = _SUM_FORMULA.match(formula.strip())
+        if match is None:
+            return ()
+        text = match["args"] if match["args"] is not None else match["chain"]
+        letter = column_letter(index)
+        rows: list[int] = []
+        for part in re.split(r"[,;+]", text.upper().replace(" ", "")):
+            ends = part.split(":")
+            found = [_REFERENCE.fullmatch(end) for end in ends]
+            if len(ends) > 2 or not all(found):
+                return ()
+            if any(ref[1] != letter for ref in found):  # type: ignore[index]
+                return ()
+            numbers = [int(ref[2]) for ref in found]  # type: ignore[index]
+            rows.extend(range(min(numbers), max(numbers) + 1))
+        rows = sorted(set(rows) - {row_number})
+        if len(rows) > 100_000:
+            return ()
+        return tuple(rows)
+    return ()
+
+
+def _summary_rows(table: Table, layout: ListLayout) -> dict[int, tuple[int, ...]]:
+    """The summary rows of an outline (grouped rows) or of indented item names,
+    each with the rows it sums."""
+    rows = [
+        (row_number, cells)
+        for row_number, cells in table.rows[layout.position + 1 :]
+        if not row_is_blank(cells)
+    ]
+    levels = table.outline_levels
+    if levels:
+        depth = [levels.get(row_number, 0) for row_number, _ in rows]
+        below = table.summary_below
+    else:
+        depth = [_indent(_cell(cells, layout.item)) for _, cells in rows]
+        below = False  # an indented list has its heading above its lines
+        if not any(depth):
+            return {}
+    found: dict[int, tuple[int, ...]] = {}
+    order = range(len(rows) - 1, -1, -1) if below else range(len(rows))
+    for position in order:
+        step = -1 if below else 1
+        children = []
+        other = position + step
+        while 0 <= other < len(rows) and depth[other] > depth[position]:
+            if depth[other] == depth[position] + 1 or not levels:
+                children.append(rows[other][0])
+            other += step
+        if children and any(
+            not is_blank(_cell(rows[position][1], index)) for index in layout.totals
+        ):
+            found[rows[position][0]] = tuple(sorted(children))
+    return found
+
+
+def _indent(cell: Cell) -> int:
+    """How far an item name is indented with spaces, in steps of one."""
+    if not isinstance(cell, str) or not cell.strip():
+        return 0
+    return 1 if cell[:1] in (" ", "\t", "\u00a0", "\u3000") else 0
+
+
+def _span(rows: Sequence[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if list(rows) == list(range(rows[0], rows[-1] + 1)):
+        return f"rows {rows[0]} to {rows[-1]}"
+    return f"rows {listing([str(row) for row in rows])}"
