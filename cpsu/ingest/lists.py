@@ -66,6 +66,7 @@ from cpsu.ingest.vocabulary import (
     is_unit_price_header,
     match_header,
     read_period,
+    read_pool,
 )
 
 # A grid needs this many month (or quarter) columns; fewer are more likely a list.
@@ -178,6 +179,7 @@ class ListLayout:
     quantity: int | None = None  # how many seats, licences or users
     priced: bool = False  # the amount column is the unit price: seats x price
     scales: Mapping[int, tuple[float, str]] = field(default_factory=dict)
+    category: int | None = None  # a Category column: each line's section
 
     @property
     def is_grid(self) -> bool:
@@ -233,7 +235,7 @@ def _layout(
         else:
             months = []
     item = vendor = notes = amount = total = period = check = None
-    unit = quantity = list_total = None
+    unit = quantity = list_total = category = None
     is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
@@ -249,6 +251,8 @@ def _layout(
             notes = index
         elif name == "period" and period is None and not is_grid_header:
             period = index
+        elif name == "pool" and category is None:
+            category = index  # a Category column, read as each line's section
         elif name in ("pool", "behaviour"):
             return None
         elif is_grid_header and _TOTAL_COLUMN.match(text):
@@ -291,7 +295,7 @@ def _layout(
                 f"{_MONTHS[day.month - 1].title()} {day.year}", index
             )
     labels.setdefault(item, column_label("", item))
-    used = {item, vendor, notes, total}
+    used = {item, vendor, notes, total, category}
     used |= set(months) if is_grid else {amount, period, check}
     if not is_grid and unit is not None and quantity is not None:
         used |= {unit, quantity}
@@ -315,6 +319,7 @@ def _layout(
             notes=notes,
             ignored=ignored,
             scales=scales,
+            category=category,
         )
     period_header = texts[amount]
     if header_period(period_header) is None and unit is not None and quantity:
@@ -337,6 +342,7 @@ def _layout(
         quantity=quantity if unit is not None else None,
         priced=priced,
         scales=scales,
+        category=category,
     )
 
 
@@ -422,11 +428,27 @@ def read_cost_list(
     from cpsu.ingest.gl import is_gl_table
 
     layout = find_list(table)
-    if layout is None or is_gl_table(table):
+    if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
     layout = _with_title_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
+
+
+def _holds_pools(table: Table, layout: ListLayout) -> bool:
+    """True when the list's Category column holds cost pool names: then it is
+    the template's Pool column, and the sheet is read as the template."""
+    if layout.category is None:
+        return False
+    values = [
+        cells[layout.category]
+        for _, cells in table.rows[layout.position + 1 :]
+        if layout.category < len(cells) and not is_blank(cells[layout.category])
+    ]
+    try:
+        return bool(values) and all(read_pool(value) for value in values)
+    except CellError:
+        return False
 
 
 def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
@@ -876,6 +898,9 @@ class _ListReader:
     ) -> CostLine | None:
         layout = self.layout
         notes = []
+        category = _text(_cell(cells, layout.category))
+        if category:
+            notes.append(f"Category: {category}")
         if self.section:
             notes.append(f"Section: {self.section}")
         if layout.is_grid:
