@@ -323,3 +323,60 @@ def test_sum_on_the_canonical_costs_sheet_is_a_total():
     )
     # 65,000 + 800 = 65,800, not 131,600
     assert monthly_run_rate(upload) == pytest.approx(65800)
+
+
+def canonical_with_formula(formulas: dict[str, str]) -> bytes:
+    """The template with three Fixed lines on Costs, the third a subtotal."""
+    data = canonical_bytes(
+        [
+            cost_row("M365", "Other", "Fixed", amount=65000, period="Month"),
+            cost_row("Zoom", "Other", "Fixed", amount=800, period="Month"),
+            cost_row("Software", "Other", "Fixed", amount=65800, period="Month"),
+        ]
+    )
+    # The Costs sheet is the second of the template's sheets.
+    return rewrite_part(
+        data,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: _put_formulas(xml, formulas),
+    )
+
+
+def _put_formulas(xml: bytes, formulas: dict[str, str]) -> bytes:
+    for reference, formula in formulas.items():
+        xml = re.sub(
+            rf'(<c r="{reference}"[^>]*>)'.encode(),
+            lambda found, f=formula: found[1] + f"<f>{f}</f>".encode(),
+            xml,
+        )
+    return xml
+
+
+def test_a_sum_formula_on_the_canonical_costs_sheet_is_a_subtotal():
+    upload = read_upload(canonical_with_formula({"D4": "SUM(D2:D3)"}), "t.xlsx")
+    # 65,000 + 800 = 65,800, not 131,600
+    assert [line.item for line in upload.cost_base.lines] == ["M365", "Zoom"]
+    assert monthly_run_rate(upload) == pytest.approx(65800)
+    assert warning_at(upload, 4) == (
+        "Row 4 ('Software') was read as a subtotal of rows 2 to 3, since its Amount "
+        "is a formula adding them up; it was left out of the sum."
+    )
+
+
+def test_an_unmarked_subtotal_on_the_canonical_costs_sheet_is_warned():
+    upload = read_upload(
+        canonical_bytes(
+            [
+                cost_row("M365", "Other", "Fixed", amount=65000, period="Month"),
+                cost_row("Zoom", "Other", "Fixed", amount=800, period="Month"),
+                cost_row("Software", "Other", "Fixed", amount=65800, period="Month"),
+            ]
+        ),
+        "t.xlsx",
+    )
+    # counted as written: 65,000 + 800 + 65,800 = 131,600, with a warning
+    assert monthly_run_rate(upload) == pytest.approx(131600)
+    assert warning_at(upload, 4) == (
+        "'Software' looks like a subtotal of rows 2 to 3: its Amount is their sum. "
+        "It was counted as a line; if it is a subtotal, name it Total or delete it."
+    )

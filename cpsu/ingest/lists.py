@@ -17,8 +17,17 @@ of each line below them ("Section: Software" in its Notes); subtotal, total
 and grand-total rows, and a totals column, which are left out of the sum and
 checked against the lines they add up, with a warning naming the row where
 they disagree by a cent or more; and blank rows, skipped with one warning
-per gap. `read_cost_list` is tried by the Costs reader when a sheet has no
-Pool and no Behaviour column.
+per gap. A row is a subtotal by its name (a total word alone, or with its
+section's name), by adding up its block, by a formula summing rows of its
+column (=SUM(B2:B3), =B4+B7), or as the summary row of an outline or of
+indented lines; a line that merely equals the sum of the lines above it is
+counted, with a warning. A heading like Assumptions or Notes below the list
+ends it.
+
+The amount is a line's cost, never its price per seat: seats x price is used
+only when no column holds the cost, and said. Amounts stated in thousands or
+millions, in a header or a title row, are scaled. `read_cost_list` is tried by
+the Costs reader when a sheet has no Pool and no Behaviour column.
 """
 
 from __future__ import annotations
@@ -798,7 +807,7 @@ class _ListReader:
         children = self.summaries.get(row_number)
         how = "its lines are grouped below or indented under it"
         if children is None:
-            children = _summed_rows(self.table, row_number, layout.totals)
+            children = summed_rows(self.table, row_number, layout.totals)
             how = "its amount is a formula adding them up"
         if not children:
             return False
@@ -1201,7 +1210,7 @@ _SUM_FORMULA = re.compile(
 )
 
 
-def _summed_rows(
+def summed_rows(
     table: Table, row_number: int, columns: Sequence[int]
 ) -> tuple[int, ...]:
     """The rows a cell's formula adds up in its own column (=SUM(B2:B3) or
@@ -1233,11 +1242,17 @@ def _summed_rows(
 
 
 def _summary_rows(table: Table, layout: ListLayout) -> dict[int, tuple[int, ...]]:
-    """The summary rows of an outline (grouped rows) or of indented item names,
-    each with the rows it sums."""
+    return summary_rows(table, layout.position, layout.item, layout.totals)
+
+
+def summary_rows(
+    table: Table, position: int, item: int, amounts: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
+    """The summary rows of an outline (grouped rows) or of indented item names
+    below the header at `position`, each with the rows it sums."""
     rows = [
         (row_number, cells)
-        for row_number, cells in table.rows[layout.position + 1 :]
+        for row_number, cells in table.rows[position + 1 :]
         if not row_is_blank(cells)
     ]
     levels = table.outline_levels
@@ -1245,24 +1260,24 @@ def _summary_rows(table: Table, layout: ListLayout) -> dict[int, tuple[int, ...]
         depth = [levels.get(row_number, 0) for row_number, _ in rows]
         below = table.summary_below
     else:
-        depth = [_indent(_cell(cells, layout.item)) for _, cells in rows]
+        depth = [_indent(_cell(cells, item)) for _, cells in rows]
         below = False  # an indented list has its heading above its lines
         if not any(depth):
             return {}
     found: dict[int, tuple[int, ...]] = {}
     order = range(len(rows) - 1, -1, -1) if below else range(len(rows))
-    for position in order:
+    for at in order:
         step = -1 if below else 1
         children = []
-        other = position + step
-        while 0 <= other < len(rows) and depth[other] > depth[position]:
-            if depth[other] == depth[position] + 1 or not levels:
+        other = at + step
+        while 0 <= other < len(rows) and depth[other] > depth[at]:
+            if depth[other] == depth[at] + 1 or not levels:
                 children.append(rows[other][0])
             other += step
         if children and any(
-            not is_blank(_cell(rows[position][1], index)) for index in layout.totals
+            not is_blank(_cell(rows[at][1], index)) for index in amounts
         ):
-            found[rows[position][0]] = tuple(sorted(children))
+            found[rows[at][0]] = tuple(sorted(children))
     return found
 
 
