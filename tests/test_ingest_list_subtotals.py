@@ -380,3 +380,25 @@ def test_an_unmarked_subtotal_on_the_canonical_costs_sheet_is_warned():
         "'Software' looks like a subtotal of rows 2 to 3: its Amount is their sum. "
         "It was counted as a line; if it is a subtotal, name it Total or delete it."
     )
+
+
+def test_an_unnamed_row_adding_up_the_lines_above_is_a_total():
+    upload = read_rows(
+        [["Item", "Monthly cost"], ["M365", 1000], ["Zoom", 100], [None, 1100]]
+    )
+    assert monthly_run_rate(upload) == pytest.approx(1100)  # 1,000 + 100
+    assert warning_at(upload, 4) == (
+        "Row 4 has no name and its amount is the sum of rows 2 to 3 above it, so it "
+        "was read as a total and left out of the sum. Name it Total to make this "
+        "plain."
+    )
+
+
+def test_an_unnamed_row_that_adds_up_nothing_is_still_an_error():
+    upload = read_rows(
+        [["Item", "Monthly cost"], ["M365", 1000], ["Zoom", 100], [None, 900]]
+    )
+    assert upload.cost_base is None
+    assert [issue.message for issue in errors_of(upload)] == [
+        "Item (A) is empty; name the line."
+    ]

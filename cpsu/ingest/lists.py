@@ -710,6 +710,19 @@ class _ListReader:
                 self.section, self.section_row, self.section_lines = item, row_number, 0
                 self.block = _Block()
             return
+        if not item and self.everything.rows and self._adds_up(cells):
+            rows = self.block.rows or self.everything.rows
+            self.issue(
+                Severity.WARNING,
+                f"Row {row_number} has no name and its amount is the sum of "
+                f"{_span(rows) if len(rows) > 1 else f'row {rows[0]}'} above it, so "
+                "it was read as a total and left out of the sum. Name it Total to "
+                "make this plain.",
+                row_number,
+                layout.item,
+            )
+            self._total(row_number, cells, f"Row {row_number}")
+            return
         figures = self._figures(row_number, cells)
         if not item:
             self.issue(
