@@ -186,7 +186,13 @@ def test_unknown_parameters_give_one_warning_a_sheet():
 def test_many_hidden_rows_give_one_warning():
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(canonical_bytes(_lines(12))))
+    # Amounts 100 to 111: none is the sum of the lines above it, which would
+    # be warned as a subtotal (1 + 2 = 3 would).
+    lines = [
+        cost_row(f"Line {n}", "Support tools", "Fixed", amount=100 + n)
+        for n in range(12)
+    ]
+    book = load_workbook(io.BytesIO(canonical_bytes(lines)))
     for row in range(3, 12):  # rows 3 to 11: nine hidden
         book["Costs"].row_dimensions[row].hidden = True
     buffer = io.BytesIO()

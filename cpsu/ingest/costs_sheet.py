@@ -339,19 +339,37 @@ def read_costs(
     issues.extend(blank_gaps(table.name, table.rows[header.position + 1 :]))
     dates, found = decide_date_order(_date_cells(table, header), choices.day_first)
     issues.extend(found)
+    amounts = tuple(
+        header.columns[name] for name in ("amount",) if name in header.columns
+    )
+    summaries = lists.summary_rows(
+        table, header.position, header.columns.get("item", 0), amounts
+    )
+    block: list[tuple[int, float]] = []  # lines since a total or a heading
     for row_number, cells in _line_rows(table, header):
         overlong = _overlong(table, header, row_number, cells)
         if overlong is not None:
             issues.append(overlong)
             continue
         rows_read.append(row_number)
+        subtotal = _subtotal(table, header, row_number, cells, summaries, amounts)
+        if subtotal is not None:
+            issues.append(subtotal)
+            block = []
+            continue
         reader = _RowReader(header, row_number, cells, conventions, dates)
         line = _read_line(reader)
         issues.extend(reader.issues)
         if reader.heading is not None:
             section = reader.heading
         if line is None:
+            block = []
             continue
+        if line.amount is not None:
+            looks = _looks_like_subtotal(header, row_number, line, block)
+            if looks is not None:
+                issues.append(looks)
+            block.append((row_number, line.amount))
         if section is not None:
             notes = "; ".join(filter(None, [f"Section: {section}", line.notes]))
             line = replace(line, notes=notes)
@@ -388,6 +406,60 @@ def read_costs(
     if has_errors:
         return None, issues
     return CostBase(lines=tuple(lines)), issues
+
+
+def _subtotal(
+    table: Table,
+    header: Header,
+    row_number: int,
+    cells: Sequence[Cell],
+    summaries: dict[int, tuple[int, ...]],
+    amounts: tuple[int, ...],
+) -> Issue | None:
+    """A warning for a row that sums other rows (an outline or indented summary
+    row, or an Amount that is a formula like =SUM(E2:E3)), which is left out;
+    None for any other row."""
+    if not amounts or is_blank(header.cell(cells, "amount")):
+        return None
+    children = summaries.get(row_number)
+    how = "its lines are grouped below or indented under it"
+    if children is None:
+        children = lists.summed_rows(table, row_number, amounts)
+        how = "its Amount is a formula adding them up"
+    if not children:
+        return None
+    rows = (
+        f"rows {children[0]} to {children[-1]}"
+        if len(children) > 1
+        else f"row {children[0]}"
+    )
+    return warning(
+        f"Row {row_number} ('{_text_or_blank(header.cell(cells, 'item'))}') was read "
+        f"as a subtotal of {rows}, since {how}; it was left out of the sum.",
+        sheet=table.name,
+        row=row_number,
+        column=header.label("item"),
+    )
+
+
+def _looks_like_subtotal(
+    header: Header, row_number: int, line: CostLine, block: list[tuple[int, float]]
+) -> Issue | None:
+    assert line.amount is not None
+    """A warning for a line whose Amount is the sum of the two or more lines
+    above it since a total or a heading, as a subtotal's would be."""
+    if len(block) < 2 or not line.amount:
+        return None
+    if round(line.amount * 100) != round(sum(amount for _, amount in block) * 100):
+        return None
+    return warning(
+        f"'{clean_text(line.item)}' looks like a subtotal of rows {block[0][0]} to "
+        f"{block[-1][0]}: its Amount is their sum. It was counted as a line; if it "
+        "is a subtotal, name it Total or delete it.",
+        sheet=header.sheet,
+        row=row_number,
+        column=header.label("item"),
+    )
 
 
 def _is_total_row(cells: Sequence[Cell], item: str) -> bool:

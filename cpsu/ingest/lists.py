@@ -17,8 +17,17 @@ of each line below them ("Section: Software" in its Notes); subtotal, total
 and grand-total rows, and a totals column, which are left out of the sum and
 checked against the lines they add up, with a warning naming the row where
 they disagree by a cent or more; and blank rows, skipped with one warning
-per gap. `read_cost_list` is tried by the Costs reader when a sheet has no
-Pool and no Behaviour column.
+per gap. A row is a subtotal by its name (a total word alone, or with its
+section's name), by adding up its block, by a formula summing rows of its
+column (=SUM(B2:B3), =B4+B7), or as the summary row of an outline or of
+indented lines; a line that merely equals the sum of the lines above it is
+counted, with a warning. A heading like Assumptions or Notes below the list
+ends it.
+
+The amount is a line's cost, never its price per seat: seats x price is used
+only when no column holds the cost, and said. Amounts stated in thousands or
+millions, in a header or a title row, are scaled. `read_cost_list` is tried by
+the Costs reader when a sheet has no Pool and no Behaviour column.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from cpsu.ingest.cells import (
 )
 from cpsu.ingest.choices import PERIOD
 from cpsu.ingest.conventions import NumberCell
-from cpsu.ingest.issues import Issue, Severity, column_label
+from cpsu.ingest.issues import Issue, Severity, column_label, column_letter
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
     TOTAL_ROW,
@@ -59,9 +68,14 @@ from cpsu.ingest.vocabulary import (
     LIST_ITEM_INDEX,
     clean_header,
     header_period,
+    header_scale,
     is_amount_header,
+    is_quantity_header,
+    is_total_header,
+    is_unit_price_header,
     match_header,
     read_period,
+    read_pool,
 )
 
 # A grid needs this many month (or quarter) columns; fewer are more likely a list.
@@ -170,17 +184,40 @@ class ListLayout:
     vendor: int | None = None
     notes: int | None = None
     ignored: tuple[int, ...] = ()
+    unit: int | None = None  # a price per seat, licence or user
+    quantity: int | None = None  # how many seats, licences or users
+    priced: bool = False  # the amount column is the unit price: seats x price
+    scales: Mapping[int, tuple[float, str]] = field(default_factory=dict)
+    category: int | None = None  # a Category column: each line's section
 
     @property
     def is_grid(self) -> bool:
         return bool(self.months)
 
     @property
-    def figures(self) -> tuple[int, ...]:
-        """The columns holding numbers: the amount, or the months and total."""
+    def totals(self) -> tuple[int, ...]:
+        """The columns a total row is checked in: the amounts, or the months
+        and total; none when each line's amount is seats x price."""
+        if self.priced:
+            return ()
         if self.amount is not None:
             return (self.amount,) if self.check is None else (self.amount, self.check)
         return (*self.months, *(() if self.total is None else (self.total,)))
+
+    @property
+    def figures(self) -> tuple[int, ...]:
+        """The columns holding numbers: the amounts, prices and seats, or the
+        months and total."""
+        if self.amount is None:
+            return self.totals
+        extra = (self.unit, self.quantity) if not self.priced else (self.quantity,)
+        found = [self.amount, self.check, *extra]
+        return tuple(dict.fromkeys(index for index in found if index is not None))
+
+    @property
+    def money(self) -> tuple[int, ...]:
+        """The figure columns that hold money, not a count of seats."""
+        return tuple(index for index in self.figures if index != self.quantity)
 
 
 def find_list(table: Table) -> ListLayout | None:
@@ -207,6 +244,7 @@ def _layout(
         else:
             months = []
     item = vendor = notes = amount = total = period = check = None
+    unit = quantity = list_total = category = None
     is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
@@ -222,18 +260,40 @@ def _layout(
             notes = index
         elif name == "period" and period is None and not is_grid_header:
             period = index
+        elif name == "pool" and category is None:
+            category = index  # a Category column, read as each line's section
         elif name in ("pool", "behaviour"):
             return None
         elif is_grid_header and _TOTAL_COLUMN.match(text):
             total = index if total is None else total
-        elif is_amount_header(text) and not _TOTAL_COLUMN.match(text):
+        elif is_grid_header:
+            if is_amount_header(text) and amount is None:
+                amount = index
+        elif is_quantity_header(text):
+            quantity = index if quantity is None else quantity
+        elif is_unit_price_header(text):
+            unit = index if unit is None else unit
+        elif _TOTAL_COLUMN.match(text):
+            list_total = index if list_total is None else list_total
+        elif is_amount_header(text):
             if amount is None:
                 amount = index
             elif check is None and _other_period(texts[amount], text):
                 check = index  # "Monthly cost" beside "Annual cost"
+            elif is_total_header(text) and not is_total_header(texts[amount]):
+                amount = index  # "Monthly total" beside "Monthly cost"
     is_grid = is_grid_header
+    if is_grid:
+        amount = None
+    if item is None and vendor is not None:
+        item, vendor = vendor, None  # "Vendor | Annual cost": the vendor names it
     if item is None and is_grid and months[0] > 0 and not texts.get(0):
         item = 0  # the grid's corner is often left blank above its item names
+    if not is_grid and amount is None:
+        amount = list_total
+    priced = not is_grid and amount is None and unit is not None
+    if priced:
+        amount = unit  # each line costs its seats x its price, or is refused
     if item is None or not (is_grid or amount is not None):
         return None
     labels = {index: column_label(text, index) for index, text in texts.items() if text}
@@ -244,9 +304,16 @@ def _layout(
                 f"{_MONTHS[day.month - 1].title()} {day.year}", index
             )
     labels.setdefault(item, column_label("", item))
-    used = {item, vendor, notes, total}
+    used = {item, vendor, notes, total, category}
     used |= set(months) if is_grid else {amount, period, check}
+    if not is_grid and unit is not None and quantity is not None:
+        used |= {unit, quantity}
     ignored = tuple(index for index in labels if index not in used)
+    scales = {
+        index: scale
+        for index in (*months, total, amount, check, unit)
+        if index is not None and (scale := header_scale(texts[index])) is not None
+    }
     if is_grid:
         return ListLayout(
             sheet,
@@ -260,7 +327,12 @@ def _layout(
             vendor=vendor,
             notes=notes,
             ignored=ignored,
+            scales=scales,
+            category=category,
         )
+    period_header = texts[amount]
+    if header_period(period_header) is None and unit is not None and quantity:
+        period_header = texts[unit]  # "Total" beside "Unit price (monthly)"
     return ListLayout(
         sheet,
         row_number,
@@ -268,13 +340,18 @@ def _layout(
         item,
         labels,
         amount=amount,
-        period=header_period(texts[amount]),
+        period=header_period(period_header),
         period_column=period,
         check=check,
         check_period=None if check is None else header_period(texts[check]),
         vendor=vendor,
         notes=notes,
         ignored=ignored,
+        unit=None if unit == amount and not priced else unit,
+        quantity=quantity if unit is not None else None,
+        priced=priced,
+        scales=scales,
+        category=category,
     )
 
 
@@ -360,10 +437,43 @@ def read_cost_list(
     from cpsu.ingest.gl import is_gl_table
 
     layout = find_list(table)
-    if layout is None or is_gl_table(table):
+    if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
+    layout = _with_title_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
+
+
+def _holds_pools(table: Table, layout: ListLayout) -> bool:
+    """True when the list's Category column holds cost pool names: then it is
+    the template's Pool column, and the sheet is read as the template."""
+    if layout.category is None:
+        return False
+    values = [
+        cells[layout.category]
+        for _, cells in table.rows[layout.position + 1 :]
+        if layout.category < len(cells) and not is_blank(cells[layout.category])
+    ]
+    try:
+        return bool(values) and all(read_pool(value) for value in values)
+    except CellError:
+        return False
+
+
+def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
+    """The layout with a scale stated in a title row above the header, like
+    'IT budget (USD thousands)', given to each money column without its own."""
+    for _, cells in table.rows[: layout.position]:
+        for cell in cells:
+            text = clean_header(cell)
+            scale = header_scale(text) if text else None
+            if scale is None:
+                continue
+            scales = dict(layout.scales)
+            for index in layout.money:
+                scales.setdefault(index, scale)
+            return replace(layout, scales=scales)
+    return layout
 
 
 class _ListReader:
@@ -387,6 +497,12 @@ class _ListReader:
         self.section_lines = 0
         self.block = _Block()
         self.everything = _Block()
+        self.header_period = layout.period  # before any choice of the user's
+        self.summaries = _summary_rows(table, layout)
+        self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
+        self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
+        self.ended: tuple[int, str] | None = None  # a heading like Assumptions
+        self.not_read: list[int] = []
 
     def issue(
         self,
@@ -408,10 +524,16 @@ class _ListReader:
         below = self.table.rows[layout.position + 1 :]
         self.issues.extend(blank_gaps(self.table.name, below))
         for row_number, cells in below:
-            if not row_is_blank(cells):
-                rows_read.append(row_number)
-                self._row(row_number, cells)
+            if row_is_blank(cells):
+                continue
+            if self.ended is not None:
+                self.not_read.append(row_number)
+                continue
+            rows_read.append(row_number)
+            self._row(row_number, cells)
         self._close_section()
+        self._check_subtotals()
+        self._ended_issue()
         hidden = hidden_rows_warning(self.table, rows_read)
         if hidden is not None:
             self.issues.append(hidden)
@@ -455,6 +577,20 @@ class _ListReader:
                 )
         if not layout.is_grid:
             self._period_issues()
+            self._price_issues()
+        for words in sorted({words for _, words in layout.scales.values()}):
+            columns = [
+                layout.labels[index]
+                for index, (_, said) in layout.scales.items()
+                if said == words
+            ]
+            self.issue(
+                Severity.WARNING,
+                f"The amounts in {listing(columns)} are read in {words}, as the "
+                f"header says: each was multiplied by "
+                f"{1000 if words == 'thousands' else 1_000_000:,}.",
+                layout.row_number,
+            )
         if layout.ignored:
             shown = [layout.labels[index] for index in layout.ignored]
             verb = "was" if len(shown) == 1 else "were"
@@ -466,6 +602,32 @@ class _ListReader:
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
             )
+
+    def _price_issues(self) -> None:
+        """Say once that a line's amount is its seats times its price, or
+        refuse a list that has a price per seat and nothing to multiply it by."""
+        layout = self.layout
+        if not layout.priced:
+            return
+        price = layout.labels[layout.amount]  # type: ignore[index]
+        if layout.quantity is None:
+            self.issue(
+                Severity.ERROR,
+                f"{price} is a price per seat, licence or user, not what a line "
+                "costs, and the list has no column of seats or a total to use. Add "
+                "a Seats column, or a column of each line's cost (like 'Monthly "
+                "cost').",
+                layout.row_number,
+                layout.amount,
+            )
+            return
+        seats = layout.labels[layout.quantity]
+        self.issue(
+            Severity.WARNING,
+            f"Each line's amount is {seats} x {price}, since the list has no "
+            "column of each line's cost.",
+            layout.row_number,
+        )
 
     def _period_issues(self) -> None:
         """What a list's amounts cover: its header's period, else the user's
@@ -518,21 +680,48 @@ class _ListReader:
                 layout.item,
             )
             return
-        # A named line is a total only by its name (its notes may say "total");
-        # a row with no name is one when any of its text says so.
+        # A named line is a total by its name (its notes may say "total"), a
+        # row with no name when any of its text says so.
         texts = [item] if item else [_text(cell) for cell in cells]
         total = next((text for text in texts if TOTAL_ROW.search(text)), None)
-        if total is not None:
-            self._total(row_number, cells, item or total)
-            return
         filled = [
             index for index in layout.figures if not is_blank(_cell(cells, index))
         ]
+        if filled and self._subtotal(row_number, cells, item):
+            return
+        if total is not None:
+            if not item or self._is_total_name(item) or self._adds_up(cells):
+                self._total(row_number, cells, item or total)
+                return
+            self.issue(
+                Severity.WARNING,
+                f"'{item}' starts like a total but is not the total of its lines "
+                "above, so it was read as a cost line. Rename it if it is an item; "
+                "name it Total if it is a total.",
+                row_number,
+                layout.item,
+            )
         if not filled:
+            if item and self.lines and _ENDS_LIST.match(item):
+                self.ended = (row_number, item)
+                return
             if item:
                 self._close_section()
                 self.section, self.section_row, self.section_lines = item, row_number, 0
                 self.block = _Block()
+            return
+        if not item and self.everything.rows and self._adds_up(cells):
+            rows = self.block.rows or self.everything.rows
+            self.issue(
+                Severity.WARNING,
+                f"Row {row_number} has no name and its amount is the sum of "
+                f"{_span(rows) if len(rows) > 1 else f'row {rows[0]}'} above it, so "
+                "it was read as a total and left out of the sum. Name it Total to "
+                "make this plain.",
+                row_number,
+                layout.item,
+            )
+            self._total(row_number, cells, f"Row {row_number}")
             return
         figures = self._figures(row_number, cells)
         if not item:
@@ -545,12 +734,158 @@ class _ListReader:
             return
         if figures is None:
             return
+        self._looks_like_subtotal(row_number, item, figures)
         line = self._line(row_number, cells, item, figures)
         if line is not None:
             self.lines.append(line)
             self.section_lines += 1
+            self.values[row_number] = dict(figures)
             self.block.add(row_number, figures)
             self.everything.add(row_number, figures)
+
+    def _quiet_figures(self, cells: Sequence[Cell]) -> dict[int, float] | None:
+        """The row's money in the columns totals are checked in; None when a
+        cell cannot be read."""
+        figures: dict[int, float] = {}
+        for index in self.layout.totals:
+            cell = _cell(cells, index)
+            if is_blank(cell):
+                continue
+            try:
+                value = read_money(cell, conventions=self.conventions).value
+            except CellError:
+                return None
+            figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
+        return figures
+
+    def _is_total_name(self, item: str) -> bool:
+        """A total word alone, or with the name of the section it closes."""
+        words = [
+            word
+            for word in re.findall(r"[^\W_]+", item.casefold())
+            if word not in _TOTAL_WORDS
+        ]
+        if not words:
+            return True
+        return self.section is not None and text_key(" ".join(words)) == text_key(
+            self.section
+        )
+
+    def _adds_up(self, cells: Sequence[Cell]) -> bool:
+        """True when the row's amounts are, to the cent, the sum of the lines of
+        its block (or of every line above it)."""
+        figures = self._quiet_figures(cells)
+        if figures is None:
+            return True  # _total says the total could not be checked
+        if not figures:
+            return False
+        return any(
+            block.rows
+            and all(
+                _cents(value) == _cents(block.sums.get(index, 0.0))
+                for index, value in figures.items()
+            )
+            for block in (self.block, self.everything)
+        )
+
+    def _looks_like_subtotal(
+        self, row_number: int, item: str, figures: Mapping[int, float]
+    ) -> None:
+        """Warn when a line's amount is the sum of the two or more lines above
+        it in its block, as a subtotal's would be."""
+        block = self.block
+        checked = [index for index in self.layout.totals if index in figures]
+        if len(block.rows) < 2 or not checked:
+            return
+        if not any(figures[index] for index in checked):
+            return
+        if any(
+            _cents(figures[index]) != _cents(block.sums.get(index, 0.0))
+            for index in checked
+        ):
+            return
+        self.issue(
+            Severity.WARNING,
+            f"'{item}' looks like a subtotal of rows {block.rows[0]} to "
+            f"{block.rows[-1]}: its amount is their sum. It was counted as a line; "
+            "if it is a subtotal, name it Total or delete it.",
+            row_number,
+            self.layout.item,
+        )
+
+    def _subtotal(self, row_number: int, cells: Sequence[Cell], item: str) -> bool:
+        """Leave out a row that sums other rows: by a formula like =SUM(B2:B3),
+        or as a summary row of an outline or of indented lines. True if it was."""
+        layout = self.layout
+        children = self.summaries.get(row_number)
+        how = "its lines are grouped below or indented under it"
+        if children is None:
+            children = summed_rows(self.table, row_number, layout.totals)
+            how = "its amount is a formula adding them up"
+        if not children:
+            return False
+        figures = self._quiet_figures(cells) or {}
+        self.subtotals.append((row_number, item or "(no name)", figures, children))
+        name = f"'{item}'" if item else f"Row {row_number}"
+        shown = _span(children)
+        self.issue(
+            Severity.WARNING,
+            f"{name} was read as a subtotal of {shown}, since {how}; it was left out "
+            "of the sum.",
+            row_number,
+            layout.item,
+        )
+        if children[0] > row_number and item:
+            # A summary above its lines names their section.
+            self._close_section()
+            self.section, self.section_row, self.section_lines = item, row_number, 1
+        self.block = _Block()
+        return True
+
+    def _check_subtotals(self) -> None:
+        """Check each subtotal against the rows it adds up, once all are read."""
+        for row_number, name, figures, children in self.subtotals:
+            for index, stated in figures.items():
+                summed = sum(
+                    self._row_value(child, index, row_number) for child in children
+                )
+                if _cents(stated) == _cents(summed):
+                    continue
+                self.issue(
+                    Severity.WARNING,
+                    f"'{name}' says {_money(stated)} in {self.layout.labels[index]} "
+                    f"but {_span(children)} add up to {_money(summed)}, a difference "
+                    f"of {_money(stated - summed)}. The subtotal was left out of the "
+                    "sum and the lines were counted; check the lines or the subtotal.",
+                    row_number,
+                    index,
+                )
+                break
+
+    def _row_value(self, row: int, index: int, seen: int) -> float:
+        """A row's amount in a column: a line's, or a subtotal's stated one."""
+        if row in self.values:
+            return self.values[row].get(index, 0.0)
+        for subtotal_row, _, figures, _ in self.subtotals:
+            if subtotal_row == row and row != seen:
+                return figures.get(index, 0.0)
+        return 0.0
+
+    def _ended_issue(self) -> None:
+        if self.ended is None:
+            return
+        heading_row, heading = self.ended
+        if not self.not_read:
+            return
+        rows = self.not_read
+        self.issue(
+            Severity.WARNING,
+            f"'{heading}' (row {heading_row}) ends the list: {_span(rows)} below it "
+            "were not read as cost lines. Move them to another sheet if they are "
+            "costs.",
+            heading_row,
+            self.layout.item,
+        )
 
     def _figures(
         self, row_number: int, cells: Sequence[Cell]
@@ -563,7 +898,7 @@ class _ListReader:
             if is_blank(cell):
                 continue
             try:
-                figures[index] = read_money(cell, conventions=self.conventions).value
+                value = read_money(cell, conventions=self.conventions).value
             except CellError as problem:
                 self.issue(
                     Severity.ERROR,
@@ -572,6 +907,8 @@ class _ListReader:
                     index,
                 )
                 failed = True
+                continue
+            figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
         return None if failed else figures
 
     def _line(
@@ -583,6 +920,9 @@ class _ListReader:
     ) -> CostLine | None:
         layout = self.layout
         notes = []
+        category = _text(_cell(cells, layout.category))
+        if category:
+            notes.append(f"Category: {category}")
         if self.section:
             notes.append(f"Section: {self.section}")
         if layout.is_grid:
@@ -636,7 +976,9 @@ class _ListReader:
                     layout.amount,
                 )
                 return None
-            amount = figures[layout.amount]  # type: ignore[index]
+            amount = self._amount(row_number, item, figures)
+            if amount is None:
+                return None
             period = self._period(row_number, cells)
             if period is None:
                 return None
@@ -656,6 +998,45 @@ class _ListReader:
             vendor=vendor,
             notes="; ".join(notes),
         )
+
+    def _amount(
+        self, row_number: int, item: str, figures: Mapping[int, float]
+    ) -> float | None:
+        """A list line's amount: its cost, or its seats x its price; warns where
+        the seats x price beside a cost does not make it."""
+        layout = self.layout
+        stated = figures[layout.amount]  # type: ignore[index]
+        if layout.unit is None or layout.quantity is None:
+            return stated
+        seats = figures.get(layout.quantity)
+        if seats is None:
+            self.issue(
+                Severity.ERROR,
+                f"{layout.labels[layout.quantity]} is empty; enter how many '{item}' "
+                "there are.",
+                row_number,
+                layout.quantity,
+            )
+            return None
+        if layout.priced:
+            return seats * stated
+        price = figures.get(layout.unit)
+        if price is None:
+            return stated
+        priced = seats * price
+        if abs(priced - stated) > 0.01:
+            price_label = layout.labels[layout.unit]
+            label = layout.labels[layout.amount]  # type: ignore[index]
+            self.issue(
+                Severity.WARNING,
+                f"{layout.labels[layout.quantity]} x {price_label} of '{item}' is "
+                f"{_money(seats)} x {_money(price)} = {_money(priced)}, but {label} "
+                f"says {_money(stated)}, a difference of {_money(stated - priced)}; "
+                f"{label} was used. Check the seats, the price or the cost.",
+                row_number,
+                layout.amount,
+            )
+        return stated
 
     def _reconcile_periods(
         self,
@@ -702,24 +1083,40 @@ class _ListReader:
                     choice=PERIOD,
                 )
             return layout.period
+        label = layout.labels[layout.period_column]
         try:
-            return read_period(cell)
+            period = read_period(cell)
         except CellError as problem:
-            label = layout.labels[layout.period_column]
             self.issue(
                 Severity.ERROR, f"{label} {problem}.", row_number, layout.period_column
             )
             return None
+        said = self.header_period
+        if said is not None and period is not said:
+            amount = layout.labels[layout.amount]  # type: ignore[index]
+            self.issue(
+                Severity.ERROR,
+                f"{label} says {period.value} but the header {amount} says the "
+                f"amounts are a {said.value.lower()}'s, so the amount of row "
+                f"{row_number} could be either. Make them agree: correct the "
+                f"{period.value} in {label}, or rename the header {amount} to one "
+                "without a period, like 'Cost', so that the Period column says.",
+                row_number,
+                layout.period_column,
+            )
+            return None
+        return period
 
     def _total(self, row_number: int, cells: Sequence[Cell], name: str) -> None:
         """Check a total row against the lines it adds up; it is never counted."""
         figures: dict[int, float] = {}
-        for index in self.layout.figures:
+        for index in self.layout.totals:
             cell = _cell(cells, index)
             if is_blank(cell):
                 continue
             try:
-                figures[index] = read_money(cell, conventions=self.conventions).value
+                value = read_money(cell, conventions=self.conventions).value
+                figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
             except CellError:
                 self.issue(
                     Severity.WARNING,
@@ -805,3 +1202,108 @@ def _lines(number: int) -> str:
 def _count(number: int, noun: str) -> str:
     """'1 line was' or '12 lines were'."""
     return f"1 {noun} was" if number == 1 else f"{number:,} {noun}s were"
+
+
+# Words that make a row a total, with the words that join them to a name.
+_TOTAL_WORDS = frozenset(
+    {"total", "totals", "subtotal", "subtotals", "sub", "grand", "sum", "summe"}
+    | {"gesamt", "gesamtsumme", "of", "for", "all"}
+)
+# A heading below a list that starts something other than cost lines.
+_ENDS_LIST = re.compile(
+    r"^(?:key\s+)?(?:assumptions?|notes?|parameters?|drivers?|memo|memos|inputs?|"
+    r"footnotes?|comments?|sources?)\b",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")
+_SUM_FORMULA = re.compile(
+    r"^=?\s*(?:SUM\((?P<args>[^()]*)\)|(?P<chain>[$A-Z0-9]+(?:\s*\+\s*[$A-Z0-9]+)+))"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
+def summed_rows(
+    table: Table, row_number: int, columns: Sequence[int]
+) -> tuple[int, ...]:
+    """The rows a cell's formula adds up in its own column (=SUM(B2:B3) or
+    =B4+B7); empty when its formula is anything else."""
+    for index in columns:
+        formula = table.formulas.get((row_number, index))
+        if formula is None:
+            continue
+        match = _SUM_FORMULA.match(formula.strip())
+        if match is None:
+            return ()
+        text = match["args"] if match["args"] is not None else match["chain"]
+        letter = column_letter(index)
+        rows: list[int] = []
+        for part in re.split(r"[,;+]", text.upper().replace(" ", "")):
+            ends = part.split(":")
+            found = [_REFERENCE.fullmatch(end) for end in ends]
+            if len(ends) > 2 or not all(found):
+                return ()
+            if any(ref[1] != letter for ref in found):  # type: ignore[index]
+                return ()
+            numbers = [int(ref[2]) for ref in found]  # type: ignore[index]
+            rows.extend(range(min(numbers), max(numbers) + 1))
+        rows = sorted(set(rows) - {row_number})
+        if len(rows) > 100_000:
+            return ()
+        return tuple(rows)
+    return ()
+
+
+def _summary_rows(table: Table, layout: ListLayout) -> dict[int, tuple[int, ...]]:
+    return summary_rows(table, layout.position, layout.item, layout.totals)
+
+
+def summary_rows(
+    table: Table, position: int, item: int, amounts: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
+    """The summary rows of an outline (grouped rows) or of indented item names
+    below the header at `position`, each with the rows it sums."""
+    rows = [
+        (row_number, cells)
+        for row_number, cells in table.rows[position + 1 :]
+        if not row_is_blank(cells)
+    ]
+    levels = table.outline_levels
+    if levels:
+        depth = [levels.get(row_number, 0) for row_number, _ in rows]
+        below = table.summary_below
+    else:
+        depth = [_indent(_cell(cells, item)) for _, cells in rows]
+        below = False  # an indented list has its heading above its lines
+        if not any(depth):
+            return {}
+    found: dict[int, tuple[int, ...]] = {}
+    order = range(len(rows) - 1, -1, -1) if below else range(len(rows))
+    for at in order:
+        step = -1 if below else 1
+        children = []
+        other = at + step
+        while 0 <= other < len(rows) and depth[other] > depth[at]:
+            if depth[other] == depth[at] + 1 or not levels:
+                children.append(rows[other][0])
+            other += step
+        if children and any(
+            not is_blank(_cell(rows[at][1], index)) for index in amounts
+        ):
+            found[rows[at][0]] = tuple(sorted(children))
+    return found
+
+
+def _indent(cell: Cell) -> int:
+    """How far an item name is indented with spaces, in steps of one."""
+    if not isinstance(cell, str) or not cell.strip():
+        return 0
+    return 1 if cell[:1] in (" ", "\t", "\u00a0", "\u3000") else 0
+
+
+def _span(rows: Sequence[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if list(rows) == list(range(rows[0], rows[-1] + 1)):
+        return f"rows {rows[0]} to {rows[-1]}"
+    return f"rows {listing([str(row) for row in rows])}"

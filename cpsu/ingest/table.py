@@ -32,7 +32,8 @@ MAX_MERGED_RANGES = 10_000
 
 # A total, subtotal or grand-total row, by the text that names it.
 TOTAL_ROW = re.compile(
-    r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b|\b(?:sub-?\s*)?totals?\s*:?$",
+    r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b|\b(?:sub-?\s*)?totals?\s*:?$"
+    r"|^(?:grand\s+)?(?:sub-?\s*)?(?:sum|summe|gesamt|gesamtsumme)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -49,6 +50,10 @@ class Table:
     hidden_rows: frozenset[int] = frozenset()  # row numbers hidden in Excel
     hidden_columns: frozenset[int] = frozenset()  # 0-based column indexes
     delimiter: str | None = None  # for a CSV, the character between its values
+    # Formulas of cells that hold a value too: (row number, 0-based column).
+    formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    outline_levels: Mapping[int, int] = field(default_factory=dict)  # row -> level
+    summary_below: bool = True  # an outline's summary rows are below their detail
 
 
 @dataclass(frozen=True)

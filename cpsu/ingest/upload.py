@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from cpsu.costs import CostBase
-from cpsu.ingest import costs_sheet, headcount_sheet
+from cpsu.ingest import costs_sheet, headcount_sheet, lists
 from cpsu.ingest.cells import text_key
 from cpsu.ingest.choices import NO_CHOICES, ReadChoices
 from cpsu.ingest.conventions import decide_conventions
@@ -52,7 +52,13 @@ from cpsu.ingest.sniff import (
     is_workbook,
     table_info,
 )
-from cpsu.ingest.table import Table
+from cpsu.ingest.table import Table, find_header
+from cpsu.ingest.vocabulary import (
+    ROSTER_HEADER_INDEX,
+    ROSTER_HEADERS,
+    clean_header,
+    is_amount_header,
+)
 from cpsu.ingest.xlsx import (
     COSTS_KIND,
     HEADCOUNT_KIND,
@@ -359,6 +365,11 @@ def _read_workbook(
     tables = {
         key: book.tables[name] for key, name in chosen.items() if name in book.tables
     }
+    unread = _nothing_read(book) if not chosen else []
+    if unread:
+        # Nothing looks like cost lines or the template: say what each sheet
+        # lacks, not which template sheets are missing.
+        return _failed("workbook", [*book.issues, *unread], book.sheets)
     names = _quoted(book.sheet_names)
     # A GL export or roster is told by its header alone, before any cell of
     # its (often many) rows is looked at.
@@ -484,6 +495,33 @@ def _read_csv(
     return _read_cost_table(table, issues, (info,), choices)
 
 
+def _nothing_read(book: Workbook) -> list[Issue]:
+    """Why no sheet of a workbook could be read: each sheet's own error, or
+    what the table on it lacks; empty when no sheet holds a table."""
+    found: list[Issue] = []
+    for info in book.sheets:
+        if info.hidden:
+            continue  # a hidden sheet is only read by name or when picked
+        refused = errors(book.sheet_issues.get(info.name, ()))
+        table = book.tables.get(info.name)
+        if refused:
+            found.extend(refused[:1])
+        elif table is not None and info.has_table:
+            found.append(_not_cost_lines(table) or _unknown_table(table))
+    return found
+
+
+def _unknown_table(table: Table) -> Issue:
+    return error(
+        f"{table.name} holds a table, but not one this program reads: in its first "
+        "rows no header names an item (like Item, Description or Software) beside "
+        "an amount (like Annual cost or Monthly cost), months (Jan, Feb, ...), or "
+        "the template's Pool and Behaviour. Put the header row above the rows, one "
+        "line a row, and name its columns so.",
+        sheet=table.name,
+    )
+
+
 def _not_cost_lines(table: Table) -> Issue | None:
     """An error for a GL export or an HR roster offered as cost lines, where each
     posting or person would become a line of its own; None for any other table."""
@@ -508,7 +546,30 @@ def _not_cost_lines(table: Table) -> Issue | None:
             sheet=table.name,
             row=header.row_number,
         )
-    return None
+    return _roster_without_type(table)
+
+
+def _roster_without_type(table: Table) -> Issue | None:
+    """An error for a roster with no worker type column (people and their
+    start dates, no amount), which is not cost lines either."""
+    if lists.find_list(table) is not None:
+        return None
+    header = find_header(
+        table, ROSTER_HEADER_INDEX, ROSTER_HEADERS, ("start",), warn_unknown=False
+    )
+    if isinstance(header, list) or not header.columns.keys() & {"person_id", "name"}:
+        return None
+    cells = table.rows[header.position][1]
+    if any(is_amount_header(clean_header(cell)) for cell in cells):
+        return None  # cost lines with a start date
+    return error(
+        f"{table.name} looks like an HR roster (row {header.row_number} has a name "
+        "or ID and a start date) but has no worker type column, so its people "
+        "cannot be counted as employees or contingent workers. Add a Worker type "
+        "column with Employee or Contingent for each person.",
+        sheet=table.name,
+        row=header.row_number,
+    )
 
 
 def _read_cost_table(

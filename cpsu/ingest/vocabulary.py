@@ -10,6 +10,7 @@ never guessed at.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
@@ -452,6 +453,10 @@ LIST_ITEM_WORDS: tuple[str, ...] = (
     "Account name",
     "Product",
     "Application",
+    "Software",
+    "Tool",
+    "System",
+    "Subscription",
     "Licence",
     "License",
     "Budget item",
@@ -644,3 +649,64 @@ def read_worker_type(value: object) -> str:
     raise CellError(
         f"is {show(value)}, which is not a worker type; use one of {allowed}"
     )
+
+
+# A list's price for one seat, licence or user, which is not a line's cost.
+_UNIT_NOUNS = frozenset(
+    {"seat", "seats", "licence", "licences", "license", "licenses", "user", "users"}
+    | {"unit", "head", "device", "devices", "employee", "person", "item", "each"}
+)
+_QUANTITY_WORDS = frozenset(
+    {"seats", "seat", "qty", "quantity", "users", "licences", "licenses", "units"}
+    | {"count", "no", "number", "of", "nr", "num", "headcount", "devices"}
+)
+_QUANTITY_NOUNS = _QUANTITY_WORDS - {"no", "number", "of", "nr", "num"}
+
+
+def is_unit_price_header(text: str) -> bool:
+    """True when an amount header is a price per seat, licence or user."""
+    words = header_words(text)
+    pairs = list(itertools.pairwise(words))
+    return (
+        "each" in words
+        or any(first == "per" and second in _UNIT_NOUNS for first, second in pairs)
+        or any(
+            first == "unit" and second in ("price", "cost", "rate")
+            for first, second in pairs
+        )
+    )
+
+
+def is_quantity_header(text: str) -> bool:
+    """True for a count of seats, licences or users, like 'Seats' or 'Qty'."""
+    words = set(header_words(text))
+    return bool(words) and words <= _QUANTITY_WORDS and bool(words & _QUANTITY_NOUNS)
+
+
+def is_total_header(text: str) -> bool:
+    """True when an amount header says it is the line's total."""
+    return "total" in header_words(text)
+
+
+# Amounts stated in thousands or millions, by a header or a title row above it.
+_THOUSANDS = re.compile(
+    r"\(\s*[$€£]?\s*'?000s?\s*\)|[$€£]\s*'?000s?\b|'000s?\b|[$€£]\s*k\b|\(\s*k\s*\)"
+    r"|\bk\s*[$€£]|\bthousands?\b|\b(?:usd|eur|gbp|aud|cad|nzd)\s*(?:k|'?000s?)\b",
+    re.IGNORECASE,
+)
+_MILLIONS = re.compile(
+    r"\bmillions?\b|[$€£]\s*mm?\b|\(\s*m\s*\)|\b(?:usd|eur|gbp|aud|cad|nzd)\s*mm?\b"
+    r"|\bmio\b|[$€£]\s*mn\b",
+    re.IGNORECASE,
+)
+
+
+def header_scale(text: str) -> tuple[float, str] | None:
+    """(1,000 or 1,000,000, 'thousands' or 'millions') when a text says the
+    amounts are in thousands or millions, like '($000)' or '(in millions)'."""
+    cleaned = clean_text(text)
+    if _MILLIONS.search(cleaned):
+        return 1_000_000.0, "millions"
+    if _THOUSANDS.search(cleaned):
+        return 1_000.0, "thousands"
+    return None

@@ -114,6 +114,9 @@ class _SheetScan:
     hidden_rows: set[int] = field(default_factory=set)  # row numbers
     hidden_columns: set[int] = field(default_factory=set)  # 0-based indexes
     column_ranges: int = 0
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    outline_levels: dict[int, int] = field(default_factory=dict)  # row -> level
+    summary_below: bool = True
 
 
 # What a sheet looks like it holds, from its headers.
@@ -746,6 +749,18 @@ class _SheetScanner:
                 len(self.scan.hidden_rows) < MAX_SPECIAL_CELLS
             ):
                 self.scan.hidden_rows.add(self.row_number)
+            level = attributes.get("outlineLevel", "")
+            if (
+                level.isdigit()
+                and int(level) > 0
+                and (len(self.scan.outline_levels) < MAX_SPECIAL_CELLS)
+            ):
+                self.scan.outline_levels[self.row_number] = int(level)
+        elif tag == "outlinePr":
+            self.scan.summary_below = attributes.get("summaryBelow") not in (
+                "0",
+                "false",
+            )
         elif tag == "col":
             self._hidden_columns(attributes)
         elif tag in ("v", "f"):
@@ -796,6 +811,10 @@ class _SheetScanner:
         elif self.has_formula and not self.has_value:
             formula = "".join(self.formula_text).strip()[:200]
             scan.specials[position] = FormulaWithoutValue(formula)
+        elif self.has_formula and self.formula_text:
+            # Kept by the row number the user sees, to tell a subtotal's formula.
+            formula = "".join(self.formula_text).strip()[:200]
+            scan.formulas[(self.row_number, self.column_number - 1)] = formula
 
 
 def _is_true(value: str | None) -> bool:
@@ -820,7 +839,7 @@ _QUICK_PREFIXED_HINT = re.compile(rb":(?:c|v|f|is|row|sheetData)[\s/>]")
 # however written), comments, DTDs and CDATA (all "<!"), which could hide
 # what looks like a cell, error values, and hidden rows or columns.
 _QUICK_STOP_TAGS = re.compile(rb"<[f!]")
-_QUICK_STOPS = (b't="e"', b'hidden="')
+_QUICK_STOPS = (b't="e"', b'hidden="', b'outlineLevel="')
 _QUICK_HITS = 200  # references past the guessed extent, per chunk, before counting
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -1033,6 +1052,9 @@ def _read_table(
         rows=tuple(zip(range(1, len(grid) + 1), map(tuple, grid), strict=True)),
         hidden_rows=frozenset(scan.hidden_rows),
         hidden_columns=frozenset(scan.hidden_columns),
+        formulas=scan.formulas,
+        outline_levels=scan.outline_levels,
+        summary_below=scan.summary_below,
     )
 
 

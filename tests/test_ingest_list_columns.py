@@ -1,0 +1,202 @@
+"""Cost lists whose amount column must be chosen: prices per seat beside a
+line's cost, seats times a price, and amounts stated in thousands."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpsu.costs import Period
+from cpsu.ingest import read_upload
+from tests.ingest_fixtures import errors_of, warnings_of, xlsx_bytes
+
+
+def read_list(rows: list[list[object]], sheet: str = "Licences"):
+    return read_upload(xlsx_bytes({sheet: rows}), "licences.xlsx")
+
+
+def monthly_run_rate(upload) -> float:
+    return sum(line.monthly_rate for line in upload.cost_base.lines)
+
+
+def messages(upload) -> str:
+    return "\n".join(issue.message for issue in upload.issues)
+
+
+# A line's cost beside its price per seat: the cost is the line's amount.
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ["Licence", "Seats", "Monthly cost per seat", "Monthly cost"],
+            ["M365 E3", 100, 36, 3600],
+            ["Zoom", 20, 15, 300],
+        ],
+        [
+            ["Licence", "Seats", "Unit price (monthly)", "Total"],
+            ["M365 E3", 100, 36, 3600],
+            ["Zoom", 20, 15, 300],
+        ],
+        [
+            ["Licence", "Seats", "Price per seat / month", "Monthly total"],
+            ["M365 E3", 100, 36, 3600],
+            ["Zoom", 20, 15, 300],
+        ],
+        [
+            ["Licence", "Monthly total", "Seats", "Price per seat"],
+            ["M365 E3", 3600, 100, 36],
+            ["Zoom", 300, 20, 15],
+        ],
+    ],
+)
+def test_a_lines_cost_is_read_over_its_price_per_seat(rows):
+    upload = read_list(rows)
+    assert not errors_of(upload)
+    # 3,600 + 300 a month, not the prices 36 + 15
+    assert monthly_run_rate(upload) == pytest.approx(3900)
+    assert [line.amount for line in upload.cost_base.lines] == [3600, 300]
+    assert "not read" not in messages(upload)
+
+
+def test_an_annual_cost_beside_an_annual_price_per_licence():
+    upload = read_list(
+        [
+            ["Licence", "Licences", "Cost per licence per year", "Annual cost"],
+            ["M365 E3", 100, 432, 43200],
+            ["Zoom", 20, 180, 3600],
+        ]
+    )
+    # (43,200 + 3,600) / 12 = 3,900 a month
+    assert monthly_run_rate(upload) == pytest.approx(3900)
+    assert {line.period for line in upload.cost_base.lines} == {Period.YEAR}
+
+
+def test_seats_times_price_that_differs_from_the_cost_is_warned_by_row():
+    upload = read_list(
+        [
+            ["Licence", "Seats", "Monthly cost per seat", "Monthly cost"],
+            ["M365 E3", 100, 36, 3600],
+            ["Zoom", 20, 15, 310],  # 20 x 15 = 300, not 310
+        ]
+    )
+    # the stated costs are used: 3,600 + 310
+    assert monthly_run_rate(upload) == pytest.approx(3910)
+    found = [issue for issue in warnings_of(upload) if issue.row == 3]
+    assert len(found) == 1
+    assert found[0].message == (
+        "Seats (B) x Monthly cost per seat (C) of 'Zoom' is 20.00 x 15.00 = 300.00, "
+        "but Monthly cost (D) says 310.00, a difference of 10.00; Monthly cost (D) "
+        "was used. Check the seats, the price or the cost."
+    )
+    assert not [issue for issue in warnings_of(upload) if issue.row == 2]
+
+
+def test_seats_and_a_price_alone_make_the_amount_and_say_so_once():
+    upload = read_list(
+        [
+            ["Licence", "Seats", "Monthly price per seat"],
+            ["M365 E3", 100, 36],
+            ["Zoom", 20, 15],
+        ]
+    )
+    # 100 x 36 + 20 x 15 = 3,600 + 300 = 3,900 a month
+    assert monthly_run_rate(upload) == pytest.approx(3900)
+    said = [
+        issue for issue in warnings_of(upload) if "x Monthly price" in issue.message
+    ]
+    assert [issue.message for issue in said] == [
+        "Each line's amount is Seats (B) x Monthly price per seat (C), since the list "
+        "has no column of each line's cost."
+    ]
+
+
+def test_a_price_per_seat_alone_is_refused_not_taken_as_the_cost():
+    upload = read_list(
+        [["Licence", "Monthly price per seat"], ["M365 E3", 36], ["Zoom", 15]]
+    )
+    assert upload.cost_base is None
+    assert any(
+        "Monthly price per seat (B) is a price per seat, licence or user, not what a "
+        "line costs" in issue.message
+        for issue in errors_of(upload)
+    )
+
+
+def test_an_empty_seat_count_is_an_error_naming_the_row():
+    upload = read_list(
+        [["Licence", "Seats", "Monthly price per seat"], ["M365", None, 36]]
+    )
+    assert upload.cost_base is None
+    found = [issue for issue in errors_of(upload) if issue.row == 2]
+    assert found[0].message == "Seats (B) is empty; enter how many 'M365' there are."
+
+
+def test_a_quantity_beside_a_lines_cost_is_not_read():
+    upload = read_list(
+        [["Software", "Qty", "Annual cost"], ["Adobe", 10, 6000], ["Visio", 5, 1500]]
+    )
+    # (6,000 + 1,500) / 12 = 625 a month
+    assert monthly_run_rate(upload) == pytest.approx(625)
+
+
+# Amounts in thousands or millions.
+
+
+@pytest.mark.parametrize(
+    ("header", "words", "factor"),
+    [
+        ("Annual cost ($000)", "thousands", 1_000),
+        ("Annual $K", "thousands", 1_000),
+        ("Annual cost (in thousands)", "thousands", 1_000),
+        ("Annual cost (in millions)", "millions", 1_000_000),
+        ("Annual cost $m", "millions", 1_000_000),
+    ],
+)
+def test_a_scale_in_the_header_multiplies_the_amounts(header, words, factor):
+    upload = read_list([["Item", header], ["M365", 120], ["Zoom", 6]], "Budget")
+    # (120 + 6) x factor / 12: 10,500 a month in thousands
+    assert monthly_run_rate(upload) == pytest.approx(126 * factor / 12)
+    said = [issue.message for issue in warnings_of(upload) if words in issue.message]
+    assert said == [
+        f"The amounts in {header} (B) are read in {words}, as the header says: "
+        f"each was multiplied by {factor:,}."
+    ]
+
+
+def test_a_scale_in_a_title_row_above_the_table_multiplies_the_amounts():
+    upload = read_list(
+        [
+            ["IT budget FY27 (USD thousands)"],
+            [],
+            ["Item", "Annual cost"],
+            ["M365", 120],
+            ["Zoom", 6],
+            ["Total", 126],
+        ],
+        "Budget",
+    )
+    # (120,000 + 6,000) / 12 = 10,500; the total 126 thousand agrees
+    assert monthly_run_rate(upload) == pytest.approx(10500)
+    assert [
+        issue.message for issue in warnings_of(upload) if "thousand" in issue.message
+    ] == [
+        "The amounts in Annual cost (B) are read in thousands, as the header says: "
+        "each was multiplied by 1,000."
+    ]
+    assert not [issue for issue in warnings_of(upload) if issue.row == 6]
+
+
+def test_a_grid_in_thousands():
+    upload = read_list(
+        [["Budget ($000)"], ["Item", "Jan", "Feb", "Mar"], ["M365", 1, 2, 3]],
+        "Budget",
+    )
+    # (1 + 2 + 3) x 1,000 / 3 = 2,000 a month
+    assert monthly_run_rate(upload) == pytest.approx(2000)
+
+
+def test_plain_amounts_are_not_scaled():
+    upload = read_list([["Item", "Annual cost (USD)"], ["M365", 1200]], "Budget")
+    assert monthly_run_rate(upload) == pytest.approx(100)  # 1,200 / 12
+    assert "multiplied" not in messages(upload)
