@@ -402,3 +402,21 @@ def test_an_unnamed_row_that_adds_up_nothing_is_still_an_error():
     assert [issue.message for issue in errors_of(upload)] == [
         "Item (A) is empty; name the line."
     ]
+
+
+@pytest.mark.parametrize("name", ["TOTAL", "Subtotal", "Sum", "Grand total"])
+def test_a_line_named_like_a_total_with_no_line_above_is_a_line(name):
+    # Our own workbook may hold a line called "TOTAL": with nothing above it
+    # to add up, it cannot be a total, so it is read (with a warning).
+    rows = [
+        cost_row(name, "Other", "Fixed", amount=500),
+        cost_row("Backup", "Other", "Fixed", amount=300),
+        cost_row("Total", "Other", "Fixed", amount=800),  # 500 + 300: a total
+    ]
+    upload = read_upload(canonical_bytes(rows), "a.xlsx")
+    assert not errors_of(upload)
+    assert [line.item for line in upload.cost_base.lines] == [name, "Backup"]
+    # 500 + 300 = 800 a month; the Total row is left out
+    assert sum(line.monthly_rate for line in upload.cost_base.lines) == 800
+    named = [i for i in warnings_of(upload) if "named like a total" in i.message]
+    assert [(issue.row, issue.column) for issue in named] == [(2, "Item (A)")]

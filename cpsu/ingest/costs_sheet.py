@@ -119,6 +119,7 @@ class _RowReader:
         self.issues: list[Issue] = []
         self.failed: set[str] = set()
         self.heading: str | None = None  # set when the row is a section heading
+        self.lines_above = 0  # cost lines read above this row
 
     def raw(self, name: str) -> Cell:
         return self.header.cell(self.cells, name)
@@ -358,6 +359,7 @@ def read_costs(
             block = []
             continue
         reader = _RowReader(header, row_number, cells, conventions, dates)
+        reader.lines_above = len(lines)
         line = _read_line(reader)
         issues.extend(reader.issues)
         if reader.heading is not None:
@@ -476,12 +478,20 @@ def _read_line(reader: _RowReader) -> CostLine | None:
     if "item" in reader.failed:
         return None
     if _is_total_row(reader.cells, clean_text(item)):
+        if reader.lines_above:
+            reader.warn(
+                "item",
+                "This looks like a total or subtotal row, so it was skipped: "
+                "counting it would count its lines twice. Delete it if it is not a "
+                "total.",
+            )
+            return None
+        # A total of nothing: no line above it to add up, so it is a line.
         reader.warn(
             "item",
-            "This looks like a total or subtotal row, so it was skipped: counting it "
-            "would count its lines twice. Delete it if it is not a total.",
+            f"'{clean_text(item)}' is named like a total, but no cost line above it "
+            "adds up to it, so it was read as a cost line. Rename it if it is one.",
         )
-        return None
     others = [
         name for name in COST_HEADERS if name != "item" and not reader.blank(name)
     ]
