@@ -420,3 +420,31 @@ def test_a_line_named_like_a_total_with_no_line_above_is_a_line(name):
     assert sum(line.monthly_rate for line in upload.cost_base.lines) == 800
     named = [i for i in warnings_of(upload) if "named like a total" in i.message]
     assert [(issue.row, issue.column) for issue in named] == [(2, "Item (A)")]
+
+
+def test_an_item_starting_like_a_total_equal_to_one_line_above_is_a_line():
+    # Workday 1,000 then "Total Rewards platform" 1,000: one line is no sum,
+    # so it is an item: 1,000 + 1,000 + 100 = 2,100 a month.
+    rows = [
+        ["Item", "Monthly cost"],
+        ["Workday", 1000],
+        ["Total Rewards platform", 1000],
+        ["Zoom", 100],
+    ]
+    upload = read_upload(xlsx_bytes({"Licences": rows}), "list.xlsx")
+    assert sum(line.monthly_rate for line in upload.cost_base.lines) == 2100
+    assert [line.item for line in upload.cost_base.lines][1] == "Total Rewards platform"
+
+
+def test_an_item_starting_like_a_total_that_adds_up_two_lines_is_said_to_be_one():
+    # Workday 1,000 + Zoom 100 = 1,100 = "Total licences": left out, and said.
+    rows = [
+        ["Item", "Monthly cost"],
+        ["Workday", 1000],
+        ["Zoom", 100],
+        ["Total licences and seats", 1100],
+    ]
+    upload = read_upload(xlsx_bytes({"Licences": rows}), "list.xlsx")
+    assert sum(line.monthly_rate for line in upload.cost_base.lines) == 1100
+    said = [i for i in warnings_of(upload) if "adds up the lines above it" in i.message]
+    assert [(issue.row, issue.column) for issue in said] == [(4, "Item (A)")]

@@ -690,8 +690,21 @@ class _ListReader:
         if filled and self._subtotal(row_number, cells, item):
             return
         if total is not None:
-            if not item or self._is_total_name(item) or self._adds_up(cells):
+            if not item or self._is_total_name(item):
                 self._total(row_number, cells, item or total)
+                return
+            if self._adds_up(cells):
+                # Named like an item that starts like a total, and adding up its
+                # lines: most likely a total, but say so, since it is not counted.
+                self.issue(
+                    Severity.WARNING,
+                    f"'{item}' adds up the lines above it, so it was read as a "
+                    "total and not counted. If it is an item of its own, rename it "
+                    "so it does not start like a total.",
+                    row_number,
+                    layout.item,
+                )
+                self._total(row_number, cells, item)
                 return
             self.issue(
                 Severity.WARNING,
@@ -779,8 +792,10 @@ class _ListReader:
             return True  # _total says the total could not be checked
         if not figures:
             return False
+        # One line is no sum: a row equal to the single line above it is as
+        # likely an item of the same price as a total of one.
         return any(
-            block.rows
+            len(block.rows) >= 2
             and all(
                 _cents(value) == _cents(block.sums.get(index, 0.0))
                 for index, value in figures.items()
