@@ -253,3 +253,33 @@ def test_the_app_asks_how_a_negative_export_writes_costs():
     assert any("below zero" in e.value for e in at.error)
     use = next(b for b in at.button if b.label.startswith("Use the 1 mapped lines"))
     assert use.disabled
+
+
+# --- credits written negative in a Credit column ---------------------------------
+
+
+@pytest.mark.parametrize("refund", ["-200", "200", "(200)"])
+def test_a_credit_written_negative_is_still_a_credit(refund):
+    data = csv_bytes(
+        [
+            ["Date", "Account", "Vendor", "Description", "Debit", "Credit"],
+            ["2026-01-15", "6100", "Microsoft", "M365", "1000", ""],
+            ["2026-02-15", "6100", "Microsoft", "M365", "1000", ""],
+            ["2026-02-20", "6100", "Microsoft", "Refund", "", refund],
+        ]
+    )
+    export = read_gl_export(data, "gl.csv")
+    assert not export.has_errors
+    # 1,000 + 1,000 - 200 = 1,800 over two months: 900 a month.
+    assert export.total == 1_800
+    mapping = apply_rules(export, ALL_61)
+    assert mapped_lines(mapping)["monthly"].tolist() == [900]
+    said = [m for m in messages(export) if "written negative" in m]
+    if refund == "200":
+        assert said == []
+    else:
+        assert said == [
+            "Credit (F) in row 4 is written negative; a credit is taken off the "
+            "debits however it is written, so it was counted as a credit "
+            "(-200.00 in all)."
+        ]

@@ -945,7 +945,16 @@ def read_gl_table(
         problems.add(
             label, numbers[bad], [f"{label} {message}." for message in found[bad]]
         )
-    amount = amounts["amount"] if has_amount else amounts["debit"] - amounts["credit"]
+    if has_amount:
+        amount = amounts["amount"]
+    else:
+        # A credit takes off the debits however it is written: -200 in a
+        # Credit column is a credit of 200, not a debit.
+        credit = amounts["credit"]
+        amount = amounts["debit"] - np.abs(credit)
+        issues.extend(
+            _negative_credits(sheet, numbers, credit, ~empty_row & ~total_row, header)
+        )
     no_money = np.logical_and.reduce([blank[name] for name in money_names])
     if "sign" in cells:
         signed, found = _signed(
@@ -1137,6 +1146,34 @@ def _total_rows(
                 )
             )
     return issues
+
+
+def _negative_credits(
+    sheet: str,
+    numbers: np.ndarray,
+    credit: np.ndarray,
+    rows: np.ndarray,
+    header: Header,
+) -> list[Issue]:
+    """A note for credits written negative, which were taken off all the same."""
+    negative = rows & (credit < 0)
+    if not negative.any():
+        return []
+    label = header.label("credit")
+    found = [str(row) for row in numbers[negative]]
+    many = len(found) > 1
+    total = np.abs(credit[negative]).sum()
+    return [
+        warning(
+            f"{label} in {'rows' if many else 'row'} {listing(found)} "
+            f"{'are' if many else 'is'} written negative; a credit is taken off "
+            f"the debits however it is written, so {'they were' if many else 'it was'}"
+            f" counted as {'credits' if many else 'a credit'} ({-total:,.2f} in all).",
+            sheet=sheet,
+            row=int(numbers[negative][0]) if not many else None,
+            column=label,
+        )
+    ]
 
 
 def _signed(
