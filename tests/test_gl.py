@@ -101,10 +101,12 @@ def test_a_csv_with_debit_and_credit_nets_them_and_reads_money_text():
     ]
     export = read_gl_export(csv_bytes(rows), "gl.csv")
     assert errors(export) == []
-    # debit - credit: 1200.50; 0 - (-200.25) = 200.25; 300 - 0; 0 - 45.10
-    assert export.entries["amount"].tolist() == [1200.50, 200.25, 300.0, -45.10]
-    # 1200.50 + 200.25 + 300 - 45.10 = 1655.65
-    assert export.total == 1655.65
+    # debit less the credit's size: 1200.50; 0 - |(200.25)| = -200.25, a
+    # credit note written negative is still a credit; 300 - 0; 0 - 45.10
+    assert export.entries["amount"].tolist() == [1200.50, -200.25, 300.0, -45.10]
+    # 1200.50 - 200.25 + 300 - 45.10 = 1255.15
+    assert export.total == 1255.15
+    assert any("row 3 is written negative" in i.message for i in export.issues)
     assert export.entries["cost_centre"].tolist() == ["IT"] * 4
 
 
