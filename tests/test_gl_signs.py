@@ -283,3 +283,50 @@ def test_a_credit_written_negative_is_still_a_credit(refund):
             "debits however it is written, so it was counted as a credit "
             "(-200.00 in all)."
         ]
+
+
+# --- a debit/credit indicator found by its cells, whatever its header -----------
+
+
+@pytest.mark.parametrize(
+    ("heading", "debit", "credit"),
+    [
+        ("Type", "Debit", "Credit"),
+        ("Entry type", "DR", "CR"),
+        ("Kind", "Dr", "Cr"),
+        ("Flag", "D", "C"),
+        ("BSCHL", "S", "H"),
+        ("Sign", "+", "-"),
+    ],
+)
+def test_an_indicator_column_is_found_by_its_cells(heading, debit, credit):
+    data = csv_bytes(
+        [
+            [*HEADER, heading],
+            ["2026-01-15", "6100", "Microsoft", "M365", "1000", debit],
+            ["2026-02-15", "6100", "Microsoft", "M365", "1000", debit],
+            ["2026-02-20", "6100", "Microsoft", "Refund", "200", credit],
+        ]
+    )
+    export = read_gl_export(data, "gl.csv")
+    assert not export.has_errors
+    # 1,000 + 1,000 - 200 = 1,800 over two months: 900 a month.
+    assert export.total == 1_800
+    assert mapped_lines(apply_rules(export, ALL_61))["monthly"].tolist() == [900]
+    assert messages(export) == [
+        f"{heading} (F) marks debits and credits, so the 1 row marked credit was "
+        "counted negative (-200.00 in all) and the 2 marked debit positive."
+    ]
+
+
+def test_a_column_of_only_dashes_is_not_taken_for_an_indicator():
+    data = csv_bytes(
+        [
+            [*HEADER, "Project"],
+            ["2026-01-15", "6100", "Microsoft", "M365", "1000", "-"],
+            ["2026-02-15", "6100", "Microsoft", "M365", "1000", "-"],
+        ]
+    )
+    export = read_gl_export(data, "gl.csv")
+    assert export.total == 2_000  # 1,000 + 1,000, the dashes say nothing
+    assert any("Project (F) is not a column" in m for m in messages(export))

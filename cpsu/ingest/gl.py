@@ -203,6 +203,15 @@ _SIGNS = {
     "-": -1,
 }
 
+
+def _sign_key(value: object) -> str | None:
+    """The key of an indicator cell in `_SIGNS`; '+' and '-' kept as they are."""
+    if not isinstance(value, str):
+        return None
+    stripped = clean_text(value).strip()
+    return stripped if stripped in ("+", "-") else text_key(stripped)
+
+
 # The entries' columns, in order.
 ENTRY_COLUMNS = (
     "row",
@@ -328,15 +337,54 @@ def _header_fields(cells: Sequence[object]) -> list[str]:
 
 
 def find_gl_header(table: Table) -> Header | None:
-    """The GL header row of a table among its first rows, or None if it has none."""
+    """The GL header row of a table among its first rows, or None if it has none.
+
+    A debit/credit indicator is found by its cells as well as by its header:
+    a column, under whatever header, holding only D/C, DR/CR, Debit/Credit,
+    S/H or +/- (and blanks) is read as the indicator.
+    """
     for row_number, cells in table.rows:
         if row_number > HEADER_SEARCH_ROWS:
             break
         fields = _header_fields(cells)
         if gl_columns(fields):
             header = find_header(table, GL_HEADER_INDEX, GL_HEADERS, fields)
-            return header if isinstance(header, Header) else None
+            if not isinstance(header, Header):
+                return None
+            if "sign" not in header.columns:
+                named = _indicator_header(table, header)
+                if named is not None:
+                    index = {**GL_HEADER_INDEX, text_key(named): "sign"}
+                    found = find_header(table, index, GL_HEADERS, fields)
+                    if isinstance(found, Header) and "sign" in found.columns:
+                        return found
+            return header
     return None
+
+
+def _indicator_header(table: Table, header: Header) -> str | None:
+    """The header of the one column not read that holds only debit/credit
+    indicators, with at least one debit and one credit or whole words
+    (a column of only '-' or only 'S' is not taken for one)."""
+    cells = table.rows[header.position][1]
+    used = set(header.columns.values())
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    found = []
+    for position, name in enumerate(cells):
+        if position in used or not isinstance(name, str) or not text_key(name):
+            continue
+        column = [row[position] if position < len(row) else None for row in rows]
+        keys = {_sign_key(cell) for cell in column if not is_blank(cell)}
+        if not keys or any(
+            not isinstance(cell, str) for cell in column if not is_blank(cell)
+        ):
+            continue
+        if not all(key in _SIGNS for key in keys):
+            continue
+        kinds = {_SIGNS[key] for key in keys}
+        if len(kinds) == 2 or any(len(key) > 1 for key in keys):
+            found.append(name)
+    return found[0] if len(found) == 1 else None
 
 
 def as_gl_table(table: Table) -> tuple[Table, Issue | None]:
@@ -1199,9 +1247,7 @@ def _signed(
         )
         return amount, {"bad": rows & False, "messages": [], "notes": [note]}
     money = header.label("amount")
-    keys = [
-        text_key(value) if isinstance(value, str) else None for value in cells.uniques
-    ]
+    keys = [_sign_key(value) for value in cells.uniques]
     sign = cells.spread([_SIGNS.get(key or "", 0) for key in keys], 0).astype(int)
     bad = rows & (sign == 0) & (amount != 0)
     blank = cells.blank()
