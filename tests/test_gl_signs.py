@@ -330,3 +330,64 @@ def test_a_column_of_only_dashes_is_not_taken_for_an_indicator():
     export = read_gl_export(data, "gl.csv")
     assert export.total == 2_000  # 1,000 + 1,000, the dashes say nothing
     assert any("Project (F) is not a column" in m for m in messages(export))
+
+
+# --- balance rows however they are spelt ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Beg. Bal.",
+        "Beginning-Balance",
+        "Opening",
+        "Opening position",
+        "Prior year balance",
+        "Prior-year bal",
+        "Saldo inicial",
+        "Start bal.",
+    ],
+)
+def test_a_balance_spelt_otherwise_is_left_out(said):
+    data = csv_bytes(
+        [
+            HEADER,
+            ["2026-01-01", "6100", "", said, "50000"],
+            ["2026-01-15", "6100", "Microsoft", "M365", "1000"],
+            ["2026-02-15", "6100", "Microsoft", "M365", "1000"],
+        ]
+    )
+    export = read_gl_export(data, "gl.csv")
+    assert export.total == 2_000  # 1,000 + 1,000; the 50,000 balance left out
+    assert mapped_lines(apply_rules(export, ALL_61))["monthly"].tolist() == [1_000]
+    (note,) = [m for m in messages(export) if "balance" in m]
+    assert note.startswith("Row 2 carries a balance")
+    assert "50,000.00 in all" in note
+
+
+def test_a_transaction_type_column_saying_balance_leaves_the_row_out():
+    data = csv_bytes(
+        [
+            ["Date", "Transaction type", "Account", "Vendor", "Memo", "Amount"],
+            ["2026-01-01", "Beginning Balance", "6100", "", "", "50000"],
+            ["2026-01-15", "Bill", "6100", "Microsoft", "M365", "1000"],
+            ["2026-02-15", "Bill", "6100", "Microsoft", "M365", "1000"],
+        ]
+    )
+    export = read_gl_export(data, "gl.csv")
+    assert export.total == 2_000  # 1,000 + 1,000; the 50,000 balance left out
+    assert mapped_lines(apply_rules(export, ALL_61))["monthly"].tolist() == [1_000]
+    assert any(m.startswith("Row 2 carries a balance") for m in messages(export))
+
+
+def test_a_posting_about_an_opening_is_counted():
+    data = csv_bytes(
+        [
+            HEADER,
+            ["2026-01-15", "6100", "Caterer", "Office opening party", "500"],
+            ["2026-02-15", "6100", "Microsoft", "M365", "1000"],
+        ]
+    )
+    export = read_gl_export(data, "gl.csv")
+    assert export.total == 1_500  # 500 + 1,000, both postings
+    assert not [m for m in messages(export) if "balance" in m]

@@ -243,16 +243,26 @@ _PLAUSIBLE_YEARS = range(1980, 2201)
 
 # Rows that carry a balance, not a posting: an opening or closing balance, a
 # balance brought or carried forward. Described so, they are left out.
+_GAP = r"[\s\-_.]*"
 _BALANCE_WORDS = (
-    r"(?:opening|beginning|starting|closing|ending|end|carried|brought)\s+"
-    r"(?:forward\s+)?bal(?:ance|\.)?"
-    r"|bal(?:ance|\.)?\s+(?:brought|carried|b/?f|c/?f|b/?fwd|c/?fwd|fwd|forward)"
-    r"(?:\s+(?:forward|fwd|down))?"
-    r"|(?:brought|carried)\s+(?:forward|fwd|down)"
+    # opening / beginning / starting / closing / prior-year ... balance, in
+    # full, abbreviated ("Beg. Bal.") or hyphenated ("Beginning-Balance")
+    r"(?:opening|open|beginning|begin|beg|starting|start|closing|close|ending|end"
+    rf"|carried|brought|prior{_GAP}years?|previous{_GAP}years?|py)\.?{_GAP}"
+    rf"(?:forward{_GAP})?(?:bal(?:ance)?|position)\.?"
+    rf"|bal(?:ance|\.)?{_GAP}(?:brought|carried|b/?f|c/?f|b/?fwd|c/?fwd|fwd|forward)"
+    rf"(?:{_GAP}(?:forward|fwd|down))?"
+    rf"|(?:brought|carried){_GAP}(?:forward|fwd|down)"
     r"|b/f|c/f|b/fwd|c/fwd|bfwd|cfwd"
+    # other languages: Saldo inicial, Saldo anterior, Solde d'ouverture,
+    # Anfangsbestand, Saldovortrag
+    rf"|saldo{_GAP}(?:inicial|anterior|de{_GAP}apertura|iniziale|vortrag)"
+    r"|solde\s+(?:d'ouverture|initial|report[ée])|anfangsbestand|saldovortrag"
 )
+# A cell that says only "Opening" (or "Opening entry") is a balance too.
+_BALANCE_ALONE = rf"(?:{_BALANCE_WORDS}|opening(?:{_GAP}entry)?)"
 BALANCE_ROW = re.compile(rf"(?<![\w/])(?:{_BALANCE_WORDS})(?![\w/])", re.IGNORECASE)
-_BALANCE_CELL = re.compile(rf"\s*(?:{_BALANCE_WORDS})\s*[.:]?\s*", re.IGNORECASE)
+_BALANCE_CELL = re.compile(rf"\s*{_BALANCE_ALONE}\s*[.:]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -762,10 +772,15 @@ class _Cells:
     def says_balance(self, whole: bool = False) -> np.ndarray:
         """Cells that name a balance rather than a posting ('Opening balance',
         'Balance b/f'); with `whole`, only cells that say nothing else."""
-        pattern = _BALANCE_CELL.fullmatch if whole else BALANCE_ROW.search
         found = np.zeros(len(self.uniques), dtype=bool)
         strings = self._strings()
-        found[strings] = [bool(pattern(clean_text(self.uniques[i]))) for i in strings]
+        found[strings] = [
+            bool(
+                _BALANCE_CELL.fullmatch(text)
+                or (not whole and BALANCE_ROW.search(text))
+            )
+            for text in (clean_text(self.uniques[i]) for i in strings)
+        ]
         return self.spread(found, False).astype(bool)
 
     def read(
@@ -806,6 +821,21 @@ def _columns(table: Table, header: Header) -> tuple[dict[str, np.ndarray], np.nd
     if cells:
         grid[:] = cells
     return {name: grid[:, index] for name, index in header.columns.items()}, numbers
+
+
+def _unread_columns(table: Table, header: Header) -> list[np.ndarray]:
+    """The cells below the header of each headed column that is not read."""
+    used = set(header.columns.values())
+    heads = table.rows[header.position][1]
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    return [
+        np.array(
+            [row[position] if position < len(row) else None for row in rows],
+            dtype=object,
+        )
+        for position, head in enumerate(heads)
+        if position not in used and not is_blank(head)
+    ]
 
 
 def _money(cells: _Cells, conventions: Conventions) -> tuple[np.ndarray, np.ndarray]:
@@ -971,11 +1001,17 @@ def read_gl_table(
     # Balance rows: a description (or vendor) naming a balance, or an account
     # or account name that is only a balance ("Opening Balance Equity" is an
     # account, "Opening balance" is not).
+    # A column not read (QuickBooks' "Transaction type") says so with a cell
+    # that is only a balance ("Beginning Balance").
     balance_row = np.logical_or.reduce(
         [
             cells[name].says_balance(whole=name in ("account", "account_name"))
             for name in ("description", "vendor", "account", "account_name")
             if name in cells
+        ]
+        + [
+            _Cells.of(column).says_balance(whole=True)
+            for column in _unread_columns(table, header)
         ]
         or [np.zeros(len(numbers), dtype=bool)]
     )
