@@ -167,3 +167,48 @@ def test_periods_of_one_id_that_overlap_are_an_error_naming_both_rows():
         "ID (A) is E1, which is also the ID in row 2 (from 2020-01-01, to "
         "2025-06-30); this row starts on 2025-03-01"
     )
+
+
+# --- a status column found by its cells, whatever its header ---------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "here", "gone"),
+    [
+        ("Emp status", "Active", "Terminated"),
+        ("State", "Active", "Leaver"),
+        ("Employment status", "Active", "Inactive"),
+        ("Active?", "Y", "N"),
+        ("Currently employed", "Yes", "No"),
+    ],
+)
+def test_a_status_column_is_found_by_its_cells(heading, here, gone):
+    rows = [
+        ["ID", "Worker type", "Start date", "End date", heading],
+        ["E1", "Employee", "2024-01-01", "", here],
+        ["E2", "Employee", "2024-01-01", "", gone],
+        ["E3", "Employee", "2024-01-01", "", here],
+    ]
+    upload = read_roster_upload(csv_bytes(rows), "roster.csv", Q4)
+    # E2 has left but has no end date: an error, not three people counted.
+    assert upload.headcount is None and upload.people == 0
+    assert [i.message for i in upload.issues if i.severity is Severity.ERROR] == [
+        f"{heading} (E) is {gone} but End date (D) is empty: the roster cannot say "
+        "until when the person was on the books. Write the last day worked, or "
+        "correct the status if the person is still here."
+    ]
+    # With E2's end date, the two still here are counted: 2 people.
+    rows[2][3] = "2025-06-30"
+    upload = read_roster_upload(csv_bytes(rows), "roster.csv", Q4)
+    assert upload.headcount is not None and upload.people == 3
+    assert upload.headcount.rows[0] == HeadcountRow("2026-Q4", 2, 0)  # E1, E3
+
+
+def test_a_yes_no_column_about_something_else_is_not_a_status():
+    rows = [
+        ["ID", "Worker type", "Start date", "End date", "Manager?"],
+        ["E1", "Employee", "2024-01-01", "", "Y"],
+        ["E2", "Employee", "2024-01-01", "", "N"],
+    ]
+    upload = read_roster_upload(csv_bytes(rows), "roster.csv", Q4)
+    assert upload.headcount is not None and upload.people == 2  # E1 and E2

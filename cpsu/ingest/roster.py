@@ -139,6 +139,11 @@ _STATUS_WORDS = {
 STATUS_INDEX = {
     text_key(word): status for status, words in _STATUS_WORDS.items() for word in words
 }
+# Yes/no under a header that asks whether the person is active ("Active?").
+_YES_NO = {"y": ACTIVE, "yes": ACTIVE, "n": GONE, "no": GONE}
+STATUS_INDEX.update(_YES_NO)
+# Headers under which a column of letters or yes/no is a status.
+_STATUS_HEADER = re.compile(r"activ|status|state|current|employ", re.IGNORECASE)
 _ON_LEAVE = re.compile(r"\b(?:leave|loa|sabbatical)\b", re.IGNORECASE)
 # End dates that say the person is still here.
 _STILL_HERE = {
@@ -179,7 +184,42 @@ def find_roster(table: Table) -> Header | None:
         return None
     if "person_id" not in header.columns and "name" not in header.columns:
         return None
+    if "status" not in header.columns:
+        named = _status_header(table, header)
+        if named is not None:
+            found = find_header(
+                table,
+                {**HEADER_INDEX, text_key(named): "status"},
+                HEADERS,
+                REQUIRED_COLUMNS,
+                warn_unknown=False,
+            )
+            if isinstance(found, Header) and "status" in found.columns:
+                return found
     return header
+
+
+def _status_header(table: Table, header: Header) -> str | None:
+    """The header of a column not read that holds only statuses, whatever it
+    is called ("Emp status", "State"): words like Active, Terminated, Leaver
+    or On leave under any header, and single letters or Y/N under a header
+    that speaks of a status or being active ("Active?")."""
+    heads = table.rows[header.position][1]
+    used = set(header.columns.values())
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    for position, head in enumerate(heads):
+        if position in used or not isinstance(head, str) or not text_key(head):
+            continue
+        values = [row[position] if position < len(row) else None for row in rows]
+        keys = {text_key(v) for v in values if isinstance(v, str) and not is_blank(v)}
+        if not keys or any(not isinstance(v, str) for v in values if not is_blank(v)):
+            continue
+        if not all(key in STATUS_INDEX for key in keys):
+            continue
+        words = any(len(key) > 1 and key not in _YES_NO for key in keys)
+        if words or _STATUS_HEADER.search(head):
+            return head
+    return None
 
 
 def as_roster_table(table: Table) -> tuple[Table, Issue | None]:
