@@ -212,3 +212,9 @@ def test_a_yes_no_column_about_something_else_is_not_a_status():
     ]
     upload = read_roster_upload(csv_bytes(rows), "roster.csv", Q4)
     assert upload.headcount is not None and upload.people == 2  # E1 and E2
+    # ...but it is not passed over in silence.
+    assert [i.message for i in upload.issues if i.severity is Severity.WARNING] == [
+        "Manager? (E) holds only values a status column holds (such as Y/N or "
+        "Active/Inactive) but was not read as one, so everyone in the roster counts "
+        "as still here. If it says who has left, name the column Status."
+    ]

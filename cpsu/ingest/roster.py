@@ -49,7 +49,7 @@ from cpsu.ingest.cells import (
 )
 from cpsu.ingest.choices import DATES
 from cpsu.ingest.conventions import DateCell, decide_date_order
-from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.issues import Issue, Severity, column_label, error, warning
 from cpsu.ingest.table import (
     TOTAL_ROW,
     Cell,
@@ -199,6 +199,42 @@ def find_roster(table: Table) -> Header | None:
     return header
 
 
+def _status_like(table: Table, header: Header) -> list[tuple[int, str]]:
+    """The columns not read that hold only status words, letters or Y/N."""
+    heads = table.rows[header.position][1]
+    used = set(header.columns.values())
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    found = []
+    for position, head in enumerate(heads):
+        if position in used or not isinstance(head, str) or not text_key(head):
+            continue
+        values = [row[position] if position < len(row) else None for row in rows]
+        keys = {text_key(v) for v in values if isinstance(v, str) and not is_blank(v)}
+        if not keys or any(not isinstance(v, str) for v in values if not is_blank(v)):
+            continue
+        if all(key in STATUS_INDEX for key in keys):
+            found.append((position, head))
+    return found
+
+
+def _unread_statuses(table: Table, header: Header) -> list[Issue]:
+    """A warning for each column that could say who has left but was not
+    read, when the roster has no Status column."""
+    if "status" in header.columns:
+        return []
+    return [
+        warning(
+            f"{column_label(head, position)} holds only values a status column "
+            "holds (such as Y/N or Active/Inactive) but was not read as one, so "
+            "everyone in the roster counts as still here. If it says who has "
+            "left, name the column Status.",
+            sheet=table.name,
+            column=column_label(head, position),
+        )
+        for position, head in _status_like(table, header)
+    ]
+
+
 def _status_header(table: Table, header: Header) -> str | None:
     """The header of a column not read that holds only statuses, whatever it
     is called ("Emp status", "State"): words like Active, Terminated, Leaver
@@ -287,6 +323,7 @@ def read_roster_people(
             0,
         )
     issues: list[Issue] = [*([joined] if joined else []), *header.issues]
+    issues.extend(_unread_statuses(table, header))
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
     people, rows_read, persons = _people(table, header, order, issues)
