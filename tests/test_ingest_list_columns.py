@@ -200,3 +200,42 @@ def test_plain_amounts_are_not_scaled():
     upload = read_list([["Item", "Annual cost (USD)"], ["M365", 1200]], "Budget")
     assert monthly_run_rate(upload) == pytest.approx(100)  # 1,200 / 12
     assert "multiplied" not in messages(upload)
+
+
+# Seats and two money columns under any headers: the one equal to seats x the
+# other on every line is the cost. 100 x 36 = 3,600 and 20 x 15 = 300, so the
+# month costs 3,900; read as the price it would be 36 + 15 = 51.
+
+
+@pytest.mark.parametrize(
+    ("price", "cost", "cells"),
+    [
+        ("Monthly price", "Monthly cost", [(100, 36, 3600), (20, 15, 300)]),
+        ("Monthly fee", "Monthly cost", [(100, 36, 3600), (20, 15, 300)]),
+        ("Monthly cost", "Monthly total", [(100, 36, 3600), (20, 15, 300)]),
+        # 43,200 = 100 x 36 x 12 and 3,600 = 20 x 15 x 12: 46,800 / 12 = 3,900
+        ("Monthly price", "Annual cost", [(100, 36, 43200), (20, 15, 3600)]),
+    ],
+)
+def test_the_column_equal_to_seats_times_another_is_the_cost(price, cost, cells):
+    rows = [["Licence", "Seats", price, cost]]
+    rows += [[name, *row] for name, row in zip(["M365 E3", "Zoom"], cells, strict=True)]
+    upload = read_list(rows)
+    assert errors_of(upload) == []
+    assert monthly_run_rate(upload) == pytest.approx(3900)
+    said = messages(upload)
+    assert f"{cost} (D) is read as each line's cost" in said
+    assert f"Seats (B) x {price} (C), the price per seat" in said
+    assert "not read" not in said
+
+
+def test_the_price_left_of_the_seats_is_found_too():
+    upload = read_list(
+        [
+            ["Licence", "Monthly price", "Seats", "Monthly cost"],
+            ["M365 E3", 36, 100, 3600],
+            ["Zoom", 15, 20, 300],
+        ]
+    )
+    assert monthly_run_rate(upload) == pytest.approx(3900)
+    assert "Seats (C) x Monthly price (B)" in messages(upload)

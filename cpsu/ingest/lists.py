@@ -32,6 +32,7 @@ the Costs reader when a sheet has no Pool and no Behaviour column.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -189,6 +190,9 @@ class ListLayout:
     priced: bool = False  # the amount column is the unit price: seats x price
     scales: Mapping[int, tuple[float, str]] = field(default_factory=dict)
     category: int | None = None  # a Category column: each line's section
+    seats: int | None = None  # a count of seats, even beside no price header
+    amounts: tuple[int, ...] = ()  # every money header, in order
+    seat_price: int | None = None  # the price the amount was found to be seats x
 
     @property
     def is_grid(self) -> bool:
@@ -245,6 +249,7 @@ def _layout(
             months = []
     item = vendor = notes = amount = total = period = check = None
     unit = quantity = list_total = category = None
+    amounts: list[int] = []
     is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
@@ -276,6 +281,7 @@ def _layout(
         elif _TOTAL_COLUMN.match(text):
             list_total = index if list_total is None else list_total
         elif is_amount_header(text):
+            amounts.append(index)
             if amount is None:
                 amount = index
             elif check is None and _other_period(texts[amount], text):
@@ -352,6 +358,8 @@ def _layout(
         priced=priced,
         scales=scales,
         category=category,
+        seats=quantity,
+        amounts=tuple(amounts),
     )
 
 
@@ -439,9 +447,84 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
+    layout = _with_cost_of_seats(table, layout, conventions)
     layout = _with_title_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
+
+
+def _column_numbers(
+    table: Table, layout: ListLayout, index: int, conventions: Conventions
+) -> dict[int, float]:
+    """The numbers in one column below the header, by row; unreadable cells left out."""
+    found: dict[int, float] = {}
+    for row_number, cells in table.rows[layout.position + 1 :]:
+        cell = _cell(cells, index)
+        if is_blank(cell):
+            continue
+        try:
+            found[row_number] = read_money(cell, conventions=conventions).value
+        except CellError:
+            continue
+    return found
+
+
+def _with_cost_of_seats(
+    table: Table, layout: ListLayout, conventions: Conventions
+) -> ListLayout:
+    """With a column of seats and two money columns, whatever their headers, the
+    one equal to seats x the other (for the periods the headers say) on every
+    line is the line's cost, and the other its price per seat."""
+    if layout.is_grid or layout.unit is not None or layout.seats is None:
+        return layout
+    if len(layout.amounts) < 2:
+        return layout
+    seats = _column_numbers(table, layout, layout.seats, conventions)
+    columns = {
+        index: _column_numbers(table, layout, index, conventions)
+        for index in layout.amounts
+    }
+    texts = layout.labels
+    found: list[tuple[int, int]] = []
+    for price, cost in itertools.permutations(layout.amounts, 2):
+        price_period = header_period(texts[price])
+        cost_period = header_period(texts[cost])
+        factor = 1.0
+        if price_period is not None and cost_period is not None:
+            factor = cost_period.months / price_period.months
+        rows = [
+            row
+            for row in seats
+            if row in columns[price] and row in columns[cost] and columns[cost][row]
+        ]
+        if not rows or all(seats[row] == 1 for row in rows):
+            continue
+        if all(
+            abs(seats[row] * columns[price][row] * factor - columns[cost][row]) <= 0.01
+            for row in rows
+        ):
+            found.append((price, cost))
+    if len(found) != 1:
+        return layout
+    price, cost = found[0]
+    used = {price, cost, layout.seats}
+    ignored = tuple(index for index in layout.ignored if index not in used)
+    check = layout.check if layout.check not in used else None
+    return replace(
+        layout,
+        amount=cost,
+        period=header_period(texts[cost]) or layout.period,
+        check=check,
+        check_period=None if check is None else layout.check_period,
+        ignored=ignored,
+        seat_price=price,
+        unit=price
+        if header_period(texts[price]) == header_period(texts[cost])
+        else None,
+        quantity=layout.seats
+        if header_period(texts[price]) == header_period(texts[cost])
+        else None,
+    )
 
 
 def _holds_pools(table: Table, layout: ListLayout) -> bool:
@@ -578,6 +661,16 @@ class _ListReader:
         if not layout.is_grid:
             self._period_issues()
             self._price_issues()
+        if layout.seat_price is not None and layout.amount is not None:
+            price = layout.seat_price
+            self.issue(
+                Severity.WARNING,
+                f"{layout.labels[layout.amount]} is read as each line's cost: on "
+                f"every line it is {layout.labels[layout.seats]} x "  # type: ignore[index]
+                f"{layout.labels[price]}, the price per seat.",
+                layout.row_number,
+                layout.amount,
+            )
         for words in sorted({words for _, words in layout.scales.values()}):
             columns = [
                 layout.labels[index]
