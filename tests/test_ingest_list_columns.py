@@ -239,3 +239,33 @@ def test_the_price_left_of_the_seats_is_found_too():
     )
     assert monthly_run_rate(upload) == pytest.approx(3900)
     assert "Seats (C) x Monthly price (B)" in messages(upload)
+
+
+# Settings below the lines end the list: 12,000 + 1,200 a year is 1,100 a month;
+# counting "FX rate 1.1" and "Headcount 250" as annual costs would add
+# (1.1 + 250) / 12 = 20.93.
+
+
+@pytest.mark.parametrize(
+    ("tail", "first"),
+    [
+        ([[None, None], ["FX rate", 1.1], ["Headcount", 250]], "'FX rate' (row 5)"),
+        ([["Employees", 250], ["Inflation", 0.03]], "'Employees' (row 4)"),
+        ([[None, None], ["Escalation", 0.03]], "'Escalation' (row 5)"),
+        ([[None, None], ["Price uplift", 0.05]], "'Price uplift' (row 5)"),
+    ],
+)
+def test_counts_and_rates_below_the_lines_end_the_list(tail, first):
+    rows = [["Item", "Annual cost"], ["M365", 12000], ["Zoom", 1200], *tail]
+    upload = read_list(rows)
+    assert monthly_run_rate(upload) == pytest.approx(1100)
+    assert f"{first} is not a cost but a count or a rate" in messages(upload)
+
+
+def test_a_small_cost_straight_below_the_lines_is_still_a_line():
+    # no blank row above it: 12,000 + 1,200 + 0.6 a year = 1,100.05 a month
+    upload = read_list(
+        [["Item", "Annual cost"], ["M365", 12000], ["Zoom", 1200], ["Stamp", 0.6]]
+    )
+    assert monthly_run_rate(upload) == pytest.approx(1100.05)
+    assert "count or a rate" not in messages(upload)

@@ -586,6 +586,8 @@ class _ListReader:
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
         self.not_read: list[int] = []
+        self.after_blank = False  # a blank row came between this row and the last
+        self.setting = False  # the list was ended by a row of settings, not costs
 
     def issue(
         self,
@@ -608,12 +610,14 @@ class _ListReader:
         self.issues.extend(blank_gaps(self.table.name, below))
         for row_number, cells in below:
             if row_is_blank(cells):
+                self.after_blank = True
                 continue
             if self.ended is not None:
                 self.not_read.append(row_number)
                 continue
             rows_read.append(row_number)
             self._row(row_number, cells)
+            self.after_blank = False
         self._close_section()
         self._check_subtotals()
         self._ended_issue()
@@ -780,6 +784,10 @@ class _ListReader:
         filled = [
             index for index in layout.figures if not is_blank(_cell(cells, index))
         ]
+        if filled and item and self.lines and self._is_setting(item, cells):
+            self.ended, self.setting = (row_number, item), True
+            self.not_read.append(row_number)
+            return
         if filled and self._subtotal(row_number, cells, item):
             return
         if total is not None:
@@ -979,10 +987,32 @@ class _ListReader:
                 return figures.get(index, 0.0)
         return 0.0
 
+    def _is_setting(self, item: str, cells: Sequence[Cell]) -> bool:
+        """A row of the model's settings below the lines, not a cost: named like
+        a count of people or a rate, or, after a blank row, a fraction below 1."""
+        if _SETTING.match(item):
+            return True
+        if not self.after_blank:
+            return False
+        figures = self._quiet_figures(cells)
+        return bool(figures) and all(0 < abs(value) < 1 for value in figures.values())
+
     def _ended_issue(self) -> None:
         if self.ended is None:
             return
         heading_row, heading = self.ended
+        if self.setting:
+            rows = self.not_read
+            self.issue(
+                Severity.WARNING,
+                f"'{heading}' (row {heading_row}) is not a cost but a count or a "
+                f"rate, so the list ends above it: {_span(rows)} "
+                f"{'was' if len(rows) == 1 else 'were'} not read as cost lines. "
+                "Move them to another sheet if they are costs.",
+                heading_row,
+                self.layout.item,
+            )
+            return
         if not self.not_read:
             return
         rows = self.not_read
@@ -1321,6 +1351,13 @@ _TOTAL_WORDS = frozenset(
 _ENDS_LIST = re.compile(
     r"^(?:key\s+)?(?:assumptions?|notes?|parameters?|drivers?|memo|memos|inputs?|"
     r"footnotes?|comments?|sources?)\b",
+    re.IGNORECASE,
+)
+# A row below the lines that sets a count of people or a rate, not a cost.
+_SETTING = re.compile(
+    r"^\s*(?:(?:number|no\.?|count|total)\s+of\s+)?(?:employees|headcount|"
+    r"head\s+count|users|staff|fte|ftes|fx|fx\s+rate|exchange\s+rate|inflation|"
+    r"inflation\s+rate|growth\s+rate|escalation(?:\s+rate)?)\s*(?:\(.*\))?\s*:?\s*$",
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")
