@@ -269,3 +269,85 @@ def test_a_small_cost_straight_below_the_lines_is_still_a_line():
     )
     assert monthly_run_rate(upload) == pytest.approx(1100.05)
     assert "count or a rate" not in messages(upload)
+
+
+# Scales: 120 and 6 a year in thousands are (120,000 + 6,000) / 12 = 10,500 a
+# month; in millions 10,500,000; read as dollars they would be 10.50.
+
+
+@pytest.mark.parametrize(
+    ("header", "expected", "words"),
+    [
+        ("Annual cost (in 000's)", 10500, "thousands"),
+        ("Annual cost (K USD)", 10500, "thousands"),
+        ("Annual cost (Tsd. EUR)", 10500, "thousands"),
+        ("Annual cost (TUSD)", 10500, "thousands"),
+        ("Annual cost, k$", 10500, "thousands"),
+        ("Annual cost (mn)", 10_500_000, "millions"),
+        ("Annual cost (MM)", 10_500_000, "millions"),
+    ],
+)
+def test_more_spellings_of_thousands_and_millions(header, expected, words):
+    upload = read_list([["Item", header], ["M365", 120], ["Zoom", 6]], "Budget")
+    assert monthly_run_rate(upload) == pytest.approx(expected)
+    said = messages(upload)
+    assert f"The amounts in {header} (B) are read in {words}" in said
+    assert "CPSU is in K" not in said
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        [["IT budget FY27 (USD)"], ["Users supported: 1.35 thousand"]],
+        [["IT budget FY27"], ["Amounts in USD; revenue figures elsewhere in $000"]],
+    ],
+)
+def test_scale_words_elsewhere_in_a_title_do_not_multiply(title):
+    rows = [*title, [], ["Item", "Annual cost"], ["M365", 120000], ["Zoom", 6000]]
+    upload = read_list(rows, "Budget")
+    # (120,000 + 6,000) / 12 = 10,500, not 10,500,000
+    assert monthly_run_rate(upload) == pytest.approx(10500)
+    assert "multiplied by 1,000." not in messages(upload)
+
+
+def test_a_title_saying_plain_and_scaled_is_not_used_and_said():
+    rows = [
+        ["Amounts in USD; revenue figures elsewhere in $000"],
+        ["Item", "Annual cost"],
+        ["M365", 120000],
+    ]
+    upload = read_list(rows, "Budget")
+    assert monthly_run_rate(upload) == pytest.approx(10000)  # 120,000 / 12
+    assert (
+        "The title above the list says both 'Amounts in USD' and 'revenue figures "
+        "elsewhere in $000'; the amounts were read as they stand, not multiplied."
+    ) in messages(upload)
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (
+            [
+                ["Item", "Annual cost"],
+                ["M365", 120],
+                ["Zoom", 6],
+                [],
+                ["Note: amounts in $000"],
+            ],
+            "Row 5 says 'Note: amounts in $000', but the amount header does not say",
+        ),
+        (
+            [
+                ["Item", "Annual cost", "Currency"],
+                ["M365", 120, "USD 000"],
+                ["Zoom", 6, "USD 000"],
+            ],
+            "Row 2 says 'USD 000', but the amount header does not say",
+        ),
+    ],
+)
+def test_a_scale_said_below_the_header_is_warned_not_applied(rows, said):
+    upload = read_list(rows, "Budget")
+    assert monthly_run_rate(upload) == pytest.approx(10.5)  # (120 + 6) / 12
+    assert said in messages(upload)

@@ -192,6 +192,7 @@ class ListLayout:
     category: int | None = None  # a Category column: each line's section
     seats: int | None = None  # a count of seats, even beside no price header
     amounts: tuple[int, ...] = ()  # every money header, in order
+    scale_doubt: tuple[str, str] | None = None  # a title saying plain and scaled
     seat_price: int | None = None  # the price the amount was found to be seats x
 
     @property
@@ -388,6 +389,8 @@ def _header_currencies(layout: ListLayout) -> list[tuple[str, str]]:
     named = []
     for index in layout.figures:
         currency = currency_named(layout.labels[index])
+        if currency is not None and index in layout.scales and len(currency) > 1:
+            currency = re.sub(r"^[KkMm]{1,2}(?=\W)", "", currency)  # k$ is $ x 1,000
         if currency is not None:
             named.append((layout.labels[index], currency))
     return named
@@ -543,20 +546,50 @@ def _holds_pools(table: Table, layout: ListLayout) -> bool:
         return False
 
 
+def _title_texts(table: Table, layout: ListLayout) -> list[str]:
+    """The texts of the title rows directly above the header: the run of filled
+    rows nearest it, blank rows between them and the header skipped."""
+    above: list[str] = []
+    for _, cells in reversed(table.rows[: layout.position]):
+        if row_is_blank(cells):
+            if above:
+                break
+            continue
+        above[:0] = [text for cell in cells if (text := clean_header(cell))]
+    return above
+
+
+_PLAIN_CURRENCY = re.compile(
+    r"(?:\bin\s+|\(\s*)(?:usd|eur|gbp|aud|cad|nzd|chf|dollars|euros|[$€£])(?:\s*\)|\s*$|\s*[;,.])",
+    re.IGNORECASE,
+)
+
+
 def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
-    """The layout with a scale stated in a title row above the header, like
-    'IT budget (USD thousands)', given to each money column without its own."""
-    for _, cells in table.rows[: layout.position]:
-        for cell in cells:
-            text = clean_header(cell)
-            scale = header_scale(text) if text else None
-            if scale is None:
-                continue
-            scales = dict(layout.scales)
-            for index in layout.money:
-                scales.setdefault(index, scale)
-            return replace(layout, scales=scales)
-    return layout
+    """The layout with a scale stated in a title row directly above the header,
+    like 'IT budget (USD thousands)', given to each money column without its
+    own. A title that also says the amounts are in plain units is not used."""
+    clauses = [
+        clause.strip()
+        for text in _title_texts(table, layout)
+        for clause in re.split(r";|\.\s", text)
+        if clause.strip()
+    ]
+    scaled = [clause for clause in clauses if header_scale(clause) is not None]
+    if not scaled:
+        return layout
+    plain = [
+        clause
+        for clause in clauses
+        if header_scale(clause) is None and _PLAIN_CURRENCY.search(clause)
+    ]
+    if plain:
+        return replace(layout, scale_doubt=(plain[0], scaled[0]))
+    scale = header_scale(scaled[0])
+    scales = dict(layout.scales)
+    for index in layout.money:
+        scales.setdefault(index, scale)  # type: ignore[arg-type]
+    return replace(layout, scales=scales)
 
 
 class _ListReader:
@@ -665,6 +698,26 @@ class _ListReader:
         if not layout.is_grid:
             self._period_issues()
             self._price_issues()
+        if layout.scale_doubt is not None:
+            plain, scaled = layout.scale_doubt
+            self.issue(
+                Severity.WARNING,
+                f"The title above the list says both '{plain}' and '{scaled}'; the "
+                "amounts were read as they stand, not multiplied. If they are in "
+                "thousands or millions, say so in the amount column's header.",
+                layout.row_number,
+            )
+        stray = None if layout.scales else self._stray_scale()
+        if stray is not None:
+            row, text = stray
+            self.issue(
+                Severity.WARNING,
+                f"Row {row} says '{text}', but the amount header does not say the "
+                "amounts are in thousands or millions, so they were read as they "
+                "stand, not multiplied. If they are, say so in the amount column's "
+                "header, like 'Annual cost ($000)'.",
+                row,
+            )
         if layout.seat_price is not None and layout.amount is not None:
             price = layout.seat_price
             self.issue(
@@ -699,6 +752,14 @@ class _ListReader:
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
             )
+
+    def _stray_scale(self) -> tuple[int, str] | None:
+        """The first text below the header that speaks of thousands or millions."""
+        for row_number, cells in self.table.rows[self.layout.position + 1 :]:
+            for cell in cells:
+                if isinstance(cell, str) and header_scale(cell) is not None:
+                    return row_number, clean_text(cell)
+        return None
 
     def _price_issues(self) -> None:
         """Say once that a line's amount is its seats times its price, or
