@@ -351,3 +351,56 @@ def test_a_scale_said_below_the_header_is_warned_not_applied(rows, said):
     upload = read_list(rows, "Budget")
     assert monthly_run_rate(upload) == pytest.approx(10.5)  # (120 + 6) / 12
     assert said in messages(upload)
+
+
+# Formula subtotals: M365 12,000 + Zoom 1,200 + Laptops 6,000 a year is
+# 19,200 / 12 = 1,600 a month; counting the 13,200 subtotal too makes 2,700.
+
+
+def _with_formula(formula: str, value: float = 13200):
+    from cpsu.ingest.table import Table
+
+    rows = (
+        (1, ("Item", "Annual cost")),
+        (2, ("M365", 12000)),
+        (3, ("Zoom", 1200)),
+        (4, ("Software", value)),
+        (5, ("Laptops", 6000)),
+    )
+    return Table("Budget", rows, formulas={(4, 1): formula})
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["=SUBTOTAL(9,B2:B3)", "=SUM(B2:B3)*1", "=ROUND(SUM(B2:B3),0)", "=B2+B3"],
+)
+def test_sums_of_the_run_above_are_subtotals(formula):
+    from cpsu.ingest.lists import summed_rows
+
+    assert summed_rows(_with_formula(formula), 4, [1]) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    # one row; another column; a multiple, not a sum; a run skipping row 3
+    ["=SUM(B3)", "=SUM(C2:C3)*12", "=B2*2", "=B2+B5"],
+)
+def test_other_formulas_are_lines(formula):
+    from cpsu.ingest.lists import summed_rows
+
+    assert summed_rows(_with_formula(formula), 4, [1]) == ()
+
+
+def test_a_formula_over_a_line_worked_out_from_another_is_a_line():
+    from cpsu.ingest.lists import summed_rows
+    from cpsu.ingest.table import Table
+
+    # M365 E3 12,000; uplift =B2*0.5 is 6,000; Copilot =B2+B3 is 18,000
+    rows = (
+        (1, ("Item", "Annual cost")),
+        (2, ("M365 E3", 12000)),
+        (3, ("M365 E5 uplift", 6000)),
+        (4, ("M365 Copilot", 18000)),
+    )
+    table = Table("Budget", rows, formulas={(3, 1): "=B2*0.5", (4, 1): "=B2+B3"})
+    assert summed_rows(table, 4, [1]) == ()

@@ -1429,33 +1429,99 @@ _SUM_FORMULA = re.compile(
 )
 
 
+_SUM_WRAPPERS = (
+    # =SUBTOTAL(9,B2:B3) and =SUBTOTAL(109,B2:B3) add up like =SUM(B2:B3)
+    (re.compile(r"^SUBTOTAL\(\s*(?:9|109)\s*[,;](.*)\)$", re.IGNORECASE), r"SUM(\1)"),
+    # =ROUND(SUM(B2:B3),0) rounds a sum
+    (re.compile(r"^ROUND\((.*)[,;]\s*\d+\s*\)$", re.IGNORECASE), r"\1"),
+    # =SUM(B2:B3)*1 or /1 or +0
+    (re.compile(r"^(.*?)\s*(?:[*/]\s*1(?:\.0+)?|[+-]\s*0(?:\.0+)?)$"), r"\1"),
+    (re.compile(r"^\((.*)\)$"), r"\1"),
+)
+
+
+def _sum_of(formula: str) -> str | None:
+    """The references a formula adds up, once wrappers that keep a sum a sum
+    are taken off; None when it is not a plain sum."""
+    text = formula.strip().lstrip("=").strip()
+    for _ in range(8):
+        before = text
+        for pattern, replacement in _SUM_WRAPPERS:
+            text = pattern.sub(replacement, text).strip()
+        if text == before:
+            break
+    match = _SUM_FORMULA.match(text)
+    if match is None:
+        return None
+    return match["args"] if match["args"] is not None else match["chain"]
+
+
+def _formula_rows(formula: str, letter: str) -> list[int] | None:
+    """The rows a plain sum adds up in the column `letter`; None when it is
+    not a plain sum or reaches another column."""
+    text = _sum_of(formula)
+    if text is None:
+        return None
+    rows: list[int] = []
+    for part in re.split(r"[,;+]", text.upper().replace(" ", "")):
+        ends = part.split(":")
+        found = [_REFERENCE.fullmatch(end) for end in ends]
+        if len(ends) > 2 or not all(found):
+            return None
+        if any(ref[1] != letter for ref in found):  # type: ignore[index]
+            return None
+        numbers = [int(ref[2]) for ref in found]  # type: ignore[index]
+        if max(numbers) - min(numbers) > 100_000:
+            return None
+        rows.extend(range(min(numbers), max(numbers) + 1))
+    return rows
+
+
 def summed_rows(
     table: Table, row_number: int, columns: Sequence[int]
 ) -> tuple[int, ...]:
-    """The rows a cell's formula adds up in its own column (=SUM(B2:B3) or
-    =B4+B7); empty when its formula is anything else."""
+    """The rows a cell's formula adds up in its own column (=SUM(B2:B3),
+    =B4+B7, =SUBTOTAL(9,B2:B3), =ROUND(SUM(B2:B3),0)): two or more rows, all
+    the filled rows of a run directly above (or below) it, none of them a
+    formula over the others. Empty when its formula is anything else: such a
+    row is a line."""
     for index in columns:
         formula = table.formulas.get((row_number, index))
         if formula is None:
             continue
-        match = _SUM_FORMULA.match(formula.strip())
-        if match is None:
-            return ()
-        text = match["args"] if match["args"] is not None else match["chain"]
         letter = column_letter(index)
-        rows: list[int] = []
-        for part in re.split(r"[,;+]", text.upper().replace(" ", "")):
-            ends = part.split(":")
-            found = [_REFERENCE.fullmatch(end) for end in ends]
-            if len(ends) > 2 or not all(found):
-                return ()
-            if any(ref[1] != letter for ref in found):  # type: ignore[index]
-                return ()
-            numbers = [int(ref[2]) for ref in found]  # type: ignore[index]
-            rows.extend(range(min(numbers), max(numbers) + 1))
-        rows = sorted(set(rows) - {row_number})
-        if len(rows) > 100_000:
+        found = _formula_rows(formula, letter)
+        if found is None:
             return ()
+        rows = sorted(set(found) - {row_number})
+        if len(rows) < 2 or (rows[0] < row_number < rows[-1]):
+            return ()
+        filled = {
+            number
+            for number, cells in table.rows
+            if not row_is_blank(cells) and not is_blank(_cell(cells, index))
+        }
+        if rows[-1] < row_number:
+            between = range(rows[0], row_number)
+        else:
+            between = range(row_number + 1, rows[-1] + 1)
+        covered = set(rows)
+        for number in rows:
+            if (number, index) in table.formulas and number < row_number:
+                covered |= set(summed_rows(table, number, (index,)))
+        if any(number in filled and number not in covered for number in between):
+            return ()  # it skips a line of the run: not the run's subtotal
+        for number in rows:
+            inner = table.formulas.get((number, index))
+            if inner is None:
+                continue
+            refs = {
+                int(ref[1])
+                for ref in _REFERENCE.findall(inner.upper())
+                if ref[0] == letter
+            }
+            if refs & set(rows):
+                return ()  # adds a line to one worked out from it: a line itself
         return tuple(rows)
     return ()
 
