@@ -404,3 +404,29 @@ def test_a_formula_over_a_line_worked_out_from_another_is_a_line():
     )
     table = Table("Budget", rows, formulas={(3, 1): "=B2*0.5", (4, 1): "=B2+B3"})
     assert summed_rows(table, 4, [1]) == ()
+
+
+def test_a_costs_sheet_line_equal_to_all_the_others_a_month_is_left_out():
+    from tests.ingest_fixtures import xlsx_bytes as book
+
+    upload = read_upload(
+        book(
+            {
+                "Costs": [
+                    ["Item", "Pool", "Behaviour", "Amount", "Period"],
+                    ["Acrobat", "Productivity software", "Fixed", 3000, "Month"],
+                    ["Training", "Service desk (Tier 1)", "Fixed", 12000, "Year"],
+                    ["All costs", "Other", "Fixed", 4000, "Month"],
+                ]
+            }
+        ),
+        "costs.xlsx",
+    )
+    # 3,000 + 12,000 / 12 = 4,000 a month: 'All costs' is their total
+    assert monthly_run_rate(upload) == pytest.approx(4000)
+    said = messages(upload)
+    assert (
+        "'All costs' costs 4,000.00 a month, the sum of all the other lines, so it "
+        "was read as a total and left out of the sum."
+    ) in said
+    assert "It was counted as a line" not in said
