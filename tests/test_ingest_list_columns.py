@@ -430,3 +430,19 @@ def test_a_costs_sheet_line_equal_to_all_the_others_a_month_is_left_out():
         "was read as a total and left out of the sum."
     ) in said
     assert "It was counted as a line" not in said
+
+
+def test_a_category_column_of_one_pool_is_a_list_not_the_template():
+    upload = read_list(
+        [
+            ["Category", "Item", "Monthly cost"],
+            ["Software", "M365", 1000],
+            ["Software", "Zoom", 100],
+            ["Software", "X", 5],
+        ],
+        "Budget",
+    )
+    # 1,000 + 100 + 5 = 1,105 a month
+    assert errors_of(upload) == []
+    assert monthly_run_rate(upload) == pytest.approx(1105)
+    assert "3 lines were put in pool Other as Fixed costs" in messages(upload)

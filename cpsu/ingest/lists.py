@@ -541,9 +541,18 @@ def _holds_pools(table: Table, layout: ListLayout) -> bool:
         if layout.category < len(cells) and not is_blank(cells[layout.category])
     ]
     try:
-        return bool(values) and all(read_pool(value) for value in values)
+        pools = {read_pool(value) for value in values}
     except CellError:
         return False
+    if not values or not all(pools):
+        return False
+    # One pool on every line, named other than the pool itself ('Software'),
+    # is a list of one kind, not the template's Pool column.
+    exact = all(
+        clean_text(str(value)).casefold() == str(read_pool(value)).casefold()
+        for value in values
+    )
+    return len(pools) > 1 or exact
 
 
 def _title_texts(table: Table, layout: ListLayout) -> list[str]:
