@@ -14,6 +14,7 @@ grid instead (see `lists.py`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -347,6 +348,7 @@ def read_costs(
         table, header.position, header.columns.get("item", 0), amounts
     )
     block: list[tuple[int, float]] = []  # lines since a total or a heading
+    line_rows: list[int] = []  # the row of each line
     for row_number, cells in _line_rows(table, header):
         overlong = _overlong(table, header, row_number, cells)
         if overlong is not None:
@@ -390,6 +392,17 @@ def read_costs(
         else:
             first_row_of[key] = row_number
         lines.append(line)
+        line_rows.append(row_number)
+    whole = _total_of_the_others(header, lines, line_rows)
+    if whole is not None:
+        at, found = whole
+        issues = [
+            issue
+            for issue in issues
+            if not (issue.row == found.row and "looks like a subtotal" in issue.message)
+        ]
+        issues.append(found)
+        del lines[at], line_rows[at]
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -440,6 +453,65 @@ def _subtotal(
         f"as a subtotal of {rows}, since {how}; it was left out of the sum.",
         sheet=table.name,
         row=row_number,
+        column=header.label("item"),
+    )
+
+
+def _monthly_cost(line: CostLine) -> float | None:
+    """A line's cost a month when it does not hang on a count of users, units
+    or tickets; None when it does."""
+    if line.behaviour in (Behaviour.FIXED, Behaviour.DEPRECIATION):
+        return line.monthly_rate
+    return None
+
+
+_WHOLE_WORDS = {
+    "all",
+    "overall",
+    "grand",
+    "total",
+    "sum",
+    "whole",
+    "entire",
+    "combined",
+}
+
+
+def _total_of_the_others(
+    header: Header, lines: list[CostLine], rows: list[int]
+) -> tuple[int, Issue] | None:
+    """The one Fixed line whose monthly cost is the sum of all the other lines'
+    monthly costs (two or more), as a grand total's would be, with a warning
+    that it was left out; None when there is none or the others' costs hang
+    on counts not known here."""
+    if len(lines) < 3:
+        return None
+    costs = [_monthly_cost(line) for line in lines]
+    if any(cost is None for cost in costs):
+        return None
+    whole = sum(costs)  # type: ignore[arg-type]
+    found = [
+        at
+        for at, (line, cost) in enumerate(zip(lines, costs, strict=True))
+        if line.behaviour is Behaviour.FIXED
+        and cost
+        and round(cost * 100) == round((whole - cost) * 100)  # type: ignore[operator]
+    ]
+    if len(found) != 1:
+        return None
+    at = found[0]
+    line = lines[at]
+    words = set(re.findall(r"[a-z]+", clean_text(line.item).casefold()))
+    at_an_end = at in (0, len(lines) - 1)
+    if not (words & _WHOLE_WORDS or (at_an_end and len(lines) >= 4)):
+        return None  # two lines and their sum may be three costs: warned above
+    others = round(whole - costs[at], 2)  # type: ignore[operator]
+    return at, warning(
+        f"'{clean_text(line.item)}' costs {others:,.2f} a month, the sum of all the "
+        "other lines, so it was read as a total and left out of the sum. If it is "
+        "a cost of its own, check the amounts.",
+        sheet=header.sheet,
+        row=rows[at],
         column=header.label("item"),
     )
 

@@ -32,6 +32,7 @@ the Costs reader when a sheet has no Pool and no Behaviour column.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -189,6 +190,10 @@ class ListLayout:
     priced: bool = False  # the amount column is the unit price: seats x price
     scales: Mapping[int, tuple[float, str]] = field(default_factory=dict)
     category: int | None = None  # a Category column: each line's section
+    seats: int | None = None  # a count of seats, even beside no price header
+    amounts: tuple[int, ...] = ()  # every money header, in order
+    scale_doubt: tuple[str, str] | None = None  # a title saying plain and scaled
+    seat_price: int | None = None  # the price the amount was found to be seats x
 
     @property
     def is_grid(self) -> bool:
@@ -245,6 +250,7 @@ def _layout(
             months = []
     item = vendor = notes = amount = total = period = check = None
     unit = quantity = list_total = category = None
+    amounts: list[int] = []
     is_grid_header = bool(months)
     for index, text in texts.items():
         if not text or index in months:
@@ -276,6 +282,7 @@ def _layout(
         elif _TOTAL_COLUMN.match(text):
             list_total = index if list_total is None else list_total
         elif is_amount_header(text):
+            amounts.append(index)
             if amount is None:
                 amount = index
             elif check is None and _other_period(texts[amount], text):
@@ -352,6 +359,8 @@ def _layout(
         priced=priced,
         scales=scales,
         category=category,
+        seats=quantity,
+        amounts=tuple(amounts),
     )
 
 
@@ -380,6 +389,8 @@ def _header_currencies(layout: ListLayout) -> list[tuple[str, str]]:
     named = []
     for index in layout.figures:
         currency = currency_named(layout.labels[index])
+        if currency is not None and index in layout.scales and len(currency) > 1:
+            currency = re.sub(r"^[KkMm]{1,2}(?=\W)", "", currency)  # k$ is $ x 1,000
         if currency is not None:
             named.append((layout.labels[index], currency))
     return named
@@ -439,9 +450,84 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
+    layout = _with_cost_of_seats(table, layout, conventions)
     layout = _with_title_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
+
+
+def _column_numbers(
+    table: Table, layout: ListLayout, index: int, conventions: Conventions
+) -> dict[int, float]:
+    """The numbers in one column below the header, by row; unreadable cells left out."""
+    found: dict[int, float] = {}
+    for row_number, cells in table.rows[layout.position + 1 :]:
+        cell = _cell(cells, index)
+        if is_blank(cell):
+            continue
+        try:
+            found[row_number] = read_money(cell, conventions=conventions).value
+        except CellError:
+            continue
+    return found
+
+
+def _with_cost_of_seats(
+    table: Table, layout: ListLayout, conventions: Conventions
+) -> ListLayout:
+    """With a column of seats and two money columns, whatever their headers, the
+    one equal to seats x the other (for the periods the headers say) on every
+    line is the line's cost, and the other its price per seat."""
+    if layout.is_grid or layout.unit is not None or layout.seats is None:
+        return layout
+    if len(layout.amounts) < 2:
+        return layout
+    seats = _column_numbers(table, layout, layout.seats, conventions)
+    columns = {
+        index: _column_numbers(table, layout, index, conventions)
+        for index in layout.amounts
+    }
+    texts = layout.labels
+    found: list[tuple[int, int]] = []
+    for price, cost in itertools.permutations(layout.amounts, 2):
+        price_period = header_period(texts[price])
+        cost_period = header_period(texts[cost])
+        factor = 1.0
+        if price_period is not None and cost_period is not None:
+            factor = cost_period.months / price_period.months
+        rows = [
+            row
+            for row in seats
+            if row in columns[price] and row in columns[cost] and columns[cost][row]
+        ]
+        if not rows or all(seats[row] == 1 for row in rows):
+            continue
+        if all(
+            abs(seats[row] * columns[price][row] * factor - columns[cost][row]) <= 0.01
+            for row in rows
+        ):
+            found.append((price, cost))
+    if len(found) != 1:
+        return layout
+    price, cost = found[0]
+    used = {price, cost, layout.seats}
+    ignored = tuple(index for index in layout.ignored if index not in used)
+    check = layout.check if layout.check not in used else None
+    return replace(
+        layout,
+        amount=cost,
+        period=header_period(texts[cost]) or layout.period,
+        check=check,
+        check_period=None if check is None else layout.check_period,
+        ignored=ignored,
+        seat_price=price,
+        unit=price
+        if header_period(texts[price]) == header_period(texts[cost])
+        else None,
+        quantity=layout.seats
+        if header_period(texts[price]) == header_period(texts[cost])
+        else None,
+    )
 
 
 def _holds_pools(table: Table, layout: ListLayout) -> bool:
@@ -455,25 +541,64 @@ def _holds_pools(table: Table, layout: ListLayout) -> bool:
         if layout.category < len(cells) and not is_blank(cells[layout.category])
     ]
     try:
-        return bool(values) and all(read_pool(value) for value in values)
+        pools = {read_pool(value) for value in values}
     except CellError:
         return False
+    if not values or not all(pools):
+        return False
+    # One pool on every line, named other than the pool itself ('Software'),
+    # is a list of one kind, not the template's Pool column.
+    exact = all(
+        clean_text(str(value)).casefold() == str(read_pool(value)).casefold()
+        for value in values
+    )
+    return len(pools) > 1 or exact
+
+
+def _title_texts(table: Table, layout: ListLayout) -> list[str]:
+    """The texts of the title rows directly above the header: the run of filled
+    rows nearest it, blank rows between them and the header skipped."""
+    above: list[str] = []
+    for _, cells in reversed(table.rows[: layout.position]):
+        if row_is_blank(cells):
+            if above:
+                break
+            continue
+        above[:0] = [text for cell in cells if (text := clean_header(cell))]
+    return above
+
+
+_PLAIN_CURRENCY = re.compile(
+    r"(?:\bin\s+|\(\s*)(?:usd|eur|gbp|aud|cad|nzd|chf|dollars|euros|[$€£])(?:\s*\)|\s*$|\s*[;,.])",
+    re.IGNORECASE,
+)
 
 
 def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
-    """The layout with a scale stated in a title row above the header, like
-    'IT budget (USD thousands)', given to each money column without its own."""
-    for _, cells in table.rows[: layout.position]:
-        for cell in cells:
-            text = clean_header(cell)
-            scale = header_scale(text) if text else None
-            if scale is None:
-                continue
-            scales = dict(layout.scales)
-            for index in layout.money:
-                scales.setdefault(index, scale)
-            return replace(layout, scales=scales)
-    return layout
+    """The layout with a scale stated in a title row directly above the header,
+    like 'IT budget (USD thousands)', given to each money column without its
+    own. A title that also says the amounts are in plain units is not used."""
+    clauses = [
+        clause.strip()
+        for text in _title_texts(table, layout)
+        for clause in re.split(r";|\.\s", text)
+        if clause.strip()
+    ]
+    scaled = [clause for clause in clauses if header_scale(clause) is not None]
+    if not scaled:
+        return layout
+    plain = [
+        clause
+        for clause in clauses
+        if header_scale(clause) is None and _PLAIN_CURRENCY.search(clause)
+    ]
+    if plain:
+        return replace(layout, scale_doubt=(plain[0], scaled[0]))
+    scale = header_scale(scaled[0])
+    scales = dict(layout.scales)
+    for index in layout.money:
+        scales.setdefault(index, scale)  # type: ignore[arg-type]
+    return replace(layout, scales=scales)
 
 
 class _ListReader:
@@ -503,6 +628,8 @@ class _ListReader:
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
         self.not_read: list[int] = []
+        self.after_blank = False  # a blank row came between this row and the last
+        self.setting = False  # the list was ended by a row of settings, not costs
 
     def issue(
         self,
@@ -525,12 +652,14 @@ class _ListReader:
         self.issues.extend(blank_gaps(self.table.name, below))
         for row_number, cells in below:
             if row_is_blank(cells):
+                self.after_blank = True
                 continue
             if self.ended is not None:
                 self.not_read.append(row_number)
                 continue
             rows_read.append(row_number)
             self._row(row_number, cells)
+            self.after_blank = False
         self._close_section()
         self._check_subtotals()
         self._ended_issue()
@@ -578,6 +707,36 @@ class _ListReader:
         if not layout.is_grid:
             self._period_issues()
             self._price_issues()
+        if layout.scale_doubt is not None:
+            plain, scaled = layout.scale_doubt
+            self.issue(
+                Severity.WARNING,
+                f"The title above the list says both '{plain}' and '{scaled}'; the "
+                "amounts were read as they stand, not multiplied. If they are in "
+                "thousands or millions, say so in the amount column's header.",
+                layout.row_number,
+            )
+        stray = None if layout.scales else self._stray_scale()
+        if stray is not None:
+            row, text = stray
+            self.issue(
+                Severity.WARNING,
+                f"Row {row} says '{text}', but the amount header does not say the "
+                "amounts are in thousands or millions, so they were read as they "
+                "stand, not multiplied. If they are, say so in the amount column's "
+                "header, like 'Annual cost ($000)'.",
+                row,
+            )
+        if layout.seat_price is not None and layout.amount is not None:
+            price = layout.seat_price
+            self.issue(
+                Severity.WARNING,
+                f"{layout.labels[layout.amount]} is read as each line's cost: on "
+                f"every line it is {layout.labels[layout.seats]} x "  # type: ignore[index]
+                f"{layout.labels[price]}, the price per seat.",
+                layout.row_number,
+                layout.amount,
+            )
         for words in sorted({words for _, words in layout.scales.values()}):
             columns = [
                 layout.labels[index]
@@ -602,6 +761,14 @@ class _ListReader:
                 layout.row_number,
                 layout.ignored[0] if len(shown) == 1 else None,
             )
+
+    def _stray_scale(self) -> tuple[int, str] | None:
+        """The first text below the header that speaks of thousands or millions."""
+        for row_number, cells in self.table.rows[self.layout.position + 1 :]:
+            for cell in cells:
+                if isinstance(cell, str) and header_scale(cell) is not None:
+                    return row_number, clean_text(cell)
+        return None
 
     def _price_issues(self) -> None:
         """Say once that a line's amount is its seats times its price, or
@@ -687,6 +854,10 @@ class _ListReader:
         filled = [
             index for index in layout.figures if not is_blank(_cell(cells, index))
         ]
+        if filled and item and self.lines and self._is_setting(item, cells):
+            self.ended, self.setting = (row_number, item), True
+            self.not_read.append(row_number)
+            return
         if filled and self._subtotal(row_number, cells, item):
             return
         if total is not None:
@@ -886,10 +1057,32 @@ class _ListReader:
                 return figures.get(index, 0.0)
         return 0.0
 
+    def _is_setting(self, item: str, cells: Sequence[Cell]) -> bool:
+        """A row of the model's settings below the lines, not a cost: named like
+        a count of people or a rate, or, after a blank row, a fraction below 1."""
+        if _SETTING.match(item):
+            return True
+        if not self.after_blank:
+            return False
+        figures = self._quiet_figures(cells)
+        return bool(figures) and all(0 < abs(value) < 1 for value in figures.values())
+
     def _ended_issue(self) -> None:
         if self.ended is None:
             return
         heading_row, heading = self.ended
+        if self.setting:
+            rows = self.not_read
+            self.issue(
+                Severity.WARNING,
+                f"'{heading}' (row {heading_row}) is not a cost but a count or a "
+                f"rate, so the list ends above it: {_span(rows)} "
+                f"{'was' if len(rows) == 1 else 'were'} not read as cost lines. "
+                "Move them to another sheet if they are costs.",
+                heading_row,
+                self.layout.item,
+            )
+            return
         if not self.not_read:
             return
         rows = self.not_read
@@ -1230,6 +1423,13 @@ _ENDS_LIST = re.compile(
     r"footnotes?|comments?|sources?)\b",
     re.IGNORECASE,
 )
+# A row below the lines that sets a count of people or a rate, not a cost.
+_SETTING = re.compile(
+    r"^\s*(?:(?:number|no\.?|count|total)\s+of\s+)?(?:employees|headcount|"
+    r"head\s+count|users|staff|fte|ftes|fx|fx\s+rate|exchange\s+rate|inflation|"
+    r"inflation\s+rate|growth\s+rate|escalation(?:\s+rate)?)\s*(?:\(.*\))?\s*:?\s*$",
+    re.IGNORECASE,
+)
 _REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")
 _SUM_FORMULA = re.compile(
     r"^=?\s*(?:SUM\((?P<args>[^()]*)\)|(?P<chain>[$A-Z0-9]+(?:\s*\+\s*[$A-Z0-9]+)+))"
@@ -1238,33 +1438,99 @@ _SUM_FORMULA = re.compile(
 )
 
 
+_SUM_WRAPPERS = (
+    # =SUBTOTAL(9,B2:B3) and =SUBTOTAL(109,B2:B3) add up like =SUM(B2:B3)
+    (re.compile(r"^SUBTOTAL\(\s*(?:9|109)\s*[,;](.*)\)$", re.IGNORECASE), r"SUM(\1)"),
+    # =ROUND(SUM(B2:B3),0) rounds a sum
+    (re.compile(r"^ROUND\((.*)[,;]\s*\d+\s*\)$", re.IGNORECASE), r"\1"),
+    # =SUM(B2:B3)*1 or /1 or +0
+    (re.compile(r"^(.*?)\s*(?:[*/]\s*1(?:\.0+)?|[+-]\s*0(?:\.0+)?)$"), r"\1"),
+    (re.compile(r"^\((.*)\)$"), r"\1"),
+)
+
+
+def _sum_of(formula: str) -> str | None:
+    """The references a formula adds up, once wrappers that keep a sum a sum
+    are taken off; None when it is not a plain sum."""
+    text = formula.strip().lstrip("=").strip()
+    for _ in range(8):
+        before = text
+        for pattern, replacement in _SUM_WRAPPERS:
+            text = pattern.sub(replacement, text).strip()
+        if text == before:
+            break
+    match = _SUM_FORMULA.match(text)
+    if match is None:
+        return None
+    return match["args"] if match["args"] is not None else match["chain"]
+
+
+def _formula_rows(formula: str, letter: str) -> list[int] | None:
+    """The rows a plain sum adds up in the column `letter`; None when it is
+    not a plain sum or reaches another column."""
+    text = _sum_of(formula)
+    if text is None:
+        return None
+    rows: list[int] = []
+    for part in re.split(r"[,;+]", text.upper().replace(" ", "")):
+        ends = part.split(":")
+        found = [_REFERENCE.fullmatch(end) for end in ends]
+        if len(ends) > 2 or not all(found):
+            return None
+        if any(ref[1] != letter for ref in found):  # type: ignore[index]
+            return None
+        numbers = [int(ref[2]) for ref in found]  # type: ignore[index]
+        if max(numbers) - min(numbers) > 100_000:
+            return None
+        rows.extend(range(min(numbers), max(numbers) + 1))
+    return rows
+
+
 def summed_rows(
     table: Table, row_number: int, columns: Sequence[int]
 ) -> tuple[int, ...]:
-    """The rows a cell's formula adds up in its own column (=SUM(B2:B3) or
-    =B4+B7); empty when its formula is anything else."""
+    """The rows a cell's formula adds up in its own column (=SUM(B2:B3),
+    =B4+B7, =SUBTOTAL(9,B2:B3), =ROUND(SUM(B2:B3),0)): two or more rows, all
+    the filled rows of a run directly above (or below) it, none of them a
+    formula over the others. Empty when its formula is anything else: such a
+    row is a line."""
     for index in columns:
         formula = table.formulas.get((row_number, index))
         if formula is None:
             continue
-        match = _SUM_FORMULA.match(formula.strip())
-        if match is None:
-            return ()
-        text = match["args"] if match["args"] is not None else match["chain"]
         letter = column_letter(index)
-        rows: list[int] = []
-        for part in re.split(r"[,;+]", text.upper().replace(" ", "")):
-            ends = part.split(":")
-            found = [_REFERENCE.fullmatch(end) for end in ends]
-            if len(ends) > 2 or not all(found):
-                return ()
-            if any(ref[1] != letter for ref in found):  # type: ignore[index]
-                return ()
-            numbers = [int(ref[2]) for ref in found]  # type: ignore[index]
-            rows.extend(range(min(numbers), max(numbers) + 1))
-        rows = sorted(set(rows) - {row_number})
-        if len(rows) > 100_000:
+        found = _formula_rows(formula, letter)
+        if found is None:
             return ()
+        rows = sorted(set(found) - {row_number})
+        if len(rows) < 2 or (rows[0] < row_number < rows[-1]):
+            return ()
+        filled = {
+            number
+            for number, cells in table.rows
+            if not row_is_blank(cells) and not is_blank(_cell(cells, index))
+        }
+        if rows[-1] < row_number:
+            between = range(rows[0], row_number)
+        else:
+            between = range(row_number + 1, rows[-1] + 1)
+        covered = set(rows)
+        for number in rows:
+            if (number, index) in table.formulas and number < row_number:
+                covered |= set(summed_rows(table, number, (index,)))
+        if any(number in filled and number not in covered for number in between):
+            return ()  # it skips a line of the run: not the run's subtotal
+        for number in rows:
+            inner = table.formulas.get((number, index))
+            if inner is None:
+                continue
+            refs = {
+                int(ref[1])
+                for ref in _REFERENCE.findall(inner.upper())
+                if ref[0] == letter
+            }
+            if refs & set(rows):
+                return ()  # adds a line to one worked out from it: a line itself
         return tuple(rows)
     return ()
 

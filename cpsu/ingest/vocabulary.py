@@ -689,14 +689,23 @@ def is_total_header(text: str) -> bool:
 
 
 # Amounts stated in thousands or millions, by a header or a title row above it.
+_CURRENCY_CODES = r"(?:usd|eur|gbp|aud|cad|nzd|chf)"
 _THOUSANDS = re.compile(
-    r"\(\s*[$€£]?\s*'?000s?\s*\)|[$€£]\s*'?000s?\b|'000s?\b|[$€£]\s*k\b|\(\s*k\s*\)"
-    r"|\bk\s*[$€£]|\bthousands?\b|\b(?:usd|eur|gbp|aud|cad|nzd)\s*(?:k|'?000s?)\b",
+    r"\(\s*(?:in\s+)?[$€£]?\s*'?000(?:'?s)?\s*\)|[$€£]\s*'?000(?:'?s)?(?!\w)"
+    r"|'000(?:'?s)?(?!\w)|[$€£]\s*k\b|\(\s*(?:in\s+)?k\s*(?:"
+    + _CURRENCY_CODES
+    + r")?\s*\)"
+    r"|\bk\s*[$€£]|(?<!\d)(?<!\d\s)\bthousands?\b|\btsd\b|\bt" + _CURRENCY_CODES + r"\b"
+    r"|\b"
+    + _CURRENCY_CODES
+    + r"\s*(?:k|'?000(?:'?s)?)(?!\w)|\bk"
+    + _CURRENCY_CODES
+    + r"\b",
     re.IGNORECASE,
 )
 _MILLIONS = re.compile(
-    r"\bmillions?\b|[$€£]\s*mm?\b|\(\s*m\s*\)|\b(?:usd|eur|gbp|aud|cad|nzd)\s*mm?\b"
-    r"|\bmio\b|[$€£]\s*mn\b",
+    r"(?<!\d)(?<!\d\s)\bmillions?\b|[$€£]\s*(?:mm?|mn)\b|\(\s*(?:in\s+)?(?:m|mm|mn)\s*\)"
+    r"|\b" + _CURRENCY_CODES + r"\s*(?:mm?|mn)\b|\bmio\b|\b(?:mm|mn)\b",
     re.IGNORECASE,
 )
 
