@@ -252,7 +252,6 @@ def test_the_price_left_of_the_seats_is_found_too():
         ([[None, None], ["FX rate", 1.1], ["Headcount", 250]], "'FX rate' (row 5)"),
         ([["Employees", 250], ["Inflation", 0.03]], "'Employees' (row 4)"),
         ([[None, None], ["Escalation", 0.03]], "'Escalation' (row 5)"),
-        ([[None, None], ["Price uplift", 0.05]], "'Price uplift' (row 5)"),
     ],
 )
 def test_counts_and_rates_below_the_lines_end_the_list(tail, first):

@@ -1059,13 +1059,10 @@ class _ListReader:
 
     def _is_setting(self, item: str, cells: Sequence[Cell]) -> bool:
         """A row of the model's settings below the lines, not a cost: named like
-        a count of people or a rate, or, after a blank row, a fraction below 1."""
-        if _SETTING.match(item):
-            return True
-        if not self.after_blank:
-            return False
-        figures = self._quiet_figures(cells)
-        return bool(figures) and all(0 < abs(value) < 1 for value in figures.values())
+        a count of people or a rate. An amount alone never says so: a cost of
+        $0.40 a user is as small as an inflation rate of 0.4."""
+        del cells  # the name alone decides
+        return bool(_SETTING.match(item))
 
     def _ended_issue(self) -> None:
         if self.ended is None:
