@@ -527,41 +527,35 @@ def _repeated_ids(
 def _notes(header: Header, notes: _Notes) -> list[Issue]:
     """One warning for each thing the rows said that the user should know."""
     found = []
-    if notes.still_here:
-        rows = notes.still_here
+    said = (
+        (
+            notes.still_here,
+            "end",
+            "says the person is still here (a dash, Present, N/A or Current) in "
+            "{rows}; {who} counted as still employed. Leave the cell empty to say so.",
+        ),
+        (
+            notes.on_leave,
+            "status",
+            "says on leave in {rows}; {who} counted: people on leave keep their "
+            "laptop, accounts and licences.",
+        ),
+        (
+            notes.no_status,
+            "status",
+            "is empty in {rows}; {who} counted by the start and end dates alone.",
+        ),
+    )
+    for rows, column, text in said:
+        if not rows:
+            continue
+        who = "they were" if len(rows) > 1 else "the person was"
         found.append(
             warning(
-                f"{header.label('end')} says the person is still here (a dash, "
-                f"Present, N/A or Current) in {_rows(rows)}; "
-                f"{'they were' if len(rows) > 1 else 'the person was'} counted as "
-                "still employed. Leave the cell empty to say so.",
+                f"{header.label(column)} " + text.format(rows=_rows(rows), who=who),
                 header.sheet,
                 rows[0] if len(rows) == 1 else None,
-                header.label("end"),
-            )
-        )
-    if notes.on_leave:
-        rows = notes.on_leave
-        found.append(
-            warning(
-                f"{header.label('status')} says on leave in {_rows(rows)}; "
-                f"{'they were' if len(rows) > 1 else 'the person was'} counted: "
-                "people on leave keep their laptop, accounts and licences.",
-                header.sheet,
-                rows[0] if len(rows) == 1 else None,
-                header.label("status"),
-            )
-        )
-    if notes.no_status:
-        rows = notes.no_status
-        found.append(
-            warning(
-                f"{header.label('status')} is empty in {_rows(rows)}; "
-                f"{'they were' if len(rows) > 1 else 'the person was'} counted by "
-                "the start and end dates alone.",
-                header.sheet,
-                rows[0] if len(rows) == 1 else None,
-                header.label("status"),
+                header.label(column),
             )
         )
     return found
