@@ -44,50 +44,50 @@ def read_choices() -> None:
     wants_dates = DATES in report.asked or chosen.day_first is not None
     wants_period = PERIOD in report.asked or chosen.period is not None
     wants_signs = SIGNS in report.asked or chosen.costs_negative is not None
-    if wants_dates:
-        st.session_state[DATES_KEY] = chosen.day_first
-        st.radio(
+    offered = (
+        (
+            wants_dates,
+            DATES_KEY,
+            chosen.day_first,
             "Dates in this file are",
-            [True, False],
-            format_func=DATE_LABELS.__getitem__,
-            horizontal=True,
-            key=DATES_KEY,
-            on_change=_chosen,
-            help=(
-                "No date in the file has a day above 12, so it cannot show whether "
-                "03/04/2026 is 3 April or 4 March. The file is read again by your "
-                "choice."
-            ),
-        )
-    if wants_period:
-        st.session_state[PERIOD_KEY] = chosen.period
-        st.radio(
+            DATE_LABELS,
+            "No date in the file has a day above 12, so it cannot show whether "
+            "03/04/2026 is 3 April or 4 March. The file is read again by your "
+            "choice.",
+        ),
+        (
+            wants_period,
+            PERIOD_KEY,
+            chosen.period,
             "The amounts in this list are",
-            list(PERIOD_LABELS),
-            format_func=PERIOD_LABELS.__getitem__,
-            horizontal=True,
-            key=PERIOD_KEY,
-            on_change=_chosen,
-            help=(
-                "The amount column's header does not say whether the amounts are a "
-                "month's, a quarter's or a year's cost. The file is read again by "
-                "your choice."
-            ),
-        )
-    if wants_signs:
-        st.session_state[SIGNS_KEY] = chosen.costs_negative
-        st.radio(
+            PERIOD_LABELS,
+            "The amount column's header does not say whether the amounts are a "
+            "month's, a quarter's or a year's cost. The file is read again by "
+            "your choice.",
+        ),
+        (
+            wants_signs,
+            SIGNS_KEY,
+            chosen.costs_negative,
             "Costs in this GL export are",
-            [True, False],
-            format_func=SIGN_LABELS.__getitem__,
+            SIGN_LABELS,
+            "The postings add up to less than zero. Some finance systems write "
+            "expenses as negative amounts; read so, every sign is turned the "
+            "other way. Read as written, a run-rate below zero is refused.",
+        ),
+    )
+    for wanted, key, value, label, labels, help_text in offered:
+        if not wanted:
+            continue
+        st.session_state[key] = value
+        st.radio(
+            label,
+            list(labels),
+            format_func=labels.__getitem__,
             horizontal=True,
-            key=SIGNS_KEY,
+            key=key,
             on_change=_chosen,
-            help=(
-                "The postings add up to less than zero. Some finance systems write "
-                "expenses as negative amounts; read so, every sign is turned the "
-                "other way. Read as written, a run-rate below zero is refused."
-            ),
+            help=help_text,
         )
 
 
