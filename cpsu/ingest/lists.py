@@ -19,10 +19,12 @@ checked against the lines they add up, with a warning naming the row where
 they disagree by a cent or more; and blank rows, skipped with one warning
 per gap. A row is a subtotal by its name (a total word alone, or with its
 section's name), by adding up its block, by a formula summing rows of its
-column (=SUM(B2:B3), =B4+B7), or as the summary row of an outline or of
-indented lines; a line that merely equals the sum of the lines above it is
-counted, with a warning. A heading like Assumptions or Notes below the list
-ends it.
+column (=SUM(B2:B3), =B4+B7), by a SUM, SUBTOTAL or AGGREGATE over other rows
+above it, in any of the list's columns, that comes to their amounts to the
+cent (=SUM(B2,B5), =SUM(C2:C3)*12 over a monthly column), or as the summary
+row of an outline or of indented lines; a line that merely equals the sum of
+the lines above it is counted, with a warning. A heading like Assumptions or
+Notes below the list ends it.
 
 The amount is a line's cost, never its price per seat: seats x price is used
 only when no column holds the cost, and said. Amounts stated in thousands or
@@ -37,6 +39,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+
+from openpyxl.formula import Tokenizer
+from openpyxl.formula.tokenizer import Token, TokenizerError
 
 from cpsu.costs import Behaviour, CostBase, CostLine, Period
 from cpsu.ingest.cells import (
@@ -625,6 +630,8 @@ class _ListReader:
         self.header_period = layout.period  # before any choice of the user's
         self.summaries = _summary_rows(table, layout)
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
+        self.periods: dict[int, Period] = {}  # row -> a line's period
+        self.row_formulas: dict[int, list[str]] | None = None  # made when needed
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
         self.not_read: list[int] = []
@@ -924,6 +931,7 @@ class _ListReader:
             self.lines.append(line)
             self.section_lines += 1
             self.values[row_number] = dict(figures)
+            self.periods[row_number] = line.period
             self.block.add(row_number, figures)
             self.everything.add(row_number, figures)
 
@@ -1006,7 +1014,9 @@ class _ListReader:
         children = self.summaries.get(row_number)
         how = "its lines are grouped below or indented under it"
         if children is None:
-            children = summed_rows(self.table, row_number, layout.totals)
+            children = summed_rows(
+                self.table, row_number, layout.totals
+            ) or self._summed_by_formula(row_number, cells)
             how = "its amount is a formula adding them up"
         if not children:
             return False
@@ -1027,6 +1037,78 @@ class _ListReader:
             self.section, self.section_row, self.section_lines = item, row_number, 1
         self.block = _Block()
         return True
+
+    def _summed_by_formula(
+        self, row_number: int, cells: Sequence[Cell]
+    ) -> tuple[int, ...]:
+        """The rows above that a row's formula adds up, when its amount is a sum
+        (SUM, SUBTOTAL or AGGREGATE, with or without a factor) of other rows of
+        the list, in any of its columns, and equals, to the cent, those rows'
+        amounts added up: =SUM(B2,B4), or =SUM(C2:C3)*12 over a monthly column.
+        Empty for any other row, which is a line."""
+        layout = self.layout
+        summing: set[int] = set()
+        for index in layout.totals:
+            formula = self.table.formulas.get((row_number, index))
+            if formula is None:
+                continue
+            rows, sums = _formula_references(formula, self.table.name)
+            if rows is None:
+                return ()
+            if rows <= {row_number}:
+                continue  # worked out from its own row, as =B4/12 beside =SUM(...)
+            top = layout.row_number
+            if not sums or not all(top < row < row_number for row in rows):
+                return ()
+            summing |= rows
+        children = tuple(sorted(row for row in summing if self._was_read(row)))
+        if len(children) < 2 or self._worked_out_from_another(children):
+            return ()
+        figures = self._quiet_figures(cells)
+        period = self._quiet_period(cells)
+        if not figures or period is None:
+            return ()
+        if any(self.periods.get(child, period) is not period for child in children):
+            return ()
+        for index, stated in figures.items():
+            summed = sum(
+                self._row_value(child, index, row_number) for child in children
+            )
+            if _cents(stated) != _cents(summed):
+                return ()
+        return children
+
+    def _was_read(self, row: int) -> bool:
+        """True for a row read as a line or left out as a subtotal."""
+        return row in self.values or any(row == found[0] for found in self.subtotals)
+
+    def _worked_out_from_another(self, rows: Sequence[int]) -> bool:
+        """True when a formula in one of the rows refers to another of them: a
+        sum over a line and one worked out from it is a line of its own."""
+        if self.row_formulas is None:
+            self.row_formulas = {}
+            for (row, _), formula in self.table.formulas.items():
+                self.row_formulas.setdefault(row, []).append(formula)
+        for row in rows:
+            for formula in self.row_formulas.get(row, ()):
+                found, _ = _formula_references(formula, self.table.name)
+                if found is not None and (found - {row}) & set(rows):
+                    return True
+        return False
+
+    def _quiet_period(self, cells: Sequence[Cell]) -> Period | None:
+        """A row's period from its Period cell or the header, saying nothing;
+        None when neither says."""
+        layout = self.layout
+        if layout.is_grid:
+            return layout.grid_period
+        cell = _cell(cells, layout.period_column)
+        if layout.period_column is None or is_blank(cell):
+            return layout.period
+        try:
+            return read_period(cell)
+        except CellError:
+            return None
 
     def _check_subtotals(self) -> None:
         """Check each subtotal against the rows it adds up, once all are read."""
@@ -1481,6 +1563,42 @@ def _formula_rows(formula: str, letter: str) -> list[int] | None:
             return None
         rows.extend(range(min(numbers), max(numbers) + 1))
     return rows
+
+
+# Functions that add up their arguments (SUBTOTAL and AGGREGATE with a code
+# that picks the sum or another aggregate; the value check tells them apart).
+_SUM_FUNCTIONS = frozenset({"SUM", "SUBTOTAL", "AGGREGATE"})
+
+
+def _formula_references(formula: str, sheet: str) -> tuple[set[int] | None, bool]:
+    """The rows a formula refers to on its own sheet, and whether it adds
+    them up with SUM, SUBTOTAL or AGGREGATE. The rows are None when it refers
+    to anything else: another sheet, a name, whole columns or rows, or cannot
+    be read."""
+    text = formula.strip()
+    try:
+        tokens = Tokenizer("=" + text.lstrip("=")).items
+    except TokenizerError:
+        return None, False
+    rows: set[int] = set()
+    sums = False
+    for token in tokens:
+        if token.type == Token.FUNC and token.subtype == Token.OPEN:
+            name = token.value.rstrip("(").upper().rsplit(".", 1)[-1]
+            sums = sums or name in _SUM_FUNCTIONS
+        if token.type != Token.OPERAND or token.subtype != Token.RANGE:
+            continue
+        where, _, reference = token.value.rpartition("!")
+        if where and text_key(where.strip("'").replace("''", "'")) != text_key(sheet):
+            return None, False
+        ends = [_REFERENCE.fullmatch(end) for end in reference.upper().split(":")]
+        if len(ends) > 2 or not all(ends):
+            return None, False
+        numbers = [int(end[2]) for end in ends]  # type: ignore[index]
+        if max(numbers) - min(numbers) > 100_000:
+            return None, False
+        rows.update(range(min(numbers), max(numbers) + 1))
+    return rows, sums
 
 
 def summed_rows(
