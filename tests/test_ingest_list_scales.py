@@ -388,3 +388,46 @@ def test_a_title_saying_another_scale_than_the_header_is_an_error():
             "'Annual cost ($000)'.",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "words"),
+    [
+        # a note too far below to be applied, against the header
+        (
+            [["Item", "Annual cost ($000)"], ["M365", 120], ["Zoom", 6]]
+            + [[]] * 5
+            + [["Amounts in millions"]],
+            9,
+            "thousands",
+        ),
+        # a note against a Currency column that says 'USD 000' on every line
+        (
+            [
+                ["Item", "Annual cost", "Currency"],
+                ["M365", 120, "USD 000"],
+                ["Zoom", 6, "USD 000"],
+                [],
+                ["Amounts in millions"],
+            ],
+            5,
+            "thousands",
+        ),
+    ],
+)
+def test_another_scale_said_below_a_scaled_list_is_warned(rows, row, words):
+    upload = read_list(rows)
+    # read in thousands: (120,000 + 6,000) / 12 = 10,500
+    assert monthly_run_rate(upload) == pytest.approx(10500)
+    assert [
+        (issue.row, issue.message)
+        for issue in warnings_of(upload)
+        if "Check which is right" in issue.message
+    ] == [
+        (
+            row,
+            f"Row {row} says 'Amounts in millions', but the amounts were read in "
+            f"{words}. Check which is right, and say the unit once, in the amount "
+            "column's header, like 'Annual cost ($000)'.",
+        )
+    ]

@@ -975,8 +975,19 @@ class _ListReader:
                 "thousands or millions, say so in the amount column's header.",
                 layout.row_number,
             )
-        stray = None if layout.scales or layout.scale_issues else self._stray_scale()
-        if stray is not None:
+        doubted = layout.scale_issues and not layout.scaled_below  # said already
+        stray = None if doubted else self._stray_scale()
+        if stray is not None and layout.scales:
+            row, text = stray
+            words = listing(sorted({words for _, words in layout.scales.values()}))
+            self.issue(
+                Severity.WARNING,
+                f"Row {row} says '{text}', but the amounts were read in {words}. "
+                "Check which is right, and say the unit once, in the amount "
+                "column's header, like 'Annual cost ($000)'.",
+                row,
+            )
+        elif stray is not None:
             row, text = stray
             self.issue(
                 Severity.WARNING,
@@ -1078,10 +1089,17 @@ class _ListReader:
         )
 
     def _stray_scale(self) -> tuple[int, str] | None:
-        """The first text below the header that speaks of thousands or millions."""
+        """The first text below the header that speaks of thousands or millions,
+        other than the scale the amounts were read in."""
+        applied = set(self.layout.scales.values())
         for row_number, cells in self.table.rows[self.layout.position + 1 :]:
+            if row_number == self.layout.scale_note_row:
+                continue
             for cell in cells:
-                if isinstance(cell, str) and header_scale(cell) is not None:
+                if not isinstance(cell, str):
+                    continue
+                scale = header_scale(cell)
+                if scale is not None and scale not in applied:
                     return row_number, clean_text(cell)
         return None
 
