@@ -230,6 +230,12 @@ def test_a_currency_column_stating_the_scale_on_every_line_is_applied(
             "'USD' in row 2 and 'USD 000' in rows 3 to 4",
             3,
         ),
+        # the same scale in another currency: no rate to add them up with
+        (
+            ["USD 000", "EUR 000", "USD '000"],
+            "'USD 000' in rows 2 and 4 and 'EUR 000' in row 3",
+            3,
+        ),
         (
             ["USD 000", None, "USD m"],
             "'USD 000' in row 2, nothing in row 3 and 'USD m' in row 4",

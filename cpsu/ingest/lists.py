@@ -630,6 +630,7 @@ def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
 _CURRENCY_COLUMN = re.compile(
     r"^(?:currency|curr|ccy|cur)\.?(?:\s+(?:code|unit))?$", re.IGNORECASE
 )
+_CURRENCY_CODE = re.compile(r"usd|eur|gbp|aud|cad|nzd|chf|[$€£]", re.IGNORECASE)
 # How far below the list's last figure a note stating its scale may stand.
 NOTE_ROWS = 4
 
@@ -727,8 +728,10 @@ def _with_currency_scale(table: Table, layout: ListLayout) -> ListLayout:
     if column is None:
         return layout
     rows = dict(table.rows)
-    groups: dict[str, list[int]] = {}  # 'thousands', 'millions', 'plain', ''
-    shown: dict[str, str] = {}
+    # rows by the unit their cell gives: its scale ('thousands', 'millions',
+    # 'plain', or '' when empty) and its currency, so USD 000 and EUR 000 differ
+    groups: dict[tuple[str, str], list[int]] = {}
+    shown: dict[tuple[str, str], str] = {}
     for row_number in _figure_rows(table, layout):
         cells = rows[row_number]
         text = _text(_cell(cells, column))
@@ -736,16 +739,20 @@ def _with_currency_scale(table: Table, layout: ListLayout) -> ListLayout:
         if not text and (not item or TOTAL_ROW.search(item)):
             continue  # a total row need not repeat the currency
         scale = header_scale(text) if text else None
-        key = scale[1] if scale is not None else ("plain" if text else "")
+        words = scale[1] if scale is not None else ("plain" if text else "")
+        currency = " ".join(sorted(set(_CURRENCY_CODE.findall(text.casefold()))))
+        key = (words, currency)
         groups.setdefault(key, []).append(row_number)
         shown.setdefault(key, text)
-    if not any(key in groups for key in ("thousands", "millions")):
+    if not any(words in ("thousands", "millions") for words, _ in groups):
         return layout
     label = layout.labels[column]
     ignored = tuple(index for index in layout.ignored if index != column)
     if len(groups) > 1:
         parts = [
-            f"'{shown[key]}' in {_span(found)}" if key else f"nothing in {_span(found)}"
+            f"'{shown[key]}' in {_span(found)}"
+            if key[0]
+            else f"nothing in {_span(found)}"
             for key, found in groups.items()
         ]
         second = list(groups.values())[1][0]
