@@ -38,6 +38,8 @@ def messages(upload) -> str:
         ("Amounts in '000", "thousands", 1_000),
         ("* All amounts are in thousands of US dollars", "thousands", 1_000),
         ("NB: figures in EUR k", "thousands", 1_000),
+        ("Unit: USD thousands", "thousands", 1_000),
+        ("Amounts in thousand dollars", "thousands", 1_000),
         ("Amounts in $m", "millions", 1_000_000),
         ("All figures in millions", "millions", 1_000_000),
     ],
@@ -73,6 +75,16 @@ def test_t3_a_note_below_the_total_row_is_applied_and_the_total_agrees():
     assert "Total" not in messages(upload)
 
 
+@pytest.mark.parametrize(
+    "note", [[None, "Amounts in $000"], ["Note:", "Amounts in $000"], ["(in 000s)"]]
+)
+def test_a_note_in_any_column_just_below_the_list_is_applied(note):
+    upload = read_list([*LIST, note])
+    assert monthly_run_rate(upload) == pytest.approx(10500)  # 126,000 / 12
+    assert "The note in row 4" in messages(upload)
+    assert "total" not in messages(upload)
+
+
 def test_a_note_below_a_grid_is_applied():
     upload = read_list(
         [["Item", "Jan", "Feb", "Mar"], ["M365", 1, 2, 3], [], ["Figures in $000"]]
@@ -93,6 +105,8 @@ def test_a_note_below_a_grid_is_applied():
         ([[], ["Revenue figures elsewhere in $000"]], 5),
         ([[], ["Amounts in USD; revenue figures elsewhere in $000"]], 5),
         ([[], ["Note: headcount in thousands"]], 5),
+        ([[], ["Amounts in $000, excluding VAT"]], 5),
+        ([[], ["Amounts in USD (not in 000s)"]], None),
         # too far below the list
         ([[], [], [], [], [], ["Amounts in $000"]], 9),
         # a second table, or settings, on the sheet besides the list

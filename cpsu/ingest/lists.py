@@ -832,7 +832,7 @@ def _with_note_scale(table: Table, layout: ListLayout) -> ListLayout:
             )
         )
     ]
-    lines = _figure_rows(table, layout)
+    lines = [row for row in _figure_rows(table, layout) if row != note_row]
     if not figures or not lines or lines[-1] != figures[-1]:
         return layout  # a setting or a second table stands below the list
     if not figures[-1] < note_row <= figures[-1] + NOTE_ROWS:

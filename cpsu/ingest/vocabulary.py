@@ -727,7 +727,7 @@ _NOTE_WORDS = frozenset(
     {"note", "notes", "nb", "all", "amount", "amounts", "figure", "figures"}
     | {"number", "numbers", "value", "values", "cost", "costs", "are", "is", "in"}
     | {"of", "shown", "stated", "given", "expressed", "the", "this", "these"}
-    | {"above", "table", "list", "sheet", "and"}
+    | {"above", "table", "list", "sheet", "and", "unit", "units", "currency"}
 )
 _CURRENCY_WORDS = re.compile(
     r"[$€£]|\b(?:usd|eur|gbp|aud|cad|nzd|chf|us|dollars?|euros?|pounds?)\b",
