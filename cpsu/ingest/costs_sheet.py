@@ -61,11 +61,14 @@ from cpsu.ingest.table import (
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
     COST_HEADERS,
+    clean_header,
     cost_header_hint,
+    header_scale,
     read_behaviour,
     read_period,
     read_pool,
     read_tier,
+    scale_note,
 )
 
 T = TypeVar("T")
@@ -345,7 +348,12 @@ def read_costs(
     rows_read: list[int] = []
     first_row_of: dict[str, int] = {}
     section: str | None = None
-    issues.extend(blank_gaps(table.name, table.rows[header.position + 1 :]))
+    scales, note_rows, said = _money_scales(table, header)
+    issues.extend(said)
+    below = table.rows[header.position + 1 :]
+    issues.extend(
+        blank_gaps(table.name, [row for row in below if row[0] not in note_rows])
+    )
     dates, found = decide_date_order(_date_cells(table, header), choices.day_first)
     issues.extend(found)
     amounts = tuple(
@@ -357,6 +365,8 @@ def read_costs(
     block: list[tuple[int, float]] = []  # lines since a total or a heading
     line_rows: list[int] = []  # the row of each line
     for row_number, cells in _line_rows(table, header):
+        if row_number in note_rows:
+            continue
         overlong = _overlong(table, header, row_number, cells)
         if overlong is not None:
             issues.append(overlong)
@@ -369,7 +379,7 @@ def read_costs(
             continue
         reader = _RowReader(header, row_number, cells, conventions, dates)
         reader.lines_above = len(lines)
-        line = _read_line(reader)
+        line = _scaled(_read_line(reader), scales)
         issues.extend(reader.issues)
         if reader.heading is not None:
             section = reader.heading
@@ -428,6 +438,116 @@ def read_costs(
     if has_errors:
         return None, issues
     return CostBase(lines=tuple(lines)), issues
+
+
+def _title_texts(table: Table, header: Header) -> list[str]:
+    """The texts of the filled rows directly above the header."""
+    above: list[str] = []
+    for _, cells in reversed(table.rows[: header.position]):
+        if row_is_blank(cells):
+            if above:
+                break
+            continue
+        above[:0] = [text for cell in cells if (text := clean_header(cell))]
+    return above
+
+
+def _note_text(cells: Sequence[Cell]) -> str | None:
+    """A row's text when it holds text only and says nothing but the unit of the
+    amounts, like 'Note: amounts in $000'; None for any other row."""
+    filled = [cell for cell in cells if not is_blank(cell)]
+    if not filled or not all(isinstance(cell, str) for cell in filled):
+        return None
+    text = " ".join(clean_text(str(cell)) for cell in filled)
+    return text if scale_note(text) is not None else None
+
+
+def _money_scales(
+    table: Table, header: Header
+) -> tuple[dict[str, float], set[int], list[Issue]]:
+    """The factor each money column (Amount, Unit cost) is read in, from its
+    header ('Amount ($000)'), a title row above the header ('All amounts in USD
+    000') or a note below the lines; the rows of such notes, not cost lines; and
+    a warning saying what was multiplied, or an error when two statements
+    disagree. Counts (Users per unit, Min units, Life months) are never scaled."""
+    row = table.rows[header.position][1]
+    money = [name for name in MONEY_FIELDS if name in header.columns]
+    stated: dict[str, tuple[float, str]] = {}
+    for name in money:
+        scale = header_scale(clean_header(row[header.columns[name]]))
+        if scale is not None:
+            stated[name] = scale
+    titles = [text for text in _title_texts(table, header) if header_scale(text)]
+    notes = {
+        row_number: text
+        for row_number, cells in table.rows[header.position + 1 :]
+        if (text := _note_text(cells)) is not None
+    }
+    sources = [
+        *(
+            (f"the header {header.label(name)} says {words}", (factor, words))
+            for name, (factor, words) in stated.items()
+        ),
+        *(
+            (f"the title above the table says '{text}'", header_scale(text))
+            for text in titles
+        ),
+        *(
+            (f"row {row} says '{text}'", scale_note(text))
+            for row, text in notes.items()
+        ),
+    ]
+    if not sources:
+        return {}, set(), []
+    if len({scale for _, scale in sources}) > 1:
+        return (
+            {},
+            set(notes),
+            [
+                error(
+                    f"The amounts' unit is said twice, differently: {sources[0][0]}, "
+                    f"but {sources[-1][0]}, so the amounts cannot be read without a "
+                    "guess. Say the unit once, in the Amount and Unit cost headers, "
+                    "like 'Amount ($000)'.",
+                    sheet=table.name,
+                    row=header.row_number,
+                )
+            ],
+        )
+    factor, words = sources[0][1]  # type: ignore[misc]
+    scaled = money if titles or notes else list(stated)
+    columns = " and ".join(header.label(name) for name in scaled)
+    if titles or notes:
+        where, row_number = (
+            (f"The title above the table, '{titles[0]}',", header.row_number)
+            if titles
+            else (f"The note in row {min(notes)}, '{notes[min(notes)]}',", min(notes))
+        )
+        message = (
+            f"{where} was applied, so the amounts in {columns} were read in {words}: "
+            f"each was multiplied by {factor:,.0f}. Counts such as Users per unit "
+            "were read as they stand."
+        )
+    else:
+        row_number = header.row_number
+        message = (
+            f"The amounts in {columns} are read in {words}, as the header says: each "
+            f"was multiplied by {factor:,.0f}."
+        )
+    issue = warning(message, sheet=table.name, row=row_number)
+    return dict.fromkeys(scaled, factor), set(notes), [issue]
+
+
+def _scaled(line: CostLine | None, scales: dict[str, float]) -> CostLine | None:
+    """The line with its Amount and Unit cost multiplied by their scale."""
+    if line is None or not scales:
+        return line
+    changes = {
+        name: value * scales[name]
+        for name in scales
+        if (value := getattr(line, name)) is not None
+    }
+    return replace(line, **changes)
 
 
 def _subtotal(
