@@ -663,12 +663,20 @@ _QUANTITY_WORDS = frozenset(
 _QUANTITY_NOUNS = _QUANTITY_WORDS - {"no", "number", "of", "nr", "num"}
 
 
+# 'Cost/licence/yr', 'Price / seat': a price for one seat, licence or user.
+_PER_UNIT_SLASH = re.compile(
+    r"\w\s*/\s*(?:seat|licen[cs]e|user|unit|head|device|employee|person)s?\b",
+    re.IGNORECASE,
+)
+
+
 def is_unit_price_header(text: str) -> bool:
     """True when an amount header is a price per seat, licence or user."""
     words = header_words(text)
     pairs = list(itertools.pairwise(words))
     return (
         "each" in words
+        or bool(_PER_UNIT_SLASH.search(clean_text(text)))
         or any(first == "per" and second in _UNIT_NOUNS for first, second in pairs)
         or any(
             first == "unit" and second in ("price", "cost", "rate")
