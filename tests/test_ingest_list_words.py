@@ -54,3 +54,80 @@ def test_a_cost_per_year_is_no_price_per_licence():
     # 43,200 / 12 = 3,600.00
     assert round(monthly_run_rate(upload), 2) == 3600.00
     assert "Each line's amount" not in messages(upload)
+
+
+# Half-years and terms of several years: each amount is divided by its months.
+
+
+@pytest.mark.parametrize(
+    ("header", "months", "words"),
+    [
+        ("Semi-annual cost", 6, "a half-year"),
+        ("Half-yearly cost", 6, "a half-year"),
+        ("Bi-annual cost", 6, "a half-year"),
+        ("FY27 H1 budget", 6, "a half-year"),
+        ("3-year cost", 36, "3 years"),
+        ("3 year contract value", 36, "3 years"),
+        ("Total contract value (3 yrs)", 36, "3 years"),
+        ("Cost (24-month term)", 24, "24 months"),
+    ],
+)
+def test_an_amount_for_a_half_year_or_a_term_is_divided_by_its_months(
+    header, months, words
+):
+    upload = read_list([["Item", header], ["Zoom", 12_000], ["Slack", 12_000]])
+    assert errors_of(upload) == []
+    # 24,000 over 6 months is 4,000.00 a month; over 36, 666.67; over 24, 1,000.00
+    assert round(monthly_run_rate(upload), 2) == round(24_000 / months, 2)
+    assert [round(line.monthly_rate, 2) for line in upload.cost_base.lines] == [
+        round(12_000 / months, 2)
+    ] * 2
+    assert (
+        f"The header {header} (B) says each amount covers {words}, so each was "
+        f"divided by {months} and read as a month's cost. If the amounts are a "
+        "year's, rename the header 'Annual cost'."
+    ) in messages(upload)
+
+
+def test_a_price_per_seat_for_a_three_year_term_is_spread_over_36_months():
+    upload = read_list(
+        [["Software", "Seats", "Price per seat (3-year term)"], ["M365", 100, 1_296]]
+    )
+    assert errors_of(upload) == []
+    # 100 x 1,296 = 129,600 over 36 months = 3,600.00 a month
+    assert round(monthly_run_rate(upload), 2) == 3600.00
+    assert "covers 3 years, so each was divided by 36" in messages(upload)
+
+
+def test_a_semi_annual_csv_is_divided_by_six():
+    upload = read_upload(b"Item;Semi-annual cost\r\nZoom;6000\r\n", "c.csv")
+    # 6,000 / 6 = 1,000.00 a month
+    assert round(monthly_run_rate(upload), 2) == 1000.00
+
+
+@pytest.mark.parametrize(
+    ("header", "said"), [("Annual cost x3", "x3"), ("Annual cost / 12", "/ 12")]
+)
+def test_arithmetic_on_a_period_in_the_header_is_asked_about(header, said):
+    upload = read_list([["Item", header], ["Zoom", 12_000]])
+    assert upload.cost_base is None
+    [problem] = errors_of(upload)
+    assert problem.choice is not None  # the period question, as for 'Cost'
+    assert problem.message == (
+        f"The header {header} (B) says '{said}', so it is not clear what one amount "
+        "covers. Say whether these amounts are a month, a quarter or a year: rename "
+        f"the header {header} (B) to 'Annual cost', 'Monthly cost' or 'Quarterly "
+        "cost', or add a Period column."
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "monthly"),
+    [("Annual cost", 1000.0), ("FY26/27 budget", 1000.0), ("Cost (12 months)", 1000.0)],
+)
+def test_a_years_amount_is_still_a_year(header, monthly):
+    upload = read_list([["Item", header], ["Zoom", 12_000]])
+    assert errors_of(upload) == []
+    # 12,000 / 12 = 1,000.00
+    assert round(monthly_run_rate(upload), 2) == monthly
+    assert "covers" not in messages(upload)

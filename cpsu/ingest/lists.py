@@ -83,11 +83,13 @@ from cpsu.ingest.vocabulary import (
     clean_header,
     header_period,
     header_scale,
+    header_span,
     is_amount_header,
     is_quantity_header,
     is_total_header,
     is_unit_price_header,
     match_header,
+    period_arithmetic,
     read_period,
     read_pool,
     scale_note,
@@ -211,6 +213,7 @@ class ListLayout:
     scale_issues: tuple[Issue, ...] = ()  # what a scale said below the header did
     scale_note_row: int | None = None  # a note below the list stating the scale
     scaled_below: bool = False  # the scale came from a note or a currency column
+    span: tuple[int, str] | None = None  # months an amount covers, if not 1, 3, 12
 
     @property
     def is_grid(self) -> bool:
@@ -355,8 +358,14 @@ def _layout(
             category=category,
         )
     period_header = texts[amount]
-    if header_period(period_header) is None and unit is not None and quantity:
+    if (
+        header_period(period_header) is None
+        and header_span(period_header) is None
+        and unit is not None
+        and quantity
+    ):
         period_header = texts[unit]  # "Total" beside "Unit price (monthly)"
+    span = header_span(period_header)
     return ListLayout(
         sheet,
         row_number,
@@ -364,7 +373,8 @@ def _layout(
         item,
         labels,
         amount=amount,
-        period=header_period(period_header),
+        period=Period.MONTH if span is not None else header_period(period_header),
+        span=span,
         period_column=period,
         check=check,
         check_period=None if check is None else header_period(texts[check]),
@@ -1148,6 +1158,17 @@ class _ListReader:
         choice, else an error asking for one."""
         layout, chosen = self.layout, self.chosen_period
         label = layout.labels[layout.amount]  # type: ignore[index]
+        if layout.span is not None:
+            months, words = layout.span
+            self.issue(
+                Severity.WARNING,
+                f"The header {label} says each amount covers {words}, so each was "
+                f"divided by {months} and read as a month's cost. If the amounts "
+                "are a year's, rename the header 'Annual cost'.",
+                layout.row_number,
+                layout.amount,
+            )
+            return
         if layout.period is not None:
             if chosen is not None and chosen is not layout.period:
                 self.issue(
@@ -1170,7 +1191,20 @@ class _ListReader:
                 layout.amount,
             )
             return
-        if layout.period_column is None:
+        header = clean_header(_cell(self.table.rows[layout.position][1], layout.amount))
+        arithmetic = period_arithmetic(header)
+        if layout.period_column is None and arithmetic is not None:
+            self.issue(
+                Severity.ERROR,
+                f"The header {label} says '{arithmetic}', so it is not clear what "
+                "one amount covers. Say whether these amounts are a month, a quarter "
+                f"or a year: rename the header {label} to 'Annual cost', 'Monthly "
+                "cost' or 'Quarterly cost', or add a Period column.",
+                layout.row_number,
+                layout.amount,
+                choice=PERIOD,
+            )
+        elif layout.period_column is None:
             self.issue(
                 Severity.ERROR,
                 "Say whether these amounts are a month, a quarter or a year: rename "
@@ -1287,8 +1321,16 @@ class _ListReader:
                 value = read_money(cell, conventions=self.conventions).value
             except CellError:
                 return None
-            figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
+            figures[index] = value * self._factor(index)
         return figures
+
+    def _factor(self, index: int) -> float:
+        """What a column's numbers are multiplied by: its scale, and for amounts
+        covering a half-year or a term of years, one over its months."""
+        factor = self.layout.scales.get(index, (1.0, ""))[0]
+        if self.layout.span is not None and index == self.layout.amount:
+            factor /= self.layout.span[0]
+        return factor
 
     def _is_total_name(self, item: str) -> bool:
         """A total word alone, or with the name of the section it closes."""
@@ -1535,7 +1577,7 @@ class _ListReader:
                 )
                 failed = True
                 continue
-            figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
+            figures[index] = value * self._factor(index)
         return None if failed else figures
 
     def _line(
@@ -1743,7 +1785,7 @@ class _ListReader:
                 continue
             try:
                 value = read_money(cell, conventions=self.conventions).value
-                figures[index] = value * self.layout.scales.get(index, (1.0, ""))[0]
+                figures[index] = value * self._factor(index)
             except CellError:
                 self.issue(
                     Severity.WARNING,

@@ -495,8 +495,61 @@ def is_amount_header(text: str) -> bool:
     )
 
 
+# Amounts for half a year ('Semi-annual cost', 'FY27 H1 budget') or for a term
+# of several years or months ('3-year cost', 'Price (36-month term)').
+_HALF_YEAR = re.compile(
+    r"\bsemi[\s-]?annual(?:ly)?\b|\bhalf[\s-]?year(?:ly)?\b|\bbi-annual(?:ly)?\b"
+    r"|\bh[12]\b",
+    re.IGNORECASE,
+)
+_TERM = re.compile(
+    r"(?<![\d.,])(\d{1,2})\s*-?\s*(years?|yrs?|months?|mths?)\b", re.IGNORECASE
+)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_TERM_IN_WORDS = re.compile(
+    r"\b(two|three|four|five|six)[\s-]+(years?|months?)\b", re.IGNORECASE
+)
+# Arithmetic on a period, as in 'Annual cost x3' or 'Annual cost / 12': what
+# the amounts cover cannot be told without asking. Scales ('x1000') are not it.
+_PERIOD_ARITHMETIC = re.compile(
+    r"(?:(?<![a-z])x|×|\*|(?<!\d)/)\s*(?!1[,.\s]?000\b|1[,.\s]?000[,.\s]?000\b)\d[\d,.]*"
+    r"|\bmulti[\s-]?years?\b",
+    re.IGNORECASE,
+)
+
+
+def header_span(text: str) -> tuple[int, str] | None:
+    """(months, words) when an amount header says its amounts cover a span other
+    than a month, quarter or year: (6, 'a half-year') for 'Semi-annual cost',
+    (36, '3 years') for '3-year cost'; None otherwise."""
+    cleaned = clean_text(text)
+    if _HALF_YEAR.search(cleaned):
+        return 6, "a half-year"
+    found = _TERM.search(cleaned)
+    if found is not None:
+        number, unit = int(found[1]), found[2].casefold()
+    elif (named := _TERM_IN_WORDS.search(cleaned)) is not None:
+        number, unit = _NUMBER_WORDS[named[1].casefold()], named[2].casefold()
+    else:
+        return None
+    months = number if unit.startswith("m") else number * 12
+    if months in (0, 1, 3, 12):
+        return None  # a month, a quarter or a year, said another way
+    noun = "month" if unit.startswith("m") else "year"
+    return months, f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def period_arithmetic(text: str) -> str | None:
+    """The arithmetic an amount header does on its period ('x3', '/ 12'), or None."""
+    found = _PERIOD_ARITHMETIC.search(clean_text(text))
+    return None if found is None else found[0].strip()
+
+
 def header_period(text: str) -> Period | None:
-    """The period an amount header says ('Annual cost' is a Year), or None."""
+    """The period an amount header says ('Annual cost' is a Year), or None; None
+    too for a half-year, a term of years or arithmetic on a period."""
+    if header_span(text) is not None or period_arithmetic(text) is not None:
+        return None
     words = set(header_words(text))
     found = [period for period in Period if words & _PERIOD_HEADER_WORDS[period]]
     return found[0] if len(found) == 1 else None
