@@ -181,8 +181,9 @@ def test_a_scale_in_a_title_row_above_the_table_multiplies_the_amounts():
     assert [
         issue.message for issue in warnings_of(upload) if "thousand" in issue.message
     ] == [
-        "The amounts in Annual cost (B) are read in thousands, as the header says: "
-        "each was multiplied by 1,000."
+        "The amounts in Annual cost (B) are read in thousands, as the title above "
+        "the list says ('IT budget FY27 (USD thousands)'): each was multiplied by "
+        "1,000."
     ]
     assert not [issue for issue in warnings_of(upload) if issue.row == 6]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cpsu.ingest import read_upload
-from tests.ingest_fixtures import errors_of, xlsx_bytes
+from tests.ingest_fixtures import errors_of, warnings_of, xlsx_bytes
 
 
 def read_list(rows: list[list[object]]):
@@ -131,3 +131,75 @@ def test_a_years_amount_is_still_a_year(header, monthly):
     # 12,000 / 12 = 1,000.00
     assert round(monthly_run_rate(upload), 2) == monthly
     assert "covers" not in messages(upload)
+
+
+# Scales said in more ways: each is applied, and the warning says how.
+
+
+@pytest.mark.parametrize(
+    ("header", "words", "effect", "monthly"),
+    [
+        # (12 + 24) x scale / 12
+        ("Annual cost in 000s", "thousands", "multiplied by 1,000", 3_000.00),
+        ("Annual cost (x1000)", "thousands", "multiplied by 1,000", 3_000.00),
+        ("Annual cost (×1,000)", "thousands", "multiplied by 1,000", 3_000.00),
+        ("Annual cost (MUSD)", "millions", "multiplied by 1,000,000", 3_000_000.00),
+        ("Annual cost (MEUR)", "millions", "multiplied by 1,000,000", 3_000_000.00),
+        (
+            "Annual cost ($ bn)",
+            "billions",
+            "multiplied by 1,000,000,000",
+            3_000_000_000.00,
+        ),
+        ("Annual cost (in 100s)", "hundreds", "multiplied by 100", 300.00),
+        ("Annual cost (lakhs)", "lakhs", "multiplied by 100,000", 300_000.00),
+        ("Annual cost (cents)", "cents", "divided by 100", 0.03),
+    ],
+)
+def test_a_scale_in_the_amount_header_is_applied(header, words, effect, monthly):
+    upload = read_list([["Item", header], ["Zoom", 12], ["Slack", 24]])
+    assert errors_of(upload) == []
+    assert round(monthly_run_rate(upload), 2) == monthly
+    assert [
+        issue.message for issue in warnings_of(upload) if "read in" in issue.message
+    ] == [
+        f"The amounts in {header} (B) are read in {words}, as the header says: each "
+        f"was {effect}."
+    ]
+
+
+@pytest.mark.parametrize("title", ["Amounts x 1,000", "(000s omitted)"])
+def test_a_scale_in_a_title_row_is_applied_and_named(title):
+    upload = read_list([[title], ["Item", "Annual cost"], ["Zoom", 12], ["Slack", 24]])
+    # (12,000 + 24,000) / 12 = 3,000.00
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    assert (
+        "The amounts in Annual cost (B) are read in thousands, as the title above "
+        f"the list says ('{title}'): each was multiplied by 1,000."
+    ) in messages(upload)
+
+
+def test_a_scale_beside_the_header_is_applied_like_a_title():
+    upload = read_list(
+        [["Item", "Annual cost", None, "amounts in $000"], ["Zoom", 12], ["Slack", 24]]
+    )
+    # (12,000 + 24,000) / 12 = 3,000.00
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    assert (
+        "The amounts in Annual cost (B) are read in thousands, as 'amounts in $000' "
+        "beside the header says: each was multiplied by 1,000."
+    ) in messages(upload)
+    assert "was not read" not in messages(upload)
+
+
+def test_a_heading_beside_the_header_over_figures_is_no_scale():
+    upload = read_list(
+        [
+            ["Item", "Annual cost", "In $000"],
+            ["Zoom", 12_000, 12],
+            ["Slack", 24_000, 24],
+        ]
+    )
+    # the column has figures of its own: (12,000 + 24,000) / 12 = 3,000.00
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    assert "In $000 (C) was not read" in messages(upload)

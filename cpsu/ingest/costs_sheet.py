@@ -68,6 +68,7 @@ from cpsu.ingest.vocabulary import (
     read_period,
     read_pool,
     read_tier,
+    scale_effect,
     scale_note,
 )
 
@@ -525,14 +526,14 @@ def _money_scales(
         )
         message = (
             f"{where} was applied, so the amounts in {columns} were read in {words}: "
-            f"each was multiplied by {factor:,.0f}. Counts such as Users per unit "
+            f"each was {scale_effect(factor)}. Counts such as Users per unit "
             "were read as they stand."
         )
     else:
         row_number = header.row_number
         message = (
             f"The amounts in {columns} are read in {words}, as the header says: each "
-            f"was multiplied by {factor:,.0f}."
+            f"was {scale_effect(factor)}."
         )
     issue = warning(message, sheet=table.name, row=row_number)
     return dict.fromkeys(scaled, factor), set(notes), [issue]

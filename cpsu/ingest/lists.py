@@ -92,6 +92,7 @@ from cpsu.ingest.vocabulary import (
     period_arithmetic,
     read_period,
     read_pool,
+    scale_effect,
     scale_note,
 )
 
@@ -214,6 +215,7 @@ class ListLayout:
     scale_note_row: int | None = None  # a note below the list stating the scale
     scaled_below: bool = False  # the scale came from a note or a currency column
     span: tuple[int, str] | None = None  # months an amount covers, if not 1, 3, 12
+    scale_source: str = "the header says"  # where a scale above the lines is said
 
     @property
     def is_grid(self) -> bool:
@@ -617,8 +619,13 @@ def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
     """The layout with a scale stated in a title row directly above the header,
     like 'IT budget (USD thousands)', given to each money column without its
     own. A title that also says the amounts are in plain units is not used;
-    one saying another scale than a header is an error."""
-    clauses = _title_clauses(table, layout)
+    one saying another scale than a header is an error. A note beside the
+    header, over an empty column ('amounts in $000' in D1), is read as a title."""
+    beside = _scale_beside(table, layout)
+    if beside:
+        ignored = tuple(index for index in layout.ignored if index not in beside)
+        layout = replace(layout, ignored=ignored)
+    clauses = [*_title_clauses(table, layout), *beside.values()]
     scaled = [clause for clause in clauses if header_scale(clause) is not None]
     if not scaled:
         return layout
@@ -638,7 +645,27 @@ def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
     scales = dict(layout.scales)
     for index in layout.money:
         scales.setdefault(index, scale)
-    return replace(layout, scales=scales)
+    source = (
+        f"'{scaled[0]}' beside the header says"
+        if scaled[0] in beside.values()
+        else f"the title above the list says ('{scaled[0]}')"
+    )
+    if scales == layout.scales:
+        return layout  # the header says so itself
+    return replace(layout, scales=scales, scale_source=source)
+
+
+def _scale_beside(table: Table, layout: ListLayout) -> dict[int, str]:
+    """The header row's unread cells that say nothing but the unit of the
+    amounts, like 'amounts in $000', over columns empty below: column -> text."""
+    header = table.rows[layout.position][1]
+    below = table.rows[layout.position + 1 :]
+    return {
+        index: text
+        for index in layout.ignored
+        if scale_note(text := clean_header(_cell(header, index))) is not None
+        and all(is_blank(_cell(cells, index)) for _, cells in below)
+    }
 
 
 # A column naming each line's currency, whose cells may state a scale ('USD 000').
@@ -720,8 +747,8 @@ def _read_in(layout: ListLayout, scale: tuple[float, str]) -> str:
     columns = listing([layout.labels[index] for index in layout.money])
     factor, words = scale
     return (
-        f"the amounts in {columns} were read in {words}: each was multiplied by "
-        f"{factor:,.0f}."
+        f"the amounts in {columns} were read in {words}: each was "
+        f"{scale_effect(factor)}."
     )
 
 
@@ -759,7 +786,7 @@ def _with_currency_scale(table: Table, layout: ListLayout) -> ListLayout:
         key = (words, currency)
         groups.setdefault(key, []).append(row_number)
         shown.setdefault(key, text)
-    if not any(words in ("thousands", "millions") for words, _ in groups):
+    if not any(words not in ("plain", "") for words, _ in groups):
         return layout
     label = layout.labels[column]
     ignored = tuple(index for index in layout.ignored if index != column)
@@ -1032,7 +1059,7 @@ class _ListReader:
                 layout.amount,
             )
         header_scales = {} if layout.scaled_below else layout.scales
-        for words in sorted({words for _, words in header_scales.values()}):
+        for factor, words in sorted(set(header_scales.values())):
             columns = [
                 layout.labels[index]
                 for index, (_, said) in layout.scales.items()
@@ -1040,9 +1067,8 @@ class _ListReader:
             ]
             self.issue(
                 Severity.WARNING,
-                f"The amounts in {listing(columns)} are read in {words}, as the "
-                f"header says: each was multiplied by "
-                f"{1000 if words == 'thousands' else 1_000_000:,}.",
+                f"The amounts in {listing(columns)} are read in {words}, as "
+                f"{layout.scale_source}: each was {scale_effect(factor)}.",
                 layout.row_number,
             )
         repeated = self._repeated_columns()

@@ -761,25 +761,57 @@ _THOUSANDS = re.compile(
     + _CURRENCY_CODES
     + r"\s*(?:k|'?000(?:'?s)?)(?!\w)|\bk"
     + _CURRENCY_CODES
-    + r"\b",
+    + r"\b"
+    # 'in 000s', '000s omitted', 'x1000', '×1,000', 'Amounts x 1,000'
+    r"|(?<!not\s)\bin\s+'?000'?s\b|\b000'?s\s+omitted\b"
+    r"|(?:(?<![a-z])x|×|\*)\s*1[,.\s]?000(?![\d,.]*\d)",
     re.IGNORECASE,
 )
 _MILLIONS = re.compile(
     r"(?<!\d)(?<!\d\s)\bmillions?\b|[$€£]\s*(?:mm?|mn)\b|\(\s*(?:in\s+)?(?:m|mm|mn)\s*\)"
-    r"|\b" + _CURRENCY_CODES + r"\s*(?:mm?|mn)\b|\bmio\b|\b(?:mm|mn)\b",
+    r"|\b" + _CURRENCY_CODES + r"\s*(?:mm?|mn)\b|\bmio\b|\b(?:mm|mn)\b"
+    r"|\bm" + _CURRENCY_CODES + r"\b"  # MUSD, MEUR
+    r"|(?:(?<![a-z])x|×|\*)\s*1[,.\s]?000[,.\s]?000(?![\d,.]*\d)",
     re.IGNORECASE,
+)
+_BILLIONS = re.compile(
+    r"(?<!\d)(?<!\d\s)\bbillions?\b|[$€£]\s*bn?\b|\(\s*(?:in\s+)?bn\s*\)|\bbn\b"
+    r"|\b" + _CURRENCY_CODES + r"\s*bn\b",
+    re.IGNORECASE,
+)
+_HUNDREDS = re.compile(r"\bin\s+'?100'?s\b|\bhundreds\b", re.IGNORECASE)
+_LAKHS = re.compile(r"\blakhs?\b|\blacs?\b", re.IGNORECASE)
+_CRORES = re.compile(r"\bcrores?\b", re.IGNORECASE)
+_CENTS = re.compile(r"\(\s*(?:in\s+)?cents\s*\)|\bin\s+cents\b", re.IGNORECASE)
+# Largest first: 'USD bn' is not read as thousands for its 'USD'.
+_SCALES: tuple[tuple[re.Pattern[str], float, str], ...] = (
+    (_BILLIONS, 1_000_000_000.0, "billions"),
+    (_CRORES, 10_000_000.0, "crores"),
+    (_MILLIONS, 1_000_000.0, "millions"),
+    (_LAKHS, 100_000.0, "lakhs"),
+    (_THOUSANDS, 1_000.0, "thousands"),
+    (_HUNDREDS, 100.0, "hundreds"),
+    (_CENTS, 0.01, "cents"),
 )
 
 
 def header_scale(text: str) -> tuple[float, str] | None:
-    """(1,000 or 1,000,000, 'thousands' or 'millions') when a text says the
-    amounts are in thousands or millions, like '($000)' or '(in millions)'."""
+    """(factor, words) when a text says the amounts are in thousands, millions
+    or another unit than one: (1,000, 'thousands') for '($000)' or '(x1000)',
+    (1,000,000, 'millions') for '(MUSD)', (0.01, 'cents') for '(cents)'."""
     cleaned = clean_text(text)
-    if _MILLIONS.search(cleaned):
-        return 1_000_000.0, "millions"
-    if _THOUSANDS.search(cleaned):
-        return 1_000.0, "thousands"
+    for pattern, factor, words in _SCALES:
+        if pattern.search(cleaned):
+            return factor, words
     return None
+
+
+def scale_effect(factor: float) -> str:
+    """What reading in a scale does to a number, for a message: 'multiplied by
+    1,000' or, for cents, 'divided by 100'."""
+    if factor < 1:
+        return f"divided by {1 / factor:,.0f}"
+    return f"multiplied by {factor:,.0f}"
 
 
 # Words a note may hold beside its scale and still speak of nothing but the unit
@@ -789,6 +821,7 @@ _NOTE_WORDS = frozenset(
     | {"number", "numbers", "value", "values", "cost", "costs", "are", "is", "in"}
     | {"of", "shown", "stated", "given", "expressed", "the", "this", "these"}
     | {"above", "table", "list", "sheet", "and", "unit", "units", "currency"}
+    | {"omitted", "x", "s", "rounded", "to", "nearest"}
 )
 _CURRENCY_WORDS = re.compile(
     r"[$€£]|\b(?:usd|eur|gbp|aud|cad|nzd|chf|us|dollars?|euros?|pounds?)\b",
@@ -802,8 +835,9 @@ def scale_note(text: str) -> tuple[float, str] | None:
     speaks of anything else too, like 'revenue figures elsewhere in $000'."""
     cleaned = clean_text(text)
     scale = header_scale(cleaned)
-    if scale is None or (_MILLIONS.search(cleaned) and _THOUSANDS.search(cleaned)):
+    said = [pattern for pattern, _, _ in _SCALES if pattern.search(cleaned)]
+    if scale is None or len(said) > 1:
         return None
-    rest = _CURRENCY_WORDS.sub(" ", _THOUSANDS.sub(" ", _MILLIONS.sub(" ", cleaned)))
+    rest = _CURRENCY_WORDS.sub(" ", said[0].sub(" ", cleaned))
     words = re.findall(r"[^\W\d_]+", rest.casefold())
     return scale if all(word in _NOTE_WORDS for word in words) else None
