@@ -517,6 +517,22 @@ def _money_scales(
         )
     factor, words = sources[0][1]  # type: ignore[misc]
     scaled = money if titles or notes else list(stated)
+    shown = [name for name in scaled if _shown_scaled(table, header, name, factor)]
+    said: list[Issue] = []
+    if shown:
+        columns = " and ".join(header.label(name) for name in shown)
+        scaled = [name for name in scaled if name not in shown]
+        said.append(
+            warning(
+                f"The amounts in {columns} are stored in full and only shown in "
+                f"{words} by their number format, so they were read as stored, not "
+                "multiplied.",
+                sheet=table.name,
+                row=header.row_number,
+            )
+        )
+    if not scaled:
+        return {}, set(notes), said
     columns = " and ".join(header.label(name) for name in scaled)
     if titles or notes:
         where, row_number = (
@@ -535,8 +551,24 @@ def _money_scales(
             f"The amounts in {columns} are read in {words}, as the header says: each "
             f"was {scale_effect(factor)}."
         )
-    issue = warning(message, sheet=table.name, row=row_number)
-    return dict.fromkeys(scaled, factor), set(notes), [issue]
+    said.append(warning(message, sheet=table.name, row=row_number))
+    return dict.fromkeys(scaled, factor), set(notes), said
+
+
+def _shown_scaled(table: Table, header: Header, name: str, factor: float) -> bool:
+    """True when every number in a money column is shown scaled down by `factor`
+    by its number format ('#,##0,'), so is stored in full."""
+    index = header.columns[name]
+    numbers = [
+        row_number
+        for row_number, cells in table.rows[header.position + 1 :]
+        if index < len(cells)
+        and isinstance(cells[index], int | float)
+        and not isinstance(cells[index], bool)
+    ]
+    return bool(numbers) and all(
+        table.shown_scales.get((row, index)) == factor for row in numbers
+    )
 
 
 def _scaled(line: CostLine | None, scales: dict[str, float]) -> CostLine | None:

@@ -483,6 +483,7 @@ def read_cost_list(
     layout = _with_title_scale(table, layout)
     layout = _with_currency_scale(table, layout)
     layout = _with_note_scale(table, layout)
+    layout = _with_shown_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
 
@@ -900,6 +901,47 @@ def _with_note_scale(table: Table, layout: ListLayout) -> ListLayout:
         scaled_below=True,
         scale_note_row=note_row,
     )
+
+
+def _with_shown_scale(table: Table, layout: ListLayout) -> ListLayout:
+    """Amounts stored in full but shown scaled down by their number format
+    ('#,##0,' shows 12,000 as 12 under 'Annual cost ($000)') are read as they
+    are stored, not multiplied by the scale a second time, and a warning says so."""
+    if not table.shown_scales or not layout.scales:
+        return layout
+    rows = dict(table.rows)
+    shown: list[int] = []
+    for index, (factor, _) in layout.scales.items():
+        numbers = [
+            row
+            for row in _figure_rows(table, layout)
+            if isinstance(cell := _cell(rows[row], index), int | float)
+            and not isinstance(cell, bool)
+        ]
+        if numbers and all(
+            table.shown_scales.get((row, index)) == factor for row in numbers
+        ):
+            shown.append(index)
+    if not shown:
+        return layout
+    scales = {
+        index: scale for index, scale in layout.scales.items() if index not in shown
+    }
+    words = layout.scales[shown[0]][1]
+    columns = listing([layout.labels[index] for index in shown])
+    issue = Issue(
+        Severity.WARNING,
+        f"The amounts in {columns} are stored in full and only shown in {words} by "
+        "their number format, so they were read as stored, not multiplied.",
+        table.name,
+        layout.row_number,
+    )
+    kept = tuple(
+        found
+        for found in layout.scale_issues
+        if scales or found.severity is Severity.ERROR
+    )
+    return replace(layout, scales=scales, scale_issues=(*kept, issue))
 
 
 class _ListReader:

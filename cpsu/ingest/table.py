@@ -52,6 +52,9 @@ class Table:
     delimiter: str | None = None  # for a CSV, the character between its values
     # Formulas of cells that hold a value too: (row number, 0-based column).
     formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    # Cells whose number format shows them scaled down ('#,##0,' shows 12,000 as
+    # 12): (row number, 0-based column) -> what the shown number is times.
+    shown_scales: Mapping[tuple[int, int], float] = field(default_factory=dict)
     outline_levels: Mapping[int, int] = field(default_factory=dict)  # row -> level
     summary_below: bool = True  # an outline's summary rows are below their detail
 

@@ -121,6 +121,7 @@ class _SheetScan:
     outline_levels: dict[int, int] = field(default_factory=dict)  # row -> level
     summary_below: bool = True
     merges: list[Merge] = field(default_factory=list)  # where calamine has none
+    shown_scales: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 # What a sheet looks like it holds, from its headers.
@@ -231,6 +232,7 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
         members, kind = _check_archive(archive, meter)
         if kind == "xlsx":
             parts = _sheet_parts(archive, members)
+            styles = _scaled_styles(archive, members)
             scans: dict[str, _SheetScan] = {}
             for part, (start, end) in zip(
                 parts, _shares(parts, archive, members), strict=True
@@ -239,7 +241,7 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
                 with progress.part(
                     _SCAN[0] + start * _SCAN_WIDTH, _SCAN[0] + end * _SCAN_WIDTH
                 ):
-                    scan = _scan_part(archive, members, part, found, meter)
+                    scan = _scan_part(archive, members, part, found, meter, styles)
                 sheet_issues.setdefault(part.name, []).extend(found)
                 if scan is not None:
                     scans[part.name] = scan
@@ -594,6 +596,50 @@ def _read_xml(archive: zipfile.ZipFile, members: Mapping[str, str], path: str):
         ) from None
 
 
+def _scaled_styles(
+    archive: zipfile.ZipFile, members: Mapping[str, str]
+) -> dict[int, float]:
+    """The cell styles whose number format shows numbers scaled down, like
+    '#,##0,' (12,000 shown as 12): style index -> 1,000 (or 1,000,000)."""
+    styles = _read_xml(archive, members, "xl/styles.xml")
+    if styles is None:
+        return {}
+    codes = {
+        element.get("numFmtId"): element.get("formatCode") or ""
+        for element in styles.iter()
+        if _local(element.tag) == "numFmt"
+    }
+    scaled: dict[int, float] = {}
+    for holder in styles.iter():
+        if _local(holder.tag) != "cellXfs":
+            continue
+        for index, xf in enumerate(x for x in holder if _local(x.tag) == "xf"):
+            factor = format_scale(codes.get(xf.get("numFmtId"), ""))
+            if factor != 1:
+                scaled[index] = factor
+    return scaled
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def format_scale(code: str) -> float:
+    """What a number shown in an Excel number format is times: 1,000 for
+    '#,##0,' (a comma after the last digit shows thousands), 1,000,000 for
+    '0.0,,"M"'; 1 for a format that shows numbers as they are."""
+    first = _FORMAT_LITERALS.sub("", code).split(";")[0]
+    found = re.search(r"[0#?](,+)[^0#?]*$", first)
+    return 1000.0 ** len(found[1]) if found else 1.0
+
+
+def _style_pattern(styles: Mapping[int, float]) -> re.Pattern[bytes] | None:
+    """A search for a cell in one of `styles`, to send its sheet to the full scan."""
+    if not styles:
+        return None
+    numbers = "|".join(str(index) for index in sorted(styles))
+    return re.compile(rb'<c\b[^>]*\bs="(?:' + numbers.encode() + rb')"')
+
+
 def _sheet_parts(
     archive: zipfile.ZipFile, members: Mapping[str, str]
 ) -> list[_SheetPart]:
@@ -645,6 +691,7 @@ def _scan_part(
     part: _SheetPart,
     issues: list[Issue],
     meter: _Meter,
+    styles: Mapping[int, float],
 ) -> _SheetScan | None:
     name = members.get((part.path or "").lower())
     if name is None:
@@ -659,10 +706,10 @@ def _scan_part(
     try:
         label = f"Checking sheet {part.name}"
         with _MeteredStream(archive, name, meter, label) as stream:
-            scan = _quick_scan(stream)
+            scan = _quick_scan(stream, _style_pattern(styles))
         if scan is None:
             with _MeteredStream(archive, name, meter, label) as stream:
-                scan = _scan_sheet(stream)
+                scan = _scan_sheet(stream, styles)
         return scan
     except _TooBig as big:
         issues.append(_too_big(part, big))
@@ -724,8 +771,10 @@ class _SheetScanner:
     sheets; DTDs and entity declarations are refused as defusedxml does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, styles: Mapping[int, float]) -> None:
         self.scan = _SheetScan()
+        self.styles = styles  # number formats that show a number scaled down
+        self.style: str | None = None
         self.row_number = 0
         self.column_number = 0
         self.cell_type: str | None = None
@@ -747,6 +796,7 @@ class _SheetScanner:
                 self.column_number += 1
                 self.unreferenced = True
             self.cell_type = attributes.get("t")
+            self.style = attributes.get("s")
             self.has_value = self.has_formula = False
             self.value_text, self.formula_text = [], []
         elif tag == "row":
@@ -813,6 +863,9 @@ class _SheetScanner:
         if len(scan.specials) >= MAX_SPECIAL_CELLS:
             return
         position = (self.row_number - 1, self.column_number - 1)
+        if self.style and self.style.isdigit() and int(self.style) in self.styles:
+            where = (self.row_number, self.column_number - 1)
+            scan.shown_scales[where] = self.styles[int(self.style)]
         if self.cell_type == "e" and self.has_value:
             code = "".join(self.value_text).strip()[:40]
             scan.specials[position] = ErrorValue(code or "#VALUE!")
@@ -895,7 +948,9 @@ def _reference(ref: bytes) -> tuple[int, int]:
     return int(digits), _column_index(ref[: len(ref) - len(digits)].decode())
 
 
-def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
+def _quick_scan(
+    stream: IO[bytes], styled: re.Pattern[bytes] | None = None
+) -> _SheetScan | None:
     """The extent of a plain sheet's cells, by a few searches of its XML.
 
     Most sheets (and nearly every export) hold values only, written in order,
@@ -904,7 +959,7 @@ def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
     any cell past it, raising the guess at each one found. None when the
     sheet has what only the full scan reads: formulas, comments, error
     values, hidden rows or columns, cells written without their reference
-    first, or prefixed element names.
+    first, prefixed element names, or cells in a `styled` number format.
     """
     rows = columns = 0
     tail = b""
@@ -918,6 +973,8 @@ def _quick_scan(stream: IO[bytes]) -> _SheetScan | None:
         if _QUICK_STOP_TAGS.search(data) or any(stop in data for stop in _QUICK_STOPS):
             return None
         if _QUICK_PREFIXED_HINT.search(data) and _QUICK_PREFIXED.search(data):
+            return None
+        if styled is not None and styled.search(data):
             return None
         seen_data = seen_data or b"<sheetData" in data
         for letters, digits in _QUICK_CELL.findall(data[-8192:]):
@@ -957,9 +1014,11 @@ def _past_cells(data: bytes, rows: int, columns: int) -> tuple[int, int] | None:
     return rows, columns
 
 
-def _scan_sheet(stream: IO[bytes]) -> _SheetScan:
+def _scan_sheet(
+    stream: IO[bytes], styles: Mapping[int, float] | None = None
+) -> _SheetScan:
     """The extent of a sheet's cells and its formulas without values, streaming."""
-    scanner = _SheetScanner()
+    scanner = _SheetScanner(styles or {})
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
@@ -1061,6 +1120,7 @@ def _read_table(
         hidden_rows=frozenset(scan.hidden_rows),
         hidden_columns=frozenset(scan.hidden_columns),
         formulas=scan.formulas,
+        shown_scales=scan.shown_scales,
         outline_levels=scan.outline_levels,
         summary_below=scan.summary_below,
     )
