@@ -4,7 +4,10 @@ that amounts are in thousands, millions or cents."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import Workbook
 
 from cpsu.ingest import read_upload
 from tests.ingest_fixtures import errors_of, warnings_of, xlsx_bytes
@@ -203,3 +206,64 @@ def test_a_heading_beside_the_header_over_figures_is_no_scale():
     # the column has figures of its own: (12,000 + 24,000) / 12 = 3,000.00
     assert round(monthly_run_rate(upload), 2) == 3000.00
     assert "In $000 (C) was not read" in messages(upload)
+
+
+# Two amount columns for the same period: the budget, the later year, the
+# visible one. Zoom 10,000 / 12,000 and Slack 20,000 / 24,000 a year:
+# (10,000 + 20,000) / 12 = 2,500.00, (12,000 + 24,000) / 12 = 3,000.00.
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        ("FY26 actual", "FY27 budget", "a budget or forecast is read before actuals"),
+        (
+            "Annual cost actual",
+            "Annual cost forecast",
+            "a budget or forecast is read before actuals",
+        ),
+        ("Annual cost 2026", "Annual cost 2027", "it is the later year"),
+    ],
+)
+def test_of_two_amount_columns_the_budget_or_later_year_is_read(first, second, why):
+    upload = read_list(
+        [["Item", first, second], ["Zoom", 10_000, 12_000], ["Slack", 20_000, 24_000]]
+    )
+    assert errors_of(upload) == []
+    assert [line.amount for line in upload.cost_base.lines] == [12_000, 24_000]
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    assert (
+        f"{second} (C) was read as each line's amount, not {first} (B), since {why}. "
+        f"If {first} (B) is the one to use, move the other column off the sheet."
+    ) in messages(upload)
+
+
+def test_a_budget_before_actuals_is_kept_without_a_word():
+    upload = read_list(
+        [["Item", "FY27 budget", "FY26 actual"], ["Zoom", 12_000, 10_000]]
+    )
+    # 12,000 / 12 = 1,000.00
+    assert round(monthly_run_rate(upload), 2) == 1000.00
+    assert "was read as each line's amount" not in messages(upload)
+
+
+def test_a_hidden_amount_column_is_not_read_over_a_visible_one():
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Budget"
+    for row in [
+        ["Item", "Annual cost FY27", "Annual cost FY26"],
+        ["Zoom", 10_000, 12_000],
+        ["Slack", 20_000, 24_000],
+    ]:
+        sheet.append(row)
+    sheet.column_dimensions["B"].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = read_upload(buffer.getvalue(), "budget.xlsx")
+    # the visible FY26 column: (12,000 + 24,000) / 12 = 3,000.00
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    assert (
+        "Annual cost FY26 (C) was read as each line's amount, not Annual cost FY27 "
+        "(B), since Annual cost FY27 (B) is hidden."
+    ) in messages(upload)

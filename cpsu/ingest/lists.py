@@ -84,6 +84,7 @@ from cpsu.ingest.vocabulary import (
     header_period,
     header_scale,
     header_span,
+    header_words,
     is_amount_header,
     is_quantity_header,
     is_total_header,
@@ -216,6 +217,7 @@ class ListLayout:
     scaled_below: bool = False  # the scale came from a note or a currency column
     span: tuple[int, str] | None = None  # months an amount covers, if not 1, 3, 12
     scale_source: str = "the header says"  # where a scale above the lines is said
+    chosen_amount: Issue | None = None  # which of two amount columns was read
 
     @property
     def is_grid(self) -> bool:
@@ -479,6 +481,7 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
+    layout = _with_preferred_amount(table, layout)
     layout = _with_cost_of_seats(table, layout, conventions)
     layout = _with_title_scale(table, layout)
     layout = _with_currency_scale(table, layout)
@@ -486,6 +489,91 @@ def read_cost_list(
     layout = _with_shown_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
+
+
+# Words that make one of two amount columns for the same period the one to
+# use: a budget or forecast rather than actuals; else the later year.
+_PLAN_WORDS = frozenset(
+    {"budget", "budgeted", "plan", "planned", "forecast", "fcst", "proposed"}
+    | {"projected", "projection", "outlook", "target"}
+)
+_ACTUAL_WORDS = frozenset({"actual", "actuals", "act", "spent", "ytd", "prior"})
+_YEAR = re.compile(r"\bfy\s*'?(\d{4}|\d{2})\b|\b(20\d{2})\b", re.IGNORECASE)
+
+
+def _amount_rank(table: Table, layout: ListLayout, index: int) -> tuple[int, int, int]:
+    """How much an amount column is the one to read: visible first, then a
+    budget or forecast over actuals, then the latest year it names."""
+    text = clean_header(_cell(table.rows[layout.position][1], index))
+    words = set(header_words(text))
+    kind = 1 if words & _PLAN_WORDS else -1 if words & _ACTUAL_WORDS else 0
+    years = [int(found[1] or found[2]) % 100 + 2000 for found in _YEAR.finditer(text)]
+    return (index not in table.hidden_columns, kind, max(years, default=0))
+
+
+def _with_preferred_amount(table: Table, layout: ListLayout) -> ListLayout:
+    """Of two or more amount columns for the same period ('FY26 actual | FY27
+    budget'), the one to read: a visible one over a hidden one, a budget or
+    forecast over actuals, a later year over an earlier one; with a warning
+    saying which was read and why. The first is kept when none stands out."""
+    if layout.is_grid or layout.priced or layout.amount is None:
+        return layout
+    header = table.rows[layout.position][1]
+    current = layout.amount
+
+    def same_period(index: int) -> bool:
+        first = clean_header(_cell(header, current))
+        other = clean_header(_cell(header, index))
+        return (header_period(first), header_span(first)) == (
+            header_period(other),
+            header_span(other),
+        )
+
+    rivals = [
+        index
+        for index in layout.amounts
+        if index != layout.check and index != current and same_period(index)
+    ]
+    if not rivals:
+        return layout
+    ranks = {index: _amount_rank(table, layout, index) for index in (current, *rivals)}
+    best = max(rivals, key=lambda index: ranks[index])
+    if ranks[best] <= ranks[current]:
+        return layout
+    why = (
+        f"{layout.labels[current]} is hidden"
+        if ranks[best][0] > ranks[current][0]
+        else "a budget or forecast is read before actuals"
+        if ranks[best][1] > ranks[current][1]
+        else "it is the later year"
+    )
+    text = clean_header(_cell(header, best))
+    scales = {
+        index: scale for index, scale in layout.scales.items() if index != current
+    }
+    if (scale := header_scale(text)) is not None:
+        scales[best] = scale
+    ignored = tuple(
+        sorted({*(index for index in layout.ignored if index != best), current})
+    )
+    issue = Issue(
+        Severity.WARNING,
+        f"{layout.labels[best]} was read as each line's amount, not "
+        f"{layout.labels[current]}, since {why}. If {layout.labels[current]} is the "
+        "one to use, move the other column off the sheet.",
+        table.name,
+        layout.row_number,
+        layout.labels[best],
+    )
+    return replace(
+        layout,
+        amount=best,
+        period=Period.MONTH if header_span(text) else header_period(text),
+        span=header_span(text),
+        scales=scales,
+        ignored=ignored,
+        chosen_amount=issue,
+    )
 
 
 def _column_numbers(
@@ -1059,6 +1147,8 @@ class _ListReader:
         else:
             self._grid_issues()
         self.issues.extend(layout.scale_issues)
+        if layout.chosen_amount is not None and layout.seat_price is None:
+            self.issues.append(layout.chosen_amount)
         if layout.scale_doubt is not None:
             plain, scaled = layout.scale_doubt
             self.issue(
