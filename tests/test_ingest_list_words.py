@@ -223,6 +223,7 @@ def test_a_heading_beside_the_header_over_figures_is_no_scale():
             "a budget or forecast is read before actuals",
         ),
         ("Annual cost 2026", "Annual cost 2027", "it is the later year"),
+        ("Annual cost actual", "Annual cost", "Annual cost actual (B) holds actuals"),
     ],
 )
 def test_of_two_amount_columns_the_budget_or_later_year_is_read(first, second, why):

@@ -544,6 +544,8 @@ def _with_preferred_amount(table: Table, layout: ListLayout) -> ListLayout:
         f"{layout.labels[current]} is hidden"
         if ranks[best][0] > ranks[current][0]
         else "a budget or forecast is read before actuals"
+        if ranks[best][1] > ranks[current][1] and ranks[best][1] == 1
+        else f"{layout.labels[current]} holds actuals"
         if ranks[best][1] > ranks[current][1]
         else "it is the later year"
     )
