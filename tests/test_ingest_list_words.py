@@ -268,3 +268,19 @@ def test_a_hidden_amount_column_is_not_read_over_a_visible_one():
         "Annual cost FY26 (C) was read as each line's amount, not Annual cost FY27 "
         "(B), since Annual cost FY27 (B) is hidden."
     ) in messages(upload)
+
+
+def test_months_read_as_amount_columns_are_no_choice_of_years():
+    upload = read_list([["Item", "Jan (FY26)", "Jan (FY27)"], ["Zoom", 12_000, 18_000]])
+    # left to the month-grid reading: the first column, as before
+    assert [line.amount for line in upload.cost_base.lines] == [12_000]
+    assert "was read as each line's amount" not in messages(upload)
+
+
+def test_an_amount_header_starting_like_a_month_is_still_a_choice():
+    upload = read_list(
+        [["Item", "Marketing cost FY26", "Marketing cost FY27"], ["Ads", 12, 24]]
+    )
+    # 24 / 12 = 2.00
+    assert round(monthly_run_rate(upload), 2) == 2.00
+    assert "since it is the later year" in messages(upload)

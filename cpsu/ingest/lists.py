@@ -534,8 +534,11 @@ def _with_preferred_amount(table: Table, layout: ListLayout) -> ListLayout:
         for index in layout.amounts
         if index != layout.check and index != current and same_period(index)
     ]
-    if not rivals:
-        return layout
+    named = (clean_header(_cell(header, index)) for index in (current, *rivals))
+    if not rivals or any(
+        re.match(rf"{_MONTH_NAME}\b", text, re.IGNORECASE) for text in named
+    ):
+        return layout  # months of a grid read as a list are not a choice of years
     ranks = {index: _amount_rank(table, layout, index) for index in (current, *rivals)}
     best = max(rivals, key=lambda index: ranks[index])
     if ranks[best] <= ranks[current]:
