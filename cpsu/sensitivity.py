@@ -331,6 +331,15 @@ class Lever:
     high: float
     assumption: str = ""
     item: str = ""
+    # How a value is shown to people: offset + scale x value (tickets per
+    # agent are solved as a productivity but read in tickets), and the format.
+    shown_offset: float = 0.0
+    shown_scale: float = 1.0
+    shown_format: str = "{:.6g}"
+
+    def shown(self, value: float) -> str:
+        """A value of the lever as the user reads it."""
+        return self.shown_format.format(self.shown_offset + self.shown_scale * value)
 
     def __post_init__(self) -> None:
         if bool(self.assumption) == bool(self.item):
@@ -341,9 +350,32 @@ class Lever:
             raise ValueError(f"{self.label}: the lever's low must be below its high.")
 
 
+# Assumptions that are rates, shown as percentages.
+_RATES = frozenset(
+    {
+        "growth_per_quarter",
+        "tickets_trend",
+        "resolution_rate",
+        "deskside_share",
+        "deflection",
+        "deflection_step",
+        "deflection_cap",
+        "productivity",
+        "labour_escalation",
+        "licence_escalation",
+    }
+)
+
+
 def assumption_lever(assumption: str, low: float, high: float) -> Lever:
     """A lever on one assumption, labelled by its field name."""
-    return Lever(assumption.replace("_", " ").capitalize(), low, high, assumption)
+    return Lever(
+        assumption.replace("_", " ").capitalize(),
+        low,
+        high,
+        assumption,
+        shown_format="{:.2%}" if assumption in _RATES else "{:.4g}",
+    )
 
 
 def tickets_per_agent_lever(cost_base: CostBase, low: float, high: float) -> Lever:
@@ -357,16 +389,19 @@ def tickets_per_agent_lever(cost_base: CostBase, low: float, high: float) -> Lev
     if not per_agent:
         raise ValueError("No line staffs Tier 1, so tickets per agent cannot move.")
     return Lever(
-        f"Tier 1 tickets per agent ({per_agent:g} now), as productivity",
+        "Tier 1 tickets per agent a month",
         low / per_agent - 1,
         high / per_agent - 1,
         "productivity",
+        shown_offset=per_agent,
+        shown_scale=per_agent,
+        shown_format="{:,.1f}",
     )
 
 
 def price_lever(item: str, low: float, high: float) -> Lever:
     """A lever on the price of one cost line from the baseline on."""
-    return Lever(f"Price of {item}", low, high, item=item)
+    return Lever(f"Price of {item}", low, high, item=item, shown_format="${:,.2f}")
 
 
 @dataclass(frozen=True)
@@ -511,7 +546,7 @@ def solve(
     def margin(value: float) -> float:
         return float(goal.margin(cpsu_of(np.array([value])))[0])
 
-    words = f"{lever.label} from {lever.low:g} to {lever.high:g}"
+    words = f"{lever.label} from {lever.shown(lever.low)} to {lever.shown(lever.high)}"
     if not met.any():
         return Solution(
             lever,
@@ -523,7 +558,7 @@ def solve(
             False,
             best,
             f"No value of {words} reaches {goal.describe()}: the closest, "
-            f"{best:g}, misses it by ${float(margins.min()):,.2f}.",
+            f"{lever.shown(best)}, misses it by ${float(margins.min()):,.2f}.",
         )
     if met.all():
         kept = min(max(current, lever.low), lever.high)
@@ -591,8 +626,8 @@ def solve(
         at_value,
         exact,
         best,
-        f"{goal.describe()} needs {lever.label} of {bound} {value:.6g} "
-        f"(now {current:g}); that value {how}.",
+        f"{goal.describe()} needs {lever.label} of {bound} {lever.shown(value)} "
+        f"(now {lever.shown(current)}); that value {how}.",
     )
 
 

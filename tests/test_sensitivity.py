@@ -242,7 +242,7 @@ def test_a_target_no_value_in_range_can_reach_is_said_plainly():
     # At most 50% deflection leaves 500 tickets: still 1 agent, $5 a user.
     assert solution.value is None
     assert solution.margin == pytest.approx(1.0)
-    assert solution.message.startswith("No value of Deflection from 0 to 0.5")
+    assert solution.message.startswith("No value of Deflection from 0.00% to 50.00%")
 
 
 def test_the_licence_price_that_reaches_a_target_by_hand():
