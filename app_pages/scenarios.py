@@ -1,6 +1,7 @@
 """Scenarios: move the assumptions and watch CPSU, cost and staffing answer.
 
-The sliders and all they move are one fragment, so a slider reruns only it;
+The scenario library, the sliders and all they move are one fragment, so a
+slider reruns only it (and saves the scenario it changed);
 the download button is drawn after it, on full runs, and builds the workbook
 at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
 """
@@ -14,6 +15,7 @@ from cpsu.projection import ProjectionError, project
 from cpsu.scenario import Workspace
 from cpsu.ui import state
 from cpsu.ui.downloads import Build, download_button, live_file
+from cpsu.ui.scenario_library import library_panel, share_link
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.tables import projection_view
 from cpsu.ui.text import plain
@@ -27,7 +29,8 @@ workbook_file = live_file("scenarios.download")
 def show_scenario(workspace: Workspace) -> Build | None:
     """Draw the sliders and the scenario; how to build its workbook, if it has one."""
     with st.sidebar:
-        assumption_sliders(workspace)
+        locked = library_panel(workspace)
+        assumption_sliders(workspace, disabled=locked)
 
     scenario = state.current_scenario()
 
@@ -81,7 +84,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
         ),
     )
 
-    for note in sanity_notes(projection, scenario):
+    for note in sanity_notes(projection, scenario, workspace.cost_base):
         st.warning(note, icon=":material/fact_check:")
 
     if workspace.headcount.plan:
@@ -99,6 +102,8 @@ def show_scenario(workspace: Workspace) -> Build | None:
     pools, agents = st.columns(2)
     pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
     agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
+
+    share_link(scenario, workspace)
 
     st.subheader("Projection")
     table, table_columns = projection_view(projection)
