@@ -451,3 +451,17 @@ def test_an_upload_opens_the_scenarios_of_its_own_company():
     # the sample's scenarios are still under its own name
     at.text_input(key="scenarios.company").set_value("Quillfern Analytics").run()
     assert at.slider(key="scenarios.growth").value == pytest.approx(0.08)
+
+
+def test_the_chosen_scenario_and_company_hold_through_a_page_switch():
+    at = choose(new_app(), "Conservative")
+    at.slider(key="scenarios.horizon").set_value(10).run()
+    at.text_input(key="scenarios.company").set_value("  quillfern ANALYTICS").run()
+    # the same company's key: nothing moves
+    assert at.slider(key="scenarios.horizon").value == 10
+    at = scenarios_page(cost_base_page(at))
+    assert at.selectbox(key=CHOICE).value == "Conservative"
+    assert at.text_input(key="scenarios.company").value == "  quillfern ANALYTICS"
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.04)
+    assert at.slider(key="scenarios.horizon").value == 10
+    assert [m.label for m in at.metric][1] == "CPSU 2029-Q2"

@@ -393,6 +393,7 @@ def library_panel(workspace: Workspace) -> bool:
         "Company",
         key=COMPANY,
         help="The name the company's scenarios are saved under",
+        persist_state="session",
     )
     if key is None:
         st.warning("Name the company the scenarios belong to.")
@@ -418,6 +419,7 @@ def library_panel(workspace: Workspace) -> bool:
         key=CHOICE,
         format_func=lambda name: _label(current, name),
         on_change=_on_choose,
+        persist_state="session",
     )
     saved = current.scenarios[st.session_state[CHOICE]]
     if saved.locked:

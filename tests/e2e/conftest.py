@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from cpsu.store import DATA_DIR_VARIABLE
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,6 +65,8 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     """Start `streamlit run app.py` on a free loopback port; stop it afterwards."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    # the server saves scenarios in a folder of the test run's own
+    env = {**os.environ, DATA_DIR_VARIABLE: str(tmp_path_factory.mktemp("cpsu-data"))}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
@@ -81,6 +85,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
                 "false",
             ],
             cwd=ROOT,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -1,0 +1,94 @@
+"""Nothing lost in a real browser: a reload keeps the scenario, and the library's
+scenarios open from the sidebar."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.test_browser import metric_value, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def slider(page, label: str):
+    return (
+        page.get_by_test_id("stSlider")
+        .filter(has_text=label)
+        .locator("input[type=range]")
+    )
+
+
+def open_scenarios(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name="Scenarios").wait_for()
+    page.locator(
+        "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+    ).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
+def horizon_label(page) -> str:
+    return (
+        page.get_by_test_id("stMetric")
+        .nth(1)
+        .get_by_test_id("stMetricLabel")
+        .inner_text()
+        .strip()
+    )
+
+
+def test_a_reload_keeps_the_moved_slider_and_the_cpsu_shown(page, app_url):
+    open_scenarios(page, app_url)
+    label = horizon_label(page)
+    before = metric_value(page, label)
+    tickets = slider(page, "Tickets per user per month")
+    start = float(tickets.input_value())
+    tickets.focus()
+    for _ in range(6):
+        tickets.press("ArrowRight")
+    moved = float(tickets.input_value())
+    assert moved == pytest.approx(start + 6 * 0.05)
+    page.wait_for_function(
+        """([label, before]) => {
+            const metrics = [...document.querySelectorAll('[data-testid="stMetric"]')];
+            const m = metrics.find(e => e.innerText.includes(label));
+            if (!m) return false;
+            const v = m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
+            return v !== before;
+        }""",
+        arg=[label, before],
+        timeout=30_000,
+    )
+    wait_until_idle(page)
+    shown = metric_value(page, label)
+    # more tickets a user need more agents: CPSU at the horizon rises
+    assert float(shown.strip("$").replace(",", "")) > float(
+        before.strip("$").replace(",", "")
+    )
+    page.wait_for_url(re.compile(r"[?&]t="), timeout=30_000)
+
+    page.reload()
+    page.get_by_role("heading", name="Scenarios").wait_for()
+    wait_until_idle(page)
+    assert float(slider(page, "Tickets per user per month").input_value()) == (
+        pytest.approx(moved)
+    )
+    assert metric_value(page, label) == shown
+
+
+def test_choosing_a_saved_scenario_moves_the_sliders(page, app_url):
+    open_scenarios(page, app_url)
+    page.get_by_test_id("stSelectbox").filter(has_text="Scenario").first.click()
+    page.get_by_role("option", name="Conservative", exact=True).click()
+    page.wait_for_url(re.compile(r"[?&]n=Conservative"), timeout=30_000)
+    wait_until_idle(page)
+    # Conservative: 1.3 tickets a user, a 66% resolution rate
+    assert float(slider(page, "Tickets per user per month").input_value()) == (
+        pytest.approx(1.3)
+    )
+    assert float(slider(page, "Tier 1 resolution rate").input_value()) == (
+        pytest.approx(0.66)
+    )
+    assert "Conservative" in page.get_by_text(re.compile(r"\?v=1&n=")).inner_text()
