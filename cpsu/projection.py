@@ -617,17 +617,37 @@ def run_model(model: Model, assumptions: Assumptions | None = None) -> ModelRun:
     )
 
 
+def model_key(scenario: Scenario) -> tuple:
+    """What of a scenario `compile_model` reads beyond its Assumptions: two
+    scenarios with the same key share a compiled model (for the same cost base
+    and headcount), so a slider that moves only an assumption need not compile
+    again."""
+    return (
+        scenario.horizon_quarters,
+        scenario.changes,
+        scenario.contingent_share,
+        scenario.service_desk.contingent_weight,
+    )
+
+
 def project(
-    cost_base: CostBase, headcount: Headcount, scenario: Scenario
+    cost_base: CostBase,
+    headcount: Headcount,
+    scenario: Scenario,
+    model: Model | None = None,
 ) -> Projection:
-    """Project support cost and CPSU over quarters 0..H."""
+    """Project support cost and CPSU over quarters 0..H.
+
+    `model`, when given, is `compile_model` of the same cost base and
+    headcount for a scenario with the same `model_key`; it is run with this
+    scenario's assumptions.
+    """
     desk = scenario.service_desk
-    model = compile_model(cost_base, headcount, scenario)
-    run = run_model(model)
+    if model is None:
+        model = compile_model(cost_base, headcount, scenario)
+    run = run_model(model, Assumptions.of(scenario))
     quarter_index = model.quarter_index
     quarters = model.quarters
-    employees = run.employees[0]
-    contingent = run.contingent[0]
     users = run.supported_users[0]
     empty = np.flatnonzero(users <= 0)
     if empty.size:
@@ -655,50 +675,55 @@ def project(
         )
 
     labels = model.labels
-    table = pd.DataFrame(
-        {
-            "quarter": labels,
-            "t": quarter_index,
-            "employees": employees,
-            "contingent": contingent,
-            "supported_users": users,
-            "deflection": run.deflection[0],
-            "tickets": run.tickets[0],
-        }
-    )
+    columns: dict[str, object] = {
+        "quarter": labels,
+        "t": quarter_index,
+        "employees": run.employees[0],
+        "contingent": run.contingent[0],
+        "supported_users": users,
+        "deflection": run.deflection[0],
+        "tickets": run.tickets[0],
+    }
     for row, tier in enumerate(TIERS):
         key = TIER_KEYS[tier]
         load = run.tier_load[0, row]
         capacity = run.agent_capacity[0, row]
-        table[f"load_{key}"] = load
-        table[f"agents_{key}"] = run.agents[0, row]
+        columns[f"load_{key}"] = load
+        columns[f"agents_{key}"] = run.agents[0, row]
         with np.errstate(divide="ignore", invalid="ignore"):
-            table[f"utilisation_{key}"] = np.where(
+            columns[f"utilisation_{key}"] = np.where(
                 capacity > 0, load / capacity, np.nan
             )
 
     lines = model.versions.lines
     monthly_cost = run.line_costs.monthly_cost[0]
     for row, column in enumerate(POOL_COLUMNS.values()):
-        table[column] = monthly_cost[model.lines.pool_row == row].sum(axis=0)
+        columns[column] = monthly_cost[model.lines.pool_row == row].sum(axis=0)
 
     run_rate = run.monthly_opex[0]
     _check_run_rate(run_rate, monthly_cost, lines, quarters, users)
-    table["monthly_opex"] = run_rate
-    table["cpsu"] = run.cpsu[0]
-    table["cpsu_change"] = table["cpsu"].pct_change()
+    cpsu = run.cpsu[0]
+    columns["monthly_opex"] = run_rate
+    columns["cpsu"] = cpsu
     added_users = np.diff(users, prepend=np.nan)
     added_cost = np.diff(run_rate, prepend=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["marginal_cost_per_user"] = np.where(
+        columns["cpsu_change"] = np.concatenate(([np.nan], cpsu[1:] / cpsu[:-1] - 1))
+        columns["marginal_cost_per_user"] = np.where(
             added_users != 0, added_cost / added_users, np.nan
         )
-    table["quarterly_spend"] = MONTHS_PER_QUARTER * run_rate
-    table["extra_spend"] = MONTHS_PER_QUARTER * (run_rate - run_rate[0])
-    table["cumulative_ask"] = table["extra_spend"].cumsum()
+    extra = MONTHS_PER_QUARTER * (run_rate - run_rate[0])
+    columns["quarterly_spend"] = MONTHS_PER_QUARTER * run_rate
+    columns["extra_spend"] = extra
+    columns["cumulative_ask"] = np.cumsum(extra)
+    table = pd.DataFrame(columns)
 
-    line_costs = pd.DataFrame(monthly_cost, columns=labels)
-    line_costs.insert(0, "item", [line.item for line in lines])
-    line_costs.insert(1, "cost_pool", [line.pool for line in lines])
-    line_costs.insert(2, "behaviour", [line.behaviour.value for line in lines])
+    line_costs = pd.DataFrame(
+        {
+            "item": [line.item for line in lines],
+            "cost_pool": [line.pool for line in lines],
+            "behaviour": [line.behaviour.value for line in lines],
+            **dict(zip(labels, monthly_cost.T, strict=True)),
+        }
+    )
     return Projection(table=table, line_costs=line_costs)
