@@ -261,14 +261,21 @@ class Projection:
         """Spend over quarters 1..H above holding the baseline run-rate."""
         return float(self.table["extra_spend"].iloc[1:].sum())
 
+    def _long(self, columns: dict[str, str], name: str, value: str) -> pd.DataFrame:
+        """Columns of the table stacked one after another: quarter, name, value."""
+        quarters = self.table["quarter"].to_numpy()
+        values = self.table[list(columns.values())].to_numpy(dtype=float)
+        return pd.DataFrame(
+            {
+                "quarter": np.tile(quarters, len(columns)),
+                name: np.repeat(list(columns), len(quarters)),
+                value: values.T.ravel(),
+            }
+        )
+
     def by_pool(self) -> pd.DataFrame:
         """Monthly cost by pool and quarter, long: quarter, cost_pool, monthly_cost."""
-        wide = self.table[["quarter", *POOL_COLUMNS.values()]].rename(
-            columns={column: pool for pool, column in POOL_COLUMNS.items()}
-        )
-        return wide.melt(
-            id_vars="quarter", var_name="cost_pool", value_name="monthly_cost"
-        )
+        return self._long(POOL_COLUMNS, "cost_pool", "monthly_cost")
 
     def run_rate_by_pool(self, t: int = 0) -> pd.DataFrame:
         """Monthly cost of every pool in quarter t: cost_pool, monthly_cost."""
@@ -289,11 +296,8 @@ class Projection:
 
     def agents_by_tier(self) -> pd.DataFrame:
         """Agents by tier and quarter, long: quarter, tier, agents."""
-        wide = self.table[["quarter", *(f"agents_{k}" for k in TIER_KEYS.values())]]
-        wide = wide.rename(
-            columns={f"agents_{key}": tier.value for tier, key in TIER_KEYS.items()}
-        )
-        return wide.melt(id_vars="quarter", var_name="tier", value_name="agents")
+        columns = {tier.value: f"agents_{key}" for tier, key in TIER_KEYS.items()}
+        return self._long(columns, "tier", "agents")
 
 
 _DESK = ServiceDesk()  # the defaults of every service-desk assumption
