@@ -156,7 +156,7 @@ def _spec(
         template = layers(quarters).to_dict()
         _TEMPLATES[key] = template
     spec = dict(template)
-    spec["title"] = title.to_dict()
+    spec["title"] = title.to_dict(validate=False)
     spec["datasets"] = {
         data_name: _records(data) for data_name, data in datasets.items()
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -243,10 +244,28 @@ def line_versions(
 
 @dataclass(frozen=True)
 class Projection:
-    """A projection: a row per quarter, and the monthly cost of every line."""
+    """A projection: a row per quarter, and the monthly cost of every line.
+
+    `line_costs` (item, cost_pool, behaviour, then a column per quarter) is
+    built when first asked for: a page redrawn at each slider change rarely
+    needs a table of thousands of lines.
+    """
 
     table: pd.DataFrame
-    line_costs: pd.DataFrame
+    lines: tuple[CostLine, ...]
+    line_monthly_cost: np.ndarray  # (lines, quarters)
+
+    @cached_property
+    def line_costs(self) -> pd.DataFrame:
+        labels = self.table["quarter"].tolist()
+        return pd.DataFrame(
+            {
+                "item": [line.item for line in self.lines],
+                "cost_pool": [line.pool for line in self.lines],
+                "behaviour": [line.behaviour.value for line in self.lines],
+                **dict(zip(labels, self.line_monthly_cost.T, strict=True)),
+            }
+        )
 
     @property
     def baseline(self) -> pd.Series:
@@ -722,12 +741,4 @@ def project(
     columns["cumulative_ask"] = np.cumsum(extra)
     table = pd.DataFrame(columns)
 
-    line_costs = pd.DataFrame(
-        {
-            "item": [line.item for line in lines],
-            "cost_pool": [line.pool for line in lines],
-            "behaviour": [line.behaviour.value for line in lines],
-            **dict(zip(labels, monthly_cost.T, strict=True)),
-        }
-    )
-    return Projection(table=table, line_costs=line_costs)
+    return Projection(table=table, lines=tuple(lines), line_monthly_cost=monthly_cost)
