@@ -81,8 +81,12 @@ def register_theme() -> None:
         alt.theme.register(THEME_NAME, enable=True)(theme_config)
 
 
-def _quarter_axis(quarters: list[str]) -> alt.X:
+def quarter_axis(quarters: list[str]) -> alt.X:
+    """The x axis of quarters, in the order given, labels level."""
     return alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=0))
+
+
+_quarter_axis = quarter_axis
 
 
 def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
