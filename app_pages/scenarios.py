@@ -8,13 +8,14 @@ at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
 
 import streamlit as st
 
-from cpsu.charts import agents_chart, cost_by_pool_chart, cpsu_chart
+from cpsu.charts import agents_spec, cost_by_pool_spec, cpsu_spec
 from cpsu.formatting import count, money, percent
 from cpsu.pitch import headline_figures, sanity_notes
-from cpsu.projection import ProjectionError, project
+from cpsu.projection import ProjectionError
 from cpsu.scenario import Workspace
 from cpsu.ui import state
 from cpsu.ui.downloads import Build, download_button, live_file
+from cpsu.ui.projections import projection_of, show_spec
 from cpsu.ui.scenario_library import library_panel, share_link
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.tables import projection_view
@@ -42,7 +43,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
     )
 
     try:
-        projection = project(workspace.cost_base, workspace.headcount, scenario)
+        projection = projection_of(workspace, scenario)
     except ProjectionError as problem:
         st.error(plain(problem))
         return None
@@ -94,14 +95,10 @@ def show_scenario(workspace: Workspace) -> Build | None:
             "after it."
         )
 
-    st.altair_chart(
-        cpsu_chart(projection.table),
-        theme=None,
-        key="scenarios.cpsu_chart",
-    )
+    show_spec(st, cpsu_spec(projection.table), key="scenarios.cpsu_chart")
     pools, agents = st.columns(2)
-    pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
-    agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
+    show_spec(pools, cost_by_pool_spec(projection.by_pool()), key="scenarios.pools")
+    show_spec(agents, agents_spec(projection.agents_by_tier()), key="scenarios.agents")
 
     share_link(scenario, workspace)
 

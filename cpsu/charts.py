@@ -9,6 +9,10 @@ the app; the builders only describe data and layers.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -77,8 +81,12 @@ def register_theme() -> None:
         alt.theme.register(THEME_NAME, enable=True)(theme_config)
 
 
-def _quarter_axis(quarters: list[str]) -> alt.X:
+def quarter_axis(quarters: list[str]) -> alt.X:
+    """The x axis of quarters, in the order given, labels level."""
     return alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=0))
+
+
+_quarter_axis = quarter_axis
 
 
 def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
@@ -99,11 +107,71 @@ def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
     )
 
 
-def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
-    """CPSU by quarter as a line, with the baseline marked."""
-    quarters = table["quarter"].tolist()
-    data = table[["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]]
-    base = alt.Chart(data).encode(x=_quarter_axis(quarters))
+# --- charts that move with a slider ------------------------------------------------
+#
+# A chart the Scenarios page redraws at each slider change is built in two
+# parts: its layers, which depend only on the quarters shown, and its data
+# and title, which move. The layers read named datasets, so the app can
+# keep their Vega-Lite spec (built and validated once) and fill in the data
+# and title at each change (`*_spec`), while the Altair chart (`*_chart`)
+# is the same layers with the same data and title, for tests and images.
+
+_TEMPLATES: dict[tuple, dict[str, Any]] = {}
+_MAX_TEMPLATES = 256
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts, an undefined number as null."""
+    return [
+        {
+            key: None
+            if isinstance(value, float) and not math.isfinite(value)
+            else value
+            for key, value in row.items()
+        }
+        for row in frame.to_dict("records")
+    ]
+
+
+def _filled(
+    layers: alt.TopLevelMixin,
+    title: alt.TitleParams,
+    datasets: Mapping[str, pd.DataFrame],
+) -> alt.TopLevelMixin:
+    return layers.properties(
+        title=title, datasets={name: _records(data) for name, data in datasets.items()}
+    )
+
+
+def _spec(
+    kind: str,
+    quarters: tuple[str, ...],
+    layers: Callable[[tuple[str, ...]], alt.TopLevelMixin],
+    title: alt.TitleParams,
+    datasets: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    """The Vega-Lite spec of `layers` with this title and data; the layers'
+    own spec is built once per theme and quarters, and validated then."""
+    key = (kind, alt.theme.active, quarters)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        template = layers(quarters).to_dict()
+        _TEMPLATES[key] = template
+    spec = dict(template)
+    spec["title"] = title.to_dict(validate=False)
+    spec["datasets"] = {
+        data_name: _records(data) for data_name, data in datasets.items()
+    }
+    return spec
+
+
+_CPSU_COLUMNS = ["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]
+
+
+def _cpsu_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
+    base = alt.Chart(alt.NamedData("cpsu")).encode(x=_quarter_axis(list(quarters)))
     cpsu_line = base.mark_line(point=True, color=PALETTE[0]).encode(
         y=alt.Y(
             "cpsu:Q",
@@ -119,45 +187,46 @@ def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("monthly_opex:Q", title="Monthly run-rate", format=",.0f"),
         ],
     )
-    baseline = pd.DataFrame(
-        {
-            "cpsu": [table["cpsu"].iloc[0]],
-            "label": [f"Baseline {money(table['cpsu'].iloc[0])}"],
-        }
+    baseline = alt.Chart(alt.NamedData("baseline"))
+    baseline_rule = baseline.mark_rule(strokeDash=[6, 4], color="#555555").encode(
+        y="cpsu:Q"
     )
-    baseline_rule = (
-        alt.Chart(baseline)
-        .mark_rule(strokeDash=[6, 4], color="#555555")
-        .encode(y="cpsu:Q")
-    )
-    baseline_label = (
-        alt.Chart(baseline)
-        .mark_text(align="right", baseline="bottom", dy=-4, color="#555555")
-        .encode(y="cpsu:Q", x=alt.value("width"), text="label:N")
-    )
+    baseline_label = baseline.mark_text(
+        align="right", baseline="bottom", dy=-4, color="#555555"
+    ).encode(y="cpsu:Q", x=alt.value("width"), text="label:N")
     return alt.layer(cpsu_line, baseline_rule, baseline_label).properties(
-        title=cpsu_title(table),
         description="Line chart of CPSU by quarter with the baseline CPSU marked.",
     )
 
 
-def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
-    """Monthly cost by pool, stacked, one colour per pool."""
-    quarters = list(dict.fromkeys(by_pool["quarter"]))
-    data = by_pool.assign(pool_order=by_pool["cost_pool"].map(POOLS.index))
-    totals = data.groupby("quarter", sort=False)["monthly_cost"].sum()
-    title = alt.TitleParams(
-        text=(
-            f"Monthly run-rate goes from {money(totals.iloc[0], cents=False)} "
-            f"to {money(totals.iloc[-1], cents=False)}"
+def _cpsu_data(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    first = table["cpsu"].iloc[0]
+    return {
+        "cpsu": table[_CPSU_COLUMNS],
+        "baseline": pd.DataFrame(
+            {"cpsu": [first], "label": [f"Baseline {money(first)}"]}
         ),
-        subtitle="Monthly cost by cost pool",
-    )
+    }
+
+
+def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """CPSU by quarter as a line, with the baseline marked."""
+    quarters = tuple(table["quarter"])
+    return _filled(_cpsu_layers(quarters), cpsu_title(table), _cpsu_data(table))
+
+
+def cpsu_spec(table: pd.DataFrame) -> dict[str, Any]:
+    """`cpsu_chart`'s Vega-Lite spec, its layers built once."""
+    quarters = tuple(table["quarter"])
+    return _spec("cpsu", quarters, _cpsu_layers, cpsu_title(table), _cpsu_data(table))
+
+
+def _pool_layers(quarters: tuple[str, ...]) -> alt.Chart:
     return (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("pools"))
         .mark_area(opacity=0.9)
         .encode(
-            x=_quarter_axis(quarters),
+            x=_quarter_axis(list(quarters)),
             y=alt.Y(
                 "monthly_cost:Q",
                 stack="zero",
@@ -180,29 +249,46 @@ def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(
-            title=title,
             description="Stacked area chart of monthly cost by cost pool and quarter.",
         )
     )
 
 
-def agents_chart(agents: pd.DataFrame) -> alt.Chart:
-    """Agents needed by tier and quarter, stacked bars."""
-    quarters = list(dict.fromkeys(agents["quarter"]))
-    totals = agents.groupby("quarter", sort=False)["agents"].sum()
+def _pool_parts(
+    by_pool: pd.DataFrame,
+) -> tuple[tuple[str, ...], alt.TitleParams, dict[str, pd.DataFrame]]:
+    quarters = tuple(dict.fromkeys(by_pool["quarter"]))
+    data = by_pool.assign(pool_order=by_pool["cost_pool"].map(POOLS.index))
+    totals = data.groupby("quarter", sort=False)["monthly_cost"].sum()
+    title = alt.TitleParams(
+        text=(
+            f"Monthly run-rate goes from {money(totals.iloc[0], cents=False)} "
+            f"to {money(totals.iloc[-1], cents=False)}"
+        ),
+        subtitle="Monthly cost by cost pool",
+    )
+    return quarters, title, {"pools": data}
+
+
+def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
+    """Monthly cost by pool, stacked, one colour per pool."""
+    quarters, title, data = _pool_parts(by_pool)
+    return _filled(_pool_layers(quarters), title, data)
+
+
+def cost_by_pool_spec(by_pool: pd.DataFrame) -> dict[str, Any]:
+    """`cost_by_pool_chart`'s Vega-Lite spec, its layers built once."""
+    quarters, title, data = _pool_parts(by_pool)
+    return _spec("pools", quarters, _pool_layers, title, data)
+
+
+def _agents_layers(quarters: tuple[str, ...]) -> alt.Chart:
     tiers = list(TIER_COLOURS)
-    data = agents.assign(tier_order=agents["tier"].map(tiers.index))
-    if totals.iloc[-1] == totals.iloc[0]:
-        text = f"Staffed tiers hold at {count(totals.iloc[0])} agents"
-    else:
-        text = (
-            f"Agents needed go from {count(totals.iloc[0])} to {count(totals.iloc[-1])}"
-        )
     return (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("agents"))
         .mark_bar()
         .encode(
-            x=_quarter_axis(quarters),
+            x=_quarter_axis(list(quarters)),
             y=alt.Y(
                 "agents:Q", stack="zero", title="Agents", axis=alt.Axis(format="d")
             ),
@@ -219,10 +305,38 @@ def agents_chart(agents: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(
-            title=alt.TitleParams(text=text, subtitle="Agents on staffed tiers"),
             description="Stacked bar chart of agents needed by tier and quarter.",
         )
     )
+
+
+def _agents_parts(
+    agents: pd.DataFrame,
+) -> tuple[tuple[str, ...], alt.TitleParams, dict[str, pd.DataFrame]]:
+    quarters = tuple(dict.fromkeys(agents["quarter"]))
+    totals = agents.groupby("quarter", sort=False)["agents"].sum()
+    tiers = list(TIER_COLOURS)
+    data = agents.assign(tier_order=agents["tier"].map(tiers.index))
+    if totals.iloc[-1] == totals.iloc[0]:
+        text = f"Staffed tiers hold at {count(totals.iloc[0])} agents"
+    else:
+        text = (
+            f"Agents needed go from {count(totals.iloc[0])} to {count(totals.iloc[-1])}"
+        )
+    title = alt.TitleParams(text=text, subtitle="Agents on staffed tiers")
+    return quarters, title, {"agents": data}
+
+
+def agents_chart(agents: pd.DataFrame) -> alt.Chart:
+    """Agents needed by tier and quarter, stacked bars."""
+    quarters, title, data = _agents_parts(agents)
+    return _filled(_agents_layers(quarters), title, data)
+
+
+def agents_spec(agents: pd.DataFrame) -> dict[str, Any]:
+    """`agents_chart`'s Vega-Lite spec, its layers built once."""
+    quarters, title, data = _agents_parts(agents)
+    return _spec("agents", quarters, _agents_layers, title, data)
 
 
 def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:

@@ -29,9 +29,10 @@ from cpsu.ingest.issues import Issue
 from cpsu.ingest.progress import part, reporting
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
-from cpsu.mapping import reprice_per_user
-from cpsu.projection import Projection, ProjectionError, project
+from cpsu.mapping import has_mapped_per_user, reprice_per_user
+from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario, Workspace
+from cpsu.ui.projections import projection_of
 from cpsu.ui.sheets import cost_sheet_choices
 from cpsu.ui.text import plain
 
@@ -492,6 +493,8 @@ def reprice_mapped_lines() -> tuple[Issue, ...]:
     roster or a contingent weight moved on Scenarios is caught too.
     """
     current = workspace()
+    if not has_mapped_per_user(current.cost_base):
+        return ()
     try:
         users = float(baseline_projection().baseline["supported_users"])
     except ProjectionError:
@@ -528,7 +531,7 @@ def baseline_projection() -> Projection:
     future that cannot be projected.
     """
     scenario = replace(current_scenario(), horizon_quarters=1, growth_per_quarter=0.0)
-    return project(workspace().cost_base, workspace().headcount, scenario)
+    return projection_of(workspace(), scenario)
 
 
 _DESK_LABELS = {
