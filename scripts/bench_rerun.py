@@ -18,6 +18,7 @@ most 2x the minimal page.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -28,6 +29,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from cpsu.costs import CostBase
+from cpsu.store import DATA_DIR_VARIABLE
 from cpsu.ui import state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +101,8 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
+        # The page saves each change; the runs save to a folder of their own.
+        os.environ[DATA_DIR_VARIABLE] = str(Path(folder) / "saved scenarios")
         pages = {
             "minimal page": minimal_page(Path(folder)),
             "Scenarios, sample": scenarios_page(None),

@@ -7,7 +7,9 @@ amounts), with a progress bar; the file's bytes stay in the session while a
 sheet or a choice can still be changed, so a page switch loses neither. The
 scenario's sliders keep their values in session state, so switching pages,
 downloading a file or rerunning never resets them; a newly accepted upload
-sets them to the scenario its workbook carries.
+sets them to the scenario its workbook carries. The sliders are applied over
+a basis scenario (the one last set: the workbook's, or a saved one chosen on
+Scenarios), which gives the scenario its name and its line changes.
 """
 
 from __future__ import annotations
