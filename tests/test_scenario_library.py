@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
 from cpsu.saved import SavedScenario, ScenarioLocked
-from cpsu.store import STORE_FILE, ScenarioStore, workspace_key
+from cpsu.store import STORE_FILE, ScenarioStore, StoreBusy, workspace_key
 from cpsu.ui import scenario_library
 from tests.test_pages import cost_base_page, metric, new_app, scenarios_page, upload
 
@@ -465,3 +465,45 @@ def test_the_chosen_scenario_and_company_hold_through_a_page_switch():
     assert at.slider(key="scenarios.growth").value == pytest.approx(0.04)
     assert at.slider(key="scenarios.horizon").value == 10
     assert [m.label for m in at.metric][1] == "CPSU 2029-Q2"
+
+
+def test_a_scenario_locked_by_another_session_is_shown_locked():
+    mine, theirs = choose(new_app(), "Conservative"), choose(new_app(), "Conservative")
+    lock(theirs, "Sent to the board")
+    mine.slider(key="scenarios.growth").set_value(0.07).run()
+    assert "Another session locked 'Conservative' (Sent to the board)" in (
+        warnings(mine)
+    )
+    assert mine.slider(key="scenarios.growth").value == pytest.approx(0.04)
+    assert mine.slider(key="scenarios.growth").disabled
+    assert store().load(COMPANY, "Conservative").scenario.growth_per_quarter == 0.04
+
+
+def test_a_busy_store_turns_saving_off_and_the_page_carries_on(monkeypatch):
+    at = new_app()
+    calls = []
+
+    def busy(self, workspace, saved):
+        calls.append(saved.name)
+        raise StoreBusy("The scenario store was busy with another save; try again.")
+
+    monkeypatch.setattr(ScenarioStore, "save", busy)
+    at.slider(key="scenarios.growth").set_value(0.11).run()
+    assert not at.exception
+    assert "Saving is off: The scenario store was busy" in warnings(at)
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.11)
+    # the session keeps its scenarios without asking the store again
+    at.slider(key="scenarios.growth").set_value(0.12).run()
+    choose(at, "Aggressive")
+    choose(at, "Base")
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.12)
+    assert calls == ["Base"]
+
+
+def test_one_store_a_data_folder_is_shared_by_the_sessions(monkeypatch, tmp_path):
+    first = scenario_library.open_store()
+    assert scenario_library.open_store() is first
+    monkeypatch.setenv("CPSU_DATA_DIR", str(tmp_path / "another"))
+    other = scenario_library.open_store()
+    assert other is not first
+    assert other.path == tmp_path / "another" / STORE_FILE

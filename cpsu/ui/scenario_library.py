@@ -220,29 +220,52 @@ def _save(current: Library, updated: SavedScenario) -> None:
         return
     try:
         current.scenarios[updated.name] = open_store().save(current.key, updated)
-    except (StaleScenario, ScenarioLocked):
-        try:
-            fresh = open_store().load(current.key, updated.name)
-        except ScenarioNotFound:
-            _say(
-                "warning",
-                f"Another session deleted {updated.name!r}; your change was kept "
-                "by saving it again under that name.",
-            )
-            current.scenarios[updated.name] = open_store().save(
-                current.key, replace(updated, version=0)
-            )
-            return
-        current.scenarios[updated.name] = fresh
-        _choose(fresh)
-        _say(
-            "warning",
-            f"Another session changed {updated.name!r} since you opened it; it is "
-            "shown as saved there, and your last change was not saved.",
-        )
+        return
+    except (StaleScenario, ScenarioLocked) as problem:
+        refused: StoreError | ScenarioLocked = problem
     except (UnreadableStore, StoreBusy) as problem:
         _store_failed(current, problem)
         current.scenarios[updated.name] = updated
+        return
+    _reload_refused(current, updated, refused)
+
+
+def _reload_refused(
+    current: Library, updated: SavedScenario, refused: StoreError | ScenarioLocked
+) -> None:
+    """Show the stored scenario that another session changed, locked or deleted
+    since this one opened it, and say so."""
+    name = updated.name
+    try:
+        fresh = open_store().load(current.key, name)
+    except ScenarioNotFound:
+        # Deleted meanwhile: the change is kept under its name.
+        try:
+            current.scenarios[name] = open_store().save(
+                current.key, replace(updated, version=0)
+            )
+        except StoreError as problem:
+            _say("error", f"Your change to {name!r} was not saved: {problem}")
+            return
+        _say("warning", f"Another session deleted {name!r}; it was saved again.")
+        return
+    except (UnreadableStore, StoreBusy) as problem:
+        _store_failed(current, problem)
+        return
+    current.scenarios[name] = fresh
+    _choose(fresh)
+    if isinstance(refused, ScenarioLocked):
+        _say(
+            "warning",
+            f"Another session locked {name!r} ({fresh.lock_note}); it is shown as "
+            "locked, and your last change was not saved.",
+        )
+        return
+    _say(
+        "warning",
+        f"Another session changed {name!r} since you opened it; it is shown as "
+        "saved there, and your last change was not saved.",
+    )
 
 
 def _save_screen(current: Library) -> None:
