@@ -303,7 +303,7 @@ def test_a_locked_scenario_disables_its_sliders_and_refuses_saves():
     message = at.info[0].value
     assert "Agreed at the March budget review" in message
     assert date.today().isoformat() in message
-    assert "🔒 Aggressive" in at.selectbox(key=CHOICE).options
+    assert "Aggressive (locked)" in at.selectbox(key=CHOICE).options
 
     saved = store().load(COMPANY, "Aggressive")
     assert saved.locked and saved.locked_on == date.today()
@@ -368,24 +368,40 @@ def test_save_as_new_refuses_a_taken_or_blank_name_and_delete_removes_it():
     assert at.button(key="scenarios.library.delete").disabled
 
 
-def test_the_address_follows_the_scenario_and_a_link_opens_it(monkeypatch, tmp_path):
+def test_the_address_follows_the_scenario_and_a_reload_opens_it():
     at = new_app()
     at.slider(key="scenarios.growth").set_value(0.2).run()
     choose(at, "Conservative")
     at.slider(key="scenarios.horizon").set_value(12).run()
     assert at.query_params["n"] == "Conservative"
     assert at.query_params["h"] == "12"
+    assert at.query_params["g"] == "0.04"
     assert "?v=1&n=Conservative" in at.code[0].value
+
+    # a reload is a new session with the address's query: the same scenario
+    reloaded = restarted_app(dict(at.query_params))
+    assert reloaded.selectbox(key=CHOICE).value == "Conservative"
+    assert reloaded.slider(key="scenarios.horizon").value == 12
+    assert metric(reloaded, "CPSU 2029-Q4") == metric(at, "CPSU 2029-Q4")
+    assert len(reloaded.selectbox(key=CHOICE).options) == 3
+    assert not reloaded.info
+
+
+def test_a_link_never_overwrites_a_saved_scenario(monkeypatch, tmp_path):
+    at = choose(new_app(), "Conservative")
+    at.slider(key="scenarios.horizon").set_value(12).run()
     link = dict(at.query_params)
 
-    # another machine with its own store: the link alone brings the scenario
+    # another machine with its own store, whose Conservative has 8 quarters
     monkeypatch.setenv("CPSU_DATA_DIR", str(tmp_path / "elsewhere"))
     opened = restarted_app(link)
     assert not opened.exception
-    assert opened.selectbox(key=CHOICE).value == "Conservative"
+    assert opened.selectbox(key=CHOICE).value == "Conservative (from link)"
+    assert "differ from the saved 'Conservative'" in opened.info[0].value
     assert opened.slider(key="scenarios.growth").value == pytest.approx(0.04)
     assert opened.slider(key="scenarios.horizon").value == 12
     assert metric(opened, "CPSU 2029-Q4") == metric(at, "CPSU 2029-Q4")
+    assert store().load(COMPANY, "Conservative").scenario.horizon_quarters == 8
 
 
 def test_a_link_to_a_scenario_the_library_lacks_saves_it():
@@ -422,7 +438,7 @@ def test_a_broken_store_file_leaves_the_page_working_with_saving_off(cpsu_data_d
     assert "Saving is off" in warnings(at)
     assert "not an SQLite database" in warnings(at)
     assert metric(at, BASELINE_CPSU).startswith("$")
-    # the session's scenarios still work
+    # the session's scenarios still work, and the address still carries them
     choose(at, "Conservative")
     assert at.slider(key="scenarios.growth").value == pytest.approx(0.04)
     at.slider(key="scenarios.growth").set_value(0.06).run()
@@ -507,3 +523,13 @@ def test_one_store_a_data_folder_is_shared_by_the_sessions(monkeypatch, tmp_path
     other = scenario_library.open_store()
     assert other is not first
     assert other.path == tmp_path / "another" / STORE_FILE
+
+
+def test_with_saving_off_a_reload_takes_the_scenario_from_the_link(cpsu_data_dir):
+    (cpsu_data_dir / STORE_FILE).write_bytes(b"junk")
+    at = restarted_app()
+    at.slider(key="scenarios.growth").set_value(0.13).run()
+    reloaded = restarted_app(dict(at.query_params))
+    assert "Saving is off" in warnings(reloaded)
+    assert reloaded.selectbox(key=CHOICE).value == "Base"
+    assert reloaded.slider(key="scenarios.growth").value == pytest.approx(0.13)

@@ -202,14 +202,27 @@ def _read_link(current: Library, workspace: Workspace) -> None:
     _choose(saved)
     if linked == saved.scenario:
         return
-    if saved.locked:
-        _say(
-            "warning",
-            f"The link's assumptions differ from {saved.name!r}, which is locked; "
-            "the locked scenario is shown. Save a copy to explore.",
-        )
+    if current.saving_off and not saved.locked:
+        # Nothing was kept: the link is the only copy of the scenario's state.
+        state.set_sliders(linked)
         return
-    state.set_sliders(linked)
+    # A link never overwrites a saved scenario: its own values open as a new one.
+    name = _unused_name(current, saved.name, "from link")
+    if _save_new(current, replace(linked, name=name)):
+        _say(
+            "info",
+            f"The link's assumptions differ from the saved {saved.name!r}; they "
+            f"were opened as {name!r}.",
+        )
+
+
+def _unused_name(current: Library, name: str, why: str) -> str:
+    """A name the library lacks: 'Base (copy)', then 'Base (copy 2)' and on."""
+    wanted, number = f"{name} ({why})", 1
+    while _taken(current, wanted):
+        number += 1
+        wanted = f"{name} ({why} {number})"
+    return wanted
 
 
 def _save(current: Library, updated: SavedScenario) -> None:
@@ -345,11 +358,7 @@ def _on_save_copy() -> None:
     current, saved = library(), chosen()
     if current is None or saved is None:
         return
-    number = 1
-    name = f"{saved.name} (copy)"
-    while _taken(current, name):
-        number += 1
-        name = f"{saved.name} (copy {number})"
+    name = _unused_name(current, saved.name, "copy")
     if _save_new(current, replace(saved.scenario, name=name)):
         _say("success", f"Saved a copy of {saved.name!r} as {name!r} to explore.")
 
@@ -399,7 +408,7 @@ def _on_delete() -> None:
 
 
 def _label(current: Library, name: str) -> str:
-    return f"🔒 {name}" if current.scenarios[name].locked else name
+    return f"{name} (locked)" if current.scenarios[name].locked else name
 
 
 def library_panel(workspace: Workspace) -> bool:
@@ -457,11 +466,11 @@ def library_panel(workspace: Workspace) -> bool:
             key="scenarios.library.copy",
             on_click=_on_save_copy,
         )
-    new, lock, delete = st.columns(3)
-    with new.popover("Save as new…"):
+    with st.popover("Save as new…", use_container_width=True):
         st.text_input("Name", key=NEW_NAME)
         st.button("Save", key="scenarios.library.save_new", on_click=_on_save_as_new)
-    with lock.popover("Lock…", disabled=saved.locked):
+    lock, delete = st.columns(2)
+    with lock.popover("Lock…", disabled=saved.locked, use_container_width=True):
         st.text_input("Why it is locked", key=LOCK_NOTE)
         st.button("Lock", key="scenarios.library.lock", on_click=_on_lock)
     delete.button(
@@ -470,6 +479,7 @@ def library_panel(workspace: Workspace) -> bool:
         on_click=_on_delete,
         disabled=saved.locked or saved.name == BASE,
         help="Base stays: it is the scenario the library opens on",
+        use_container_width=True,
     )
     return saved.locked
 
