@@ -178,6 +178,16 @@ def default_ranges(cost_base: CostBase) -> tuple[Range, ...]:
     )
 
 
+def _model_of(
+    cost_base: CostBase, headcount: Headcount, scenario: Scenario, model: Model | None
+) -> Model:
+    """The scenario's compiled model: `model` (compiled for the same cost base,
+    headcount and model_key) with the scenario's assumptions, or a new one."""
+    if model is None:
+        return compile_model(cost_base, headcount, scenario)
+    return replace(model, assumptions=Assumptions.of(scenario))
+
+
 def _check_quarter(quarter: int, scenario: Scenario) -> None:
     """Refuse a quarter outside the projection, saying which quarters there are."""
     if not 0 <= quarter <= scenario.horizon_quarters:
@@ -649,6 +659,7 @@ def cpsu_bridge(
     headcount: Headcount,
     scenario: Scenario,
     quarter: int | None = None,
+    model: Model | None = None,
 ) -> pd.DataFrame:
     """The change of CPSU from the baseline to a quarter (the horizon), by mechanism.
 
@@ -680,7 +691,7 @@ def cpsu_bridge(
     """
     t = scenario.horizon_quarters if quarter is None else quarter
     _check_quarter(t, scenario)
-    model = compile_model(cost_base, headcount, scenario)
+    model = _model_of(cost_base, headcount, scenario, model)
     run = run_model(model)
     value = model.assumptions.column
     moments = np.array([0, t])
@@ -756,7 +767,10 @@ def cpsu_bridge(
 
 
 def hire_triggers(
-    cost_base: CostBase, headcount: Headcount, scenario: Scenario
+    cost_base: CostBase,
+    headcount: Headcount,
+    scenario: Scenario,
+    model: Model | None = None,
 ) -> pd.DataFrame:
     """For each staffed line, the supported users at which each next agent is needed.
 
@@ -774,7 +788,7 @@ def hire_triggers(
 
     Columns: item, tier, agent, users_above, quarter, t, reached.
     """
-    model = compile_model(cost_base, headcount, scenario)
+    model = _model_of(cost_base, headcount, scenario, model)
     run = run_model(model)
     lines = model.lines
     productivity = float(model.assumptions.column("productivity")[0, 0])
@@ -824,6 +838,7 @@ def guardrails(
     scenario: Scenario,
     utilisation_limit: float = UTILISATION_LIMIT,
     resolution_target: float = RESOLUTION_TARGET,
+    model: Model | None = None,
 ) -> pd.DataFrame:
     """The quarters a page should warn about, and why.
 
@@ -843,7 +858,7 @@ def guardrails(
     tiers_over, resolution_below_target, flat_staff_fall, cpsu,
     cpsu_if_staff_kept_pace (NaN at the baseline).
     """
-    model = compile_model(cost_base, headcount, scenario)
+    model = _model_of(cost_base, headcount, scenario, model)
     run = run_model(model)
     load = run.tier_load[0]
     capacity = run.agent_capacity[0]
