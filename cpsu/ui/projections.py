@@ -37,6 +37,13 @@ def _model(workspace: Workspace, scenario: Scenario) -> Model:
     return model
 
 
+def kept_model(workspace: Workspace, scenario: Scenario) -> Model:
+    """A model compiled for the workspace and the scenario's model_key (its
+    assumptions may be another scenario's: give it to functions that take a
+    `model` with the scenario, which set them)."""
+    return _model(workspace, scenario)
+
+
 def projection_of(workspace: Workspace, scenario: Scenario) -> Projection:
     """The workspace projected under the scenario, from a kept model if one fits.
 
