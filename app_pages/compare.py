@@ -376,7 +376,7 @@ def compare_view() -> None:
     workspace = state.workspace()
     with st.sidebar:
         locked = library_panel(workspace)
-        assumption_sliders(workspace, disabled=locked)
+        assumption_sliders(workspace, disabled=locked, page="compare")
     for note in state.reprice_mapped_lines():
         st.info(plain(note.message), icon=":material/sync:")
 

@@ -12,13 +12,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cpsu.compare import funding_by_fiscal_year
+from cpsu.formatting import money
 from cpsu.ingest import read_upload
 from cpsu.ingest.checks import checked_workspace
 from cpsu.projection import project
 from cpsu.saved import starting_scenarios
 from cpsu.sensitivity import CpsuTarget, assumption_lever, solve
 from cpsu.ui import state
-from tests.test_pages import new_app, scenarios_page
+from cpsu.ui.sliders import widget_key
+from tests.test_pages import metric, new_app, scenarios_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "sample_company.xlsx"
@@ -77,7 +79,7 @@ def test_the_starting_three_are_compared_at_a_year_and_the_horizon(sample):
 def test_a_slider_in_the_sidebar_moves_the_chosen_scenario(sample):
     at = compare_page(new_app())
     before = differences(at)[("Base", "2028-Q4")].cpsu
-    at.slider(key=state.GROWTH).set_value(0.15).run()
+    at.slider(key=widget_key(state.GROWTH, "compare")).set_value(0.15).run()
     assert not at.exception
     after = differences(at)[("Base", "2028-Q4")].cpsu
     grown = replace(sample.scenario, growth_per_quarter=0.15)
@@ -161,3 +163,17 @@ def test_no_scenario_picked_says_what_to_do():
     at.multiselect(key="compare.scenarios").set_value([]).run()
     assert not at.exception
     assert "Pick at least one scenario" in at.info[-1].value
+
+
+def test_a_slider_moved_on_compare_is_the_scenarios_page_slider(sample):
+    at = compare_page(new_app())
+    at.slider(key=widget_key(state.DEFLECTION, "compare")).set_value(0.3).run()
+    at = scenarios_page(at)
+    assert at.slider(key=state.DEFLECTION).value == 0.3
+    desk = replace(sample.scenario.service_desk, deflection=0.3)
+    moved = replace(sample.scenario, service_desk=desk)
+    expected = project(sample.cost_base, sample.headcount, moved).table["cpsu"]
+    assert metric(at, "CPSU 2028-Q4") == money(expected.iloc[8])
+    # And back on Compare, the slider shows it too.
+    at = compare_page(at)
+    assert at.slider(key=widget_key(state.DEFLECTION, "compare")).value == 0.3

@@ -10,6 +10,8 @@ headcount's own mix and each line's own escalation apply.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import streamlit as st
 
 from cpsu.scenario import MAX_HORIZON, Workspace
@@ -17,6 +19,32 @@ from cpsu.ui import state
 
 # The shortest horizon the slider offers; a workbook's shorter one widens it.
 SHORTEST_HORIZON = 4
+
+# The page whose sidebar draws the sliders. The Scenarios page binds each
+# widget to the state key itself; another page (Compare) draws widgets of its
+# own keys, given the state's value before they are drawn and copying their
+# value back when moved: a widget key shared by two pages would be taken by
+# Streamlit as a new widget on the second and start from its default.
+_PAGE: ContextVar[str] = ContextVar("sliders_page", default="")
+
+
+def widget_key(key: str, page: str = "") -> str:
+    """The key of the widget that shows state key `key` on `page`."""
+    return f"{page}:{key}" if page else key
+
+
+def _copy_back(widget: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget]
+
+
+def _bound(key: str) -> dict[str, object]:
+    """The widget arguments that bind a widget to the state key `key`."""
+    page = _PAGE.get()
+    if not page:
+        return {"key": key, "persist_state": "session"}
+    widget = widget_key(key, page)
+    st.session_state[widget] = st.session_state[key]
+    return {"key": widget, "on_change": _copy_back, "args": (widget, key)}
 
 
 def _slider(
@@ -36,10 +64,9 @@ def _slider(
         max_value=max(high, value),
         step=step,
         format=fmt,
-        key=key,
         help=help,
         disabled=disabled,
-        persist_state="session",
+        **_bound(key),
     )
 
 
@@ -56,19 +83,28 @@ def _override(
         st.session_state[key] = state.override_start(key)
     on = st.toggle(
         toggle_label,
-        key=toggle,
         help=toggle_help,
         disabled=disabled,
-        persist_state="session",
+        **_bound(toggle),
     )
     if on:
         _slider(key, disabled=disabled, **slider)  # type: ignore[arg-type]
 
 
-def assumption_sliders(workspace: Workspace, disabled: bool = False) -> None:
+def assumption_sliders(
+    workspace: Workspace, disabled: bool = False, page: str = ""
+) -> None:
     """Every lever: growth, horizon and the service desk first; 'More' holds the
     rarer ones. `disabled` shows them without letting them move (a locked
-    scenario)."""
+    scenario); `page` names a page other than Scenarios that draws them."""
+    token = _PAGE.set(page)
+    try:
+        _draw_sliders(workspace, disabled)
+    finally:
+        _PAGE.reset(token)
+
+
+def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
     st.header("Assumptions")
     _slider(
         state.GROWTH,
@@ -86,9 +122,8 @@ def assumption_sliders(workspace: Workspace, disabled: bool = False) -> None:
         min_value=min(SHORTEST_HORIZON, horizon),
         max_value=max(MAX_HORIZON, horizon),
         step=1,
-        key=state.HORIZON,
         disabled=disabled,
-        persist_state="session",
+        **_bound(state.HORIZON),
         help="Quarters to project after the baseline",
     )
     _slider(
@@ -230,7 +265,7 @@ def assumption_sliders(workspace: Workspace, disabled: bool = False) -> None:
         )
     st.button(
         "Reset to the workbook's scenario",
-        key="scenarios.reset",
+        key=widget_key("scenarios.reset", _PAGE.get()),
         on_click=state.reset_sliders,
         args=(workspace.scenario,),
         disabled=disabled,
