@@ -1,13 +1,15 @@
-"""Time a slider change on the Scenarios page against a minimal page.
+"""Time a slider change on the Scenarios and Compare pages against a minimal page.
 
-Both are driven by Streamlit's AppTest in this one process, taking turns
+All are driven by Streamlit's AppTest in this one process, taking turns
 change by change so that a busy machine slows both alike:
 
 - the minimal page: one slider and one Altair line chart of a small table,
   the least a page that answers a slider can do;
-- the Scenarios page of the app, with the sample company, and with a cost
-  base of 5,000 lines (the sample's lines repeated under new names): the
-  growth slider moved back and forth.
+- the Scenarios and Compare pages of the app, with the sample company, and
+  with a cost base of 5,000 lines (the sample's lines repeated under new
+  names): the growth slider moved back and forth (on Compare, its first
+  tab open: the curves of the three starting scenarios, the differences and
+  the funding ask by fiscal year).
 
 Prints the median time of a change of each and the ratios; the goal is at
 most 2x the minimal page.
@@ -31,9 +33,11 @@ from streamlit.testing.v1 import AppTest
 from cpsu.costs import CostBase
 from cpsu.store import DATA_DIR_VARIABLE
 from cpsu.ui import state
+from cpsu.ui.sliders import widget_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = "app_pages/scenarios.py"
+COMPARE = "app_pages/compare.py"
 
 MINIMAL_PAGE = """
 import altair as alt
@@ -64,15 +68,18 @@ def many_lines(cost_base: CostBase, count: int) -> CostBase:
     )
 
 
-def scenarios_page(lines: int | None) -> tuple[AppTest, str]:
-    """The app on the Scenarios page, with the sample or `lines` cost lines."""
+def app_page(page: str, lines: int | None) -> tuple[AppTest, str]:
+    """The app on a page, with the sample or `lines` cost lines; the key of its
+    growth slider."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     if lines is not None:
         workspace = app.session_state[state.WORKSPACE]
         app.session_state[state.WORKSPACE] = replace(
             workspace, cost_base=many_lines(workspace.cost_base, lines)
         )
-    app.switch_page(SCENARIOS).run()
+    app.switch_page(page).run()
+    if page == COMPARE:
+        return app, widget_key(state.GROWTH, "compare")
     return app, state.GROWTH
 
 
@@ -105,8 +112,10 @@ def main() -> None:
         os.environ[DATA_DIR_VARIABLE] = str(Path(folder) / "saved scenarios")
         pages = {
             "minimal page": minimal_page(Path(folder)),
-            "Scenarios, sample": scenarios_page(None),
-            f"Scenarios, {args.lines:,} lines": scenarios_page(args.lines),
+            "Scenarios, sample": app_page(SCENARIOS, None),
+            f"Scenarios, {args.lines:,} lines": app_page(SCENARIOS, args.lines),
+            "Compare, sample": app_page(COMPARE, None),
+            f"Compare, {args.lines:,} lines": app_page(COMPARE, args.lines),
         }
         works = {name: change_once(app, key, [0]) for name, (app, key) in pages.items()}
         for work in works.values():  # warm up: first runs import and cache
