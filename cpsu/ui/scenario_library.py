@@ -386,6 +386,8 @@ def _on_lock() -> None:
             _store_failed(current, problem)
             current.scenarios[saved.name] = saved.locked_with(note, today)
     st.session_state[LOCK_NOTE] = ""
+    # Set again so that the browser shows the choice with its new mark.
+    st.session_state[CHOICE] = saved.name
 
 
 def _on_delete() -> None:
