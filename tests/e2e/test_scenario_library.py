@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import app_server
 from tests.e2e.test_browser import metric_value, wait_until_idle
 
 pytestmark = pytest.mark.e2e
@@ -92,3 +93,40 @@ def test_choosing_a_saved_scenario_moves_the_sliders(page, app_url):
         pytest.approx(0.66)
     )
     assert "Conservative" in page.get_by_text(re.compile(r"\?v=1&n=")).inner_text()
+
+
+def test_a_server_restart_brings_the_saved_scenarios_back(browser, tmp_path):
+    data = tmp_path / "cpsu-data"
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        with app_server(data, tmp_path / "first.log") as url:
+            open_scenarios(page, url)
+            page.get_by_test_id("stSelectbox").filter(has_text="Scenario").first.click()
+            page.get_by_role("option", name="Aggressive", exact=True).click()
+            page.wait_for_url(re.compile(r"[?&]n=Aggressive"), timeout=30_000)
+            wait_until_idle(page)
+            resolution = slider(page, "Tier 1 resolution rate")
+            resolution.focus()
+            for _ in range(5):
+                resolution.press("ArrowRight")
+            moved = float(resolution.input_value())
+            assert moved == pytest.approx(0.76)  # Aggressive's 71% + 5 points
+            page.wait_for_url(re.compile(r"[?&]r=0\.76"), timeout=30_000)
+            wait_until_idle(page)
+            shown = metric_value(page, horizon_label(page))
+
+        # a new server process, and the page opened without a link
+        with app_server(data, tmp_path / "second.log") as url:
+            open_scenarios(page, url)
+            page.get_by_test_id("stSelectbox").filter(has_text="Scenario").first.click()
+            page.get_by_role("option", name="Aggressive", exact=True).click()
+            page.wait_for_url(re.compile(r"[?&]n=Aggressive"), timeout=30_000)
+            wait_until_idle(page)
+            assert float(slider(page, "Tier 1 resolution rate").input_value()) == (
+                pytest.approx(0.76)
+            )
+            assert metric_value(page, horizon_label(page)) == shown
+    finally:
+        context.close()
