@@ -5,6 +5,7 @@ conftest.py)."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import replace
 from datetime import date
@@ -19,6 +20,7 @@ from cpsu.saved import SavedScenario, ScenarioLocked
 from cpsu.store import STORE_FILE, ScenarioStore, StoreBusy, workspace_key
 from cpsu.ui import scenario_library
 from cpsu.ui.state import sample_workspace
+from tests.test_cli import SAMPLE, call
 from tests.test_pages import (
     cost_base_page,
     metric,
@@ -560,3 +562,26 @@ def test_with_saving_off_a_reload_takes_the_scenario_from_the_link(cpsu_data_dir
 def test_the_company_is_named_by_the_sample_or_the_files_stem(source, company):
     workspace = replace(sample_workspace(), source=source)
     assert scenario_library.company_default(workspace) == company
+
+
+def test_a_scenario_saved_in_the_app_is_projected_by_the_cli(capsys):
+    at = new_app()
+    at.slider(key="scenarios.horizon").set_value(6).run()
+    save_as(at, "Board plan")
+    at.slider(key="scenarios.growth").set_value(0.15).run()
+    shown = metric(at, "CPSU 2028-Q2")
+
+    code, out, err = call(
+        capsys,
+        "project",
+        str(SAMPLE),
+        "--scenario",
+        "Board plan",
+        "--company",
+        "Quillfern Analytics",
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert len(report["quarters"]) == 7  # the baseline and 6 quarters
+    assert f"${report['quarters'][-1]['cpsu']:,.2f}" == shown
