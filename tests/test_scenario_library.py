@@ -5,7 +5,9 @@ conftest.py)."""
 from __future__ import annotations
 
 import io
+import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +19,16 @@ from streamlit.testing.v1.errors import AppTestError
 from cpsu.saved import SavedScenario, ScenarioLocked
 from cpsu.store import STORE_FILE, ScenarioStore, StoreBusy, workspace_key
 from cpsu.ui import scenario_library
-from tests.test_pages import cost_base_page, metric, new_app, scenarios_page, upload
+from cpsu.ui.state import sample_workspace
+from tests.test_cli import SAMPLE, call
+from tests.test_pages import (
+    cost_base_page,
+    metric,
+    new_app,
+    scenarios_page,
+    small_company,
+    upload,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHOICE = "scenarios.library.choice"
@@ -451,8 +462,6 @@ def test_a_broken_store_file_leaves_the_page_working_with_saving_off(cpsu_data_d
 
 
 def test_an_upload_opens_the_scenarios_of_its_own_company():
-    from tests.test_pages import small_company
-
     at = cost_base_page(new_app())
     upload(at, "small.xlsx", small_company())
     at = scenarios_page(at)
@@ -533,3 +542,46 @@ def test_with_saving_off_a_reload_takes_the_scenario_from_the_link(cpsu_data_dir
     assert "Saving is off" in warnings(reloaded)
     assert reloaded.selectbox(key=CHOICE).value == "Base"
     assert reloaded.slider(key="scenarios.growth").value == pytest.approx(0.13)
+
+
+@pytest.mark.parametrize(
+    ("source", "company"),
+    [
+        ("Sample company (Quillfern Analytics)", "Quillfern Analytics"),
+        (
+            "Sample company (Quillfern Analytics) + roster staff.xlsx",
+            "Quillfern Analytics",
+        ),
+        ("FY27 budget.xlsx", "FY27 budget"),
+        ("budgets.xlsx, sheet FY26 budget", "budgets"),
+        ("acme.csv + roster staff.xlsx", "acme"),
+        ("GL export ledger 2026.xlsx", "ledger 2026"),
+        ("Typed in by hand", "Typed in by hand"),
+    ],
+)
+def test_the_company_is_named_by_the_sample_or_the_files_stem(source, company):
+    workspace = replace(sample_workspace(), source=source)
+    assert scenario_library.company_default(workspace) == company
+
+
+def test_a_scenario_saved_in_the_app_is_projected_by_the_cli(capsys):
+    at = new_app()
+    at.slider(key="scenarios.horizon").set_value(6).run()
+    save_as(at, "Board plan")
+    at.slider(key="scenarios.growth").set_value(0.15).run()
+    shown = metric(at, "CPSU 2028-Q2")
+
+    code, out, err = call(
+        capsys,
+        "project",
+        str(SAMPLE),
+        "--scenario",
+        "Board plan",
+        "--company",
+        "Quillfern Analytics",
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert len(report["quarters"]) == 7  # the baseline and 6 quarters
+    assert f"${report['quarters'][-1]['cpsu']:,.2f}" == shown

@@ -51,6 +51,7 @@ from cpsu.ui import state
 from cpsu.ui.text import plain
 
 SAMPLE_COMPANY = "Quillfern Analytics"
+GL_SOURCE = "GL export "  # how a cost base mapped from a GL export is named
 
 COMPANY = "scenarios.company"
 COMPANY_DEFAULT = "scenarios.library.company_default"
@@ -94,9 +95,7 @@ def company_default(workspace: Workspace) -> str:
         return SAMPLE_COMPANY
     found = _FILE_NAME.search(workspace.source)
     if found:
-        stem = Path(found[1].strip()).stem
-        for prefix in ("GL export ",):
-            stem = stem.removeprefix(prefix)
+        stem = Path(found[1].strip()).stem.removeprefix(GL_SOURCE)
         return stem.strip() or "My company"
     return workspace.source.strip() or "My company"
 
@@ -106,6 +105,7 @@ def _say(kind: str, text: str) -> None:
 
 
 def library() -> Library | None:
+    """The library of the company in use, once the panel has opened it."""
     return st.session_state.get(CURRENT)
 
 
@@ -386,6 +386,8 @@ def _on_lock() -> None:
             _store_failed(current, problem)
             current.scenarios[saved.name] = saved.locked_with(note, today)
     st.session_state[LOCK_NOTE] = ""
+    # Set again so that the browser shows the choice with its new mark.
+    st.session_state[CHOICE] = saved.name
 
 
 def _on_delete() -> None:

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,13 +61,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError("the app server did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port; stop it afterwards."""
+@contextmanager
+def app_server(data_dir: Path, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port, saving scenarios in
+    `data_dir`; its address while it runs, stopped afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    # the server saves scenarios in a folder of the test run's own
-    env = {**os.environ, DATA_DIR_VARIABLE: str(tmp_path_factory.mktemp("cpsu-data"))}
+    env = {**os.environ, DATA_DIR_VARIABLE: str(data_dir)}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
@@ -102,6 +102,14 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         server_log = log.read_text(errors="replace")
         if "Traceback" in server_log:
             print(server_log)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """The app served for the whole run, saving to a folder of the run's own."""
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with app_server(tmp_path_factory.mktemp("cpsu-data"), log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
