@@ -15,6 +15,7 @@ from cpsu.projection import ProjectionError
 from cpsu.scenario import Workspace
 from cpsu.ui import state
 from cpsu.ui.downloads import Build, download_button, live_file
+from cpsu.ui.line_changes import line_changes_editor
 from cpsu.ui.projections import projection_of, show_spec
 from cpsu.ui.scenario_library import library_panel, share_link
 from cpsu.ui.sliders import assumption_sliders
@@ -83,6 +84,14 @@ def show_scenario(workspace: Workspace) -> Build | None:
             f"the baseline run-rate of {money(figures.run_rate_now, cents=False)} a "
             "month"
         ),
+    )
+
+    line_changes_editor(
+        workspace,
+        scenario,
+        projection.table["quarter"].tolist(),
+        state.set_line_changes,
+        disabled=locked,
     )
 
     for note in sanity_notes(projection, scenario, workspace.cost_base):

@@ -585,3 +585,38 @@ def test_a_scenario_saved_in_the_app_is_projected_by_the_cli(capsys):
     report = json.loads(out)
     assert len(report["quarters"]) == 7  # the baseline and 6 quarters
     assert f"${report['quarters'][-1]['cpsu']:,.2f}" == shown
+
+
+def test_a_line_change_is_saved_with_its_scenario_and_comes_back():
+    at = choose(new_app(), "Aggressive")
+    before = dollars(metric(at, HORIZON_CPSU))
+    at.selectbox(key="scenarios.line_change.price.item").set_value(
+        "Microsoft 365 E3"
+    ).run()
+    at.number_input(key="scenarios.line_change.price.value.Microsoft 365 E3").set_value(
+        30.0
+    ).run()
+    at.button(key="scenarios.line_change.price.add").click().run()
+    assert not at.exception
+    # A cheaper licence from quarter 1 lowers CPSU at the horizon.
+    assert dollars(metric(at, HORIZON_CPSU)) < before
+    saved = store().load(COMPANY, "Aggressive").scenario
+    assert [(c.item, c.from_quarter, c.line.unit_cost) for c in saved.changes] == [
+        ("Microsoft 365 E3", 1, 30.0)
+    ]
+    assert store().load(COMPANY, "Base").scenario.changes == ()
+
+    at = choose(restarted_app(), "Aggressive")
+    assert dollars(metric(at, HORIZON_CPSU)) < before
+    assert "Line changes (1)" in [e.label for e in at.expander]
+
+
+def test_a_locked_scenario_offers_no_line_change():
+    at = new_app()
+    at.text_input(key="scenarios.library.lock_note").input("Agreed budget").run()
+    at.button(key="scenarios.library.lock").click().run()
+    assert not at.exception
+    assert store().load(COMPANY, "Base").locked
+    assert not [
+        b for b in at.button if b.key and b.key.startswith("scenarios.line_change.")
+    ]

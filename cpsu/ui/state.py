@@ -196,6 +196,14 @@ def set_sliders(scenario: Scenario) -> None:
     st.session_state[SCENARIO_BASIS] = scenario
 
 
+def set_line_changes(scenario: Scenario) -> None:
+    """Keep the line changes of `scenario` (the editor's result) in the basis
+    the sliders apply over; the library saves them with the scenario."""
+    st.session_state[SCENARIO_BASIS] = replace(
+        scenario_basis(), changes=scenario.changes
+    )
+
+
 def reset_sliders(scenario: Scenario) -> None:
     """Move the sliders to a scenario's values, keeping the basis's name and
     line changes (the scenario on screen stays the one chosen)."""
