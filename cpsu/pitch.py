@@ -155,6 +155,7 @@ def sanity_notes(
     """'Check this' notes for assumptions and results outside the usual ranges."""
     desk = scenario.service_desk
     table = projection.table
+    quarters = table["quarter"].to_numpy()
     notes: list[str] = []
     low, high = TICKETS_PER_USER_USUAL
     if not low <= desk.tickets_per_user_month <= high:
@@ -195,7 +196,7 @@ def sanity_notes(
     notes.extend(lever_notes(scenario, cost_base))
     busy_tiers = []
     for tier, key in TIER_KEYS.items():
-        busy = table.loc[table[f"utilisation_{key}"] > UTILISATION_HIGH, "quarter"]
+        busy = quarters[table[f"utilisation_{key}"].to_numpy() > UTILISATION_HIGH]
         if len(busy):
             busy_tiers.append(f"{tier.value} in {_quarter_list(busy.tolist())}")
     if busy_tiers:
@@ -205,7 +206,8 @@ def sanity_notes(
             "only when a tier is full; lower tickets per agent to plan headroom."
         )
     low, high = CPSU_USUAL
-    outside = table.loc[(table["cpsu"] < low) | (table["cpsu"] > high), "quarter"]
+    cpsu = table["cpsu"].to_numpy()
+    outside = quarters[(cpsu < low) | (cpsu > high)]
     if len(outside):
         notes.append(
             f"CPSU is outside {money(low, False)} to {money(high, False)} a month in "

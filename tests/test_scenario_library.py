@@ -590,6 +590,8 @@ def test_a_scenario_saved_in_the_app_is_projected_by_the_cli(capsys):
 def test_a_line_change_is_saved_with_its_scenario_and_comes_back():
     at = choose(new_app(), "Aggressive")
     before = dollars(metric(at, HORIZON_CPSU))
+    at.session_state["scenarios.line_change.open"] = True  # "Line changes" opened
+    at.run()
     at.selectbox(key="scenarios.line_change.price.item").set_value(
         "Microsoft 365 E3"
     ).run()
@@ -617,6 +619,8 @@ def test_a_locked_scenario_offers_no_line_change():
     at.button(key="scenarios.library.lock").click().run()
     assert not at.exception
     assert store().load(COMPANY, "Base").locked
+    at.session_state["scenarios.line_change.open"] = True
+    at.run()
     assert not [
         b for b in at.button if b.key and b.key.startswith("scenarios.line_change.")
     ]

@@ -41,8 +41,20 @@ def editor_script() -> None:
     st.text(f"users={projection.table['supported_users'].iloc[-1]:.0f}")
 
 
+OPEN = "scenarios.line_change.open"
+
+
 def new_app() -> AppTest:
-    return AppTest.from_function(editor_script, default_timeout=60).run()
+    app = AppTest.from_function(editor_script, default_timeout=60)
+    app.session_state[OPEN] = True  # the user opened "Line changes"
+    return app.run()
+
+
+def test_the_editor_draws_nothing_until_it_is_opened():
+    app = AppTest.from_function(editor_script, default_timeout=60).run()
+    assert not app.exception
+    assert [e.label for e in app.expander] == ["Line changes"]
+    assert not app.button and not app.selectbox
 
 
 def figure(app: AppTest, name: str) -> str:
@@ -89,6 +101,7 @@ def test_a_new_tool_with_a_taken_name_is_refused_in_words():
 def test_a_locked_scenario_offers_no_change():
     app = AppTest.from_function(editor_script, default_timeout=60)
     app.session_state["locked"] = True
+    app.session_state[OPEN] = True
     app.run()
     assert not app.exception
     assert not [b for b in app.button if b.key and b.key.endswith(".add")]

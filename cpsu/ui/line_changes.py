@@ -164,8 +164,12 @@ def line_changes_editor(
     """
     count = len(scenario.changes)
     with st.expander(
-        f"Line changes ({count})" if count else "Line changes", expanded=False
-    ):
+        f"Line changes ({count})" if count else "Line changes",
+        key=f"{KEY}.open",
+        on_change="rerun",
+    ) as box:
+        if not box.open:
+            return  # drawn only while open: a slider never pays for it
         for index, change in enumerate(scenario.changes):
             words, remove = st.columns([6, 1])
             words.markdown(plain(describe(change, workspace.cost_base, labels)))
