@@ -33,17 +33,32 @@ def widget_key(key: str, page: str = "") -> str:
     return f"{page}:{key}" if page else key
 
 
+def _pushed(widget: str) -> str:
+    return f"{widget}#pushed"
+
+
 def _copy_back(widget: str, key: str) -> None:
-    st.session_state[key] = st.session_state[widget]
+    value = st.session_state[widget]
+    st.session_state[key] = value
+    st.session_state[_pushed(widget)] = value
 
 
 def _bound(key: str) -> dict[str, object]:
-    """The widget arguments that bind a widget to the state key `key`."""
+    """The widget arguments that bind a widget to the state key `key`.
+
+    On another page the widget is given the state's value only when the
+    state changed elsewhere (another page, a scenario chosen, a reset) since
+    it was last given or moved: writing it at every run would undo a move
+    the user made while an earlier run was still going.
+    """
     page = _PAGE.get()
     if not page:
         return {"key": key, "persist_state": "session"}
     widget = widget_key(key, page)
-    st.session_state[widget] = st.session_state[key]
+    value = st.session_state[key]
+    if widget not in st.session_state or st.session_state.get(_pushed(widget)) != value:
+        st.session_state[widget] = value
+        st.session_state[_pushed(widget)] = value
     return {"key": widget, "on_change": _copy_back, "args": (widget, key)}
 
 
