@@ -10,10 +10,11 @@ the app; the builders only describe data and layers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from cpsu.costs import POOLS, Tier
@@ -91,6 +92,12 @@ _quarter_axis = quarter_axis
 
 def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
     """A title that states where CPSU goes over the horizon."""
+    return alt.TitleParams(**cpsu_title_parts(table))
+
+
+def cpsu_title_parts(table: pd.DataFrame) -> dict[str, str]:
+    """`cpsu_title`'s text and subtitle, as a plain dict (the title's Vega-Lite
+    spec, without building and validating a TitleParams)."""
     first, last = table.iloc[0], table.iloc[-1]
     change = last["cpsu"] / first["cpsu"] - 1
     if abs(change) < 0.0005:
@@ -98,13 +105,13 @@ def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
     else:
         direction = "falls" if change < 0 else "rises"
         verb = f"{direction} {percent(abs(change))} to {money(last['cpsu'])}"
-    return alt.TitleParams(
-        text=f"CPSU {verb} by {last['quarter']}",
-        subtitle=(
+    return {
+        "text": f"CPSU {verb} by {last['quarter']}",
+        "subtitle": (
             f"Monthly cost per supported user, from {money(first['cpsu'])} "
             f"in {first['quarter']}"
         ),
-    )
+    }
 
 
 # --- charts that move with a slider ------------------------------------------------
@@ -120,27 +127,99 @@ _TEMPLATES: dict[tuple, dict[str, Any]] = {}
 _MAX_TEMPLATES = 256
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts, an undefined number as null."""
-    return [
-        {
-            key: None
-            if isinstance(value, float) and not math.isfinite(value)
-            else value
-            for key, value in row.items()
-        }
-        for row in frame.to_dict("records")
-    ]
+def _json_ready(values: list[Any]) -> list[Any]:
+    ready = []
+    for value in values:
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
+            value = None
+        ready.append(value)
+    return ready
 
 
-def _filled(
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts, an undefined number as null.
+
+    The rows of `frame.to_dict("records")` (Python numbers, not numpy's),
+    built column by column, which is quicker.
+    """
+    if not frame.shape[1]:
+        return [{} for _ in range(len(frame))]
+    names = []
+    columns = []
+    for name, column in frame.items():
+        values = column.tolist()
+        # numpy's whole numbers and booleans are never undefined.
+        if not (isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub"):
+            values = _json_ready(values)
+        names.append(name)
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+_records = records
+
+# A chart's data: a table, or its rows already made JSON-ready by `records`.
+Data = pd.DataFrame | list[dict[str, Any]]
+
+
+def _rows(data: Data) -> list[dict[str, Any]]:
+    return data if isinstance(data, list) else records(data)
+
+
+def filled(
     layers: alt.TopLevelMixin,
-    title: alt.TitleParams,
-    datasets: Mapping[str, pd.DataFrame],
+    title: alt.TitleParams | Mapping[str, Any] | str,
+    datasets: Mapping[str, Data],
+    **properties: Any,
 ) -> alt.TopLevelMixin:
+    """`layers` with this title and data (and any other top-level properties,
+    plain JSON values): the chart whose spec `cached_spec` gives quickly.
+    The title is a TitleParams, its spec as a dict, or its text."""
     return layers.properties(
-        title=title, datasets={name: _records(data) for name, data in datasets.items()}
+        title=title,
+        datasets={name: _rows(data) for name, data in datasets.items()},
+        **properties,
     )
+
+
+_filled = filled
+
+
+def cached_spec(
+    kind: str,
+    key: Hashable,
+    layers: Callable[[Any], alt.TopLevelMixin],
+    title: alt.TitleParams | Mapping[str, Any] | str,
+    datasets: Mapping[str, Data],
+    **properties: Any,
+) -> dict[str, Any]:
+    """The Vega-Lite spec of `filled(layers(key), title, datasets, **properties)`.
+
+    The spec of `layers(key)` is built and validated once per kind, key and
+    active theme, and kept; each call copies it and sets the title, the
+    datasets and the other properties. So `layers` must read only named
+    datasets, and depend on nothing but `key`: whatever else of the data
+    shapes the layers (a colour domain, a sort order, how many layers) goes
+    in the key, or into the data. The copy is shallow: the layers are shared
+    between calls, to be read and not changed.
+    """
+    template_key = (kind, alt.theme.active, key)
+    template = _TEMPLATES.get(template_key)
+    if template is None:
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        template = layers(key).to_dict()
+        _TEMPLATES[template_key] = template
+    spec = dict(template)
+    if isinstance(title, alt.TitleParams):
+        spec["title"] = title.to_dict(validate=False)
+    else:  # a plain title: its text, or its spec
+        spec["title"] = title if isinstance(title, str) else dict(title)
+    spec["datasets"] = {name: _rows(data) for name, data in datasets.items()}
+    spec.update(properties)
+    return spec
 
 
 def _spec(
@@ -152,19 +231,7 @@ def _spec(
 ) -> dict[str, Any]:
     """The Vega-Lite spec of `layers` with this title and data; the layers'
     own spec is built once per theme and quarters, and validated then."""
-    key = (kind, alt.theme.active, quarters)
-    template = _TEMPLATES.get(key)
-    if template is None:
-        if len(_TEMPLATES) >= _MAX_TEMPLATES:
-            _TEMPLATES.clear()
-        template = layers(quarters).to_dict()
-        _TEMPLATES[key] = template
-    spec = dict(template)
-    spec["title"] = title.to_dict(validate=False)
-    spec["datasets"] = {
-        data_name: _records(data) for data_name, data in datasets.items()
-    }
-    return spec
+    return cached_spec(kind, quarters, layers, title, datasets)
 
 
 _CPSU_COLUMNS = ["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
+from dataclasses import replace
 
 import altair as alt
 import pandas as pd
@@ -24,10 +26,14 @@ from cpsu.compare_charts import (
     RAISES_COLOUR,
     START_END,
     bridge_chart,
+    bridge_spec,
     funding_chart,
+    funding_spec,
     guardrail_reasons,
     scenario_curves_chart,
+    scenario_curves_spec,
     tornado_chart,
+    tornado_spec,
 )
 from cpsu.costs import Behaviour, CostBase, CostLine, Tier
 from cpsu.projection import project
@@ -36,6 +42,7 @@ from cpsu.sensitivity import (
     CpsuTarget,
     Range,
     cpsu_bridge,
+    default_ranges,
     guardrails,
     hire_triggers,
     monte_carlo,
@@ -288,12 +295,25 @@ def test_tornado_rows_run_by_swing_whatever_order_they_come_in():
     shuffled = small_tornado().iloc[[2, 0, 1]]
     spec = tornado_chart(shuffled).to_dict()
     bars = layers(spec)["tornado_bars"]
-    assert bars["encoding"]["y"]["sort"] == ["Tickets per user", "Deflection", "Growth"]
-    assert [row["label"] for row in values(spec, bars)][::2] == [
-        "Tickets per user",
-        "Deflection",
-        "Growth",
+    # The order is in the data (a rank a row), so the layers need not change
+    # when the assumptions swap places.
+    assert bars["encoding"]["y"]["sort"] == {"field": "rank", "op": "min"}
+    assert [(row["label"], row["rank"]) for row in values(spec, bars)][::2] == [
+        ("Tickets per user", 0),
+        ("Deflection", 1),
+        ("Growth", 2),
     ]
+
+
+def test_the_tornado_draws_its_rows_in_the_rank_of_the_data():
+    vl_convert = pytest.importorskip("vl_convert")
+    spec = tornado_spec(small_tornado().iloc[[2, 0, 1]])
+    svg = vl_convert.vegalite_to_svg(spec)
+    at = {label: svg.find(f">{label}</text>") for label in ("Growth", "Deflection")}
+    at["Tickets per user"] = svg.find(">Tickets per user</text>")
+    assert all(place >= 0 for place in at.values())
+    # The axis draws its labels top to bottom.
+    assert sorted(at, key=at.get) == ["Tickets per user", "Deflection", "Growth"]
 
 
 def test_tornado_bars_start_at_the_scenario_cpsu_and_are_labelled():
@@ -551,3 +571,233 @@ def test_each_chart_renders_to_svg(name):
     svg = vl_convert.vegalite_to_svg(every_chart()[name].to_dict())
     assert svg.lstrip().startswith("<svg")
     assert "NaN" not in svg
+
+
+# --- the quick specs ---------------------------------------------------------------
+
+
+def dumps(spec: dict) -> str:
+    """The spec as the browser gets it: JSON, with no NaN or infinity."""
+    return json.dumps(spec, sort_keys=True, allow_nan=False)
+
+
+def assert_quick_specs_are_the_charts(spec_of, chart_of, first, second):
+    """`spec_of` gives `chart_of`'s spec for both sets of arguments, the second
+    after the first, so that the second reuses the first's layers whenever
+    they have the same shape."""
+    first_spec = spec_of(*first)
+    second_spec = spec_of(*second)
+    assert dumps(first_spec) == dumps(chart_of(*first).to_dict())
+    assert dumps(second_spec) == dumps(chart_of(*second).to_dict())
+    if "layer" in first_spec and first_spec["layer"] == second_spec.get("layer"):
+        # Layers of the same shape are the ones built for the first call.
+        assert second_spec["layer"] is first_spec["layer"]
+
+
+NAMES = ("Base", "Lean", "Bold")
+AMOUNTS = {"allow_nan": False, "allow_infinity": False}
+
+
+@st.composite
+def cost_bases(draw) -> CostBase:
+    lines = [
+        CostLine(
+            "Tool",
+            "Support tools",
+            Behaviour.FIXED,
+            amount=draw(st.floats(1_000, 60_000, **AMOUNTS)),
+        )
+    ]
+    if draw(st.booleans()):
+        lines.append(
+            CostLine(
+                "Licences",
+                "Productivity software",
+                Behaviour.PER_USER,
+                unit_cost=draw(st.floats(0, 60, **AMOUNTS)),
+            )
+        )
+    if draw(st.booleans()):
+        lines.append(
+            CostLine(
+                "Analysts",
+                "Service desk (Tier 1)",
+                Behaviour.STAFFED,
+                unit_cost=draw(st.floats(2_000, 9_000, **AMOUNTS)),
+                tier=Tier.TIER_1,
+                tickets_per_agent=draw(st.floats(100, 900, **AMOUNTS)),
+            )
+        )
+    if draw(st.booleans()):
+        lines.append(
+            CostLine(
+                "Outsourced desk",
+                "Managed service",
+                Behaviour.PER_TICKET,
+                unit_cost=draw(st.floats(1, 30, **AMOUNTS)),
+                tier=Tier.TIER_1,
+            )
+        )
+    return CostBase(tuple(lines))
+
+
+@st.composite
+def scenario_sets(draw, horizons: tuple[int, ...]) -> list[Scenario]:
+    return [
+        Scenario(
+            name=name,
+            horizon_quarters=horizon,
+            growth_per_quarter=draw(st.floats(-0.1, 0.3, **AMOUNTS)),
+            service_desk=ServiceDesk(
+                tickets_per_user_month=draw(st.floats(0.2, 2.0, **AMOUNTS)),
+                resolution_rate=draw(st.floats(0.4, 0.95, **AMOUNTS)),
+                deflection=draw(st.floats(0.0, 0.3, **AMOUNTS)),
+            ),
+        )
+        for name, horizon in zip(NAMES, horizons, strict=False)
+    ]
+
+
+@st.composite
+def compared_cases(draw):
+    """A small cost base and headcount, and two sets of scenarios with the same
+    names and horizons (so the same quarters) but their own assumptions."""
+    costs = draw(cost_bases())
+    people = headcount(("2026-Q4", draw(st.integers(100, 5_000)), 0))
+    horizons = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=3)))
+    first = draw(scenario_sets(horizons))
+    second = draw(scenario_sets(horizons))
+    target = draw(st.floats(1, 150, **AMOUNTS))
+    quarter = draw(st.integers(1, max(horizons)))
+    return costs, people, first, second, target, quarter
+
+
+# Every combination of the curves' overlays: band, hire rules, guardrail
+# rings, and no target, a plain one, or one at a quarter.
+OVERLAYS = list(
+    itertools.product((False, True), (False, True), (False, True), (None, 0, 1))
+)
+
+
+@pytest.mark.parametrize(("band", "hires", "rings", "target"), OVERLAYS)
+@settings(max_examples=4, deadline=None)
+@given(case=compared_cases())
+def test_the_quick_curves_spec_is_the_chart_spec(band, hires, rings, target, case):
+    costs, people, first, second, value, quarter = case
+
+    def arguments(scenarios: list[Scenario]) -> tuple:
+        bands = triggers = marks = goal = None
+        if band:
+            ranges = default_ranges(costs)
+            bands = {
+                s.name: monte_carlo(costs, people, s, ranges, draws=20)
+                for s in scenarios[:2]
+            }
+        if hires:
+            triggers = {s.name: hire_triggers(costs, people, s) for s in scenarios}
+        if rings:
+            marks = {s.name: guardrails(costs, people, s) for s in scenarios}
+        if target is not None:
+            goal = CpsuTarget(quarter, value) if target else value
+        curves = cpsu_curves(project_all(costs, people, scenarios))
+        return curves, bands, triggers, marks, goal
+
+    assert_quick_specs_are_the_charts(
+        scenario_curves_spec,
+        scenario_curves_chart,
+        arguments(first),
+        arguments(second),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=compared_cases())
+def test_the_quick_tornado_spec_is_the_chart_spec(case):
+    costs, people, first, second, _, _ = case
+    ranges = default_ranges(costs)
+    assert_quick_specs_are_the_charts(
+        tornado_spec,
+        tornado_chart,
+        (tornado(costs, people, first[0], ranges),),
+        (tornado(costs, people, second[0], ranges),),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=compared_cases(), labels=st.booleans())
+def test_the_quick_bridge_spec_is_the_chart_spec(case, labels):
+    costs, people, first, second, _, _ = case
+    ends = ("2026-Q4", "Horizon") if labels else ()
+    assert_quick_specs_are_the_charts(
+        bridge_spec,
+        bridge_chart,
+        (cpsu_bridge(costs, people, first[0]), *ends),
+        (cpsu_bridge(costs, people, second[0]), *ends),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=compared_cases(), start_month=st.integers(1, 12))
+def test_the_quick_funding_spec_is_the_chart_spec(case, start_month):
+    costs, people, first, second, _, _ = case
+    assert_quick_specs_are_the_charts(
+        funding_spec,
+        funding_chart,
+        (funding_table(project_all(costs, people, first), start_month),),
+        (funding_table(project_all(costs, people, second), start_month),),
+    )
+
+
+def test_quick_specs_follow_the_data_not_the_first_call():
+    flat, growth = (
+        cpsu_curves(project_all(COSTS, THOUSAND, [scenario]))
+        for scenario in (FLAT, GROWTH)
+    )
+    # Same name and quarters, so the same layers; each its own title and data.
+    growth = growth.assign(scenario="Flat")
+    first = scenario_curves_spec(flat, target=40.0)
+    second = scenario_curves_spec(growth, target=41.0)
+    assert second["layer"] is first["layer"]
+    assert first["title"]["text"] == "Flat: CPSU holds at $42.00 by 2027-Q2"
+    assert second["title"]["text"] == "Flat: CPSU falls 5.5% to $39.67 by 2027-Q2"
+    assert second["datasets"]["target"] == [{"cpsu": 41.0, "label": "Target $41.00"}]
+    assert second["description"].endswith("a horizontal line at the target of $41.00.")
+    assert dumps(second) == dumps(scenario_curves_chart(growth, target=41.0).to_dict())
+
+    still = small_tornado()
+    still["cpsu_low"] = still["cpsu_high"] = still["cpsu"]
+    still["swing"] = 0.0
+    moving, level = tornado_spec(small_tornado()), tornado_spec(still)
+    assert level["layer"] is moving["layer"]
+    assert level["title"]["text"].startswith("No assumption in its range moves CPSU")
+    assert dumps(level) == dumps(tornado_chart(still).to_dict())
+
+    grow, shrink = (
+        funding_spec(funding(HOLD, GROW)),
+        funding_spec(funding(HOLD, SHRINK)),
+    )
+    assert shrink["layer"] is not grow["layer"]  # another scenario, another colour
+    faster = funding_spec(funding(HOLD, replace(GROW, growth_per_quarter=0.2)))
+    assert faster["layer"] is grow["layer"]
+    assert faster["title"]["text"] != grow["title"]["text"]
+
+
+def test_an_undefined_cpsu_is_null_in_the_quick_spec():
+    table = curves()
+    table.loc[1, "cpsu"] = float("nan")
+    spec = scenario_curves_spec(table)
+    assert spec["datasets"]["curves"][1]["cpsu"] is None
+    assert dumps(spec) == dumps(scenario_curves_chart(table).to_dict())
+
+
+def test_empty_tables_give_quick_specs_that_say_so():
+    for spec_of, chart_of, empty in (
+        (scenario_curves_spec, scenario_curves_chart, cpsu_curves([])),
+        (tornado_spec, tornado_chart, small_tornado().iloc[0:0]),
+        (bridge_spec, bridge_chart, small_bridge().iloc[0:0]),
+        (funding_spec, funding_chart, funding_table([])),
+    ):
+        spec = spec_of(empty)
+        assert spec["mark"]["type"] == "text"
+        assert spec["title"].startswith("No ")
+        assert dumps(spec) == dumps(chart_of(empty).to_dict())
