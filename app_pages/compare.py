@@ -25,10 +25,10 @@ from cpsu.compare import (
     funding_table,
 )
 from cpsu.compare_charts import (
-    bridge_chart,
-    funding_chart,
-    scenario_curves_chart,
-    tornado_chart,
+    bridge_spec,
+    funding_spec,
+    scenario_curves_spec,
+    tornado_spec,
 )
 from cpsu.formatting import money, percent
 from cpsu.projection import ProjectionError
@@ -50,7 +50,7 @@ from cpsu.sensitivity import (
     tornado,
 )
 from cpsu.ui import state
-from cpsu.ui.projections import kept_model, projection_of
+from cpsu.ui.projections import kept_model, projection_of, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.text import plain
@@ -157,14 +157,14 @@ def _scenarios_tab(
         band = {
             first.name: monte_carlo(workspace.cost_base, workspace.headcount, scenario)
         }
-    st.altair_chart(
-        scenario_curves_chart(
+    show_spec(
+        st,
+        scenario_curves_spec(
             cpsu_curves(results),
             bands=band,
             triggers={first.name: triggers},
             guardrail_marks={first.name: marks},
         ),
-        theme=None,
         key="compare.curves",
     )
 
@@ -216,7 +216,7 @@ def _scenarios_tab(
         "2027 is FY2027",
     )
     funding = funding_table(results, start)
-    st.altair_chart(funding_chart(funding), theme=None, key="compare.funding")
+    show_spec(st, funding_spec(funding), key="compare.funding")
     st.dataframe(
         funding.reset_index(),
         hide_index=True,
@@ -254,7 +254,7 @@ def _scenarios_tab(
 def _sensitivity_tab(workspace: Workspace, first: Compared) -> None:
     scenario = first.scenario
     table = tornado(workspace.cost_base, workspace.headcount, scenario)
-    st.altair_chart(tornado_chart(table), theme=None, key="compare.tornado")
+    show_spec(st, tornado_spec(table), key="compare.tornado")
     st.dataframe(
         table[["label", "low", "high", "cpsu_low", "cpsu_high", "swing", "source"]],
         hide_index=True,
@@ -278,13 +278,13 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
         workspace.cost_base, workspace.headcount, scenario, model=model
     )
     table = first.projection.table
-    st.altair_chart(
-        bridge_chart(
+    show_spec(
+        st,
+        bridge_spec(
             bridge,
             start_label=str(table["quarter"].iloc[0]),
             end_label=str(table["quarter"].iloc[-1]),
         ),
-        theme=None,
         key="compare.bridge",
     )
     st.dataframe(bridge, hide_index=True, key="compare.bridge_table")

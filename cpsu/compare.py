@@ -52,25 +52,24 @@ def funding_by_fiscal_year(
     """
     _check_start_month(start_month)
     table = projection.table
-    baseline_rate = float(table["monthly_opex"].iloc[0])
-    years: dict[int, list[float]] = {}
-    for _, row in table.iloc[1:].iterrows():
-        first_month = parse_quarter(str(row["quarter"])).asfreq("M", how="start")
-        rate = float(row["monthly_opex"])
-        for step in range(3):
-            year = fiscal_year(first_month + step, start_month)
-            months, spend, ask = years.setdefault(year, [0, 0.0, 0.0])
-            years[year] = [months + 1, spend + rate, ask + rate - baseline_rate]
+    rates = table["monthly_opex"].to_numpy(dtype=float)
+    first = parse_quarter(str(table["quarter"].iloc[1 if len(table) > 1 else 0]))
+    first_month = first.year * MONTHS + (first.quarter - 1) * 3  # months since year 0
+    # Each month of quarters 1..H, its run-rate, and its fiscal year.
+    month_rates = np.repeat(rates[1:], 3)
+    months = first_month + np.arange(month_rates.size)
+    calendar_year, month = np.divmod(months, MONTHS)
+    years = calendar_year + (month + 1 >= start_month) * (start_month != 1)
+    labels, where = np.unique(years, return_inverse=True)
     return pd.DataFrame(
-        [
-            {
-                "fiscal_year": f"FY{year}",
-                "months": int(months),
-                "spend": spend,
-                "funding_ask": ask,
-            }
-            for year, (months, spend, ask) in sorted(years.items())
-        ],
+        {
+            "fiscal_year": [f"FY{year}" for year in labels],
+            "months": np.bincount(where, minlength=labels.size).astype(int),
+            "spend": np.bincount(where, month_rates, minlength=labels.size),
+            "funding_ask": np.bincount(
+                where, month_rates - rates[0], minlength=labels.size
+            ),
+        },
         columns=["fiscal_year", "months", "spend", "funding_ask"],
     )
 
@@ -104,17 +103,27 @@ def project_all(
 def cpsu_curves(results: Sequence[Compared]) -> pd.DataFrame:
     """CPSU by quarter of every projected scenario, long: scenario, quarter, t,
     supported_users, monthly_opex, cpsu."""
-    frames = [
-        result.projection.table[
-            ["quarter", "t", "supported_users", "monthly_opex", "cpsu"]
-        ].assign(scenario=result.name)
+    columns = ["quarter", "t", "supported_users", "monthly_opex", "cpsu"]
+    tables = [
+        (result.name, result.projection.table)
         for result in results
         if result.projection is not None
     ]
-    columns = ["scenario", "quarter", "t", "supported_users", "monthly_opex", "cpsu"]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    if not tables:
+        return pd.DataFrame(columns=["scenario", *columns])
+    return pd.DataFrame(
+        {
+            "scenario": np.concatenate(
+                [np.full(len(table), name, dtype=object) for name, table in tables]
+            ),
+            **{
+                column: np.concatenate(
+                    [table[column].to_numpy() for _, table in tables]
+                )
+                for column in columns
+            },
+        }
+    )
 
 
 def default_quarters(horizon: int) -> list[int]:
@@ -133,7 +142,6 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
     monthly_opex, cpsu, cpsu_vs_first (dollars), cpsu_vs_first_share (of the
     first's CPSU). A quarter past a scenario's horizon is left out for it.
     """
-    projected = [result for result in results if result.projection is not None]
     columns = [
         "scenario",
         "t",
@@ -144,29 +152,38 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
         "cpsu_vs_first",
         "cpsu_vs_first_share",
     ]
+    projected = [result for result in results if result.projection is not None]
     if not projected:
         return pd.DataFrame(columns=columns)
-    first = projected[0].projection.table.set_index("t")
+    first_cpsu = projected[0].projection.table["cpsu"].to_numpy(dtype=float)
+    arrays = [
+        (
+            result.name,
+            result.projection.table["quarter"].to_numpy(),
+            result.projection.table["supported_users"].to_numpy(dtype=float),
+            result.projection.table["monthly_opex"].to_numpy(dtype=float),
+            result.projection.table["cpsu"].to_numpy(dtype=float),
+        )
+        for result in projected
+    ]
     rows = []
     for t in quarters:
-        for result in projected:
-            table = result.projection.table.set_index("t")
-            if t not in table.index:
+        base = first_cpsu[t] if t < first_cpsu.size else np.nan
+        for name, labels, users, opex, cpsu in arrays:
+            if t >= cpsu.size:
                 continue
-            row = table.loc[t]
-            cpsu = float(row["cpsu"])
-            base = float(first.loc[t, "cpsu"]) if t in first.index else np.nan
+            difference = cpsu[t] - base
             rows.append(
-                {
-                    "scenario": result.name,
-                    "t": int(t),
-                    "quarter": str(row["quarter"]),
-                    "supported_users": float(row["supported_users"]),
-                    "monthly_opex": float(row["monthly_opex"]),
-                    "cpsu": cpsu,
-                    "cpsu_vs_first": cpsu - base,
-                    "cpsu_vs_first_share": (cpsu - base) / base,
-                }
+                (
+                    name,
+                    int(t),
+                    str(labels[t]),
+                    float(users[t]),
+                    float(opex[t]),
+                    float(cpsu[t]),
+                    float(difference),
+                    float(difference / base) if base else np.nan,
+                )
             )
     return pd.DataFrame(rows, columns=columns)
 
