@@ -511,7 +511,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"Monthly run-rate: {money(run_rate)}")
     else:
         errors = sum(issue.severity is Severity.ERROR for issue in issues)
-        print(f"{args.file}: {errors} errors; nothing was read.", file=sys.stderr)
+        noun = "error" if errors == 1 else "errors"
+        print(f"{args.file}: {errors} {noun}; nothing was read.", file=sys.stderr)
     return EXIT_INPUT if failed else EXIT_OK
 
 

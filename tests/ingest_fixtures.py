@@ -6,6 +6,8 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from html import escape
 
 from openpyxl import Workbook
 
@@ -163,4 +165,83 @@ def rewrite_part(data: bytes, name: str, change: Callable[[bytes], bytes]) -> by
                 assert changed != content, f"nothing changed in {name}"
                 content = changed
             target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+# A merge as openpyxl's merge_cells takes it: first row, first column, last
+# row, last column, counted from 1.
+Span = tuple[int, int, int, int]
+
+
+def ods_cell(value: object, tag: str = "table:table-cell", spans: str = "") -> str:
+    """One OpenDocument cell: its value, type and text."""
+    if value is None or value == "":
+        return f"<{tag}{spans}/>"
+    if isinstance(value, date):
+        attributes = f'office:value-type="date" office:date-value="{value:%Y-%m-%d}"'
+    elif isinstance(value, int | float):
+        attributes = f'office:value-type="float" office:value="{value!r}"'
+    else:
+        attributes = 'office:value-type="string"'
+    return f"<{tag} {attributes}{spans}><text:p>{escape(str(value))}</text:p></{tag}>"
+
+
+def ods_sheet_xml(rows: Rows, merges: Sequence[Span] = ()) -> str:
+    """The rows of a sheet as content.xml writes them, merged cells spanning
+    the cells they cover, which follow as covered cells as LibreOffice writes.
+    """
+    starts = {(top, left): (bottom, right) for top, left, bottom, right in merges}
+    covered = {
+        (row, column)
+        for top, left, bottom, right in merges
+        for row in range(top, bottom + 1)
+        for column in range(left, right + 1)
+    } - starts.keys()
+    height = max([len(rows), *(bottom for _, _, bottom, _ in merges)])
+    xml = []
+    for row in range(1, height + 1):
+        values = list(rows[row - 1]) if row <= len(rows) else []
+        width = max([len(values), *(c for r, c in covered | starts.keys() if r == row)])
+        values += [None] * (width - len(values))
+        cells = []
+        for column, value in enumerate(values, start=1):
+            if (row, column) in covered:
+                cells.append("<table:covered-table-cell/>")
+            elif (row, column) in starts:
+                bottom, right = starts[row, column]
+                spans = (
+                    f' table:number-rows-spanned="{bottom - row + 1}"'
+                    f' table:number-columns-spanned="{right - column + 1}"'
+                )
+                cells.append(ods_cell(value, spans=spans))
+            else:
+                cells.append(ods_cell(value))
+        xml.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+    return "".join(xml)
+
+
+def ods_bytes(sheets: Mapping[str, str]) -> bytes:
+    """An .ods of sheets given as the XML of their rows, by sheet name."""
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">{rows}</table:table>'
+        for name, rows in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content {ODS_NAMESPACES} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet>"
+        "</office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "content.xml", content.encode(), compress_type=zipfile.ZIP_DEFLATED
+        )
+        archive.writestr("META-INF/manifest.xml", b"<manifest/>")
     return buffer.getvalue()

@@ -146,3 +146,14 @@ def test_mapping_a_file_that_is_not_a_gl_export_reads_it_as_what_it_is(capsys, f
     )
     assert code == 0 and "is not a GL export" in err
     assert "Monthly run-rate: $1,100.00" in out
+
+
+@pytest.mark.parametrize(("rows", "said"), [(1, "1 error;"), (2, "2 errors;")])
+def test_check_counts_its_errors_in_words(capsys, tmp_path, rows, said):
+    # Each "TBD" amount is one error: 1 or 2 errors, said with the right noun.
+    path = tmp_path / "tbd.csv"
+    body = "".join(f"Line {n},TBD\n" for n in range(rows))
+    path.write_text("Item,Monthly cost\n" + body)
+    code, _, err = call(capsys, "check", str(path))
+    assert code == 1
+    assert f"{said} nothing was read." in err

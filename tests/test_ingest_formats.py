@@ -28,10 +28,12 @@ from python_calamine import CalamineWorkbook
 from cpsu.cli import main
 from cpsu.costs import Behaviour, Period
 from cpsu.ingest import SheetInfo, Upload, read_upload
+from cpsu.ingest import table as table_module
 from cpsu.ingest import xlsx as xlsx_module
 from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.issues import Severity
 from cpsu.ingest.roster_upload import read_roster_upload
+from cpsu.ingest.xlsx import read_workbook
 from tests.ingest_fixtures import (
     COST_HEADER,
     HEADCOUNT_ROWS,
@@ -39,6 +41,9 @@ from tests.ingest_fixtures import (
     cost_row,
     csv_bytes,
     errors_of,
+    ods_bytes,
+    ods_cell,
+    ods_sheet_xml,
     rewrite_part,
     warnings_of,
     xlsx_bytes,
@@ -610,6 +615,150 @@ def test_an_ods_with_a_dtd_is_refused():
     content = '<!DOCTYPE x [<!ENTITY a "b">]>' + _ods_sheet("")
     (issue,) = read_upload(_ods(content), "costs.ods").issues
     assert "DTD" in issue.message
+
+
+# Merged cells in an .ods, which calamine does not report
+
+
+def _merged_item_book() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Costs"
+    for row in [
+        ["Item", "Monthly cost"],
+        ["Microsoft 365", 1000],
+        [None, 2000],
+        ["Laptops", 500],
+    ]:
+        sheet.append(row)
+    sheet.merge_cells("A2:A3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_item_merged_down_two_rows_of_an_ods_names_both_as_in_the_xlsx(
+    converted,
+):
+    original = _merged_item_book()
+    expected = read_upload(original, "costs.xlsx")
+    upload = read_upload(converted("merged", original, "ods"), "costs.ods")
+
+    assert errors_of(upload) == []
+    assert [(line.item, line.amount) for line in upload.cost_base.lines] == [
+        ("Microsoft 365", 1000.0),
+        ("Microsoft 365", 2000.0),
+        ("Laptops", 500.0),
+    ]
+    # 1,000 + 2,000 a month for Microsoft 365, the same as the .xlsx reads.
+    assert upload.cost_base == expected.cost_base
+    assert [issue.message for issue in upload.issues] == [
+        issue.message for issue in expected.issues
+    ]
+    assert any("Cells A2:A3 are merged" in i.message for i in upload.issues)
+
+
+def test_an_ods_merge_is_placed_past_repeated_rows_and_cells():
+    # Two blank rows written as one repeated row, then the header; in row 4 two
+    # blank cells written as one repeated cell put the merged item in column C.
+    rows = (
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell/>'
+        "</table:table-row>"
+        "<table:table-row>"
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        f"{ods_cell('Item')}{ods_cell('Monthly cost')}</table:table-row>"
+        "<table:table-row>"
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        + ods_cell("Backup", spans=' table:number-rows-spanned="3"')
+        + f"{ods_cell(100)}</table:table-row>"
+        + "<table:table-row>"
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        f"<table:covered-table-cell/>{ods_cell(20)}</table:table-row>"
+        "<table:table-row>"
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        f"<table:covered-table-cell/>{ods_cell(3)}</table:table-row>"
+    )
+    upload = read_upload(ods_bytes({"Costs": rows}), "costs.ods")
+
+    assert errors_of(upload) == []
+    assert [(line.item, line.amount) for line in upload.cost_base.lines] == [
+        ("Backup", 100.0),
+        ("Backup", 20.0),
+        ("Backup", 3.0),
+    ]
+    assert any("Cells C4:C6 are merged" in i.message for i in upload.issues)
+
+
+def test_a_merged_pool_and_a_merged_amount_of_an_ods_read_as_in_an_xlsx():
+    header = ["Item", "Pool", "Behaviour", "Amount", "Period"]
+    rows = [
+        header,
+        ["Backup", "Support tools", "Fixed", 300, "Month"],
+        ["Tape", None, "Fixed", None, "Month"],
+    ]
+    merges = [(2, 2, 3, 2), (2, 4, 3, 4)]  # B2:B3 and D2:D3
+    book = Workbook()
+    book.active.title = "Costs"
+    for row in rows:
+        book.active.append(row)
+    for top, left, bottom, right in merges:
+        book.active.merge_cells(
+            start_row=top, start_column=left, end_row=bottom, end_column=right
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    expected = read_upload(buffer.getvalue(), "costs.xlsx")
+
+    upload = read_upload(ods_bytes({"Costs": ods_sheet_xml(rows, merges)}), "costs.ods")
+
+    assert upload.cost_base == expected.cost_base
+    # The same warnings, though the two formats list the merges in other orders.
+    assert sorted(issue.message for issue in upload.issues) == sorted(
+        issue.message for issue in expected.issues
+    )
+    # The pool is carried to Tape; the merged 300 stays on Backup's row only.
+    assert any("Cells B2:B3 are merged" in i.message for i in upload.issues)
+    assert any(
+        "Cells D2:D3 are merged and hold 300" in i.message for i in upload.issues
+    )
+
+
+def test_an_ods_with_more_merges_than_are_filled_says_so(monkeypatch):
+    monkeypatch.setattr(xlsx_module, "MAX_MERGED_RANGES", 5)
+    monkeypatch.setattr(table_module, "MAX_MERGED_RANGES", 5)
+    # One row, its first two cells merged, written once and repeated 8 times:
+    # 8 merges, over the 5 filled in.
+    row = (
+        '<table:table-row table:number-rows-repeated="8">'
+        + ods_cell("Backup", spans=' table:number-columns-spanned="2"')
+        + "<table:covered-table-cell/></table:table-row>"
+    )
+    book = read_workbook(ods_bytes({"Costs": row}))
+    assert any(
+        "more than 5 merged ranges" in issue.message
+        for issue in book.sheet_issues["Costs"]
+    )
+
+
+def test_an_ods_of_merges_repeated_a_million_times_is_refused_before_reading(
+    monkeypatch,
+):
+    def refuse(*_: object) -> None:
+        raise AssertionError("calamine was reached")
+
+    monkeypatch.setattr(xlsx_module.CalamineWorkbook, "from_filelike", refuse)
+    # Three filled cells, each merged across two rows, in a row repeated
+    # 1,000,000 times: 3,000,000 cells and as many merges from a few bytes.
+    row = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        + ods_cell(
+            "x",
+            spans=' table:number-rows-spanned="2" table:number-columns-repeated="3"',
+        )
+        + "</table:table-row>"
+    )
+    (issue,) = read_upload(ods_bytes({"Costs": row}), "costs.ods").issues
+    assert "row 1,000,000, column C" in issue.message
 
 
 def _record(kind: int, body: bytes) -> bytes:

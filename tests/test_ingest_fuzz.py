@@ -3,7 +3,7 @@
 The app hands an upload to the cost reader, then the GL reader, then the
 roster reader. Here hypothesis builds tables with a header drawn from all
 three vocabularies, junk cells, merged ranges, blank gaps and hidden sheets,
-saves them as .xlsx, CSV and an HTML table, and offers each file to all
+saves them as .xlsx, .ods, CSV and an HTML table, and offers each file to all
 three readers, twice. Nothing may escape but issues; no issue may be the
 catch-all that marks a bug; every issue must point inside the file; and the
 second read must say exactly what the first said.
@@ -25,6 +25,7 @@ from cpsu.ingest import read_upload
 from cpsu.ingest.gl import read_gl_export
 from cpsu.ingest.roster_upload import read_roster_upload
 from cpsu.ingest.xlsx import forget_last_workbook
+from tests.ingest_fixtures import ods_bytes, ods_sheet_xml
 
 CATCH_ALL = "problem in this program"
 BASELINE = pd.Period("2026Q4", freq="Q")
@@ -180,6 +181,14 @@ def _xlsx(
     return buffer.getvalue()
 
 
+def _ods(rows: list[list[object]], merges: list[tuple[int, int, int, int]]) -> bytes:
+    spans = [
+        (top, left, top + height, left + width) for top, left, height, width in merges
+    ]
+    cleaned = [[_clean(value) for value in row] for row in rows]
+    return ods_bytes({"Data": ods_sheet_xml(cleaned, spans)})
+
+
 def _csv(rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(
@@ -228,7 +237,7 @@ def _read_all(data: bytes, name: str):
         unique_by=lambda merge: merge[:2],
     ),
     hidden=st.booleans(),
-    form=st.sampled_from(["xlsx", "csv", "html"]),
+    form=st.sampled_from(["xlsx", "ods", "csv", "html"]),
 )
 def test_every_reader_takes_any_table_and_says_the_same_twice(
     rows, merges, hidden, form
@@ -239,6 +248,12 @@ def test_every_reader_takes_any_table_and_says_the_same_twice(
         except ValueError:  # overlapping merges: Excel refuses them too
             return
         name = "upload.xlsx"
+    elif form == "ods":
+        try:
+            _xlsx(rows, merges, hidden)
+        except ValueError:  # overlapping merges, refused as above
+            return
+        data, name = _ods(rows, merges), "upload.ods"
     elif form == "csv":
         data, name = _csv(rows), "upload.csv"
     else:

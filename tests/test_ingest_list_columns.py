@@ -332,17 +332,18 @@ def test_a_title_saying_plain_and_scaled_is_not_used_and_said():
                 ["M365", 120],
                 ["Zoom", 6],
                 [],
-                ["Note: amounts in $000"],
+                ["Note: revenue figures in $000"],
             ],
-            "Row 5 says 'Note: amounts in $000', but the amount header does not say",
+            "Row 5 says 'Note: revenue figures in $000', but the amount header does "
+            "not say",
         ),
         (
             [
-                ["Item", "Annual cost", "Currency"],
-                ["M365", 120, "USD 000"],
-                ["Zoom", 6, "USD 000"],
+                ["Item", "Annual cost", "Notes"],
+                ["M365", 120, "Renewal quoted in $000"],
+                ["Zoom", 6, None],
             ],
-            "Row 2 says 'USD 000', but the amount header does not say",
+            "Row 2 says 'Renewal quoted in $000', but the amount header does not say",
         ),
     ],
 )

@@ -106,6 +106,184 @@ def test_a_formula_that_is_not_a_sum_of_its_column_is_a_line():
     assert monthly_run_rate(upload) == pytest.approx(1150)  # 1,000 + 100 + 50
 
 
+# Sums of other rows of the list, by any formula built on SUM, SUBTOTAL or
+# AGGREGATE: M365 12,000 + Zoom 1,200 + Laptops 6,000 a year are 19,200 / 12 =
+# 1,600 a month; counting the sum as a line too would make more.
+
+ANNUAL_LINES = [["M365", 12000], ["Zoom", 1200], ["Laptops", 6000]]
+
+
+@pytest.mark.parametrize(
+    ("formula", "value", "rows"),
+    [
+        ("SUM(B2,B3)", 13200, "rows 2 to 3"),  # a list, not a range
+        ("SUM(B2,B4)", 18000, "rows 2 and 4"),  # rows that are not a run
+        ("SUM(B2,B3:B4)", 19200, "rows 2 to 4"),
+        ("SUM($B$2,$B$4)", 18000, "rows 2 and 4"),
+        ("SUM(Budget!B2,Budget!B4)", 18000, "rows 2 and 4"),
+        ("SUBTOTAL(9,B2,B4)", 18000, "rows 2 and 4"),
+        ("SUBTOTAL(109,B2,B4)", 18000, "rows 2 and 4"),
+        ("_xlfn.AGGREGATE(9,4,B2,B4)", 18000, "rows 2 and 4"),
+        ("ROUND(SUM(B2,B4),0)", 18000, "rows 2 and 4"),
+        ("SUM(B2,B4)*1", 18000, "rows 2 and 4"),
+    ],
+)
+def test_a_sum_of_other_rows_anywhere_above_is_a_subtotal(formula, value, rows):
+    upload = read_rows(
+        [["Item", "Annual cost"], *ANNUAL_LINES, ["Some of it", value]],
+        {"B5": formula},
+    )
+    assert [line.item for line in upload.cost_base.lines] == ["M365", "Zoom", "Laptops"]
+    assert round(monthly_run_rate(upload), 2) == 1600.00
+    assert warning_at(upload, 5) == (
+        f"'Some of it' was read as a subtotal of {rows}, since its amount is a "
+        "formula adding them up; it was left out of the sum."
+    )
+
+
+@pytest.mark.parametrize(
+    ("formula", "row", "annual", "rows"),
+    [
+        # the monthly column of rows 2 and 3, made annual: (1,000 + 100) x 12
+        ("SUM(C2:C3)*12", 4, 13200, "rows 2 to 3"),
+        ("SUM(C2,C3)*12", 4, 13200, "rows 2 to 3"),
+        ("SUBTOTAL(9,C2:C3)*12", 4, 13200, "rows 2 to 3"),
+        # rows 2 and 4 below the lines: (1,000 + 500) x 12
+        ("SUM(C2,C4)*12", 5, 18000, "rows 2 and 4"),
+    ],
+)
+def test_a_sum_over_another_amount_column_of_the_rows_is_a_subtotal(
+    formula, row, annual, rows
+):
+    lines = [["M365", 12000], ["Zoom", 1200], ["Laptops", 6000]]
+    lines.insert(row - 2, ["Software", annual])
+    # each Monthly cost is =B/12 of its own row
+    formulas = {f"C{at}": f"B{at}/12" for at in range(2, 6)}
+    formulas[f"B{row}"] = formula
+    upload = read_rows(
+        [
+            ["Item", "Annual cost", "Monthly cost"],
+            *[[item, amount, amount / 12] for item, amount in lines],
+        ],
+        formulas,
+    )
+    # 1,000 + 100 + 500 a month, the Software row left out
+    assert [line.item for line in upload.cost_base.lines] == ["M365", "Zoom", "Laptops"]
+    assert round(monthly_run_rate(upload), 2) == 1600.00
+    assert warning_at(upload, row) == (
+        f"'Software' was read as a subtotal of {rows}, since its amount is a "
+        "formula adding them up; it was left out of the sum."
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "formulas", "expected", "subtotal"),
+    [
+        # amounts in thousands: 12 + 6 = 18 thousand, left out; 19.2k / 12
+        (
+            [
+                ["Item", "Annual cost ($000)"],
+                ["M365", 12],
+                ["Zoom", 1.2],
+                ["Laptops", 6],
+                ["Some of it", 18],
+            ],
+            {"B5": "SUM(B2,B4)"},
+            1600.00,
+            True,
+        ),
+        # a Period column, each row a year: 12,000 + 6,000 left out
+        (
+            [
+                ["Item", "Cost", "Period"],
+                ["M365", 12000, "Year"],
+                ["Zoom", 1200, "Year"],
+                ["Laptops", 6000, "Year"],
+                ["Some of it", 18000, "Year"],
+            ],
+            {"B5": "SUM(B2,B4)"},
+            1600.00,
+            True,
+        ),
+        # the lines' own amounts come from another sheet: still a sum of them
+        (
+            [["Item", "Annual cost"], *ANNUAL_LINES, ["Some of it", 18000]],
+            {"B2": "Prices!B2", "B4": "Prices!B4", "B5": "SUM(B2,B4)"},
+            1600.00,
+            True,
+        ),
+        # a month and a year added up are no subtotal of either: counted,
+        # 1,000 + 1,200 / 12 + 500 + 2,200 = 3,800 a month
+        (
+            [
+                ["Item", "Cost", "Period"],
+                ["M365", 1000, "Month"],
+                ["Zoom", 1200, "Year"],
+                ["Laptops", 500, "Month"],
+                ["Some of it", 2200, "Month"],
+            ],
+            {"B5": "SUM(B2,B3)"},
+            3800.00,
+            False,
+        ),
+    ],
+)
+def test_a_sum_of_other_rows_is_matched_after_scale_and_period(
+    rows, formulas, expected, subtotal
+):
+    upload = read_rows(rows, formulas)
+    assert not errors_of(upload)
+    assert len(upload.cost_base.lines) == (3 if subtotal else 4)
+    assert round(monthly_run_rate(upload), 2) == expected
+    said = [i.row for i in warnings_of(upload) if "read as a subtotal" in i.message]
+    assert said == ([5] if subtotal else [])
+
+
+@pytest.mark.parametrize(
+    ("formula", "value"),
+    [
+        ("SUM(B2,B4)", 18000.01),  # a cent off the sum of rows 2 and 4
+        ("SUM(B2,B4)*2", 36000),  # twice the sum
+        ("SUM(Other!B2,Other!B4)", 18000),  # another sheet's rows
+        ("SUM(B4)", 6000),  # one row is no sum
+        ("B2+B4", 18000),  # a bare sum of rows that are not a run
+    ],
+)
+def test_other_formulas_over_rows_above_are_lines(formula, value):
+    upload = read_rows(
+        [["Item", "Annual cost"], *ANNUAL_LINES, ["Some of it", value]],
+        {"B5": formula},
+    )
+    assert len(upload.cost_base.lines) == 4
+    # (19,200 + the row's own amount) / 12
+    assert round(monthly_run_rate(upload), 2) == round((19200 + value) / 12, 2)
+    assert not any(
+        "read as a subtotal" in issue.message for issue in warnings_of(upload)
+    )
+
+
+@pytest.mark.parametrize("formula", ["B2+B3", "SUM(B2,B3)", "SUM(B2:B3)"])
+def test_a_sum_over_a_line_and_one_worked_out_from_it_is_a_line(formula):
+    upload = read_rows(
+        [
+            ["Item", "Annual cost"],
+            ["M365 E3", 12000],
+            ["M365 E5 uplift", 6000],  # =B2*0.5
+            ["M365 Copilot", 18000],
+            ["Laptops", 6000],
+        ],
+        {"B3": "B2*0.5", "B4": formula},
+    )
+    # every row counted: (12,000 + 6,000 + 18,000 + 6,000) / 12 = 3,500
+    assert len(upload.cost_base.lines) == 4
+    assert round(monthly_run_rate(upload), 2) == 3500.00
+    assert warning_at(upload, 4) == (
+        "'M365 Copilot' looks like a subtotal of rows 2 to 3: its amount is their "
+        "sum. It was counted as a line; if it is a subtotal, name it Total or "
+        "delete it."
+    )
+
+
 # Outline summary rows and indented lines
 
 

@@ -70,6 +70,10 @@ from cpsu.ingest.vocabulary import (
 
 T = TypeVar("T")
 
+# Each line's monthly cost at the baseline, given the whole workbook's
+# headcount and service desk; None when they cannot cost the lines.
+Costing = Callable[[Sequence[CostLine]], Sequence[float] | None]
+
 REQUIRED_COLUMNS = ("item", "pool", "behaviour")
 
 # The fields that hold numbers: money, and counts or sizes; escalation is a rate.
@@ -307,11 +311,14 @@ def read_costs(
     *,
     conventions: Conventions = UNDECIDED,
     choices: ReadChoices = NO_CHOICES,
+    costing: Costing | None = None,
 ) -> tuple[CostBase | None, list[Issue]]:
     """The cost base on a Costs sheet (or CSV), and every problem found.
 
     Text numbers are read by the file's `conventions`. The cost base is None
-    when any row has an error.
+    when any row has an error. `costing` gives each line's baseline monthly
+    cost, so that a row totalling lines costed by users or tickets is told;
+    without it only Fixed and Depreciation lines can be added up.
     """
     table, joined = as_cost_table(table)
     first = [joined] if joined is not None else []
@@ -393,7 +400,7 @@ def read_costs(
             first_row_of[key] = row_number
         lines.append(line)
         line_rows.append(row_number)
-    whole = _total_of_the_others(header, lines, line_rows)
+    whole = _total_of_the_others(header, lines, line_rows, costing)
     if whole is not None:
         at, found = whole
         issues = [
@@ -478,7 +485,10 @@ _WHOLE_WORDS = {
 
 
 def _total_of_the_others(
-    header: Header, lines: list[CostLine], rows: list[int]
+    header: Header,
+    lines: list[CostLine],
+    rows: list[int],
+    costing: Costing | None = None,
 ) -> tuple[int, Issue] | None:
     """The one Fixed line whose monthly cost is the sum of all the other lines'
     monthly costs (two or more), as a grand total's would be, with a warning
@@ -486,7 +496,10 @@ def _total_of_the_others(
     on counts not known here."""
     if len(lines) < 3:
         return None
-    costs = [_monthly_cost(line) for line in lines]
+    costed = None if costing is None else costing(lines)
+    costs: Sequence[float | None] = (
+        [_monthly_cost(line) for line in lines] if costed is None else costed
+    )
     if any(cost is None for cost in costs):
         return None
     whole = sum(costs)  # type: ignore[arg-type]

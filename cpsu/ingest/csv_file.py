@@ -1,11 +1,15 @@
 """Reading a CSV of the Costs sheet: its encoding, its delimiter, its lines.
 
 CSV files come from Excel in several dialects: UTF-8 with or without a
-byte-order mark, the Windows code page (cp1252) from older versions,
-UTF-16 from "Unicode text", and commas, semicolons or tabs between cells
-depending on the locale. The encoding is tried in that order and a
-fallback is reported, since it may have changed a currency sign or an
-accent. The delimiter is the one under which a header row is found, and the
+byte-order mark, UTF-16 from "Unicode text", the Windows code page of the
+computer that saved it from older versions (Windows-1252 in Western Europe
+and the Americas, Windows-1251 for Cyrillic, Windows-1250 for Central
+Europe, Shift-JIS in Japan...), and commas, semicolons or tabs between
+cells depending on the locale. UTF-8 and UTF-16 are told by their bytes; a
+code page only by which one makes the letters read as words, so it is
+guessed from the start of the file, Windows-1252 when in doubt, and
+reported by name, since a wrong guess changes letters and currency signs.
+The delimiter is the one under which a header row is found, and the
 table keeps it: a semicolon breaks a tie in how the file's numbers write
 decimals (see `conventions.py`), and a row with more values than the header
 was split at a delimiter inside a value. Rows are numbered by the file's
@@ -17,6 +21,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import re
+import unicodedata
+
+from charset_normalizer import CharsetMatch, from_bytes
 
 from cpsu.ingest.issues import Issue, warning
 from cpsu.ingest.table import HEADER_SEARCH_ROWS, Row, Table, match_row
@@ -24,13 +33,39 @@ from cpsu.ingest.vocabulary import COST_HEADER_INDEX
 
 DELIMITERS = (",", ";", "\t")
 
+# The code pages Excel saves a CSV in, by the language of the computer that
+# saved it: each one's name and alphabet. Windows-1252 is the usual one, and
+# the answer when the letters fit several alike.
+CODE_PAGES = {
+    "cp1252": ("Windows-1252", "Western European"),
+    "cp1250": ("Windows-1250", "Central European"),
+    "cp1251": ("Windows-1251", "Cyrillic"),
+    "cp1253": ("Windows-1253", "Greek"),
+    "cp1254": ("Windows-1254", "Turkish"),
+    "cp1257": ("Windows-1257", "Baltic"),
+    "cp932": ("Shift-JIS", "Japanese"),
+}
+DETECTION_BYTES = 64 * 1024  # the start of the file, where the code page is sought
+# ASCII, and the signs a Western file holds beside it that are no letters:
+# the euro, cent, pound, currency and yen signs, a no-break space, section,
+# degree, ellipsis, curly quotes and dashes.
+_PLAIN_BYTES = bytes(range(0x80)) + (
+    b"\x80\x85\x91\x92\x93\x94\x96\x97\xa0\xa2\xa3\xa4\xa5\xa7\xb0"
+)
+_COHERENCE_MARGIN = 0.02
+_ODD_WORDS_CHARACTERS = 16_384
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "FULLWIDTH"})
+
 
 class CsvError(Exception):
     """The file cannot be read as CSV text; the message says what to do."""
 
 
 def decode_text(data: bytes) -> tuple[str, list[Issue]]:
-    """The file as text, and a warning when it was not UTF-8."""
+    """The file as text, and a warning naming the code page when it was not
+    UTF-8.
+    """
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), []
@@ -48,21 +83,112 @@ def decode_text(data: bytes) -> tuple[str, list[Issue]]:
             return data.decode("utf-8"), []
         except UnicodeDecodeError:
             pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise CsvError(
-            "The file is neither a workbook nor readable text (it is not UTF-8 or "
-            "Windows-1252). Upload the workbook as .xlsx, or save the Costs sheet "
-            "as CSV UTF-8."
-        ) from None
-    return text, [
-        warning(
-            "The file is not UTF-8, so it was read as Windows-1252 (cp1252), the "
-            "encoding older Excel uses for CSV. Check that currency signs and "
-            "accented letters look right, or save it as CSV UTF-8."
+    guessed = guess_code_page(data[:DETECTION_BYTES])
+    for code_page in dict.fromkeys((guessed, "cp1252")):
+        try:
+            text = data.decode(code_page)
+        except UnicodeDecodeError:
+            continue
+        name, script = CODE_PAGES[code_page]
+        reason = (
+            "the encoding older Excel uses for CSV"
+            if code_page == "cp1252"
+            else "the code page its letters fit best"
         )
+        return text, [
+            warning(
+                f"The file is not UTF-8, so it was read as {name} ({code_page}, "
+                f"{script}), {reason}. Check that letters and currency signs look "
+                "right, or save it as CSV UTF-8."
+            )
+        ]
+    raise CsvError(
+        "The file is neither a workbook nor readable text (it is not UTF-8 or "
+        "Windows-1252). Upload the workbook as .xlsx, or save the Costs sheet "
+        "as CSV UTF-8."
+    )
+
+
+def guess_code_page(sample: bytes) -> str:
+    """The code page of text that is not UTF-8: Windows-1252 unless its
+    letters fit another of `CODE_PAGES` clearly better.
+
+    charset-normalizer ranks the code pages by how messy each makes the text
+    and how well its letters match a language; on a few short names it can
+    prefer a Latin code page for Cyrillic ("Ëčöĺíçčč"), so words spelled only
+    in accented Latin letters, or in two alphabets at once, count against a
+    code page first.
+    """
+    if not sample.translate(None, _PLAIN_BYTES):
+        return "cp1252"  # ASCII with currency signs, dashes and quotes
+    if len(sample) == DETECTION_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n")]  # no character cut in two
+    matches = [
+        match
+        for match in from_bytes(sample, cp_isolation=list(CODE_PAGES))
+        if match.encoding in CODE_PAGES
     ]
+    if not matches:
+        return "cp1252"
+    fits = {match.encoding: _fit(match) for match in matches}
+    best = min(matches, key=lambda match: (fits[match.encoding], _preference(match)))
+    if "cp1252" in best.could_be_from_charset:
+        return "cp1252"
+    western = fits.get("cp1252")
+    if (
+        western is not None
+        and western[:2] == fits[best.encoding][:2]
+        and western[2] - fits[best.encoding][2] <= _COHERENCE_MARGIN
+    ):
+        return "cp1252"  # as likely as the best: the usual one
+    return best.encoding
+
+
+def _fit(match: CharsetMatch) -> tuple[float, float, float]:
+    """How badly a code page reads the text, the least first: its share of
+    odd words, its mess, and how little its letters look like a language.
+    """
+    return (round(_odd_words(str(match)), 1), round(match.chaos, 2), -match.coherence)
+
+
+def _preference(match: CharsetMatch) -> int:
+    codes = list(CODE_PAGES)
+    return min(
+        codes.index(code) for code in match.could_be_from_charset if code in codes
+    )
+
+
+def _odd_words(text: str) -> float:
+    """The share of words with letters beyond ASCII that no language spells:
+    accented Latin letters only, letters of two alphabets, or a capital after
+    a small letter.
+    """
+    words = [
+        word
+        for word in _WORD.findall(text[:_ODD_WORDS_CHARACTERS])
+        if not word.isascii()
+    ]
+    if not words:
+        return 0.0
+    odd = 0
+    for word in words:
+        scripts = {_script(letter) for letter in word}
+        if (
+            len(scripts) > 1
+            or (scripts == {"LATIN"} and not any(letter.isascii() for letter in word))
+            or any(
+                before.islower() and letter.isupper() and not letter.isascii()
+                for before, letter in itertools.pairwise(word)
+            )
+        ):
+            odd += 1
+    return odd / len(words)
+
+
+def _script(letter: str) -> str:
+    """The alphabet of a letter, from its Unicode name; the Japanese ones as one."""
+    script = unicodedata.name(letter, "").split(" ", 1)[0].split("-", 1)[0]
+    return "CJK" if script in _JAPANESE else script
 
 
 def _rows(text: str, delimiter: str, limit: int | None = None) -> list[Row]:

@@ -10,6 +10,9 @@ year; a header that does not say is an error asking for it, settled by the
 user's choice of period for the file (`choices.ReadChoices`). A grid's line
 costs its average month: the sum of the months present divided by how many
 month columns there are (a grid of quarters, Q1..Q4, its average quarter).
+A header that skips a month (Jan, Feb, Apr..Dec) or names the months again
+with no year (two runs of Jan..Dec) is said, with the months the average is
+over.
 
 Hand-built sheets also carry structure that must not be counted: section
 rows (a name with no numbers, above its lines), which become the category
@@ -19,15 +22,22 @@ checked against the lines they add up, with a warning naming the row where
 they disagree by a cent or more; and blank rows, skipped with one warning
 per gap. A row is a subtotal by its name (a total word alone, or with its
 section's name), by adding up its block, by a formula summing rows of its
-column (=SUM(B2:B3), =B4+B7), or as the summary row of an outline or of
-indented lines; a line that merely equals the sum of the lines above it is
-counted, with a warning. A heading like Assumptions or Notes below the list
-ends it.
+column (=SUM(B2:B3), =B4+B7), by a SUM, SUBTOTAL or AGGREGATE over other rows
+above it, in any of the list's columns, that comes to their amounts to the
+cent (=SUM(B2,B5), =SUM(C2:C3)*12 over a monthly column), or as the summary
+row of an outline or of indented lines; a line that merely equals the sum of
+the lines above it is counted, with a warning. A heading like Assumptions or
+Notes below the list ends it.
 
 The amount is a line's cost, never its price per seat: seats x price is used
 only when no column holds the cost, and said. Amounts stated in thousands or
-millions, in a header or a title row, are scaled. `read_cost_list` is tried by
-the Costs reader when a sheet has no Pool and no Behaviour column.
+millions are scaled, and said, when the sheet states it plainly: in a header, a
+title row, a Currency column saying 'USD 000' on every line, or a note just
+below the list that says nothing else ('Note: amounts in $000'). Statements
+that disagree are not guessed between: plain currency against a scale is read
+as it stands, with a warning; two scales, or lines of a Currency column that
+differ, are an error. `read_cost_list` is tried by the Costs reader when a
+sheet has no Pool and no Behaviour column.
 """
 
 from __future__ import annotations
@@ -37,6 +47,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+
+from openpyxl.formula import Tokenizer
+from openpyxl.formula.tokenizer import Token, TokenizerError
 
 from cpsu.costs import Behaviour, CostBase, CostLine, Period
 from cpsu.ingest.cells import (
@@ -77,6 +90,7 @@ from cpsu.ingest.vocabulary import (
     match_header,
     read_period,
     read_pool,
+    scale_note,
 )
 
 # A grid needs this many month (or quarter) columns; fewer are more likely a list.
@@ -194,6 +208,9 @@ class ListLayout:
     amounts: tuple[int, ...] = ()  # every money header, in order
     scale_doubt: tuple[str, str] | None = None  # a title saying plain and scaled
     seat_price: int | None = None  # the price the amount was found to be seats x
+    scale_issues: tuple[Issue, ...] = ()  # what a scale said below the header did
+    scale_note_row: int | None = None  # a note below the list stating the scale
+    scaled_below: bool = False  # the scale came from a note or a currency column
 
     @property
     def is_grid(self) -> bool:
@@ -452,6 +469,8 @@ def read_cost_list(
         return None
     layout = _with_cost_of_seats(table, layout, conventions)
     layout = _with_title_scale(table, layout)
+    layout = _with_currency_scale(table, layout)
+    layout = _with_note_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
     return reader.read()
 
@@ -574,16 +593,22 @@ _PLAIN_CURRENCY = re.compile(
 )
 
 
-def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
-    """The layout with a scale stated in a title row directly above the header,
-    like 'IT budget (USD thousands)', given to each money column without its
-    own. A title that also says the amounts are in plain units is not used."""
-    clauses = [
+def _title_clauses(table: Table, layout: ListLayout) -> list[str]:
+    """The title rows' texts, split at semicolons and full stops."""
+    return [
         clause.strip()
         for text in _title_texts(table, layout)
         for clause in re.split(r";|\.\s", text)
         if clause.strip()
     ]
+
+
+def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
+    """The layout with a scale stated in a title row directly above the header,
+    like 'IT budget (USD thousands)', given to each money column without its
+    own. A title that also says the amounts are in plain units is not used;
+    one saying another scale than a header is an error."""
+    clauses = _title_clauses(table, layout)
     scaled = [clause for clause in clauses if header_scale(clause) is not None]
     if not scaled:
         return layout
@@ -595,10 +620,249 @@ def _with_title_scale(table: Table, layout: ListLayout) -> ListLayout:
     if plain:
         return replace(layout, scale_doubt=(plain[0], scaled[0]))
     scale = header_scale(scaled[0])
+    assert scale is not None
+    if any(found != scale for found in layout.scales.values()):
+        said = f"The title above the list says '{scaled[0]}'"
+        conflict = _scale_conflict(table, layout, scale, said, layout.row_number)
+        return replace(layout, scale_issues=(conflict,) if conflict else ())
     scales = dict(layout.scales)
     for index in layout.money:
-        scales.setdefault(index, scale)  # type: ignore[arg-type]
+        scales.setdefault(index, scale)
     return replace(layout, scales=scales)
+
+
+# A column naming each line's currency, whose cells may state a scale ('USD 000').
+_CURRENCY_COLUMN = re.compile(
+    r"^(?:currency|curr|ccy|cur)\.?(?:\s+(?:code|unit))?$", re.IGNORECASE
+)
+_CURRENCY_CODE = re.compile(r"usd|eur|gbp|aud|cad|nzd|chf|[$€£]", re.IGNORECASE)
+# How far below the list's last figure a note stating its scale may stand.
+NOTE_ROWS = 4
+
+
+def _figure_rows(table: Table, layout: ListLayout) -> list[int]:
+    """The rows below the header with something in a money column, up to a
+    heading or a setting that ends the list."""
+    found: list[int] = []
+    for row_number, cells in table.rows[layout.position + 1 :]:
+        item = _text(_cell(cells, layout.item))
+        filled = any(not is_blank(_cell(cells, index)) for index in layout.money)
+        ends = _SETTING.match(item) or (not filled and _ENDS_LIST.match(item))
+        if item and found and ends:
+            break
+        if filled:
+            found.append(row_number)
+    return found
+
+
+def _scale_conflict(
+    table: Table, layout: ListLayout, scale: tuple[float, str], said: str, row: int
+) -> Issue | None:
+    """An issue when the header or the title says another unit than `said`: a
+    different scale is an error, plain currency a warning (read as they stand)."""
+    header = table.rows[layout.position][1]
+    for index, (factor, words) in layout.scales.items():
+        if factor != scale[0]:
+            where = (
+                f"the header {layout.labels[index]}"
+                if header_scale(clean_header(_cell(header, index)))
+                else "the title above the list"
+            )
+            return Issue(
+                Severity.ERROR,
+                f"{said}, but {where} says {words}, so the amounts cannot be read "
+                "without a guess. Say the unit once, in the amount column's header, "
+                "like 'Annual cost ($000)'.",
+                table.name,
+                row,
+            )
+    other = next(
+        (
+            f"the header {layout.labels[index]} gives the currency with no scale"
+            for index in layout.money
+            if _PLAIN_CURRENCY.search(clean_header(_cell(header, index)))
+        ),
+        None,
+    )
+    if other is None:
+        other = next(
+            (
+                f"the title above the list says '{clause}'"
+                for clause in _title_clauses(table, layout)
+                if header_scale(clause) is None and _PLAIN_CURRENCY.search(clause)
+            ),
+            None,
+        )
+    if other is None:
+        return None
+    return Issue(
+        Severity.WARNING,
+        f"{said}, but {other}, so the amounts were read as they stand, not "
+        f"multiplied. If they are in {scale[1]}, say so in the amount column's "
+        "header, like 'Annual cost ($000)'.",
+        table.name,
+        row,
+    )
+
+
+def _read_in(layout: ListLayout, scale: tuple[float, str]) -> str:
+    """What reading every money column in `scale` does, for a message."""
+    columns = listing([layout.labels[index] for index in layout.money])
+    factor, words = scale
+    return (
+        f"the amounts in {columns} were read in {words}: each was multiplied by "
+        f"{factor:,.0f}."
+    )
+
+
+def _with_currency_scale(table: Table, layout: ListLayout) -> ListLayout:
+    """With a Currency column stating a scale, like 'USD 000', the same on every
+    line: the amounts read in it. Lines that disagree are an error naming them;
+    a column of plain currency codes is left alone."""
+    if layout.scale_doubt is not None or layout.scale_issues:
+        return layout
+    header = table.rows[layout.position][1]
+    column = next(
+        (
+            index
+            for index in layout.ignored
+            if _CURRENCY_COLUMN.match(clean_header(_cell(header, index)))
+        ),
+        None,
+    )
+    if column is None:
+        return layout
+    rows = dict(table.rows)
+    # rows by the unit their cell gives: its scale ('thousands', 'millions',
+    # 'plain', or '' when empty) and its currency, so USD 000 and EUR 000 differ
+    groups: dict[tuple[str, str], list[int]] = {}
+    shown: dict[tuple[str, str], str] = {}
+    for row_number in _figure_rows(table, layout):
+        cells = rows[row_number]
+        text = _text(_cell(cells, column))
+        item = _text(_cell(cells, layout.item))
+        if not text and (not item or TOTAL_ROW.search(item)):
+            continue  # a total row need not repeat the currency
+        scale = header_scale(text) if text else None
+        words = scale[1] if scale is not None else ("plain" if text else "")
+        currency = " ".join(sorted(set(_CURRENCY_CODE.findall(text.casefold()))))
+        key = (words, currency)
+        groups.setdefault(key, []).append(row_number)
+        shown.setdefault(key, text)
+    if not any(words in ("thousands", "millions") for words, _ in groups):
+        return layout
+    label = layout.labels[column]
+    ignored = tuple(index for index in layout.ignored if index != column)
+    if len(groups) > 1:
+        parts = [
+            f"'{shown[key]}' in {_span(found)}"
+            if key[0]
+            else f"nothing in {_span(found)}"
+            for key, found in groups.items()
+        ]
+        second = list(groups.values())[1][0]
+        problem = Issue(
+            Severity.ERROR,
+            f"{label} does not give the same unit on every line: {listing(parts)}, "
+            "so the amounts cannot be read without a guess. Make the lines agree, "
+            "like 'USD 000' on every line, or split the list.",
+            table.name,
+            second,
+            label,
+        )
+        return replace(layout, ignored=ignored, scale_issues=(problem,))
+    key = next(iter(groups))
+    scale = header_scale(shown[key])
+    assert scale is not None
+    if layout.scales and set(layout.scales.values()) == {scale}:
+        return replace(layout, ignored=ignored)  # the header says so too
+    said = f"{label} says '{shown[key]}' on every line"
+    conflict = _scale_conflict(table, layout, scale, said, layout.row_number)
+    if conflict is not None:
+        return replace(layout, ignored=ignored, scale_issues=(conflict,))
+    issue = Issue(
+        Severity.WARNING,
+        f"{said}, so {_read_in(layout, scale)}",
+        table.name,
+        layout.row_number,
+        label,
+    )
+    return replace(
+        layout,
+        scales=dict.fromkeys(layout.money, scale),
+        scale_issues=(issue,),
+        scaled_below=True,
+        ignored=ignored,
+    )
+
+
+def _with_note_scale(table: Table, layout: ListLayout) -> ListLayout:
+    """With a note a few rows below the list that says only the unit of its
+    amounts, like 'Note: amounts in $000': the amounts read in it, when it is
+    the sheet's one statement of a scale and the list is all the sheet holds.
+    Anything less plain is left to the warning about a scale said below."""
+    if layout.scale_doubt is not None or layout.scale_issues:
+        return layout
+    below = table.rows[layout.position + 1 :]
+    stated = [
+        (row_number, text, cells)
+        for row_number, cells in below
+        if header_scale(
+            text := " ".join(
+                clean_text(cell)
+                for cell in cells
+                if isinstance(cell, str) and not is_blank(cell)
+            )
+        )
+        is not None
+    ]
+    if len(stated) != 1:
+        return layout
+    note_row, text, note_cells = stated[0]
+    scale = scale_note(text)
+    if scale is None or any(
+        isinstance(cell, int | float) and not isinstance(cell, bool)
+        for cell in note_cells
+    ):
+        return layout
+    figures = [
+        row_number
+        for row_number, cells in below
+        if row_number != note_row
+        and (
+            any(not is_blank(_cell(cells, index)) for index in layout.money)
+            or any(
+                isinstance(cell, int | float) and not isinstance(cell, bool)
+                for cell in cells
+            )
+        )
+    ]
+    lines = [row for row in _figure_rows(table, layout) if row != note_row]
+    if not figures or not lines or lines[-1] != figures[-1]:
+        return layout  # a setting or a second table stands below the list
+    if not figures[-1] < note_row <= figures[-1] + NOTE_ROWS:
+        return layout
+    if layout.scales and set(layout.scales.values()) == {scale}:
+        return replace(layout, scale_note_row=note_row)  # the header says so too
+    said = f"Row {note_row} says '{text}'"
+    conflict = _scale_conflict(table, layout, scale, said, note_row)
+    if conflict is not None:
+        return replace(layout, scale_issues=(conflict,), scale_note_row=note_row)
+    issue = Issue(
+        Severity.WARNING,
+        f"The note in row {note_row}, '{text}', was applied, so "
+        f"{_read_in(layout, scale)} If the note is not about this list, move it "
+        "off the sheet.",
+        table.name,
+        note_row,
+    )
+    return replace(
+        layout,
+        scales=dict.fromkeys(layout.money, scale),
+        scale_issues=(issue,),
+        scaled_below=True,
+        scale_note_row=note_row,
+    )
 
 
 class _ListReader:
@@ -625,6 +889,8 @@ class _ListReader:
         self.header_period = layout.period  # before any choice of the user's
         self.summaries = _summary_rows(table, layout)
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
+        self.periods: dict[int, Period] = {}  # row -> a line's period
+        self.row_formulas: dict[int, list[str]] | None = None  # made when needed
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
         self.not_read: list[int] = []
@@ -648,7 +914,11 @@ class _ListReader:
         layout = self.layout
         self._header_issues()
         rows_read: list[int] = []
-        below = self.table.rows[layout.position + 1 :]
+        below = [
+            row
+            for row in self.table.rows[layout.position + 1 :]
+            if row[0] != layout.scale_note_row
+        ]
         self.issues.extend(blank_gaps(self.table.name, below))
         for row_number, cells in below:
             if row_is_blank(cells):
@@ -707,6 +977,9 @@ class _ListReader:
         if not layout.is_grid:
             self._period_issues()
             self._price_issues()
+        else:
+            self._grid_issues()
+        self.issues.extend(layout.scale_issues)
         if layout.scale_doubt is not None:
             plain, scaled = layout.scale_doubt
             self.issue(
@@ -716,8 +989,19 @@ class _ListReader:
                 "thousands or millions, say so in the amount column's header.",
                 layout.row_number,
             )
-        stray = None if layout.scales else self._stray_scale()
-        if stray is not None:
+        doubted = layout.scale_issues and not layout.scaled_below  # said already
+        stray = None if doubted else self._stray_scale()
+        if stray is not None and layout.scales:
+            row, text = stray
+            words = listing(sorted({words for _, words in layout.scales.values()}))
+            self.issue(
+                Severity.WARNING,
+                f"Row {row} says '{text}', but the amounts were read in {words}. "
+                "Check which is right, and say the unit once, in the amount "
+                "column's header, like 'Annual cost ($000)'.",
+                row,
+            )
+        elif stray is not None:
             row, text = stray
             self.issue(
                 Severity.WARNING,
@@ -737,7 +1021,8 @@ class _ListReader:
                 layout.row_number,
                 layout.amount,
             )
-        for words in sorted({words for _, words in layout.scales.values()}):
+        header_scales = {} if layout.scaled_below else layout.scales
+        for words in sorted({words for _, words in header_scales.values()}):
             columns = [
                 layout.labels[index]
                 for index, (_, said) in layout.scales.items()
@@ -750,8 +1035,10 @@ class _ListReader:
                 f"{1000 if words == 'thousands' else 1_000_000:,}.",
                 layout.row_number,
             )
-        if layout.ignored:
-            shown = [layout.labels[index] for index in layout.ignored]
+        repeated = self._repeated_columns()
+        ignored = [index for index in layout.ignored if index not in repeated]
+        if ignored:
+            shown = [layout.labels[index] for index in ignored]
             verb = "was" if len(shown) == 1 else "were"
             self.issue(
                 Severity.WARNING,
@@ -759,14 +1046,74 @@ class _ListReader:
                 f"{_kind(layout)} "
                 "of items and amounts.",
                 layout.row_number,
-                layout.ignored[0] if len(shown) == 1 else None,
+                ignored[0] if len(shown) == 1 else None,
             )
 
+    def _grid_issues(self) -> None:
+        """Say which months (or quarters) a grid's average is over: where its
+        header skips one, and where it names the same ones again with no year."""
+        layout = self.layout
+        noun = layout.grid_period.value.lower()
+        read = (
+            f"{layout.labels[layout.months[0]]} to {layout.labels[layout.months[-1]]}"
+        )
+        missing = _missing_periods(self.table.rows[layout.position][1], layout)
+        if missing:
+            one = len(missing) == 1
+            names = listing(missing)
+            self.issue(
+                Severity.WARNING,
+                f"The header has no {names} column{'' if one else 's'}, so each "
+                f"line costs its average {noun} over the {len(layout.months)} "
+                f"{noun}s present ({read}), not over "
+                f"{len(layout.months) + len(missing)} with {names} as 0. Add "
+                f"{'the column' if one else 'the columns'} if "
+                f"{names} had costs.",
+                layout.row_number,
+            )
+        repeated = self._repeated_columns()
+        if repeated:
+            first, last = layout.labels[repeated[0]], layout.labels[repeated[-1]]
+            again = first if len(repeated) == 1 else f"{first} to {last}"
+            self.issue(
+                Severity.WARNING,
+                f"{again} name {noun}s the header already has, with no year to "
+                f"tell them apart, so {'it was' if len(repeated) == 1 else 'they were'}"
+                f" not read: each line costs its average {noun} of {read} only. "
+                f"Add the year to each {noun}'s header, like "
+                f"{'Jan-26' if noun == 'month' else 'Q1 2026'}, to read them all.",
+                layout.row_number,
+            )
+
+    def _repeated_columns(self) -> tuple[int, ...]:
+        """A grid's columns left unread since they name a month (or quarter)
+        already read, as a second year of Jan to Dec with no years does."""
+        layout = self.layout
+        if not layout.is_grid:
+            return ()
+        reader = (
+            quarter_of_header
+            if layout.grid_period is Period.QUARTER
+            else month_of_header
+        )
+        header = self.table.rows[layout.position][1]
+        read = {reader(_cell(header, index)) for index in layout.months}
+        return tuple(
+            index for index in layout.ignored if reader(_cell(header, index)) in read
+        )
+
     def _stray_scale(self) -> tuple[int, str] | None:
-        """The first text below the header that speaks of thousands or millions."""
+        """The first text below the header that speaks of thousands or millions,
+        other than the scale the amounts were read in."""
+        applied = set(self.layout.scales.values())
         for row_number, cells in self.table.rows[self.layout.position + 1 :]:
+            if row_number == self.layout.scale_note_row:
+                continue
             for cell in cells:
-                if isinstance(cell, str) and header_scale(cell) is not None:
+                if not isinstance(cell, str):
+                    continue
+                scale = header_scale(cell)
+                if scale is not None and scale not in applied:
                     return row_number, clean_text(cell)
         return None
 
@@ -924,6 +1271,7 @@ class _ListReader:
             self.lines.append(line)
             self.section_lines += 1
             self.values[row_number] = dict(figures)
+            self.periods[row_number] = line.period
             self.block.add(row_number, figures)
             self.everything.add(row_number, figures)
 
@@ -1006,7 +1354,9 @@ class _ListReader:
         children = self.summaries.get(row_number)
         how = "its lines are grouped below or indented under it"
         if children is None:
-            children = summed_rows(self.table, row_number, layout.totals)
+            children = summed_rows(
+                self.table, row_number, layout.totals
+            ) or self._summed_by_formula(row_number, cells)
             how = "its amount is a formula adding them up"
         if not children:
             return False
@@ -1027,6 +1377,78 @@ class _ListReader:
             self.section, self.section_row, self.section_lines = item, row_number, 1
         self.block = _Block()
         return True
+
+    def _summed_by_formula(
+        self, row_number: int, cells: Sequence[Cell]
+    ) -> tuple[int, ...]:
+        """The rows above that a row's formula adds up, when its amount is a sum
+        (SUM, SUBTOTAL or AGGREGATE, with or without a factor) of other rows of
+        the list, in any of its columns, and equals, to the cent, those rows'
+        amounts added up: =SUM(B2,B4), or =SUM(C2:C3)*12 over a monthly column.
+        Empty for any other row, which is a line."""
+        layout = self.layout
+        summing: set[int] = set()
+        for index in layout.totals:
+            formula = self.table.formulas.get((row_number, index))
+            if formula is None:
+                continue
+            rows, sums = _formula_references(formula, self.table.name)
+            if rows is None:
+                return ()
+            if rows <= {row_number}:
+                continue  # worked out from its own row, as =B4/12 beside =SUM(...)
+            top = layout.row_number
+            if not sums or not all(top < row < row_number for row in rows):
+                return ()
+            summing |= rows
+        children = tuple(sorted(row for row in summing if self._was_read(row)))
+        if len(children) < 2 or self._worked_out_from_another(children):
+            return ()
+        figures = self._quiet_figures(cells)
+        period = self._quiet_period(cells)
+        if not figures or period is None:
+            return ()
+        if any(self.periods.get(child, period) is not period for child in children):
+            return ()
+        for index, stated in figures.items():
+            summed = sum(
+                self._row_value(child, index, row_number) for child in children
+            )
+            if _cents(stated) != _cents(summed):
+                return ()
+        return children
+
+    def _was_read(self, row: int) -> bool:
+        """True for a row read as a line or left out as a subtotal."""
+        return row in self.values or any(row == found[0] for found in self.subtotals)
+
+    def _worked_out_from_another(self, rows: Sequence[int]) -> bool:
+        """True when a formula in one of the rows refers to another of them: a
+        sum over a line and one worked out from it is a line of its own."""
+        if self.row_formulas is None:
+            self.row_formulas = {}
+            for (row, _), formula in self.table.formulas.items():
+                self.row_formulas.setdefault(row, []).append(formula)
+        for row in rows:
+            for formula in self.row_formulas.get(row, ()):
+                found, _ = _formula_references(formula, self.table.name)
+                if found is not None and (found - {row}) & set(rows):
+                    return True
+        return False
+
+    def _quiet_period(self, cells: Sequence[Cell]) -> Period | None:
+        """A row's period from its Period cell or the header, saying nothing;
+        None when neither says."""
+        layout = self.layout
+        if layout.is_grid:
+            return layout.grid_period
+        cell = _cell(cells, layout.period_column)
+        if layout.period_column is None or is_blank(cell):
+            return layout.period
+        try:
+            return read_period(cell)
+        except CellError:
+            return None
 
     def _check_subtotals(self) -> None:
         """Check each subtotal against the rows it adds up, once all are read."""
@@ -1371,6 +1793,35 @@ class _ListReader:
         self.section = None
 
 
+def _missing_periods(header: Sequence[Cell], layout: ListLayout) -> list[str]:
+    """The months (or quarters) a grid's header skips between its first and
+    last, like Mar in Jan, Feb, Apr..Dec; none when its order is not plain."""
+    quarters = layout.grid_period is Period.QUARTER
+    cycle = 4 if quarters else 12
+    reader = quarter_of_header if quarters else month_of_header
+    read = [reader(_cell(header, index)) for index in layout.months]
+    found = [item for item in read if item is not None]
+    dated = {year is not None for year, _ in found}
+    if len(found) != len(read) or len(dated) != 1:
+        return []
+    undated = dated == {False}
+    ordinals = [(year or 0) * cycle + number - 1 for year, number in found]
+    missing: list[int] = []
+    for before, after in itertools.pairwise(ordinals):
+        step = (after - before) % cycle if undated else after - before
+        if step < 1:
+            return []
+        missing.extend(range(before + 1, before + step))
+    if undated and len(found) + len(missing) > cycle:
+        return []
+    names = []
+    for ordinal in missing:
+        number = ordinal % cycle
+        name = f"Q{number + 1}" if quarters else _MONTHS[number].title()
+        names.append(name if undated else f"{name} {ordinal // cycle}")
+    return names
+
+
 def _kind(layout: ListLayout) -> str:
     if not layout.is_grid:
         return "a cost list"
@@ -1481,6 +1932,42 @@ def _formula_rows(formula: str, letter: str) -> list[int] | None:
             return None
         rows.extend(range(min(numbers), max(numbers) + 1))
     return rows
+
+
+# Functions that add up their arguments (SUBTOTAL and AGGREGATE with a code
+# that picks the sum or another aggregate; the value check tells them apart).
+_SUM_FUNCTIONS = frozenset({"SUM", "SUBTOTAL", "AGGREGATE"})
+
+
+def _formula_references(formula: str, sheet: str) -> tuple[set[int] | None, bool]:
+    """The rows a formula refers to on its own sheet, and whether it adds
+    them up with SUM, SUBTOTAL or AGGREGATE. The rows are None when it refers
+    to anything else: another sheet, a name, whole columns or rows, or cannot
+    be read."""
+    text = formula.strip()
+    try:
+        tokens = Tokenizer("=" + text.lstrip("=")).items
+    except TokenizerError:
+        return None, False
+    rows: set[int] = set()
+    sums = False
+    for token in tokens:
+        if token.type == Token.FUNC and token.subtype == Token.OPEN:
+            name = token.value.rstrip("(").upper().rsplit(".", 1)[-1]
+            sums = sums or name in _SUM_FUNCTIONS
+        if token.type != Token.OPERAND or token.subtype != Token.RANGE:
+            continue
+        where, _, reference = token.value.rpartition("!")
+        if where and text_key(where.strip("'").replace("''", "'")) != text_key(sheet):
+            return None, False
+        ends = [_REFERENCE.fullmatch(end) for end in reference.upper().split(":")]
+        if len(ends) > 2 or not all(ends):
+            return None, False
+        numbers = [int(end[2]) for end in ends]  # type: ignore[index]
+        if max(numbers) - min(numbers) > 100_000:
+            return None, False
+        rows.update(range(min(numbers), max(numbers) + 1))
+    return rows, sums
 
 
 def summed_rows(

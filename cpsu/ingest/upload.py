@@ -26,12 +26,12 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from cpsu.costs import CostBase
+from cpsu.costs import CostBase, CostLine
 from cpsu.ingest import costs_sheet, headcount_sheet, lists
 from cpsu.ingest.cells import text_key
 from cpsu.ingest.choices import NO_CHOICES, ReadChoices
 from cpsu.ingest.conventions import decide_conventions
-from cpsu.ingest.costs_sheet import read_costs
+from cpsu.ingest.costs_sheet import Costing, read_costs
 from cpsu.ingest.csv_file import CsvError, decode_text, read_csv_table
 from cpsu.ingest.gl import as_gl_table, find_gl_header
 from cpsu.ingest.headcount_sheet import read_headcount
@@ -70,6 +70,7 @@ from cpsu.ingest.xlsx import (
     read_workbook,
     table_kind,
 )
+from cpsu.projection import project
 from cpsu.scenario import Headcount, Scenario, Workspace
 
 logger = logging.getLogger(__name__)
@@ -394,20 +395,18 @@ def _read_workbook(
 
     cost_base = None
     costs = tables.get(COSTS)
-    if costs is None:
-        if not _sheet_failed(issues, COSTS, chosen):
-            issues.append(
-                error(
-                    f"The workbook has no Costs sheet (its sheets are {names}). "
-                    "Name the sheet with the cost lines Costs."
-                )
+    if costs is None and not _sheet_failed(issues, COSTS, chosen):
+        issues.append(
+            error(
+                f"The workbook has no Costs sheet (its sheets are {names}). "
+                "Name the sheet with the cost lines Costs."
             )
-    else:
+        )
+
+    if costs is not None and not chosen.keys() & {HEADCOUNT, SERVICE_DESK, ASSUMPTIONS}:
         report(0.9, f"Reading the cost lines on {costs.name}")
         cost_base, found = read_costs(costs, conventions=conventions, choices=choices)
         issues.extend(found)
-
-    if costs is not None and not chosen.keys() & {HEADCOUNT, SERVICE_DESK, ASSUMPTIONS}:
         # A budget workbook of the user's own: cost lines and nothing else, so
         # it joins the headcount and scenario in use, as a CSV of costs does.
         issues.append(
@@ -421,11 +420,15 @@ def _read_workbook(
             "csv", cost_base, None, None, _in_order(issues), book.sheets, cost_sheet
         )
 
+    # The other sheets are read first, so that the cost lines can be costed at
+    # the baseline when telling a row that totals them; their issues still
+    # come after the cost lines'.
+    later: list[Issue] = []
     headcount = None
     headcount_table = tables.get(HEADCOUNT)
     if headcount_table is None:
         if not _sheet_failed(issues, HEADCOUNT, chosen):
-            issues.append(
+            later.append(
                 error(
                     f"The workbook has no Headcount sheet (its sheets are {names}). "
                     "Add one with Quarter, Employees and Contingent columns; its "
@@ -434,21 +437,32 @@ def _read_workbook(
             )
     else:
         headcount, found = read_headcount(headcount_table, conventions=conventions)
-        issues.extend(found)
+        later.extend(found)
 
     scenario = None
     desk_table = tables.get(SERVICE_DESK)
-    if desk_table is None and _sheet_failed(issues, SERVICE_DESK, chosen):
+    if desk_table is None and _sheet_failed([*issues, *later], SERVICE_DESK, chosen):
         desk = None
     else:
         desk, found = read_service_desk(desk_table, conventions=conventions)
-        issues.extend(found)
+        later.extend(found)
     assumptions = tables.get(ASSUMPTIONS)
-    if assumptions is None and _sheet_failed(issues, ASSUMPTIONS, chosen):
+    if assumptions is None and _sheet_failed([*issues, *later], ASSUMPTIONS, chosen):
         pass
     elif desk is not None:
         scenario, found = read_scenario(assumptions, desk, conventions=conventions)
+        later.extend(found)
+
+    if costs is not None:
+        report(0.9, f"Reading the cost lines on {costs.name}")
+        costing = None
+        if headcount is not None and scenario is not None:
+            costing = _baseline_costing(headcount, scenario)
+        cost_base, found = read_costs(
+            costs, conventions=conventions, choices=choices, costing=costing
+        )
         issues.extend(found)
+    issues.extend(later)
     return Upload(
         "workbook",
         cost_base,
@@ -458,6 +472,20 @@ def _read_workbook(
         book.sheets,
         cost_sheet,
     )
+
+
+def _baseline_costing(headcount: Headcount, scenario: Scenario) -> Costing:
+    """Each line's monthly cost at the workbook's own baseline quarter, or None
+    when its scenario cannot be projected (the workspace check says why)."""
+
+    def monthly(lines: Sequence[CostLine]) -> list[float] | None:
+        try:
+            costed = project(CostBase(lines=tuple(lines)), headcount, scenario)
+        except ValueError:  # a ProjectionError among others
+            return None
+        return [float(cost) for cost in costed.baseline_lines()["monthly"]]
+
+    return monthly
 
 
 def _in_order(issues: list[Issue]) -> tuple[Issue, ...]:

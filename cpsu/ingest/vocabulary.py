@@ -719,3 +719,30 @@ def header_scale(text: str) -> tuple[float, str] | None:
     if _THOUSANDS.search(cleaned):
         return 1_000.0, "thousands"
     return None
+
+
+# Words a note may hold beside its scale and still speak of nothing but the unit
+# of the amounts, as in 'Note: all amounts are in US dollars, thousands'.
+_NOTE_WORDS = frozenset(
+    {"note", "notes", "nb", "all", "amount", "amounts", "figure", "figures"}
+    | {"number", "numbers", "value", "values", "cost", "costs", "are", "is", "in"}
+    | {"of", "shown", "stated", "given", "expressed", "the", "this", "these"}
+    | {"above", "table", "list", "sheet", "and", "unit", "units", "currency"}
+)
+_CURRENCY_WORDS = re.compile(
+    r"[$€£]|\b(?:usd|eur|gbp|aud|cad|nzd|chf|us|dollars?|euros?|pounds?)\b",
+    re.IGNORECASE,
+)
+
+
+def scale_note(text: str) -> tuple[float, str] | None:
+    """The scale a note states when it says nothing but the unit of the amounts,
+    like 'Note: amounts in $000' or 'All figures in USD thousands'; None when it
+    speaks of anything else too, like 'revenue figures elsewhere in $000'."""
+    cleaned = clean_text(text)
+    scale = header_scale(cleaned)
+    if scale is None or (_MILLIONS.search(cleaned) and _THOUSANDS.search(cleaned)):
+        return None
+    rest = _CURRENCY_WORDS.sub(" ", _THOUSANDS.sub(" ", _MILLIONS.sub(" ", cleaned)))
+    words = re.findall(r"[^\W\d_]+", rest.casefold())
+    return scale if all(word in _NOTE_WORDS for word in words) else None

@@ -13,7 +13,9 @@ cells. For .xlsx the same scan finds what calamine reports as empty but is
 not: formulas saved without their results and error values such as
 #DIV/0!, which are put back into the table so that a reader can name them.
 Merged cells that run down several rows carry their text to each row (a
-pool written once for a group of lines).
+pool written once for a group of lines); calamine reports the merges of an
+.xlsx and .xls, and those of an .ods are found by the same scan that checks
+its extent.
 
 Every sheet is read and described (`SheetInfo`: hidden or not, its size,
 whether it holds a table and what kind of table it looks like), so the
@@ -53,6 +55,7 @@ from cpsu.ingest.lists import find_list
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
     MAX_MERGED_RANGES,
+    Merge,
     Table,
     fill_merged,
     match_row,
@@ -117,6 +120,7 @@ class _SheetScan:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     outline_levels: dict[int, int] = field(default_factory=dict)  # row -> level
     summary_below: bool = True
+    merges: list[Merge] = field(default_factory=list)  # where calamine has none
 
 
 # What a sheet looks like it holds, from its headers.
@@ -220,6 +224,7 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
             f"({problem}). Open it in Excel and save it again as .xlsx."
         ) from None
     sheet_issues: dict[str, list[Issue]] = {}
+    ods_merges: dict[str, list[Merge]] = {}  # calamine reports none for .ods
     with archive:
         meter = _Meter(len(data))
         progress.report(0.0, "Checking the file")
@@ -242,13 +247,16 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
             for name in sorted(meter.deferred - meter.measured.keys()):
                 _check_member(archive, archive.getinfo(name), meter)
         elif kind == "ods":
-            _check_ods(archive, members)
+            ods_merges = _check_ods(archive, members)
         else:
             _check_xlsb(archive, members)
     book = _open(data, kind)
     if kind != "xlsx":
         parts = _calamine_parts(book)
-        scans = {part.name: _SheetScan() for part in parts}
+        scans = {
+            part.name: _SheetScan(merges=ods_merges.get(part.name, []))
+            for part in parts
+        }
     with progress.part(_SCAN[1], 1.0):
         return _read_sheets(kind, book, parts, scans, sheet_issues)
 
@@ -1019,7 +1027,7 @@ def _read_table(
             )
             return None
         grid = sheet.to_python(skip_empty_area=False)  # new lists, ours to fill
-        merged = sheet.merged_cell_ranges or []
+        merged = sheet.merged_cell_ranges or scan.merges
     except _TooBig as big:
         issues.append(_too_big(part, big))
         return None
@@ -1061,12 +1069,17 @@ def _read_table(
 # --- OpenDocument (.ods) ------------------------------------------------------
 
 
-def _check_ods(archive: zipfile.ZipFile, members: Mapping[str, str]) -> None:
-    """Refuse an encrypted .ods, or one whose sheets reach too far.
+def _check_ods(
+    archive: zipfile.ZipFile, members: Mapping[str, str]
+) -> dict[str, list[Merge]]:
+    """Refuse an encrypted .ods, or one whose sheets reach too far; the merged
+    cells of each sheet by its name, which calamine does not report for .ods.
 
     calamine reads every sheet of an .ods when it opens it, so the extent of
     each sheet is found first by streaming content.xml: rows and cells carry
-    repeat counts, and a few bytes can claim a million filled rows.
+    repeat counts, and a few bytes can claim a million filled rows. A merge
+    is a cell that spans rows or columns (the cells it covers follow as
+    covered cells), so the same pass notes where each one starts and ends.
     """
     manifest = members.get("meta-inf/manifest.xml")
     if manifest is not None and b"encryption-data" in archive.read(manifest):
@@ -1091,10 +1104,14 @@ def _check_ods(archive: zipfile.ZipFile, members: Mapping[str, str]) -> None:
             f"The spreadsheet's content is not valid XML ({problem}); open it and "
             "save it again as .xlsx or .ods."
         ) from None
+    return scanner.merges
 
 
 class _OdsScanner:
-    """Streams an .ods content.xml, keeping the extent of each sheet's cells."""
+    """Streams an .ods content.xml, keeping the extent of each sheet's cells
+    and its merges, at most one more than are filled in (so that too many
+    are reported).
+    """
 
     def __init__(self) -> None:
         self.sheet = ""
@@ -1106,6 +1123,8 @@ class _OdsScanner:
         self.row_width = 0
         self.rows = 0
         self.columns = 0
+        self.merges: dict[str, list[Merge]] = {}
+        self.row_merges: list[Merge] = []  # those starting in the current row
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         tag = name.rpartition(":")[2]
@@ -1115,11 +1134,31 @@ class _OdsScanner:
         elif tag == "table-row":
             self.row_repeat = _repeat(attributes.get("table:number-rows-repeated"))
             self.column = self.row_width = 0
+            self.row_merges = []
         elif tag in ("table-cell", "covered-table-cell"):
             self.cell_repeat = _repeat(attributes.get("table:number-columns-repeated"))
             self.cell_filled = "office:value-type" in attributes
+            if tag == "table-cell":
+                self._merge(attributes)
         elif tag == "p":
             self.cell_filled = True
+
+    def _merge(self, attributes: dict[str, str]) -> None:
+        """Note a cell that spans rows or columns, once for each repeat."""
+        down = _repeat(attributes.get("table:number-rows-spanned"))
+        across = _repeat(attributes.get("table:number-columns-spanned"))
+        if down == 1 and across == 1:
+            return
+        for repeat in range(self.cell_repeat):
+            if not self._room():
+                return
+            left = self.column + repeat * across
+            merge = ((self.row, left), (self.row + down - 1, left + across - 1))
+            self.merges.setdefault(self.sheet, []).append(merge)
+            self.row_merges.append(merge)
+
+    def _room(self) -> bool:
+        return len(self.merges.get(self.sheet, ())) <= MAX_MERGED_RANGES
 
     def end(self, name: str) -> None:
         tag = name.rpartition(":")[2]
@@ -1129,6 +1168,15 @@ class _OdsScanner:
                 self.row_width = self.column
             self.cell_filled = False
         elif tag == "table-row":
+            # A repeated row repeats its merges, each a row further down.
+            repeats = min(self.row_repeat, MAX_MERGED_RANGES + 2)
+            for repeat in range(1, repeats if self.row_merges else 1):
+                for (top, left), (bottom, right) in self.row_merges:
+                    if not self._room():
+                        break
+                    self.merges[self.sheet].append(
+                        ((top + repeat, left), (bottom + repeat, right))
+                    )
             self.row += self.row_repeat
             if self.row_width:
                 self.rows = self.row
