@@ -991,8 +991,11 @@ def read_gl_table(
 
     # Total rows: a text cell of the row says total or subtotal, and the row
     # lacks a date or an account, or says total in the account. A posting
-    # described "Total care renewal" still has both.
-    total_row = np.logical_or.reduce([found.says_total() for found in cells.values()])
+    # described "Total care renewal" still has both; a row with both that says
+    # total is weighed once its amount is read (see `_closing_totals`).
+    says_total = {name: found.says_total() for name, found in cells.items()}
+    labelled = np.logical_or.reduce(list(says_total.values()))
+    total_row = labelled.copy()
     when_blank = np.logical_and.reduce(
         [blank[name] for name in ("date", "period") if name in blank]
     )
@@ -1049,9 +1052,22 @@ def read_gl_table(
         label = header.label("sign")
         problems.add(label, numbers[found["bad"]], list(found["messages"]))
 
-    detail = ~empty_row & ~total_row & ~no_money
+    candidates = labelled & ~empty_row & ~total_row & ~no_money
+    closing, closes = _closing_totals(
+        candidates,
+        np.round(amount * 100).astype(np.int64),
+        cells["account"].text(),
+        ~empty_row & ~total_row & ~no_money & ~candidates,
+        total_row & ~empty_row,
+    )
+    detail = ~empty_row & ~total_row & ~no_money & ~closing
     issues.extend(
         _total_rows(sheet, numbers, total_row & ~balance_row, amount, detail, header)
+    )
+    issues.extend(
+        _closing_total_issues(
+            sheet, numbers, candidates, closes, amount, cells, says_total
+        )
     )
     issues.extend(_balance_rows(sheet, numbers, balance_row, amount))
     skipped = ~empty_row & ~total_row & no_money
@@ -1227,6 +1243,112 @@ def _total_rows(
                     column=header.label(
                         "amount" if "amount" in header.columns else "debit"
                     ),
+                )
+            )
+    return issues
+
+
+def _closing_totals(
+    candidates: np.ndarray,
+    cents: np.ndarray,
+    accounts: np.ndarray,
+    postings: np.ndarray,
+    blocks_end: np.ndarray,
+) -> tuple[np.ndarray, dict[int, str]]:
+    """Which rows labelled total, with a date and an account, close the rows
+    above them: their amount is, to the cent, the sum of the postings to their
+    account or of all postings, since the last total row or since the top.
+
+    A row labelled total that adds up nothing above it ("Total Rewards
+    subscription", 49.00) stays a posting. Returns the rows that close and,
+    by row index, what each one adds up, for the message.
+    """
+    closing = np.zeros(len(cents), dtype=bool)
+    closes: dict[int, str] = {}
+    if not candidates.any():
+        return closing, closes
+    block, above = 0, 0
+    block_by_account: dict[str, int] = {}
+    above_by_account: dict[str, int] = {}
+    for index in range(len(cents)):
+        account = accounts[index]
+        amount = int(cents[index])
+        if candidates[index] and amount:
+            sums = (
+                (block_by_account.get(account), f"to account {account}"),
+                (block, "all"),
+                (above_by_account.get(account), f"to account {account}"),
+                (above, "all"),
+            )
+            said = next((said for total, said in sums if total == amount), None)
+            if said is not None:
+                closing[index] = True
+                closes[index] = said
+                block, block_by_account = 0, {}
+                continue
+        if postings[index] or candidates[index]:
+            block += amount
+            above += amount
+            block_by_account[account] = block_by_account.get(account, 0) + amount
+            above_by_account[account] = above_by_account.get(account, 0) + amount
+        elif blocks_end[index]:
+            block, block_by_account = 0, {}
+    return closing, closes
+
+
+# A cell that says nothing but total, maybe with an account: 'Total 6110',
+# 'Account total', 'Sum'. Such a row counted as a posting is worth a check.
+_ONLY_TOTAL = re.compile(
+    r"(?:(?:grand|sub|account|acct|gl|for|of|total|totals|subtotal|sum|\d+)"
+    r"[\s\-:.]*)+",
+    re.IGNORECASE,
+)
+
+
+def _closing_total_issues(
+    sheet: str,
+    numbers: np.ndarray,
+    candidates: np.ndarray,
+    closes: dict[int, str],
+    amount: np.ndarray,
+    cells: dict[str, _Cells],
+    says_total: dict[str, np.ndarray],
+) -> list[Issue]:
+    """A warning for each dated row left out as a total, and for each row that
+    says only total but adds up nothing above it, so was counted."""
+    texts = {name: found.text() for name, found in cells.items()}
+    issues = []
+    for index in np.flatnonzero(candidates):
+        label = next(
+            texts[name][index] for name, said in says_total.items() if said[index]
+        )
+        row = int(numbers[index])
+        money = f"{float(amount[index]):,.2f}"
+        if int(index) in closes:
+            said = closes[int(index)]
+            postings = (
+                "all the postings above it"
+                if said == "all"
+                else f"the postings above it {said}"
+            )
+            issues.append(
+                warning(
+                    f"Row {row} says '{label}' and its amount, {money}, is the sum "
+                    f"of {postings}, so it was read as a total row and left out of "
+                    "the sum and of the export's total, so that nothing counts "
+                    "twice. If it is a posting, change its description.",
+                    sheet=sheet,
+                    row=row,
+                )
+            )
+        elif _ONLY_TOTAL.fullmatch(label):
+            issues.append(
+                warning(
+                    f"Row {row} says '{label}', but its amount, {money}, is not the "
+                    "sum of the postings above it, so it was counted as a posting. "
+                    "If it is a total, delete the row from the export.",
+                    sheet=sheet,
+                    row=row,
                 )
             )
     return issues
