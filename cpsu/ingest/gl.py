@@ -72,7 +72,13 @@ from cpsu.ingest.table import (
     one_header_row,
     two_row_header_hint,
 )
-from cpsu.ingest.vocabulary import match_header
+from cpsu.ingest.vocabulary import (
+    clean_header,
+    header_scale,
+    match_header,
+    says_plain_currency,
+    scale_note,
+)
 from cpsu.ingest.xlsx import Workbook
 
 logger = logging.getLogger(__name__)
@@ -1021,12 +1027,21 @@ def read_gl_table(
     balance_row &= ~empty_row & ~total_row
     total_row = total_row | balance_row
 
-    problems = _Problems(sheet)
     money_names = ["amount"] if has_amount else ["debit", "credit"]
+    no_money = np.logical_and.reduce([blank[name] for name in money_names])
+    scale = _scale(table, header, money_names, numbers, empty_row, no_money)
+    issues.extend(scale.issues)
+    if scale.refused:
+        return _failed(source, issues, recognised=True)
+    # A note on the amounts' unit is said once, as such, not as a posting
+    # without an amount.
+    empty_row = empty_row | np.isin(numbers, scale.note_rows)
+
+    problems = _Problems(sheet)
     amounts = {}
     for name in money_names:
         values, found = _money(cells[name], conventions)
-        amounts[name] = values
+        amounts[name] = values * scale.factor
         bad = (found != None) & ~empty_row & ~total_row  # noqa: E711
         label = header.label(name)
         problems.add(
@@ -1042,7 +1057,6 @@ def read_gl_table(
         issues.extend(
             _negative_credits(sheet, numbers, credit, ~empty_row & ~total_row, header)
         )
-    no_money = np.logical_and.reduce([blank[name] for name in money_names])
     if "sign" in cells:
         signed, found = _signed(
             cells["sign"], amount, has_amount, header, ~empty_row & ~total_row
@@ -1155,6 +1169,211 @@ def read_gl_table(
     issues.extend(_gaps(export, sheet))
     report(1.0, f"Read {len(entries):,} postings from {_place(sheet)}")
     return replace(export, issues=_in_order(issues))
+
+
+# How far below the last posting a note stating the amounts' scale may stand.
+NOTE_ROWS = 4
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """What the export says its amounts are in: the factor they are read by,
+    what was said about it, the rows below that said it."""
+
+    factor: float = 1.0
+    issues: tuple[Issue, ...] = ()
+    note_rows: tuple[int, ...] = ()
+    refused: bool = False
+
+
+def _scale(
+    table: Table,
+    header: Header,
+    money_names: Sequence[str],
+    numbers: np.ndarray,
+    empty_row: np.ndarray,
+    no_money: np.ndarray,
+) -> _Scale:
+    """The scale of the export's amounts, as a cost list reads one: stated by
+    the money columns' headers ('Amount ($000)'), by a title row above the
+    header ('amounts in USD thousands') or by a note just below the last
+    posting ('Note: amounts in $000'), each applied with a warning. Statements
+    that say different scales refuse the export; a title that also says plain
+    currency, or a statement further away, is not applied and is pointed out.
+    """
+    sheet = table.name
+    heads = table.rows[header.position][1]
+    labels = listing([header.label(name) for name in money_names])
+    stated = {
+        name: header_scale(clean_header(heads[header.columns[name]]))
+        for name in money_names
+    }
+    said = {found for found in stated.values() if found is not None}
+    title = _title_scale(table, header)
+    note, stray = _note_scale(table, header, numbers, empty_row, no_money)
+    statements = [
+        (f"the header {header.label(name)}", found)
+        for name, found in stated.items()
+        if found is not None
+    ]
+    if title[1] is not None:
+        statements.append((f"the title above the export, '{title[0]}',", title[1]))
+    if note is not None:
+        statements.append((f"the note in row {note[0]}, '{note[1]}',", note[2]))
+    scales = {found for _, found in statements}
+    unscaled = [name for name, found in stated.items() if found is None]
+    if len(scales) > 1 or (said and unscaled and len(statements) == len(said)):
+        shown = listing(
+            [f"{where} says {found[1]}" for where, found in statements]
+            + [f"the header {header.label(name)} says no scale" for name in unscaled]
+        )
+        return _Scale(
+            issues=(
+                error(
+                    f"The amounts' unit is stated more than one way: {shown}; so "
+                    "the amounts cannot be read without a guess. Say the unit "
+                    "once, in each amount column's header, like 'Amount ($000)'.",
+                    sheet=sheet,
+                    row=header.row_number,
+                ),
+            ),
+            refused=True,
+        )
+    issues: list[Issue] = []
+    if title[0] is not None and title[1] is None:
+        issues.append(
+            warning(
+                f"The title above the export says '{title[0]}', both a scale and "
+                "plain currency, so the amounts were read as they stand, not "
+                "multiplied. If they are in thousands or millions, say so in the "
+                "amount column's header, like 'Amount ($000)'.",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+    if not scales:
+        if stray is not None:
+            issues.append(
+                warning(
+                    f"Row {stray[0]} says '{stray[1]}', but the amount header does "
+                    "not say the amounts are in thousands or millions, so they were "
+                    "read as they stand, not multiplied. If they are, say so in the "
+                    "amount column's header, like 'Amount ($000)'.",
+                    sheet=sheet,
+                    row=stray[0],
+                )
+            )
+        return _Scale(
+            issues=tuple(issues), note_rows=(stray[0],) if stray is not None else ()
+        )
+    factor, words = scales.pop()
+    multiplied = f"each was multiplied by {factor:,.0f}."
+    if note is not None and not said and title[1] is None:
+        issues.append(
+            warning(
+                f"The note in row {note[0]}, '{note[1]}', was applied, so the "
+                f"amounts in {labels} were read in {words}: {multiplied} If the "
+                "note is not about this export, move it off the sheet.",
+                sheet=sheet,
+                row=note[0],
+            )
+        )
+    elif said:
+        whose = "their headers say" if len(money_names) > 1 else "the header says"
+        issues.append(
+            warning(
+                f"The amounts in {labels} are read in {words}, as {whose}: "
+                f"{multiplied}",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+    else:
+        issues.append(
+            warning(
+                f"The amounts in {labels} are read in {words}, as the title above "
+                f"the export says ('{title[0]}'): {multiplied}",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+    if stray is not None:
+        issues.append(
+            warning(
+                f"Row {stray[0]} says '{stray[1]}', but the amounts were read in "
+                f"{words}. Check which is right, and say the unit once, in the "
+                "amount column's header, like 'Amount ($000)'.",
+                sheet=sheet,
+                row=stray[0],
+            )
+        )
+    return _Scale(
+        factor=factor,
+        issues=tuple(issues),
+        note_rows=tuple(found[0] for found in (note, stray) if found is not None),
+    )
+
+
+def _title_scale(
+    table: Table, header: Header
+) -> tuple[str | None, tuple[float, str] | None]:
+    """The title clause above the header that states a scale, and the scale;
+    (clause, None) when a title also says plain currency, (None, None) when
+    no title states one."""
+    texts: list[str] = []
+    for _, cells in reversed(table.rows[: header.position]):
+        found = [clean_text(cell) for cell in cells if isinstance(cell, str)]
+        found = [text for text in found if text.strip()]
+        if not found:
+            if texts:
+                break
+            continue
+        texts[:0] = found
+    clauses = [
+        clause.strip()
+        for text in texts
+        for clause in re.split(r";|\.\s", text)
+        if clause.strip()
+    ]
+    scaled = [clause for clause in clauses if header_scale(clause) is not None]
+    if not scaled:
+        return None, None
+    if any(says_plain_currency(clause) for clause in clauses):
+        return scaled[0], None
+    return scaled[0], header_scale(scaled[0])
+
+
+def _note_scale(
+    table: Table,
+    header: Header,
+    numbers: np.ndarray,
+    empty_row: np.ndarray,
+    no_money: np.ndarray,
+) -> tuple[tuple[int, str, tuple[float, str]] | None, tuple[int, str] | None]:
+    """A note a few rows below the last posting that says nothing but the
+    amounts' scale, as (row, text, scale); and a statement of a scale below the
+    header that is not such a note, as (row, text)."""
+    start = header.position + 1
+    rows = dict(table.rows[start:])
+    stated = []
+    for row_number in numbers[~empty_row & no_money]:
+        cells = rows[int(row_number)]
+        if any(isinstance(cell, int | float) for cell in cells):
+            continue
+        text = " ".join(
+            clean_text(cell) for cell in cells if isinstance(cell, str) and cell.strip()
+        )
+        if header_scale(text) is not None:
+            stated.append((int(row_number), text))
+    if not stated:
+        return None, None
+    postings = numbers[~empty_row & ~no_money]
+    last = int(postings.max()) if len(postings) else header.row_number
+    row, text = stated[0]
+    scale = scale_note(text)
+    if len(stated) == 1 and scale is not None and last < row <= last + NOTE_ROWS:
+        return (row, text, scale), None
+    return None, stated[0]
 
 
 def _place(sheet: str) -> str:

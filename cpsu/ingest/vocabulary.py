@@ -746,3 +746,20 @@ def scale_note(text: str) -> tuple[float, str] | None:
     rest = _CURRENCY_WORDS.sub(" ", _THOUSANDS.sub(" ", _MILLIONS.sub(" ", cleaned)))
     words = re.findall(r"[^\W\d_]+", rest.casefold())
     return scale if all(word in _NOTE_WORDS for word in words) else None
+
+
+# A statement that amounts are in plain currency, like 'in USD' or '(EUR)'.
+_PLAIN_CURRENCY_STATED = re.compile(
+    r"(?:\bin\s+|\(\s*)(?:usd|eur|gbp|aud|cad|nzd|chf|dollars|euros|[$€£])"
+    r"(?:\s*\)|\s*$|\s*[;,.])",
+    re.IGNORECASE,
+)
+
+
+def says_plain_currency(text: str) -> bool:
+    """True when a text gives the amounts' currency with no scale, like
+    'Amounts in USD'; a text that states a scale does not."""
+    cleaned = clean_text(text)
+    return header_scale(cleaned) is None and bool(
+        _PLAIN_CURRENCY_STATED.search(cleaned)
+    )
