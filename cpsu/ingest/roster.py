@@ -73,10 +73,25 @@ from cpsu.scenario import Headcount, HeadcountRow, quarter_label
 REQUIRED_COLUMNS = ("worker_type", "start")
 
 # A Status column says whether a person is still on the books, and the roster
-# reads it: a leaver without an end date cannot be placed in any quarter.
-HEADERS = {**ROSTER_HEADERS, "status": "Status"}
+# reads it: a leaver without an end date cannot be placed in any quarter. A
+# Rehire date, beside the original hire date, starts the employment that the
+# end date (if any) closes, so a rehired person is counted from it.
+HEADERS = {**ROSTER_HEADERS, "status": "Status", "rehire": "Rehire date"}
 HEADER_INDEX = {
     **ROSTER_HEADER_INDEX,
+    **{
+        text_key(words): "rehire"
+        for words in (
+            "Rehire date",
+            "Re-hire date",
+            "Rehired",
+            "Rehired on",
+            "Date rehired",
+            "Most recent hire date",
+            "Latest hire date",
+            "Last hire date",
+        )
+    },
     **{
         text_key(words): "status"
         for words in (
@@ -235,6 +250,63 @@ def _unread_statuses(table: Table, header: Header) -> list[Issue]:
     ]
 
 
+# How many cells of a column are looked at to tell whether it holds dates.
+_DATE_SAMPLE = 200
+_DATE_WORDS = re.compile(r"\b(?:date|dt|day|dob)\b", re.IGNORECASE)
+
+
+def _unread_dates(table: Table, header: Header) -> list[Issue]:
+    """A warning for each column not read that holds dates or is named a
+    date: it may say when people started or left, and the count would not
+    know it."""
+    heads = table.rows[header.position][1]
+    used = set(header.columns.values())
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    read = listing(
+        [
+            header.label(name)
+            for name in ("start", "rehire", "end")
+            if name in header.columns
+        ]
+    )
+    found = []
+    for position, head in enumerate(heads):
+        if position in used or is_blank(head):
+            continue
+        values = [row[position] if position < len(row) else None for row in rows]
+        values = [value for value in values if not is_blank(value)][:_DATE_SAMPLE]
+        dates = sum(1 for value in values if _is_date(value))
+        named = isinstance(head, str) and _DATE_WORDS.search(clean_text(head))
+        if not (named or (values and dates * 2 >= len(values))):
+            continue
+        label = column_label(clean_text(str(head)), position)
+        found.append(
+            warning(
+                f"{label} {'holds dates' if dates else 'is named as a date'} but "
+                f"was not read: people are counted by "
+                f"{read} only. If it is the day people left, rename it End date; "
+                "if the day they started, Start date.",
+                sheet=table.name,
+                row=header.row_number,
+                column=label,
+            )
+        )
+    return found
+
+
+def _is_date(value: Cell) -> bool:
+    """True for a date cell, or text that reads as a date."""
+    if isinstance(value, date):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        read_date(value)
+    except CellError as problem:
+        return isinstance(problem, AmbiguousDate)
+    return True
+
+
 def _status_header(table: Table, header: Header) -> str | None:
     """The header of a column not read that holds only statuses, whatever it
     is called ("Emp status", "State"): words like Active, Terminated, Leaver
@@ -324,6 +396,7 @@ def read_roster_people(
         )
     issues: list[Issue] = [*([joined] if joined else []), *header.issues]
     issues.extend(_unread_statuses(table, header))
+    issues.extend(_unread_dates(table, header))
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
     people, rows_read, persons = _people(table, header, order, issues)
@@ -408,7 +481,7 @@ def _date_cells(table: Table, header: Header) -> list[DateCell]:
     """The text dates with the year last in the start and end columns, for the
     file's day-month order."""
     found = []
-    for name in ("start", "end"):
+    for name in ("start", "rehire", "end"):
         if name not in header.columns:
             continue
         label = header.label(name)
@@ -426,6 +499,7 @@ class _Notes:
     empty statuses, and the rows of each ID."""
 
     still_here: list[int] = field(default_factory=list)
+    rehired: list[int] = field(default_factory=list)
     on_leave: list[int] = field(default_factory=list)
     no_status: list[int] = field(default_factory=list)
     rows_of_id: dict[str, list[int]] = field(default_factory=dict)
@@ -546,6 +620,22 @@ def _notes(header: Header, notes: _Notes) -> list[Issue]:
             "is empty in {rows}; {who} counted by the start and end dates alone.",
         ),
     )
+    if notes.rehired:
+        start = header.label("start")
+        found.append(
+            warning(
+                f"{header.label('rehire')} is filled in {_rows(notes.rehired)}, so "
+                f"{'those people are' if len(notes.rehired) > 1 else 'that person is'}"
+                f" counted from the rehire date, not from {start}: a rehire starts "
+                "the employment the end date closes, and the roster does not say "
+                "when the earlier one ended, so quarters before the rehire do not "
+                "count them. If they were on the books throughout, clear the "
+                "rehire date.",
+                header.sheet,
+                notes.rehired[0] if len(notes.rehired) == 1 else None,
+                header.label("rehire"),
+            )
+        )
     for rows, column, text in said:
         if not rows:
             continue
@@ -641,6 +731,24 @@ def _person(
             start = read_roster_date(start_cell, order)
         except CellError as exc:
             problem("start", exc)
+    rehire_cell = header.cell(cells, "rehire")
+    if start is not None and not is_blank(rehire_cell):
+        try:
+            rehire = read_roster_date(rehire_cell, order)
+        except CellError as exc:
+            problem("rehire", exc)
+            failed = True
+        else:
+            if rehire < start:
+                problem(
+                    "rehire",
+                    f"is {rehire.isoformat()}, before {header.label('start')} "
+                    f"{start.isoformat()}; correct one of the two",
+                )
+                failed = True
+            elif rehire > start:
+                notes.rehired.append(row_number)
+                start = rehire
     end_cell = header.cell(cells, "end")
     if not is_blank(end_cell):
         try:
