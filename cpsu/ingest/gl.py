@@ -563,22 +563,54 @@ def _read_sheets(
                 recognised=False,
             )
     # Visible sheets first: a hidden sheet is read only when no visible one is GL.
+    # Every visible sheet with the first one's columns is one export split
+    # ("GL Jan-Jun" and "GL Jul-Dec"), read together.
     hidden = {info.name for info in book.sheets if info.hidden}
-    for name in sorted(names, key=lambda name: name in hidden):
-        table = book.tables.get(name)
-        if table is not None and is_gl_table(table):
-            issues = [*book.issues, *book.sheet_issues.get(name, ())]
-            if name in hidden:
-                issues.append(
-                    warning(
-                        f"The sheet {name} is hidden in Excel; it was read because it "
-                        "holds the GL export. Unhide it to check what it holds.",
-                        sheet=name,
+    found = [
+        (name, fields)
+        for name in sorted(names, key=lambda name: name in hidden)
+        if name in book.tables and (fields := _gl_fields(book.tables[name])) is not None
+    ]
+    if found:
+        first, fields = found[0]
+        visible = [name for name, _ in found if name not in hidden]
+        candidates = visible or [first]
+        read = [name for name, other in found if name in candidates and other == fields]
+        issues = [
+            warning(
+                f"The {'sheet' if kind == 'workbook' else 'table'} {name} also holds "
+                f"a GL export, but its columns differ from {first}'s, so it was not "
+                "read and its postings are not counted. Give it the same columns to "
+                "read them together, or upload it on its own.",
+                sheet=name,
+            )
+            for name, other in found
+            if other != fields and name in candidates
+        ]
+        if first in hidden:
+            issues.append(
+                warning(
+                    f"The sheet {first} is hidden in Excel; it was read because it "
+                    "holds the GL export. Unhide it to check what it holds.",
+                    sheet=first,
+                )
+            )
+        exports = []
+        for position, name in enumerate(read):
+            with part(position / len(read), (position + 1) / len(read)):
+                exports.append(
+                    read_gl_table(
+                        book.tables[name],
+                        source=source,
+                        issues=[
+                            *(book.issues if position == 0 else ()),
+                            *book.sheet_issues.get(name, ()),
+                        ],
+                        day_first=day_first,
                     )
                 )
-            return read_gl_table(
-                table, source=source, issues=issues, day_first=day_first
-            )
+        export = exports[0] if len(exports) == 1 else _joined(exports, source)
+        return replace(export, issues=(*export.issues, *issues))
     shown = ", ".join(f"'{name}'" for name in names) or "none"
     where = f"sheets: {shown}" if kind == "workbook" else f"tables: {shown}"
     issues = [
@@ -591,6 +623,32 @@ def _read_sheets(
         ),
     ]
     return _failed(source, issues, recognised=False)
+
+
+def _gl_fields(table: Table) -> frozenset[str] | None:
+    """The fields a sheet's GL header names, or None if it is not a GL export."""
+    header = find_gl_header(as_gl_table(table)[0])
+    return None if header is None else frozenset(header.columns)
+
+
+def _joined(exports: Sequence[GLExport], source: str) -> GLExport:
+    """One export from the sheets an export was split over, said so."""
+    sheets = listing([export.sheet or "" for export in exports])
+    issues = [issue for export in exports for issue in export.issues]
+    if any(export.has_errors for export in exports):
+        return GLExport(source, sheets, empty_entries(), _in_order(issues))
+    entries = pd.concat([export.entries for export in exports], ignore_index=True)
+    export = GLExport(source, sheets, entries, ())
+    said = f"Read {len(entries):,} postings from sheets {sheets}"
+    report(1.0, said)
+    issues.append(
+        warning(
+            f"{said}, which have the same columns, as one export: its months run "
+            f"from {export.months[0]} to {export.months[-1]}."
+        )
+    )
+    issues.extend(_gaps(export, sheets))
+    return replace(export, issues=_in_order(issues))
 
 
 # --- reading the table ---------------------------------------------------------

@@ -380,20 +380,31 @@ def read_roster_people(
 
     `day_first` is the user's day-month order for the file's text dates.
     """
+    return read_roster_sheets([table], baseline, quarters, day_first)
+
+
+@dataclass(frozen=True)
+class _SheetPeople:
+    """The people one sheet of a roster lists, by row, and what was found."""
+
+    sheet: str
+    header: Header | None
+    people: dict[int, tuple[str, date, date | None]]
+    issues: list[Issue]
+    persons: int
+
+
+def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
+    """The people on one roster sheet, with every problem found."""
     table, joined = as_roster_table(table)
     header = find_roster(table)
     if header is None:
-        return (
-            None,
-            [
-                error(
-                    f"{table.name} is not a roster: it needs a header row with an "
-                    "Employee ID or Name, a Worker type and a Start date column.",
-                    sheet=table.name,
-                )
-            ],
-            0,
+        problem = error(
+            f"{table.name} is not a roster: it needs a header row with an "
+            "Employee ID or Name, a Worker type and a Start date column.",
+            sheet=table.name,
         )
+        return _SheetPeople(table.name, None, {}, [problem], 0)
     issues: list[Issue] = [*([joined] if joined else []), *header.issues]
     issues.extend(_unread_statuses(table, header))
     issues.extend(_unread_dates(table, header))
@@ -403,9 +414,7 @@ def read_roster_people(
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
-    if any(issue.severity is Severity.ERROR for issue in issues):
-        return None, issues, 0
-    if not people:
+    if not people and not any(i.severity is Severity.ERROR for i in issues):
         issues.append(
             error(
                 f"{table.name} has a roster header in row {header.row_number} but no "
@@ -414,22 +423,48 @@ def read_roster_people(
                 row=header.row_number,
             )
         )
-        return None, issues, 0
+    return _SheetPeople(table.name, header, people, issues, persons)
 
-    latest_row, latest = max(
-        ((row, person[1]) for row, person in people.items()), key=lambda x: x[1]
+
+def read_roster_sheets(
+    tables: Sequence[Table],
+    baseline: pd.Period | None,
+    quarters: int,
+    day_first: bool | None = None,
+) -> tuple[Headcount | None, list[Issue], int]:
+    """`read_roster_people` over a roster split across sheets with the same
+    columns ("Employees" and "Contractors"): everyone on them counted together."""
+    sheets = [_sheet_people(table, day_first) for table in tables]
+    issues = [issue for found in sheets for issue in found.issues]
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return None, issues, 0
+    where = sheets[0].sheet if len(sheets) == 1 else None
+    persons = sum(found.persons for found in sheets)
+    people = [person for found in sheets for person in found.people.values()]
+
+    latest_sheet, latest_row, latest = max(
+        (
+            (found, row, person[1])
+            for found in sheets
+            for row, person in found.people.items()
+        ),
+        key=lambda x: x[2],
     )
     last_quarter = pd.Period(latest, freq="Q")
     if baseline is None:
         baseline = last_quarter
+        assert latest_sheet.header is not None
+        shown = (
+            f"row {latest_row}" if where else f"{latest_sheet.sheet} row {latest_row}"
+        )
         issues.append(
             warning(
                 f"The roster's baseline is {quarter_label(baseline)}, the quarter of "
-                f"its latest start date ({latest.isoformat()}, row {latest_row}); "
+                f"its latest start date ({latest.isoformat()}, {shown}); "
                 "headcount is counted on the quarter's last day.",
-                sheet=table.name,
+                sheet=latest_sheet.sheet,
                 row=latest_row,
-                column=header.label("start"),
+                column=latest_sheet.header.label("start"),
             )
         )
     wanted = [baseline + offset for offset in range(max(quarters, 1))]
@@ -443,10 +478,10 @@ def read_roster_people(
                 f"so headcount is given for {quarter_label(covered[0])} to "
                 f"{quarter_label(covered[-1])} ({len(covered)} quarters), not the "
                 f"{quarters} asked for: after it the roster knows of no hires.",
-                sheet=table.name,
+                sheet=where,
             )
         )
-    rows = [_count(quarter, people.values()) for quarter in covered]
+    rows = [_count(quarter, people) for quarter in covered]
     first = rows[0]
     if first.employees == 0 and first.contingent == 0:
         issues.append(
@@ -454,11 +489,17 @@ def read_roster_people(
                 f"No one on the roster is on the books on the last day of "
                 f"{first.quarter}, the baseline, so there is nothing to divide the "
                 "cost by. Check the start dates, or choose a later baseline.",
-                sheet=table.name,
+                sheet=where,
             )
         )
         return None, issues, 0
     return Headcount(rows=tuple(rows)), issues, persons
+
+
+def roster_fields(table: Table) -> frozenset[str] | None:
+    """The fields a roster sheet's header names, or None if it is not a roster."""
+    header = find_roster(as_roster_table(table)[0])
+    return None if header is None else frozenset(header.columns)
 
 
 def _count(
