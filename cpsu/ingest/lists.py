@@ -138,11 +138,52 @@ _QUARTER_HEADERS = (
 )
 
 
+# A month or quarter under a group of a two-row header, 'Jan (FY27)': the joined
+# header's name and the group above it.
+_UNDER_GROUP = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<group>[^()]+)\)$")
+# A year in a group's label: FY27, FY2027, FY 2026/27, 2027, Budget 2026-27.
+_GROUP_YEAR = re.compile(
+    r"(?:\bfy\s*'?|(?<![\d.,])(?=(?:19|20)\d\d))(?P<year>\d{4}|\d{2})"
+    r"(?:\s*[/-]\s*'?(?P<end>\d{4}|\d{2}))?(?![\d.,])",
+    re.IGNORECASE,
+)
+
+
+def _group_year(label: str) -> int | None:
+    """The year a group label names (a fiscal year by the year it ends), or None
+    when it names none or several."""
+    years = set()
+    for match in _GROUP_YEAR.finditer(label):
+        year = match["end"] or match["year"]
+        years.add(2000 + int(year) if len(year) == 2 else int(year))
+    return years.pop() if len(years) == 1 else None
+
+
+def _under_group(
+    cell: Cell, reader: Callable[[Cell], tuple[int | None, int] | None]
+) -> tuple[int | None, int] | None:
+    """A month or quarter named under a group of a two-row header, like 'Jan
+    (FY27)' or 'Q1 (Budget 2027)', its year taken from the group when it has
+    none of its own; None for any other header."""
+    if not isinstance(cell, str):
+        return None
+    match = _UNDER_GROUP.match(clean_text(cell))
+    if match is None:
+        return None
+    found = reader(match["name"])
+    if found is None or found[0] is not None:
+        return found
+    return _group_year(match["group"]), found[1]
+
+
 def quarter_of_header(cell: Cell) -> tuple[int | None, int] | None:
     """(year or None, quarter) when a header names a quarter, like Q1 or 2026-Q3."""
     if not isinstance(cell, str):
         return None
     text = clean_text(cell)
+    grouped = _under_group(text, quarter_of_header)
+    if grouped is not None:
+        return grouped
     for pattern in _QUARTER_HEADERS:
         match = pattern.match(text)
         if match is None:
@@ -161,6 +202,9 @@ def month_of_header(cell: Cell) -> tuple[int | None, int] | None:
     if not isinstance(cell, str):
         return None
     text = clean_text(cell)
+    grouped = _under_group(text, month_of_header)
+    if grouped is not None:
+        return grouped
     for pattern in _MONTH_HEADERS:
         match = pattern.match(text)
         if match is None:
@@ -211,6 +255,7 @@ class ListLayout:
     scale_issues: tuple[Issue, ...] = ()  # what a scale said below the header did
     scale_note_row: int | None = None  # a note below the list stating the scale
     scaled_below: bool = False  # the scale came from a note or a currency column
+    earlier: tuple[int, ...] = ()  # a grid's months before its latest year, unread
 
     @property
     def is_grid(self) -> bool:
@@ -265,12 +310,16 @@ def _layout(
             months, grid_period = quarters, Period.QUARTER
         else:
             months = []
+    earlier: list[int] = []
+    if months:
+        cycle = 4 if grid_period is Period.QUARTER else 12
+        months, earlier = _latest_year(cells, months, grid_period, cycle)
     item = vendor = notes = amount = total = period = check = None
     unit = quantity = list_total = category = None
     amounts: list[int] = []
     is_grid_header = bool(months)
     for index, text in texts.items():
-        if not text or index in months:
+        if not text or index in months or index in earlier:
             continue
         name = match_header(text, COST_HEADER_INDEX) or LIST_ITEM_INDEX.get(
             text_key(text)
@@ -328,7 +377,7 @@ def _layout(
                 f"{_MONTHS[day.month - 1].title()} {day.year}", index
             )
     labels.setdefault(item, column_label("", item))
-    used = {item, vendor, notes, total, category}
+    used = {item, vendor, notes, total, category, *earlier}
     used |= set(months) if is_grid else {amount, period, check}
     if not is_grid and unit is not None and quantity is not None:
         used |= {unit, quantity}
@@ -347,6 +396,7 @@ def _layout(
             labels,
             months=tuple(months),
             grid_period=grid_period,
+            earlier=tuple(earlier),
             total=total,
             vendor=vendor,
             notes=notes,
@@ -385,6 +435,34 @@ def _other_period(amount_header: str, header: str) -> bool:
     """True when both headers name a period and the periods differ."""
     first, second = header_period(amount_header), header_period(header)
     return first is not None and second is not None and first is not second
+
+
+def _latest_year(
+    cells: Sequence[Cell], columns: Sequence[int], grid_period: Period, cycle: int
+) -> tuple[list[int], list[int]]:
+    """A grid's columns of its latest year (the last `cycle` months or quarters
+    in time) and the earlier ones, when it has more than a year of dated
+    columns; else all its columns and none. Months dated by a group above them
+    ('Jul (FY27)') run left to right within their group."""
+    reader = quarter_of_header if grid_period is Period.QUARTER else month_of_header
+    if len(columns) <= cycle:
+        return list(columns), []
+    order: dict[int, tuple[int, int]] = {}
+    for index in columns:
+        cell = cells[index]
+        found = reader(cell)
+        if found is None or found[0] is None:
+            return list(columns), []
+        year, number = found
+        grouped = isinstance(cell, str) and _UNDER_GROUP.match(clean_text(cell))
+        own_year = (reader(grouped["name"] if grouped else cell) or (None, 0))[0]
+        order[index] = (year, number if own_year is not None else index)
+    timeline = sorted(columns, key=lambda index: (order[index], index))
+    latest = set(timeline[-cycle:])
+    return (
+        [index for index in columns if index in latest],
+        [index for index in columns if index not in latest],
+    )
 
 
 def _distinct_columns(
@@ -1071,6 +1149,25 @@ class _ListReader:
                 f"{names} had costs.",
                 layout.row_number,
             )
+        if layout.earlier:
+            cycle = len(layout.months)
+            left = (
+                f"{layout.labels[layout.earlier[0]]} to "
+                f"{layout.labels[layout.earlier[-1]]}"
+                if len(layout.earlier) > 1
+                else layout.labels[layout.earlier[0]]
+            )
+            self.issue(
+                Severity.WARNING,
+                f"The header has {len(layout.months) + len(layout.earlier)} "
+                f"{noun}s, more than a year, so each line costs its average {noun} "
+                f"of the latest {cycle}, {read}; the {len(layout.earlier)} earlier "
+                f"{noun}{'' if len(layout.earlier) == 1 else 's'} ({left}) "
+                f"{'was' if len(layout.earlier) == 1 else 'were'} left out. Delete "
+                f"the columns of the {noun}s you do not want averaged, or keep the "
+                "year you plan for on a sheet of its own.",
+                layout.row_number,
+            )
         repeated = self._repeated_columns()
         if repeated:
             first, last = layout.labels[repeated[0]], layout.labels[repeated[-1]]
@@ -1577,7 +1674,8 @@ class _ListReader:
             summed = sum(months)
             if layout.total is not None and layout.total in figures:
                 stated = figures[layout.total]
-                if _cents(stated) != _cents(summed):
+                every = summed + self._earlier_sum(cells)
+                if _cents(stated) not in (_cents(summed), _cents(every)):
                     self.issue(
                         Severity.WARNING,
                         f"{layout.labels[layout.total]} says {_money(stated)} but the "
@@ -1625,6 +1723,21 @@ class _ListReader:
             vendor=vendor,
             notes="; ".join(notes),
         )
+
+    def _earlier_sum(self, cells: Sequence[Cell]) -> float:
+        """The sum of a grid line's months before its latest year, those that
+        can be read; a total column may add them up too."""
+        summed = 0.0
+        for index in self.layout.earlier:
+            cell = _cell(cells, index)
+            if is_blank(cell):
+                continue
+            try:
+                value = read_money(cell, conventions=self.conventions).value
+            except CellError:
+                continue
+            summed += value * self.layout.scales.get(index, (1.0, ""))[0]
+        return summed
 
     def _amount(
         self, row_number: int, item: str, figures: Mapping[int, float]
