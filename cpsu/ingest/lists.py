@@ -42,6 +42,7 @@ sheet has no Pool and no Behaviour column.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -966,6 +967,9 @@ class _ListReader:
         self.everything = _Block()
         self.header_period = layout.period  # before any choice of the user's
         self.summaries = _summary_rows(table, layout)
+        # rows above their lines that add them up, found before the rows are
+        # read: row -> (the lines, the warning, whether it heads a section)
+        self.above: dict[int, tuple[tuple[int, ...], str, bool]] = {}
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
         self.periods: dict[int, Period] = {}  # row -> a line's period
         self.row_formulas: dict[int, list[str]] | None = None  # made when needed
@@ -991,6 +995,7 @@ class _ListReader:
     def read(self) -> tuple[CostBase | None, list[Issue]]:
         layout = self.layout
         self._header_issues()
+        self._find_totals_above()
         rows_read: list[int] = []
         below = [
             row
@@ -1455,6 +1460,8 @@ class _ListReader:
                 self.table, row_number, layout.totals
             ) or self._summed_by_formula(row_number, cells)
             how = "its amount is a formula adding them up"
+        if not children and row_number in self.above:
+            return self._total_above(row_number, cells, item)
         if not children:
             return False
         figures = self._quiet_figures(cells) or {}
@@ -1474,6 +1481,171 @@ class _ListReader:
             self.section, self.section_row, self.section_lines = item, row_number, 1
         self.block = _Block()
         return True
+
+    def _total_above(self, row_number: int, cells: Sequence[Cell], item: str) -> bool:
+        """Leave out a row found to add up the lines below it, saying so."""
+        children, message, heads = self.above[row_number]
+        figures = self._quiet_figures(cells) or {}
+        self.subtotals.append((row_number, item or "(no name)", figures, children))
+        self.issue(Severity.WARNING, message, row_number, self.layout.item)
+        self._close_section()
+        if heads and item:
+            self.section, self.section_row, self.section_lines = item, row_number, 1
+        self.block = _Block()
+        return True
+
+    def _find_totals_above(self) -> None:
+        """Find the rows that carry the sum of the lines below them: a grand
+        total written above the whole list, or section headings each carrying
+        its subtotal, when every such heading adds up its own lines. A row that
+        adds up rows below it while the rest of the list does not read that way
+        stays a line, with a warning."""
+        for run in self._runs_of_figures():
+            rows = [row for row, _, _ in run]
+            names = {row: item for row, item, _ in run}
+            columns = sorted({index for _, _, figures in run for index in figures})
+            keys = [
+                tuple(figures.get(index, 0) for index in columns)
+                for _, _, figures in run
+            ]
+            found = _totals_above(keys)
+            if isinstance(found, dict):
+                self._leave_out_above(rows, names, found)
+                continue
+            if len(found) == 1:
+                ((at, end),) = found
+                name = _named(names[rows[at]], rows[at])
+                self.issue(
+                    Severity.WARNING,
+                    f"{name} is the sum of {_span(rows[at + 1 : end])} directly "
+                    "below it, as a heading carrying its section's subtotal would "
+                    "be, but the rest of the list is not laid out that way, so it "
+                    "was counted as a line. If it is a subtotal, put it below its "
+                    "lines and name it Total, or delete it; if it is a cost of its "
+                    "own, leave it.",
+                    rows[at],
+                    self.layout.item,
+                )
+            elif found:
+                shown = [
+                    f"{_named(names[rows[at]], rows[at])} of "
+                    f"{_span(rows[at + 1 : end])}"
+                    for at, end in found
+                ]
+                self.issue(
+                    Severity.WARNING,
+                    f"{len(found):,} rows are each the sum of two or more rows "
+                    f"directly below them: {listing(shown)}. The list is not laid "
+                    "out as headings carrying their subtotals, so they were counted "
+                    "as lines. If any is a subtotal, put it below its lines and name "
+                    "it Total, or delete it.",
+                    rows[found[0][0]],
+                    self.layout.item,
+                )
+
+    def _leave_out_above(
+        self,
+        rows: Sequence[int],
+        names: Mapping[int, str],
+        found: Mapping[int, tuple[int, int]],
+    ) -> None:
+        """Note the rows `_totals_above` found to be totals, with what to say."""
+        headings = [at for at in found if found[at] != (1, len(rows)) or at > 0]
+        for at, (start, end) in found.items():
+            lines = tuple(rows[i] for i in range(start, end) if i not in found)
+            name = f"'{names[rows[at]]}'" if names[rows[at]] else f"Row {rows[at]}"
+            if at not in headings:
+                beside = (
+                    ", the section headings' subtotals not counted,"
+                    if headings
+                    else ","
+                )
+                message = (
+                    f"{name} is the sum of all the lines below it ({_span(lines)})"
+                    f"{beside} so it was read as a total written above its lines and "
+                    "left out of the sum. If it is a cost of its own, check the "
+                    "amounts: a line equal to all the others added up is most "
+                    "likely their total."
+                )
+                self.above[rows[at]] = (lines, message, False)
+                continue
+            others = [_named(names[rows[i]], rows[i]) for i in headings if i != at]
+            verb = "is" if len(others) == 1 else "are"
+            message = (
+                f"{name} is the sum of the lines under it ({_span(lines)}), as "
+                f"{listing(others)} {verb} of {'its' if len(others) == 1 else 'their'}"
+                " own, so it was read as a section heading carrying its subtotal "
+                "and left out of the sum; its lines were counted. If it is a cost "
+                "of its own, move it so that it does not stand above the lines it "
+                "equals."
+            )
+            self.above[rows[at]] = (lines, message, True)
+
+    def _runs_of_figures(self) -> list[list[tuple[int, str, dict[int, int]]]]:
+        """The rows that could be lines, in runs that rows known to be totals
+        and rows that cannot be read break: (row, item, the amounts totals are
+        checked in, as cents a year). A run holding rows that a formula or an
+        outline already sums, or closed by a total row below equal to all of
+        it, is left out: its totals are known."""
+        layout = self.layout
+        runs: list[list[tuple[int, str, dict[int, int]]]] = [[]]
+        closed: set[int] = set()  # runs a total row below adds up
+        seen = False
+        claimed = {row for rows in self.summaries.values() for row in rows}
+        for row_number, cells in self.table.rows[layout.position + 1 :]:
+            if row_number == layout.scale_note_row or row_is_blank(cells):
+                continue
+            item = _text(_cell(cells, layout.item))
+            figures = self._quiet_figures(cells)
+            if figures == {}:
+                if item and seen and _ENDS_LIST.match(item):
+                    break
+                continue  # a section heading with no amount
+            if item and seen and _SETTING.match(item):
+                break
+            texts = [item] if item else [_text(cell) for cell in cells]
+            named_total = seen and any(TOTAL_ROW.search(text) for text in texts)
+            period = self._quiet_period(cells)
+            yearly = None
+            if figures is not None and period is not None:
+                per_year = 12 // period.months
+                yearly = {
+                    index: _cents(value) * per_year for index, value in figures.items()
+                }
+            summed = self._other_rows_summed(row_number)
+            claimed |= summed
+            seen = True
+            if yearly is None or named_total or row_number in self.summaries or summed:
+                if named_total and yearly and runs[-1]:
+                    added = {
+                        index: sum(found.get(index, 0) for _, _, found in runs[-1])
+                        for index in yearly
+                    }
+                    if added == yearly:
+                        closed.add(len(runs) - 1)
+                runs.append([])
+                continue
+            runs[-1].append((row_number, item, yearly))
+        return [
+            run
+            for at, run in enumerate(runs)
+            if len(run) >= 2
+            and at not in closed
+            and not any(row in claimed for row, _, _ in run)
+        ]
+
+    def _other_rows_summed(self, row_number: int) -> set[int]:
+        """The other rows of the sheet a formula of the row adds up, if any."""
+        totals = self.layout.totals
+        found = set(summed_rows(self.table, row_number, totals))
+        for index in totals:
+            formula = self.table.formulas.get((row_number, index))
+            if formula is None:
+                continue
+            rows, sums = _formula_references(formula, self.table.name)
+            if rows is not None and sums:
+                found |= rows - {row_number}
+        return found
 
     def _summed_by_formula(
         self, row_number: int, cells: Sequence[Cell]
@@ -1904,6 +2076,107 @@ class _ListReader:
                 self.layout.item,
             )
         self.section = None
+
+
+def _named(item: str, row: int) -> str:
+    return f"'{item}' (row {row})" if item else f"Row {row}"
+
+
+def _totals_above(
+    keys: Sequence[tuple[int, ...]],
+) -> dict[int, tuple[int, int]] | list[tuple[int, int]]:
+    """Which of a run of rows (each its amounts in cents) are totals written
+    above their lines: {row's place: (first, end) of the places it adds up}.
+
+    A first row equal to all the rows below it added up is a grand total; so
+    is one equal to the lines below once section headings are found among
+    them. Headings are rows each equal to the rows below it up to the next
+    heading, the first row among them, with one way only to read the run so
+    and one heading over two lines or more. When the run does not read so, the
+    list of (place, end) of each row that equals two or more rows directly
+    below it, which could be a heading by chance; empty when there are none.
+    """
+    count = len(keys)
+    zero = (0,) * len(keys[0]) if keys else ()
+    if count >= 3 and keys[0] != zero and keys[0] == _added(keys[1:]):
+        return {0: (1, count)}
+    headings = _headings(keys)
+    if headings is not None and len(headings) >= 2:
+        return headings
+    if count >= 3 and keys[0] != zero:
+        below = _headings(keys[1:])
+        if below is not None and len(below) >= 2:
+            lines = [keys[i + 1] for i in range(count - 1) if i not in below]
+            if keys[0] == _added(lines):
+                found = {
+                    at + 1: (start + 1, end + 1) for at, (start, end) in below.items()
+                }
+                return {0: (1, count), **found}
+    prefix, ends = _running_sums(keys)
+    doubtful = []
+    for at, key in enumerate(keys):
+        if key == zero:
+            continue
+        # the first end of two rows or more below it that they add up to it
+        found = ends.get(_added([prefix[at + 1], key]), [])
+        first = bisect.bisect_left(found, at + 3)
+        if first < len(found):
+            doubtful.append((at, found[first]))
+    return doubtful
+
+
+def _headings(keys: Sequence[tuple[int, ...]]) -> dict[int, tuple[int, int]] | None:
+    """The one way to read a run as headings each equal to the rows below it up
+    to the next heading, the first row a heading and one heading over two lines
+    or more: {heading's place: (first, end) of its lines}; None when there is
+    no such way, or more than one."""
+    count = len(keys)
+    if count < 2:
+        return None
+    zero = (0,) * len(keys[0])
+    prefix, ends = _running_sums(keys)
+    # ways[i]: how many ways (0, 1, or 2 for more) rows i.. read as headings
+    ways = [0] * (count + 1)
+    ways[count] = 1
+    nexts: dict[int, list[int]] = {}
+    for at in range(count - 1, -1, -1):
+        if keys[at] == zero:
+            continue
+        target = _added([prefix[at + 1], keys[at]])
+        for end in ends.get(target, ()):
+            if end >= at + 2 and ways[end]:
+                ways[at] = min(2, ways[at] + ways[end])
+                nexts.setdefault(at, []).append(end)
+    if ways[0] != 1:
+        return None
+    found: dict[int, tuple[int, int]] = {}
+    at = 0
+    while at < count:
+        (end,) = [end for end in nexts[at] if ways[end]]
+        found[at] = (at + 1, end)
+        at = end
+    if all(end - start < 2 for start, end in found.values()):
+        return None  # rows of equal amounts one under another: no headings
+    return found
+
+
+def _running_sums(
+    keys: Sequence[tuple[int, ...]],
+) -> tuple[list[tuple[int, ...]], dict[tuple[int, ...], list[int]]]:
+    """The sums of the first 0, 1, 2... rows of a run, and for each sum the
+    places, in order, where it is reached."""
+    prefix = [(0,) * len(keys[0])]
+    for key in keys:
+        prefix.append(_added([prefix[-1], key]))
+    ends: dict[tuple[int, ...], list[int]] = {}
+    for place, summed in enumerate(prefix):
+        ends.setdefault(summed, []).append(place)
+    return prefix, ends
+
+
+def _added(keys: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
+    """Amounts in cents added up, column by column."""
+    return tuple(sum(column) for column in zip(*keys, strict=True)) if keys else ()
 
 
 def _missing_periods(header: Sequence[Cell], layout: ListLayout) -> list[str]:
