@@ -968,8 +968,8 @@ class _ListReader:
         self.header_period = layout.period  # before any choice of the user's
         self.summaries = _summary_rows(table, layout)
         # rows above their lines that add them up, found before the rows are
-        # read: row -> (the lines, the warning, whether it heads a section)
-        self.above: dict[int, tuple[tuple[int, ...], str, bool]] = {}
+        # read: row -> (the warning, whether it heads a section)
+        self.above: dict[int, tuple[str, bool]] = {}
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
         self.periods: dict[int, Period] = {}  # row -> a line's period
         self.row_formulas: dict[int, list[str]] | None = None  # made when needed
@@ -1461,7 +1461,7 @@ class _ListReader:
             ) or self._summed_by_formula(row_number, cells)
             how = "its amount is a formula adding them up"
         if not children and row_number in self.above:
-            return self._total_above(row_number, cells, item)
+            return self._total_above(row_number, item)
         if not children:
             return False
         figures = self._quiet_figures(cells) or {}
@@ -1482,11 +1482,10 @@ class _ListReader:
         self.block = _Block()
         return True
 
-    def _total_above(self, row_number: int, cells: Sequence[Cell], item: str) -> bool:
-        """Leave out a row found to add up the lines below it, saying so."""
-        children, message, heads = self.above[row_number]
-        figures = self._quiet_figures(cells) or {}
-        self.subtotals.append((row_number, item or "(no name)", figures, children))
+    def _total_above(self, row_number: int, item: str) -> bool:
+        """Leave out a row found to add up the lines below it, saying so; found
+        by its amounts, it agrees with them, so there is nothing to check."""
+        message, heads = self.above[row_number]
         self.issue(Severity.WARNING, message, row_number, self.layout.item)
         self._close_section()
         if heads and item:
@@ -1567,7 +1566,7 @@ class _ListReader:
                     "amounts: a line equal to all the others added up is most "
                     "likely their total."
                 )
-                self.above[rows[at]] = (lines, message, False)
+                self.above[rows[at]] = (message, False)
                 continue
             others = [_named(names[rows[i]], rows[i]) for i in headings if i != at]
             verb = "is" if len(others) == 1 else "are"
@@ -1579,7 +1578,7 @@ class _ListReader:
                 "of its own, move it so that it does not stand above the lines it "
                 "equals."
             )
-            self.above[rows[at]] = (lines, message, True)
+            self.above[rows[at]] = (message, True)
 
     def _runs_of_figures(self) -> list[list[tuple[int, str, dict[int, int]]]]:
         """The rows that could be lines, in runs that rows known to be totals
