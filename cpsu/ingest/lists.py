@@ -2097,7 +2097,8 @@ def _totals_above(
     """
     count = len(keys)
     zero = (0,) * len(keys[0]) if keys else ()
-    if count >= 3 and keys[0] != zero and keys[0] == _added(keys[1:]):
+    # One line is no sum: a total needs two lines or more that are not zero.
+    if _adds_lines(keys[1:]) and keys[0] == _added(keys[1:]):
         return {0: (1, count)}
     headings = _headings(keys)
     if headings is not None and len(headings) >= 2:
@@ -2119,8 +2120,11 @@ def _totals_above(
         # the first end of two rows or more below it that they add up to it
         found = ends.get(_added([prefix[at + 1], key]), [])
         first = bisect.bisect_left(found, at + 3)
-        if first < len(found):
-            doubtful.append((at, found[first]))
+        end = next(
+            (end for end in found[first:] if _adds_lines(keys[at + 1 : end])), None
+        )
+        if end is not None:
+            doubtful.append((at, end))
     return doubtful
 
 
@@ -2154,9 +2158,14 @@ def _headings(keys: Sequence[tuple[int, ...]]) -> dict[int, tuple[int, int]] | N
         (end,) = [end for end in nexts[at] if ways[end]]
         found[at] = (at + 1, end)
         at = end
-    if all(end - start < 2 for start, end in found.values()):
+    if not any(_adds_lines(keys[start:end]) for start, end in found.values()):
         return None  # rows of equal amounts one under another: no headings
     return found
+
+
+def _adds_lines(keys: Sequence[tuple[int, ...]]) -> bool:
+    """True for two lines or more that are not zero."""
+    return sum(1 for key in keys if any(key)) >= 2
 
 
 def _running_sums(
