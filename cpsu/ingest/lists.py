@@ -12,7 +12,10 @@ costs its average month: the sum of the months present divided by how many
 month columns there are (a grid of quarters, Q1..Q4, its average quarter).
 A header that skips a month (Jan, Feb, Apr..Dec) or names the months again
 with no year (two runs of Jan..Dec) is said, with the months the average is
-over.
+over. Months under a year written above them ('FY27' over Jan..Dec, joined
+into 'Jan (FY27)') are a grid, dated by that year. A grid of more than a year
+of dated months (Jan 2026..Dec 2027, or FY26 and FY27) costs its latest 12
+months, and says which months it left out.
 
 Hand-built sheets also carry structure that must not be counted: section
 rows (a name with no numbers, above its lines), which become the category
@@ -26,8 +29,14 @@ column (=SUM(B2:B3), =B4+B7), by a SUM, SUBTOTAL or AGGREGATE over other rows
 above it, in any of the list's columns, that comes to their amounts to the
 cent (=SUM(B2,B5), =SUM(C2:C3)*12 over a monthly column), or as the summary
 row of an outline or of indented lines; a line that merely equals the sum of
-the lines above it is counted, with a warning. A heading like Assumptions or
-Notes below the list ends it.
+the lines above it is counted, with a warning. Totals written above their
+lines, which files without formulas (.xls, .ods, CSV) can only show by their
+amounts, are found the same way: a first row equal to all the lines below
+it is a grand total, and rows each equal to the lines under them up to the
+next such row, when every one of them is, are section headings carrying
+their subtotals; both are left out, each with a warning. A row equal to rows
+below it while the rest of the list is not laid out so is counted, with a
+warning. A heading like Assumptions or Notes below the list ends it.
 
 The amount is a line's cost, never its price per seat: seats x price is used
 only when no column holds the cost, and said. Amounts stated in thousands or
