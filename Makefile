@@ -34,6 +34,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_import.py
+	$(BIN)/python scripts/bench_model.py
+	$(BIN)/python scripts/bench_rerun.py
+
 sample: $(STAMP)
 	$(BIN)/python -m sample_data.build
 

@@ -27,5 +27,6 @@ pages = [
         icon=":material/trending_down:",
         default=True,
     ),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
 ]
 st.navigation(pages).run()

@@ -1,19 +1,23 @@
 """Scenarios: move the assumptions and watch CPSU, cost and staffing answer.
 
-The sliders and all they move are one fragment, so a slider reruns only it;
+The scenario library, the sliders and all they move are one fragment, so a
+slider reruns only it (and saves the scenario it changed);
 the download button is drawn after it, on full runs, and builds the workbook
 at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
 """
 
 import streamlit as st
 
-from cpsu.charts import agents_chart, cost_by_pool_chart, cpsu_chart
+from cpsu.charts import agents_spec, cost_by_pool_spec, cpsu_spec
 from cpsu.formatting import count, money, percent
 from cpsu.pitch import headline_figures, sanity_notes
-from cpsu.projection import ProjectionError, project
+from cpsu.projection import ProjectionError
 from cpsu.scenario import Workspace
 from cpsu.ui import state
 from cpsu.ui.downloads import Build, download_button, live_file
+from cpsu.ui.line_changes import line_changes_editor
+from cpsu.ui.projections import projection_of, show_spec
+from cpsu.ui.scenario_library import library_panel, share_link
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.tables import projection_view
 from cpsu.ui.text import plain
@@ -27,7 +31,8 @@ workbook_file = live_file("scenarios.download")
 def show_scenario(workspace: Workspace) -> Build | None:
     """Draw the sliders and the scenario; how to build its workbook, if it has one."""
     with st.sidebar:
-        assumption_sliders(workspace)
+        locked = library_panel(workspace)
+        assumption_sliders(workspace, disabled=locked)
 
     scenario = state.current_scenario()
 
@@ -39,7 +44,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
     )
 
     try:
-        projection = project(workspace.cost_base, workspace.headcount, scenario)
+        projection = projection_of(workspace, scenario)
     except ProjectionError as problem:
         st.error(plain(problem))
         return None
@@ -81,7 +86,15 @@ def show_scenario(workspace: Workspace) -> Build | None:
         ),
     )
 
-    for note in sanity_notes(projection, scenario):
+    line_changes_editor(
+        workspace,
+        scenario,
+        projection.table["quarter"].tolist(),
+        state.set_line_changes,
+        disabled=locked,
+    )
+
+    for note in sanity_notes(projection, scenario, workspace.cost_base):
         st.warning(note, icon=":material/fact_check:")
 
     if workspace.headcount.plan:
@@ -91,14 +104,12 @@ def show_scenario(workspace: Workspace) -> Build | None:
             "after it."
         )
 
-    st.altair_chart(
-        cpsu_chart(projection.table),
-        theme=None,
-        key="scenarios.cpsu_chart",
-    )
+    show_spec(st, cpsu_spec(projection.table), key="scenarios.cpsu_chart")
     pools, agents = st.columns(2)
-    pools.altair_chart(cost_by_pool_chart(projection.by_pool()), theme=None)
-    agents.altair_chart(agents_chart(projection.agents_by_tier()), theme=None)
+    show_spec(pools, cost_by_pool_spec(projection.by_pool()), key="scenarios.pools")
+    show_spec(agents, agents_spec(projection.agents_by_tier()), key="scenarios.agents")
+
+    share_link(scenario, workspace)
 
     st.subheader("Projection")
     table, table_columns = projection_view(projection)

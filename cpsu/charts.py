@@ -9,7 +9,12 @@ the app; the builders only describe data and layers.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from cpsu.costs import POOLS, Tier
@@ -77,12 +82,22 @@ def register_theme() -> None:
         alt.theme.register(THEME_NAME, enable=True)(theme_config)
 
 
-def _quarter_axis(quarters: list[str]) -> alt.X:
+def quarter_axis(quarters: list[str]) -> alt.X:
+    """The x axis of quarters, in the order given, labels level."""
     return alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=0))
+
+
+_quarter_axis = quarter_axis
 
 
 def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
     """A title that states where CPSU goes over the horizon."""
+    return alt.TitleParams(**cpsu_title_parts(table))
+
+
+def cpsu_title_parts(table: pd.DataFrame) -> dict[str, str]:
+    """`cpsu_title`'s text and subtitle, as a plain dict (the title's Vega-Lite
+    spec, without building and validating a TitleParams)."""
     first, last = table.iloc[0], table.iloc[-1]
     change = last["cpsu"] / first["cpsu"] - 1
     if abs(change) < 0.0005:
@@ -90,20 +105,140 @@ def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
     else:
         direction = "falls" if change < 0 else "rises"
         verb = f"{direction} {percent(abs(change))} to {money(last['cpsu'])}"
-    return alt.TitleParams(
-        text=f"CPSU {verb} by {last['quarter']}",
-        subtitle=(
+    return {
+        "text": f"CPSU {verb} by {last['quarter']}",
+        "subtitle": (
             f"Monthly cost per supported user, from {money(first['cpsu'])} "
             f"in {first['quarter']}"
         ),
+    }
+
+
+# --- charts that move with a slider ------------------------------------------------
+#
+# A chart the Scenarios page redraws at each slider change is built in two
+# parts: its layers, which depend only on the quarters shown, and its data
+# and title, which move. The layers read named datasets, so the app can
+# keep their Vega-Lite spec (built and validated once) and fill in the data
+# and title at each change (`*_spec`), while the Altair chart (`*_chart`)
+# is the same layers with the same data and title, for tests and images.
+
+_TEMPLATES: dict[tuple, dict[str, Any]] = {}
+_MAX_TEMPLATES = 256
+
+
+def _json_ready(values: list[Any]) -> list[Any]:
+    ready = []
+    for value in values:
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
+            value = None
+        ready.append(value)
+    return ready
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts, an undefined number as null.
+
+    The rows of `frame.to_dict("records")` (Python numbers, not numpy's),
+    built column by column, which is quicker.
+    """
+    if not frame.shape[1]:
+        return [{} for _ in range(len(frame))]
+    names = []
+    columns = []
+    for name, column in frame.items():
+        values = column.tolist()
+        # numpy's whole numbers and booleans are never undefined.
+        if not (isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub"):
+            values = _json_ready(values)
+        names.append(name)
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+_records = records
+
+# A chart's data: a table, or its rows already made JSON-ready by `records`.
+Data = pd.DataFrame | list[dict[str, Any]]
+
+
+def _rows(data: Data) -> list[dict[str, Any]]:
+    return data if isinstance(data, list) else records(data)
+
+
+def filled(
+    layers: alt.TopLevelMixin,
+    title: alt.TitleParams | Mapping[str, Any] | str,
+    datasets: Mapping[str, Data],
+    **properties: Any,
+) -> alt.TopLevelMixin:
+    """`layers` with this title and data (and any other top-level properties,
+    plain JSON values): the chart whose spec `cached_spec` gives quickly.
+    The title is a TitleParams, its spec as a dict, or its text."""
+    return layers.properties(
+        title=title,
+        datasets={name: _rows(data) for name, data in datasets.items()},
+        **properties,
     )
 
 
-def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
-    """CPSU by quarter as a line, with the baseline marked."""
-    quarters = table["quarter"].tolist()
-    data = table[["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]]
-    base = alt.Chart(data).encode(x=_quarter_axis(quarters))
+_filled = filled
+
+
+def cached_spec(
+    kind: str,
+    key: Hashable,
+    layers: Callable[[Any], alt.TopLevelMixin],
+    title: alt.TitleParams | Mapping[str, Any] | str,
+    datasets: Mapping[str, Data],
+    **properties: Any,
+) -> dict[str, Any]:
+    """The Vega-Lite spec of `filled(layers(key), title, datasets, **properties)`.
+
+    The spec of `layers(key)` is built and validated once per kind, key and
+    active theme, and kept; each call copies it and sets the title, the
+    datasets and the other properties. So `layers` must read only named
+    datasets, and depend on nothing but `key`: whatever else of the data
+    shapes the layers (a colour domain, a sort order, how many layers) goes
+    in the key, or into the data. The copy is shallow: the layers are shared
+    between calls, to be read and not changed.
+    """
+    template_key = (kind, alt.theme.active, key)
+    template = _TEMPLATES.get(template_key)
+    if template is None:
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        template = layers(key).to_dict()
+        _TEMPLATES[template_key] = template
+    spec = dict(template)
+    if isinstance(title, alt.TitleParams):
+        spec["title"] = title.to_dict(validate=False)
+    else:  # a plain title: its text, or its spec
+        spec["title"] = title if isinstance(title, str) else dict(title)
+    spec["datasets"] = {name: _rows(data) for name, data in datasets.items()}
+    spec.update(properties)
+    return spec
+
+
+def _spec(
+    kind: str,
+    quarters: tuple[str, ...],
+    layers: Callable[[tuple[str, ...]], alt.TopLevelMixin],
+    title: alt.TitleParams,
+    datasets: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    """The Vega-Lite spec of `layers` with this title and data; the layers'
+    own spec is built once per theme and quarters, and validated then."""
+    return cached_spec(kind, quarters, layers, title, datasets)
+
+
+_CPSU_COLUMNS = ["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]
+
+
+def _cpsu_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
+    base = alt.Chart(alt.NamedData("cpsu")).encode(x=_quarter_axis(list(quarters)))
     cpsu_line = base.mark_line(point=True, color=PALETTE[0]).encode(
         y=alt.Y(
             "cpsu:Q",
@@ -119,45 +254,46 @@ def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("monthly_opex:Q", title="Monthly run-rate", format=",.0f"),
         ],
     )
-    baseline = pd.DataFrame(
-        {
-            "cpsu": [table["cpsu"].iloc[0]],
-            "label": [f"Baseline {money(table['cpsu'].iloc[0])}"],
-        }
+    baseline = alt.Chart(alt.NamedData("baseline"))
+    baseline_rule = baseline.mark_rule(strokeDash=[6, 4], color="#555555").encode(
+        y="cpsu:Q"
     )
-    baseline_rule = (
-        alt.Chart(baseline)
-        .mark_rule(strokeDash=[6, 4], color="#555555")
-        .encode(y="cpsu:Q")
-    )
-    baseline_label = (
-        alt.Chart(baseline)
-        .mark_text(align="right", baseline="bottom", dy=-4, color="#555555")
-        .encode(y="cpsu:Q", x=alt.value("width"), text="label:N")
-    )
+    baseline_label = baseline.mark_text(
+        align="right", baseline="bottom", dy=-4, color="#555555"
+    ).encode(y="cpsu:Q", x=alt.value("width"), text="label:N")
     return alt.layer(cpsu_line, baseline_rule, baseline_label).properties(
-        title=cpsu_title(table),
         description="Line chart of CPSU by quarter with the baseline CPSU marked.",
     )
 
 
-def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
-    """Monthly cost by pool, stacked, one colour per pool."""
-    quarters = list(dict.fromkeys(by_pool["quarter"]))
-    data = by_pool.assign(pool_order=by_pool["cost_pool"].map(POOLS.index))
-    totals = data.groupby("quarter", sort=False)["monthly_cost"].sum()
-    title = alt.TitleParams(
-        text=(
-            f"Monthly run-rate goes from {money(totals.iloc[0], cents=False)} "
-            f"to {money(totals.iloc[-1], cents=False)}"
+def _cpsu_data(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    first = table["cpsu"].iloc[0]
+    return {
+        "cpsu": table[_CPSU_COLUMNS],
+        "baseline": pd.DataFrame(
+            {"cpsu": [first], "label": [f"Baseline {money(first)}"]}
         ),
-        subtitle="Monthly cost by cost pool",
-    )
+    }
+
+
+def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """CPSU by quarter as a line, with the baseline marked."""
+    quarters = tuple(table["quarter"])
+    return _filled(_cpsu_layers(quarters), cpsu_title(table), _cpsu_data(table))
+
+
+def cpsu_spec(table: pd.DataFrame) -> dict[str, Any]:
+    """`cpsu_chart`'s Vega-Lite spec, its layers built once."""
+    quarters = tuple(table["quarter"])
+    return _spec("cpsu", quarters, _cpsu_layers, cpsu_title(table), _cpsu_data(table))
+
+
+def _pool_layers(quarters: tuple[str, ...]) -> alt.Chart:
     return (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("pools"))
         .mark_area(opacity=0.9)
         .encode(
-            x=_quarter_axis(quarters),
+            x=_quarter_axis(list(quarters)),
             y=alt.Y(
                 "monthly_cost:Q",
                 stack="zero",
@@ -180,29 +316,46 @@ def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(
-            title=title,
             description="Stacked area chart of monthly cost by cost pool and quarter.",
         )
     )
 
 
-def agents_chart(agents: pd.DataFrame) -> alt.Chart:
-    """Agents needed by tier and quarter, stacked bars."""
-    quarters = list(dict.fromkeys(agents["quarter"]))
-    totals = agents.groupby("quarter", sort=False)["agents"].sum()
+def _pool_parts(
+    by_pool: pd.DataFrame,
+) -> tuple[tuple[str, ...], alt.TitleParams, dict[str, pd.DataFrame]]:
+    quarters = tuple(dict.fromkeys(by_pool["quarter"]))
+    data = by_pool.assign(pool_order=by_pool["cost_pool"].map(POOLS.index))
+    totals = data.groupby("quarter", sort=False)["monthly_cost"].sum()
+    title = alt.TitleParams(
+        text=(
+            f"Monthly run-rate goes from {money(totals.iloc[0], cents=False)} "
+            f"to {money(totals.iloc[-1], cents=False)}"
+        ),
+        subtitle="Monthly cost by cost pool",
+    )
+    return quarters, title, {"pools": data}
+
+
+def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
+    """Monthly cost by pool, stacked, one colour per pool."""
+    quarters, title, data = _pool_parts(by_pool)
+    return _filled(_pool_layers(quarters), title, data)
+
+
+def cost_by_pool_spec(by_pool: pd.DataFrame) -> dict[str, Any]:
+    """`cost_by_pool_chart`'s Vega-Lite spec, its layers built once."""
+    quarters, title, data = _pool_parts(by_pool)
+    return _spec("pools", quarters, _pool_layers, title, data)
+
+
+def _agents_layers(quarters: tuple[str, ...]) -> alt.Chart:
     tiers = list(TIER_COLOURS)
-    data = agents.assign(tier_order=agents["tier"].map(tiers.index))
-    if totals.iloc[-1] == totals.iloc[0]:
-        text = f"Staffed tiers hold at {count(totals.iloc[0])} agents"
-    else:
-        text = (
-            f"Agents needed go from {count(totals.iloc[0])} to {count(totals.iloc[-1])}"
-        )
     return (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("agents"))
         .mark_bar()
         .encode(
-            x=_quarter_axis(quarters),
+            x=_quarter_axis(list(quarters)),
             y=alt.Y(
                 "agents:Q", stack="zero", title="Agents", axis=alt.Axis(format="d")
             ),
@@ -219,10 +372,38 @@ def agents_chart(agents: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(
-            title=alt.TitleParams(text=text, subtitle="Agents on staffed tiers"),
             description="Stacked bar chart of agents needed by tier and quarter.",
         )
     )
+
+
+def _agents_parts(
+    agents: pd.DataFrame,
+) -> tuple[tuple[str, ...], alt.TitleParams, dict[str, pd.DataFrame]]:
+    quarters = tuple(dict.fromkeys(agents["quarter"]))
+    totals = agents.groupby("quarter", sort=False)["agents"].sum()
+    tiers = list(TIER_COLOURS)
+    data = agents.assign(tier_order=agents["tier"].map(tiers.index))
+    if totals.iloc[-1] == totals.iloc[0]:
+        text = f"Staffed tiers hold at {count(totals.iloc[0])} agents"
+    else:
+        text = (
+            f"Agents needed go from {count(totals.iloc[0])} to {count(totals.iloc[-1])}"
+        )
+    title = alt.TitleParams(text=text, subtitle="Agents on staffed tiers")
+    return quarters, title, {"agents": data}
+
+
+def agents_chart(agents: pd.DataFrame) -> alt.Chart:
+    """Agents needed by tier and quarter, stacked bars."""
+    quarters, title, data = _agents_parts(agents)
+    return _filled(_agents_layers(quarters), title, data)
+
+
+def agents_spec(agents: pd.DataFrame) -> dict[str, Any]:
+    """`agents_chart`'s Vega-Lite spec, its layers built once."""
+    quarters, title, data = _agents_parts(agents)
+    return _spec("agents", quarters, _agents_layers, title, data)
 
 
 def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:

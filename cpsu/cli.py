@@ -18,6 +18,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cpsu.compare import (
+    Compared,
+    default_quarters,
+    differences,
+    funding_by_fiscal_year,
+    funding_table,
+    project_all,
+)
 from cpsu.costs import POOLS, Behaviour, Period
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
@@ -38,7 +46,19 @@ from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import apply_rules, load_rules, mapped_lines, negative_run_rate
 from cpsu.pitch import sanity_notes
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
+from cpsu.saved import starting_scenarios
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
+from cpsu.sensitivity import (
+    CpsuTarget,
+    Lever,
+    SteadyFall,
+    assumption_lever,
+    default_ranges,
+    price_lever,
+    solve,
+    tickets_per_agent_lever,
+)
+from cpsu.store import ScenarioStore, StoreError, workspace_key
 from cpsu.workbook import scenario_workbook
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -609,7 +629,7 @@ def run_project(args: argparse.Namespace) -> int:
     if workspace is None:
         _say_issues(issues)
         return EXIT_INPUT
-    scenario = _scenario_from_options(workspace.scenario, args)
+    scenario = _scenario_from_options(_named_scenario(workspace, args), args)
     try:
         projection = project(workspace.cost_base, workspace.headcount, scenario)
     except ProjectionError as problem:
@@ -668,6 +688,357 @@ def run_project(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- named scenarios, compare, solve ---------------------------------------------
+
+
+def _saved_scenarios(workspace: Workspace, company: str | None) -> list[Scenario]:
+    """The scenarios to choose from: the company's saved ones (with --company),
+    then the starting three not saved under their names."""
+    saved: list[Scenario] = []
+    if company is not None:
+        try:
+            key = workspace_key(company)
+        except ValueError as problem:
+            raise UsageError(f"--company: {problem}") from None
+        try:
+            store = ScenarioStore.in_data_dir()
+            saved = [one.scenario for one in store.scenarios(key)]
+        except StoreError as problem:
+            raise UsageError(str(problem)) from None
+    names = {scenario.name.casefold() for scenario in saved}
+    starting = [
+        one.scenario
+        for one in starting_scenarios(workspace.scenario)
+        if one.name.casefold() not in names
+    ]
+    return saved + starting
+
+
+def _pick(scenarios: Sequence[Scenario], name: str) -> Scenario:
+    """The scenario of that name, in any case; a usage error listing the names."""
+    for scenario in scenarios:
+        if scenario.name.casefold() == name.strip().casefold():
+            return scenario
+    raise UsageError(
+        f"--scenario {name!r}: there is no scenario of that name; the scenarios "
+        f"are {', '.join(repr(one.name) for one in scenarios)}. Saved "
+        "scenarios are found with --company NAME."
+    )
+
+
+def _named_scenario(workspace: Workspace, args: argparse.Namespace) -> Scenario:
+    """The workbook's own scenario, or the one --scenario names."""
+    if args.scenario is None:
+        if args.company is not None:
+            raise UsageError(
+                "--company chooses where --scenario is looked up; give both"
+            )
+        return workspace.scenario
+    return _pick(_saved_scenarios(workspace, args.company), args.scenario)
+
+
+def _quarter_indexes(texts: Sequence[str] | None, horizon: int) -> list[int]:
+    if not texts:
+        return default_quarters(horizon)
+    chosen = set()
+    for text in texts:
+        for part in text.split(","):
+            try:
+                t = int(part)
+            except ValueError:
+                raise UsageError(
+                    f"--at {part!r}: give quarters after the baseline as whole "
+                    "numbers, like --at 4,8"
+                ) from None
+            if not 0 <= t <= horizon:
+                raise UsageError(
+                    f"--at {t}: quarters run from 0 (the baseline) to {horizon}"
+                )
+            chosen.add(t)
+    return sorted(chosen)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    upload = _read(args)
+    workspace, issues = _workspace(upload, args.file)
+    if workspace is None:
+        _say_issues(issues)
+        return EXIT_INPUT
+    available = _saved_scenarios(workspace, args.company)
+    chosen = (
+        [_pick(available, name) for name in args.scenario]
+        if args.scenario
+        else available
+    )
+    if args.quarters is not None:
+        chosen = [replace(one, horizon_quarters=args.quarters) for one in chosen]
+    results = project_all(workspace.cost_base, workspace.headcount, chosen)
+    horizon = max(one.horizon_quarters for one in chosen)
+    at = _quarter_indexes(args.at, horizon)
+    table = differences(results, at)
+    funding = funding_table(results, args.fiscal_start)
+    failed = [result for result in results if result.projection is None]
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "baseline_quarter": next(
+                        (
+                            str(result.projection.baseline["quarter"])
+                            for result in results
+                            if result.projection is not None
+                        ),
+                        None,
+                    ),
+                    "fiscal_year_starts": args.fiscal_start,
+                    "scenarios": [_compared_json(result, args) for result in results],
+                    "differences": [
+                        {
+                            "quarter": row["quarter"],
+                            "t": int(row["t"]),
+                            "scenario": row["scenario"],
+                            "cpsu": float(row["cpsu"]),
+                            "cpsu_vs_first": float(row["cpsu_vs_first"]),
+                            "cpsu_vs_first_share": _number(row["cpsu_vs_first_share"]),
+                        }
+                        for _, row in table.iterrows()
+                    ],
+                    "issues": [issue.as_dict() for issue in issues],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_INPUT if failed else EXIT_OK
+
+    _say_issues(issues)
+    for result in failed:
+        print(f"Error: {result.name}: {result.problem}", file=sys.stderr)
+    first = next((r.name for r in results if r.projection is not None), "")
+    print(f"CPSU at chosen quarters (difference from {first})")
+    print(
+        f"{'Quarter':<9} {'Scenario':<22} {'Users':>10} {'Run-rate':>14} "
+        f"{'CPSU':>10} {'vs ' + first[:10]:>14}"
+    )
+    for _, row in table.iterrows():
+        print(
+            f"{row['quarter']:<9} {row['scenario'][:22]:<22} "
+            f"{count(row['supported_users']):>10} {money(row['monthly_opex']):>14} "
+            f"{money(row['cpsu']):>10} {_signed_money(row['cpsu_vs_first']):>14}"
+        )
+    if not funding.empty:
+        print()
+        print(f"Funding ask by fiscal year (starting in {_MONTHS[args.fiscal_start]})")
+        names = list(funding.columns)
+        print(f"{'':<9}" + "".join(f" {name[:14]:>14}" for name in names))
+        for year, row in funding.iterrows():
+            print(f"{year:<9}" + "".join(f" {money(row[n]):>14}" for n in names))
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _signed_money(value: float) -> str:
+    if abs(value) < 0.005:
+        return money(0.0)
+    return ("+" if value > 0 else "-") + money(abs(value))
+
+
+def _compared_json(result: Compared, args: argparse.Namespace) -> dict[str, Any]:
+    scenario = result.scenario
+    if result.projection is None:
+        return {"name": scenario.name, "error": result.problem}
+    projection = result.projection
+    return {
+        "name": scenario.name,
+        "horizon_quarters": scenario.horizon_quarters,
+        "growth_per_quarter": scenario.growth_per_quarter,
+        "quarters": [
+            {
+                "quarter": str(row["quarter"]),
+                "supported_users": float(row["supported_users"]),
+                "monthly_opex": float(row["monthly_opex"]),
+                "cpsu": float(row["cpsu"]),
+            }
+            for _, row in projection.table.iterrows()
+        ],
+        "funding_ask": projection.funding_ask,
+        "funding_by_fiscal_year": [
+            {
+                "fiscal_year": row["fiscal_year"],
+                "months": int(row["months"]),
+                "spend": float(row["spend"]),
+                "funding_ask": float(row["funding_ask"]),
+            }
+            for _, row in funding_by_fiscal_year(
+                projection, args.fiscal_start
+            ).iterrows()
+        ],
+    }
+
+
+# The levers `solve` can move: option value -> Assumptions field.
+SOLVE_LEVERS = {
+    "growth": "growth_per_quarter",
+    "tickets-per-user": "tickets_per_user_month",
+    "tickets-trend": "tickets_trend",
+    "resolution-rate": "resolution_rate",
+    "deskside-share": "deskside_share",
+    "deflection": "deflection",
+    "deflection-step": "deflection_step",
+    "deflection-cap": "deflection_cap",
+    "productivity": "productivity",
+    "labour-escalation": "labour_escalation",
+    "licence-escalation": "licence_escalation",
+}
+TICKETS_PER_AGENT = "tickets-per-agent"
+PRICE_PREFIX = "price:"
+
+
+def _lever(args: argparse.Namespace, workspace: Workspace) -> Lever:
+    """The lever --lever names, over --low..--high or its default range."""
+    name = args.lever.strip()
+    low, high = args.low, args.high
+    ranges = {one.assumption: one for one in default_ranges(workspace.cost_base)}
+    try:
+        if name in SOLVE_LEVERS:
+            field = SOLVE_LEVERS[name]
+            known = ranges[field]
+            return assumption_lever(
+                field,
+                known.low if low is None else low,
+                known.high if high is None else high,
+            )
+        if name == TICKETS_PER_AGENT:
+            return tickets_per_agent_lever(
+                workspace.cost_base,
+                500.0 if low is None else low,
+                800.0 if high is None else high,
+            )
+        if name.casefold().startswith(PRICE_PREFIX):
+            item = name[len(PRICE_PREFIX) :].strip()
+            lines = workspace.cost_base.lines
+            line = next((one for one in lines if one.item == item), None) or next(
+                (one for one in lines if one.item.casefold() == item.casefold()),
+                None,
+            )
+            if line is None:
+                listed = ", ".join(repr(one.item) for one in lines[:20])
+                raise UsageError(
+                    f"--lever {name!r}: no cost line is named {item!r}; the lines "
+                    f"are {listed}" + (", ..." if len(lines) > 20 else "")
+                )
+            item = line.item
+            now = (
+                line.amount
+                if line.behaviour in (Behaviour.FIXED, Behaviour.DEPRECIATION)
+                else line.unit_cost
+            ) or 0.0
+            return price_lever(
+                item,
+                0.0 if low is None else low,
+                2 * now if high is None else high,
+            )
+    except ValueError as problem:
+        raise UsageError(f"--lever {name!r}: {problem}") from None
+    raise UsageError(
+        f"--lever {name!r} is not a lever; choose one of "
+        f"{', '.join([*SOLVE_LEVERS, TICKETS_PER_AGENT])}, or price:ITEM"
+    )
+
+
+def _goal(args: argparse.Namespace, scenario: Scenario) -> CpsuTarget | SteadyFall:
+    if args.fall is not None:
+        if args.target is not None or args.quarter is not None:
+            raise UsageError(
+                "--fall is a goal of its own; leave out --target and --quarter"
+            )
+        if not 0 < args.fall < 1:
+            raise UsageError(
+                f"--fall {args.fall:g}: give the fall each quarter as a fraction "
+                "above 0 and below 1 (0.03 is 3%)"
+            )
+        return SteadyFall(args.fall)
+    if args.target is None:
+        raise UsageError(
+            "give a goal: --target CPSU (with --quarter Q) or --fall SHARE"
+        )
+    if not args.target > 0:
+        raise UsageError(f"--target {args.target:g}: a CPSU target is above $0")
+    quarter = scenario.horizon_quarters if args.quarter is None else args.quarter
+    if not 0 <= quarter <= scenario.horizon_quarters:
+        raise UsageError(
+            f"--quarter {quarter}: quarters run from 0 (the baseline) to the "
+            f"horizon, {scenario.horizon_quarters}"
+        )
+    return CpsuTarget(quarter, args.target)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    upload = _read(args)
+    workspace, issues = _workspace(upload, args.file)
+    if workspace is None:
+        _say_issues(issues)
+        return EXIT_INPUT
+    scenario = _named_scenario(workspace, args)
+    if args.quarters is not None:
+        scenario = replace(scenario, horizon_quarters=args.quarters)
+    goal = _goal(args, scenario)
+    lever = _lever(args, workspace)
+    try:
+        solution = solve(
+            workspace.cost_base, workspace.headcount, scenario, lever, goal
+        )
+    except ProjectionError as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
+    reached = solution.value is not None
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "lever": args.lever,
+                    "label": lever.label,
+                    "low": lever.low,
+                    "high": lever.high,
+                    "goal": solution.goal,
+                    "current": solution.current,
+                    "reached": reached,
+                    "value": solution.value,
+                    "bound": solution.bound or None,
+                    "exact": solution.exact,
+                    "margin": solution.margin,
+                    "closest": None if reached else solution.best,
+                    "message": solution.message,
+                    "issues": [issue.as_dict() for issue in issues],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    _say_issues(issues)
+    print(f"{scenario.name}: {solution.message}")
+    return EXIT_OK
+
+
 # --- the parser ----------------------------------------------------------------
 
 
@@ -693,6 +1064,40 @@ def _fraction(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
+
+
+def _month(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a month; give 1 (January) to 12 (December)"
+        ) from None
+    if not 1 <= value <= 12:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a month; give 1 (January) to 12 (December)"
+        )
+    return value
+
+
+def _money_option(text: str) -> float:
+    cleaned = text.strip().lstrip("$").replace(",", "")
+    value = _fraction(cleaned)
+    return value
+
+
+def _add_scenario_choice(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="start from a named scenario: Base, Conservative, Aggressive, or "
+        "one saved in the app (with --company)",
+    )
+    command.add_argument(
+        "--company",
+        metavar="NAME",
+        help="the company whose saved scenarios --scenario is looked up in",
+    )
 
 
 def _add_choices(command: argparse.ArgumentParser) -> None:
@@ -762,8 +1167,82 @@ def build_parser() -> argparse.ArgumentParser:
     projection.add_argument(
         "--out", metavar="FILE.xlsx", help="write the scenario workbook"
     )
+    _add_scenario_choice(projection)
     projection.add_argument("--json", action="store_true", help="print one JSON object")
     projection.set_defaults(run=run_project)
+
+    comparison = commands.add_parser(
+        "compare", help="scenarios side by side, funding ask by fiscal year"
+    )
+    comparison.add_argument("file", metavar="WORKBOOK")
+    _add_choices(comparison)
+    comparison.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME",
+        help="a scenario to compare (repeat for more; the first is the one the "
+        "others are measured against); by default every scenario",
+    )
+    comparison.add_argument(
+        "--company",
+        metavar="NAME",
+        help="also the scenarios saved in the app for this company",
+    )
+    comparison.add_argument(
+        "--quarters", type=_quarters, metavar="N", help="horizon of every scenario"
+    )
+    comparison.add_argument(
+        "--at",
+        action="append",
+        metavar="Q[,Q...]",
+        help="quarters after the baseline to compare at (default: 4 and the horizon)",
+    )
+    comparison.add_argument(
+        "--fiscal-start",
+        type=_month,
+        default=1,
+        metavar="MONTH",
+        help="the first month of the fiscal year, 1 to 12 (default 1, January)",
+    )
+    comparison.add_argument("--json", action="store_true", help="print one JSON object")
+    comparison.set_defaults(run=run_compare)
+
+    solving = commands.add_parser(
+        "solve", help="the value of one lever that reaches a CPSU goal"
+    )
+    solving.add_argument("file", metavar="WORKBOOK")
+    _add_choices(solving)
+    solving.add_argument(
+        "--lever",
+        required=True,
+        metavar="LEVER",
+        help=f"what may move: {', '.join([*SOLVE_LEVERS, TICKETS_PER_AGENT])}, "
+        "or price:ITEM (a cost line's unit cost, or amount for a Fixed or "
+        "Depreciation line)",
+    )
+    solving.add_argument(
+        "--target", type=_money_option, metavar="CPSU", help="CPSU to reach, in dollars"
+    )
+    solving.add_argument(
+        "--quarter",
+        type=int,
+        metavar="Q",
+        help="the quarter after the baseline to reach --target in (default: horizon)",
+    )
+    solving.add_argument(
+        "--fall",
+        type=_fraction,
+        metavar="SHARE",
+        help="instead of --target: CPSU falls by at least SHARE every quarter",
+    )
+    solving.add_argument("--low", type=_fraction, metavar="X", help="lowest value")
+    solving.add_argument("--high", type=_fraction, metavar="X", help="highest value")
+    solving.add_argument(
+        "--quarters", type=_quarters, metavar="N", help="horizon: quarters"
+    )
+    _add_scenario_choice(solving)
+    solving.add_argument("--json", action="store_true", help="print one JSON object")
+    solving.set_defaults(run=run_solve)
     return parser
 
 

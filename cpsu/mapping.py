@@ -472,6 +472,14 @@ def cost_lines(mapping: Mapping, baseline_users: float) -> tuple[CostLine, ...]:
     return tuple(lines)
 
 
+def has_mapped_per_user(cost_base: CostBase) -> bool:
+    """Whether any Per user line was made from GL spend (and may need repricing)."""
+    return any(
+        isinstance(line, MappedLine) and line.behaviour is Behaviour.PER_USER
+        for line in cost_base.lines
+    )
+
+
 def reprice_per_user(
     cost_base: CostBase, baseline_users: float
 ) -> tuple[CostBase, tuple[Issue, ...]]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from cpsu.costs import CostBase
 from cpsu.formatting import money, percent
 from cpsu.projection import TIER_KEYS, Projection
 from cpsu.scenario import Scenario
+from cpsu.sensitivity import tier_1_tickets_per_agent
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,76 @@ UTILISATION_HIGH = 0.85
 DEFLECTION_HIGH = 0.50
 CPSU_USUAL = (20.0, 400.0)
 GROWTH_USUAL = (-0.10, 0.30)
+# Tickets per user rose about 5% a year from 1988 to 2007 and have fallen
+# since; a yearly trend beyond 5% either way is the ranges' own guess.
+TICKETS_TREND_USUAL = (-0.05, 0.05)
+# Deflection goes from 15% early to 30% after six months: 7.5 points a
+# quarter is the fastest climb the published figures show.
+DEFLECTION_STEP_HIGH = 0.075
+# 500 to 800 tickets a Tier 1 agent a month (benchmark).
+TICKETS_PER_AGENT_USUAL = (500.0, 800.0)
+# Pay rises of 2% to 5% a year; list prices held, up to 10% a year.
+LABOUR_ESCALATION_USUAL = (0.02, 0.05)
+LICENCE_ESCALATION_USUAL = (0.0, 0.10)
 
 
-def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
+def lever_notes(scenario: Scenario, cost_base: CostBase | None = None) -> list[str]:
+    """'Check this' notes for the levers a slider moves beyond its usual range.
+
+    Agent productivity is checked against the benchmark's 500 to 800 tickets
+    a Tier 1 agent a month when a cost base is given and the lever is moved.
+    """
+    desk, levers = scenario.service_desk, scenario.levers
+    notes: list[str] = []
+    low, high = TICKETS_TREND_USUAL
+    if not low <= desk.tickets_trend <= high:
+        notes.append(
+            f"A yearly trend of tickets per user of "
+            f"{percent(desk.tickets_trend, 1, signed=True)} is outside "
+            f"{percent(low, 0, signed=True)} to {percent(high, 0, signed=True)}; it "
+            "compounds every year of the horizon."
+        )
+    if desk.deflection_step > DEFLECTION_STEP_HIGH:
+        notes.append(
+            f"Deflection gaining {percent(desk.deflection_step, 1)} a quarter is "
+            f"faster than the {percent(DEFLECTION_STEP_HIGH, 1)} a quarter of the "
+            "published figures (15% early, 30% after six months)."
+        )
+    per_agent = None if cost_base is None else tier_1_tickets_per_agent(cost_base)
+    if per_agent and levers.productivity != 0.0:
+        handled = per_agent * (1.0 + levers.productivity)
+        low, high = TICKETS_PER_AGENT_USUAL
+        if not low <= handled <= high:
+            notes.append(
+                f"Agent productivity of {percent(levers.productivity, 0, signed=True)} "
+                f"has a Tier 1 agent handle {handled:,.0f} tickets a month; "
+                f"{low:,.0f} to {high:,.0f} is the benchmark."
+            )
+    for value, usual, label in (
+        (levers.labour_escalation, LABOUR_ESCALATION_USUAL, "Labour escalation"),
+        (levers.licence_escalation, LICENCE_ESCALATION_USUAL, "Licence escalation"),
+    ):
+        low, high = usual
+        if value is not None and not low <= value <= high:
+            notes.append(
+                f"{label} of {percent(value, 1)} a year is outside the usual "
+                f"{percent(low, 0)} to {percent(high, 0)}."
+            )
+    if desk.contingent_weight > 1.0:
+        notes.append(
+            f"A contingent weight of {desk.contingent_weight:g} counts each "
+            "contingent worker as more than one supported user; 1 or less is usual."
+        )
+    return notes
+
+
+def sanity_notes(
+    projection: Projection, scenario: Scenario, cost_base: CostBase | None = None
+) -> list[str]:
     """'Check this' notes for assumptions and results outside the usual ranges."""
     desk = scenario.service_desk
     table = projection.table
+    quarters = table["quarter"].to_numpy()
     notes: list[str] = []
     low, high = TICKETS_PER_USER_USUAL
     if not low <= desk.tickets_per_user_month <= high:
@@ -121,9 +187,16 @@ def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
             f"Self-service deflection reaches {percent(table['deflection'].max(), 0)}; "
             f"above {percent(DEFLECTION_HIGH, 0)} is rarely sustained."
         )
+    elif desk.deflection_cap > DEFLECTION_HIGH:
+        notes.append(
+            f"A deflection cap of {percent(desk.deflection_cap, 0)} is above "
+            f"{percent(DEFLECTION_HIGH, 0)}, which is rarely sustained; 30% to 45% "
+            "is mature."
+        )
+    notes.extend(lever_notes(scenario, cost_base))
     busy_tiers = []
     for tier, key in TIER_KEYS.items():
-        busy = table.loc[table[f"utilisation_{key}"] > UTILISATION_HIGH, "quarter"]
+        busy = quarters[table[f"utilisation_{key}"].to_numpy() > UTILISATION_HIGH]
         if len(busy):
             busy_tiers.append(f"{tier.value} in {_quarter_list(busy.tolist())}")
     if busy_tiers:
@@ -133,7 +206,8 @@ def sanity_notes(projection: Projection, scenario: Scenario) -> list[str]:
             "only when a tier is full; lower tickets per agent to plan headroom."
         )
     low, high = CPSU_USUAL
-    outside = table.loc[(table["cpsu"] < low) | (table["cpsu"] > high), "quarter"]
+    cpsu = table["cpsu"].to_numpy()
+    outside = quarters[(cpsu < low) | (cpsu > high)]
     if len(outside):
         notes.append(
             f"CPSU is outside {money(low, False)} to {money(high, False)} a month in "

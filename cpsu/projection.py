@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -243,10 +244,28 @@ def line_versions(
 
 @dataclass(frozen=True)
 class Projection:
-    """A projection: a row per quarter, and the monthly cost of every line."""
+    """A projection: a row per quarter, and the monthly cost of every line.
+
+    `line_costs` (item, cost_pool, behaviour, then a column per quarter) is
+    built when first asked for: a page redrawn at each slider change rarely
+    needs a table of thousands of lines.
+    """
 
     table: pd.DataFrame
-    line_costs: pd.DataFrame
+    lines: tuple[CostLine, ...]
+    line_monthly_cost: np.ndarray  # (lines, quarters)
+
+    @cached_property
+    def line_costs(self) -> pd.DataFrame:
+        labels = self.table["quarter"].tolist()
+        return pd.DataFrame(
+            {
+                "item": [line.item for line in self.lines],
+                "cost_pool": [line.pool for line in self.lines],
+                "behaviour": [line.behaviour.value for line in self.lines],
+                **dict(zip(labels, self.line_monthly_cost.T, strict=True)),
+            }
+        )
 
     @property
     def baseline(self) -> pd.Series:
@@ -261,14 +280,21 @@ class Projection:
         """Spend over quarters 1..H above holding the baseline run-rate."""
         return float(self.table["extra_spend"].iloc[1:].sum())
 
+    def _long(self, columns: dict[str, str], name: str, value: str) -> pd.DataFrame:
+        """Columns of the table stacked one after another: quarter, name, value."""
+        quarters = self.table["quarter"].to_numpy()
+        values = self.table[list(columns.values())].to_numpy(dtype=float)
+        return pd.DataFrame(
+            {
+                "quarter": np.tile(quarters, len(columns)),
+                name: np.repeat(list(columns), len(quarters)),
+                value: values.T.ravel(),
+            }
+        )
+
     def by_pool(self) -> pd.DataFrame:
         """Monthly cost by pool and quarter, long: quarter, cost_pool, monthly_cost."""
-        wide = self.table[["quarter", *POOL_COLUMNS.values()]].rename(
-            columns={column: pool for pool, column in POOL_COLUMNS.items()}
-        )
-        return wide.melt(
-            id_vars="quarter", var_name="cost_pool", value_name="monthly_cost"
-        )
+        return self._long(POOL_COLUMNS, "cost_pool", "monthly_cost")
 
     def run_rate_by_pool(self, t: int = 0) -> pd.DataFrame:
         """Monthly cost of every pool in quarter t: cost_pool, monthly_cost."""
@@ -289,11 +315,8 @@ class Projection:
 
     def agents_by_tier(self) -> pd.DataFrame:
         """Agents by tier and quarter, long: quarter, tier, agents."""
-        wide = self.table[["quarter", *(f"agents_{k}" for k in TIER_KEYS.values())]]
-        wide = wide.rename(
-            columns={f"agents_{key}": tier.value for tier, key in TIER_KEYS.items()}
-        )
-        return wide.melt(id_vars="quarter", var_name="tier", value_name="agents")
+        columns = {tier.value: f"agents_{key}" for tier, key in TIER_KEYS.items()}
+        return self._long(columns, "tier", "agents")
 
 
 _DESK = ServiceDesk()  # the defaults of every service-desk assumption
@@ -617,17 +640,37 @@ def run_model(model: Model, assumptions: Assumptions | None = None) -> ModelRun:
     )
 
 
+def model_key(scenario: Scenario) -> tuple:
+    """What of a scenario `compile_model` reads beyond its Assumptions: two
+    scenarios with the same key share a compiled model (for the same cost base
+    and headcount), so a slider that moves only an assumption need not compile
+    again."""
+    return (
+        scenario.horizon_quarters,
+        scenario.changes,
+        scenario.contingent_share,
+        scenario.service_desk.contingent_weight,
+    )
+
+
 def project(
-    cost_base: CostBase, headcount: Headcount, scenario: Scenario
+    cost_base: CostBase,
+    headcount: Headcount,
+    scenario: Scenario,
+    model: Model | None = None,
 ) -> Projection:
-    """Project support cost and CPSU over quarters 0..H."""
+    """Project support cost and CPSU over quarters 0..H.
+
+    `model`, when given, is `compile_model` of the same cost base and
+    headcount for a scenario with the same `model_key`; it is run with this
+    scenario's assumptions.
+    """
     desk = scenario.service_desk
-    model = compile_model(cost_base, headcount, scenario)
-    run = run_model(model)
+    if model is None:
+        model = compile_model(cost_base, headcount, scenario)
+    run = run_model(model, Assumptions.of(scenario))
     quarter_index = model.quarter_index
     quarters = model.quarters
-    employees = run.employees[0]
-    contingent = run.contingent[0]
     users = run.supported_users[0]
     empty = np.flatnonzero(users <= 0)
     if empty.size:
@@ -655,50 +698,47 @@ def project(
         )
 
     labels = model.labels
-    table = pd.DataFrame(
-        {
-            "quarter": labels,
-            "t": quarter_index,
-            "employees": employees,
-            "contingent": contingent,
-            "supported_users": users,
-            "deflection": run.deflection[0],
-            "tickets": run.tickets[0],
-        }
-    )
+    columns: dict[str, object] = {
+        "quarter": labels,
+        "t": quarter_index,
+        "employees": run.employees[0],
+        "contingent": run.contingent[0],
+        "supported_users": users,
+        "deflection": run.deflection[0],
+        "tickets": run.tickets[0],
+    }
     for row, tier in enumerate(TIERS):
         key = TIER_KEYS[tier]
         load = run.tier_load[0, row]
         capacity = run.agent_capacity[0, row]
-        table[f"load_{key}"] = load
-        table[f"agents_{key}"] = run.agents[0, row]
+        columns[f"load_{key}"] = load
+        columns[f"agents_{key}"] = run.agents[0, row]
         with np.errstate(divide="ignore", invalid="ignore"):
-            table[f"utilisation_{key}"] = np.where(
+            columns[f"utilisation_{key}"] = np.where(
                 capacity > 0, load / capacity, np.nan
             )
 
     lines = model.versions.lines
     monthly_cost = run.line_costs.monthly_cost[0]
     for row, column in enumerate(POOL_COLUMNS.values()):
-        table[column] = monthly_cost[model.lines.pool_row == row].sum(axis=0)
+        columns[column] = monthly_cost[model.lines.pool_row == row].sum(axis=0)
 
     run_rate = run.monthly_opex[0]
     _check_run_rate(run_rate, monthly_cost, lines, quarters, users)
-    table["monthly_opex"] = run_rate
-    table["cpsu"] = run.cpsu[0]
-    table["cpsu_change"] = table["cpsu"].pct_change()
+    cpsu = run.cpsu[0]
+    columns["monthly_opex"] = run_rate
+    columns["cpsu"] = cpsu
     added_users = np.diff(users, prepend=np.nan)
     added_cost = np.diff(run_rate, prepend=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["marginal_cost_per_user"] = np.where(
+        columns["cpsu_change"] = np.concatenate(([np.nan], cpsu[1:] / cpsu[:-1] - 1))
+        columns["marginal_cost_per_user"] = np.where(
             added_users != 0, added_cost / added_users, np.nan
         )
-    table["quarterly_spend"] = MONTHS_PER_QUARTER * run_rate
-    table["extra_spend"] = MONTHS_PER_QUARTER * (run_rate - run_rate[0])
-    table["cumulative_ask"] = table["extra_spend"].cumsum()
+    extra = MONTHS_PER_QUARTER * (run_rate - run_rate[0])
+    columns["quarterly_spend"] = MONTHS_PER_QUARTER * run_rate
+    columns["extra_spend"] = extra
+    columns["cumulative_ask"] = np.cumsum(extra)
+    table = pd.DataFrame(columns)
 
-    line_costs = pd.DataFrame(monthly_cost, columns=labels)
-    line_costs.insert(0, "item", [line.item for line in lines])
-    line_costs.insert(1, "cost_pool", [line.pool for line in lines])
-    line_costs.insert(2, "behaviour", [line.behaviour.value for line in lines])
-    return Projection(table=table, line_costs=line_costs)
+    return Projection(table=table, lines=tuple(lines), line_monthly_cost=monthly_cost)

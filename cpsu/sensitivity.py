@@ -178,6 +178,16 @@ def default_ranges(cost_base: CostBase) -> tuple[Range, ...]:
     )
 
 
+def _model_of(
+    cost_base: CostBase, headcount: Headcount, scenario: Scenario, model: Model | None
+) -> Model:
+    """The scenario's compiled model: `model` (compiled for the same cost base,
+    headcount and model_key) with the scenario's assumptions, or a new one."""
+    if model is None:
+        return compile_model(cost_base, headcount, scenario)
+    return replace(model, assumptions=Assumptions.of(scenario))
+
+
 def _check_quarter(quarter: int, scenario: Scenario) -> None:
     """Refuse a quarter outside the projection, saying which quarters there are."""
     if not 0 <= quarter <= scenario.horizon_quarters:
@@ -331,6 +341,15 @@ class Lever:
     high: float
     assumption: str = ""
     item: str = ""
+    # How a value is shown to people: offset + scale x value (tickets per
+    # agent are solved as a productivity but read in tickets), and the format.
+    shown_offset: float = 0.0
+    shown_scale: float = 1.0
+    shown_format: str = "{:.6g}"
+
+    def shown(self, value: float) -> str:
+        """A value of the lever as the user reads it."""
+        return self.shown_format.format(self.shown_offset + self.shown_scale * value)
 
     def __post_init__(self) -> None:
         if bool(self.assumption) == bool(self.item):
@@ -341,9 +360,32 @@ class Lever:
             raise ValueError(f"{self.label}: the lever's low must be below its high.")
 
 
+# Assumptions that are rates, shown as percentages.
+_RATES = frozenset(
+    {
+        "growth_per_quarter",
+        "tickets_trend",
+        "resolution_rate",
+        "deskside_share",
+        "deflection",
+        "deflection_step",
+        "deflection_cap",
+        "productivity",
+        "labour_escalation",
+        "licence_escalation",
+    }
+)
+
+
 def assumption_lever(assumption: str, low: float, high: float) -> Lever:
     """A lever on one assumption, labelled by its field name."""
-    return Lever(assumption.replace("_", " ").capitalize(), low, high, assumption)
+    return Lever(
+        assumption.replace("_", " ").capitalize(),
+        low,
+        high,
+        assumption,
+        shown_format="{:.2%}" if assumption in _RATES else "{:.4g}",
+    )
 
 
 def tickets_per_agent_lever(cost_base: CostBase, low: float, high: float) -> Lever:
@@ -357,16 +399,19 @@ def tickets_per_agent_lever(cost_base: CostBase, low: float, high: float) -> Lev
     if not per_agent:
         raise ValueError("No line staffs Tier 1, so tickets per agent cannot move.")
     return Lever(
-        f"Tier 1 tickets per agent ({per_agent:g} now), as productivity",
+        "Tier 1 tickets per agent a month",
         low / per_agent - 1,
         high / per_agent - 1,
         "productivity",
+        shown_offset=per_agent,
+        shown_scale=per_agent,
+        shown_format="{:,.1f}",
     )
 
 
 def price_lever(item: str, low: float, high: float) -> Lever:
     """A lever on the price of one cost line from the baseline on."""
-    return Lever(f"Price of {item}", low, high, item=item)
+    return Lever(f"Price of {item}", low, high, item=item, shown_format="${:,.2f}")
 
 
 @dataclass(frozen=True)
@@ -511,7 +556,7 @@ def solve(
     def margin(value: float) -> float:
         return float(goal.margin(cpsu_of(np.array([value])))[0])
 
-    words = f"{lever.label} from {lever.low:g} to {lever.high:g}"
+    words = f"{lever.label} from {lever.shown(lever.low)} to {lever.shown(lever.high)}"
     if not met.any():
         return Solution(
             lever,
@@ -523,7 +568,7 @@ def solve(
             False,
             best,
             f"No value of {words} reaches {goal.describe()}: the closest, "
-            f"{best:g}, misses it by ${float(margins.min()):,.2f}.",
+            f"{lever.shown(best)}, misses it by ${float(margins.min()):,.2f}.",
         )
     if met.all():
         kept = min(max(current, lever.low), lever.high)
@@ -591,8 +636,8 @@ def solve(
         at_value,
         exact,
         best,
-        f"{goal.describe()} needs {lever.label} of {bound} {value:.6g} "
-        f"(now {current:g}); that value {how}.",
+        f"{goal.describe()} needs {lever.label} of {bound} {lever.shown(value)} "
+        f"(now {lever.shown(current)}); that value {how}.",
     )
 
 
@@ -614,6 +659,7 @@ def cpsu_bridge(
     headcount: Headcount,
     scenario: Scenario,
     quarter: int | None = None,
+    model: Model | None = None,
 ) -> pd.DataFrame:
     """The change of CPSU from the baseline to a quarter (the horizon), by mechanism.
 
@@ -645,7 +691,7 @@ def cpsu_bridge(
     """
     t = scenario.horizon_quarters if quarter is None else quarter
     _check_quarter(t, scenario)
-    model = compile_model(cost_base, headcount, scenario)
+    model = _model_of(cost_base, headcount, scenario, model)
     run = run_model(model)
     value = model.assumptions.column
     moments = np.array([0, t])
@@ -721,7 +767,10 @@ def cpsu_bridge(
 
 
 def hire_triggers(
-    cost_base: CostBase, headcount: Headcount, scenario: Scenario
+    cost_base: CostBase,
+    headcount: Headcount,
+    scenario: Scenario,
+    model: Model | None = None,
 ) -> pd.DataFrame:
     """For each staffed line, the supported users at which each next agent is needed.
 
@@ -739,7 +788,7 @@ def hire_triggers(
 
     Columns: item, tier, agent, users_above, quarter, t, reached.
     """
-    model = compile_model(cost_base, headcount, scenario)
+    model = _model_of(cost_base, headcount, scenario, model)
     run = run_model(model)
     lines = model.lines
     productivity = float(model.assumptions.column("productivity")[0, 0])
@@ -789,6 +838,7 @@ def guardrails(
     scenario: Scenario,
     utilisation_limit: float = UTILISATION_LIMIT,
     resolution_target: float = RESOLUTION_TARGET,
+    model: Model | None = None,
 ) -> pd.DataFrame:
     """The quarters a page should warn about, and why.
 
@@ -808,7 +858,7 @@ def guardrails(
     tiers_over, resolution_below_target, flat_staff_fall, cpsu,
     cpsu_if_staff_kept_pace (NaN at the baseline).
     """
-    model = compile_model(cost_base, headcount, scenario)
+    model = _model_of(cost_base, headcount, scenario, model)
     run = run_model(model)
     load = run.tier_load[0]
     capacity = run.agent_capacity[0]

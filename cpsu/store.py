@@ -199,6 +199,10 @@ class ScenarioStore:
             isolation_level=None,
         )
         connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
+        # In WAL mode NORMAL never corrupts the file; a power cut may lose the
+        # last saves, not the store. Each slider change is a save, and a full
+        # sync of each took tens of milliseconds on a busy disk.
+        connection.execute("PRAGMA synchronous = NORMAL")
         return connection
 
     def _open(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cpsu.ingest import xlsx
+from cpsu.store import DATA_DIR_VARIABLE
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +14,11 @@ def _no_workbook_from_an_earlier_test():
     # so that a test never sees a workbook read under another test's settings.
     xlsx.forget_last_workbook()
     yield
+
+
+@pytest.fixture(autouse=True)
+def cpsu_data_dir(tmp_path_factory, monkeypatch):
+    # Saved scenarios go to a folder of the test's own, never the user's.
+    folder = tmp_path_factory.mktemp("cpsu-data")
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(folder))
+    return folder

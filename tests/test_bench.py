@@ -47,3 +47,32 @@ def test_the_model_benchmark_prints_the_draws_time_and_its_ratios():
     ratios = re.findall(r"the draws cost (\d+\.\d\d)x", done.stdout)
     assert len(ratios) == 2
     assert all(float(ratio) > 0 for ratio in ratios)
+
+
+def test_the_rerun_benchmark_prints_each_page_against_the_minimal_one():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "scripts/bench_rerun.py",
+            "--changes",
+            "2",
+            "--lines",
+            "300",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    ratios = dict(re.findall(r"  (\S.*?) +\d+\.\d ms +(\d+\.\d\d)x", done.stdout))
+    assert list(ratios) == [
+        "minimal page",
+        "Scenarios, sample",
+        "Scenarios, 300 lines",
+        "Compare, sample",
+        "Compare, 300 lines",
+    ]
+    assert ratios["minimal page"] == "1.00"
+    assert "Goal: at most 2x the minimal page." in done.stdout

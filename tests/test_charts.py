@@ -1,13 +1,20 @@
 """Chart specs: titles that state the finding, currency axes, layers, the theme."""
 
+import json
+
 import altair as alt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpsu.charts import (
     POOL_COLOURS,
     THEME_NAME,
     agents_chart,
+    agents_spec,
     cost_by_pool_chart,
+    cost_by_pool_spec,
     cpsu_chart,
+    cpsu_spec,
     register_theme,
     run_rate_by_pool_chart,
 )
@@ -87,3 +94,62 @@ def test_theme_is_registered_once_and_active():
     assert alt.theme.active == THEME_NAME
     config = alt.theme.get()()["config"]
     assert config["title"]["anchor"] == "start"
+
+
+# --- the specs the Scenarios page draws at each slider change ----------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    growth=st.floats(-0.2, 0.3),
+    horizon=st.integers(1, 12),
+    tickets=st.floats(0.0, 3.0),
+)
+def test_the_quick_specs_are_exactly_the_charts_specs(growth, horizon, tickets):
+    # The quick spec reuses the layers built for the first projection with the
+    # same quarters; whatever the data, it must be the chart's own spec.
+    desk = ServiceDesk(tickets_per_user_month=tickets, deflection=0.0)
+    projection = project_lines(
+        FIXED, LICENCE, AGENTS, growth=growth, horizon=horizon, desk=desk
+    )
+    pairs = [
+        (cpsu_chart(projection.table), cpsu_spec(projection.table)),
+        (
+            cost_by_pool_chart(projection.by_pool()),
+            cost_by_pool_spec(projection.by_pool()),
+        ),
+        (
+            agents_chart(projection.agents_by_tier()),
+            agents_spec(projection.agents_by_tier()),
+        ),
+    ]
+    for chart, spec in pairs:
+        assert json.dumps(spec, sort_keys=True) == json.dumps(
+            chart.to_dict(), sort_keys=True
+        )
+
+
+def test_a_quick_spec_follows_the_data_not_the_first_call():
+    rising = project_lines(FIXED, LICENCE, AGENTS, growth=0.10, horizon=2, desk=DESK)
+    falling = project_lines(FIXED, growth=0.25, horizon=2)
+    first, second = cpsu_spec(rising.table), cpsu_spec(falling.table)
+    # Same quarters, so the same layers; the title and data are each one's own.
+    assert first["layer"] == second["layer"]
+    assert first["title"]["text"] == "CPSU rises 1.8% to $63.14 by 2027-Q2"
+    # 10,000 / round(1,000 x 1.25^2 = 1,562.5 -> 1,563) = $6.40, down 36.0%
+    assert second["title"]["text"] == "CPSU falls 36.0% to $6.40 by 2027-Q2"
+    assert second["datasets"]["cpsu"][-1]["cpsu"] == 10_000 / 1_563
+    # The baseline's change is undefined: null in the data, not NaN.
+    assert second["datasets"]["cpsu"][0]["cpsu_change"] is None
+    json.dumps(second, allow_nan=False)
+
+
+def test_a_quick_spec_carries_the_theme_active_when_drawn():
+    table = projection().table
+    register_theme()
+    themed = cpsu_spec(table)
+    assert themed["config"]["title"]["fontSize"] == 18
+    with alt.theme.enable("default"):
+        plain = cpsu_spec(table)
+    assert "title" not in plain.get("config", {})
+    register_theme()

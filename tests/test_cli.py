@@ -19,10 +19,15 @@ SAMPLE = ROOT / "sample_data" / "sample_company.xlsx"
 CPSU = Path(sys.executable).parent / "cpsu"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """The installed console script, as a shell would run it."""
     return subprocess.run(
-        [str(CPSU), *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [str(CPSU), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
     )
 
 

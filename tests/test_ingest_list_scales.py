@@ -386,12 +386,13 @@ def test_two_years_of_months_without_years_say_which_months_were_read():
     assert "not read: this sheet is read as" not in messages(upload)
 
 
-def test_two_years_of_months_with_years_are_all_read():
+def test_two_years_of_months_with_years_cost_the_latest_year():
     header = [f"{m}-25" for m in MONTHS] + [f"{m}-26" for m in MONTHS]
     upload = read_list([["Item", *header], ["M365", *[1000] * 12, *[2000] * 12]])
-    # (12 x 1,000 + 12 x 2,000) / 24 = 1,500 a month
-    assert monthly_run_rate(upload) == pytest.approx(1500)
+    # 12 x 2,000 / 12 = 2,000 a month, 2025's months left out and said
+    assert monthly_run_rate(upload) == pytest.approx(2000)
     assert "already has" not in messages(upload)
+    assert "the 12 earlier months (Jan-25 (B) to Dec-25 (M))" in messages(upload)
 
 
 def test_a_title_saying_another_scale_than_the_header_is_an_error():

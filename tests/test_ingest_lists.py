@@ -368,6 +368,7 @@ def test_random_lists_never_escape_and_never_make_amounts_from_junk(
     header = ["Item", "Jan", "Feb", "Mar"] if grid else ["Item", "Annual cost"]
     rows: list[list[object]] = [header]
     expected: dict[str, float] = {}
+    row_of: dict[str, int] = {}
     for n, (kind, value) in enumerate(kinds):
         if kind == "blank":
             rows.append([])
@@ -379,6 +380,7 @@ def test_random_lists_never_escape_and_never_make_amounts_from_junk(
             rows.append([f"Line {n}", *[value] * (len(header) - 1)])
             if kind == "number":
                 expected[f"Line {n}"] = value
+                row_of[f"Line {n}"] = len(rows)
     book = load_workbook(io.BytesIO(costs_workbook(rows)))
     for top, height, left in merges:
         book["Costs"].merge_cells(
@@ -407,8 +409,19 @@ def test_random_lists_never_escape_and_never_make_amounts_from_junk(
     for line in upload.cost_base.lines:
         assert any(line.amount == pytest.approx(number) for number in numbers)
     if not merges:
+        # A line may be found to be the total of the lines below it, by chance;
+        # then it is left out with a warning at its row.
+        above = {
+            issue.row
+            for issue in warnings_of(upload)
+            if "written above its lines" in issue.message
+            or "section heading carrying its subtotal" in issue.message
+        }
+        counted = [
+            value for item, value in expected.items() if row_of[item] not in above
+        ]
         assert sorted(line.amount for line in upload.cost_base.lines) == (
-            pytest.approx(sorted(expected.values()))
+            pytest.approx(sorted(counted))
         )
 
 

@@ -1,11 +1,12 @@
 """Headline figures and the 'check this' notes."""
 
 import math
+from dataclasses import replace
 
 import pytest
 
-from cpsu.costs import Behaviour, CostLine, Tier
-from cpsu.pitch import headline_figures, sanity_notes
+from cpsu.costs import Behaviour, CostBase, CostLevers, CostLine, Tier
+from cpsu.pitch import headline_figures, lever_notes, sanity_notes
 from cpsu.scenario import Scenario
 from cpsu.workload import ServiceDesk
 from tests.model_builders import project_lines
@@ -107,3 +108,46 @@ def test_shrinking_scenarios_are_labelled_as_savings():
     assert figures.funding_ask == pytest.approx(-17_640)
     assert figures.funding_label == "Saving on baseline"
     assert figures.funding_amount == pytest.approx(17_640)
+
+
+AGENTS = CostLine(
+    "Analysts",
+    "Service desk (Tier 1)",
+    Behaviour.STAFFED,
+    unit_cost=5000,
+    tier=Tier.TIER_1,
+    tickets_per_agent=600,
+)
+
+
+def test_lever_notes_say_check_this_beyond_the_usual_ranges():
+    cost_base = CostBase((AGENTS,))
+    usual = Scenario(
+        service_desk=ServiceDesk(tickets_trend=-0.05, deflection_step=0.075),
+        levers=CostLevers(
+            labour_escalation=0.05, licence_escalation=0.0, productivity=1 / 3
+        ),
+    )
+    # 600 x (1 + 1/3) = 800: the top of the benchmark, still usual
+    assert lever_notes(usual, cost_base) == []
+    unusual = replace(
+        usual,
+        service_desk=ServiceDesk(
+            tickets_trend=-0.06, deflection_step=0.08, contingent_weight=1.5
+        ),
+        levers=CostLevers(
+            labour_escalation=0.06, licence_escalation=-0.01, productivity=-0.25
+        ),
+    )
+    notes = " ".join(lever_notes(unusual, cost_base))
+    assert "-6.0% is outside -5% to +5%" in notes
+    assert "Deflection gaining 8.0% a quarter" in notes
+    # 600 x 0.75 = 450 tickets, below 500
+    assert "handle 450 tickets a month; 500 to 800" in notes
+    assert "Labour escalation of 6.0% a year" in notes
+    assert "Licence escalation of -1.0% a year" in notes
+    assert "contingent weight of 1.5" in notes
+    # without a cost base, productivity is not judged; a line's own escalation
+    # (None) never is
+    assert "tickets a month" not in " ".join(lever_notes(unusual))
+    assert lever_notes(Scenario(), cost_base) == []

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cpsu import sensitivity
 from cpsu.costs import Behaviour, CostBase, CostLine, Tier
-from cpsu.projection import project
+from cpsu.projection import compile_model, project
 from cpsu.scenario import LineChange, Scenario
 from cpsu.sensitivity import (
     BRIDGE_MECHANISMS,
@@ -242,7 +242,7 @@ def test_a_target_no_value_in_range_can_reach_is_said_plainly():
     # At most 50% deflection leaves 500 tickets: still 1 agent, $5 a user.
     assert solution.value is None
     assert solution.margin == pytest.approx(1.0)
-    assert solution.message.startswith("No value of Deflection from 0 to 0.5")
+    assert solution.message.startswith("No value of Deflection from 0.00% to 50.00%")
 
 
 def test_the_licence_price_that_reaches_a_target_by_hand():
@@ -663,3 +663,41 @@ def test_a_range_or_lever_on_no_assumption_is_refused():
         Range("deflexion", "Deflection", 0.1, 0.3, "test")
     with pytest.raises(ValueError, match="'growth' is not an assumption"):
         assumption_lever("growth", 0.0, 0.3)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    growth=st.floats(0.0, 0.2),
+    deflection=st.floats(0.0, 0.4),
+    other_growth=st.floats(-0.05, 0.3),
+)
+def test_a_model_kept_from_another_scenario_gives_the_same_answers(
+    growth, deflection, other_growth
+):
+    # The page keeps one compiled model for scenarios that differ only in their
+    # assumptions; hire triggers, guardrails and the bridge must not notice.
+    lines = CostBase(
+        (
+            CostLine("Tool", "Support tools", Behaviour.FIXED, amount=5_000.0),
+            CostLine(
+                "Desk",
+                "Service desk (Tier 1)",
+                Behaviour.STAFFED,
+                unit_cost=6_000.0,
+                tier=Tier.TIER_1,
+                tickets_per_agent=500.0,
+            ),
+        )
+    )
+    people = headcount(("2026-Q4", 1_000, 100))
+    desk = ServiceDesk(deflection=deflection, deflection_cap=0.5)
+    scenario = Scenario(
+        horizon_quarters=6, growth_per_quarter=growth, service_desk=desk
+    )
+    other = replace(scenario, growth_per_quarter=other_growth)
+    kept = compile_model(lines, people, other)
+    for name in ("hire_triggers", "guardrails", "cpsu_bridge"):
+        function = getattr(sensitivity, name)
+        alone = function(lines, people, scenario)
+        shared = function(lines, people, scenario, model=kept)
+        pd.testing.assert_frame_equal(alone, shared)

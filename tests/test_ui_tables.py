@@ -1,7 +1,16 @@
-"""Tables as shown: money, counts and percents, and a dash where undefined."""
+"""Tables as shown: numbers kept as numbers, each column's label and format."""
 
-from cpsu.costs import Behaviour, CostLine
-from cpsu.ui.tables import projection_view, run_rate_view
+import math
+
+from cpsu.costs import Behaviour, CostBase, CostLine
+from cpsu.ui.tables import (
+    COST_LINE_COLUMNS,
+    NUMBER_FORMATS,
+    cost_line_view,
+    projection_view,
+    run_rate_view,
+)
+from cpsu.workload import ServiceDesk
 from tests.model_builders import project_lines
 
 FIXED = CostLine("Service desk tool", "Support tools", Behaviour.FIXED, amount=10_000)
@@ -10,36 +19,60 @@ LICENCE = CostLine(
 )
 
 
-def shown(styler, row: int, column: str) -> str:
-    """The text a cell shows."""
-    frame = styler.data
-    return styler._display_funcs[(row, list(frame.columns).index(column))](
-        frame.iloc[row][column]
-    )
+def fmt(config: dict, column: str) -> str | None:
+    return config[column].get("type_config", {}).get("format")
 
 
-def test_projection_table_shows_money_percent_and_a_dash_for_the_undefined():
-    styler, config = projection_view(
+def test_projection_table_keeps_numbers_and_formats_them_by_kind():
+    table, config = projection_view(
         project_lines(FIXED, LICENCE, growth=0.10, horizon=2)
     )
-    # baseline: 10,000 + 40 * 1,000 = 50,000 a month; CPSU 50.00; no change yet
-    assert shown(styler, 0, "monthly_opex") == "$50,000.00"
-    assert shown(styler, 0, "cpsu") == "$50.00"
-    assert shown(styler, 0, "cpsu_change") == "—"
-    assert shown(styler, 0, "marginal_cost_per_user") == "—"
+    # baseline: 10,000 + 40 x 1,000 = 50,000 a month; CPSU 50.00; no change yet
+    assert table["monthly_opex"].iloc[0] == 50_000
+    assert table["cpsu"].iloc[0] == 50
+    assert math.isnan(table["cpsu_change"].iloc[0])
+    assert math.isnan(table["marginal_cost_per_user"].iloc[0])
     # t=1: 54,000 / 1,100 = 49.09, -1.8% on 50.00; 4,000 / 100 = $40.00 a user
-    assert shown(styler, 1, "cpsu") == "$49.09"
-    assert shown(styler, 1, "cpsu_change") == "-1.8%"
-    assert shown(styler, 1, "marginal_cost_per_user") == "$40.00"
-    assert shown(styler, 1, "supported_users") == "1,100"
+    assert round(table["cpsu"].iloc[1], 2) == 49.09
+    assert round(table["cpsu_change"].iloc[1], 3) == -0.018
+    assert table["marginal_cost_per_user"].iloc[1] == 40
+    assert table["supported_users"].iloc[1] == 1_100
     assert config["cpsu"]["label"] == "CPSU"
+    assert fmt(config, "cpsu") == fmt(config, "monthly_opex") == "dollar"
+    assert fmt(config, "cpsu_change") == "percent"
+    assert fmt(config, "supported_users") == "localized"
+    assert config["quarter"]["pinned"] is True
+    # Every shown column has its label; nothing unlabelled slips through.
+    assert set(table.columns) == set(config)
+
+
+def test_counts_are_shown_whole():
+    # 1,000 users growing 3% a quarter, tickets split by a 70% resolution rate:
+    # loads carry fractions of a ticket, shown whole.
+    projection = project_lines(
+        FIXED, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
+    )
+    table, config = projection_view(projection)
+    counts = [name for name in table if fmt(config, name) == "localized"]
+    assert "tickets" in counts and any(name.startswith("load_") for name in counts)
+    assert (projection.table[counts] != projection.table[counts].round()).any().any()
+    for column in counts:
+        assert (table[column] == table[column].round()).all()
 
 
 def test_run_rate_table_adds_a_total_and_shares():
-    styler, _ = run_rate_view(project_lines(FIXED, LICENCE))
-    frame = styler.data
+    frame, config = run_rate_view(project_lines(FIXED, LICENCE))
     assert frame["cost_pool"].iloc[-1] == "Total"
-    # 40,000 of 50,000 = 80.0%
+    # 40,000 of 50,000 = 80%
     row = frame.index[frame["cost_pool"] == "Productivity software"][0]
-    assert shown(styler, row, "share") == "80.0%"
-    assert shown(styler, len(frame) - 1, "monthly_cost") == "$50,000.00"
+    assert frame["share"].iloc[row] == 0.8
+    assert frame["monthly_cost"].iloc[-1] == 50_000
+    assert fmt(config, "share") == "percent"
+
+
+def test_cost_lines_table_formats_money_and_keeps_text():
+    projection = project_lines(FIXED, LICENCE)
+    frame, config = cost_line_view(CostBase((FIXED, LICENCE)), projection)
+    assert frame["monthly"].tolist() == [10_000, 40_000]
+    assert fmt(config, "monthly") == NUMBER_FORMATS["money"]
+    assert list(frame.columns) == [c.name for c in COST_LINE_COLUMNS]

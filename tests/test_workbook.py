@@ -6,6 +6,7 @@ import io
 import math
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 
 import openpyxl
@@ -536,7 +537,7 @@ def test_numbers_that_are_not_finite_leave_the_cell_empty() -> None:
     projection = project(workspace.cost_base, workspace.headcount, PLAN)
     table = projection.table.copy()
     table.loc[1, "cpsu_change"] = math.inf
-    broken = type(projection)(table=table, line_costs=projection.line_costs)
+    broken = replace(projection, table=table)
 
     ws = load(scenario_workbook(workspace, PLAN, broken))["Projection"]
     change = {row[0]: row[1:] for row in rows(ws)}["Change on last quarter"]

@@ -72,7 +72,13 @@ from cpsu.ingest.table import (
     one_header_row,
     two_row_header_hint,
 )
-from cpsu.ingest.vocabulary import match_header
+from cpsu.ingest.vocabulary import (
+    clean_header,
+    header_scale,
+    match_header,
+    says_plain_currency,
+    scale_note,
+)
 from cpsu.ingest.xlsx import Workbook
 
 logger = logging.getLogger(__name__)
@@ -557,22 +563,54 @@ def _read_sheets(
                 recognised=False,
             )
     # Visible sheets first: a hidden sheet is read only when no visible one is GL.
+    # Every visible sheet with the first one's columns is one export split
+    # ("GL Jan-Jun" and "GL Jul-Dec"), read together.
     hidden = {info.name for info in book.sheets if info.hidden}
-    for name in sorted(names, key=lambda name: name in hidden):
-        table = book.tables.get(name)
-        if table is not None and is_gl_table(table):
-            issues = [*book.issues, *book.sheet_issues.get(name, ())]
-            if name in hidden:
-                issues.append(
-                    warning(
-                        f"The sheet {name} is hidden in Excel; it was read because it "
-                        "holds the GL export. Unhide it to check what it holds.",
-                        sheet=name,
+    found = [
+        (name, fields)
+        for name in sorted(names, key=lambda name: name in hidden)
+        if name in book.tables and (fields := _gl_fields(book.tables[name])) is not None
+    ]
+    if found:
+        first, fields = found[0]
+        visible = [name for name, _ in found if name not in hidden]
+        candidates = visible or [first]
+        read = [name for name, other in found if name in candidates and other == fields]
+        issues = [
+            warning(
+                f"The {'sheet' if kind == 'workbook' else 'table'} {name} also holds "
+                f"a GL export, but its columns differ from {first}'s, so it was not "
+                "read and its postings are not counted. Give it the same columns to "
+                "read them together, or upload it on its own.",
+                sheet=name,
+            )
+            for name, other in found
+            if other != fields and name in candidates
+        ]
+        if first in hidden:
+            issues.append(
+                warning(
+                    f"The sheet {first} is hidden in Excel; it was read because it "
+                    "holds the GL export. Unhide it to check what it holds.",
+                    sheet=first,
+                )
+            )
+        exports = []
+        for position, name in enumerate(read):
+            with part(position / len(read), (position + 1) / len(read)):
+                exports.append(
+                    read_gl_table(
+                        book.tables[name],
+                        source=source,
+                        issues=[
+                            *(book.issues if position == 0 else ()),
+                            *book.sheet_issues.get(name, ()),
+                        ],
+                        day_first=day_first,
                     )
                 )
-            return read_gl_table(
-                table, source=source, issues=issues, day_first=day_first
-            )
+        export = exports[0] if len(exports) == 1 else _joined(exports, source)
+        return replace(export, issues=(*export.issues, *issues))
     shown = ", ".join(f"'{name}'" for name in names) or "none"
     where = f"sheets: {shown}" if kind == "workbook" else f"tables: {shown}"
     issues = [
@@ -585,6 +623,32 @@ def _read_sheets(
         ),
     ]
     return _failed(source, issues, recognised=False)
+
+
+def _gl_fields(table: Table) -> frozenset[str] | None:
+    """The fields a sheet's GL header names, or None if it is not a GL export."""
+    header = find_gl_header(as_gl_table(table)[0])
+    return None if header is None else frozenset(header.columns)
+
+
+def _joined(exports: Sequence[GLExport], source: str) -> GLExport:
+    """One export from the sheets an export was split over, said so."""
+    sheets = listing([export.sheet or "" for export in exports])
+    issues = [issue for export in exports for issue in export.issues]
+    if any(export.has_errors for export in exports):
+        return GLExport(source, sheets, empty_entries(), _in_order(issues))
+    entries = pd.concat([export.entries for export in exports], ignore_index=True)
+    export = GLExport(source, sheets, entries, ())
+    said = f"Read {len(entries):,} postings from sheets {sheets}"
+    report(1.0, said)
+    issues.append(
+        warning(
+            f"{said}, which have the same columns, as one export: its months run "
+            f"from {export.months[0]} to {export.months[-1]}."
+        )
+    )
+    issues.extend(_gaps(export, sheets))
+    return replace(export, issues=_in_order(issues))
 
 
 # --- reading the table ---------------------------------------------------------
@@ -991,8 +1055,11 @@ def read_gl_table(
 
     # Total rows: a text cell of the row says total or subtotal, and the row
     # lacks a date or an account, or says total in the account. A posting
-    # described "Total care renewal" still has both.
-    total_row = np.logical_or.reduce([found.says_total() for found in cells.values()])
+    # described "Total care renewal" still has both; a row with both that says
+    # total is weighed once its amount is read (see `_closing_totals`).
+    says_total = {name: found.says_total() for name, found in cells.items()}
+    labelled = np.logical_or.reduce(list(says_total.values()))
+    total_row = labelled.copy()
     when_blank = np.logical_and.reduce(
         [blank[name] for name in ("date", "period") if name in blank]
     )
@@ -1018,12 +1085,21 @@ def read_gl_table(
     balance_row &= ~empty_row & ~total_row
     total_row = total_row | balance_row
 
-    problems = _Problems(sheet)
     money_names = ["amount"] if has_amount else ["debit", "credit"]
+    no_money = np.logical_and.reduce([blank[name] for name in money_names])
+    scale = _scale(table, header, money_names, numbers, empty_row, no_money)
+    issues.extend(scale.issues)
+    if scale.refused:
+        return _failed(source, issues, recognised=True)
+    # A note on the amounts' unit is said once, as such, not as a posting
+    # without an amount.
+    empty_row = empty_row | np.isin(numbers, scale.note_rows)
+
+    problems = _Problems(sheet)
     amounts = {}
     for name in money_names:
         values, found = _money(cells[name], conventions)
-        amounts[name] = values
+        amounts[name] = values * scale.factor
         bad = (found != None) & ~empty_row & ~total_row  # noqa: E711
         label = header.label(name)
         problems.add(
@@ -1039,7 +1115,6 @@ def read_gl_table(
         issues.extend(
             _negative_credits(sheet, numbers, credit, ~empty_row & ~total_row, header)
         )
-    no_money = np.logical_and.reduce([blank[name] for name in money_names])
     if "sign" in cells:
         signed, found = _signed(
             cells["sign"], amount, has_amount, header, ~empty_row & ~total_row
@@ -1049,9 +1124,22 @@ def read_gl_table(
         label = header.label("sign")
         problems.add(label, numbers[found["bad"]], list(found["messages"]))
 
-    detail = ~empty_row & ~total_row & ~no_money
+    candidates = labelled & ~empty_row & ~total_row & ~no_money
+    closing, closes = _closing_totals(
+        candidates,
+        np.round(amount * 100).astype(np.int64),
+        cells["account"].text(),
+        ~empty_row & ~total_row & ~no_money & ~candidates,
+        total_row & ~empty_row,
+    )
+    detail = ~empty_row & ~total_row & ~no_money & ~closing
     issues.extend(
         _total_rows(sheet, numbers, total_row & ~balance_row, amount, detail, header)
+    )
+    issues.extend(
+        _closing_total_issues(
+            sheet, numbers, candidates, closes, amount, cells, says_total
+        )
     )
     issues.extend(_balance_rows(sheet, numbers, balance_row, amount))
     skipped = ~empty_row & ~total_row & no_money
@@ -1141,6 +1229,211 @@ def read_gl_table(
     return replace(export, issues=_in_order(issues))
 
 
+# How far below the last posting a note stating the amounts' scale may stand.
+NOTE_ROWS = 4
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """What the export says its amounts are in: the factor they are read by,
+    what was said about it, the rows below that said it."""
+
+    factor: float = 1.0
+    issues: tuple[Issue, ...] = ()
+    note_rows: tuple[int, ...] = ()
+    refused: bool = False
+
+
+def _scale(
+    table: Table,
+    header: Header,
+    money_names: Sequence[str],
+    numbers: np.ndarray,
+    empty_row: np.ndarray,
+    no_money: np.ndarray,
+) -> _Scale:
+    """The scale of the export's amounts, as a cost list reads one: stated by
+    the money columns' headers ('Amount ($000)'), by a title row above the
+    header ('amounts in USD thousands') or by a note just below the last
+    posting ('Note: amounts in $000'), each applied with a warning. Statements
+    that say different scales refuse the export; a title that also says plain
+    currency, or a statement further away, is not applied and is pointed out.
+    """
+    sheet = table.name
+    heads = table.rows[header.position][1]
+    labels = listing([header.label(name) for name in money_names])
+    stated = {
+        name: header_scale(clean_header(heads[header.columns[name]]))
+        for name in money_names
+    }
+    said = {found for found in stated.values() if found is not None}
+    title = _title_scale(table, header)
+    note, stray = _note_scale(table, header, numbers, empty_row, no_money)
+    statements = [
+        (f"the header {header.label(name)}", found)
+        for name, found in stated.items()
+        if found is not None
+    ]
+    if title[1] is not None:
+        statements.append((f"the title above the export, '{title[0]}',", title[1]))
+    if note is not None:
+        statements.append((f"the note in row {note[0]}, '{note[1]}',", note[2]))
+    scales = {found for _, found in statements}
+    unscaled = [name for name, found in stated.items() if found is None]
+    if len(scales) > 1 or (said and unscaled and len(statements) == len(said)):
+        shown = listing(
+            [f"{where} says {found[1]}" for where, found in statements]
+            + [f"the header {header.label(name)} says no scale" for name in unscaled]
+        )
+        return _Scale(
+            issues=(
+                error(
+                    f"The amounts' unit is stated more than one way: {shown}; so "
+                    "the amounts cannot be read without a guess. Say the unit "
+                    "once, in each amount column's header, like 'Amount ($000)'.",
+                    sheet=sheet,
+                    row=header.row_number,
+                ),
+            ),
+            refused=True,
+        )
+    issues: list[Issue] = []
+    if title[0] is not None and title[1] is None:
+        issues.append(
+            warning(
+                f"The title above the export says '{title[0]}', both a scale and "
+                "plain currency, so the amounts were read as they stand, not "
+                "multiplied. If they are in thousands or millions, say so in the "
+                "amount column's header, like 'Amount ($000)'.",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+    if not scales:
+        if stray is not None:
+            issues.append(
+                warning(
+                    f"Row {stray[0]} says '{stray[1]}', but the amount header does "
+                    "not say the amounts are in thousands or millions, so they were "
+                    "read as they stand, not multiplied. If they are, say so in the "
+                    "amount column's header, like 'Amount ($000)'.",
+                    sheet=sheet,
+                    row=stray[0],
+                )
+            )
+        return _Scale(
+            issues=tuple(issues), note_rows=(stray[0],) if stray is not None else ()
+        )
+    factor, words = scales.pop()
+    multiplied = f"each was multiplied by {factor:,.0f}."
+    if note is not None and not said and title[1] is None:
+        issues.append(
+            warning(
+                f"The note in row {note[0]}, '{note[1]}', was applied, so the "
+                f"amounts in {labels} were read in {words}: {multiplied} If the "
+                "note is not about this export, move it off the sheet.",
+                sheet=sheet,
+                row=note[0],
+            )
+        )
+    elif said:
+        whose = "their headers say" if len(money_names) > 1 else "the header says"
+        issues.append(
+            warning(
+                f"The amounts in {labels} are read in {words}, as {whose}: "
+                f"{multiplied}",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+    else:
+        issues.append(
+            warning(
+                f"The amounts in {labels} are read in {words}, as the title above "
+                f"the export says ('{title[0]}'): {multiplied}",
+                sheet=sheet,
+                row=header.row_number,
+            )
+        )
+    if stray is not None:
+        issues.append(
+            warning(
+                f"Row {stray[0]} says '{stray[1]}', but the amounts were read in "
+                f"{words}. Check which is right, and say the unit once, in the "
+                "amount column's header, like 'Amount ($000)'.",
+                sheet=sheet,
+                row=stray[0],
+            )
+        )
+    return _Scale(
+        factor=factor,
+        issues=tuple(issues),
+        note_rows=tuple(found[0] for found in (note, stray) if found is not None),
+    )
+
+
+def _title_scale(
+    table: Table, header: Header
+) -> tuple[str | None, tuple[float, str] | None]:
+    """The title clause above the header that states a scale, and the scale;
+    (clause, None) when a title also says plain currency, (None, None) when
+    no title states one."""
+    texts: list[str] = []
+    for _, cells in reversed(table.rows[: header.position]):
+        found = [clean_text(cell) for cell in cells if isinstance(cell, str)]
+        found = [text for text in found if text.strip()]
+        if not found:
+            if texts:
+                break
+            continue
+        texts[:0] = found
+    clauses = [
+        clause.strip()
+        for text in texts
+        for clause in re.split(r";|\.\s", text)
+        if clause.strip()
+    ]
+    scaled = [clause for clause in clauses if header_scale(clause) is not None]
+    if not scaled:
+        return None, None
+    if any(says_plain_currency(clause) for clause in clauses):
+        return scaled[0], None
+    return scaled[0], header_scale(scaled[0])
+
+
+def _note_scale(
+    table: Table,
+    header: Header,
+    numbers: np.ndarray,
+    empty_row: np.ndarray,
+    no_money: np.ndarray,
+) -> tuple[tuple[int, str, tuple[float, str]] | None, tuple[int, str] | None]:
+    """A note a few rows below the last posting that says nothing but the
+    amounts' scale, as (row, text, scale); and a statement of a scale below the
+    header that is not such a note, as (row, text)."""
+    start = header.position + 1
+    rows = dict(table.rows[start:])
+    stated = []
+    for row_number in numbers[~empty_row & no_money]:
+        cells = rows[int(row_number)]
+        if any(isinstance(cell, int | float) for cell in cells):
+            continue
+        text = " ".join(
+            clean_text(cell) for cell in cells if isinstance(cell, str) and cell.strip()
+        )
+        if header_scale(text) is not None:
+            stated.append((int(row_number), text))
+    if not stated:
+        return None, None
+    postings = numbers[~empty_row & ~no_money]
+    last = int(postings.max()) if len(postings) else header.row_number
+    row, text = stated[0]
+    scale = scale_note(text)
+    if len(stated) == 1 and scale is not None and last < row <= last + NOTE_ROWS:
+        return (row, text, scale), None
+    return None, stated[0]
+
+
 def _place(sheet: str) -> str:
     """A sheet as a progress label names it: 'sheet GL detail', 'gl.csv'."""
     return sheet if "." in sheet or sheet.startswith("Table ") else f"sheet {sheet}"
@@ -1227,6 +1520,112 @@ def _total_rows(
                     column=header.label(
                         "amount" if "amount" in header.columns else "debit"
                     ),
+                )
+            )
+    return issues
+
+
+def _closing_totals(
+    candidates: np.ndarray,
+    cents: np.ndarray,
+    accounts: np.ndarray,
+    postings: np.ndarray,
+    blocks_end: np.ndarray,
+) -> tuple[np.ndarray, dict[int, str]]:
+    """Which rows labelled total, with a date and an account, close the rows
+    above them: their amount is, to the cent, the sum of the postings to their
+    account or of all postings, since the last total row or since the top.
+
+    A row labelled total that adds up nothing above it ("Total Rewards
+    subscription", 49.00) stays a posting. Returns the rows that close and,
+    by row index, what each one adds up, for the message.
+    """
+    closing = np.zeros(len(cents), dtype=bool)
+    closes: dict[int, str] = {}
+    if not candidates.any():
+        return closing, closes
+    block, above = 0, 0
+    block_by_account: dict[str, int] = {}
+    above_by_account: dict[str, int] = {}
+    for index in range(len(cents)):
+        account = accounts[index]
+        amount = int(cents[index])
+        if candidates[index] and amount:
+            sums = (
+                (block_by_account.get(account), f"to account {account}"),
+                (block, "all"),
+                (above_by_account.get(account), f"to account {account}"),
+                (above, "all"),
+            )
+            said = next((said for total, said in sums if total == amount), None)
+            if said is not None:
+                closing[index] = True
+                closes[index] = said
+                block, block_by_account = 0, {}
+                continue
+        if postings[index] or candidates[index]:
+            block += amount
+            above += amount
+            block_by_account[account] = block_by_account.get(account, 0) + amount
+            above_by_account[account] = above_by_account.get(account, 0) + amount
+        elif blocks_end[index]:
+            block, block_by_account = 0, {}
+    return closing, closes
+
+
+# A cell that says nothing but total, maybe with an account: 'Total 6110',
+# 'Account total', 'Sum'. Such a row counted as a posting is worth a check.
+_ONLY_TOTAL = re.compile(
+    r"(?:(?:grand|sub|account|acct|gl|for|of|total|totals|subtotal|sum|\d+)"
+    r"[\s\-:.]*)+",
+    re.IGNORECASE,
+)
+
+
+def _closing_total_issues(
+    sheet: str,
+    numbers: np.ndarray,
+    candidates: np.ndarray,
+    closes: dict[int, str],
+    amount: np.ndarray,
+    cells: dict[str, _Cells],
+    says_total: dict[str, np.ndarray],
+) -> list[Issue]:
+    """A warning for each dated row left out as a total, and for each row that
+    says only total but adds up nothing above it, so was counted."""
+    texts = {name: found.text() for name, found in cells.items()}
+    issues = []
+    for index in np.flatnonzero(candidates):
+        label = next(
+            texts[name][index] for name, said in says_total.items() if said[index]
+        )
+        row = int(numbers[index])
+        money = f"{float(amount[index]):,.2f}"
+        if int(index) in closes:
+            said = closes[int(index)]
+            postings = (
+                "all the postings above it"
+                if said == "all"
+                else f"the postings above it {said}"
+            )
+            issues.append(
+                warning(
+                    f"Row {row} says '{label}' and its amount, {money}, is the sum "
+                    f"of {postings}, so it was read as a total row and left out of "
+                    "the sum and of the export's total, so that nothing counts "
+                    "twice. If it is a posting, change its description.",
+                    sheet=sheet,
+                    row=row,
+                )
+            )
+        elif _ONLY_TOTAL.fullmatch(label):
+            issues.append(
+                warning(
+                    f"Row {row} says '{label}', but its amount, {money}, is not the "
+                    "sum of the postings above it, so it was counted as a posting. "
+                    "If it is a total, delete the row from the export.",
+                    sheet=sheet,
+                    row=row,
                 )
             )
     return issues

@@ -12,7 +12,10 @@ costs its average month: the sum of the months present divided by how many
 month columns there are (a grid of quarters, Q1..Q4, its average quarter).
 A header that skips a month (Jan, Feb, Apr..Dec) or names the months again
 with no year (two runs of Jan..Dec) is said, with the months the average is
-over.
+over. Months under a year written above them ('FY27' over Jan..Dec, joined
+into 'Jan (FY27)') are a grid, dated by that year. A grid of more than a year
+of dated months (Jan 2026..Dec 2027, or FY26 and FY27) costs its latest 12
+months, and says which months it left out.
 
 Hand-built sheets also carry structure that must not be counted: section
 rows (a name with no numbers, above its lines), which become the category
@@ -26,8 +29,14 @@ column (=SUM(B2:B3), =B4+B7), by a SUM, SUBTOTAL or AGGREGATE over other rows
 above it, in any of the list's columns, that comes to their amounts to the
 cent (=SUM(B2,B5), =SUM(C2:C3)*12 over a monthly column), or as the summary
 row of an outline or of indented lines; a line that merely equals the sum of
-the lines above it is counted, with a warning. A heading like Assumptions or
-Notes below the list ends it.
+the lines above it is counted, with a warning. Totals written above their
+lines, which files without formulas (.xls, .ods, CSV) can only show by their
+amounts, are found the same way: a first row equal to all the lines below
+it is a grand total, and rows each equal to the lines under them up to the
+next such row, when every one of them is, are section headings carrying
+their subtotals; both are left out, each with a warning. A row equal to rows
+below it while the rest of the list is not laid out so is counted, with a
+warning. A heading like Assumptions or Notes below the list ends it.
 
 The amount is a line's cost, never its price per seat: seats x price is used
 only when no column holds the cost, and said. Amounts stated in thousands or
@@ -42,6 +51,7 @@ sheet has no Pool and no Behaviour column.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -142,11 +152,52 @@ _QUARTER_HEADERS = (
 )
 
 
+# A month or quarter under a group of a two-row header, 'Jan (FY27)': the joined
+# header's name and the group above it.
+_UNDER_GROUP = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<group>[^()]+)\)$")
+# A year in a group's label: FY27, FY2027, FY 2026/27, 2027, Budget 2026-27.
+_GROUP_YEAR = re.compile(
+    r"(?:\bfy\s*'?|(?<![\d.,])(?=(?:19|20)\d\d))(?P<year>\d{4}|\d{2})"
+    r"(?:\s*[/-]\s*'?(?P<end>\d{4}|\d{2}))?(?![\d.,])",
+    re.IGNORECASE,
+)
+
+
+def _group_year(label: str) -> int | None:
+    """The year a group label names (a fiscal year by the year it ends), or None
+    when it names none or several."""
+    years = set()
+    for match in _GROUP_YEAR.finditer(label):
+        year = match["end"] or match["year"]
+        years.add(2000 + int(year) if len(year) == 2 else int(year))
+    return years.pop() if len(years) == 1 else None
+
+
+def _under_group(
+    cell: Cell, reader: Callable[[Cell], tuple[int | None, int] | None]
+) -> tuple[int | None, int] | None:
+    """A month or quarter named under a group of a two-row header, like 'Jan
+    (FY27)' or 'Q1 (Budget 2027)', its year taken from the group when it has
+    none of its own; None for any other header."""
+    if not isinstance(cell, str):
+        return None
+    match = _UNDER_GROUP.match(clean_text(cell))
+    if match is None:
+        return None
+    found = reader(match["name"])
+    if found is None or found[0] is not None:
+        return found
+    return _group_year(match["group"]), found[1]
+
+
 def quarter_of_header(cell: Cell) -> tuple[int | None, int] | None:
     """(year or None, quarter) when a header names a quarter, like Q1 or 2026-Q3."""
     if not isinstance(cell, str):
         return None
     text = clean_text(cell)
+    grouped = _under_group(text, quarter_of_header)
+    if grouped is not None:
+        return grouped
     for pattern in _QUARTER_HEADERS:
         match = pattern.match(text)
         if match is None:
@@ -165,6 +216,9 @@ def month_of_header(cell: Cell) -> tuple[int | None, int] | None:
     if not isinstance(cell, str):
         return None
     text = clean_text(cell)
+    grouped = _under_group(text, month_of_header)
+    if grouped is not None:
+        return grouped
     for pattern in _MONTH_HEADERS:
         match = pattern.match(text)
         if match is None:
@@ -215,6 +269,7 @@ class ListLayout:
     scale_issues: tuple[Issue, ...] = ()  # what a scale said below the header did
     scale_note_row: int | None = None  # a note below the list stating the scale
     scaled_below: bool = False  # the scale came from a note or a currency column
+    earlier: tuple[int, ...] = ()  # a grid's months before its latest year, unread
     span: tuple[int, str] | None = None  # months an amount covers, if not 1, 3, 12
     scale_source: str = "the header says"  # where a scale above the lines is said
     chosen_amount: Issue | None = None  # which of two amount columns was read
@@ -272,12 +327,16 @@ def _layout(
             months, grid_period = quarters, Period.QUARTER
         else:
             months = []
+    earlier: list[int] = []
+    if months:
+        cycle = 4 if grid_period is Period.QUARTER else 12
+        months, earlier = _latest_year(cells, months, grid_period, cycle)
     item = vendor = notes = amount = total = period = check = None
     unit = quantity = list_total = category = None
     amounts: list[int] = []
     is_grid_header = bool(months)
     for index, text in texts.items():
-        if not text or index in months:
+        if not text or index in months or index in earlier:
             continue
         name = match_header(text, COST_HEADER_INDEX) or LIST_ITEM_INDEX.get(
             text_key(text)
@@ -335,7 +394,7 @@ def _layout(
                 f"{_MONTHS[day.month - 1].title()} {day.year}", index
             )
     labels.setdefault(item, column_label("", item))
-    used = {item, vendor, notes, total, category}
+    used = {item, vendor, notes, total, category, *earlier}
     used |= set(months) if is_grid else {amount, period, check}
     if not is_grid and unit is not None and quantity is not None:
         used |= {unit, quantity}
@@ -354,6 +413,7 @@ def _layout(
             labels,
             months=tuple(months),
             grid_period=grid_period,
+            earlier=tuple(earlier),
             total=total,
             vendor=vendor,
             notes=notes,
@@ -399,6 +459,34 @@ def _other_period(amount_header: str, header: str) -> bool:
     """True when both headers name a period and the periods differ."""
     first, second = header_period(amount_header), header_period(header)
     return first is not None and second is not None and first is not second
+
+
+def _latest_year(
+    cells: Sequence[Cell], columns: Sequence[int], grid_period: Period, cycle: int
+) -> tuple[list[int], list[int]]:
+    """A grid's columns of its latest year (the last `cycle` months or quarters
+    in time) and the earlier ones, when it has more than a year of dated
+    columns; else all its columns and none. Months dated by a group above them
+    ('Jul (FY27)') run left to right within their group."""
+    reader = quarter_of_header if grid_period is Period.QUARTER else month_of_header
+    if len(columns) <= cycle:
+        return list(columns), []
+    order: dict[int, tuple[int, int]] = {}
+    for index in columns:
+        cell = cells[index]
+        found = reader(cell)
+        if found is None or found[0] is None:
+            return list(columns), []
+        year, number = found
+        grouped = isinstance(cell, str) and _UNDER_GROUP.match(clean_text(cell))
+        own_year = (reader(grouped["name"] if grouped else cell) or (None, 0))[0]
+        order[index] = (year, number if own_year is not None else index)
+    timeline = sorted(columns, key=lambda index: (order[index], index))
+    latest = set(timeline[-cycle:])
+    return (
+        [index for index in columns if index in latest],
+        [index for index in columns if index not in latest],
+    )
 
 
 def _distinct_columns(
@@ -1060,6 +1148,9 @@ class _ListReader:
         self.everything = _Block()
         self.header_period = layout.period  # before any choice of the user's
         self.summaries = _summary_rows(table, layout)
+        # rows above their lines that add them up, found before the rows are
+        # read: row -> (the warning, whether it heads a section)
+        self.above: dict[int, tuple[str, bool]] = {}
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
         self.periods: dict[int, Period] = {}  # row -> a line's period
         self.row_formulas: dict[int, list[str]] | None = None  # made when needed
@@ -1085,6 +1176,7 @@ class _ListReader:
     def read(self) -> tuple[CostBase | None, list[Issue]]:
         layout = self.layout
         self._header_issues()
+        self._find_totals_above()
         rows_read: list[int] = []
         below = [
             row
@@ -1242,6 +1334,25 @@ class _ListReader:
                 f"{len(layout.months) + len(missing)} with {names} as 0. Add "
                 f"{'the column' if one else 'the columns'} if "
                 f"{names} had costs.",
+                layout.row_number,
+            )
+        if layout.earlier:
+            cycle = len(layout.months)
+            left = (
+                f"{layout.labels[layout.earlier[0]]} to "
+                f"{layout.labels[layout.earlier[-1]]}"
+                if len(layout.earlier) > 1
+                else layout.labels[layout.earlier[0]]
+            )
+            self.issue(
+                Severity.WARNING,
+                f"The header has {len(layout.months) + len(layout.earlier)} "
+                f"{noun}s, more than a year, so each line costs its average {noun} "
+                f"of the latest {cycle}, {read}; the {len(layout.earlier)} earlier "
+                f"{noun}{'' if len(layout.earlier) == 1 else 's'} ({left}) "
+                f"{'was' if len(layout.earlier) == 1 else 'were'} left out. Delete "
+                f"the columns of the {noun}s you do not want averaged, or keep the "
+                "year you plan for on a sheet of its own.",
                 layout.row_number,
             )
         repeated = self._repeated_columns()
@@ -1563,6 +1674,8 @@ class _ListReader:
                 self.table, row_number, layout.totals
             ) or self._summed_by_formula(row_number, cells)
             how = "its amount is a formula adding them up"
+        if not children and row_number in self.above:
+            return self._total_above(row_number, item)
         if not children:
             return False
         figures = self._quiet_figures(cells) or {}
@@ -1582,6 +1695,170 @@ class _ListReader:
             self.section, self.section_row, self.section_lines = item, row_number, 1
         self.block = _Block()
         return True
+
+    def _total_above(self, row_number: int, item: str) -> bool:
+        """Leave out a row found to add up the lines below it, saying so; found
+        by its amounts, it agrees with them, so there is nothing to check."""
+        message, heads = self.above[row_number]
+        self.issue(Severity.WARNING, message, row_number, self.layout.item)
+        self._close_section()
+        if heads and item:
+            self.section, self.section_row, self.section_lines = item, row_number, 1
+        self.block = _Block()
+        return True
+
+    def _find_totals_above(self) -> None:
+        """Find the rows that carry the sum of the lines below them: a grand
+        total written above the whole list, or section headings each carrying
+        its subtotal, when every such heading adds up its own lines. A row that
+        adds up rows below it while the rest of the list does not read that way
+        stays a line, with a warning."""
+        for run in self._runs_of_figures():
+            rows = [row for row, _, _ in run]
+            names = {row: item for row, item, _ in run}
+            columns = sorted({index for _, _, figures in run for index in figures})
+            keys = [
+                tuple(figures.get(index, 0) for index in columns)
+                for _, _, figures in run
+            ]
+            found = _totals_above(keys)
+            if isinstance(found, dict):
+                self._leave_out_above(rows, names, found)
+                continue
+            if len(found) == 1:
+                ((at, end),) = found
+                name = _named(names[rows[at]], rows[at])
+                self.issue(
+                    Severity.WARNING,
+                    f"{name} is the sum of {_span(rows[at + 1 : end])} directly "
+                    "below it, as a heading carrying its section's subtotal would "
+                    "be, but the rest of the list is not laid out that way, so it "
+                    "was counted as a line. If it is a subtotal, put it below its "
+                    "lines and name it Total, or delete it; if it is a cost of its "
+                    "own, leave it.",
+                    rows[at],
+                    self.layout.item,
+                )
+            elif found:
+                shown = [
+                    f"{_named(names[rows[at]], rows[at])} of "
+                    f"{_span(rows[at + 1 : end])}"
+                    for at, end in found
+                ]
+                self.issue(
+                    Severity.WARNING,
+                    f"{len(found):,} rows are each the sum of two or more rows "
+                    f"directly below them: {listing(shown)}. The list is not laid "
+                    "out as headings carrying their subtotals, so they were counted "
+                    "as lines. If any is a subtotal, put it below its lines and name "
+                    "it Total, or delete it.",
+                    rows[found[0][0]],
+                    self.layout.item,
+                )
+
+    def _leave_out_above(
+        self,
+        rows: Sequence[int],
+        names: Mapping[int, str],
+        found: Mapping[int, tuple[int, int]],
+    ) -> None:
+        """Note the rows `_totals_above` found to be totals, with what to say."""
+        headings = [at for at in found if found[at] != (1, len(rows)) or at > 0]
+        for at, (start, end) in found.items():
+            lines = tuple(rows[i] for i in range(start, end) if i not in found)
+            name = f"'{names[rows[at]]}'" if names[rows[at]] else f"Row {rows[at]}"
+            if at not in headings:
+                beside = (
+                    ", the section headings' subtotals not counted,"
+                    if headings
+                    else ","
+                )
+                message = (
+                    f"{name} is the sum of all the lines below it ({_span(lines)})"
+                    f"{beside} so it was read as a total written above its lines and "
+                    "left out of the sum. If it is a cost of its own, check the "
+                    "amounts: a line equal to all the others added up is most "
+                    "likely their total."
+                )
+                self.above[rows[at]] = (message, False)
+                continue
+            others = [_named(names[rows[i]], rows[i]) for i in headings if i != at]
+            verb = "is" if len(others) == 1 else "are"
+            message = (
+                f"{name} is the sum of the lines under it ({_span(lines)}), as "
+                f"{listing(others)} {verb} of {'its' if len(others) == 1 else 'their'}"
+                " own, so it was read as a section heading carrying its subtotal "
+                "and left out of the sum; its lines were counted. If it is a cost "
+                "of its own, move it so that it does not stand above the lines it "
+                "equals."
+            )
+            self.above[rows[at]] = (message, True)
+
+    def _runs_of_figures(self) -> list[list[tuple[int, str, dict[int, int]]]]:
+        """The rows that could be lines, in runs that rows known to be totals
+        and rows that cannot be read break: (row, item, the amounts totals are
+        checked in, as cents a year). A run holding rows that a formula or an
+        outline already sums, or closed by a total row below equal to all of
+        it, is left out: its totals are known."""
+        layout = self.layout
+        runs: list[list[tuple[int, str, dict[int, int]]]] = [[]]
+        closed: set[int] = set()  # runs a total row below adds up
+        seen = False
+        claimed = {row for rows in self.summaries.values() for row in rows}
+        for row_number, cells in self.table.rows[layout.position + 1 :]:
+            if row_number == layout.scale_note_row or row_is_blank(cells):
+                continue
+            item = _text(_cell(cells, layout.item))
+            figures = self._quiet_figures(cells)
+            if figures == {}:
+                if item and seen and _ENDS_LIST.match(item):
+                    break
+                continue  # a section heading with no amount
+            if item and seen and _SETTING.match(item):
+                break
+            texts = [item] if item else [_text(cell) for cell in cells]
+            named_total = seen and any(TOTAL_ROW.search(text) for text in texts)
+            period = self._quiet_period(cells)
+            yearly = None
+            if figures is not None and period is not None:
+                per_year = 12 // period.months
+                yearly = {
+                    index: _cents(value) * per_year for index, value in figures.items()
+                }
+            summed = self._other_rows_summed(row_number)
+            claimed |= summed
+            seen = True
+            if yearly is None or named_total or row_number in self.summaries or summed:
+                if named_total and yearly and runs[-1]:
+                    added = {
+                        index: sum(found.get(index, 0) for _, _, found in runs[-1])
+                        for index in yearly
+                    }
+                    if added == yearly:
+                        closed.add(len(runs) - 1)
+                runs.append([])
+                continue
+            runs[-1].append((row_number, item, yearly))
+        return [
+            run
+            for at, run in enumerate(runs)
+            if len(run) >= 2
+            and at not in closed
+            and not any(row in claimed for row, _, _ in run)
+        ]
+
+    def _other_rows_summed(self, row_number: int) -> set[int]:
+        """The other rows of the sheet a formula of the row adds up, if any."""
+        totals = self.layout.totals
+        found = set(summed_rows(self.table, row_number, totals))
+        for index in totals:
+            formula = self.table.formulas.get((row_number, index))
+            if formula is None:
+                continue
+            rows, sums = _formula_references(formula, self.table.name)
+            if rows is not None and sums:
+                found |= rows - {row_number}
+        return found
 
     def _summed_by_formula(
         self, row_number: int, cells: Sequence[Cell]
@@ -1782,7 +2059,8 @@ class _ListReader:
             summed = sum(months)
             if layout.total is not None and layout.total in figures:
                 stated = figures[layout.total]
-                if _cents(stated) != _cents(summed):
+                every = summed + self._earlier_sum(cells)
+                if _cents(stated) not in (_cents(summed), _cents(every)):
                     self.issue(
                         Severity.WARNING,
                         f"{layout.labels[layout.total]} says {_money(stated)} but the "
@@ -1830,6 +2108,21 @@ class _ListReader:
             vendor=vendor,
             notes="; ".join(notes),
         )
+
+    def _earlier_sum(self, cells: Sequence[Cell]) -> float:
+        """The sum of a grid line's months before its latest year, those that
+        can be read; a total column may add them up too."""
+        summed = 0.0
+        for index in self.layout.earlier:
+            cell = _cell(cells, index)
+            if is_blank(cell):
+                continue
+            try:
+                value = read_money(cell, conventions=self.conventions).value
+            except CellError:
+                continue
+            summed += value * self.layout.scales.get(index, (1.0, ""))[0]
+        return summed
 
     def _amount(
         self, row_number: int, item: str, figures: Mapping[int, float]
@@ -1996,6 +2289,116 @@ class _ListReader:
                 self.layout.item,
             )
         self.section = None
+
+
+def _named(item: str, row: int) -> str:
+    return f"'{item}' (row {row})" if item else f"Row {row}"
+
+
+def _totals_above(
+    keys: Sequence[tuple[int, ...]],
+) -> dict[int, tuple[int, int]] | list[tuple[int, int]]:
+    """Which of a run of rows (each its amounts in cents) are totals written
+    above their lines: {row's place: (first, end) of the places it adds up}.
+
+    A first row equal to all the rows below it added up is a grand total; so
+    is one equal to the lines below once section headings are found among
+    them. Headings are rows each equal to the rows below it up to the next
+    heading, the first row among them, with one way only to read the run so
+    and one heading over two lines or more. When the run does not read so, the
+    list of (place, end) of each row that equals two or more rows directly
+    below it, which could be a heading by chance; empty when there are none.
+    """
+    count = len(keys)
+    zero = (0,) * len(keys[0]) if keys else ()
+    # One line is no sum: a total needs two lines or more that are not zero.
+    if _adds_lines(keys[1:]) and keys[0] == _added(keys[1:]):
+        return {0: (1, count)}
+    headings = _headings(keys)
+    if headings is not None and len(headings) >= 2:
+        return headings
+    if count >= 3 and keys[0] != zero:
+        below = _headings(keys[1:])
+        if below is not None and len(below) >= 2:
+            lines = [keys[i + 1] for i in range(count - 1) if i not in below]
+            if keys[0] == _added(lines):
+                found = {
+                    at + 1: (start + 1, end + 1) for at, (start, end) in below.items()
+                }
+                return {0: (1, count), **found}
+    prefix, ends = _running_sums(keys)
+    doubtful = []
+    for at, key in enumerate(keys):
+        if key == zero:
+            continue
+        # the first end of two rows or more below it that they add up to it
+        found = ends.get(_added([prefix[at + 1], key]), [])
+        first = bisect.bisect_left(found, at + 3)
+        end = next(
+            (end for end in found[first:] if _adds_lines(keys[at + 1 : end])), None
+        )
+        if end is not None:
+            doubtful.append((at, end))
+    return doubtful
+
+
+def _headings(keys: Sequence[tuple[int, ...]]) -> dict[int, tuple[int, int]] | None:
+    """The one way to read a run as headings each equal to the rows below it up
+    to the next heading, the first row a heading and one heading over two lines
+    or more: {heading's place: (first, end) of its lines}; None when there is
+    no such way, or more than one."""
+    count = len(keys)
+    if count < 2:
+        return None
+    zero = (0,) * len(keys[0])
+    prefix, ends = _running_sums(keys)
+    # ways[i]: how many ways (0, 1, or 2 for more) rows i.. read as headings
+    ways = [0] * (count + 1)
+    ways[count] = 1
+    nexts: dict[int, list[int]] = {}
+    for at in range(count - 1, -1, -1):
+        if keys[at] == zero:
+            continue
+        target = _added([prefix[at + 1], keys[at]])
+        for end in ends.get(target, ()):
+            if end >= at + 2 and ways[end]:
+                ways[at] = min(2, ways[at] + ways[end])
+                nexts.setdefault(at, []).append(end)
+    if ways[0] != 1:
+        return None
+    found: dict[int, tuple[int, int]] = {}
+    at = 0
+    while at < count:
+        (end,) = [end for end in nexts[at] if ways[end]]
+        found[at] = (at + 1, end)
+        at = end
+    if not any(_adds_lines(keys[start:end]) for start, end in found.values()):
+        return None  # rows of equal amounts one under another: no headings
+    return found
+
+
+def _adds_lines(keys: Sequence[tuple[int, ...]]) -> bool:
+    """True for two lines or more that are not zero."""
+    return sum(1 for key in keys if any(key)) >= 2
+
+
+def _running_sums(
+    keys: Sequence[tuple[int, ...]],
+) -> tuple[list[tuple[int, ...]], dict[tuple[int, ...], list[int]]]:
+    """The sums of the first 0, 1, 2... rows of a run, and for each sum the
+    places, in order, where it is reached."""
+    prefix = [(0,) * len(keys[0])]
+    for key in keys:
+        prefix.append(_added([prefix[-1], key]))
+    ends: dict[tuple[int, ...], list[int]] = {}
+    for place, summed in enumerate(prefix):
+        ends.setdefault(summed, []).append(place)
+    return prefix, ends
+
+
+def _added(keys: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
+    """Amounts in cents added up, column by column."""
+    return tuple(sum(column) for column in zip(*keys, strict=True)) if keys else ()
 
 
 def _missing_periods(header: Sequence[Cell], layout: ListLayout) -> list[str]:

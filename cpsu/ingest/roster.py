@@ -73,10 +73,25 @@ from cpsu.scenario import Headcount, HeadcountRow, quarter_label
 REQUIRED_COLUMNS = ("worker_type", "start")
 
 # A Status column says whether a person is still on the books, and the roster
-# reads it: a leaver without an end date cannot be placed in any quarter.
-HEADERS = {**ROSTER_HEADERS, "status": "Status"}
+# reads it: a leaver without an end date cannot be placed in any quarter. A
+# Rehire date, beside the original hire date, starts the employment that the
+# end date (if any) closes, so a rehired person is counted from it.
+HEADERS = {**ROSTER_HEADERS, "status": "Status", "rehire": "Rehire date"}
 HEADER_INDEX = {
     **ROSTER_HEADER_INDEX,
+    **{
+        text_key(words): "rehire"
+        for words in (
+            "Rehire date",
+            "Re-hire date",
+            "Rehired",
+            "Rehired on",
+            "Date rehired",
+            "Most recent hire date",
+            "Latest hire date",
+            "Last hire date",
+        )
+    },
     **{
         text_key(words): "status"
         for words in (
@@ -235,6 +250,63 @@ def _unread_statuses(table: Table, header: Header) -> list[Issue]:
     ]
 
 
+# How many cells of a column are looked at to tell whether it holds dates.
+_DATE_SAMPLE = 200
+_DATE_WORDS = re.compile(r"\b(?:date|dt|day|dob)\b", re.IGNORECASE)
+
+
+def _unread_dates(table: Table, header: Header) -> list[Issue]:
+    """A warning for each column not read that holds dates or is named a
+    date: it may say when people started or left, and the count would not
+    know it."""
+    heads = table.rows[header.position][1]
+    used = set(header.columns.values())
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    read = listing(
+        [
+            header.label(name)
+            for name in ("start", "rehire", "end")
+            if name in header.columns
+        ]
+    )
+    found = []
+    for position, head in enumerate(heads):
+        if position in used or is_blank(head):
+            continue
+        values = [row[position] if position < len(row) else None for row in rows]
+        values = [value for value in values if not is_blank(value)][:_DATE_SAMPLE]
+        dates = sum(1 for value in values if _is_date(value))
+        named = isinstance(head, str) and _DATE_WORDS.search(clean_text(head))
+        if not (named or (values and dates * 2 >= len(values))):
+            continue
+        label = column_label(clean_text(str(head)), position)
+        found.append(
+            warning(
+                f"{label} {'holds dates' if dates else 'is named as a date'} but "
+                f"was not read: people are counted by "
+                f"{read} only. If it is the day people left, rename it End date; "
+                "if the day they started, Start date.",
+                sheet=table.name,
+                row=header.row_number,
+                column=label,
+            )
+        )
+    return found
+
+
+def _is_date(value: Cell) -> bool:
+    """True for a date cell, or text that reads as a date."""
+    if isinstance(value, date):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        read_date(value)
+    except CellError as problem:
+        return isinstance(problem, AmbiguousDate)
+    return True
+
+
 def _status_header(table: Table, header: Header) -> str | None:
     """The header of a column not read that holds only statuses, whatever it
     is called ("Emp status", "State"): words like Active, Terminated, Leaver
@@ -308,31 +380,41 @@ def read_roster_people(
 
     `day_first` is the user's day-month order for the file's text dates.
     """
+    return read_roster_sheets([table], baseline, quarters, day_first)
+
+
+@dataclass(frozen=True)
+class _SheetPeople:
+    """The people one sheet of a roster lists, by row, and what was found."""
+
+    sheet: str
+    header: Header | None
+    people: dict[int, tuple[str, date, date | None]]
+    issues: list[Issue]
+    persons: int
+
+
+def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
+    """The people on one roster sheet, with every problem found."""
     table, joined = as_roster_table(table)
     header = find_roster(table)
     if header is None:
-        return (
-            None,
-            [
-                error(
-                    f"{table.name} is not a roster: it needs a header row with an "
-                    "Employee ID or Name, a Worker type and a Start date column.",
-                    sheet=table.name,
-                )
-            ],
-            0,
+        problem = error(
+            f"{table.name} is not a roster: it needs a header row with an "
+            "Employee ID or Name, a Worker type and a Start date column.",
+            sheet=table.name,
         )
+        return _SheetPeople(table.name, None, {}, [problem], 0)
     issues: list[Issue] = [*([joined] if joined else []), *header.issues]
     issues.extend(_unread_statuses(table, header))
+    issues.extend(_unread_dates(table, header))
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
     people, rows_read, persons = _people(table, header, order, issues)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
-    if any(issue.severity is Severity.ERROR for issue in issues):
-        return None, issues, 0
-    if not people:
+    if not people and not any(i.severity is Severity.ERROR for i in issues):
         issues.append(
             error(
                 f"{table.name} has a roster header in row {header.row_number} but no "
@@ -341,22 +423,48 @@ def read_roster_people(
                 row=header.row_number,
             )
         )
-        return None, issues, 0
+    return _SheetPeople(table.name, header, people, issues, persons)
 
-    latest_row, latest = max(
-        ((row, person[1]) for row, person in people.items()), key=lambda x: x[1]
+
+def read_roster_sheets(
+    tables: Sequence[Table],
+    baseline: pd.Period | None,
+    quarters: int,
+    day_first: bool | None = None,
+) -> tuple[Headcount | None, list[Issue], int]:
+    """`read_roster_people` over a roster split across sheets with the same
+    columns ("Employees" and "Contractors"): everyone on them counted together."""
+    sheets = [_sheet_people(table, day_first) for table in tables]
+    issues = [issue for found in sheets for issue in found.issues]
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return None, issues, 0
+    where = sheets[0].sheet if len(sheets) == 1 else None
+    persons = sum(found.persons for found in sheets)
+    people = [person for found in sheets for person in found.people.values()]
+
+    latest_sheet, latest_row, latest = max(
+        (
+            (found, row, person[1])
+            for found in sheets
+            for row, person in found.people.items()
+        ),
+        key=lambda x: x[2],
     )
     last_quarter = pd.Period(latest, freq="Q")
     if baseline is None:
         baseline = last_quarter
+        assert latest_sheet.header is not None
+        shown = (
+            f"row {latest_row}" if where else f"{latest_sheet.sheet} row {latest_row}"
+        )
         issues.append(
             warning(
                 f"The roster's baseline is {quarter_label(baseline)}, the quarter of "
-                f"its latest start date ({latest.isoformat()}, row {latest_row}); "
+                f"its latest start date ({latest.isoformat()}, {shown}); "
                 "headcount is counted on the quarter's last day.",
-                sheet=table.name,
+                sheet=latest_sheet.sheet,
                 row=latest_row,
-                column=header.label("start"),
+                column=latest_sheet.header.label("start"),
             )
         )
     wanted = [baseline + offset for offset in range(max(quarters, 1))]
@@ -370,10 +478,10 @@ def read_roster_people(
                 f"so headcount is given for {quarter_label(covered[0])} to "
                 f"{quarter_label(covered[-1])} ({len(covered)} quarters), not the "
                 f"{quarters} asked for: after it the roster knows of no hires.",
-                sheet=table.name,
+                sheet=where,
             )
         )
-    rows = [_count(quarter, people.values()) for quarter in covered]
+    rows = [_count(quarter, people) for quarter in covered]
     first = rows[0]
     if first.employees == 0 and first.contingent == 0:
         issues.append(
@@ -381,11 +489,17 @@ def read_roster_people(
                 f"No one on the roster is on the books on the last day of "
                 f"{first.quarter}, the baseline, so there is nothing to divide the "
                 "cost by. Check the start dates, or choose a later baseline.",
-                sheet=table.name,
+                sheet=where,
             )
         )
         return None, issues, 0
     return Headcount(rows=tuple(rows)), issues, persons
+
+
+def roster_fields(table: Table) -> frozenset[str] | None:
+    """The fields a roster sheet's header names, or None if it is not a roster."""
+    header = find_roster(as_roster_table(table)[0])
+    return None if header is None else frozenset(header.columns)
 
 
 def _count(
@@ -408,7 +522,7 @@ def _date_cells(table: Table, header: Header) -> list[DateCell]:
     """The text dates with the year last in the start and end columns, for the
     file's day-month order."""
     found = []
-    for name in ("start", "end"):
+    for name in ("start", "rehire", "end"):
         if name not in header.columns:
             continue
         label = header.label(name)
@@ -426,6 +540,7 @@ class _Notes:
     empty statuses, and the rows of each ID."""
 
     still_here: list[int] = field(default_factory=list)
+    rehired: list[int] = field(default_factory=list)
     on_leave: list[int] = field(default_factory=list)
     no_status: list[int] = field(default_factory=list)
     rows_of_id: dict[str, list[int]] = field(default_factory=dict)
@@ -546,6 +661,22 @@ def _notes(header: Header, notes: _Notes) -> list[Issue]:
             "is empty in {rows}; {who} counted by the start and end dates alone.",
         ),
     )
+    if notes.rehired:
+        start = header.label("start")
+        found.append(
+            warning(
+                f"{header.label('rehire')} is filled in {_rows(notes.rehired)}, so "
+                f"{'those people are' if len(notes.rehired) > 1 else 'that person is'}"
+                f" counted from the rehire date, not from {start}: a rehire starts "
+                "the employment the end date closes, and the roster does not say "
+                "when the earlier one ended, so quarters before the rehire do not "
+                "count them. If they were on the books throughout, clear the "
+                "rehire date.",
+                header.sheet,
+                notes.rehired[0] if len(notes.rehired) == 1 else None,
+                header.label("rehire"),
+            )
+        )
     for rows, column, text in said:
         if not rows:
             continue
@@ -641,6 +772,24 @@ def _person(
             start = read_roster_date(start_cell, order)
         except CellError as exc:
             problem("start", exc)
+    rehire_cell = header.cell(cells, "rehire")
+    if start is not None and not is_blank(rehire_cell):
+        try:
+            rehire = read_roster_date(rehire_cell, order)
+        except CellError as exc:
+            problem("rehire", exc)
+            failed = True
+        else:
+            if rehire < start:
+                problem(
+                    "rehire",
+                    f"is {rehire.isoformat()}, before {header.label('start')} "
+                    f"{start.isoformat()}; correct one of the two",
+                )
+                failed = True
+            elif rehire > start:
+                notes.rehired.append(row_number)
+                start = rehire
     end_cell = header.cell(cells, "end")
     if not is_blank(end_cell):
         try:

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpsu.ingest.choices import NO_CHOICES, ReadChoices
-from cpsu.ingest.issues import Issue, Severity, error
+from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.progress import part, report
-from cpsu.ingest.roster import as_roster_table, find_roster, read_roster_people
+from cpsu.ingest.roster import read_roster_sheets, roster_fields
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
+from cpsu.ingest.table import listing
 from cpsu.scenario import Headcount
 
 logger = logging.getLogger(__name__)
@@ -82,21 +83,49 @@ def _read(
         return RosterUpload(None, (), recognised=False)
     hidden = {info.name for info in book.sheets if info.hidden}
     tables = [
-        (book.tables[name], [*book.issues, *book.sheet_issues.get(name, ())])
+        (book.tables[name], roster_fields(book.tables[name]))
         for name in sorted(book.sheet_names, key=lambda name: name in hidden)
         if name in book.tables
     ]
-    for table, issues in tables:
-        if find_roster(as_roster_table(table)[0]) is None:
-            continue
-        rows = max(len(table.rows) - 1, 0)
-        with part(0.8, 1.0):
-            report(0.0, f"Reading {rows:,} roster rows from {table.name}")
-            headcount, found, people = read_roster_people(
-                table, baseline, 1, choices.day_first
+    found = [(table, fields) for table, fields in tables if fields is not None]
+    if not found:
+        return RosterUpload(None, (), recognised=False)
+    # Every visible sheet with the first one's columns is one roster split
+    # ("Employees" and "Contractors"); a hidden sheet only when none is visible.
+    first, fields = found[0]
+    visible = [table for table, _ in found if table.name not in hidden]
+    candidates = visible or [first]
+    read = [table for table, other in found if table in candidates and other == fields]
+    issues = [
+        *book.issues,
+        *(issue for table in read for issue in book.sheet_issues.get(table.name, ())),
+        *(
+            warning(
+                f"The sheet {table.name} also looks like a roster, but its columns "
+                f"differ from {first.name}'s, so it was not read and its people are "
+                "not counted. Give it the same columns to count them together, or "
+                "upload it on its own.",
+                sheet=table.name,
             )
-            report(1.0, f"Read {people:,} people from {table.name}")
-        return RosterUpload(
-            headcount, (*issues, *found), True, sheet=table.name, people=people
+            for table, other in found
+            if other != fields and table.name not in hidden
+        ),
+    ]
+    names = listing([table.name for table in read])
+    rows = sum(max(len(table.rows) - 1, 0) for table in read)
+    with part(0.8, 1.0):
+        report(0.0, f"Reading {rows:,} roster rows from {names}")
+        headcount, found_issues, people = read_roster_sheets(
+            read, baseline, 1, choices.day_first
         )
-    return RosterUpload(None, (), recognised=False)
+        report(1.0, f"Read {people:,} people from {names}")
+    if len(read) > 1 and people:
+        issues.append(
+            warning(
+                f"Read {people:,} people from sheets {names}, which have the same "
+                "columns, and counted them as one roster.",
+            )
+        )
+    return RosterUpload(
+        headcount, (*issues, *found_issues), True, sheet=names, people=people
+    )

@@ -598,6 +598,14 @@ _ROSTER_HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "Joining date",
         "Start of assignment",
         "Assignment start",
+        "Date of joining",
+        "Date of hire",
+        "Original hire date",
+        "Start of employment",
+        "Employment start date",
+        "Contract start",
+        "Contract start date",
+        "Assignment start date",
     ),
     "end": (
         "End",
@@ -610,6 +618,29 @@ _ROSTER_HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "Left",
         "Assignment end",
         "End of assignment",
+        "Last day worked",
+        "Last date worked",
+        "Last working day",
+        "Last working date",
+        "Date left",
+        "Date of leaving",
+        "Leaver date",
+        "Separation date",
+        "Date of separation",
+        "Termination effective date",
+        "Date of termination",
+        "Terminated on",
+        "Contract end",
+        "Contract end date",
+        "End of contract",
+        "End of employment",
+        "Employment end date",
+        "Actual end date",
+        "Effective end date",
+        "Departure date",
+        "Date of exit",
+        "Assignment end date",
+        "Resignation date",
     ),
 }
 ROSTER_HEADER_INDEX = _index(_ROSTER_HEADER_WORDS, ROSTER_HEADERS)
@@ -841,3 +872,20 @@ def scale_note(text: str) -> tuple[float, str] | None:
     rest = _CURRENCY_WORDS.sub(" ", said[0].sub(" ", cleaned))
     words = re.findall(r"[^\W\d_]+", rest.casefold())
     return scale if all(word in _NOTE_WORDS for word in words) else None
+
+
+# A statement that amounts are in plain currency, like 'in USD' or '(EUR)'.
+_PLAIN_CURRENCY_STATED = re.compile(
+    r"(?:\bin\s+|\(\s*)(?:usd|eur|gbp|aud|cad|nzd|chf|dollars|euros|[$€£])"
+    r"(?:\s*\)|\s*$|\s*[;,.])",
+    re.IGNORECASE,
+)
+
+
+def says_plain_currency(text: str) -> bool:
+    """True when a text gives the amounts' currency with no scale, like
+    'Amounts in USD'; a text that states a scale does not."""
+    cleaned = clean_text(text)
+    return header_scale(cleaned) is None and bool(
+        _PLAIN_CURRENCY_STATED.search(cleaned)
+    )

@@ -1,19 +1,76 @@
-"""The scenario's sliders, each bound to a session-state key.
+"""The scenario's sliders, one a lever, each bound to a session-state key.
 
-Ranges come from published benchmarks; a workbook value outside a range
-widens the slider rather than being refused.
+Ranges are wider than the usual ones of the published benchmarks
+(REFERENCE_FIGURES.md and cpsu.sensitivity.default_ranges), so that a user
+can ask "what if" beyond them; the page then says "check this" rather than
+refusing. A workbook value outside a slider's range widens it. Contingent
+share and the labour and licence escalation are overrides: off, the
+headcount's own mix and each line's own escalation apply.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import streamlit as st
 
-from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Workspace
+from cpsu.scenario import MAX_HORIZON, Workspace
 from cpsu.ui import state
+
+# The shortest horizon the slider offers; a workbook's shorter one widens it.
+SHORTEST_HORIZON = 4
+
+# The page whose sidebar draws the sliders. The Scenarios page binds each
+# widget to the state key itself; another page (Compare) draws widgets of its
+# own keys, given the state's value before they are drawn and copying their
+# value back when moved: a widget key shared by two pages would be taken by
+# Streamlit as a new widget on the second and start from its default.
+_PAGE: ContextVar[str] = ContextVar("sliders_page", default="")
+
+
+def widget_key(key: str, page: str = "") -> str:
+    """The key of the widget that shows state key `key` on `page`."""
+    return f"{page}:{key}" if page else key
+
+
+def _pushed(widget: str) -> str:
+    return f"{widget}#pushed"
+
+
+def _copy_back(widget: str, key: str) -> None:
+    value = st.session_state[widget]
+    st.session_state[key] = value
+    st.session_state[_pushed(widget)] = value
+
+
+def _bound(key: str) -> dict[str, object]:
+    """The widget arguments that bind a widget to the state key `key`.
+
+    On another page the widget is given the state's value only when the
+    state changed elsewhere (another page, a scenario chosen, a reset) since
+    it was last given or moved: writing it at every run would undo a move
+    the user made while an earlier run was still going.
+    """
+    page = _PAGE.get()
+    if not page:
+        return {"key": key, "persist_state": "session"}
+    widget = widget_key(key, page)
+    value = st.session_state[key]
+    if widget not in st.session_state or st.session_state.get(_pushed(widget)) != value:
+        st.session_state[widget] = value
+        st.session_state[_pushed(widget)] = value
+    return {"key": widget, "on_change": _copy_back, "args": (widget, key)}
 
 
 def _slider(
-    key: str, label: str, low: float, high: float, step: float, fmt: str, help: str
+    key: str,
+    label: str,
+    low: float,
+    high: float,
+    step: float,
+    fmt: str,
+    help: str,
+    disabled: bool = False,
 ) -> None:
     value = st.session_state[key]
     st.slider(
@@ -22,14 +79,47 @@ def _slider(
         max_value=max(high, value),
         step=step,
         format=fmt,
-        key=key,
         help=help,
-        persist_state="session",
+        disabled=disabled,
+        **_bound(key),
     )
 
 
-def assumption_sliders(workspace: Workspace) -> None:
-    """Growth, horizon and service-desk sliders; 'More' holds the rarer ones."""
+def _override(
+    key: str,
+    toggle_label: str,
+    toggle_help: str,
+    slider: dict[str, object],
+    disabled: bool,
+) -> None:
+    """A toggle that turns an override on, and its slider while it is on."""
+    toggle = state.OVERRIDE_TOGGLES[key]
+    if st.session_state.get(key) is None:
+        st.session_state[key] = state.override_start(key)
+    on = st.toggle(
+        toggle_label,
+        help=toggle_help,
+        disabled=disabled,
+        **_bound(toggle),
+    )
+    if on:
+        _slider(key, disabled=disabled, **slider)  # type: ignore[arg-type]
+
+
+def assumption_sliders(
+    workspace: Workspace, disabled: bool = False, page: str = ""
+) -> None:
+    """Every lever: growth, horizon and the service desk first; 'More' holds the
+    rarer ones. `disabled` shows them without letting them move (a locked
+    scenario); `page` names a page other than Scenarios that draws them."""
+    token = _PAGE.set(page)
+    try:
+        _draw_sliders(workspace, disabled)
+    finally:
+        _PAGE.reset(token)
+
+
+def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
     st.header("Assumptions")
     _slider(
         state.GROWTH,
@@ -39,15 +129,16 @@ def assumption_sliders(workspace: Workspace) -> None:
         0.005,
         "percent",
         "Headcount growth each quarter, employees and contingent alike",
+        disabled,
     )
     horizon = st.session_state[state.HORIZON]
     st.slider(
         "Horizon (quarters)",
-        min_value=MIN_HORIZON,
+        min_value=min(SHORTEST_HORIZON, horizon),
         max_value=max(MAX_HORIZON, horizon),
         step=1,
-        key=state.HORIZON,
-        persist_state="session",
+        disabled=disabled,
+        **_bound(state.HORIZON),
         help="Quarters to project after the baseline",
     )
     _slider(
@@ -58,6 +149,18 @@ def assumption_sliders(workspace: Workspace) -> None:
         0.05,
         "%.2f",
         "1.0 to 1.3 is common today",
+        disabled,
+    )
+    _slider(
+        state.TICKETS_TREND,
+        "Yearly trend of tickets per user",
+        -0.15,
+        0.15,
+        0.005,
+        "percent",
+        "How tickets per user change each year: -2.6% a year is the fall since "
+        "2007; -5% to +5% is usual",
+        disabled,
     )
     _slider(
         state.RESOLUTION_RATE,
@@ -67,6 +170,7 @@ def assumption_sliders(workspace: Workspace) -> None:
         0.01,
         "percent",
         "Share of tickets the help desk resolves; 66% to 71% is typical",
+        disabled,
     )
     _slider(
         state.DEFLECTION,
@@ -75,7 +179,9 @@ def assumption_sliders(workspace: Workspace) -> None:
         0.60,
         0.01,
         "percent",
-        "Share of tickets self-service avoids in the baseline quarter",
+        "Share of tickets self-service avoids in the baseline quarter; 8% to 15% "
+        "is early",
+        disabled,
     )
     _slider(
         state.DEFLECTION_STEP,
@@ -85,17 +191,30 @@ def assumption_sliders(workspace: Workspace) -> None:
         0.005,
         "percent",
         "Added deflection each quarter, up to the cap",
+        disabled,
+    )
+    _slider(
+        state.DEFLECTION_CAP,
+        "Deflection cap",
+        0.0,
+        0.60,
+        0.01,
+        "percent",
+        "The most self-service will ever deflect; 30% to 45% is mature",
+        disabled,
+    )
+    _slider(
+        state.PRODUCTIVITY,
+        "Agent productivity",
+        -0.30,
+        0.50,
+        0.01,
+        "percent",
+        "Change in the tickets an agent handles a month, on every staffed line; "
+        "500 to 800 a Tier 1 agent is the benchmark",
+        disabled,
     )
     with st.expander("More assumptions"):
-        _slider(
-            state.DEFLECTION_CAP,
-            "Deflection cap",
-            0.0,
-            0.60,
-            0.01,
-            "percent",
-            "The most self-service will ever deflect; 30% to 45% is mature",
-        )
         _slider(
             state.DESKSIDE_SHARE,
             "Desk-side share of escalations",
@@ -104,6 +223,7 @@ def assumption_sliders(workspace: Workspace) -> None:
             0.01,
             "percent",
             "Escalated tickets that need someone at the desk; the rest go to Tier 2",
+            disabled,
         )
         _slider(
             state.CONTINGENT_WEIGHT,
@@ -113,10 +233,55 @@ def assumption_sliders(workspace: Workspace) -> None:
             0.05,
             "%.2f",
             "How much of a supported user each contingent worker counts as",
+            disabled,
+        )
+        _override(
+            state.CONTINGENT_SHARE,
+            "Set the contingent share",
+            "Off: employees and contingent workers grow alike, as the headcount says",
+            {
+                "label": "Contingent share of headcount",
+                "low": 0.0,
+                "high": 0.90,
+                "step": 0.01,
+                "fmt": "percent",
+                "help": "Share of contingent workers in every projected quarter",
+            },
+            disabled,
+        )
+        _override(
+            state.LABOUR_ESCALATION,
+            "Set labour escalation",
+            "Off: each staffed line keeps its own escalation",
+            {
+                "label": "Labour escalation a year",
+                "low": -0.05,
+                "high": 0.15,
+                "step": 0.005,
+                "fmt": "percent",
+                "help": "Pay rises on every staffed line; 2% to 5% is usual",
+            },
+            disabled,
+        )
+        _override(
+            state.LICENCE_ESCALATION,
+            "Set licence escalation",
+            "Off: each per-user and step line keeps its own escalation",
+            {
+                "label": "Licence escalation a year",
+                "low": -0.05,
+                "high": 0.20,
+                "step": 0.005,
+                "fmt": "percent",
+                "help": "Price rises on every per-user and step line; 0% to 10% "
+                "is usual",
+            },
+            disabled,
         )
     st.button(
         "Reset to the workbook's scenario",
-        key="scenarios.reset",
-        on_click=state.set_sliders,
+        key=widget_key("scenarios.reset", _PAGE.get()),
+        on_click=state.reset_sliders,
         args=(workspace.scenario,),
+        disabled=disabled,
     )

@@ -7,7 +7,9 @@ amounts), with a progress bar; the file's bytes stay in the session while a
 sheet or a choice can still be changed, so a page switch loses neither. The
 scenario's sliders keep their values in session state, so switching pages,
 downloading a file or rerunning never resets them; a newly accepted upload
-sets them to the scenario its workbook carries.
+sets them to the scenario its workbook carries. The sliders are applied over
+a basis scenario (the one last set: the workbook's, or a saved one chosen on
+Scenarios), which gives the scenario its name and its line changes.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from cpsu.ingest.issues import Issue
 from cpsu.ingest.progress import part, reporting
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
-from cpsu.mapping import reprice_per_user
-from cpsu.projection import Projection, ProjectionError, project
+from cpsu.mapping import has_mapped_per_user, reprice_per_user
+from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario, Workspace
+from cpsu.ui.projections import projection_of
 from cpsu.ui.sheets import cost_sheet_choices
 from cpsu.ui.text import plain
 
@@ -53,28 +56,58 @@ READ_CHOICES = "read_choices"  # the user's choices for the last upload
 PENDING_CHOICES = "pending_read_choices"  # just made, read on this run
 SHEET_PICK = "cost_base.sheet"
 
-# Slider keys, and how each reads from and writes to a scenario.
+# Slider keys, and how each reads from and writes to a scenario: the owner is
+# the Scenario itself, its service desk or its cost levers.
 GROWTH = "scenarios.growth"
 HORIZON = "scenarios.horizon"
+CONTINGENT_SHARE = "scenarios.contingent_share"
 TICKETS_PER_USER = "scenarios.tickets_per_user"
+TICKETS_TREND = "scenarios.tickets_trend"
 RESOLUTION_RATE = "scenarios.resolution_rate"
 DESKSIDE_SHARE = "scenarios.deskside_share"
 DEFLECTION = "scenarios.deflection"
 DEFLECTION_STEP = "scenarios.deflection_step"
 DEFLECTION_CAP = "scenarios.deflection_cap"
 CONTINGENT_WEIGHT = "scenarios.contingent_weight"
+PRODUCTIVITY = "scenarios.productivity"
+LABOUR_ESCALATION = "scenarios.labour_escalation"
+LICENCE_ESCALATION = "scenarios.licence_escalation"
 
 SCENARIO_FIELDS: dict[str, tuple[str, str]] = {
     GROWTH: ("scenario", "growth_per_quarter"),
     HORIZON: ("scenario", "horizon_quarters"),
+    CONTINGENT_SHARE: ("scenario", "contingent_share"),
     TICKETS_PER_USER: ("desk", "tickets_per_user_month"),
+    TICKETS_TREND: ("desk", "tickets_trend"),
     RESOLUTION_RATE: ("desk", "resolution_rate"),
     DESKSIDE_SHARE: ("desk", "deskside_share"),
     DEFLECTION: ("desk", "deflection"),
     DEFLECTION_STEP: ("desk", "deflection_step"),
     DEFLECTION_CAP: ("desk", "deflection_cap"),
     CONTINGENT_WEIGHT: ("desk", "contingent_weight"),
+    PRODUCTIVITY: ("levers", "productivity"),
+    LABOUR_ESCALATION: ("levers", "labour_escalation"),
+    LICENCE_ESCALATION: ("levers", "licence_escalation"),
 }
+
+# Levers that may be left to the data (None in the scenario): each has a
+# toggle that says whether the slider's value is used at all.
+OVERRIDE_TOGGLES: dict[str, str] = {
+    CONTINGENT_SHARE: "scenarios.contingent_share.on",
+    LABOUR_ESCALATION: "scenarios.labour_escalation.on",
+    LICENCE_ESCALATION: "scenarios.licence_escalation.on",
+}
+# Where an override is off, its slider starts from these (the middle of the
+# usual pay rises and list-price rises); the contingent share starts from the
+# baseline headcount's own.
+OVERRIDE_STARTS: dict[str, float] = {
+    LABOUR_ESCALATION: 0.035,
+    LICENCE_ESCALATION: 0.05,
+}
+
+# The scenario the sliders are applied over: its name and its line changes,
+# which no slider shows.
+SCENARIO_BASIS = "scenarios.basis"
 
 
 @dataclass(frozen=True)
@@ -119,19 +152,63 @@ def sample_workspace() -> Workspace:
     return apply_upload(None, upload, "Sample company (Quillfern Analytics)")
 
 
-def slider_values(scenario: Scenario) -> dict[str, float | int]:
-    """The slider values that show a scenario."""
-    values: dict[str, float | int] = {}
+def _owner(scenario: Scenario, owner: str) -> object:
+    if owner == "scenario":
+        return scenario
+    if owner == "desk":
+        return scenario.service_desk
+    return scenario.levers
+
+
+def slider_values(scenario: Scenario) -> dict[str, float | int | bool | None]:
+    """The slider values that show a scenario; an override left to the data
+    is its toggle off and its value None."""
+    values: dict[str, float | int | bool | None] = {}
     for key, (owner, name) in SCENARIO_FIELDS.items():
-        source = scenario if owner == "scenario" else scenario.service_desk
-        values[key] = getattr(source, name)
+        value = getattr(_owner(scenario, owner), name)
+        values[key] = value
+        if key in OVERRIDE_TOGGLES:
+            values[OVERRIDE_TOGGLES[key]] = value is not None
     return values
 
 
+def override_start(key: str) -> float:
+    """Where an override's slider starts when the data's own value is in use."""
+    if key == CONTINGENT_SHARE:
+        baseline = workspace().headcount.baseline
+        people = baseline.employees + baseline.contingent
+        return baseline.contingent / people if people else 0.0
+    return OVERRIDE_STARTS[key]
+
+
 def set_sliders(scenario: Scenario) -> None:
-    """Move every slider to a scenario's values."""
+    """Move every slider to a scenario's values; the scenario becomes their basis.
+
+    An override left to the data turns its toggle off and keeps the slider
+    where it was, ready for the next time it is turned on.
+    """
     for key, value in slider_values(scenario).items():
+        if value is None:
+            if st.session_state.get(key) is None:
+                st.session_state[key] = override_start(key)
+            continue
         st.session_state[key] = value
+    st.session_state[SCENARIO_BASIS] = scenario
+
+
+def set_line_changes(scenario: Scenario) -> None:
+    """Keep the line changes of `scenario` (the editor's result) in the basis
+    the sliders apply over; the library saves them with the scenario."""
+    st.session_state[SCENARIO_BASIS] = replace(
+        scenario_basis(), changes=scenario.changes
+    )
+
+
+def reset_sliders(scenario: Scenario) -> None:
+    """Move the sliders to a scenario's values, keeping the basis's name and
+    line changes (the scenario on screen stays the one chosen)."""
+    basis = scenario_basis()
+    set_sliders(replace(scenario, name=basis.name, changes=basis.changes))
 
 
 def init_session() -> None:
@@ -145,25 +222,34 @@ def init_session() -> None:
     st.session_state.setdefault(LAST_FILE, None)
     st.session_state.setdefault(CHOICE_FILE, None)
     st.session_state.setdefault(READ_CHOICES, NO_CHOICES)
-    for key, value in slider_values(st.session_state[WORKSPACE].scenario).items():
-        st.session_state.setdefault(key, value)
+    if SCENARIO_BASIS not in st.session_state:
+        set_sliders(st.session_state[WORKSPACE].scenario)
 
 
 def workspace() -> Workspace:
     return st.session_state[WORKSPACE]
 
 
+def scenario_basis() -> Scenario:
+    """The scenario the sliders are applied over (its name and line changes)."""
+    return st.session_state.get(SCENARIO_BASIS) or workspace().scenario
+
+
 def current_scenario() -> Scenario:
-    """The workspace's scenario with the sliders' values applied."""
-    base = workspace().scenario
-    scenario_changes: dict[str, float | int] = {}
-    desk_changes: dict[str, float | int] = {}
+    """The basis scenario with the sliders' values applied."""
+    base = scenario_basis()
+    changes: dict[str, dict[str, object]] = {"scenario": {}, "desk": {}, "levers": {}}
     for key, (owner, name) in SCENARIO_FIELDS.items():
-        if key in st.session_state:
-            target = scenario_changes if owner == "scenario" else desk_changes
-            target[name] = st.session_state[key]
-    desk = replace(base.service_desk, **desk_changes)
-    return replace(base, service_desk=desk, **scenario_changes)
+        if key not in st.session_state:
+            continue
+        value = st.session_state[key]
+        toggle = OVERRIDE_TOGGLES.get(key)
+        if toggle is not None and not st.session_state.get(toggle, False):
+            value = None
+        changes[owner][name] = value
+    desk = replace(base.service_desk, **changes["desk"])
+    levers = replace(base.levers, **changes["levers"])
+    return replace(base, service_desk=desk, levers=levers, **changes["scenario"])
 
 
 def upload_file(file_id: str, file_name: str, data: bytes) -> None:
@@ -417,6 +503,8 @@ def reprice_mapped_lines() -> tuple[Issue, ...]:
     roster or a contingent weight moved on Scenarios is caught too.
     """
     current = workspace()
+    if not has_mapped_per_user(current.cost_base):
+        return ()
     try:
         users = float(baseline_projection().baseline["supported_users"])
     except ProjectionError:
@@ -453,7 +541,7 @@ def baseline_projection() -> Projection:
     future that cannot be projected.
     """
     scenario = replace(current_scenario(), horizon_quarters=1, growth_per_quarter=0.0)
-    return project(workspace().cost_base, workspace().headcount, scenario)
+    return projection_of(workspace(), scenario)
 
 
 _DESK_LABELS = {

@@ -15,9 +15,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from cpsu.store import DATA_DIR_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -58,11 +61,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError("the app server did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port; stop it afterwards."""
+@contextmanager
+def app_server(data_dir: Path, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port, saving scenarios in
+    `data_dir`; its address while it runs, stopped afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, DATA_DIR_VARIABLE: str(data_dir)}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
@@ -81,6 +85,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
                 "false",
             ],
             cwd=ROOT,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -97,6 +102,14 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         server_log = log.read_text(errors="replace")
         if "Traceback" in server_log:
             print(server_log)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """The app served for the whole run, saving to a folder of the run's own."""
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with app_server(tmp_path_factory.mktemp("cpsu-data"), log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

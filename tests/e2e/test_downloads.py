@@ -39,6 +39,25 @@ def workbook_growth_and_cpsu(path) -> tuple[float, float]:
     return assumptions["Growth per quarter"], cpsu[-1]
 
 
+SAMPLE_GROWTH = 0.08
+
+
+def wait_for_growth_in_address(page, growth: float) -> None:
+    """Wait until the run that drew the figures for `growth` has ended: the
+    page's address carries it last (as `g`, or not at all when it is the
+    workbook's own 8%)."""
+    page.wait_for_function(
+        """([want, own]) => {
+            const got = new URLSearchParams(window.location.search).get('g');
+            if (Math.abs(want - own) < 1e-9) return got === null;
+            return got !== null && Math.abs(parseFloat(got) - want) < 1e-6;
+        }""",
+        arg=[growth, SAMPLE_GROWTH],
+        timeout=30_000,
+    )
+    wait_until_idle(page)
+
+
 def test_download_at_once_after_each_move_gives_the_moved_scenario(
     page, app_url, tmp_path
 ):
@@ -67,7 +86,7 @@ def test_download_at_once_after_each_move_gives_the_moved_scenario(
         download_info.value.save_as(saved)
 
         growth_in_file, cpsu_in_file = workbook_growth_and_cpsu(saved)
-        wait_until_idle(page)
+        wait_for_growth_in_address(page, moved)
         shown = float(growth.input_value())
         assert (growth_in_file, shown) == pytest.approx((moved, moved)), (
             f"click {attempt + 1}: file {growth_in_file}, slider {moved} then {shown}"

@@ -1,0 +1,206 @@
+"""Scenarios side by side: CPSU curves, differences at chosen quarters, and
+the funding each asks for by fiscal year.
+
+Every scenario is projected over the same cost base and headcount; the
+first scenario given is the one the others are measured against. The
+funding ask of a quarter is its spend above holding the baseline run-rate
+(three months at the quarter's run-rate less the baseline's). A fiscal
+year is named by the calendar year it ends in, as most companies do (the
+year from July 2026 to June 2027 is FY2027); a fiscal year that does not
+start in January, April, July or October splits a quarter, and each month
+of it is then counted in its own fiscal year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cpsu.costs import CostBase
+from cpsu.projection import Projection, ProjectionError, project
+from cpsu.scenario import Headcount, Scenario, parse_quarter
+
+MONTHS = 12
+
+
+def fiscal_year(month_start: pd.Period, start_month: int) -> int:
+    """The fiscal year a month falls in, named by the year the fiscal year ends."""
+    if start_month == 1:
+        return month_start.year
+    return month_start.year + (1 if month_start.month >= start_month else 0)
+
+
+def _check_start_month(start_month: int) -> None:
+    if not 1 <= start_month <= MONTHS:
+        raise ValueError(
+            f"The fiscal year's first month is a month from 1 (January) to 12 "
+            f"(December), not {start_month}."
+        )
+
+
+def funding_by_fiscal_year(
+    projection: Projection, start_month: int = 1
+) -> pd.DataFrame:
+    """The funding ask and the spend of quarters 1..H, by fiscal year.
+
+    Columns: fiscal_year ("FY2027"), months (of the horizon in that year,
+    12 for a whole year), spend (the support spend of those months) and
+    funding_ask (that spend above holding the baseline run-rate).
+    """
+    _check_start_month(start_month)
+    table = projection.table
+    rates = table["monthly_opex"].to_numpy(dtype=float)
+    first = parse_quarter(str(table["quarter"].iloc[1 if len(table) > 1 else 0]))
+    first_month = first.year * MONTHS + (first.quarter - 1) * 3  # months since year 0
+    # Each month of quarters 1..H, its run-rate, and its fiscal year.
+    month_rates = np.repeat(rates[1:], 3)
+    months = first_month + np.arange(month_rates.size)
+    calendar_year, month = np.divmod(months, MONTHS)
+    years = calendar_year + (month + 1 >= start_month) * (start_month != 1)
+    labels, where = np.unique(years, return_inverse=True)
+    return pd.DataFrame(
+        {
+            "fiscal_year": [f"FY{year}" for year in labels],
+            "months": np.bincount(where, minlength=labels.size).astype(int),
+            "spend": np.bincount(where, month_rates, minlength=labels.size),
+            "funding_ask": np.bincount(
+                where, month_rates - rates[0], minlength=labels.size
+            ),
+        },
+        columns=["fiscal_year", "months", "spend", "funding_ask"],
+    )
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One scenario's projection, or why it could not be projected."""
+
+    scenario: Scenario
+    projection: Projection | None
+    problem: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+
+def project_all(
+    cost_base: CostBase, headcount: Headcount, scenarios: Sequence[Scenario]
+) -> list[Compared]:
+    """Each scenario projected; one that cannot be keeps its reason instead."""
+    results = []
+    for scenario in scenarios:
+        try:
+            results.append(Compared(scenario, project(cost_base, headcount, scenario)))
+        except ProjectionError as problem:
+            results.append(Compared(scenario, None, str(problem)))
+    return results
+
+
+def cpsu_curves(results: Sequence[Compared]) -> pd.DataFrame:
+    """CPSU by quarter of every projected scenario, long: scenario, quarter, t,
+    supported_users, monthly_opex, cpsu."""
+    columns = ["quarter", "t", "supported_users", "monthly_opex", "cpsu"]
+    tables = [
+        (result.name, result.projection.table)
+        for result in results
+        if result.projection is not None
+    ]
+    if not tables:
+        return pd.DataFrame(columns=["scenario", *columns])
+    return pd.DataFrame(
+        {
+            "scenario": np.concatenate(
+                [np.full(len(table), name, dtype=object) for name, table in tables]
+            ),
+            **{
+                column: np.concatenate(
+                    [table[column].to_numpy() for _, table in tables]
+                )
+                for column in columns
+            },
+        }
+    )
+
+
+def default_quarters(horizon: int) -> list[int]:
+    """The quarters a difference table shows unless told: a year in, and the end."""
+    chosen = {min(4, horizon), horizon}
+    if horizon >= 12:
+        chosen.add(horizon // 2)
+    return sorted(chosen)
+
+
+def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.DataFrame:
+    """CPSU and run-rate of every scenario at the given quarters, with each one's
+    difference from the first scenario.
+
+    A row per scenario and quarter: scenario, t, quarter, supported_users,
+    monthly_opex, cpsu, cpsu_vs_first (dollars), cpsu_vs_first_share (of the
+    first's CPSU). A quarter past a scenario's horizon is left out for it.
+    """
+    columns = [
+        "scenario",
+        "t",
+        "quarter",
+        "supported_users",
+        "monthly_opex",
+        "cpsu",
+        "cpsu_vs_first",
+        "cpsu_vs_first_share",
+    ]
+    projected = [result for result in results if result.projection is not None]
+    if not projected:
+        return pd.DataFrame(columns=columns)
+    first_cpsu = projected[0].projection.table["cpsu"].to_numpy(dtype=float)
+    arrays = [
+        (
+            result.name,
+            result.projection.table["quarter"].to_numpy(),
+            result.projection.table["supported_users"].to_numpy(dtype=float),
+            result.projection.table["monthly_opex"].to_numpy(dtype=float),
+            result.projection.table["cpsu"].to_numpy(dtype=float),
+        )
+        for result in projected
+    ]
+    rows = []
+    for t in quarters:
+        base = first_cpsu[t] if t < first_cpsu.size else np.nan
+        for name, labels, users, opex, cpsu in arrays:
+            if t >= cpsu.size:
+                continue
+            difference = cpsu[t] - base
+            rows.append(
+                (
+                    name,
+                    int(t),
+                    str(labels[t]),
+                    float(users[t]),
+                    float(opex[t]),
+                    float(cpsu[t]),
+                    float(difference),
+                    float(difference / base) if base else np.nan,
+                )
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def funding_table(results: Sequence[Compared], start_month: int = 1) -> pd.DataFrame:
+    """The funding ask by fiscal year of every projected scenario, wide: a row
+    per fiscal year, a column per scenario, and a Total row."""
+    frames = {
+        result.name: funding_by_fiscal_year(result.projection, start_month).set_index(
+            "fiscal_year"
+        )["funding_ask"]
+        for result in results
+        if result.projection is not None
+    }
+    if not frames:
+        return pd.DataFrame()
+    wide = pd.DataFrame(frames).fillna(0.0)
+    wide.index.name = "fiscal_year"
+    wide.loc["Total"] = wide.sum()
+    return wide

@@ -1,0 +1,803 @@
+"""Compare-page charts on their Vega-Lite specs: titles with the data's own
+numbers, the layers asked for, currency axes, and a bridge that adds up."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cpsu.charts import MONEY_AXIS, PALETTE, THEME_NAME, register_theme
+from cpsu.compare import cpsu_curves, funding_table, project_all
+from cpsu.compare_charts import (
+    HIGH_END,
+    LOW_END,
+    LOWERS,
+    LOWERS_COLOUR,
+    NO_CHANGE,
+    RAISES,
+    RAISES_COLOUR,
+    START_END,
+    bridge_chart,
+    bridge_spec,
+    funding_chart,
+    funding_spec,
+    guardrail_reasons,
+    scenario_curves_chart,
+    scenario_curves_spec,
+    tornado_chart,
+    tornado_spec,
+)
+from cpsu.costs import Behaviour, CostBase, CostLine, Tier
+from cpsu.projection import project
+from cpsu.scenario import Scenario
+from cpsu.sensitivity import (
+    CpsuTarget,
+    Range,
+    cpsu_bridge,
+    default_ranges,
+    guardrails,
+    hire_triggers,
+    monte_carlo,
+    tornado,
+)
+from cpsu.workload import ServiceDesk
+from tests.model_builders import headcount
+
+TOOL = CostLine("Service desk tool", "Support tools", Behaviour.FIXED, amount=30_000)
+ANALYSTS = CostLine(
+    "Analysts",
+    "Service desk (Tier 1)",
+    Behaviour.STAFFED,
+    unit_cost=6_000,
+    tier=Tier.TIER_1,
+    tickets_per_agent=500,
+)
+DESK = ServiceDesk(tickets_per_user_month=1.0, deflection=0.0, deflection_cap=0.0)
+COSTS = CostBase((TOOL, ANALYSTS))
+SAAS = CostLine("SaaS", "Productivity software", Behaviour.PER_USER, unit_cost=10.0)
+THOUSAND = headcount(("2026-Q4", 1000, 0))
+FLAT = Scenario(name="Flat", horizon_quarters=2, service_desk=DESK)
+GROWTH = Scenario(
+    name="Growth", horizon_quarters=2, growth_per_quarter=0.10, service_desk=DESK
+)
+# Users: Flat 1,000 throughout; Growth 1,000, 1,100, 1,210. One ticket a user a
+# month, 500 an agent: Flat keeps 2 agents; Growth needs ceil(1,100 / 500) = 3
+# from 2027-Q1. Monthly cost = 30,000 + 6,000 x agents, so CPSU is
+#   Flat:   42,000 / 1,000 = 42.00 every quarter
+#   Growth: 42.00, 48,000 / 1,100 = 43.64, 48,000 / 1,210 = 39.67
+# and Growth ends 39.6694 / 42 - 1 = -5.5% against Flat in 2027-Q2.
+
+
+def curves() -> pd.DataFrame:
+    return cpsu_curves(project_all(COSTS, THOUSAND, [FLAT, GROWTH]))
+
+
+def layers(spec: dict) -> dict[str, dict]:
+    """The layers of a layered spec by their role name."""
+    return {layer["name"]: layer for layer in spec["layer"]}
+
+
+def values(spec: dict, layer: dict) -> list[dict]:
+    """The data rows a layer draws (its own, or the chart's when the layers share)."""
+    return spec["datasets"][layer.get("data", spec.get("data"))["name"]]
+
+
+# --- CPSU curves -----------------------------------------------------------------
+
+
+def test_curves_title_names_the_scenario_furthest_from_the_first():
+    spec = scenario_curves_chart(curves()).to_dict()
+    assert spec["title"]["text"] == "Growth ends 5.5% below Flat by 2027-Q2"
+    assert spec["title"]["subtitle"] == [
+        "CPSU a month in 2027-Q2: Flat $42.00, Growth $39.67"
+    ]
+    assert spec["description"].startswith("Line chart of CPSU")
+
+
+def test_curves_draw_one_coloured_line_a_scenario_on_a_currency_axis():
+    spec = scenario_curves_chart(curves()).to_dict()
+    line = layers(spec)["cpsu_lines"]
+    assert line["mark"]["type"] == "line"
+    assert line["encoding"]["y"]["axis"]["format"] == MONEY_AXIS
+    colour = line["encoding"]["color"]
+    assert colour["field"] == "scenario"
+    assert colour["scale"] == {"domain": ["Flat", "Growth"], "range": list(PALETTE[:2])}
+    assert [t["title"] for t in line["encoding"]["tooltip"]][:3] == [
+        "Scenario",
+        "Quarter",
+        "CPSU",
+    ]
+    assert line["encoding"]["x"]["sort"] == ["2026-Q4", "2027-Q1", "2027-Q2"]
+    assert len(values(spec, line)) == 6
+
+
+def test_one_scenario_is_titled_by_its_own_change():
+    one = cpsu_curves(project_all(COSTS, THOUSAND, [GROWTH]))
+    spec = scenario_curves_chart(one).to_dict()
+    # 39.6694 / 42 - 1 = -5.5%
+    assert spec["title"]["text"] == "Growth: CPSU falls 5.5% to $39.67 by 2027-Q2"
+
+
+def test_curves_carry_the_band_hire_rules_guardrails_and_target():
+    ranges = (Range("growth_per_quarter", "Growth", 0.0, 0.2, "test"),)
+    chart = scenario_curves_chart(
+        curves(),
+        bands={"Growth": monte_carlo(COSTS, THOUSAND, GROWTH, ranges, draws=200)},
+        triggers={s.name: hire_triggers(COSTS, THOUSAND, s) for s in (FLAT, GROWTH)},
+        guardrail_marks={
+            s.name: guardrails(COSTS, THOUSAND, s) for s in (FLAT, GROWTH)
+        },
+        target=CpsuTarget(quarter=2, cpsu=40.0),
+    )
+    spec = chart.to_dict()
+    named = layers(spec)
+    assert list(named) == [
+        "uncertainty_band",
+        "band_median",
+        "hire_rules",
+        "hire_labels_0",
+        "cpsu_lines",
+        "guardrail_rings",
+        "target_rule",
+        "target_label",
+    ]
+
+    band = named["uncertainty_band"]
+    assert band["mark"]["type"] == "area"
+    assert band["encoding"]["y"]["field"] == "p10"
+    assert band["encoding"]["y2"]["field"] == "p90"
+    assert band["encoding"]["y"]["axis"]["format"] == MONEY_AXIS
+    assert named["band_median"]["encoding"]["y"]["field"] == "p50"
+
+    # Growth needs its third agent above 2 x 500 / 1 = 1,000 users: 2027-Q1.
+    # Flat never needs a third, so it draws no rule.
+    assert named["hire_rules"]["mark"]["type"] == "rule"
+    [hire] = values(spec, named["hire_rules"])
+    assert (hire["scenario"], hire["quarter"], hire["label"]) == (
+        "Growth",
+        "2027-Q1",
+        "Tier 1 agent 3",
+    )
+    assert hire["users_above"] == "1,000"
+
+    # Utilisation over 85%: 1,000 tickets on 2 agents (100%) wherever there are
+    # 2 agents: Flat's three quarters and Growth's baseline; Growth's later
+    # quarters run at 1,100 / 1,500 = 73% and 1,210 / 1,500 = 81%.
+    rings = values(spec, named["guardrail_rings"])
+    assert [(r["scenario"], r["quarter"]) for r in rings] == [
+        ("Flat", "2026-Q4"),
+        ("Flat", "2027-Q1"),
+        ("Flat", "2027-Q2"),
+        ("Growth", "2026-Q4"),
+    ]
+    assert rings[0]["reason"] == "Agents over capacity: Tier 1 (highest 100% busy)"
+    assert rings[0]["cpsu"] == pytest.approx(42.0)
+
+    target = values(spec, named["target_label"])
+    assert target == [{"cpsu": 40.0, "label": "Target $40.00 in 2027-Q2"}]
+    assert named["target_rule"]["encoding"]["y"]["axis"]["format"] == MONEY_AXIS
+    # Only Growth is at or below $40.00 in 2027-Q2 ($39.67 against $42.00).
+    assert (
+        spec["title"]["subtitle"][-1] == "Target $40.00 in 2027-Q2: reached by Growth"
+    )
+
+
+def test_a_plain_target_says_when_each_scenario_first_reaches_it():
+    spec = scenario_curves_chart(curves(), target=43.0).to_dict()
+    # Both start at $42.00, at or below $43.00 from the baseline.
+    assert spec["title"]["subtitle"][-1] == (
+        "Target $43.00: reached by Flat in 2026-Q4, Growth in 2026-Q4"
+    )
+    spec = scenario_curves_chart(curves(), target=30.0).to_dict()
+    assert spec["title"]["subtitle"][-1] == "Target $30.00: no scenario reaches it"
+
+
+def test_two_scenarios_hiring_in_one_quarter_get_labels_side_by_side():
+    faster = Scenario(
+        name="Faster", horizon_quarters=2, growth_per_quarter=0.2, service_desk=DESK
+    )
+    # Faster: 1,200 users at 2027-Q1 need ceil(1,200 / 500) = 3 agents, as Growth.
+    triggers = {s.name: hire_triggers(COSTS, THOUSAND, s) for s in (GROWTH, faster)}
+    spec = scenario_curves_chart(
+        cpsu_curves(project_all(COSTS, THOUSAND, [GROWTH, faster])), triggers=triggers
+    ).to_dict()
+    named = layers(spec)
+    first, second = named["hire_labels_0"], named["hire_labels_1"]
+    assert values(spec, first)[0]["scenario"] == "Growth"
+    assert values(spec, second)[0]["scenario"] == "Faster"
+    assert first["mark"]["dy"] != second["mark"]["dy"]
+
+
+def test_a_cost_base_without_staff_draws_no_hire_rules_or_rings():
+    saas = CostBase((SAAS,))
+    scenario = Scenario(name="Grow", horizon_quarters=3, growth_per_quarter=0.1)
+    spec = scenario_curves_chart(
+        cpsu_curves(project_all(saas, THOUSAND, [scenario])),
+        triggers={"Grow": hire_triggers(saas, THOUSAND, scenario)},
+        guardrail_marks={"Grow": guardrails(saas, THOUSAND, scenario)},
+    ).to_dict()
+    assert [layer["name"] for layer in spec["layer"]] == ["cpsu_lines"]
+    # $10 a user whatever the headcount.
+    assert spec["title"]["text"] == "Grow: CPSU holds at $10.00 by 2027-Q3"
+
+
+def test_guardrail_reasons_say_every_warning_of_a_quarter():
+    table = pd.DataFrame(
+        {
+            "utilisation_tier_1": [0.90, 0.50],
+            "utilisation_desktop": [0.95, float("nan")],
+            "over_capacity": [True, False],
+            "tiers_over": ["Tier 1, Desktop", ""],
+            "resolution_below_target": [True, False],
+            "flat_staff_fall": [True, False],
+            "cpsu_if_staff_kept_pace": [51.234, float("nan")],
+        }
+    )
+    assert guardrail_reasons(table).tolist() == [
+        "Agents over capacity: Tier 1, Desktop (highest 95% busy); "
+        "Resolution rate below target; "
+        "CPSU fell only because staff stayed flat (with staff keeping pace it "
+        "would be $51.23)",
+        "",
+    ]
+
+
+def test_no_projected_scenario_gives_a_chart_that_says_so():
+    spec = scenario_curves_chart(cpsu_curves([])).to_dict()
+    assert spec["title"] == "No scenario could be projected."
+    assert spec["mark"]["type"] == "text"
+
+
+# --- tornado -----------------------------------------------------------------------
+
+PER_TICKET = CostLine(
+    "Outsourced desk",
+    "Managed service",
+    Behaviour.PER_TICKET,
+    unit_cost=10,
+    tier=Tier.TIER_1,
+)
+OVERHEAD = CostLine("Overhead", "Other", Behaviour.FIXED, amount=1_000)
+THREE = (
+    Range("growth_per_quarter", "Growth", 0.0, 0.15, "test"),
+    Range("tickets_per_user_month", "Tickets per user", 1.0, 1.3, "test"),
+    Range("deflection", "Deflection", 0.08, 0.15, "test"),
+)
+
+
+def small_tornado() -> pd.DataFrame:
+    # CPSU = 1,000 / U + 10 x tpu x (1 - d), at 1,000 users, tpu 1.1, d 0.1:
+    # the scenario's 1 + 9.9 = 10.90
+    # tickets per user 1.0 / 1.3: 10.00 and 12.70 (swing 2.70)
+    # deflection 0.08 / 0.15: 11.12 and 10.35 (swing 0.77)
+    # growth 0 / 15% (1,150 users): 10.90 and 0.8696 + 9.9 = 10.77 (swing 0.13)
+    desk = ServiceDesk(deflection=0.1, deflection_cap=0.5)
+    scenario = Scenario(horizon_quarters=1, service_desk=desk)
+    return tornado(CostBase((PER_TICKET, OVERHEAD)), THOUSAND, scenario, THREE)
+
+
+def test_tornado_title_names_the_biggest_driver_and_its_reach():
+    spec = tornado_chart(small_tornado()).to_dict()
+    assert spec["title"]["text"] == "Tickets per user moves CPSU most: $10.00 to $12.70"
+    assert spec["title"]["subtitle"].endswith("the scenario's is $10.90")
+    assert "Tornado chart" in spec["description"]
+
+
+def test_tornado_rows_run_by_swing_whatever_order_they_come_in():
+    shuffled = small_tornado().iloc[[2, 0, 1]]
+    spec = tornado_chart(shuffled).to_dict()
+    bars = layers(spec)["tornado_bars"]
+    # The order is in the data (a rank a row), so the layers need not change
+    # when the assumptions swap places.
+    assert bars["encoding"]["y"]["sort"] == {"field": "rank", "op": "min"}
+    assert [(row["label"], row["rank"]) for row in values(spec, bars)][::2] == [
+        ("Tickets per user", 0),
+        ("Deflection", 1),
+        ("Growth", 2),
+    ]
+
+
+def test_the_tornado_draws_its_rows_in_the_rank_of_the_data():
+    vl_convert = pytest.importorskip("vl_convert")
+    spec = tornado_spec(small_tornado().iloc[[2, 0, 1]])
+    svg = vl_convert.vegalite_to_svg(spec)
+    at = {label: svg.find(f">{label}</text>") for label in ("Growth", "Deflection")}
+    at["Tickets per user"] = svg.find(">Tickets per user</text>")
+    assert all(place >= 0 for place in at.values())
+    # The axis draws its labels top to bottom.
+    assert sorted(at, key=at.get) == ["Tickets per user", "Deflection", "Growth"]
+
+
+def test_tornado_bars_start_at_the_scenario_cpsu_and_are_labelled():
+    spec = tornado_chart(small_tornado()).to_dict()
+    named = layers(spec)
+    bars = named["tornado_bars"]
+    assert bars["mark"]["type"] == "bar"
+    assert bars["encoding"]["x"]["field"] == "cpsu_end"
+    assert bars["encoding"]["x2"]["field"] == "cpsu"
+    assert bars["encoding"]["x"]["axis"]["format"] == MONEY_AXIS
+    assert bars["encoding"]["color"]["scale"]["domain"] == [LOW_END, HIGH_END]
+    rows = values(spec, bars)
+    assert [row["cpsu"] for row in rows] == pytest.approx([10.9] * 6)
+    assert [row["cpsu_end"] for row in rows[:2]] == pytest.approx([10.0, 12.7])
+    # Ends above the scenario's CPSU are labelled to the right, below to the left.
+    above = [r["value_label"] for r in values(spec, named["value_labels_above"])]
+    below = [r["value_label"] for r in values(spec, named["value_labels_below"])]
+    assert above == ["$12.70", "$11.12"]
+    assert below == ["$10.00", "$10.35", "$10.77"]
+    [centre] = values(spec, named["scenario_rule"])
+    assert centre["cpsu_end"] == pytest.approx(10.9)
+
+
+def test_an_assumption_that_moves_nothing_is_said_to():
+    still = small_tornado()
+    still["cpsu_low"] = still["cpsu_high"] = still["cpsu"]
+    still["swing"] = 0.0
+    spec = tornado_chart(still).to_dict()
+    assert spec["title"]["text"] == "No assumption in its range moves CPSU from $10.90"
+    assert len(values(spec, layers(spec)["no_effect"])) == 3
+
+
+# --- CPSU bridge -------------------------------------------------------------------
+
+
+def small_bridge() -> pd.DataFrame:
+    # Growth from 1,000 to 1,210 users by 2027-Q2, nothing else moving:
+    # fixed:    30,000 / 1,210 - 30,000 / 1,000 = 24.7934 - 30.00 = -5.2066
+    # staffing: 3 x 6,000 / 1,210 - 2 x 6,000 / 1,000 = 14.8760 - 12.00 = +2.8760
+    # total:    39.6694 - 42.00 = -2.3306
+    return cpsu_bridge(COSTS, THOUSAND, GROWTH)
+
+
+def bridge_rows(spec: dict) -> list[dict]:
+    return values(spec, layers(spec)["bridge_bars"])
+
+
+def test_bridge_title_says_what_moved_cpsu_most():
+    spec = bridge_chart(small_bridge(), "2026-Q4", "2027-Q2").to_dict()
+    assert spec["title"]["text"] == (
+        "Fixed costs spread over more users cut CPSU most: -$5.21"
+    )
+    assert spec["title"]["subtitle"] == (
+        "Of a $2.33 fall in CPSU a month, from $42.00 at 2026-Q4 to $39.67 at 2027-Q2"
+    )
+
+
+def test_bridge_parts_add_up_to_the_total_change_within_a_cent():
+    spec = bridge_chart(small_bridge()).to_dict()
+    rows = bridge_rows(spec)
+    start, *parts, end = rows
+    assert (start["step"], end["step"]) == ("Baseline CPSU", "Horizon CPSU")
+    assert start["bar_to"] == pytest.approx(42.0)
+    assert end["bar_to"] == pytest.approx(48_000 / 1_210)
+    assert (
+        abs(sum(p["change"] for p in parts) - (end["bar_to"] - start["bar_to"])) < 0.01
+    )
+    # Each step starts where the one before ended.
+    assert parts[0]["bar_from"] == pytest.approx(start["bar_to"])
+    for before, after in itertools.pairwise(parts):
+        assert after["bar_from"] == pytest.approx(before["bar_to"])
+    assert parts[-1]["bar_to"] == pytest.approx(end["bar_to"])
+
+
+def test_a_bridge_with_nothing_moving_says_so():
+    scenario = Scenario(horizon_quarters=2)
+    spec = bridge_chart(cpsu_bridge(CostBase((SAAS,)), THOUSAND, scenario)).to_dict()
+    assert spec["title"]["text"] == "No mechanism moved CPSU"
+    assert spec["title"]["subtitle"] == (
+        "CPSU a month holds at $10.00 from Baseline to Horizon"
+    )
+
+
+def test_bridge_colours_falls_rises_and_the_ends_apart():
+    spec = bridge_chart(small_bridge()).to_dict()
+    rows = {row["step"]: row for row in bridge_rows(spec)}
+    assert rows["Fixed costs spread over more users"]["kind"] == LOWERS
+    assert rows["Fixed costs spread over more users"]["value_label"] == "-$5.21"
+    assert rows["Staffing"]["kind"] == RAISES
+    assert rows["Staffing"]["value_label"] == "+$2.88"
+    assert rows["Deflection"]["kind"] == NO_CHANGE
+    assert rows["Baseline CPSU"]["kind"] == rows["Horizon CPSU"]["kind"] == START_END
+    encoding = layers(spec)["bridge_bars"]["encoding"]
+    scale = encoding["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours[LOWERS] == LOWERS_COLOUR
+    assert colours[RAISES] == RAISES_COLOUR
+    assert colours[START_END] not in (LOWERS_COLOUR, RAISES_COLOUR)
+    assert encoding["x"]["axis"]["format"] == MONEY_AXIS
+    assert encoding["y"]["sort"] == [row["step"] for row in bridge_rows(spec)]
+
+
+@functools.cache
+def sample():
+    from sample_data.build import sample_workspace
+
+    return sample_workspace()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    growth=st.floats(-0.05, 0.25),
+    tickets=st.floats(0.5, 2.0),
+    resolution=st.floats(0.4, 0.95),
+    deflection=st.floats(0.0, 0.3),
+    step=st.floats(0.0, 0.05),
+    horizon=st.integers(1, 16),
+)
+def test_the_bridge_adds_up_for_any_scenario_over_the_sample(
+    growth, tickets, resolution, deflection, step, horizon
+):
+    workspace = sample()
+    desk = ServiceDesk(
+        tickets_per_user_month=tickets,
+        resolution_rate=resolution,
+        deflection=deflection,
+        deflection_step=step,
+        deflection_cap=0.45,
+    )
+    scenario = Scenario(
+        horizon_quarters=horizon, growth_per_quarter=growth, service_desk=desk
+    )
+    bridge = cpsu_bridge(workspace.cost_base, workspace.headcount, scenario)
+    start, *parts, end = bridge_rows(bridge_chart(bridge).to_dict())
+    assert (
+        abs(sum(p["change"] for p in parts) - (end["bar_to"] - start["bar_to"])) < 0.01
+    )
+    table = project(workspace.cost_base, workspace.headcount, scenario).table
+    assert start["bar_to"] == pytest.approx(table["cpsu"].iloc[0], abs=0.005)
+    assert end["bar_to"] == pytest.approx(table["cpsu"].iloc[-1], abs=0.005)
+
+
+# --- funding ask -------------------------------------------------------------------
+
+
+def funding(*scenarios: Scenario, start_month: int = 7) -> pd.DataFrame:
+    hundred = headcount(("2026-Q4", 100, 0))
+    return funding_table(
+        project_all(CostBase((SAAS,)), hundred, list(scenarios)), start_month
+    )
+
+
+GROW = Scenario(name="Grow", horizon_quarters=4, growth_per_quarter=0.10)
+HOLD = Scenario(name="Hold", horizon_quarters=4)
+SHRINK = Scenario(name="Shrink", horizon_quarters=4, growth_per_quarter=-0.10)
+# 100 users at $10 a month. Grow: 110, 121, 133, 146 users, asks 3 x (100, 210,
+# 330, 460) above the baseline's $1,000 a month; with a July fiscal year
+# FY2027 holds 2027-Q1 and Q2 (300 + 630 = 930) and FY2028 Q3 and Q4
+# (990 + 1,380 = 2,370): 3,300 in all. Hold asks nothing. Shrink: 90, 81, 73,
+# 66 users, 3 x (-100, -190, -270, -340): -870 and -1,830, -2,700 in all.
+
+
+def test_funding_title_names_the_largest_ask_and_the_others():
+    spec = funding_chart(funding(HOLD, GROW)).to_dict()
+    assert spec["title"]["text"] == "Grow asks most: $3,300 over FY2027 to FY2028"
+    assert spec["title"]["subtitle"][0] == "Totals: Hold $0"
+    assert "Grouped bar chart" in spec["description"]
+
+
+def test_funding_bars_are_grouped_by_fiscal_year_on_a_currency_axis():
+    spec = funding_chart(funding(HOLD, GROW)).to_dict()
+    named = layers(spec)
+    bars = named["funding_bars"]
+    assert bars["mark"]["type"] == "bar"
+    assert bars["encoding"]["x"]["field"] == "fiscal_year"
+    assert bars["encoding"]["xOffset"]["field"] == "scenario"
+    assert bars["encoding"]["y"]["axis"]["format"] == MONEY_AXIS
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Hold", "Grow"]
+    rows = [
+        (r["fiscal_year"], r["scenario"], r["funding_ask"]) for r in values(spec, bars)
+    ]
+    # The Total row is stated in the title, never drawn as a year.
+    assert rows == [
+        ("FY2027", "Hold", 0.0),
+        ("FY2028", "Hold", 0.0),
+        ("FY2027", "Grow", pytest.approx(930.0)),
+        ("FY2028", "Grow", pytest.approx(2_370.0)),
+    ]
+    labels = [r["value_label"] for r in values(spec, named["value_labels_up"])]
+    assert labels == ["$0", "$0", "$930", "$2,370"]
+
+
+def test_a_scenario_that_spends_less_is_titled_by_its_saving():
+    spec = funding_chart(funding(SHRINK)).to_dict()
+    assert spec["title"]["text"] == "Shrink saves most: $2,700 over FY2027 to FY2028"
+    below = values(spec, layers(spec)["value_labels_down"])
+    assert [r["value_label"] for r in below] == ["-$870", "-$1,830"]
+
+
+def test_one_calendar_fiscal_year_is_named_alone():
+    spec = funding_chart(funding(GROW, start_month=1)).to_dict()
+    assert spec["title"]["text"] == "Grow asks $3,300 over FY2027"
+
+
+# --- every chart -------------------------------------------------------------------
+
+
+def every_chart() -> dict[str, alt.TopLevelMixin]:
+    triggers = {s.name: hire_triggers(COSTS, THOUSAND, s) for s in (FLAT, GROWTH)}
+    marks = {s.name: guardrails(COSTS, THOUSAND, s) for s in (FLAT, GROWTH)}
+    ranges = (Range("growth_per_quarter", "Growth", 0.0, 0.2, "test"),)
+    return {
+        "curves": scenario_curves_chart(
+            curves(),
+            bands={"Growth": monte_carlo(COSTS, THOUSAND, GROWTH, ranges, draws=50)},
+            triggers=triggers,
+            guardrail_marks=marks,
+            target=40.0,
+        ),
+        "tornado": tornado_chart(small_tornado()),
+        "bridge": bridge_chart(small_bridge()),
+        "funding": funding_chart(funding(HOLD, GROW, SHRINK)),
+    }
+
+
+@pytest.mark.parametrize("name", ["curves", "tornado", "bridge", "funding"])
+def test_each_chart_leaves_styling_to_the_registered_theme(name):
+    chart = every_chart()[name]
+    with alt.theme.enable("none"):
+        bare = chart.to_dict()
+    # No configuration of its own, so the app's theme=None shows the product theme.
+    assert "config" not in bare
+    assert bare["title"]["text"]
+    assert bare["description"]
+    register_theme()
+    assert alt.theme.active == THEME_NAME
+    themed = chart.to_dict()
+    assert themed["config"]["title"]["anchor"] == "start"
+
+
+@pytest.mark.parametrize("name", ["curves", "tornado", "bridge", "funding"])
+def test_every_drawn_layer_has_a_tooltip_and_readable_text(name):
+    spec = every_chart()[name].to_dict()
+    for layer in spec["layer"]:
+        mark = layer["mark"]
+        if mark["type"] == "text":
+            assert mark["fontSize"] >= 11
+        elif layer["name"] not in ("zero_rule", "target_rule"):
+            assert layer["encoding"].get("tooltip"), layer["name"]
+
+
+@pytest.mark.parametrize("name", ["curves", "tornado", "bridge", "funding"])
+def test_each_chart_renders_to_svg(name):
+    vl_convert = pytest.importorskip("vl_convert")
+    svg = vl_convert.vegalite_to_svg(every_chart()[name].to_dict())
+    assert svg.lstrip().startswith("<svg")
+    assert "NaN" not in svg
+
+
+# --- the quick specs ---------------------------------------------------------------
+
+
+def dumps(spec: dict) -> str:
+    """The spec as the browser gets it: JSON, with no NaN or infinity."""
+    return json.dumps(spec, sort_keys=True, allow_nan=False)
+
+
+def assert_quick_specs_are_the_charts(spec_of, chart_of, first, second):
+    """`spec_of` gives `chart_of`'s spec for both sets of arguments, the second
+    after the first, so that the second reuses the first's layers whenever
+    they have the same shape."""
+    first_spec = spec_of(*first)
+    second_spec = spec_of(*second)
+    assert dumps(first_spec) == dumps(chart_of(*first).to_dict())
+    assert dumps(second_spec) == dumps(chart_of(*second).to_dict())
+    if "layer" in first_spec and first_spec["layer"] == second_spec.get("layer"):
+        # Layers of the same shape are the ones built for the first call.
+        assert second_spec["layer"] is first_spec["layer"]
+
+
+NAMES = ("Base", "Lean", "Bold")
+AMOUNTS = {"allow_nan": False, "allow_infinity": False}
+
+
+@st.composite
+def cost_bases(draw) -> CostBase:
+    lines = [
+        CostLine(
+            "Tool",
+            "Support tools",
+            Behaviour.FIXED,
+            amount=draw(st.floats(1_000, 60_000, **AMOUNTS)),
+        )
+    ]
+    if draw(st.booleans()):
+        lines.append(
+            CostLine(
+                "Licences",
+                "Productivity software",
+                Behaviour.PER_USER,
+                unit_cost=draw(st.floats(0, 60, **AMOUNTS)),
+            )
+        )
+    if draw(st.booleans()):
+        lines.append(
+            CostLine(
+                "Analysts",
+                "Service desk (Tier 1)",
+                Behaviour.STAFFED,
+                unit_cost=draw(st.floats(2_000, 9_000, **AMOUNTS)),
+                tier=Tier.TIER_1,
+                tickets_per_agent=draw(st.floats(100, 900, **AMOUNTS)),
+            )
+        )
+    if draw(st.booleans()):
+        lines.append(
+            CostLine(
+                "Outsourced desk",
+                "Managed service",
+                Behaviour.PER_TICKET,
+                unit_cost=draw(st.floats(1, 30, **AMOUNTS)),
+                tier=Tier.TIER_1,
+            )
+        )
+    return CostBase(tuple(lines))
+
+
+@st.composite
+def scenario_sets(draw, horizons: tuple[int, ...]) -> list[Scenario]:
+    return [
+        Scenario(
+            name=name,
+            horizon_quarters=horizon,
+            growth_per_quarter=draw(st.floats(-0.1, 0.3, **AMOUNTS)),
+            service_desk=ServiceDesk(
+                tickets_per_user_month=draw(st.floats(0.2, 2.0, **AMOUNTS)),
+                resolution_rate=draw(st.floats(0.4, 0.95, **AMOUNTS)),
+                deflection=draw(st.floats(0.0, 0.3, **AMOUNTS)),
+            ),
+        )
+        for name, horizon in zip(NAMES, horizons, strict=False)
+    ]
+
+
+@st.composite
+def compared_cases(draw):
+    """A small cost base and headcount, and two sets of scenarios with the same
+    names and horizons (so the same quarters) but their own assumptions."""
+    costs = draw(cost_bases())
+    people = headcount(("2026-Q4", draw(st.integers(100, 5_000)), 0))
+    horizons = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=3)))
+    first = draw(scenario_sets(horizons))
+    second = draw(scenario_sets(horizons))
+    target = draw(st.floats(1, 150, **AMOUNTS))
+    quarter = draw(st.integers(1, max(horizons)))
+    return costs, people, first, second, target, quarter
+
+
+# Every combination of the curves' overlays: band, hire rules, guardrail
+# rings, and no target, a plain one, or one at a quarter.
+OVERLAYS = list(
+    itertools.product((False, True), (False, True), (False, True), (None, 0, 1))
+)
+
+
+@pytest.mark.parametrize(("band", "hires", "rings", "target"), OVERLAYS)
+@settings(max_examples=4, deadline=None)
+@given(case=compared_cases())
+def test_the_quick_curves_spec_is_the_chart_spec(band, hires, rings, target, case):
+    costs, people, first, second, value, quarter = case
+
+    def arguments(scenarios: list[Scenario]) -> tuple:
+        bands = triggers = marks = goal = None
+        if band:
+            ranges = default_ranges(costs)
+            bands = {
+                s.name: monte_carlo(costs, people, s, ranges, draws=20)
+                for s in scenarios[:2]
+            }
+        if hires:
+            triggers = {s.name: hire_triggers(costs, people, s) for s in scenarios}
+        if rings:
+            marks = {s.name: guardrails(costs, people, s) for s in scenarios}
+        if target is not None:
+            goal = CpsuTarget(quarter, value) if target else value
+        curves = cpsu_curves(project_all(costs, people, scenarios))
+        return curves, bands, triggers, marks, goal
+
+    assert_quick_specs_are_the_charts(
+        scenario_curves_spec,
+        scenario_curves_chart,
+        arguments(first),
+        arguments(second),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=compared_cases())
+def test_the_quick_tornado_spec_is_the_chart_spec(case):
+    costs, people, first, second, _, _ = case
+    ranges = default_ranges(costs)
+    assert_quick_specs_are_the_charts(
+        tornado_spec,
+        tornado_chart,
+        (tornado(costs, people, first[0], ranges),),
+        (tornado(costs, people, second[0], ranges),),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=compared_cases(), labels=st.booleans())
+def test_the_quick_bridge_spec_is_the_chart_spec(case, labels):
+    costs, people, first, second, _, _ = case
+    ends = ("2026-Q4", "Horizon") if labels else ()
+    assert_quick_specs_are_the_charts(
+        bridge_spec,
+        bridge_chart,
+        (cpsu_bridge(costs, people, first[0]), *ends),
+        (cpsu_bridge(costs, people, second[0]), *ends),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=compared_cases(), start_month=st.integers(1, 12))
+def test_the_quick_funding_spec_is_the_chart_spec(case, start_month):
+    costs, people, first, second, _, _ = case
+    assert_quick_specs_are_the_charts(
+        funding_spec,
+        funding_chart,
+        (funding_table(project_all(costs, people, first), start_month),),
+        (funding_table(project_all(costs, people, second), start_month),),
+    )
+
+
+def test_quick_specs_follow_the_data_not_the_first_call():
+    flat, growth = (
+        cpsu_curves(project_all(COSTS, THOUSAND, [scenario]))
+        for scenario in (FLAT, GROWTH)
+    )
+    # Same name and quarters, so the same layers; each its own title and data.
+    growth = growth.assign(scenario="Flat")
+    first = scenario_curves_spec(flat, target=40.0)
+    second = scenario_curves_spec(growth, target=41.0)
+    assert second["layer"] is first["layer"]
+    assert first["title"]["text"] == "Flat: CPSU holds at $42.00 by 2027-Q2"
+    assert second["title"]["text"] == "Flat: CPSU falls 5.5% to $39.67 by 2027-Q2"
+    assert second["datasets"]["target"] == [{"cpsu": 41.0, "label": "Target $41.00"}]
+    assert second["description"].endswith("a horizontal line at the target of $41.00.")
+    assert dumps(second) == dumps(scenario_curves_chart(growth, target=41.0).to_dict())
+
+    still = small_tornado()
+    still["cpsu_low"] = still["cpsu_high"] = still["cpsu"]
+    still["swing"] = 0.0
+    moving, level = tornado_spec(small_tornado()), tornado_spec(still)
+    assert level["layer"] is moving["layer"]
+    assert level["title"]["text"].startswith("No assumption in its range moves CPSU")
+    assert dumps(level) == dumps(tornado_chart(still).to_dict())
+
+    grow, shrink = (
+        funding_spec(funding(HOLD, GROW)),
+        funding_spec(funding(HOLD, SHRINK)),
+    )
+    assert shrink["layer"] is not grow["layer"]  # another scenario, another colour
+    faster = funding_spec(funding(HOLD, replace(GROW, growth_per_quarter=0.2)))
+    assert faster["layer"] is grow["layer"]
+    assert faster["title"]["text"] != grow["title"]["text"]
+
+
+def test_an_undefined_cpsu_is_null_in_the_quick_spec():
+    table = curves()
+    table.loc[1, "cpsu"] = float("nan")
+    spec = scenario_curves_spec(table)
+    assert spec["datasets"]["curves"][1]["cpsu"] is None
+    assert dumps(spec) == dumps(scenario_curves_chart(table).to_dict())
+
+
+def test_empty_tables_give_quick_specs_that_say_so():
+    for spec_of, chart_of, empty in (
+        (scenario_curves_spec, scenario_curves_chart, cpsu_curves([])),
+        (tornado_spec, tornado_chart, small_tornado().iloc[0:0]),
+        (bridge_spec, bridge_chart, small_bridge().iloc[0:0]),
+        (funding_spec, funding_chart, funding_table([])),
+    ):
+        spec = spec_of(empty)
+        assert spec["mark"]["type"] == "text"
+        assert spec["title"].startswith("No ")
+        assert dumps(spec) == dumps(chart_of(empty).to_dict())

@@ -1,0 +1,179 @@
+"""The Compare page as a user meets it (AppTest): the company's scenarios side
+by side, the funding ask by fiscal year, and the analyses of the first.
+Every test saves to its own CPSU_DATA_DIR (see conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cpsu.compare import funding_by_fiscal_year
+from cpsu.formatting import money
+from cpsu.ingest import read_upload
+from cpsu.ingest.checks import checked_workspace
+from cpsu.projection import project
+from cpsu.saved import starting_scenarios
+from cpsu.sensitivity import CpsuTarget, assumption_lever, solve
+from cpsu.ui import state
+from cpsu.ui.sliders import widget_key
+from tests.test_pages import metric, new_app, scenarios_page
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data" / "sample_company.xlsx"
+COMPARE = "app_pages/compare.py"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    upload = read_upload(SAMPLE.read_bytes(), SAMPLE.name)
+    return checked_workspace(None, upload, SAMPLE.name)[0]
+
+
+def compare_page(at: AppTest) -> AppTest:
+    return at.switch_page(COMPARE).run()
+
+
+def frame(at: AppTest, key: str):
+    return next(df for df in at.dataframe if df.proto.id and key in df.proto.id).value
+
+
+def differences(at: AppTest):
+    table = at.dataframe[0].value
+    return {(row.scenario, row.quarter): row for row in table.itertuples()}
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    at.session_state["compare.tabs"] = name
+    return at.run()
+
+
+def unescaped(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_the_starting_three_are_compared_at_a_year_and_the_horizon(sample):
+    at = compare_page(new_app())
+    assert not at.exception
+    assert at.multiselect(key="compare.scenarios").value == [
+        "Base",
+        "Conservative",
+        "Aggressive",
+    ]
+    rows = differences(at)
+    # Each scenario's CPSU is its own projection's, quarter 4 (2027-Q4) and
+    # quarter 8 (2028-Q4); the difference is measured against Base.
+    for saved in starting_scenarios(sample.scenario):
+        table = project(sample.cost_base, sample.headcount, saved.scenario).table
+        for t, label in ((4, "2027-Q4"), (8, "2028-Q4")):
+            row = rows[(saved.name, label)]
+            assert row.cpsu == pytest.approx(table["cpsu"].iloc[t])
+    base = rows[("Base", "2028-Q4")].cpsu
+    aggressive = rows[("Aggressive", "2028-Q4")]
+    assert aggressive.cpsu_vs_first == pytest.approx(aggressive.cpsu - base)
+
+
+def test_a_slider_in_the_sidebar_moves_the_chosen_scenario(sample):
+    at = compare_page(new_app())
+    before = differences(at)[("Base", "2028-Q4")].cpsu
+    at.slider(key=widget_key(state.GROWTH, "compare")).set_value(0.15).run()
+    assert not at.exception
+    after = differences(at)[("Base", "2028-Q4")].cpsu
+    grown = replace(sample.scenario, growth_per_quarter=0.15)
+    expected = project(sample.cost_base, sample.headcount, grown).table["cpsu"]
+    assert after == pytest.approx(expected.iloc[8])
+    assert after < before  # more users spread the fixed costs thinner
+    # The other scenarios did not move.
+    assert differences(at)[("Conservative", "2028-Q4")].cpsu == pytest.approx(
+        project(
+            sample.cost_base,
+            sample.headcount,
+            starting_scenarios(sample.scenario)[1].scenario,
+        )
+        .table["cpsu"]
+        .iloc[8]
+    )
+
+
+def test_the_funding_ask_by_fiscal_year_follows_the_chosen_start(sample):
+    at = compare_page(new_app())
+    at.selectbox(key="compare.fiscal_start").set_value(7).run()
+    assert not at.exception
+    table = at.dataframe[1].value.set_index("fiscal_year")
+    base = project(sample.cost_base, sample.headcount, sample.scenario)
+    expected = funding_by_fiscal_year(base, 7).set_index("fiscal_year")
+    # 2027-Q1..2028-Q4 in July years: FY2027 (Jan-Jun 2027), FY2028, FY2029.
+    assert list(table.index) == ["FY2027", "FY2028", "FY2029", "Total"]
+    for year in ("FY2027", "FY2028", "FY2029"):
+        assert table.loc[year, "Base"] == pytest.approx(
+            expected.loc[year, "funding_ask"]
+        )
+    assert table.loc["Total", "Base"] == pytest.approx(base.funding_ask)
+
+
+def test_choices_hold_across_a_page_switch(sample):
+    at = compare_page(new_app())
+    at.multiselect(key="compare.scenarios").set_value(["Aggressive", "Base"]).run()
+    at.multiselect(key="compare.at").set_value([2, 8]).run()
+    at.selectbox(key="compare.fiscal_start").set_value(4).run()
+    at = compare_page(scenarios_page(at))
+    assert at.multiselect(key="compare.scenarios").value == ["Aggressive", "Base"]
+    assert at.multiselect(key="compare.at").value == [2, 8]
+    assert at.selectbox(key="compare.fiscal_start").value == 4
+    rows = differences(at)
+    # Measured against Aggressive now.
+    assert rows[("Aggressive", "2027-Q2")].cpsu_vs_first == 0
+    assert set(rows) == {
+        (name, label)
+        for name in ("Aggressive", "Base")
+        for label in ("2027-Q2", "2028-Q4")
+    }
+
+
+@pytest.mark.parametrize("tab", ["Sensitivity", "Why CPSU moves"])
+def test_each_analysis_tab_draws_for_the_first_scenario(tab):
+    at = open_tab(compare_page(new_app()), tab)
+    assert not at.exception
+    assert not at.error
+    assert len(at.dataframe) >= 1
+
+
+def test_the_solver_answers_as_the_model_does(sample):
+    at = open_tab(compare_page(new_app()), "What must be true")
+    at.selectbox(key="compare.solve.lever").set_value("Deflection at the start").run()
+    at.number_input(key="compare.solve.target").set_value(130.0).run()
+    at.button(key="compare.solve.run").click().run()
+    assert not at.exception
+    expected = solve(
+        sample.cost_base,
+        sample.headcount,
+        sample.scenario,
+        assumption_lever("deflection", 0.08, 0.15),
+        CpsuTarget(8, 130.0),
+    )
+    assert unescaped(at.success[0].value) == expected.message
+    assert "needs Deflection of at least 13.06%" in expected.message
+
+
+def test_no_scenario_picked_says_what_to_do():
+    at = compare_page(new_app())
+    at.multiselect(key="compare.scenarios").set_value([]).run()
+    assert not at.exception
+    assert "Pick at least one scenario" in at.info[-1].value
+
+
+def test_a_slider_moved_on_compare_is_the_scenarios_page_slider(sample):
+    at = compare_page(new_app())
+    at.slider(key=widget_key(state.DEFLECTION, "compare")).set_value(0.3).run()
+    at = scenarios_page(at)
+    assert at.slider(key=state.DEFLECTION).value == 0.3
+    desk = replace(sample.scenario.service_desk, deflection=0.3)
+    moved = replace(sample.scenario, service_desk=desk)
+    expected = project(sample.cost_base, sample.headcount, moved).table["cpsu"]
+    assert metric(at, "CPSU 2028-Q4") == money(expected.iloc[8])
+    # And back on Compare, the slider shows it too.
+    at = compare_page(at)
+    assert at.slider(key=widget_key(state.DEFLECTION, "compare")).value == 0.3
