@@ -572,6 +572,7 @@ def _read_sheets(
         if name in book.tables and (fields := _gl_fields(book.tables[name])) is not None
     ]
     if found:
+        noun = "sheet" if kind == "workbook" else "table"
         first, fields = found[0]
         visible = [name for name, _ in found if name not in hidden]
         candidates = visible or [first]
@@ -609,7 +610,16 @@ def _read_sheets(
                         day_first=day_first,
                     )
                 )
-        export = exports[0] if len(exports) == 1 else _joined(exports, source)
+        tables = [book.tables[name] for name in read]
+        repeats = _repeats(exports, tables, noun) if len(exports) > 1 else None
+        if repeats is not None:
+            kept, left_out = repeats
+            export = exports[kept]
+            if kept:  # the file's own issues came with the first sheet's
+                export = replace(export, issues=(*book.issues, *export.issues))
+            issues.extend(left_out)
+        else:
+            export = exports[0] if len(exports) == 1 else _joined(exports, source)
         return replace(export, issues=(*export.issues, *issues))
     shown = ", ".join(f"'{name}'" for name in names) or "none"
     where = f"sheets: {shown}" if kind == "workbook" else f"tables: {shown}"
@@ -629,6 +639,105 @@ def _gl_fields(table: Table) -> frozenset[str] | None:
     """The fields a sheet's GL header names, or None if it is not a GL export."""
     header = find_gl_header(as_gl_table(table)[0])
     return None if header is None else frozenset(header.columns)
+
+
+def _repeats(
+    exports: Sequence[GLExport], tables: Sequence[Table], noun: str
+) -> tuple[int, list[Issue]] | None:
+    """The sheet to read alone, and a warning for each left out, when sheets
+    of an export repeat each other's postings; None when none do.
+
+    A workbook may hold the whole export and a sheet per quarter, or a copy
+    of a sheet: read together, their postings would count twice. A posting
+    is repeated when another sheet has one alike in every field read (the
+    date or period as written, account, cost centre, vendor, description and
+    amount). Then only the sheet with the most postings is read.
+    """
+    if any(export.has_errors for export in exports):
+        return None
+    keys = [
+        _posting_keys(table, export.entries)
+        for export, table in zip(exports, tables, strict=True)
+    ]
+    sets = [set(found) for found in keys]
+    shared = {
+        (one, other): sum(key in sets[other] for key in keys[one])
+        for one in range(len(keys))
+        for other in range(len(keys))
+        if one != other
+    }
+    if not any(shared.values()):
+        return None
+    kept = max(range(len(keys)), key=lambda one: (len(keys[one]), -one))
+    name = exports[kept].sheet
+    left_out = []
+    for one, export in enumerate(exports):
+        if one == kept:
+            continue
+        partner = kept
+        if not shared[one, kept]:
+            partner = max(
+                (other for other in range(len(keys)) if other != one),
+                key=lambda other: (shared[one, other], -other),
+            )
+        count, repeated = len(keys[one]), shared[one, partner]
+        postings = f"{count:,} posting{'s' if count > 1 else ''}"
+        alike = (
+            f"{'a posting' if repeated == 1 else 'postings'} of {noun} "
+            f"{exports[partner].sheet} (the same date, account, "
+            "cost centre, vendor, description and amount)"
+        )
+        if repeated == count:
+            why = (
+                f"{'all of them repeat' if count > 1 else 'it repeats'} {alike}, "
+                "so reading both would count them twice"
+            )
+        elif repeated:
+            why = (
+                f"{repeated:,} of them {'repeat' if repeated > 1 else 'repeats'} "
+                f"{alike}, which reading both would count twice"
+            )
+        else:
+            why = (
+                f"other {noun}s of this export repeat each other's postings, so "
+                f"the {noun}s were not read together"
+            )
+        left_out.append(
+            warning(
+                f"The {noun} {export.sheet} was left out, and its {postings} are "
+                f"not counted: {why}. Only {noun} {name}, the one with the most "
+                f"postings, was read. If {export.sheet} holds postings of its own, "
+                f"delete the repeated rows from one {noun} so that both are read.",
+                sheet=export.sheet,
+            )
+        )
+    return kept, left_out
+
+
+def _posting_keys(table: Table, entries: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Each posting as the fields read give it, its date or period as written
+    included: two postings alike in all of them are one posting repeated."""
+    table, _ = as_gl_table(table)
+    header = find_gl_header(table)
+    written: dict[int, object] = {}
+    if header is not None:
+        when = "period" if "period" in header.columns else "date"
+        written = {
+            number: _written(header.cell(cells, when))
+            for number, cells in table.rows[header.position + 1 :]
+        }
+    columns = ["month", "account", *TEXT_COLUMNS, "cents"]
+    return [
+        (written.get(int(row)), *(str(value) for value in values))
+        for row, *values in entries[["row", *columns]].itertuples(index=False)
+    ]
+
+
+def _written(cell: object) -> object:
+    """A date or period cell as a key: a date by its day, text as written."""
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return text_key(clean_text(str(cell))) if isinstance(cell, str) else cell
 
 
 def _joined(exports: Sequence[GLExport], source: str) -> GLExport:

@@ -392,6 +392,7 @@ class _SheetPeople:
     people: dict[int, tuple[str, date, date | None]]
     issues: list[Issue]
     persons: int
+    ids: dict[int, str] = field(default_factory=dict)  # row -> person ID
 
 
 def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
@@ -410,7 +411,7 @@ def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
     issues.extend(_unread_dates(table, header))
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
-    people, rows_read, persons = _people(table, header, order, issues)
+    people, rows_read, persons, ids = _people(table, header, order, issues)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -423,7 +424,7 @@ def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
                 row=header.row_number,
             )
         )
-    return _SheetPeople(table.name, header, people, issues, persons)
+    return _SheetPeople(table.name, header, people, issues, persons, ids)
 
 
 def read_roster_sheets(
@@ -438,8 +439,12 @@ def read_roster_sheets(
     issues = [issue for found in sheets for issue in found.issues]
     if any(issue.severity is Severity.ERROR for issue in issues):
         return None, issues, 0
+    across, rehired = _ids_across(sheets)
+    issues.extend(across)
+    if any(issue.severity is Severity.ERROR for issue in across):
+        return None, issues, 0
     where = sheets[0].sheet if len(sheets) == 1 else None
-    persons = sum(found.persons for found in sheets)
+    persons = sum(found.persons for found in sheets) - rehired
     people = [person for found in sheets for person in found.people.values()]
 
     latest_sheet, latest_row, latest = max(
@@ -496,6 +501,112 @@ def read_roster_sheets(
     return Headcount(rows=tuple(rows)), issues, persons
 
 
+def _ids_across(sheets: Sequence[_SheetPeople]) -> tuple[list[Issue], int]:
+    """The same ID on two sheets, as on two rows of one (see `_repeated_ids`):
+    periods that overlap are an error naming both sheets and the IDs, since
+    the person would be counted twice; periods that do not are one person
+    employed more than once (a contractor taken on as an employee), counted
+    once on each day. Also how many people fewer the sheets list than their
+    counts add up to."""
+    periods_of: dict[str, list[tuple[date, date, int, int]]] = {}
+    for index, found in enumerate(sheets):
+        for row, key in found.ids.items():
+            if row in found.people:
+                _, start, end = found.people[row]
+                periods_of.setdefault(key.casefold(), []).append(
+                    (start, end or date.max, index, row)
+                )
+    clashes: dict[tuple[int, int], list[tuple[str, tuple, tuple]]] = {}
+    again: dict[tuple[int, int], list[str]] = {}
+    rehired = 0
+    for periods in periods_of.values():
+        on = sorted({index for _, _, index, _ in periods})
+        if len(on) < 2:
+            continue
+        periods.sort()
+        clash = next(
+            (
+                (earlier, later)
+                for earlier, later in itertools.pairwise(periods)
+                if later[0] <= earlier[1] and later[2] != earlier[2]
+            ),
+            None,
+        )
+        if clash is None:
+            rehired += len(on) - 1
+            again.setdefault((on[0], on[1]), []).append(
+                sheets[periods[0][2]].ids[periods[0][3]]
+            )
+            continue
+        first, second = sorted(clash, key=lambda period: period[2])
+        shown = sheets[first[2]].ids[first[3]]
+        clashes.setdefault((first[2], second[2]), []).append((shown, first, second))
+    found: list[Issue] = []
+    for (one, other), listed in clashes.items():
+        a, b = sheets[one], sheets[other]
+        assert a.header is not None and b.header is not None
+        shown, (start, end, _, row), (again_start, _, _, again_row) = listed[0]
+        still = "still here" if end == date.max else f"to {end.isoformat()}"
+        many = len(listed) > 1
+        found.append(
+            error(
+                f"{a.header.label('person_id')} "
+                f"{listing([key for key, _, _ in listed])} on sheet {a.sheet} "
+                f"{'are' if many else 'is'} also on sheet {b.sheet}, for periods "
+                f"that overlap (ID {shown}: {a.sheet} row {row}, from "
+                f"{start.isoformat()}, {still}; {b.sheet} row {again_row}, from "
+                f"{again_start.isoformat()}), so "
+                f"{'those people' if many else 'that person'} would be counted "
+                f"twice. If {b.sheet} repeats people of {a.sheet}, delete the "
+                "repeated rows; if they are different people, give them different "
+                "IDs; otherwise correct the dates.",
+                b.sheet,
+                again_row,
+                b.header.label("person_id"),
+            )
+        )
+    for (one, other), keys in again.items():
+        a, b = sheets[one], sheets[other]
+        assert a.header is not None
+        many = len(keys) > 1
+        found.append(
+            warning(
+                f"{a.header.label('person_id')} {listing(keys)} "
+                f"{'are' if many else 'is'} on sheets {a.sheet} and {b.sheet}, for "
+                "periods that do not overlap: "
+                f"{'people' if many else 'a person'} employed more than once (a "
+                "contractor taken on as an employee, say), counted once on each "
+                "day employed.",
+                a.sheet,
+                None,
+                a.header.label("person_id"),
+            )
+        )
+    return found, rehired
+
+
+def partial_roster(table: Table) -> tuple[Header, tuple[str, ...], int] | None:
+    """A sheet that looks like part of a roster, an ID or name column beside
+    a start date (or a worker type), but lacks a column every roster needs:
+    its header, the fields it lacks and how many rows it lists. None for a
+    whole roster and for any other sheet."""
+    table = as_roster_table(table)[0]
+    for required in (("start",), ("worker_type",)):
+        header = find_header(table, HEADER_INDEX, HEADERS, required, warn_unknown=False)
+        if not isinstance(header, Header):
+            continue
+        if "person_id" not in header.columns and "name" not in header.columns:
+            continue
+        lacks = tuple(name for name in REQUIRED_COLUMNS if name not in header.columns)
+        if not lacks:
+            return None
+        rows = sum(
+            not row_is_blank(cells) for _, cells in table.rows[header.position + 1 :]
+        )
+        return header, lacks, rows
+    return None
+
+
 def roster_fields(table: Table) -> frozenset[str] | None:
     """The fields a roster sheet's header names, or None if it is not a roster."""
     header = find_roster(as_roster_table(table)[0])
@@ -549,9 +660,10 @@ class _Notes:
 
 def _people(
     table: Table, header: Header, order: DateOrder, issues: list[Issue]
-) -> tuple[dict[int, tuple[str, date, date | None]], list[int], int]:
-    """Each readable person by row: (worker type, start, end), the rows read and
-    how many people they are (a rehire's rows are one); problems to issues."""
+) -> tuple[dict[int, tuple[str, date, date | None]], list[int], int, dict[int, str]]:
+    """Each readable person by row: (worker type, start, end), the rows read,
+    how many people they are (a rehire's rows are one) and the ID of each row;
+    problems to issues."""
     people: dict[int, tuple[str, date, date | None]] = {}
     rows_read: list[int] = []
     key_field = "person_id" if "person_id" in header.columns else "name"
@@ -579,7 +691,7 @@ def _people(
     issues.extend(_repeated_ids(header, people, notes))
     issues.extend(_notes(header, notes))
     rehired = sum(len(rows) - 1 for rows in notes.rows_of_id.values())
-    return people, rows_read, len(people) - rehired
+    return people, rows_read, len(people) - rehired, notes.id_of_row
 
 
 def _repeated_ids(

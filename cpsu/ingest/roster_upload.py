@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,9 +20,14 @@ import pandas as pd
 from cpsu.ingest.choices import NO_CHOICES, ReadChoices
 from cpsu.ingest.issues import Issue, Severity, error, warning
 from cpsu.ingest.progress import part, report
-from cpsu.ingest.roster import read_roster_sheets, roster_fields
+from cpsu.ingest.roster import (
+    HEADERS,
+    partial_roster,
+    read_roster_sheets,
+    roster_fields,
+)
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
-from cpsu.ingest.table import listing
+from cpsu.ingest.table import Table, listing
 from cpsu.scenario import Headcount
 
 logger = logging.getLogger(__name__)
@@ -110,6 +116,9 @@ def _read(
             for table, other in found
             if other != fields and table.name not in hidden
         ),
+        *_partial_rosters(
+            [table for table, other in tables if other is None], hidden, first.name
+        ),
     ]
     names = listing([table.name for table in read])
     rows = sum(max(len(table.rows) - 1, 0) for table in read)
@@ -129,3 +138,36 @@ def _read(
     return RosterUpload(
         headcount, (*issues, *found_issues), True, sheet=names, people=people
     )
+
+
+def _partial_rosters(
+    tables: Sequence[Table], hidden: set[str], first: str
+) -> list[Issue]:
+    """A warning for each visible sheet that looks like part of the roster (an
+    ID or name and its dates) but lacks a column a roster needs, so its people
+    are not counted."""
+    found = []
+    for table in tables:
+        partial = None if table.name in hidden else partial_roster(table)
+        if partial is None:
+            continue
+        header, lacks, rows = partial
+        key = "person_id" if "person_id" in header.columns else "name"
+        has = [header.label(key)] + [
+            header.label(name)
+            for name in ("worker_type", "start", "end")
+            if name in header.columns
+        ]
+        missing = listing([HEADERS[name] for name in lacks])
+        columns = "column" if len(lacks) == 1 else "columns"
+        found.append(
+            warning(
+                f"The sheet {table.name} looks like part of the roster (it has "
+                f"{listing(has)} columns) but has no {missing} {columns}, so it "
+                f"was not read and its {rows:,} "
+                f"{'person is' if rows == 1 else 'people are'} not counted. Add "
+                f"the {missing} {columns} to count them with {first}.",
+                sheet=table.name,
+            )
+        )
+    return found
