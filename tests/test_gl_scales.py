@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from cpsu.ingest.gl import read_gl_export
+from cpsu.mapping import Field, Rule, apply_rules, mapped_lines
 from tests.test_gl import errors, warnings, xlsx
 
 COLUMNS = ["Posting date", "Account", "Cost centre", "Vendor", "Description"]
@@ -129,3 +130,43 @@ def test_an_export_without_a_scale_says_nothing_of_one():
 
     assert export.total_cents == 7_200  # 72.00
     assert warnings(export) == []
+
+
+# Scale words in a title that state no unit: a rounding, a sum, a negation.
+
+NOT_A_UNIT = [
+    "GL detail, amounts rounded to the nearest thousand",
+    "GL detail - postings under one thousand dollars excluded",
+    "GL detail (USD, not in thousands)",
+    "GL detail; amounts are not in $000",
+]
+
+
+@pytest.mark.parametrize("title", NOT_A_UNIT)
+def test_a_title_with_scale_words_that_state_no_unit_is_not_applied(title):
+    rows = [[title], [*COLUMNS, "Amount"], *postings()]
+    export = read_gl_export(xlsx(rows), "gl.xlsx")
+
+    assert errors(export) == []
+    assert export.total_cents == 7_200  # 72.00, as written: 12 x (1 + 5)
+    assert not [m for m in map(str, warnings(export)) if "thousand" in m]
+    rules = (Rule(Field.ACCOUNT, "6*", "Other"),)
+    # 72.00 over 12 months: 6.00 a month, not 6,000.00
+    assert mapped_lines(apply_rules(export, rules))["monthly"].sum() == 6.00
+
+
+def test_a_title_stating_the_unit_beside_a_rounding_is_still_applied():
+    rows = [
+        ["GL detail in $000, rounded to the nearest thousand"],
+        [*COLUMNS, "Amount"],
+        *postings(),
+    ]
+    export = read_gl_export(xlsx(rows), "gl.xlsx")
+
+    assert export.total_cents == 7_200_000  # 72 thousand
+    [said] = warnings(export)
+    assert said.message == (
+        "The amounts in Amount (F) are read in thousands, as the title above the "
+        "export says ('GL detail in $000, rounded to the nearest thousand'): each "
+        "was multiplied by 1,000."
+    )

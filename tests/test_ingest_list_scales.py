@@ -452,3 +452,41 @@ def test_another_scale_said_below_a_scaled_list_is_warned(rows, row, words):
             "column's header, like 'Annual cost ($000)'.",
         )
     ]
+
+
+# Scale words in a title that state no unit: a rounding, a sum, a negation.
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "IT budget, amounts rounded to the nearest thousand",
+        "Items under one thousand dollars are excluded",
+        "IT budget (USD, not in thousands)",
+        "IT budget - not in $000",
+        "Rounded to the nearest $000",
+    ],
+)
+def test_a_title_with_scale_words_that_state_no_unit_is_not_applied(title):
+    upload = read_list(
+        [[title], ["Item", "Annual cost"], ["Zoom", 12000], ["Slack", 24000]]
+    )
+    assert errors_of(upload) == []
+    # (12,000 + 24,000) / 12 = 3,000.00, as written
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    assert [line.amount for line in upload.cost_base.lines] == [12000, 24000]
+    assert "thousand" not in messages(upload)
+    assert "multiplied" not in messages(upload)
+
+
+def test_a_title_stating_the_unit_says_the_title_not_the_header_is_its_source():
+    title = "IT budget in USD thousands, rounded to the nearest thousand"
+    upload = read_list([[title], ["Item", "Annual cost"], ["Zoom", 12], ["Slack", 24]])
+    # (12,000 + 24,000) / 12 = 3,000.00
+    assert round(monthly_run_rate(upload), 2) == 3000.00
+    said = [i.message for i in warnings_of(upload) if "thousands" in i.message]
+    assert said == [
+        "The amounts in Annual cost (B) are read in thousands, as the title above "
+        f"the list says ('{title}'): each was multiplied by 1,000."
+    ]
+    assert "as the header says" not in messages(upload)

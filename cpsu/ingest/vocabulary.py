@@ -826,11 +826,41 @@ _SCALES: tuple[tuple[re.Pattern[str], float, str], ...] = (
 )
 
 
+# Scale words that do not state the amounts' unit, taken out before a text is
+# read for one: a rounding ('rounded to the nearest thousand'), a counted sum
+# ('under one thousand dollars', 'a million rows') and a negation up to the end
+# of its clause ('USD, not in thousands', 'amounts are not in $000').
+_SCALE_WORD = (
+    r"(?:[$€£]\s*)?(?:thousand|million|billion|hundred|lakh|crore|lac)(?:'?s)?\b"
+    r"|[$€£]?\s*'?000(?:'?s)?(?!\w)|(?:k|m|mm|mn|bn)\b"
+)
+_NUMBER_WORD = (
+    r"a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|several|few"
+)
+_NOT_A_UNIT = re.compile(
+    r"\b(?:rounded\s+)?(?:to\s+(?:the\s+)?)?nearest\s+(?:whole\s+|full\s+)?"
+    r"(?:" + _SCALE_WORD + r")"
+    r"|\brounded\s+(?:off\s+|up\s+|down\s+)?to\s+(?:the\s+)?(?:" + _SCALE_WORD + r")"
+    r"|\b(?:" + _NUMBER_WORD + r")(?:[\s-]+(?:" + _NUMBER_WORD + r"|and))*[\s-]+"
+    r"(?:thousand|million|billion|lakh|crore)s?\b"
+    r"|(?:\b(?:not|never|non)\b|n't\b)[^,;:.()\[\]/|–—-]*",
+    re.IGNORECASE,
+)
+
+
+def _unit_words(cleaned: str) -> str:
+    """A cleaned text without the scale words that state no unit."""
+    return _NOT_A_UNIT.sub(" ", cleaned)
+
+
 def header_scale(text: str) -> tuple[float, str] | None:
     """(factor, words) when a text says the amounts are in thousands, millions
     or another unit than one: (1,000, 'thousands') for '($000)' or '(x1000)',
-    (1,000,000, 'millions') for '(MUSD)', (0.01, 'cents') for '(cents)'."""
-    cleaned = clean_text(text)
+    (1,000,000, 'millions') for '(MUSD)', (0.01, 'cents') for '(cents)'. Scale
+    words that state no unit are not read: 'rounded to the nearest thousand',
+    'under one thousand dollars', 'not in thousands'."""
+    cleaned = _unit_words(clean_text(text))
     for pattern, factor, words in _SCALES:
         if pattern.search(cleaned):
             return factor, words
@@ -864,7 +894,7 @@ def scale_note(text: str) -> tuple[float, str] | None:
     """The scale a note states when it says nothing but the unit of the amounts,
     like 'Note: amounts in $000' or 'All figures in USD thousands'; None when it
     speaks of anything else too, like 'revenue figures elsewhere in $000'."""
-    cleaned = clean_text(text)
+    cleaned = _unit_words(clean_text(text))
     scale = header_scale(cleaned)
     said = [pattern for pattern, _, _ in _SCALES if pattern.search(cleaned)]
     if scale is None or len(said) > 1:
