@@ -312,3 +312,66 @@ def test_every_row_left_out_is_named_in_a_warning(amounts):
     warned = {issue.row for issue in warnings_of(upload)}
     for row, (item, _) in enumerate(rows[1:], start=2):
         assert item in counted or row in warned
+
+
+# A heading over one line and a zero line: never silent
+
+
+def test_a_total_on_top_of_one_line_and_a_zero_line_is_counted_and_warned():
+    rows = [
+        ["Item", "Annual cost"],
+        ["IT overall", 12000],  # row 2: 12,000 + 0
+        ["Zoom", 12000],
+        ["Slack", 0],  # not yet priced
+    ]
+    upload = read(rows)
+    # every row counted, as two lines of equal cost would be: 24,000 / 12
+    assert run_rate(upload) == 2000.00
+    assert said(upload) == [
+        (
+            2,
+            "'IT overall' (row 2) equals 'Zoom' (row 3) below it plus 'Slack' (row "
+            "4), which is zero, so it may be a heading carrying its section's "
+            "subtotal; with one line to add up, that cannot be told from two lines "
+            "of equal cost, so it was counted as a line. If it is a subtotal, put it "
+            "below its lines and name it Total, or delete it; if it is a cost of its "
+            "own, leave it.",
+        )
+    ]
+
+
+def test_section_headings_each_over_one_line_and_a_zero_line_are_warned():
+    rows = [
+        ["Item", "Annual cost"],
+        ["Software", 12000],  # row 2: 12,000 + 0
+        ["Zoom", 12000],
+        ["Slack", 0],
+        ["People", 60000],  # row 5: 60,000, one line only
+        ["Analyst", 60000],
+    ]
+    upload = read(rows)
+    # (12,000 + 12,000 + 0 + 60,000 + 60,000) / 12 = 12,000.00, counted
+    assert run_rate(upload) == 12000.00
+    [(row, message)] = said(upload)
+    assert row == 2
+    assert message.startswith(
+        "'Software' (row 2) equals 'Zoom' (row 3) below it plus 'Slack' (row 4), "
+        "which is zero, so it may be a heading carrying its section's subtotal"
+    )
+
+
+def test_a_heading_over_zero_lines_and_one_line_in_any_order_is_warned():
+    rows = [
+        ["Item", "Annual cost"],
+        ["Printing", 6000],  # row 2: 0 + 0 + 6,000
+        ["Toner", 0],
+        ["Paper", 0],
+        ["Printer lease", 6000],
+    ]
+    upload = read(rows)
+    assert run_rate(upload) == 1000.00  # 12,000 / 12, every row counted
+    message = dict(said(upload))[2]  # row 5 is warned too, as a total below
+    assert message.startswith(
+        "'Printing' (row 2) equals 'Printer lease' (row 5) below it plus 'Toner' "
+        "(row 3) and 'Paper' (row 4), which are zero, so it may be a heading"
+    )

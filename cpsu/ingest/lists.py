@@ -1725,7 +1725,28 @@ class _ListReader:
             if isinstance(found, dict):
                 self._leave_out_above(rows, names, found)
                 continue
-            if len(found) == 1:
+            if len(found) == 1 and _one_line_and_zeros(
+                keys[found[0][0] + 1 : found[0][1]]
+            ):
+                ((at, end),) = found
+                lines = [rows[i] for i in range(at + 1, end) if any(keys[i])]
+                zeros = [rows[i] for i in range(at + 1, end) if not any(keys[i])]
+                (line,) = lines
+                self.issue(
+                    Severity.WARNING,
+                    f"{_named(names[rows[at]], rows[at])} equals "
+                    f"{_named(names[line], line)} below it plus "
+                    f"{listing([_named(names[row], row) for row in zeros])}, "
+                    f"{'which is' if len(zeros) == 1 else 'which are'} zero, so it may "
+                    "be a heading carrying its section's subtotal; with one line to "
+                    "add up, that cannot be told from two lines of equal cost, so it "
+                    "was counted as a line. If it is a subtotal, put it below its "
+                    "lines and name it Total, or delete it; if it is a cost of its "
+                    "own, leave it.",
+                    rows[at],
+                    self.layout.item,
+                )
+            elif len(found) == 1:
                 ((at, end),) = found
                 name = _named(names[rows[at]], rows[at])
                 self.issue(
@@ -2335,11 +2356,23 @@ def _totals_above(
         found = ends.get(_added([prefix[at + 1], key]), [])
         first = bisect.bisect_left(found, at + 3)
         end = next(
-            (end for end in found[first:] if _adds_lines(keys[at + 1 : end])), None
+            (
+                end
+                for end in found[first:]
+                if _adds_lines(keys[at + 1 : end])
+                or _one_line_and_zeros(keys[at + 1 : end])
+            ),
+            None,
         )
         if end is not None:
             doubtful.append((at, end))
     return doubtful
+
+
+def _one_line_and_zeros(keys: Sequence[tuple[int, ...]]) -> bool:
+    """True for one line that is not zero among lines that are: a heading over
+    it, carrying its subtotal, cannot be told from two lines of equal cost."""
+    return len(keys) >= 2 and sum(1 for key in keys if any(key)) == 1
 
 
 def _headings(keys: Sequence[tuple[int, ...]]) -> dict[int, tuple[int, int]] | None:
