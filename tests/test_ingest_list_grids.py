@@ -207,3 +207,86 @@ def test_a_year_of_months_is_read_whole():
     upload = read_upload(xlsx_bytes({"Budget": rows}), "budget.xlsx")
     assert lines_of(upload) == [("Hosting", 500.00)]
     assert not [text for text in messages(upload) if "more than a year" in text]
+
+
+# Two years of months under a row naming each year
+
+
+def two_years(first: object, second: object, *, each: bool = False) -> list[list]:
+    """Zoom 1,000 a month in the first year and 1,500 in the second, Slack
+    2,000 in both, under a row giving each year once (or over every month)."""
+    upper: list[object] = [None, first, *[first if each else None] * 11]
+    upper += [second, *[second if each else None] * 11]
+    return [
+        upper,
+        ["Item", *MONTHS, *MONTHS],
+        ["Zoom", *[1000] * 12, *[1500] * 12],
+        ["Slack", *[2000] * 24],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "each", "merged"),
+    [
+        ("FY26", "FY27", False, True),
+        ("FY26", "FY27", False, False),
+        ("FY26", "FY27", True, False),
+        (2026, 2027, False, True),
+        ("Actual 2026", "Budget 2027", False, True),
+    ],
+)
+def test_a_year_row_above_repeated_months_costs_the_latest_twelve(
+    first, second, each, merged
+):
+    rows = two_years(first, second, each=each)
+    data = (
+        merged_xlsx(rows, ["B1:M1", "N1:Y1"])
+        if merged
+        else xlsx_bytes({"Budget": rows})
+    )
+    upload = read_upload(data, "budget.xlsx")
+    assert errors_of(upload) == []
+    # the latest year: Zoom 1,500 + Slack 2,000 = 3,500.00 a month
+    assert [
+        (line.item, round(line.monthly_rate, 2)) for line in upload.cost_base.lines
+    ] == [("Zoom", 1500.00), ("Slack", 2000.00)]
+    messages = [issue.message for issue in warnings_of(upload)]
+    assert not [m for m in messages if "no year to tell them apart" in m]
+    assert (
+        "Rows 1 and 2 were read as one header row, since row 1 gives the year of "
+        f"the months below it: 'Jan ({first})', 'Feb ({first})'"
+    ) in "\n".join(messages)
+    assert (
+        f"so each line costs its average month of the latest 12, Jan ({second}) (N) "
+        f"to Dec ({second}) (Y); the 12 earlier months (Jan ({first}) (B) to Dec "
+        f"({first}) (M)) were left out."
+    ) in "\n".join(messages)
+
+
+def test_quarters_under_a_year_row_cost_the_latest_four():
+    rows = [
+        [None, "2026", None, None, None, "2027", None, None, None],
+        ["Item", "Q1", "Q2", "Q3", "Q4", "Q1", "Q2", "Q3", "Q4"],
+        ["Zoom", *[3000] * 4, *[4500] * 4],
+    ]
+    upload = read_upload(merged_xlsx(rows, ["B1:E1", "F1:I1"]), "budget.xlsx")
+    assert errors_of(upload) == []
+    assert (
+        round(sum(line.monthly_rate for line in upload.cost_base.lines), 2) == 1500.00
+    )
+    assert "the year of the quarters below it: 'Q1 (2026)'" in "\n".join(
+        issue.message for issue in warnings_of(upload)
+    )
+
+
+def test_repeated_months_under_a_title_that_names_no_year_each_are_still_warned():
+    rows = [["IT budget"], ["Item", *MONTHS, *MONTHS]]
+    rows += [["Zoom", *[1000] * 12, *[1500] * 12]]
+    upload = read_upload(xlsx_bytes({"Budget": rows}), "budget.xlsx")
+    # the first Jan to Dec only: 1,000.00 a month, as before, and said
+    assert (
+        round(sum(line.monthly_rate for line in upload.cost_base.lines), 2) == 1000.00
+    )
+    assert "no year to tell them apart" in "\n".join(
+        issue.message for issue in warnings_of(upload)
+    )

@@ -569,6 +569,7 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
+    table, layout, joined = _with_years_above(table, layout)
     layout = _with_preferred_amount(table, layout)
     layout = _with_cost_of_seats(table, layout, conventions)
     layout = _with_title_scale(table, layout)
@@ -576,7 +577,71 @@ def read_cost_list(
     layout = _with_note_scale(table, layout)
     layout = _with_shown_scale(table, layout)
     reader = _ListReader(table, layout, conventions, period)
-    return reader.read()
+    cost_base, issues = reader.read()
+    return cost_base, issues if joined is None else [joined, *issues]
+
+
+def _with_years_above(
+    table: Table, layout: ListLayout
+) -> tuple[Table, ListLayout, Issue | None]:
+    """A grid whose months (or quarters) repeat with no year, under a row that
+    names each group's year ('FY26' over Jan to Dec, 'Budget 2027' over the
+    next Jan to Dec, merged or written once at its first column), read with
+    each month given its group, 'Jan (FY26)', as a header of one row would
+    say it, and a warning saying so; else all as they were."""
+    unchanged = table, layout, None
+    if not layout.is_grid or layout.position == 0:
+        return unchanged
+    reader = (
+        quarter_of_header if layout.grid_period is Period.QUARTER else month_of_header
+    )
+    upper_number, upper = table.rows[layout.position - 1]
+    header = table.rows[layout.position][1]
+    periods = sorted(
+        index
+        for index, cell in enumerate(header)
+        if (found := reader(cell)) is not None and found[0] is None
+    )
+    named = {reader(_cell(header, index)) for index in layout.months}
+    if upper_number != layout.row_number - 1 or not any(
+        index in layout.ignored and reader(_cell(header, index)) in named
+        for index in periods
+    ):
+        return unchanged
+    cells = list(header)
+    group = ""
+    for index in periods:
+        above = _cell(upper, index)
+        if isinstance(above, int | float) and not isinstance(above, bool):
+            if above != int(above):
+                return unchanged
+            above = str(int(above))  # a year written as a number, 2026
+        if isinstance(above, str) and not is_blank(above):
+            group = clean_text(above)
+        elif index - 1 not in periods:
+            return unchanged  # a group's first column names no year
+        if not group or _group_year(group) is None:
+            return unchanged
+        cells[index] = f"{clean_text(str(header[index]))} ({group})"
+    found = _layout(table.name, layout.row_number, layout.position, cells)
+    if found is None or not found.is_grid:
+        return unchanged
+    dated = [reader(cells[index]) for index in periods]
+    if len(set(dated)) != len(dated):
+        return unchanged  # the groups do not tell the repeated months apart
+    rows = list(table.rows)
+    rows[layout.position] = (layout.row_number, tuple(cells))
+    shown = listing([f"'{cells[index]}'" for index in periods])
+    issue = Issue(
+        Severity.WARNING,
+        f"Rows {upper_number} and {layout.row_number} were read as one header "
+        f"row, since row {upper_number} gives the year of the "
+        f"{layout.grid_period.value.lower()}s below it: {shown}. Keep one header "
+        "row, with the year in each header, to make this plain.",
+        table.name,
+        upper_number,
+    )
+    return replace(table, rows=tuple(rows)), found, issue
 
 
 # Words that make one of two amount columns for the same period the one to
