@@ -375,3 +375,43 @@ def test_a_heading_over_zero_lines_and_one_line_in_any_order_is_warned():
         "'Printing' (row 2) equals 'Printer lease' (row 5) below it plus 'Toner' "
         "(row 3) and 'Paper' (row 4), which are zero, so it may be a heading"
     )
+
+
+# Totals both above and below their lines
+
+
+def test_headings_with_totals_below_naming_them_are_left_out_once():
+    rows = [
+        ["Item", "Annual cost"],
+        ["Software", 36000],  # row 2: 12,000 + 24,000
+        ["Zoom", 12000],
+        ["Slack", 24000],
+        ["Total software", 36000],
+        ["People", 60000],  # row 6: one line, confirmed by row 8
+        ["Analyst", 60000],
+        ["Total people", 60000],
+    ]
+    upload = read(rows)
+    # (12,000 + 24,000 + 60,000) / 12 = 8,000.00
+    assert lines_of(upload) == [
+        ("Zoom", 1000.00),
+        ("Slack", 2000.00),
+        ("Analyst", 5000.00),
+    ]
+    assert run_rate(upload) == 8000.00
+    assert (
+        6,
+        "'People' (row 6) equals the line under it (row 7), as the total below "
+        "them, 'Total people' (row 8), does, so it was read as a section heading "
+        "carrying its subtotal and left out of the sum; its line was counted. If "
+        "it is a cost of its own, move it so that it does not stand above the line "
+        "it equals.",
+    ) in said(upload)
+
+
+def test_a_total_naming_no_heading_does_not_make_the_first_line_one():
+    rows = [["Item", "Annual cost"], ["Zoom", 12000], ["Slack", 12000]]
+    upload = read([*rows, ["Total", 12000]])
+    # both counted, (12,000 + 12,000) / 12 = 2,000.00; the total disagrees
+    assert run_rate(upload) == 2000.00
+    assert [row for row, message in said(upload) if "says 12,000.00" in message] == [4]

@@ -1922,6 +1922,8 @@ class _ListReader:
                     }
                     if added == yearly:
                         closed.add(len(runs) - 1)
+                    else:
+                        self._heading_over_one_line(runs[-1], yearly, row_number, item)
                 runs.append([])
                 continue
             runs[-1].append((row_number, item, yearly))
@@ -1932,6 +1934,36 @@ class _ListReader:
             and at not in closed
             and not any(row in claimed for row, _, _ in run)
         ]
+
+    def _heading_over_one_line(
+        self,
+        run: Sequence[tuple[int, str, dict[int, int]]],
+        total: Mapping[int, int],
+        total_row: int,
+        total_item: str,
+    ) -> None:
+        """Leave out the first row of a run closed by a total row when both
+        equal the one line between them and the total names the heading
+        ('People 60,000 / Analyst 60,000 / Total people 60,000'): a heading
+        carrying its subtotal, which the total below confirms, as counting all
+        three would not add up."""
+        (head, name, first), rest = run[0], run[1:]
+        words = set(header_words(name))
+        if not words or not words <= set(header_words(total_item)):
+            return
+        keys = [tuple(found.get(index, 0) for index in total) for _, _, found in rest]
+        if first != total or _adds_lines(keys) or tuple(total.values()) != _added(keys):
+            return
+        lines = [row for row, _, _ in rest]
+        shown = _named(total_item, total_row)
+        self.above[head] = (
+            f"{_named(name, head)} equals the line under it ({_span(lines)}), as "
+            f"the total below them, {shown}, does, so it was read as a section "
+            "heading carrying its subtotal and left out of the sum; its line was "
+            "counted. If it is a cost of its own, move it so that it does not "
+            "stand above the line it equals.",
+            True,
+        )
 
     def _other_rows_summed(self, row_number: int) -> set[int]:
         """The other rows of the sheet a formula of the row adds up, if any."""
