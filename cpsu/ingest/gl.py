@@ -342,14 +342,47 @@ def gl_columns(columns: Sequence[str] | set[str]) -> bool:
     )
 
 
+# The words of a unit written into an amount header without brackets, as in
+# 'Amount in thousands', 'Amount, thousands' or 'Amount $000'.
+_SCALE_IN_HEADER = re.compile(
+    r"\b(?:in\s+)?(?:thousands?|millions?)(?:\s+of)?\b|(?:\bin\s+)?[$€£]?\s*'?\b000s?\b",
+    re.IGNORECASE,
+)
+
+
+def _gl_field(text: str) -> str | None:
+    """The GL field a header names, also when its unit is written into it
+    without brackets ('Amount in thousands', 'Amount $000'): the unit is read
+    from the header text itself, as for 'Amount ($000)'."""
+    name = match_header(text, GL_HEADER_INDEX)
+    if name is None and header_scale(text) is not None:
+        name = match_header(_SCALE_IN_HEADER.sub(" ", text), GL_HEADER_INDEX)
+        if name not in MONEY_COLUMNS:
+            return None
+    return name
+
+
 def _header_fields(cells: Sequence[object]) -> list[str]:
     fields = []
     for cell in cells:
         if isinstance(cell, str) and cell.strip():
-            name = match_header(clean_text(cell), GL_HEADER_INDEX)
+            name = _gl_field(clean_text(cell))
             if name is not None and name not in fields:
                 fields.append(name)
     return fields
+
+
+def _scaled_index(cells: Sequence[object]) -> dict[str, str]:
+    """GL_HEADER_INDEX with the row's amount headers that carry their unit
+    without brackets."""
+    index = dict(GL_HEADER_INDEX)
+    for cell in cells:
+        if isinstance(cell, str) and cell.strip():
+            text = clean_text(cell)
+            name = _gl_field(text)
+            if name is not None and match_header(text, GL_HEADER_INDEX) is None:
+                index.setdefault(text_key(text), name)
+    return index
 
 
 def find_gl_header(table: Table) -> Header | None:
@@ -364,13 +397,14 @@ def find_gl_header(table: Table) -> Header | None:
             break
         fields = _header_fields(cells)
         if gl_columns(fields):
-            header = find_header(table, GL_HEADER_INDEX, GL_HEADERS, fields)
+            scaled = _scaled_index(cells)
+            header = find_header(table, scaled, GL_HEADERS, fields)
             if not isinstance(header, Header):
                 return None
             if "sign" not in header.columns:
                 named = _indicator_header(table, header)
                 if named is not None:
-                    index = {**GL_HEADER_INDEX, text_key(named): "sign"}
+                    index = {**scaled, text_key(named): "sign"}
                     found = find_header(table, index, GL_HEADERS, fields)
                     if isinstance(found, Header) and "sign" in found.columns:
                         return found
