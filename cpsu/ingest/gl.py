@@ -342,14 +342,47 @@ def gl_columns(columns: Sequence[str] | set[str]) -> bool:
     )
 
 
+# The words of a unit written into an amount header without brackets, as in
+# 'Amount in thousands', 'Amount, thousands' or 'Amount $000'.
+_SCALE_IN_HEADER = re.compile(
+    r"\b(?:in\s+)?(?:thousands?|millions?)(?:\s+of)?\b|(?:\bin\s+)?[$€£]?\s*'?\b000s?\b",
+    re.IGNORECASE,
+)
+
+
+def _gl_field(text: str) -> str | None:
+    """The GL field a header names, also when its unit is written into it
+    without brackets ('Amount in thousands', 'Amount $000'): the unit is read
+    from the header text itself, as for 'Amount ($000)'."""
+    name = match_header(text, GL_HEADER_INDEX)
+    if name is None and header_scale(text) is not None:
+        name = match_header(_SCALE_IN_HEADER.sub(" ", text), GL_HEADER_INDEX)
+        if name not in MONEY_COLUMNS:
+            return None
+    return name
+
+
 def _header_fields(cells: Sequence[object]) -> list[str]:
     fields = []
     for cell in cells:
         if isinstance(cell, str) and cell.strip():
-            name = match_header(clean_text(cell), GL_HEADER_INDEX)
+            name = _gl_field(clean_text(cell))
             if name is not None and name not in fields:
                 fields.append(name)
     return fields
+
+
+def _scaled_index(cells: Sequence[object]) -> dict[str, str]:
+    """GL_HEADER_INDEX with the row's amount headers that carry their unit
+    without brackets."""
+    index = dict(GL_HEADER_INDEX)
+    for cell in cells:
+        if isinstance(cell, str) and cell.strip():
+            text = clean_text(cell)
+            name = _gl_field(text)
+            if name is not None and match_header(text, GL_HEADER_INDEX) is None:
+                index.setdefault(text_key(text), name)
+    return index
 
 
 def find_gl_header(table: Table) -> Header | None:
@@ -364,13 +397,14 @@ def find_gl_header(table: Table) -> Header | None:
             break
         fields = _header_fields(cells)
         if gl_columns(fields):
-            header = find_header(table, GL_HEADER_INDEX, GL_HEADERS, fields)
+            scaled = _scaled_index(cells)
+            header = find_header(table, scaled, GL_HEADERS, fields)
             if not isinstance(header, Header):
                 return None
             if "sign" not in header.columns:
                 named = _indicator_header(table, header)
                 if named is not None:
-                    index = {**GL_HEADER_INDEX, text_key(named): "sign"}
+                    index = {**scaled, text_key(named): "sign"}
                     found = find_header(table, index, GL_HEADERS, fields)
                     if isinstance(found, Header) and "sign" in found.columns:
                         return found
@@ -1234,13 +1268,31 @@ def read_gl_table(
         problems.add(label, numbers[found["bad"]], list(found["messages"]))
 
     candidates = labelled & ~empty_row & ~total_row & ~no_money
+    cents = np.round(amount * 100).astype(np.int64)
+    accounts = cells["account"].text()
+    plain = ~empty_row & ~total_row & ~no_money & ~candidates
     closing, closes = _closing_totals(
-        candidates,
-        np.round(amount * 100).astype(np.int64),
-        cells["account"].text(),
-        ~empty_row & ~total_row & ~no_money & ~candidates,
-        total_row & ~empty_row,
+        candidates, cents, accounts, plain, total_row & ~empty_row
     )
+    if (candidates & ~closing).any():
+        # A row saying only total that closes nothing above may head its
+        # block: the sum of the postings below it.
+        only_total = candidates & ~closing
+        texts = {name: found.text() for name, found in cells.items()}
+        for index in np.flatnonzero(only_total):
+            label = next(
+                texts[name][index] for name, said in says_total.items() if said[index]
+            )
+            only_total[index] = bool(_ONLY_TOTAL.fullmatch(label))
+        opening, opens = _opening_totals(
+            only_total, cents, accounts, plain, total_row & ~empty_row, numbers
+        )
+        if opening.any():
+            closing, closes = _closing_totals(
+                candidates & ~opening, cents, accounts, plain, total_row & ~empty_row
+            )
+            closing |= opening
+            closes.update(opens)
     detail = ~empty_row & ~total_row & ~no_money & ~closing
     issues.extend(
         _total_rows(sheet, numbers, total_row & ~balance_row, amount, detail, header)
@@ -1653,33 +1705,115 @@ def _closing_totals(
     closes: dict[int, str] = {}
     if not candidates.any():
         return closing, closes
-    block, above = 0, 0
-    block_by_account: dict[str, int] = {}
-    above_by_account: dict[str, int] = {}
+    block, above = [0, 0], [0, 0]  # cents, postings
+    block_by_account: dict[str, list[int]] = {}
+    above_by_account: dict[str, list[int]] = {}
     for index in range(len(cents)):
         account = accounts[index]
         amount = int(cents[index])
         if candidates[index] and amount:
             sums = (
                 (block_by_account.get(account), f"to account {account}"),
-                (block, "all"),
+                (block, ""),
                 (above_by_account.get(account), f"to account {account}"),
-                (above, "all"),
+                (above, ""),
             )
-            said = next((said for total, said in sums if total == amount), None)
-            if said is not None:
+            said = next(
+                (said for total, said in sums if total and total[0] == amount), None
+            )
+            rounded = next(
+                (
+                    (said, total[0])
+                    for total, said in sums
+                    if total and _rounded_total(amount, total[0], total[1])
+                ),
+                None,
+            )
+            if said is not None or rounded is not None:
                 closing[index] = True
-                closes[index] = said
-                block, block_by_account = 0, {}
+                if said is not None:
+                    closes[index] = _postings_above(said)
+                else:
+                    closes[index] = (
+                        f"{_postings_above(rounded[0])} "
+                        f"({rounded[1] / 100:,.2f}) rounded to whole units"
+                    )
+                block, block_by_account = [0, 0], {}
                 continue
         if postings[index] or candidates[index]:
-            block += amount
-            above += amount
-            block_by_account[account] = block_by_account.get(account, 0) + amount
-            above_by_account[account] = above_by_account.get(account, 0) + amount
+            for sums in (
+                block,
+                above,
+                block_by_account.setdefault(account, [0, 0]),
+                above_by_account.setdefault(account, [0, 0]),
+            ):
+                sums[0] += amount
+                sums[1] += 1
         elif blocks_end[index]:
-            block, block_by_account = 0, {}
+            block, block_by_account = [0, 0], {}
     return closing, closes
+
+
+def _postings_above(said: str) -> str:
+    return f"the postings above it {said}" if said else "all the postings above it"
+
+
+# A total row written rounded to whole units ('12,004' over postings adding up
+# to 12,003.96) still closes them. Only a coarser total is rounding: 12,000.01
+# over postings of whole dollars is no rounding of them, so it is counted.
+_ROUNDED_TOTAL_MIN_CENTS = 100_00
+
+
+def _rounded_total(stated: int, added: int, postings: int) -> bool:
+    """True when `stated` cents is `added` cents, the sum of `postings`
+    postings, rounded to whole units (for totals of 100.00 or more over two
+    or more postings)."""
+    difference = abs(stated - added)
+    if not difference or postings < 2 or abs(stated) < _ROUNDED_TOTAL_MIN_CENTS:
+        return False
+    return stated % 100 == 0 and difference <= 50
+
+
+def _opening_totals(
+    candidates: np.ndarray,
+    cents: np.ndarray,
+    accounts: np.ndarray,
+    postings: np.ndarray,
+    blocks_end: np.ndarray,
+    numbers: np.ndarray,
+) -> tuple[np.ndarray, dict[int, str]]:
+    """Which rows that say only total ('Total 6110') are, to the cent, the sum
+    of two or more postings below them, to their account or all of them, up
+    to the next total row: a total written at the top of its block."""
+    opening = np.zeros(len(cents), dtype=bool)
+    opens: dict[int, str] = {}
+    for index in np.flatnonzero(candidates):
+        amount = int(cents[index])
+        if not amount:
+            continue
+        account = accounts[index]
+        added, by_account, rows, account_rows = 0, 0, [], []
+        for below in range(index + 1, len(cents)):
+            if candidates[below] or blocks_end[below]:
+                break
+            if not postings[below]:
+                continue
+            added += int(cents[below])
+            rows.append(int(numbers[below]))
+            if accounts[below] == account:
+                by_account += int(cents[below])
+                account_rows.append(int(numbers[below]))
+        if len(account_rows) >= 2 and by_account == amount:
+            found, said = account_rows, f" to account {account}"
+        elif len(rows) >= 2 and added == amount:
+            found, said = rows, ""
+        else:
+            continue
+        opening[index] = True
+        opens[int(index)] = (
+            f"the postings below it{said} (rows {found[0]} to {found[-1]})"
+        )
+    return opening, opens
 
 
 # A cell that says nothing but total, maybe with an account: 'Total 6110',
@@ -1711,12 +1845,7 @@ def _closing_total_issues(
         row = int(numbers[index])
         money = f"{float(amount[index]):,.2f}"
         if int(index) in closes:
-            said = closes[int(index)]
-            postings = (
-                "all the postings above it"
-                if said == "all"
-                else f"the postings above it {said}"
-            )
+            postings = closes[int(index)]
             issues.append(
                 warning(
                     f"Row {row} says '{label}' and its amount, {money}, is the sum "

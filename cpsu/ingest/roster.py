@@ -51,6 +51,7 @@ from cpsu.ingest.choices import DATES
 from cpsu.ingest.conventions import DateCell, decide_date_order
 from cpsu.ingest.issues import Issue, Severity, column_label, error, warning
 from cpsu.ingest.table import (
+    HEADER_SEARCH_ROWS,
     TOTAL_ROW,
     Cell,
     Header,
@@ -66,7 +67,11 @@ from cpsu.ingest.vocabulary import (
     EMPLOYEE,
     ROSTER_HEADER_INDEX,
     ROSTER_HEADERS,
+    clean_header,
+    match_header,
     read_worker_type,
+    roster_date_field,
+    roster_end_like,
 )
 from cpsu.scenario import Headcount, HeadcountRow, quarter_label
 
@@ -186,17 +191,57 @@ _YEAR_9999 = re.compile(
 _FISCAL_PERIOD = re.compile(r"(?P<year>(?:19|20|21)\d{2})(?P<period>0[1-9]|1[0-6])")
 
 
+def _roster_index(table: Table) -> dict[str, str]:
+    """The header words of a roster, with the start and end dates of this
+    table whose headers are not in the lists but say by their words that they
+    are the day people started or left ("Term Eff Date", "Start Dt", "DOJ"),
+    when the row names no such column already and the column holds dates."""
+    index = dict(HEADER_INDEX)
+    for position, (row_number, cells) in enumerate(table.rows):
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        named = {match_header(clean_header(cell), HEADER_INDEX) for cell in cells}
+        below = [row for _, row in table.rows[position + 1 :]]
+        for column, cell in enumerate(cells):
+            text = clean_header(cell)
+            if not text or match_header(text, HEADER_INDEX) is not None:
+                continue
+            field_name = roster_date_field(text)
+            if field_name is None or field_name in named:
+                continue
+            values = [row[column] if column < len(row) else None for row in below]
+            values = [value for value in values if not is_blank(value)]
+            values = values[:_DATE_SAMPLE]
+            dates = sum(1 for value in values if _is_date(value))
+            if values and dates * 2 < len(values):
+                continue
+            index.setdefault(text_key(text), field_name)
+    return index
+
+
 def find_roster(table: Table) -> Header | None:
     """The header of a roster (an ID or name, a worker type, a start date), or None."""
+    index = _roster_index(table)
     header = find_header(
         table,
-        HEADER_INDEX,
+        index,
         HEADERS,
         REQUIRED_COLUMNS,
         warn_unknown=False,
     )
     if isinstance(header, list):
-        return None
+        # A latest hire date alone is the start of the employment it shows.
+        rehire = {key for key, name in index.items() if name == "rehire"}
+        header = find_header(
+            table,
+            {**index, **dict.fromkeys(rehire, "start")},
+            HEADERS,
+            REQUIRED_COLUMNS,
+            warn_unknown=False,
+        )
+        if isinstance(header, list):
+            return None
+        index = {**index, **dict.fromkeys(rehire, "start")}
     if "person_id" not in header.columns and "name" not in header.columns:
         return None
     if "status" not in header.columns:
@@ -204,7 +249,7 @@ def find_roster(table: Table) -> Header | None:
         if named is not None:
             found = find_header(
                 table,
-                {**HEADER_INDEX, text_key(named): "status"},
+                {**index, text_key(named): "status"},
                 HEADERS,
                 REQUIRED_COLUMNS,
                 warn_unknown=False,
@@ -280,6 +325,23 @@ def _unread_dates(table: Table, header: Header) -> list[Issue]:
         if not (named or (values and dates * 2 >= len(values))):
             continue
         label = column_label(clean_text(str(head)), position)
+        if dates and "end" not in header.columns and roster_end_like(str(head)):
+            # Its name speaks of leaving: counting everyone as still here
+            # could count people who have left, so the count is not given.
+            found.append(
+                error(
+                    f"{label} holds dates and its name speaks of people leaving, "
+                    "but it was not read as the day they left, so the people "
+                    "who have left could not be told apart. If it is the day "
+                    "people left (or will leave), rename it End date; if it is "
+                    "another date, give it a name without the word of leaving, "
+                    "or remove the column.",
+                    sheet=table.name,
+                    row=header.row_number,
+                    column=label,
+                )
+            )
+            continue
         found.append(
             warning(
                 f"{label} {'holds dates' if dates else 'is named as a date'} but "
@@ -592,7 +654,9 @@ def partial_roster(table: Table) -> tuple[Header, tuple[str, ...], int] | None:
     whole roster and for any other sheet."""
     table = as_roster_table(table)[0]
     for required in (("start",), ("worker_type",)):
-        header = find_header(table, HEADER_INDEX, HEADERS, required, warn_unknown=False)
+        header = find_header(
+            table, _roster_index(table), HEADERS, required, warn_unknown=False
+        )
         if not isinstance(header, Header):
             continue
         if "person_id" not in header.columns and "name" not in header.columns:
@@ -652,6 +716,7 @@ class _Notes:
 
     still_here: list[int] = field(default_factory=list)
     rehired: list[int] = field(default_factory=list)
+    earlier_end: list[int] = field(default_factory=list)
     on_leave: list[int] = field(default_factory=list)
     no_status: list[int] = field(default_factory=list)
     rows_of_id: dict[str, list[int]] = field(default_factory=dict)
@@ -789,6 +854,22 @@ def _notes(header: Header, notes: _Notes) -> list[Issue]:
                 header.label("rehire"),
             )
         )
+    if notes.earlier_end:
+        many = len(notes.earlier_end) > 1
+        found.append(
+            warning(
+                f"{header.label('end')} is before {header.label('rehire')} in "
+                f"{_rows(notes.earlier_end)}, so it was read as the end of the "
+                "earlier employment: "
+                f"{'those people are' if many else 'that person is'} counted "
+                "as on the books again since the rehire date. If "
+                f"{'they have' if many else 'the person has'} left since, write "
+                "the later end date.",
+                header.sheet,
+                None if many else notes.earlier_end[0],
+                header.label("end"),
+            )
+        )
     for rows, column, text in said:
         if not rows:
             continue
@@ -884,6 +965,7 @@ def _person(
             start = read_roster_date(start_cell, order)
         except CellError as exc:
             problem("start", exc)
+    first_start = start
     rehire_cell = header.cell(cells, "rehire")
     if start is not None and not is_blank(rehire_cell):
         try:
@@ -914,6 +996,16 @@ def _person(
                 notes.still_here.append(row_number)
     if "status" in header.columns and not failed:
         failed = not _status(header, cells, row_number, end, issues, notes)
+    if (
+        first_start is not None
+        and start is not None
+        and end is not None
+        and first_start <= end < start
+    ):
+        # The end date closes the earlier employment, before the rehire: the
+        # person has been on the books again since the rehire date.
+        notes.earlier_end.append(row_number)
+        end = None
     if start is not None and end is not None and end < start:
         problem(
             "end",

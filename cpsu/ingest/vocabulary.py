@@ -645,6 +645,249 @@ _ROSTER_HEADER_WORDS: dict[str, tuple[str, ...]] = {
 }
 ROSTER_HEADER_INDEX = _index(_ROSTER_HEADER_WORDS, ROSTER_HEADERS)
 
+# Roster date headers not in the lists above are placed by their words: a word
+# of leaving (End, Term, Separation, Left, Last day...) or of starting (Start,
+# Hire, Joined, DOJ...) beside a word that makes it a date (Date, Dt, Day, On),
+# or a word that is a date by itself (Terminated, Hired, Employment end).
+_ROSTER_DATE_WORDS = frozenset({"date", "dt", "day", "on", "eff", "effective"})
+_ROSTER_END_WORDS = frozenset(
+    {
+        "end",
+        "ended",
+        "ending",
+        "term",
+        "termination",
+        "terminated",
+        "exit",
+        "exited",
+        "separation",
+        "seperation",
+        "separated",
+        "left",
+        "leaving",
+        "leaver",
+        "last",
+        "departure",
+        "departed",
+        "resignation",
+        "resigned",
+        "inactive",
+        "deactivation",
+        "deactivated",
+        "offboarding",
+        "offboard",
+        "cessation",
+        "ceased",
+        "dol",
+        "leave",
+    }
+)
+_ROSTER_START_WORDS = frozenset(
+    {
+        "start",
+        "started",
+        "starting",
+        "hire",
+        "hired",
+        "join",
+        "joined",
+        "joining",
+        "doj",
+        "doh",
+        "commence",
+        "commenced",
+        "commencement",
+        "seniority",
+        "onboarding",
+        "onboarded",
+    }
+)
+# Words that are dates by themselves.
+_ROSTER_DATED_WORDS = frozenset(
+    {
+        "end",
+        "ended",
+        "terminated",
+        "exited",
+        "separated",
+        "left",
+        "departed",
+        "resigned",
+        "ceased",
+        "dol",
+        "start",
+        "started",
+        "hired",
+        "joined",
+        "doj",
+        "doh",
+        "commenced",
+        "onboarded",
+    }
+)
+# Words around a date that is not the day a person started or left.
+_ROSTER_OTHER_DATES = frozenset(
+    {
+        "birth",
+        "dob",
+        "born",
+        "review",
+        "reviewed",
+        "login",
+        "logon",
+        "logged",
+        "access",
+        "accessed",
+        "seen",
+        "activity",
+        "active",
+        "modified",
+        "updated",
+        "update",
+        "changed",
+        "change",
+        "created",
+        "promotion",
+        "promoted",
+        "raise",
+        "appraisal",
+        "evaluation",
+        "pay",
+        "paid",
+        "payroll",
+        "payment",
+        "salary",
+        "training",
+        "certification",
+        "probation",
+        "probationary",
+        "trial",
+        "visa",
+        "permit",
+        "absence",
+        "loa",
+        "return",
+        "returned",
+        "benefits",
+        "benefit",
+        "insurance",
+        "coverage",
+        "interview",
+        "notice",
+        "password",
+        "badge",
+        "laptop",
+        "course",
+        "fiscal",
+        "period",
+        "anniversary",
+        "vacation",
+        "holiday",
+        "sick",
+        "parental",
+        "maternity",
+        "paternity",
+        "medical",
+    }
+)
+# Words "Last ..." may carry and still be the last day employed.
+_LAST_DAY_WORDS = frozenset(
+    {
+        "date",
+        "dt",
+        "day",
+        "of",
+        "employment",
+        "employed",
+        "working",
+        "worked",
+        "work",
+        "the",
+        "in",
+        "at",
+        "service",
+        "physical",
+    }
+)
+# Words of a header that do not change what its date is.
+_ROSTER_PLAIN_WORDS = frozenset(
+    {
+        "employment",
+        "employee",
+        "contract",
+        "assignment",
+        "worker",
+        "of",
+        "the",
+        "expected",
+        "planned",
+        "projected",
+        "actual",
+        "effective",
+        "eff",
+        "original",
+        "first",
+        "company",
+        "date",
+        "dt",
+        "day",
+        "on",
+        "service",
+        "off",
+        "boarding",
+    }
+)
+
+
+def roster_date_field(text: str) -> str | None:
+    """ "start" or "end" for a roster header that names the day a person
+    started or left ("Term Eff Date", "Start Dt", "DOJ"), else None. Headers of
+    other dates (birth, review, last login, leave of absence) are None."""
+    words = header_words(text)
+    if not words or set(words) & _ROSTER_OTHER_DATES:
+        return None
+    joined = "".join(words)
+    if "offboard" in joined:
+        words = [*words, "offboarding"]
+    ends = [word for word in words if word in _ROSTER_END_WORDS]
+    starts = [word for word in words if word in _ROSTER_START_WORDS]
+    if "leave" in ends and (len(ends) > 1 or starts):
+        return None  # a leave of absence's start or end
+    if "last" in ends and not set(words) <= _LAST_DAY_WORDS | {"last"}:
+        return None  # last login, last review...
+    if words in (["service", "date"], ["service", "dt"]):
+        return "start"  # the continuous service date
+    if bool(ends) == bool(starts):
+        return None
+    found = ends or starts
+    dated = set(words) & _ROSTER_DATE_WORDS or set(found) & _ROSTER_DATED_WORDS
+    if not dated or (
+        ends and "last" in ends and not set(words) & {"date", "dt", "day"}
+    ):
+        return None
+    known = _ROSTER_END_WORDS | _ROSTER_START_WORDS | _ROSTER_PLAIN_WORDS
+    if any(word not in known for word in words):
+        return None
+    return "end" if ends else "start"
+
+
+def roster_end_like(text: str) -> bool:
+    """True when a header speaks of leaving (Term, Exit, Separation...) and of
+    nothing known to be another date: a date column under it may be the day
+    people left."""
+    words = header_words(text)
+    if set(words) & _ROSTER_OTHER_DATES:
+        return False
+    if (
+        "leave" in words
+        and len(set(words) & (_ROSTER_END_WORDS | _ROSTER_START_WORDS)) > 1
+    ):
+        return False  # a leave of absence's start or end
+    return any(word in _ROSTER_END_WORDS - {"last", "leave"} for word in words) or (
+        "last" in words and set(words) <= _LAST_DAY_WORDS | {"last"}
+    )
+
+
 EMPLOYEE, CONTINGENT = "employee", "contingent"
 _WORKER_TYPE_WORDS: dict[str, tuple[str, ...]] = {
     EMPLOYEE: (
