@@ -23,6 +23,7 @@ from cpsu.compare import (
     default_quarters,
     differences,
     funding_table,
+    month_name,
 )
 from cpsu.compare_charts import (
     bridge_spec,
@@ -68,20 +69,6 @@ FALL = "compare.solve.fall"
 PRICE_ITEM = "compare.solve.item"
 SOLUTION = "compare.solve.solution"
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 TAB_NAMES = ("Scenarios", "Sensitivity", "Why CPSU moves", "What must be true")
 TICKETS_PER_AGENT = "Tier 1 tickets per agent"
 PRICE = "The price of a cost line"
@@ -209,7 +196,7 @@ def _scenarios_tab(
     start = st.selectbox(
         "Fiscal year starts in",
         range(1, 13),
-        format_func=lambda month: MONTHS[month - 1],
+        format_func=month_name,
         key=FISCAL_START,
         persist_state="session",
         help="A fiscal year is named by the year it ends in: July 2026 to June "

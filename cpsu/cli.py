@@ -24,6 +24,7 @@ from cpsu.compare import (
     differences,
     funding_by_fiscal_year,
     funding_table,
+    month_name,
     project_all,
 )
 from cpsu.costs import POOLS, Behaviour, Period
@@ -828,29 +829,14 @@ def run_compare(args: argparse.Namespace) -> int:
         )
     if not funding.empty:
         print()
-        print(f"Funding ask by fiscal year (starting in {_MONTHS[args.fiscal_start]})")
+        print(
+            f"Funding ask by fiscal year (starting in {month_name(args.fiscal_start)})"
+        )
         names = list(funding.columns)
         print(f"{'':<9}" + "".join(f" {name[:14]:>14}" for name in names))
         for year, row in funding.iterrows():
             print(f"{year:<9}" + "".join(f" {money(row[n]):>14}" for n in names))
     return EXIT_INPUT if failed else EXIT_OK
-
-
-_MONTHS = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _signed_money(value: float) -> str:

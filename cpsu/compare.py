@@ -24,6 +24,25 @@ from cpsu.projection import Projection, ProjectionError, project
 from cpsu.scenario import Headcount, Scenario, parse_quarter
 
 MONTHS = 12
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_name(month: int) -> str:
+    """The name of a month numbered 1 (January) to 12."""
+    return MONTH_NAMES[month - 1]
 
 
 def fiscal_year(month_start: pd.Period, start_month: int) -> int:
