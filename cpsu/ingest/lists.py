@@ -1071,12 +1071,20 @@ def _with_currency_scale(table: Table, layout: ListLayout) -> ListLayout:
         layout.row_number,
         label,
     )
+    return _scaled_below(layout, scale, issue, ignored=ignored)
+
+
+def _scaled_below(
+    layout: ListLayout, scale: tuple[float, str], issue: Issue, **more: object
+) -> ListLayout:
+    """The layout with every money column read in a scale said below the
+    header (a Currency column, a note), and the warning that says so."""
     return replace(
         layout,
         scales=dict.fromkeys(layout.money, scale),
         scale_issues=(issue,),
         scaled_below=True,
-        ignored=ignored,
+        **more,  # type: ignore[arg-type]
     )
 
 
@@ -1140,13 +1148,7 @@ def _with_note_scale(table: Table, layout: ListLayout) -> ListLayout:
         table.name,
         note_row,
     )
-    return replace(
-        layout,
-        scales=dict.fromkeys(layout.money, scale),
-        scale_issues=(issue,),
-        scaled_below=True,
-        scale_note_row=note_row,
-    )
+    return _scaled_below(layout, scale, issue, scale_note_row=note_row)
 
 
 def _with_shown_scale(table: Table, layout: ListLayout) -> ListLayout:
