@@ -1486,3 +1486,19 @@ def test_column_letters():
         "ZZ",
         "AAA",
     ]
+
+
+@pytest.mark.parametrize("amount", [1200, "L"])
+def test_a_row_over_an_indented_row_without_an_amount_is_no_subtotal(amount):
+    # Row 3 is indented text with no amount: nothing for row 2 to add up, so
+    # row 2 stays a line (1,200 a month) or, with "L", an error at its Amount.
+    rows = [
+        cost_row("Line 0", "Support tools", "Fixed", amount=amount),
+        [" L"] + [None] * 15,
+    ]
+    upload = read_upload(canonical_bytes(rows), "a.xlsx")
+    assert not [i for i in upload.issues if "subtotal" in i.message]
+    if amount == "L":
+        assert [(i.row, i.column) for i in errors_of(upload)] == [(2, "Amount (D)")]
+    else:
+        assert [line.amount for line in upload.cost_base.lines] == [1200]

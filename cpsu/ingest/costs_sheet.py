@@ -35,6 +35,7 @@ from cpsu.ingest.cells import (
     format_number,
     is_blank,
     is_year_last_date,
+    parse_number_text,
     read_bool,
     read_count,
     read_date,
@@ -596,8 +597,20 @@ def _subtotal(
     None for any other row."""
     if not amounts or is_blank(header.cell(cells, "amount")):
         return None
+    own = header.cell(cells, "amount")
+    if isinstance(own, str) and parse_number_text(own) is None:
+        return None  # not a number: an error on a line, never a subtotal
     children = summaries.get(row_number)
     how = "its lines are grouped below or indented under it"
+    if children is not None:
+        # Only rows with an amount are lines it could sum: a heading or a row
+        # of text indented below it leaves the row a line of its own.
+        wanted = set(children)
+        children = tuple(
+            number
+            for number, row in table.rows
+            if number in wanted and not is_blank(header.cell(row, "amount"))
+        )
     if children is None:
         children = lists.summed_rows(table, row_number, amounts)
         how = "its Amount is a formula adding them up"
