@@ -34,9 +34,15 @@ lines, which files without formulas (.xls, .ods, CSV) can only show by their
 amounts, are found the same way: a first row equal to all the lines below
 it is a grand total, and rows each equal to the lines under them up to the
 next such row, when every one of them is, are section headings carrying
-their subtotals; both are left out, each with a warning. A row equal to rows
-below it while the rest of the list is not laid out so is counted, with a
-warning. A heading like Assumptions or Notes below the list ends it.
+their subtotals; both are left out, each with a warning. So are rows named as
+totals at the top of their blocks ('Hardware total' over Laptops and
+Monitors, 'Software total' over M365 and Zoom), which add up the lines below
+them and not those above: when each equals the lines under it up to the next,
+with or without a grand total above them all. A named total at the foot is
+still checked against the lines above it. A row equal to rows below it while
+the rest of the list is not laid out so is counted, with a warning, and so is
+a row named as a total that adds up neither the lines above it nor those
+below. A heading like Assumptions or Notes below the list ends it.
 
 The amount is a line's cost, never its price per seat: seats x price is used
 only when no column holds the cost, and said. Amounts stated in thousands or
@@ -534,6 +540,23 @@ def number_cells(table: Table) -> list[NumberCell]:
                     )
                 )
     return found
+
+
+# A row that could be a line, as runs of them are read for totals above their
+# lines: its row, its item, and the amounts totals are checked in, as cents a year.
+_RunRow = tuple[int, str, dict[int, int]]
+
+
+@dataclass
+class _Piece:
+    """Rows that could be lines, one after another, under the row named as a
+    total that stands above them when it does not add up the rows above it."""
+
+    top: _RunRow | None = None
+    rows: list[_RunRow] = field(default_factory=list)
+    closed_by: _RunRow | None = None  # a total row below adding them all up
+    claimed: bool = False  # a formula or an outline sums one of them
+    closes_above: bool = False  # its top may instead be the total of the piece above
 
 
 @dataclass
@@ -1779,70 +1802,122 @@ class _ListReader:
         total written above the whole list, or section headings each carrying
         its subtotal, when every such heading adds up its own lines. A row that
         adds up rows below it while the rest of the list does not read that way
-        stays a line, with a warning."""
+        stays a line, with a warning. Rows named as totals that head the rows
+        below them are read first; when they do not, each piece of their run
+        is read on its own, as though they were totals of the rows above."""
         for run in self._runs_of_figures():
-            rows = [row for row, _, _ in run]
-            names = {row: item for row, item, _ in run}
-            columns = sorted({index for _, _, figures in run for index in figures})
-            keys = [
-                tuple(figures.get(index, 0) for index in columns)
-                for _, _, figures in run
-            ]
-            found = _totals_above(keys)
-            if isinstance(found, dict):
-                self._leave_out_above(rows, names, found)
+            if self._leave_out_named_tops(run):
                 continue
-            if len(found) == 1 and _one_line_and_zeros(
-                keys[found[0][0] + 1 : found[0][1]]
-            ):
-                ((at, end),) = found
-                lines = [rows[i] for i in range(at + 1, end) if any(keys[i])]
-                zeros = [rows[i] for i in range(at + 1, end) if not any(keys[i])]
-                (line,) = lines
-                self.issue(
-                    Severity.WARNING,
-                    f"{_named(names[rows[at]], rows[at])} equals "
-                    f"{_named(names[line], line)} below it plus "
-                    f"{listing([_named(names[row], row) for row in zeros])}, "
-                    f"{'which is' if len(zeros) == 1 else 'which are'} zero, so it may "
-                    "be a heading carrying its section's subtotal; with one line to "
-                    "add up, that cannot be told from two lines of equal cost, so it "
-                    "was counted as a line. If it is a subtotal, put it below its "
-                    "lines and name it Total, or delete it; if it is a cost of its "
-                    "own, leave it.",
-                    rows[at],
-                    self.layout.item,
-                )
-            elif len(found) == 1:
-                ((at, end),) = found
-                name = _named(names[rows[at]], rows[at])
-                self.issue(
-                    Severity.WARNING,
-                    f"{name} is the sum of {_span(rows[at + 1 : end])} directly "
-                    "below it, as a heading carrying its section's subtotal would "
-                    "be, but the rest of the list is not laid out that way, so it "
-                    "was counted as a line. If it is a subtotal, put it below its "
-                    "lines and name it Total, or delete it; if it is a cost of its "
-                    "own, leave it.",
-                    rows[at],
-                    self.layout.item,
-                )
-            elif found:
-                shown = [
-                    f"{_named(names[rows[at]], rows[at])} of "
-                    f"{_span(rows[at + 1 : end])}"
-                    for at, end in found
-                ]
-                self.issue(
-                    Severity.WARNING,
-                    f"{len(found):,} rows are each the sum of two or more rows "
-                    f"directly below them: {listing(shown)}. The list is not laid "
-                    "out as headings carrying their subtotals, so they were counted "
-                    "as lines. If any is a subtotal, put it below its lines and name "
-                    "it Total, or delete it.",
-                    rows[found[0][0]],
-                    self.layout.item,
-                )
+            for above, piece in itertools.pairwise(run):
+                if piece.top is not None and above.rows and not piece.closes_above:
+                    head, name, figures = piece.top
+                    self._heading_over_one_line(above.rows, figures, head, name)
+            for at, piece in enumerate(run):
+                after = run[at + 1] if at + 1 < len(run) else None
+                closer = piece.closed_by
+                if after is not None and after.closes_above:
+                    closer = after.top
+                if closer is not None:
+                    self._heading_over_its_total(piece, closer)
+                elif len(piece.rows) >= 2 and not piece.claimed:
+                    self._find_in(piece.rows)
+
+    def _leave_out_named_tops(self, run: Sequence[_Piece]) -> bool:
+        """Leave out the rows named as totals that stand above the rows they
+        add up ('Hardware total' over Laptops and Monitors, 'Software total'
+        over M365 and Zoom), and a grand total over them all; True if the run
+        reads so. A named row at the foot of the run stays a total of the
+        lines above it, checked as the rows are read."""
+        if all(piece.top is None for piece in run):
+            return False
+        if any(piece.claimed for piece in run):
+            return False
+        rows: list[_RunRow] = []
+        named: list[int] = []
+        for piece in run:
+            if piece.top is not None:
+                named.append(len(rows))
+                rows.append(piece.top)
+            rows.extend(piece.rows)
+        while named and named[-1] == len(rows) - 1:
+            named.pop()
+            rows.pop()
+        if not named or any(row in self.above for row, _, _ in rows):
+            return False
+        first_named = bool(TOTAL_ROW.search(rows[0][1])) or named[0] == 0
+        columns = sorted({index for _, _, figures in rows for index in figures})
+        keys = [
+            tuple(figures.get(index, 0) for index in columns) for _, _, figures in rows
+        ]
+        heads = [at for at in named if at > 0]
+        found = _named_headings(keys, heads, first_named)
+        if found is None:
+            return False
+        row_numbers = [row for row, _, _ in rows]
+        self._leave_out_above(row_numbers, {row: item for row, item, _ in rows}, found)
+        return True
+
+    def _find_in(self, run: Sequence[_RunRow]) -> None:
+        """Find the totals above their lines in one run of rows, or warn of the
+        rows that may be ones."""
+        rows = [row for row, _, _ in run]
+        names = {row: item for row, item, _ in run}
+        columns = sorted({index for _, _, figures in run for index in figures})
+        keys = [
+            tuple(figures.get(index, 0) for index in columns) for _, _, figures in run
+        ]
+        found = _totals_above(keys)
+        if isinstance(found, dict):
+            self._leave_out_above(rows, names, found)
+            return
+        if len(found) == 1 and _one_line_and_zeros(keys[found[0][0] + 1 : found[0][1]]):
+            ((at, end),) = found
+            lines = [rows[i] for i in range(at + 1, end) if any(keys[i])]
+            zeros = [rows[i] for i in range(at + 1, end) if not any(keys[i])]
+            (line,) = lines
+            self.issue(
+                Severity.WARNING,
+                f"{_named(names[rows[at]], rows[at])} equals "
+                f"{_named(names[line], line)} below it plus "
+                f"{listing([_named(names[row], row) for row in zeros])}, "
+                f"{'which is' if len(zeros) == 1 else 'which are'} zero, so it may "
+                "be a heading carrying its section's subtotal; with one line to "
+                "add up, that cannot be told from two lines of equal cost, so it "
+                "was counted as a line. If it is a subtotal, put it below its "
+                "lines and name it Total, or delete it; if it is a cost of its "
+                "own, leave it.",
+                rows[at],
+                self.layout.item,
+            )
+        elif len(found) == 1:
+            ((at, end),) = found
+            name = _named(names[rows[at]], rows[at])
+            self.issue(
+                Severity.WARNING,
+                f"{name} is the sum of {_span(rows[at + 1 : end])} directly "
+                "below it, as a heading carrying its section's subtotal would "
+                "be, but the rest of the list is not laid out that way, so it "
+                "was counted as a line. If it is a subtotal, put it below its "
+                "lines and name it Total, or delete it; if it is a cost of its "
+                "own, leave it.",
+                rows[at],
+                self.layout.item,
+            )
+        elif found:
+            shown = [
+                f"{_named(names[rows[at]], rows[at])} of {_span(rows[at + 1 : end])}"
+                for at, end in found
+            ]
+            self.issue(
+                Severity.WARNING,
+                f"{len(found):,} rows are each the sum of two or more rows "
+                f"directly below them: {listing(shown)}. The list is not laid "
+                "out as headings carrying their subtotals, so they were counted "
+                "as lines. If any is a subtotal, put it below its lines and name "
+                "it Total, or delete it.",
+                rows[found[0][0]],
+                self.layout.item,
+            )
 
     def _leave_out_above(
         self,
@@ -1872,25 +1947,31 @@ class _ListReader:
                 continue
             others = [_named(names[rows[i]], rows[i]) for i in headings if i != at]
             verb = "is" if len(others) == 1 else "are"
+            beside = (
+                f", as {listing(others)} {verb} of "
+                f"{'its' if len(others) == 1 else 'their'} own,"
+                if others
+                else ","
+            )
             message = (
-                f"{name} is the sum of the lines under it ({_span(lines)}), as "
-                f"{listing(others)} {verb} of {'its' if len(others) == 1 else 'their'}"
-                " own, so it was read as a section heading carrying its subtotal "
-                "and left out of the sum; its lines were counted. If it is a cost "
-                "of its own, move it so that it does not stand above the lines it "
-                "equals."
+                f"{name} is the sum of the lines under it ({_span(lines)}){beside} "
+                "so it was read as a section heading carrying its subtotal and left "
+                "out of the sum; its lines were counted. If it is a cost of its "
+                "own, move it so that it does not stand above the lines it equals."
             )
             self.above[rows[at]] = (message, True)
 
-    def _runs_of_figures(self) -> list[list[tuple[int, str, dict[int, int]]]]:
+    def _runs_of_figures(self) -> list[list[_Piece]]:
         """The rows that could be lines, in runs that rows known to be totals
         and rows that cannot be read break: (row, item, the amounts totals are
-        checked in, as cents a year). A run holding rows that a formula or an
-        outline already sums, or closed by a total row below equal to all of
-        it, is left out: its totals are known."""
+        checked in, as cents a year). A row named as a total that adds up
+        neither the piece of the run above it nor, under a first row equal to
+        them, that row's lines does not break the run: it may head the rows
+        below it, so it starts the run's next piece. Each piece says whether a
+        total row below adds all of it up and whether a formula or an outline
+        already sums any of its rows: then its totals are known."""
         layout = self.layout
-        runs: list[list[tuple[int, str, dict[int, int]]]] = [[]]
-        closed: set[int] = set()  # runs a total row below adds up
+        runs: list[list[_Piece]] = [[_Piece()]]
         seen = False
         claimed = {row for rows in self.summaries.values() for row in rows}
         for row_number, cells in self.table.rows[layout.position + 1 :]:
@@ -1917,41 +1998,55 @@ class _ListReader:
             claimed |= summed
             seen = True
             if yearly is None or named_total or row_number in self.summaries or summed:
-                if named_total and yearly and runs[-1]:
-                    added = {
-                        index: sum(found.get(index, 0) for _, _, found in runs[-1])
-                        for index in yearly
-                    }
-                    if added == yearly:
-                        closed.add(len(runs) - 1)
-                    else:
-                        self._heading_over_one_line(runs[-1], yearly, row_number, item)
-                runs.append([])
+                piece = runs[-1][-1]
+                closes = heads = False
+                if named_total and yearly and piece.rows:
+                    closes = _added_by_column(piece.rows, yearly) == yearly
+                    heads = not closes and _heads_and_adds(piece.rows, yearly)
+                # Adding up a block that a row named as a total leads, it may be
+                # that block's total or the heading of the next block: the rows
+                # below it say which.
+                if (
+                    named_total
+                    and yearly
+                    and (_led_by(piece) is not None or not (closes or heads))
+                    and row_number not in self.summaries
+                    and not summed
+                ):
+                    top = (row_number, item, yearly)
+                    runs[-1].append(_Piece(top=top, closes_above=closes))
+                    continue
+                if named_total and yearly and piece.rows and not closes:
+                    self._heading_over_one_line(piece.rows, yearly, row_number, item)
+                piece.closed_by = (row_number, item, yearly) if closes else None
+                runs.append([_Piece()])
                 continue
-            runs[-1].append((row_number, item, yearly))
-        return [
-            run
-            for at, run in enumerate(runs)
-            if len(run) >= 2
-            and at not in closed
-            and not any(row in claimed for row, _, _ in run)
-        ]
+            runs[-1][-1].rows.append((row_number, item, yearly))
+        for run in runs:
+            for piece in run:
+                on_it = [row for row, _, _ in piece.rows]
+                if piece.top is not None:
+                    on_it.append(piece.top[0])
+                piece.claimed = any(row in claimed for row in on_it)
+        return runs
 
     def _heading_over_one_line(
         self,
-        run: Sequence[tuple[int, str, dict[int, int]]],
+        run: Sequence[_RunRow],
         total: Mapping[int, int],
         total_row: int,
         total_item: str,
     ) -> None:
         """Leave out the first row of a run closed by a total row when both
-        equal the one line between them and the total names the heading
-        ('People 60,000 / Analyst 60,000 / Total people 60,000'): a heading
-        carrying its subtotal, which the total below confirms, as counting all
-        three would not add up."""
+        equal the one line between them and the total names the heading, or
+        the heading is named as a total itself ('People 60,000 / Analyst
+        60,000 / Total people 60,000', 'Hardware total 900 / Laptops 900 /
+        Total 900'): a heading carrying its subtotal, which the total below
+        confirms, as counting all three would not add up."""
         (head, name, first), rest = run[0], run[1:]
         words = set(header_words(name))
-        if not words or not words <= set(header_words(total_item)):
+        named = words <= set(header_words(total_item)) or TOTAL_ROW.search(name)
+        if not words or not named:
             return
         keys = [tuple(found.get(index, 0) for index in total) for _, _, found in rest]
         if first != total or _adds_lines(keys) or tuple(total.values()) != _added(keys):
@@ -1964,6 +2059,28 @@ class _ListReader:
             "heading carrying its subtotal and left out of the sum; its line was "
             "counted. If it is a cost of its own, move it so that it does not "
             "stand above the line it equals.",
+            True,
+        )
+
+    def _heading_over_its_total(self, piece: _Piece, total: _RunRow) -> None:
+        """Leave out a row named as a total standing above the lines that a
+        total row below adds up, when it equals them too ('Total software /
+        M365 / Zoom / Total software'): a heading carrying its subtotal, which
+        the total below confirms."""
+        if piece.top is None or piece.claimed or piece.top[0] in self.above:
+            return
+        head, name, figures = piece.top
+        if figures != total[2]:
+            return
+        lines = [row for row, _, _ in piece.rows]
+        under = "line" if len(lines) == 1 else f"{len(lines):,} lines"
+        counted = "line was" if len(lines) == 1 else "lines were"
+        self.above[head] = (
+            f"{_named(name, head)} equals the {under} under it "
+            f"({_span(lines)}), as the total below them, {_named(total[1], total[0])}"
+            f", does, so it was read as a section heading carrying its subtotal and "
+            f"left out of the sum; its {counted} counted. If it is a cost of its "
+            "own, move it so that it does not stand above the lines it equals.",
             True,
         )
 
@@ -2466,6 +2583,64 @@ def _totals_above(
         if end is not None:
             doubtful.append((at, end))
     return doubtful
+
+
+def _added_by_column(
+    rows: Sequence[_RunRow], columns: Mapping[int, int]
+) -> dict[int, int]:
+    """The rows' cents a year added up in each of the columns."""
+    return {
+        index: sum(found.get(index, 0) for _, _, found in rows) for index in columns
+    }
+
+
+def _led_by(piece: _Piece) -> _RunRow | None:
+    """The row named as a total that leads a piece of a run: its top, or its
+    first row when it has none."""
+    if piece.top is not None:
+        return piece.top
+    if piece.rows and TOTAL_ROW.search(piece.rows[0][1]):
+        return piece.rows[0]
+    return None
+
+
+def _heads_and_adds(rows: Sequence[_RunRow], total: Mapping[int, int]) -> bool:
+    """True when a total below the rows equals both their first row and the
+    rest added up: a heading carrying its subtotal, and its total below."""
+    (_, _, first), rest = rows[0], rows[1:]
+    return bool(rest) and first == total and _added_by_column(rest, total) == total
+
+
+def _named_headings(
+    keys: Sequence[tuple[int, ...]], heads: Sequence[int], first_named: bool
+) -> dict[int, tuple[int, int]] | None:
+    """Read a run whose rows named as totals (at the places `heads`, below its
+    first row) each add up the rows under them up to the next one: {row's
+    place: (first, end) of the places it adds up}, or None when it does not
+    read so. The first row is a grand total equal to every line, or, when it
+    is named as a total too, the first such heading. Their names say they are
+    totals, so a heading may stand over one line; a lone named heading, with
+    nothing else to bear it out, needs two lines or more, as one line is no
+    sum."""
+    count = len(keys)
+    ends = [*heads[1:], count] if heads else []
+    blocks = {at: (at + 1, end) for at, end in zip(heads, ends, strict=True)}
+    if not all(
+        keys[at] == _added(keys[start:end]) for at, (start, end) in blocks.items()
+    ):
+        return None
+    lines = [keys[at] for at in range(1, count) if at not in blocks]
+    if blocks and (first_named or _adds_lines(lines)) and keys[0] == _added(lines):
+        return {0: (1, count), **blocks}
+    if not first_named:
+        return None
+    first_end = heads[0] if heads else count
+    first_lines = keys[1:first_end]
+    if not blocks and not _adds_lines(first_lines):
+        return None
+    if keys[0] != _added(first_lines):
+        return None
+    return {0: (1, first_end), **blocks}
 
 
 def _one_line_and_zeros(keys: Sequence[tuple[int, ...]]) -> bool:
