@@ -373,3 +373,31 @@ def test_a_named_total_over_one_line_confirmed_by_the_total_below():
             "stand above the line it equals.",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "sections"),
+    [
+        (NAMED_ON_TOP, ["Hardware", "Hardware", "Software", "Software"]),
+        (TOTAL_FIRST, ["Hardware", "Hardware", "Software", "Software"]),
+        (GRAND_TOP_AND_FOOT, ["Hardware", "Hardware", "Software", "Software"]),
+    ],
+)
+def test_a_named_heading_names_its_lines_section_without_the_total_word(rows, sections):
+    # 'Hardware total' and 'Total hardware' both head the Hardware lines: the
+    # word total belongs to the heading's amount, not to the lines' section.
+    upload = read(rows)
+    assert [line.notes for line in upload.cost_base.lines] == [
+        f"Section: {name}" for name in sections
+    ]
+
+
+def test_section_name_drops_only_the_total_words():
+    from cpsu.ingest.lists import _section_name
+
+    assert _section_name("Hardware total") == "Hardware"
+    assert _section_name("Total for People") == "People"
+    assert _section_name("Subtotal - Software") == "Software"
+    assert _section_name("IT Subtotal:") == "IT"
+    assert _section_name("Totally Cloud") == "Totally Cloud"  # a name, not a total
+    assert _section_name("Grand total") == "Grand total"  # nothing else to name it

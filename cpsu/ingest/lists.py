@@ -1782,7 +1782,11 @@ class _ListReader:
         if children[0] > row_number and item:
             # A summary above its lines names their section.
             self._close_section()
-            self.section, self.section_row, self.section_lines = item, row_number, 1
+            self.section, self.section_row, self.section_lines = (
+                _section_name(item),
+                row_number,
+                1,
+            )
         self.block = _Block()
         return True
 
@@ -1793,7 +1797,11 @@ class _ListReader:
         self.issue(Severity.WARNING, message, row_number, self.layout.item)
         self._close_section()
         if heads and item:
-            self.section, self.section_row, self.section_lines = item, row_number, 1
+            self.section, self.section_row, self.section_lines = (
+                _section_name(item),
+                row_number,
+                1,
+            )
         self.block = _Block()
         return True
 
@@ -2526,6 +2534,21 @@ class _ListReader:
                 self.layout.item,
             )
         self.section = None
+
+
+_TOTAL_AFFIX = re.compile(
+    r"^(?:grand\s+)?(?:sub-?\s*)?totals?\b(?:\s+(?:for|of))?[\s:\-\u2013]*"
+    r"|[\s:\-\u2013]*\b(?:sub-?\s*)?totals?\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _section_name(item: str) -> str:
+    """A heading's name as its lines' section: 'Hardware total' and 'Total
+    hardware' name the section Hardware; a heading that is only 'Total' keeps
+    its name."""
+    name = _TOTAL_AFFIX.sub("", item).strip()
+    return name[:1].upper() + name[1:] if name else item
 
 
 def _named(item: str, row: int) -> str:
