@@ -67,7 +67,7 @@ def test_a_cost_per_year_is_no_price_per_licence():
     [
         ("Semi-annual cost", 6, "a half-year"),
         ("Half-yearly cost", 6, "a half-year"),
-        ("Bi-annual cost", 6, "a half-year"),
+        ("Twice-yearly cost", 6, "a half-year"),
         ("FY27 H1 budget", 6, "a half-year"),
         ("3-year cost", 36, "3 years"),
         ("3 year contract value", 36, "3 years"),

@@ -62,11 +62,13 @@ from cpsu.ingest.table import (
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
     COST_HEADERS,
+    BillingCycle,
+    billing_cycles_message,
     clean_header,
     cost_header_hint,
     header_scale,
     read_behaviour,
-    read_period,
+    read_billing,
     read_pool,
     read_tier,
     scale_effect,
@@ -130,6 +132,7 @@ class _RowReader:
         self.failed: set[str] = set()
         self.heading: str | None = None  # set when the row is a section heading
         self.lines_above = 0  # cost lines read above this row
+        self.cycle: BillingCycle | None = None  # Period said 'every 6 months'
 
     def raw(self, name: str) -> Cell:
         return self.header.cell(self.cells, name)
@@ -366,6 +369,7 @@ def read_costs(
     )
     block: list[tuple[int, float]] = []  # lines since a total or a heading
     line_rows: list[int] = []  # the row of each line
+    billed: list[tuple[str, int, BillingCycle, float]] = []  # every N months
     for row_number, cells in _line_rows(table, header):
         if row_number in note_rows:
             continue
@@ -382,6 +386,12 @@ def read_costs(
         reader = _RowReader(header, row_number, cells, conventions, dates)
         reader.lines_above = len(lines)
         line = _scaled(_read_line(reader), scales)
+        if line is not None and reader.cycle is not None:
+            # Per ticket and Depreciation lines are costed without their Period.
+            name = _billed_field(line)
+            if name is not None and (price := getattr(line, name)) is not None:
+                billed.append((clean_text(line.item), row_number, reader.cycle, price))
+                line = _per_month(line, reader.cycle)
         issues.extend(reader.issues)
         if reader.heading is not None:
             section = reader.heading
@@ -422,6 +432,11 @@ def read_costs(
         ]
         issues.append(found)
         del lines[at], line_rows[at]
+    if billed:
+        label = header.label("period")
+        issues.append(
+            warning(billing_cycles_message(label, billed), table.name, column=label)
+        )
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -582,6 +597,28 @@ def _scaled(line: CostLine | None, scales: dict[str, float]) -> CostLine | None:
         if (value := getattr(line, name)) is not None
     }
     return replace(line, **changes)
+
+
+def _billed_field(line: CostLine) -> str | None:
+    """The field a line's Period applies to: Amount for a Fixed cost, Unit cost
+    for one priced per user, unit or agent; None when Period is not used."""
+    if line.behaviour is Behaviour.FIXED:
+        return "amount"
+    if line.behaviour in (Behaviour.PER_USER, Behaviour.STEP, Behaviour.STAFFED):
+        return "unit_cost"
+    return None
+
+
+def _per_month(line: CostLine, cycle: BillingCycle) -> CostLine:
+    """The line priced a month, from a price billed every `cycle.months`; its
+    notes keep the price as billed."""
+    name = _billed_field(line)
+    value = None if name is None else getattr(line, name)
+    if name is None or value is None:
+        return line
+    billed = f"Billed {value:,.2f} {cycle.words}"
+    notes = "; ".join(filter(None, [line.notes, billed]))
+    return replace(line, **{name: cycle.per_month(value)}, notes=notes)
 
 
 def _subtotal(
@@ -766,7 +803,9 @@ def _read_line(reader: _RowReader) -> CostLine | None:
     pool = _required_choice(reader, "pool", read_pool)
     behaviour = _required_choice(reader, "behaviour", read_behaviour)
     amount = _money(reader, "amount")
-    period = reader.read("period", read_period) or Period.MONTH
+    period = reader.read("period", read_billing) or Period.MONTH
+    if isinstance(period, BillingCycle):
+        reader.cycle, period = period, Period.MONTH
     unit_cost = _money(reader, "unit_cost")
     users_per_unit = _users_per_unit(reader)
     tier = reader.read("tier", read_tier)

@@ -53,6 +53,10 @@ _PLAIN_BYTES = bytes(range(0x80)) + (
     b"\x80\x85\x91\x92\x93\x94\x96\x97\xa0\xa2\xa3\xa4\xa5\xa7\xb0"
 )
 _COHERENCE_MARGIN = 0.02
+# Below this many bytes of letters beyond ASCII (a dozen short words), a code
+# page guessed may well be wrong, and the warning says so with the names read.
+SURE_LETTERS = 48
+_SHOWN_WORDS = 3
 _ODD_WORDS_CHARACTERS = 16_384
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "FULLWIDTH"})
@@ -83,7 +87,7 @@ def decode_text(data: bytes) -> tuple[str, list[Issue]]:
             return data.decode("utf-8"), []
         except UnicodeDecodeError:
             pass
-    guessed = guess_code_page(data[:DETECTION_BYTES])
+    guessed, others = _guess(data[:DETECTION_BYTES])
     for code_page in dict.fromkeys((guessed, "cp1252")):
         try:
             text = data.decode(code_page)
@@ -95,6 +99,9 @@ def decode_text(data: bytes) -> tuple[str, list[Issue]]:
             if code_page == "cp1252"
             else "the code page its letters fit best"
         )
+        short = 0 < _letters_beyond_ascii(data[:DETECTION_BYTES]) < SURE_LETTERS
+        if others or short:
+            return text, [_unsure(text, code_page, reason, others, short)]
         return text, [
             warning(
                 f"The file is not UTF-8, so it was read as {name} ({code_page}, "
@@ -109,8 +116,57 @@ def decode_text(data: bytes) -> tuple[str, list[Issue]]:
     )
 
 
+def _letters_beyond_ascii(sample: bytes) -> int:
+    """How many bytes of the sample may be letters beyond ASCII: the evidence
+    a code page is told by."""
+    return len(sample.translate(None, _PLAIN_BYTES))
+
+
+def _unsure(
+    text: str, code_page: str, reason: str, others: tuple[str, ...], short: bool
+) -> Issue:
+    """The warning for a code page guessed on little evidence: which one was
+    used, what else it could be, the names as read, and what to do."""
+    name, script = CODE_PAGES[code_page]
+    could = (
+        " It could also be "
+        + " or ".join(
+            f"{CODE_PAGES[other][0]} ({CODE_PAGES[other][1]})" for other in others
+        )
+        + "."
+        if others
+        else ""
+    )
+    words = list(dict.fromkeys(_WORD.findall(text[:_ODD_WORDS_CHARACTERS])))
+    shown = [word for word in words if not word.isascii()][:_SHOWN_WORDS]
+    read = (
+        f" They were read as {', '.join(repr(word) for word in shown)}."
+        if shown
+        else ""
+    )
+    why = (
+        "holds too few letters beyond A to Z to tell its encoding for sure"
+        if short
+        else "its letters read as well in more than one encoding"
+    )
+    return warning(
+        f"The file is not UTF-8 and {why}, so it was read as {name} ({code_page}, "
+        f"{script}), "
+        f"{reason}.{could} Names with such letters may be wrong.{read} If they "
+        "do not look right, save the file as CSV UTF-8 (in Excel: File > Save As > "
+        "CSV UTF-8) and upload it again."
+    )
+
+
 def guess_code_page(sample: bytes) -> str:
     """The code page of text that is not UTF-8: Windows-1252 unless its
+    letters fit another of `CODE_PAGES` clearly better."""
+    return _guess(sample)[0]
+
+
+def _guess(sample: bytes) -> tuple[str, tuple[str, ...]]:
+    """The code page of text that is not UTF-8, and the others that read its
+    letters as well (as few odd words, as little mess): Windows-1252 unless its
     letters fit another of `CODE_PAGES` clearly better.
 
     charset-normalizer ranks the code pages by how messy each makes the text
@@ -120,7 +176,7 @@ def guess_code_page(sample: bytes) -> str:
     code page first.
     """
     if not sample.translate(None, _PLAIN_BYTES):
-        return "cp1252"  # ASCII with currency signs, dashes and quotes
+        return "cp1252", ()  # ASCII with currency signs, dashes and quotes
     if len(sample) == DETECTION_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n")]  # no character cut in two
     matches = [
@@ -129,19 +185,31 @@ def guess_code_page(sample: bytes) -> str:
         if match.encoding in CODE_PAGES
     ]
     if not matches:
-        return "cp1252"
+        return "cp1252", ()
     fits = {match.encoding: _fit(match) for match in matches}
     best = min(matches, key=lambda match: (fits[match.encoding], _preference(match)))
+
+    def alike(chosen: str) -> tuple[str, ...]:
+        return tuple(
+            code
+            for code in CODE_PAGES
+            if code != chosen
+            and code in fits
+            and fits[code][:2] == fits[best.encoding][:2]
+            and fits[code][2] - fits[best.encoding][2] <= _COHERENCE_MARGIN
+            and code not in best.could_be_from_charset
+        )[:2]
+
     if "cp1252" in best.could_be_from_charset:
-        return "cp1252"
+        return "cp1252", alike("cp1252")
     western = fits.get("cp1252")
     if (
         western is not None
         and western[:2] == fits[best.encoding][:2]
         and western[2] - fits[best.encoding][2] <= _COHERENCE_MARGIN
     ):
-        return "cp1252"  # as likely as the best: the usual one
-    return best.encoding
+        return "cp1252", (best.encoding,)  # as likely as the best: the usual one
+    return best.encoding, alike(best.encoding)
 
 
 def _fit(match: CharsetMatch) -> tuple[float, float, float]:

@@ -96,7 +96,10 @@ from cpsu.ingest.table import (
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
     LIST_ITEM_INDEX,
+    BillingCycle,
+    billing_cycles_message,
     clean_header,
+    header_ambiguity,
     header_period,
     header_scale,
     header_span,
@@ -107,6 +110,7 @@ from cpsu.ingest.vocabulary import (
     is_unit_price_header,
     match_header,
     period_arithmetic,
+    read_billing,
     read_period,
     read_pool,
     scale_effect,
@@ -1243,6 +1247,8 @@ class _ListReader:
         self.above: dict[int, tuple[str, bool]] = {}
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
         self.periods: dict[int, Period] = {}  # row -> a line's period
+        # lines billed every N months: (item, row, cycle, amount as billed)
+        self.cycles: list[tuple[str, int, BillingCycle, float]] = []
         self.row_formulas: dict[int, list[str]] | None = None  # made when needed
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
@@ -1287,6 +1293,7 @@ class _ListReader:
         self._close_section()
         self._check_subtotals()
         self._ended_issue()
+        self._cycles_issue()
         hidden = hidden_rows_warning(self.table, rows_read)
         if hidden is not None:
             self.issues.append(hidden)
@@ -1522,6 +1529,19 @@ class _ListReader:
         choice, else an error asking for one."""
         layout, chosen = self.layout, self.chosen_period
         label = layout.labels[layout.amount]  # type: ignore[index]
+        header = clean_header(_cell(self.table.rows[layout.position][1], layout.amount))
+        if (two_ways := header_ambiguity(header)) is not None:
+            word, one, other = two_ways
+            self.issue(
+                Severity.ERROR,
+                f"The header {label} says '{word}', which some mean as {one} and "
+                f"others as {other}, so what one amount covers cannot be told. Rename "
+                f"the header to say which, like 'Cost {one}', or add a Period column "
+                f"saying '{one}' or '{other}' on each line.",
+                layout.row_number,
+                layout.amount,
+            )
+            return
         if layout.span is not None:
             months, words = layout.span
             self.issue(
@@ -1555,7 +1575,6 @@ class _ListReader:
                 layout.amount,
             )
             return
-        header = clean_header(_cell(self.table.rows[layout.position][1], layout.amount))
         arithmetic = period_arithmetic(header)
         if layout.period_column is None and arithmetic is not None:
             self.issue(
@@ -2213,6 +2232,17 @@ class _ListReader:
         del cells  # the name alone decides
         return bool(_SETTING.match(item))
 
+    def _cycles_issue(self) -> None:
+        """One warning for the lines billed every N months, with the sums."""
+        if not self.cycles:
+            return
+        column = self.layout.period_column
+        label = self.layout.labels[column]  # type: ignore[index]
+        message = billing_cycles_message(label, self.cycles)
+        self.issues.append(
+            Issue(Severity.WARNING, message, self.table.name, None, label)
+        )
+
     def _ended_issue(self) -> None:
         if self.ended is None:
             return
@@ -2337,6 +2367,10 @@ class _ListReader:
             period = self._period(row_number, cells)
             if period is None:
                 return None
+            if isinstance(period, BillingCycle):
+                self.cycles.append((item, row_number, period, amount))
+                notes.append(f"Billed {_money(amount)} {period.words}")
+                amount, period = period.per_month(amount), Period.MONTH
             self._reconcile_periods(row_number, item, amount, period, figures)
         own_notes = (
             _text(_cell(cells, layout.notes)) if layout.notes is not None else ""
@@ -2437,8 +2471,11 @@ class _ListReader:
             layout.check,
         )
 
-    def _period(self, row_number: int, cells: Sequence[Cell]) -> Period | None:
-        """A list line's period: its Period cell, else what the amount header says."""
+    def _period(
+        self, row_number: int, cells: Sequence[Cell]
+    ) -> Period | BillingCycle | None:
+        """A list line's period: its Period cell (which may say a billing cycle
+        like 'every 6 months'), else what the amount header says."""
         layout = self.layout
         cell = _cell(cells, layout.period_column)
         if layout.period_column is None or is_blank(cell):
@@ -2455,7 +2492,7 @@ class _ListReader:
             return layout.period
         label = layout.labels[layout.period_column]
         try:
-            period = read_period(cell)
+            period = read_billing(cell)
         except CellError as problem:
             self.issue(
                 Severity.ERROR, f"{label} {problem}.", row_number, layout.period_column
@@ -2464,12 +2501,13 @@ class _ListReader:
         said = self.header_period
         if said is not None and period is not said:
             amount = layout.labels[layout.amount]  # type: ignore[index]
+            word = period.said if isinstance(period, BillingCycle) else period.value
             self.issue(
                 Severity.ERROR,
-                f"{label} says {period.value} but the header {amount} says the "
+                f"{label} says {word} but the header {amount} says the "
                 f"amounts are a {said.value.lower()}'s, so the amount of row "
                 f"{row_number} could be either. Make them agree: correct the "
-                f"{period.value} in {label}, or rename the header {amount} to one "
+                f"{word} in {label}, or rename the header {amount} to one "
                 "without a period, like 'Cost', so that the Period column says.",
                 row_number,
                 layout.period_column,

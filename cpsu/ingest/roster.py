@@ -81,9 +81,31 @@ REQUIRED_COLUMNS = ("worker_type", "start")
 # reads it: a leaver without an end date cannot be placed in any quarter. A
 # Rehire date, beside the original hire date, starts the employment that the
 # end date (if any) closes, so a rehired person is counted from it.
-HEADERS = {**ROSTER_HEADERS, "status": "Status", "rehire": "Rehire date"}
+# An HR action export says what happened to each person (Hired, Terminated)
+# in an Action column, and when in an Effective date column: beside a Status
+# or an Action, the effective date of a leaving is the person's last day.
+HEADERS = {
+    **ROSTER_HEADERS,
+    "status": "Status",
+    "rehire": "Rehire date",
+    "effective": "Effective date",
+}
 HEADER_INDEX = {
     **ROSTER_HEADER_INDEX,
+    **{
+        text_key(words): "effective"
+        for words in (
+            "Effective date",
+            "Effective",
+            "Eff date",
+            "Effective dt",
+            "Eff dt",
+            "Action date",
+            "Event date",
+            "Status date",
+            "Action effective date",
+        )
+    },
     **{
         text_key(words): "rehire"
         for words in (
@@ -108,6 +130,13 @@ HEADER_INDEX = {
             "Assignment status",
             "Active status",
             "Active/Inactive",
+            "Action",
+            "HR action",
+            "Last action",
+            "Action type",
+            "Personnel action",
+            "Event",
+            "Event type",
         )
     },
 }
@@ -137,6 +166,15 @@ _STATUS_WORDS = {
         "Pre-hire",
         "New hire",
         "Onboarding",
+        "Hired",
+        "Hire",
+        "Rehired",
+        "Rehire",
+        "Transfer",
+        "Transferred",
+        "Promotion",
+        "Promoted",
+        "Return from leave",
     ),
     GONE: (
         "Terminated",
@@ -154,6 +192,14 @@ _STATUS_WORDS = {
         "Former",
         "Ended",
         "Deceased",
+        "Termination",
+        "Resignation",
+        "Retirement",
+        "Separation",
+        "Laid off",
+        "Layoff",
+        "End of contract",
+        "Contract ended",
     ),
 }
 STATUS_INDEX = {
@@ -455,6 +501,7 @@ class _SheetPeople:
     issues: list[Issue]
     persons: int
     ids: dict[int, str] = field(default_factory=dict)  # row -> person ID
+    names: dict[int, str] = field(default_factory=dict)  # row -> name, with no ID
 
 
 def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
@@ -473,7 +520,8 @@ def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
     issues.extend(_unread_dates(table, header))
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
-    people, rows_read, persons, ids = _people(table, header, order, issues)
+    issues.extend(_unread_effective(table, header))
+    people, rows_read, persons, ids, names = _people(table, header, order, issues)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -486,7 +534,7 @@ def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
                 row=header.row_number,
             )
         )
-    return _SheetPeople(table.name, header, people, issues, persons, ids)
+    return _SheetPeople(table.name, header, people, issues, persons, ids, names)
 
 
 def read_roster_sheets(
@@ -503,6 +551,7 @@ def read_roster_sheets(
         return None, issues, 0
     across, rehired = _ids_across(sheets)
     issues.extend(across)
+    issues.extend(_names_across(sheets))
     if any(issue.severity is Severity.ERROR for issue in across):
         return None, issues, 0
     where = sheets[0].sheet if len(sheets) == 1 else None
@@ -697,7 +746,7 @@ def _date_cells(table: Table, header: Header) -> list[DateCell]:
     """The text dates with the year last in the start and end columns, for the
     file's day-month order."""
     found = []
-    for name in ("start", "rehire", "end"):
+    for name in ("start", "rehire", "end", "effective"):
         if name not in header.columns:
             continue
         label = header.label(name)
@@ -715,6 +764,8 @@ class _Notes:
     empty statuses, and the rows of each ID."""
 
     still_here: list[int] = field(default_factory=list)
+    effective_end: list[int] = field(default_factory=list)  # left on that day
+    name_of_row: dict[int, str] = field(default_factory=dict)  # with no ID column
     rehired: list[int] = field(default_factory=list)
     earlier_end: list[int] = field(default_factory=list)
     on_leave: list[int] = field(default_factory=list)
@@ -725,10 +776,16 @@ class _Notes:
 
 def _people(
     table: Table, header: Header, order: DateOrder, issues: list[Issue]
-) -> tuple[dict[int, tuple[str, date, date | None]], list[int], int, dict[int, str]]:
+) -> tuple[
+    dict[int, tuple[str, date, date | None]],
+    list[int],
+    int,
+    dict[int, str],
+    dict[int, str],
+]:
     """Each readable person by row: (worker type, start, end), the rows read,
-    how many people they are (a rehire's rows are one) and the ID of each row;
-    problems to issues."""
+    how many people they are (a rehire's rows are one), the ID of each row and,
+    with no ID column, the name of each row; problems to issues."""
     people: dict[int, tuple[str, date, date | None]] = {}
     rows_read: list[int] = []
     key_field = "person_id" if "person_id" in header.columns else "name"
@@ -756,7 +813,7 @@ def _people(
     issues.extend(_repeated_ids(header, people, notes))
     issues.extend(_notes(header, notes))
     rehired = sum(len(rows) - 1 for rows in notes.rows_of_id.values())
-    return people, rows_read, len(people) - rehired, notes.id_of_row
+    return people, rows_read, len(people) - rehired, notes.id_of_row, notes.name_of_row
 
 
 def _repeated_ids(
@@ -838,6 +895,27 @@ def _notes(header: Header, notes: _Notes) -> list[Issue]:
             "is empty in {rows}; {who} counted by the start and end dates alone.",
         ),
     )
+    if notes.effective_end:
+        many = len(notes.effective_end) > 1
+        end = (
+            f"{header.label('end')} is empty"
+            if "end" in header.columns
+            else "the roster has no End date column"
+        )
+        found.append(
+            warning(
+                f"{header.label('effective')} was read as the date of each row's "
+                f"{header.label('status')}: for the people who left "
+                f"({_rows(notes.effective_end)}) it is taken as the last day on the "
+                f"books, since {end}. "
+                f"{'They are' if many else 'The person is'} counted up to that day. "
+                f"If {header.label('effective')} is another date, write each "
+                "leaver's last day in an End date column.",
+                header.sheet,
+                notes.effective_end[0] if not many else None,
+                header.label("effective"),
+            )
+        )
     if notes.rehired:
         start = header.label("start")
         found.append(
@@ -945,6 +1023,8 @@ def _person(
         )
     else:
         first_row_of[key.casefold()] = row_number
+    if key and key_field == "name":
+        notes.name_of_row[row_number] = key
 
     kind = None
     type_cell = header.cell(cells, "worker_type")
@@ -994,6 +1074,16 @@ def _person(
         else:
             if end is None:
                 notes.still_here.append(row_number)
+    if end is None and not failed and _left(header, cells):
+        effective_cell = header.cell(cells, "effective")
+        if not is_blank(effective_cell):
+            try:
+                end = read_roster_date(effective_cell, order)
+            except CellError as exc:
+                problem("effective", exc)
+                failed = True
+            else:
+                notes.effective_end.append(row_number)
     if "status" in header.columns and not failed:
         failed = not _status(header, cells, row_number, end, issues, notes)
     if (
@@ -1016,6 +1106,113 @@ def _person(
     if failed or kind is None or start is None:
         return None
     return kind, start, end
+
+
+def _left(header: Header, cells: Sequence[Cell]) -> bool:
+    """True when a row's Status or Action says the person has left."""
+    if "status" not in header.columns or "effective" not in header.columns:
+        return False
+    text = clean_text(read_text_or_blank(header.cell(cells, "status")))
+    return STATUS_INDEX.get(text_key(text)) == GONE
+
+
+def _unread_effective(table: Table, header: Header) -> list[Issue]:
+    """A warning for an Effective date with no Status or Action beside it to
+    say what took effect on that day, so it cannot be read."""
+    if "effective" not in header.columns or "status" in header.columns:
+        return []
+    label = header.label("effective")
+    read = listing(
+        [
+            header.label(name)
+            for name in ("start", "rehire", "end")
+            if name in header.columns
+        ]
+    )
+    return [
+        warning(
+            f"{label} was not read: an effective date is the day a change took "
+            "effect (a hire, a leaving, a transfer), and the roster has no Status "
+            "or Action column saying which change, so it cannot tell whether "
+            f"anyone left on that day. People are counted by {read} only. If "
+            f"{label} is the day people left, rename it End date; if HR's export "
+            "has an Action or Status column (Hired, Terminated), include it.",
+            sheet=table.name,
+            row=header.row_number,
+            column=label,
+        )
+    ]
+
+
+def _names_across(sheets: Sequence[_SheetPeople]) -> list[Issue]:
+    """A warning for a name on two sheets of a roster with no ID column, for
+    periods that overlap: most likely one person counted twice (a contractor
+    taken on as an employee whose contract row was not ended), but two people
+    may share a name, so both are counted and the user is asked to tell."""
+    periods_of: dict[str, list[tuple[date, date, int, int]]] = {}
+    for index, found in enumerate(sheets):
+        for row, name in found.names.items():
+            if row in found.people:
+                _, start, end = found.people[row]
+                periods_of.setdefault(name.casefold(), []).append(
+                    (start, end or date.max, index, row)
+                )
+    clashes: dict[tuple[int, int], list[tuple[str, tuple, tuple]]] = {}
+    for periods in periods_of.values():
+        periods.sort()
+        clash = next(
+            (
+                (earlier, later)
+                for earlier, later in itertools.combinations(periods, 2)
+                if earlier[2] != later[2] and later[0] <= earlier[1]
+            ),
+            None,
+        )
+        if clash is None:
+            continue
+        first, second = sorted(clash, key=lambda period: period[2])
+        shown = sheets[first[2]].names[first[3]]
+        clashes.setdefault((first[2], second[2]), []).append((shown, first, second))
+    found: list[Issue] = []
+    for (one, other), listed in clashes.items():
+        a, b = sheets[one], sheets[other]
+        assert a.header is not None and b.header is not None
+        label = b.header.label("name")
+        each = "; ".join(
+            f"'{name}' ({a.sheet} row {row}, {_period(start, end)}; {b.sheet} row "
+            f"{again_row}, {_period(again_start, again_end)})"
+            for name, (start, end, _, row), (again_start, again_end, _, again_row) in (
+                listed
+            )
+        )
+        many = len(listed) > 1
+        found.append(
+            warning(
+                f"{_count_of(len(listed), 'name')} on sheet {a.sheet} "
+                f"{'are' if many else 'is'} also on sheet {b.sheet}, for periods "
+                f"that overlap: {each}. Both rows were counted, so if "
+                f"{'they are the same people' if many else 'it is the same person'}"
+                " (a contractor taken on as an employee, say), headcount is one "
+                "too many on each day both cover. The roster has no Employee ID "
+                "to tell one person from two people of the same name: if they are "
+                "the same, end the earlier row the day before the later starts; "
+                "if they are different people, add an Employee ID column to both "
+                "sheets.",
+                b.sheet,
+                listed[0][2][3] if not many else None,
+                label,
+            )
+        )
+    return found
+
+
+def _period(start: date, end: date) -> str:
+    still = "still here" if end == date.max else f"to {end.isoformat()}"
+    return f"from {start.isoformat()}, {still}"
+
+
+def _count_of(number: int, noun: str) -> str:
+    return f"1 {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _status(

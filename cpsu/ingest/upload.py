@@ -44,7 +44,7 @@ from cpsu.ingest.parameters import (
     service_desk_number_cells,
 )
 from cpsu.ingest.progress import part, report
-from cpsu.ingest.roster import as_roster_table, find_roster
+from cpsu.ingest.roster import as_roster_table, find_roster, partial_roster
 from cpsu.ingest.sniff import (
     MAX_UPLOAD_BYTES,
     binary_kind,
@@ -52,7 +52,7 @@ from cpsu.ingest.sniff import (
     is_workbook,
     table_info,
 )
-from cpsu.ingest.table import Table, find_header
+from cpsu.ingest.table import Table, find_header, listing
 from cpsu.ingest.vocabulary import (
     ROSTER_HEADER_INDEX,
     ROSTER_HEADERS,
@@ -574,7 +574,34 @@ def _not_cost_lines(table: Table) -> Issue | None:
             sheet=table.name,
             row=header.row_number,
         )
-    return _roster_without_type(table)
+    return _roster_without_type(table) or _roster_without_start(table)
+
+
+def _roster_without_start(table: Table) -> Issue | None:
+    """An error for a roster with no start date column (people and their worker
+    type, perhaps an end date), which is not cost lines either: without it the
+    cost reader would say no item or amount was found, which misleads."""
+    if lists.find_list(table) is not None:
+        return None
+    partial = partial_roster(table)
+    if partial is None or "start" not in partial[1]:
+        return None
+    header = partial[0]
+    has = listing(
+        [
+            header.label(name)
+            for name in ("person_id", "name", "worker_type", "end")
+            if name in header.columns
+        ]
+    )
+    return error(
+        f"{table.name} looks like an HR roster (row {header.row_number} has {has}) "
+        "but has no Start date column, so its people cannot be placed in a "
+        "quarter. Add a Start date column, or rename the column that holds the "
+        "day each person started to Start date.",
+        sheet=table.name,
+        row=header.row_number,
+    )
 
 
 def _roster_without_type(table: Table) -> Issue | None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from cpsu.costs import POOLS, Behaviour, Period, Tier
@@ -412,6 +413,141 @@ def read_period(value: object) -> Period:
     return _lookup(value, PERIOD_INDEX, "period", allowed)
 
 
+# Billing cycles the model has no period for. An amount billed every N months
+# is a month's cost of amount / N; the words a user wrote are kept to show
+# them the arithmetic. Words that mean two things are asked about, not guessed.
+@dataclass(frozen=True)
+class BillingCycle:
+    """How often a line is billed, in months: 6 for 'Half-yearly', 0.5 for
+    'Twice a month'; `words` says it back to the user."""
+
+    months: float
+    words: str
+    said: str = ""  # the cell as the user wrote it, like 'Half-yearly'
+
+    def per_month(self, amount: float) -> float:
+        return amount / self.months
+
+    def arithmetic(self, amount: float) -> str:
+        """'6,000.00 every 6 months was read as 1,000.00 a month (6,000.00 / 6)'."""
+        worked = (
+            f"{amount:,.2f} x {1 / self.months:g}"
+            if self.months < 1
+            else f"{amount:,.2f} / {self.months:g}"
+        )
+        return (
+            f"{amount:,.2f} {self.words} was read as "
+            f"{self.per_month(amount):,.2f} a month ({worked})"
+        )
+
+
+def _said(cycle: BillingCycle) -> str:
+    """ " says 'Half-yearly'", unless the user wrote the words the message uses."""
+    return (
+        "" if text_key(cycle.said) == text_key(cycle.words) else f" says '{cycle.said}'"
+    )
+
+
+def billing_cycles_message(
+    column: str, billed: Sequence[tuple[str, int, BillingCycle, float]]
+) -> str:
+    """One message for the lines of a sheet billed on a cycle the model has no
+    period for: (item, row, its cycle, its amount as billed) of each."""
+    lines = "1 line" if len(billed) == 1 else f"{len(billed)} lines"
+    each = "; ".join(
+        f"'{item}' (row {row}){_said(cycle)}: {cycle.arithmetic(amount)}"
+        for item, row, cycle, amount in billed
+    )
+    return (
+        f"{column} of {lines} says a billing cycle other than a month, a quarter "
+        f"or a year, so each amount was converted to a month's cost: {each}. "
+        "Each line's note keeps the amount as billed. If a line is billed "
+        "otherwise, write Month, Quarter or Year in its cell."
+    )
+
+
+_CYCLE_WORDS: dict[str, float] = {
+    "halfyearly": 6,
+    "halfyear": 6,
+    "halfannual": 6,
+    "halfannually": 6,
+    "semiannual": 6,
+    "semiannually": 6,
+    "semiyearly": 6,
+    "twiceayear": 6,
+    "twiceyearly": 6,
+    "biennial": 24,
+    "biennially": 24,
+    "triennial": 36,
+    "triennially": 36,
+    "semimonthly": 0.5,
+    "twiceamonth": 0.5,
+    "twicemonthly": 0.5,
+}
+# Each of these means one thing to some and its opposite to others.
+_AMBIGUOUS_CYCLES: dict[str, tuple[str, str]] = {
+    "bimonthly": ("every 2 months", "twice a month"),
+    "biannual": ("every 6 months", "every 2 years"),
+    "biannually": ("every 6 months", "every 2 years"),
+    "biyearly": ("every 6 months", "every 2 years"),
+}
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_CYCLE = re.compile(
+    r"(?:every|each|per|once every|billed every)?\s*"
+    r"(\d{1,3}|one|two|three|four|five|six)\s*-?\s*"
+    r"(months?|mths?|mos?|quarters?|qtrs?|years?|yrs?)"
+    r"(?:\s*(?:term|contract|period|subscription|licen[cs]e|cycle))?",
+    re.IGNORECASE,
+)
+_UNIT_MONTHS = {"m": 1, "q": 3, "y": 12}
+
+
+def _cycle(text: str) -> tuple[float, str] | None:
+    """(months, words) for a billing word, in the unit the user wrote it in:
+    (36, 'every 36 months') for '36 months'; None when it says no cycle."""
+    key = text_key(text)
+    if key in _CYCLE_WORDS:
+        months = _CYCLE_WORDS[key]
+        if months < 1:
+            return months, "twice a month"
+        if months % 12 == 0:
+            return months, f"every {months // 12:g} years"
+        return months, f"every {months:g} months"
+    found = _CYCLE.fullmatch(clean_text(text).replace("-", " "))
+    if found is None:
+        return None
+    number, unit = found[1].casefold(), found[2].casefold()
+    count = _COUNTS[number] if number in _COUNTS else int(number)
+    noun = {"m": "months", "q": "quarters", "y": "years"}[unit[0]]
+    return count * _UNIT_MONTHS[unit[0]], f"every {count} {noun}"
+
+
+def read_billing(value: object) -> Period | BillingCycle:
+    """Month, Quarter or Year as `read_period` reads them, or a billing cycle the
+    model has no period for ('every 6 months', 'Biennial', '36 months')."""
+    text = read_text(value)
+    if text_key(text) in PERIOD_INDEX:
+        return PERIOD_INDEX[text_key(text)]
+    if text_key(text) in _AMBIGUOUS_CYCLES:
+        one, other = _AMBIGUOUS_CYCLES[text_key(text)]
+        raise CellError(
+            f"is {show(value)}, which some mean as {one} and others as {other}; "
+            f"write '{one}' or '{other}' (or Month, Quarter or Year)"
+        )
+    cycle = _cycle(text)
+    if cycle is None or cycle[0] <= 0:
+        allowed = ", ".join(p.value for p in Period)
+        raise CellError(
+            f"is {show(value)}, which is not a period; use one of {allowed}, or say "
+            "how often it is billed, like 'every 6 months'"
+        )
+    months, words = cycle
+    by_months = {period.months: period for period in Period}
+    if months in by_months:
+        return by_months[months]  # type: ignore[index]
+    return BillingCycle(months, words, clean_text(text))
+
+
 def read_tier(value: object) -> Tier:
     """Tier 1, Desktop or Tier 2, from words like L1, desk-side, T2."""
     allowed = ", ".join(t.value for t in Tier)
@@ -498,9 +634,14 @@ def is_amount_header(text: str) -> bool:
 # Amounts for half a year ('Semi-annual cost', 'FY27 H1 budget') or for a term
 # of several years or months ('3-year cost', 'Price (36-month term)').
 _HALF_YEAR = re.compile(
-    r"\bsemi[\s-]?annual(?:ly)?\b|\bhalf[\s-]?year(?:ly)?\b|\bbi-annual(?:ly)?\b"
+    r"\bsemi[\s-]?annual(?:ly)?\b|\bhalf[\s-]?year(?:ly)?\b|\btwice[\s-]yearly\b"
     r"|\bh[12]\b",
     re.IGNORECASE,
+)
+_YEARS_IN_ONE_WORD = re.compile(r"\b(bienni|trienni)al(?:ly)?\b", re.IGNORECASE)
+# 'Bi-monthly cost' is every two months to some and twice a month to others.
+_AMBIGUOUS_HEADER = re.compile(
+    r"\b(bi[\s-]?monthly|bi[\s-]?annual(?:ly)?|bi[\s-]?yearly)\b", re.IGNORECASE
 )
 _TERM = re.compile(
     r"(?<![\d.,])(\d{1,2})\s*-?\s*(years?|yrs?|months?|mths?)\b", re.IGNORECASE
@@ -523,8 +664,13 @@ def header_span(text: str) -> tuple[int, str] | None:
     than a month, quarter or year: (6, 'a half-year') for 'Semi-annual cost',
     (36, '3 years') for '3-year cost'; None otherwise."""
     cleaned = clean_text(text)
+    if header_ambiguity(text) is not None:
+        return None
     if _HALF_YEAR.search(cleaned):
         return 6, "a half-year"
+    if (years := _YEARS_IN_ONE_WORD.search(cleaned)) is not None:
+        number = 2 if years[1].casefold() == "bienni" else 3
+        return number * 12, f"{number} years"
     found = _TERM.search(cleaned)
     if found is not None:
         number, unit = int(found[1]), found[2].casefold()
@@ -539,6 +685,16 @@ def header_span(text: str) -> tuple[int, str] | None:
     return months, f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def header_ambiguity(text: str) -> tuple[str, str, str] | None:
+    """(the word, one meaning, the other) when an amount header says a period
+    that people read two ways, like 'Bi-monthly cost'; None otherwise."""
+    found = _AMBIGUOUS_HEADER.search(clean_text(text))
+    if found is None:
+        return None
+    one, other = _AMBIGUOUS_CYCLES[text_key(found[1])]
+    return found[1], one, other
+
+
 def period_arithmetic(text: str) -> str | None:
     """The arithmetic an amount header does on its period ('x3', '/ 12'), or None."""
     found = _PERIOD_ARITHMETIC.search(clean_text(text))
@@ -547,8 +703,13 @@ def period_arithmetic(text: str) -> str | None:
 
 def header_period(text: str) -> Period | None:
     """The period an amount header says ('Annual cost' is a Year), or None; None
-    too for a half-year, a term of years or arithmetic on a period."""
-    if header_span(text) is not None or period_arithmetic(text) is not None:
+    too for a half-year, a term of years, arithmetic on a period or a word read
+    two ways ('Bi-monthly')."""
+    if (
+        header_span(text) is not None
+        or period_arithmetic(text) is not None
+        or header_ambiguity(text) is not None
+    ):
         return None
     words = set(header_words(text))
     found = [period for period in Period if words & _PERIOD_HEADER_WORDS[period]]

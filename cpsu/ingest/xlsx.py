@@ -226,6 +226,7 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
         ) from None
     sheet_issues: dict[str, list[Issue]] = {}
     ods_merges: dict[str, list[Merge]] = {}  # calamine reports none for .ods
+    ods_scales: dict[str, dict[tuple[int, int], float]] = {}  # nor number formats
     with archive:
         meter = _Meter(len(data))
         progress.report(0.0, "Checking the file")
@@ -249,14 +250,17 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
             for name in sorted(meter.deferred - meter.measured.keys()):
                 _check_member(archive, archive.getinfo(name), meter)
         elif kind == "ods":
-            ods_merges = _check_ods(archive, members)
+            ods_merges, ods_scales = _check_ods(archive, members)
         else:
             _check_xlsb(archive, members)
     book = _open(data, kind)
     if kind != "xlsx":
         parts = _calamine_parts(book)
         scans = {
-            part.name: _SheetScan(merges=ods_merges.get(part.name, []))
+            part.name: _SheetScan(
+                merges=ods_merges.get(part.name, []),
+                shown_scales=ods_scales.get(part.name, {}),
+            )
             for part in parts
         }
     with progress.part(_SCAN[1], 1.0):
@@ -313,12 +317,13 @@ def _read_ole(data: bytes) -> Workbook:
     """A legacy .xls, or an encrypted .xlsx (which is wrapped in an OLE file)."""
     if _ENCRYPTED_PACKAGE in data:
         raise WorkbookError(_PASSWORD)
-    _check_xls(data)
+    scales = _check_xls(data)
     book = _open(data, "xls")
     parts = _calamine_parts(book)
-    return _read_sheets(
-        "xls", book, parts, {part.name: _SheetScan() for part in parts}, {}
-    )
+    scans = {
+        part.name: _SheetScan(shown_scales=scales.get(part.name, {})) for part in parts
+    }
+    return _read_sheets("xls", book, parts, scans, {})
 
 
 def _calamine_parts(book: CalamineWorkbook) -> list[_SheetPart]:
@@ -1131,9 +1136,10 @@ def _read_table(
 
 def _check_ods(
     archive: zipfile.ZipFile, members: Mapping[str, str]
-) -> dict[str, list[Merge]]:
+) -> tuple[dict[str, list[Merge]], dict[str, dict[tuple[int, int], float]]]:
     """Refuse an encrypted .ods, or one whose sheets reach too far; the merged
-    cells of each sheet by its name, which calamine does not report for .ods.
+    cells of each sheet by its name, which calamine does not report for .ods,
+    and its numbers shown scaled down by their format (as `_scaled_styles`).
 
     calamine reads every sheet of an .ods when it opens it, so the extent of
     each sheet is found first by streaming content.xml: rows and cells carry
@@ -1144,7 +1150,7 @@ def _check_ods(
     manifest = members.get("meta-inf/manifest.xml")
     if manifest is not None and b"encryption-data" in archive.read(manifest):
         raise WorkbookError(_PASSWORD)
-    scanner = _OdsScanner()
+    scanner = _OdsScanner(_ods_common_styles(archive, members))
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
@@ -1164,7 +1170,71 @@ def _check_ods(
             f"The spreadsheet's content is not valid XML ({problem}); open it and "
             "save it again as .xlsx or .ods."
         ) from None
-    return scanner.merges
+    return scanner.merges, scanner.scales
+
+
+# The number formats of an .ods: a data style ('N3') may show numbers divided
+# by a display factor ('#,##0,' is a factor of 1,000), and a cell style
+# ('ce1') names its data style. Either may be in styles.xml or in content.xml.
+_ODS_NUMBER_STYLES = ("number-style", "currency-style", "percentage-style")
+_MAX_SCALED_CELLS = 100_000
+
+
+@dataclass
+class _OdsStyles:
+    factors: dict[str, float] = field(default_factory=dict)  # data style -> factor
+    cells: dict[str, str] = field(default_factory=dict)  # cell style -> data style
+    data_style: str = ""  # the data style being read
+
+    def start(self, name: str, attributes: Mapping[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag in _ODS_NUMBER_STYLES and name.startswith("number:"):
+            self.data_style = attributes.get("style:name", "")
+        elif name == "number:number" and self.data_style:
+            factor = attributes.get("number:display-factor", "1")
+            try:
+                value = float(factor)
+            except ValueError:
+                value = 1.0
+            if value > 1:
+                self.factors[self.data_style] = value
+        elif name == "style:style" and attributes.get("style:family") == "table-cell":
+            data = attributes.get("style:data-style-name")
+            if data:
+                self.cells[attributes.get("style:name", "")] = data
+
+    def factor(self, cell_style: str | None) -> float:
+        if not cell_style:
+            return 1.0
+        return self.factors.get(self.cells.get(cell_style, ""), 1.0)
+
+
+def _ods_common_styles(
+    archive: zipfile.ZipFile, members: Mapping[str, str]
+) -> _OdsStyles:
+    """The data styles and cell styles of an .ods's styles.xml, if it has one."""
+    styles = _OdsStyles()
+    root = _read_xml(archive, members, "styles.xml")
+    if root is None:
+        return styles
+    for element in root.iter():
+        attributes = {_prefixed(key): value for key, value in element.attrib.items()}
+        styles.start(_prefixed(element.tag), attributes)
+    return styles
+
+
+def _prefixed(name: str) -> str:
+    """'{urn:...:datastyle:1.0}number' as content.xml writes it: 'number:number'."""
+    if not name.startswith("{"):
+        return name
+    namespace, _, local = name[1:].partition("}")
+    return f"{_ODS_PREFIXES.get(namespace, '')}:{local}"
+
+
+_ODS_PREFIXES = {
+    "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0": "number",
+    "urn:oasis:names:tc:opendocument:xmlns:style:1.0": "style",
+}
 
 
 class _OdsScanner:
@@ -1173,7 +1243,10 @@ class _OdsScanner:
     are reported).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, styles: _OdsStyles | None = None) -> None:
+        self.styles = styles or _OdsStyles()
+        self.scales: dict[str, dict[tuple[int, int], float]] = {}
+        self.column_styles: list[tuple[int, int, str]] = []  # first, last, style
         self.sheet = ""
         self.row = 0  # rows before the current one
         self.row_repeat = 1
@@ -1188,9 +1261,17 @@ class _OdsScanner:
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         tag = name.rpartition(":")[2]
-        if tag == "table":
+        if name.startswith(("number:", "style:")):
+            self.styles.start(name, attributes)
+        elif tag == "table":
             self.sheet = attributes.get("table:name", "")
             self.row = self.rows = self.columns = 0
+            self.column_styles = []
+        elif tag == "table-column":
+            first = self.column_styles[-1][1] + 1 if self.column_styles else 0
+            count = _repeat(attributes.get("table:number-columns-repeated"))
+            style = attributes.get("table:default-cell-style-name", "")
+            self.column_styles.append((first, first + count - 1, style))
         elif tag == "table-row":
             self.row_repeat = _repeat(attributes.get("table:number-rows-repeated"))
             self.column = self.row_width = 0
@@ -1200,8 +1281,27 @@ class _OdsScanner:
             self.cell_filled = "office:value-type" in attributes
             if tag == "table-cell":
                 self._merge(attributes)
+                if attributes.get("office:value-type") in ("float", "currency"):
+                    self._scaled(attributes.get("table:style-name"))
         elif tag == "p":
             self.cell_filled = True
+
+    def _scaled(self, style: str | None) -> None:
+        """Note a number shown scaled down, once for each repeat of it."""
+        if style is None:
+            style = next(
+                (name for a, b, name in self.column_styles if a <= self.column <= b),
+                None,
+            )
+        factor = self.styles.factor(style)
+        if factor == 1:
+            return
+        found = self.scales.setdefault(self.sheet, {})
+        for down in range(min(self.row_repeat, _MAX_SCALED_CELLS)):
+            for across in range(min(self.cell_repeat, _MAX_SCALED_CELLS)):
+                if len(found) >= _MAX_SCALED_CELLS:
+                    return
+                found[self.row + 1 + down, self.column + across] = factor
 
     def _merge(self, attributes: dict[str, str]) -> None:
         """Note a cell that spans rows or columns, once for each repeat."""
@@ -1354,16 +1454,21 @@ _BIFF_BOF, _BIFF_EOF, _BIFF_SHEET, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x
 # Records of cells with content, each starting with its row and column.
 _BIFF_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
 _BIFF_MULRK = 0x00BD  # several numbers in a row: row, first column, ..., last column
+_BIFF_FORMAT, _BIFF_XF = 0x041E, 0x00E0
+_BIFF_NUMBERS = frozenset({0x0006, 0x0203, 0x027E, _BIFF_MULRK})  # FORMULA, NUMBER, RK
 _BIFF8_DIMENSIONS = struct.Struct("<IIHH")  # first row, last + 1, the same by column
 _BIFF5_DIMENSIONS = struct.Struct("<HHHH")
 _BIFF_HEADER = struct.Struct("<HH")  # a record's type and size; a cell's row, column
 
 
-def _check_xls(data: bytes) -> None:
-    """Refuse an .xls whose sheets reach too far, from its cell records.
+def _check_xls(data: bytes) -> dict[str, dict[tuple[int, int], float]]:
+    """Refuse an .xls whose sheets reach too far, from its cell records; the
+    numbers of each sheet shown scaled down by their format (as for .xlsx).
 
     calamine reads every sheet of an .xls when it opens it, so each sheet's
-    extent is found first, from the BIFF records of the Workbook stream.
+    extent is found first, from the BIFF records of the Workbook stream. The
+    same walk reads the formats (FORMAT), the cell formats pointing to them
+    (XF, numbered in order) and the cell format of each number.
     """
     stream = _ole_stream(data, ("workbook", "book"))
     if stream is None:
@@ -1374,6 +1479,9 @@ def _check_xls(data: bytes) -> None:
         )
     names: dict[int, str] = {}
     sheet, rows, columns, total = "", 0, 0, 0
+    formats: dict[int, float] = {}  # format number -> what numbers shown are times
+    cell_formats: list[int] = []  # XF records in order: their format number
+    scales: dict[str, dict[tuple[int, int], float]] = {}
     position = 0
     while position + 4 <= len(stream):
         kind, size = _BIFF_HEADER.unpack_from(stream, position)
@@ -1384,6 +1492,21 @@ def _check_xls(data: bytes) -> None:
                 if kind == _BIFF_MULRK and len(body) >= 6:
                     column = int.from_bytes(body[-2:], "little")
                 rows, columns = max(rows, row + 1), max(columns, column + 1)
+            if formats and len(body) >= 6 and kind in _BIFF_NUMBERS:
+                found = scales.setdefault(sheet, {})
+                for at, style in _biff_number_styles(kind, body):
+                    number = cell_formats[style] if style < len(cell_formats) else 0
+                    factor = formats.get(number, 1.0)
+                    if factor != 1 and len(found) < MAX_SPECIAL_CELLS:
+                        found[at] = factor
+        elif kind == _BIFF_FORMAT and size >= 5:
+            body = stream[position + 4 : position + 4 + size]
+            factor = format_scale(_biff_format_code(body))
+            if factor != 1:
+                formats[int.from_bytes(body[:2], "little")] = factor
+        elif kind == _BIFF_XF and size >= 4:
+            body = stream[position + 4 : position + 4 + size]
+            cell_formats.append(int.from_bytes(body[2:4], "little"))
         elif kind == _BIFF_DIMENSIONS and size >= 10:
             # calamine sizes a sheet by what it says its extent is.
             body = stream[position + 4 : position + 4 + size]
@@ -1414,6 +1537,30 @@ def _check_xls(data: bytes) -> None:
             f"The workbook holds more than {MAX_WORKBOOK_CELLS:,} cells in all, so "
             "it was not read. Copy the sheets you need into a new workbook."
         )
+    return {name: found for name, found in scales.items() if found}
+
+
+def _biff_number_styles(
+    kind: int, body: bytes
+) -> Iterator[tuple[tuple[int, int], int]]:
+    """((row number, column), XF number) of each number a cell record holds:
+    one for NUMBER, RK and FORMULA, one per column for MULRK."""
+    row, column = _BIFF_HEADER.unpack_from(body)
+    if kind != _BIFF_MULRK:
+        yield (row + 1, column), int.from_bytes(body[4:6], "little")
+        return
+    for at in range((len(body) - 6) // 6):
+        start = 4 + at * 6
+        yield (row + 1, column + at), int.from_bytes(body[start : start + 2], "little")
+
+
+def _biff_format_code(body: bytes) -> str:
+    """The code of a FORMAT record (BIFF8: number, length, flags, characters)."""
+    length, flags = int.from_bytes(body[2:4], "little"), body[4]
+    start = 5 + (2 if flags & 0x08 else 0) + (4 if flags & 0x04 else 0)
+    wide = flags & 0x01
+    text = body[start : start + length * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", errors="replace")
 
 
 def _biff_sheet_name(body: bytes) -> str:
