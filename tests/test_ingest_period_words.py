@@ -261,3 +261,88 @@ def test_the_costs_sheet_asks_about_a_word_read_two_ways():
         "as twice a month; write 'every 2 months' or 'twice a month' (or Month, "
         "Quarter or Year)."
     )
+
+
+HEADER = ["Item", "Amount", "Period"]
+
+
+def said_about(upload, name: str) -> list[str]:
+    return [
+        issue.message for issue in warnings_of(upload) if f"'{name}'" in issue.message
+    ]
+
+
+def test_a_total_above_lines_of_a_billing_cycle_is_still_found():
+    # IT costs 3,000 a month over Laptops 6,000 every 6 months (1,000 a month)
+    # and Zoom 2,000 a month: 1,000 + 2,000 = 3,000, so IT costs is their
+    # total written above them; counting it would read 6,000.
+    upload = read_list(
+        [
+            HEADER,
+            ["IT costs", 3_000, "Month"],
+            ["Laptops", 6_000, "Half-yearly"],
+            ["Zoom", 2_000, "Month"],
+        ]
+    )
+    assert errors_of(upload) == []
+    assert monthly(upload) == [1_000.00, 2_000.00]
+    assert any(
+        "'IT costs' is the sum of all the lines below it" in issue.message
+        for issue in warnings_of(upload)
+    )
+
+
+def test_headings_over_lines_of_a_billing_cycle_are_still_found():
+    # Hardware 3,000 = Laptops 6,000 / 6 + Mice 2,000; Software 500 = 200 + 300:
+    # the lines make 1,000 + 2,000 + 200 + 300 = 3,500 a month.
+    upload = read_list(
+        [
+            HEADER,
+            ["Hardware", 3_000, "Month"],
+            ["Laptops", 6_000, "Half-yearly"],
+            ["Mice", 2_000, "Month"],
+            ["Software", 500, "Month"],
+            ["Zoom", 200, "Month"],
+            ["Jira", 300, "Month"],
+        ]
+    )
+    assert errors_of(upload) == []
+    assert round(sum(monthly(upload)), 2) == 3_500.00
+    assert len(upload.cost_base.lines) == 4
+
+
+@pytest.mark.parametrize(
+    ("first", "total", "period"),
+    [
+        (["Laptops", 6_000, "Half-yearly"], 3_000, "Month"),  # 1,000 + 2,000
+        (["Laptops", 12_000, "Year"], 3_000, "Month"),  # 12,000 / 12 + 2,000
+        (["Laptops", 12_000, "Year"], 36_000, "Year"),  # 12,000 + 2,000 x 12
+        (["Laptops", 12_000, "Year"], 14_000, ""),  # as written: 12,000 + 2,000
+        (["Laptops", 12_000, "Year"], 3_000, ""),  # a month's, unsaid
+    ],
+)
+def test_a_total_of_lines_in_different_periods_is_checked_in_its_own(
+    first, total, period
+):
+    upload = read_list(
+        [HEADER, first, ["Zoom", 2_000, "Month"], ["Total", total, period]]
+    )
+    assert errors_of(upload) == []
+    assert round(sum(monthly(upload)), 2) == 3_000.00  # 1,000 + 2,000
+    assert said_about(upload, "Total") == []
+
+
+def test_a_total_of_lines_in_different_periods_that_disagrees_is_warned():
+    # Laptops 12,000 a year (1,000 a month) + Zoom 2,000 a month = 3,000 a
+    # month, 36,000 a year, 14,000 as written: 2,500 a month is none of them.
+    upload = read_list(
+        [
+            HEADER,
+            ["Laptops", 12_000, "Year"],
+            ["Zoom", 2_000, "Month"],
+            ["Total", 2_500, "Month"],
+        ]
+    )
+    assert round(sum(monthly(upload)), 2) == 3_000.00
+    [message] = said_about(upload, "Total")
+    assert "says 2,500.00" in message

@@ -111,7 +111,6 @@ from cpsu.ingest.vocabulary import (
     match_header,
     period_arithmetic,
     read_billing,
-    read_period,
     read_pool,
     scale_effect,
     scale_note,
@@ -569,11 +568,33 @@ class _Block:
 
     sums: dict[int, float] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
+    # The same sums as a month's cost, when each row's period is known: lines
+    # of a Period column add up in months, not as written.
+    monthly: dict[int, float] | None = field(default_factory=dict)
 
-    def add(self, row_number: int, figures: Mapping[int, float]) -> None:
+    def add(
+        self, row_number: int, figures: Mapping[int, float], months: float | None
+    ) -> None:
         self.rows.append(row_number)
         for index, value in figures.items():
             self.sums[index] = self.sums.get(index, 0.0) + value
+        if self.monthly is None or months is None:
+            self.monthly = None
+            return
+        for index, value in figures.items():
+            self.monthly[index] = self.monthly.get(index, 0.0) + value / months
+
+    def adds_up_to(self, index: int, stated: float, months: Sequence[float]) -> bool:
+        """True when the rows add up to `stated` as written, or, their periods
+        known, as a cost over one of `months` (a total a month of lines some
+        of which are a year's)."""
+        if _cents(stated) == _cents(self.sums.get(index, 0.0)):
+            return True
+        if self.monthly is None or index not in self.monthly:
+            return False
+        return any(
+            _cents(stated) == _cents(self.monthly[index] * span) for span in months
+        )
 
 
 def read_cost_list(
@@ -1689,8 +1710,9 @@ class _ListReader:
             self.section_lines += 1
             self.values[row_number] = dict(figures)
             self.periods[row_number] = line.period
-            self.block.add(row_number, figures)
-            self.everything.add(row_number, figures)
+            months = self._months_of(cells)
+            self.block.add(row_number, figures, months)
+            self.everything.add(row_number, figures, months)
 
     def _quiet_figures(self, cells: Sequence[Cell]) -> dict[int, float] | None:
         """The row's money in the columns totals are checked in; None when a
@@ -2017,9 +2039,10 @@ class _ListReader:
             period = self._quiet_period(cells)
             yearly = None
             if figures is not None and period is not None:
-                per_year = 12 // period.months
+                # A billing cycle of 24 months costs half its amount a year.
                 yearly = {
-                    index: _cents(value) * per_year for index, value in figures.items()
+                    index: round(_cents(value) * 12 / period.months)
+                    for index, value in figures.items()
                 }
             summed = self._other_rows_summed(row_number)
             claimed |= summed
@@ -2182,9 +2205,9 @@ class _ListReader:
                     return True
         return False
 
-    def _quiet_period(self, cells: Sequence[Cell]) -> Period | None:
-        """A row's period from its Period cell or the header, saying nothing;
-        None when neither says."""
+    def _quiet_period(self, cells: Sequence[Cell]) -> Period | BillingCycle | None:
+        """A row's period, or billing cycle, from its Period cell or the header,
+        saying nothing; None when neither says."""
         layout = self.layout
         if layout.is_grid:
             return layout.grid_period
@@ -2192,9 +2215,17 @@ class _ListReader:
         if layout.period_column is None or is_blank(cell):
             return layout.period
         try:
-            return read_period(cell)
+            return read_billing(cell)
         except CellError:
             return None
+
+    def _months_of(self, cells: Sequence[Cell]) -> float | None:
+        """The months a row's amount covers, when a Period column says them
+        row by row; None otherwise (the amounts all share the header's)."""
+        if self.layout.period_column is None or self.layout.is_grid:
+            return None
+        period = self._quiet_period(cells)
+        return None if period is None else period.months
 
     def _check_subtotals(self) -> None:
         """Check each subtotal against the rows it adds up, once all are read."""
@@ -2538,9 +2569,11 @@ class _ListReader:
         key = clean_text(name).casefold()
         overall = "grand" in key or key.rstrip(":") in ("total", "totals")
         block = self.block if self.block.rows and not overall else self.everything
+        own = self._months_of(cells)
+        spans = [own] if own is not None else [period.months for period in Period]
         for index, stated in figures.items():
             summed = block.sums.get(index, 0.0)
-            if _cents(stated) == _cents(summed):
+            if block.adds_up_to(index, stated, spans):
                 continue
             rows = block.rows
             span = (
