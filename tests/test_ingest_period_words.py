@@ -346,3 +346,17 @@ def test_a_total_of_lines_in_different_periods_that_disagrees_is_warned():
     assert round(sum(monthly(upload)), 2) == 3_000.00
     [message] = said_about(upload, "Total")
     assert "says 2,500.00" in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Cost twice a month", "Semi-monthly cost", "Cost (twice monthly)", "Half-monthly"],
+)
+def test_an_amount_header_of_half_a_month_is_asked_about_not_read_as_a_month(header):
+    # 150 twice a month is 300 a month: reading the header's 'month' alone
+    # would halve the cost, so the user is asked what the amounts cover.
+    upload = read_list([["Item", header], ["Cleaning", 150]])
+    assert upload.cost_base is None
+    [error] = errors_of(upload)
+    assert error.message.startswith("Say whether these amounts are a month")
+    assert header in error.message

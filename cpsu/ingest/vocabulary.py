@@ -701,12 +701,22 @@ def period_arithmetic(text: str) -> str | None:
     return None if found is None else found[0].strip()
 
 
+# 'Cost twice a month' holds half a month's cost: not a month's, so it is asked
+# about like any header that says no month, quarter or year.
+_TWICE_A_MONTH = re.compile(
+    r"\btwice[\s-]+(?:a[\s-]+|per[\s-]+|each[\s-]+)?month(?:ly)?\b"
+    r"|\bsemi[\s-]?monthly\b|\bhalf[\s-]?month(?:ly)?\b",
+    re.IGNORECASE,
+)
+
+
 def header_period(text: str) -> Period | None:
     """The period an amount header says ('Annual cost' is a Year), or None; None
-    too for a half-year, a term of years, arithmetic on a period or a word read
-    two ways ('Bi-monthly')."""
+    too for a half-year, a term of years, arithmetic on a period, a word read
+    two ways ('Bi-monthly') or half a month ('Semi-monthly cost')."""
     if (
-        header_span(text) is not None
+        _TWICE_A_MONTH.search(clean_text(text)) is not None
+        or header_span(text) is not None
         or period_arithmetic(text) is not None
         or header_ambiguity(text) is not None
     ):
