@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -574,7 +575,11 @@ def _not_cost_lines(table: Table) -> Issue | None:
             sheet=table.name,
             row=header.row_number,
         )
-    return _roster_without_type(table) or _roster_without_start(table)
+    return (
+        _roster_of_events(table)
+        or _roster_without_type(table)
+        or _roster_without_start(table)
+    )
 
 
 def _roster_without_start(table: Table) -> Issue | None:
@@ -604,6 +609,46 @@ def _roster_without_start(table: Table) -> Issue | None:
     )
 
 
+_HEADER_SEARCH_ROWS = 20  # an export's header is among its first rows
+_EVENT_HEADER = re.compile(
+    r"^(?:hr\s+)?(?:action|event|transaction|change)(?:\s+(?:type|reason))?$"
+    r"|^effective(?:\s+date)?$",
+    re.IGNORECASE,
+)
+
+
+def _roster_of_events(table: Table) -> Issue | None:
+    """An error for an export of HR events (a header naming a person, an action
+    and its effective date; a row for each hire, leaving or rehire), which
+    is neither cost lines nor a roster of one row per person."""
+    for row_number, cells in table.rows[:_HEADER_SEARCH_ROWS]:
+        names = [clean_header(cell) for cell in cells]
+        found = {
+            "effective" if name.casefold().startswith("effective") else "action"
+            for name in names
+            if _EVENT_HEADER.match(name)
+        }
+        person = [
+            name
+            for name in names
+            if ROSTER_HEADER_INDEX.get(text_key(name)) in ("person_id", "name")
+        ]
+        if found != {"action", "effective"} or not person:
+            continue
+        return error(
+            f"{table.name} looks like a list of HR events (row {row_number} names "
+            f"{listing([repr(name) for name in person])}, an action and its "
+            "effective date), with a row for each hire, leaving or rehire. The "
+            "roster needs one row per person: a Start date and, for those who "
+            "left, an End date. Export the headcount report rather than the event "
+            "history, or turn each person's hire and leaving dates into Start date "
+            "and End date columns.",
+            sheet=table.name,
+            row=row_number,
+        )
+    return None
+
+
 def _roster_without_type(table: Table) -> Issue | None:
     """An error for a roster with no worker type column (people and their
     start dates, no amount), which is not cost lines either."""
@@ -614,6 +659,8 @@ def _roster_without_type(table: Table) -> Issue | None:
     )
     if isinstance(header, list) or not header.columns.keys() & {"person_id", "name"}:
         return None
+    if "worker_type" in header.columns:
+        return None  # it has one: what it lacks is said by _roster_without_start
     cells = table.rows[header.position][1]
     if any(is_amount_header(clean_header(cell)) for cell in cells):
         return None  # cost lines with a start date
