@@ -155,3 +155,50 @@ def test_a_roster_with_a_bad_row_is_refused_as_a_roster():
     assert issue_at(roster, "Staff", 2, "Worker type (B)").message.startswith(
         "Worker type (B) is 'Wizard', which is not a worker type"
     )
+
+
+def test_a_sheet_with_ids_and_one_with_names_only_are_read_together_and_checked():
+    # Employees has IDs and names; Contractors names only. Ana is on both for
+    # overlapping periods: both rows counted (on 2024-03-31: employees Ana
+    # and Ben, contractors Ana and Cy), and the name check says which sheet
+    # lacks the IDs that would tell.
+    employees = [
+        ["Employee ID", *HEADER],
+        ["E1", "Ana Ruiz", "Employee", date(2024, 1, 5)],
+        ["E2", "Ben Li", "Employee", date(2024, 3, 1)],
+    ]
+    contractors = [
+        HEADER,
+        ["Ana Ruiz", "Contractor", date(2023, 6, 1)],
+        ["Cy Oh", "Contractor", date(2024, 2, 1)],
+    ]
+    data = xlsx_bytes({"Employees": employees, "Contractors": contractors})
+    roster = read_roster_upload(data, "roster.xlsx", Q1)
+    assert not roster.has_errors
+    assert counted(roster) == (2, 2)
+    found = issue_at(roster, "Contractors", 2, "Name (A)")
+    assert "'Ana Ruiz' (Employees row 2, from 2024-01-05" in found.message
+    assert "Contractors has no Employee ID to tell one person" in found.message
+    assert found.message.endswith("add their Employee IDs to Contractors.")
+    assert any(
+        "their columns differ (Contractors has no Employee ID)" in issue.message
+        for issue in roster.issues
+    )
+
+
+def test_the_same_name_under_different_ids_on_two_sheets_is_two_people():
+    # Both sheets have IDs: E1 and C7 are different people who share a name,
+    # so nothing is said about the name.
+    employees = [
+        ["Employee ID", *HEADER],
+        ["E1", "Ana Ruiz", "Employee", date(2024, 1, 5)],
+    ]
+    contractors = [
+        ["Employee ID", *HEADER],
+        ["C7", "Ana Ruiz", "Contractor", date(2023, 6, 1)],
+    ]
+    data = xlsx_bytes({"Employees": employees, "Contractors": contractors})
+    roster = read_roster_upload(data, "roster.xlsx", Q1)
+    assert not roster.has_errors
+    assert counted(roster) == (1, 1)
+    assert not any("also on sheet" in issue.message for issue in roster.issues)

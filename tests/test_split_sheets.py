@@ -107,7 +107,9 @@ def test_a_roster_over_two_sheets_is_counted_as_one():
     ) in warnings(roster.issues)
 
 
-def test_a_roster_sheet_with_other_columns_is_named_not_counted():
+def test_a_roster_sheet_with_other_columns_is_counted_and_the_difference_named():
+    # Contractors says Status where Employees says End date: both are rosters
+    # (an ID, a worker type, a start date), each read by its own header.
     roster = read_roster_upload(
         roster_workbook(("Worker ID", "Worker type", "Start date", "Status")),
         "hr.xlsx",
@@ -115,11 +117,12 @@ def test_a_roster_sheet_with_other_columns_is_named_not_counted():
     )
 
     (row,) = roster.headcount.rows
-    assert (row.employees, row.contingent) == (10, 0)
+    # 10 employees since 2020, 5 contractors since 2026-10-01, none left
+    assert (row.employees, row.contingent) == (10, 5)
     assert (
-        "The sheet Contractors also looks like a roster, but its columns differ "
-        "from Employees's, so it was not read and its people are not counted. Give "
-        "it the same columns to count them together, or upload it on its own."
+        "Read 15 people from sheets Employees and Contractors and counted them as "
+        "one roster; their columns differ (Employees has no Status; Contractors "
+        "has no End date), and each sheet was read by its own."
     ) in warnings(roster.issues)
 
 

@@ -501,7 +501,7 @@ class _SheetPeople:
     issues: list[Issue]
     persons: int
     ids: dict[int, str] = field(default_factory=dict)  # row -> person ID
-    names: dict[int, str] = field(default_factory=dict)  # row -> name, with no ID
+    names: dict[int, str] = field(default_factory=dict)  # row -> name
 
 
 def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
@@ -1025,6 +1025,11 @@ def _person(
         first_row_of[key.casefold()] = row_number
     if key and key_field == "name":
         notes.name_of_row[row_number] = key
+    elif "name" in header.columns:
+        # Beside an ID, the name lets a sheet with no IDs be checked against it.
+        name_cell = header.cell(cells, "name")
+        if not is_blank(name_cell):
+            notes.name_of_row[row_number] = clean_text(read_text_or_blank(name_cell))
 
     kind = None
     type_cell = header.cell(cells, "worker_type")
@@ -1164,7 +1169,10 @@ def _names_across(sheets: Sequence[_SheetPeople]) -> list[Issue]:
             (
                 (earlier, later)
                 for earlier, later in itertools.combinations(periods, 2)
-                if earlier[2] != later[2] and later[0] <= earlier[1]
+                if earlier[2] != later[2]
+                and later[0] <= earlier[1]
+                # IDs tell people apart where both sheets have them
+                and not (sheets[earlier[2]].ids and sheets[later[2]].ids)
             ),
             None,
         )
@@ -1186,6 +1194,13 @@ def _names_across(sheets: Sequence[_SheetPeople]) -> list[Issue]:
             )
         )
         many = len(listed) > 1
+        without = [sheet.sheet for sheet in (a, b) if not sheet.ids]
+        lacking = "The roster has" if len(without) == 2 else f"{without[0]} has"
+        add = (
+            "add an Employee ID column to both sheets"
+            if len(without) == 2
+            else f"add their Employee IDs to {without[0]}"
+        )
         found.append(
             warning(
                 f"{_count_of(len(listed), 'name')} on sheet {a.sheet} "
@@ -1193,11 +1208,10 @@ def _names_across(sheets: Sequence[_SheetPeople]) -> list[Issue]:
                 f"that overlap: {each}. Both rows were counted, so if "
                 f"{'they are the same people' if many else 'it is the same person'}"
                 " (a contractor taken on as an employee, say), headcount is one "
-                "too many on each day both cover. The roster has no Employee ID "
+                f"too many on each day both cover. {lacking} no Employee ID "
                 "to tell one person from two people of the same name: if they are "
                 "the same, end the earlier row the day before the later starts; "
-                "if they are different people, add an Employee ID column to both "
-                "sheets.",
+                f"if they are different people, {add}.",
                 b.sheet,
                 listed[0][2][3] if not many else None,
                 label,

@@ -96,26 +96,16 @@ def _read(
     found = [(table, fields) for table, fields in tables if fields is not None]
     if not found:
         return RosterUpload(None, (), recognised=False)
-    # Every visible sheet with the first one's columns is one roster split
-    # ("Employees" and "Contractors"); a hidden sheet only when none is visible.
-    first, fields = found[0]
+    # Every visible roster sheet is part of one roster split over sheets
+    # ("Employees" and "Contractors"), whatever else its columns say; a
+    # hidden sheet only when none is visible.
+    first, _ = found[0]
     visible = [table for table, _ in found if table.name not in hidden]
-    candidates = visible or [first]
-    read = [table for table, other in found if table in candidates and other == fields]
+    read = visible or [first]
+    fields_of = {table.name: fields for table, fields in found}
     issues = [
         *book.issues,
         *(issue for table in read for issue in book.sheet_issues.get(table.name, ())),
-        *(
-            warning(
-                f"The sheet {table.name} also looks like a roster, but its columns "
-                f"differ from {first.name}'s, so it was not read and its people are "
-                "not counted. Give it the same columns to count them together, or "
-                "upload it on its own.",
-                sheet=table.name,
-            )
-            for table, other in found
-            if other != fields and table.name not in hidden
-        ),
         *_partial_rosters(
             [table for table, other in tables if other is None], hidden, first.name
         ),
@@ -129,15 +119,36 @@ def _read(
         )
         report(1.0, f"Read {people:,} people from {names}")
     if len(read) > 1 and people:
+        differ = _columns_differ(
+            [(table.name, fields_of[table.name]) for table in read]
+        )
         issues.append(
             warning(
                 f"Read {people:,} people from sheets {names}, which have the same "
-                "columns, and counted them as one roster.",
+                "columns, and counted them as one roster."
+                if not differ
+                else f"Read {people:,} people from sheets {names} and counted them "
+                f"as one roster; their columns differ ({differ}), and each sheet "
+                "was read by its own.",
             )
         )
     return RosterUpload(
         headcount, (*issues, *found_issues), True, sheet=names, people=people
     )
+
+
+def _columns_differ(sheets: Sequence[tuple[str, frozenset[str] | None]]) -> str:
+    """What each roster sheet lacks that another has ('Contractors has no
+    Employee ID'); empty when all have the same columns."""
+    every = frozenset().union(*(fields or frozenset() for _, fields in sheets))
+    said = []
+    for name, fields in sheets:
+        lacks = [
+            HEADERS[field] for field in HEADERS if field in every - (fields or every)
+        ]
+        if lacks:
+            said.append(f"{name} has no {listing(lacks)}")
+    return "; ".join(said)
 
 
 def _partial_rosters(
