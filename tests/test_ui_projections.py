@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -60,3 +63,90 @@ def test_a_kept_model_gives_the_projection_project_gives():
     # A rerun (the same workspace object) still agrees.
     app.run()
     assert app.text[0].value == "[" + ", ".join(["true"] * 9) + "]"
+
+
+# --- chart data written into the views ---------------------------------------------
+
+
+def _views(spec):
+    """Every view of a spec with its data, layers within layers included."""
+    for layer in spec.get("layer", []):
+        yield from _views(layer)
+    if "mark" in spec:
+        yield spec
+
+
+def test_a_layered_chart_carries_each_dataset_in_the_layers_that_read_it():
+    from cpsu.charts import cpsu_spec
+    from cpsu.ui.projections import inline_datasets
+    from tests.test_charts import projection
+
+    spec = cpsu_spec(projection().table)
+    inlined = inline_datasets(spec)
+
+    assert "datasets" not in inlined and "data" not in inlined
+    line, rule, label = inlined["layer"]
+    assert line["data"] == {"values": spec["datasets"]["cpsu"]}
+    assert rule["data"] == label["data"] == {"values": spec["datasets"]["baseline"]}
+    # Apart from where the data is, the chart is the same...
+    for view, original in zip(inlined["layer"], spec["layer"], strict=True):
+        assert {**view, "data": original["data"]} == original
+    assert {k: v for k, v in inlined.items() if k != "layer"} == {
+        k: v for k, v in spec.items() if k not in ("layer", "datasets")
+    }
+    # ...and the spec it was made from, whose layers are shared, is untouched.
+    assert spec["layer"][0]["data"] == {"name": "cpsu"}
+
+
+def test_a_single_view_becomes_the_one_layer_that_holds_its_data():
+    from cpsu.charts import cost_by_pool_spec
+    from cpsu.ui.projections import inline_datasets
+    from tests.test_charts import projection
+
+    spec = cost_by_pool_spec(projection().by_pool())
+    inlined = inline_datasets(spec)
+
+    (view,) = inlined["layer"]
+    assert view == {
+        "data": {"values": spec["datasets"]["pools"]},
+        "mark": spec["mark"],
+        "encoding": spec["encoding"],
+    }
+    assert inlined["title"] == spec["title"]
+    assert inlined["description"] == spec["description"]
+    assert not {"data", "mark", "encoding", "datasets"} & set(inlined)
+
+
+def test_data_it_cannot_place_or_too_many_rows_stay_named():
+    from cpsu.ui.projections import INLINE_ROWS, inline_datasets
+
+    big = {
+        "mark": "point",
+        "data": {"name": "rows"},
+        "datasets": {"rows": [{"x": n} for n in range(INLINE_ROWS + 1)]},
+    }
+    assert inline_datasets(big) is big
+    facet = {
+        "data": {"name": "rows"},
+        "facet": {"row": {"field": "x"}},
+        "spec": {"mark": "point"},
+        "datasets": {"rows": [{"x": 1}]},
+    }
+    assert inline_datasets(facet) is facet
+    unnamed = {"mark": "point", "data": {"url": "x.csv"}, "datasets": {}}
+    assert inline_datasets(unnamed) is unnamed
+
+
+def test_every_compare_and_scenarios_chart_travels_without_top_level_data():
+    root = Path(__file__).resolve().parent.parent
+    app = AppTest.from_file(str(root / "app.py"), default_timeout=60).run()
+    for page in ("app_pages/scenarios.py", "app_pages/compare.py"):
+        app.switch_page(page).run()
+        assert not app.exception
+        charts = app.get("vega_lite_chart")
+        assert charts
+        for chart in charts:
+            spec = json.loads(chart.proto.spec)
+            assert not chart.proto.datasets and not chart.proto.data.data
+            assert "datasets" not in spec
+            assert all("values" in view["data"] for view in _views(spec))
