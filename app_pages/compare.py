@@ -51,7 +51,7 @@ from cpsu.sensitivity import (
     tornado,
 )
 from cpsu.ui import state
-from cpsu.ui.projections import kept_model, projection_of, show_spec
+from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.text import plain
@@ -120,7 +120,7 @@ def _project(workspace: Workspace, scenarios: list[Scenario]) -> list[Compared]:
     results = []
     for scenario in scenarios:
         try:
-            results.append(Compared(scenario, projection_of(workspace, scenario)))
+            results.append(Compared(scenario, kept_projection(workspace, scenario)))
         except ProjectionError as problem:
             results.append(Compared(scenario, None, str(problem)))
     return results
@@ -131,10 +131,13 @@ def _scenarios_tab(
 ) -> None:
     scenario = first.scenario
     model = kept_model(workspace, scenario)
+    run = kept_run(workspace, scenario)
     triggers = hire_triggers(
-        workspace.cost_base, workspace.headcount, scenario, model=model
+        workspace.cost_base, workspace.headcount, scenario, model=model, run=run
     )
-    marks = guardrails(workspace.cost_base, workspace.headcount, scenario, model=model)
+    marks = guardrails(
+        workspace.cost_base, workspace.headcount, scenario, model=model, run=run
+    )
     band = None
     if st.toggle(
         "P10 to P90 band (1,000 draws of the assumptions' ranges)",
@@ -276,7 +279,11 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     )
     st.dataframe(bridge, hide_index=True, key="compare.bridge_table")
     triggers = hire_triggers(
-        workspace.cost_base, workspace.headcount, scenario, model=model
+        workspace.cost_base,
+        workspace.headcount,
+        scenario,
+        model=model,
+        run=kept_run(workspace, scenario),
     )
     if len(triggers):
         st.subheader("Next hires")

@@ -127,7 +127,7 @@ _TEMPLATES: dict[tuple, dict[str, Any]] = {}
 _MAX_TEMPLATES = 256
 
 
-def _json_ready(values: list[Any]) -> list[Any]:
+def json_ready(values: list[Any]) -> list[Any]:
     ready = []
     for value in values:
         if isinstance(value, np.generic):
@@ -144,7 +144,7 @@ def column_values(column: pd.Series) -> list[Any]:
     # numpy's whole numbers and booleans are never undefined.
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
         return values
-    return _json_ready(values)
+    return json_ready(values)
 
 
 def rows_of(columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:

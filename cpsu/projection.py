@@ -658,17 +658,19 @@ def project(
     headcount: Headcount,
     scenario: Scenario,
     model: Model | None = None,
+    run: ModelRun | None = None,
 ) -> Projection:
     """Project support cost and CPSU over quarters 0..H.
 
     `model`, when given, is `compile_model` of the same cost base and
     headcount for a scenario with the same `model_key`; it is run with this
-    scenario's assumptions.
+    scenario's assumptions, unless `run` is that run already.
     """
     desk = scenario.service_desk
     if model is None:
         model = compile_model(cost_base, headcount, scenario)
-    run = run_model(model, Assumptions.of(scenario))
+    if run is None:
+        run = run_model(model, Assumptions.of(scenario))
     quarter_index = model.quarter_index
     quarters = model.quarters
     users = run.supported_users[0]

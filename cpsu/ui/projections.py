@@ -6,25 +6,57 @@ compiled, with the workspace and the part of the scenario it was compiled
 for, and runs it again with the new assumptions. Anything else (another
 cost base, horizon, contingent share or weight, line changes) compiles
 afresh. The model is the session's own: another session never sees it.
+
+The Compare page projects several scenarios at each change, while a slider
+moves only the chosen one: the session keeps the last projection of each
+scenario by name, with the workspace and the assumptions it was made for,
+and gives it again while neither has changed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from cpsu.projection import Model, Projection, compile_model, model_key, project
+from cpsu.projection import (
+    Assumptions,
+    Model,
+    ModelRun,
+    Projection,
+    compile_model,
+    model_key,
+    project,
+    run_model,
+)
 from cpsu.scenario import Scenario, Workspace
 
 _MODELS = "projections.models"
 _KEPT = 4  # models kept a session: the Scenarios page's and a few compared
+_KEPT_PROJECTIONS = 8  # scenarios whose last projection a session keeps
+
+
+@dataclass
+class _Kept:
+    """What a session keeps between slider changes: models, most recent
+    first, and the last projection of each scenario name."""
+
+    models: list[tuple[Workspace, tuple, Model]] = field(default_factory=list)
+    projections: dict[str, tuple[Workspace, Scenario, Projection]] = field(
+        default_factory=dict
+    )
+    run: tuple[Model, tuple, ModelRun] | None = None
+
+
+def _kept() -> _Kept:
+    # One session-state key for all of it: Streamlit walks every key at
+    # each widget drawn.
+    return st.session_state.setdefault(_MODELS, _Kept())
 
 
 def _model(workspace: Workspace, scenario: Scenario) -> Model:
-    kept: list[tuple[Workspace, tuple, Model]] = st.session_state.setdefault(
-        _MODELS, []
-    )
+    kept = _kept().models
     key = model_key(scenario)
     for index, (owner, owner_key, model) in enumerate(kept):
         if owner is workspace and owner_key == key:
@@ -44,6 +76,25 @@ def kept_model(workspace: Workspace, scenario: Scenario) -> Model:
     return _model(workspace, scenario)
 
 
+def _assumptions_key(scenario: Scenario) -> tuple:
+    """What of a scenario `Assumptions.of` reads."""
+    return (scenario.growth_per_quarter, scenario.service_desk, scenario.levers)
+
+
+def kept_run(workspace: Workspace, scenario: Scenario) -> ModelRun:
+    """The kept model (`kept_model`) run with the scenario's assumptions: the
+    last run again while they are the same, as when a page asks the same run
+    for the projection, the hire triggers and the guardrails."""
+    model = _model(workspace, scenario)
+    kept = _kept()
+    key = _assumptions_key(scenario)
+    if kept.run is not None and kept.run[0] is model and kept.run[1] == key:
+        return kept.run[2]
+    run = run_model(model, Assumptions.of(scenario))
+    kept.run = (model, key, run)
+    return run
+
+
 def projection_of(workspace: Workspace, scenario: Scenario) -> Projection:
     """The workspace projected under the scenario, from a kept model if one fits.
 
@@ -54,6 +105,7 @@ def projection_of(workspace: Workspace, scenario: Scenario) -> Projection:
         workspace.headcount,
         scenario,
         model=_model(workspace, scenario),
+        run=kept_run(workspace, scenario),
     )
 
 
@@ -67,23 +119,51 @@ INLINE_ROWS = 2_000
 # (Vega-Lite reads the rest, such as the title and size, from the top level).
 _VIEW_KEYS = frozenset({"data", "mark", "encoding", "transform", "name"})
 _COMPOSED = ("layer", "concat", "hconcat", "vconcat")
+_NESTED = frozenset({"facet", "repeat", "spec"})
 
 
-def _with_values(node: Any, datasets: dict[str, list[Any]]) -> Any:
-    """`node` (a part of a spec) with each `{"name": ...}` data of a dataset
-    replaced by the dataset's values; the parts it changes are copies."""
-    if isinstance(node, list):
-        return [_with_values(item, datasets) for item in node]
-    if not isinstance(node, dict):
-        return node
-    copied = {}
-    for name, value in node.items():
-        data_name = value.get("name") if isinstance(value, dict) else None
-        if name == "data" and data_name in datasets:
-            rest = {key: part for key, part in value.items() if key != "name"}
-            copied[name] = {**rest, "values": datasets[data_name]}
-        else:
-            copied[name] = _with_values(value, datasets)
+class _CannotInline(Exception):
+    """A part of the spec that reads data where the views do not."""
+
+
+def _data_values(data: Any, datasets: dict[str, list[Any]], used: set[str]) -> Any:
+    name = data.get("name") if isinstance(data, dict) else None
+    if name not in datasets:
+        return data
+    used.add(name)
+    return {
+        **{key: part for key, part in data.items() if key != "name"},
+        "values": datasets[name],
+    }
+
+
+def _with_values(
+    view: dict[str, Any], datasets: dict[str, list[Any]], used: set[str]
+) -> dict[str, Any]:
+    """`view` with each `{"name": ...}` data of a dataset replaced by the
+    dataset's values: its own, a lookup's, and its layers' and views'. What
+    it changes is copied; the rest is shared with `view`. The names replaced
+    are added to `used`."""
+    if _NESTED & view.keys():
+        raise _CannotInline
+    copied = dict(view)
+    if "data" in view:
+        copied["data"] = _data_values(view["data"], datasets, used)
+    if isinstance(view.get("transform"), list):
+        steps = []
+        for step in view["transform"]:
+            source = step.get("from") if isinstance(step, dict) else None
+            if isinstance(source, dict) and "data" in source:
+                data = _data_values(source["data"], datasets, used)
+                step = {**step, "from": {**source, "data": data}}
+            steps.append(step)
+        copied["transform"] = steps
+    for key in _COMPOSED:
+        if isinstance(view.get(key), list):
+            copied[key] = [
+                _with_values(part, datasets, used) if isinstance(part, dict) else part
+                for part in view[key]
+            ]
     return copied
 
 
@@ -125,7 +205,34 @@ def inline_datasets(spec: dict[str, Any]) -> dict[str, Any]:
             return spec
     if not any(key in top for key in _COMPOSED) and "mark" not in top:
         return spec
-    return _with_values(top, datasets)
+    used: set[str] = set()
+    try:
+        inlined = _with_values(top, datasets, used)
+    except _CannotInline:
+        return spec
+    # A dataset no view was found to read may be read where this does not
+    # look: the spec keeps its data as it is.
+    if used != datasets.keys():
+        return spec
+    return inlined
+
+
+def kept_projection(workspace: Workspace, scenario: Scenario) -> Projection:
+    """`projection_of`, given again while the workspace and the scenario are
+    the ones its name was last projected with.
+
+    Raises ProjectionError as `project` does.
+    """
+    kept = _kept().projections
+    last = kept.get(scenario.name)
+    if last is not None and last[0] is workspace and last[1] == scenario:
+        return last[2]
+    projection = projection_of(workspace, scenario)
+    kept.pop(scenario.name, None)
+    kept[scenario.name] = (workspace, scenario, projection)
+    while len(kept) > _KEPT_PROJECTIONS:
+        del kept[next(iter(kept))]
+    return projection
 
 
 def show_spec(container: Any, spec: dict[str, Any], key: str) -> None:

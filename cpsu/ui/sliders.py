@@ -33,14 +33,20 @@ def widget_key(key: str, page: str = "") -> str:
     return f"{page}:{key}" if page else key
 
 
-def _pushed(widget: str) -> str:
-    return f"{widget}#pushed"
+# The value each such widget was last given or moved to, by widget key: one
+# session-state entry for them all, since Streamlit walks every key of the
+# session's state at each widget it draws.
+_PUSHED = "sliders.pushed"
+
+
+def _pushed() -> dict[str, object]:
+    return st.session_state.setdefault(_PUSHED, {})
 
 
 def _copy_back(widget: str, key: str) -> None:
     value = st.session_state[widget]
     st.session_state[key] = value
-    st.session_state[_pushed(widget)] = value
+    _pushed()[widget] = value
 
 
 def _bound(key: str) -> dict[str, object]:
@@ -56,9 +62,10 @@ def _bound(key: str) -> dict[str, object]:
         return {"key": key, "persist_state": "session"}
     widget = widget_key(key, page)
     value = st.session_state[key]
-    if widget not in st.session_state or st.session_state.get(_pushed(widget)) != value:
+    pushed = _pushed()
+    if widget not in st.session_state or pushed.get(widget) != value:
         st.session_state[widget] = value
-        st.session_state[_pushed(widget)] = value
+        pushed[widget] = value
     return {"key": widget, "on_change": _copy_back, "args": (widget, key)}
 
 
