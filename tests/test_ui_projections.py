@@ -187,8 +187,7 @@ def kept_projection_script() -> None:
 
     from cpsu.ingest import read_upload
     from cpsu.ingest.checks import checked_workspace
-    from cpsu.projection import project
-    from cpsu.projection import Assumptions, run_model
+    from cpsu.projection import Assumptions, project, run_model
     from cpsu.ui.projections import kept_model, kept_projection, kept_run
 
     sample = Path("sample_data/sample_company.xlsx")
