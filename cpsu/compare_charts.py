@@ -272,19 +272,16 @@ def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
     rows_at: dict[int, int] = {}
     for name, table in triggers.items():
         hires: dict[tuple[int, str], list[tuple[Any, Any, float]]] = {}
-        for reached, t, quarter, tier, agent, users in zip(
-            table["reached"].tolist(),
-            table["t"].tolist(),
-            table["quarter"].tolist(),
-            table["tier"].tolist(),
-            table["agent"].tolist(),
-            table["users_above"].tolist(),
+        # Only the agents reached within the horizon are labelled.
+        reached = table["reached"].to_numpy(dtype=bool)
+        for t, quarter, tier, agent, users in zip(
+            *(
+                table[column].to_numpy()[reached].tolist()
+                for column in ("t", "quarter", "tier", "agent", "users_above")
+            ),
             strict=True,
         ):
-            if reached:
-                hires.setdefault((int(t), str(quarter)), []).append(
-                    (tier, agent, users)
-                )
+            hires.setdefault((int(t), str(quarter)), []).append((tier, agent, users))
         for (t, quarter), hired in sorted(hires.items()):
             row = rows_at.get(t, 0)
             rows_at[t] = row + 1

@@ -76,3 +76,18 @@ def test_cost_lines_table_formats_money_and_keeps_text():
     assert frame["monthly"].tolist() == [10_000, 40_000]
     assert fmt(config, "monthly") == NUMBER_FORMATS["money"]
     assert list(frame.columns) == [c.name for c in COST_LINE_COLUMNS]
+
+
+def test_the_projection_view_is_the_table_with_counts_rounded():
+    import pandas as pd
+
+    projection = project_lines(
+        FIXED, LICENCE, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
+    )
+    table, config = projection_view(projection)
+    counts = [name for name in table if fmt(config, name) == "localized"]
+    # What the page shows is exactly the projection's columns, in the order
+    # configured, with the counts rounded as pandas rounds them.
+    expected = projection.table[list(table.columns)].copy()
+    expected[counts] = expected[counts].round()
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -87,14 +88,24 @@ def _projection_columns() -> list[Column]:
     return columns
 
 
+def _rounded(values: pd.Series) -> pd.Series | np.ndarray:
+    if values.dtype == np.float64:
+        return np.round(values.to_numpy())
+    return values.round()
+
+
 def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
     """The frame's shown columns, in order, counts rounded to whole numbers."""
     shown = [c for c in columns if c.name in frame.columns]
-    view = frame[[c.name for c in shown]].copy()
-    for column in shown:
-        if column.kind == "count":
-            view[column.name] = view[column.name].round()
-    return view
+    # One new table from the columns, rather than a copy changed column by
+    # column: the Scenarios page draws it at every slider change.
+    return pd.DataFrame(
+        {
+            c.name: _rounded(frame[c.name]) if c.kind == "count" else frame[c.name]
+            for c in shown
+        },
+        index=frame.index,
+    )
 
 
 def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
