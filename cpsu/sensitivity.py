@@ -833,13 +833,13 @@ def hire_triggers(
         table = pd.DataFrame([], columns=columns)
         table["t"] = table["t"].astype("Int64")
         return table
-    items = [version.item for version in model.versions.lines]
+    versions = model.versions.lines
     labels = model.labels
     reached_list = reached.tolist()
     at_list = at.tolist()
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "item": [items[index] for index in staffed[line].tolist()],
+            "item": [versions[index].item for index in staffed[line].tolist()],
             "tier": [TIERS[row].value for row in tier_row.tolist()],
             "agent": agent.tolist(),
             "users_above": threshold.tolist(),
@@ -847,15 +847,17 @@ def hire_triggers(
                 labels[t] if hit else None
                 for t, hit in zip(at_list, reached_list, strict=True)
             ],
-            "t": [
-                t if hit else None for t, hit in zip(at_list, reached_list, strict=True)
-            ],
+            "t": pd.array(
+                [
+                    t if hit else None
+                    for t, hit in zip(at_list, reached_list, strict=True)
+                ],
+                dtype="Int64",
+            ),
             "reached": reached_list,
         },
         columns=columns,
     )
-    table["t"] = table["t"].astype("Int64")
-    return table
 
 
 # --- guardrails ----------------------------------------------------------------
@@ -926,17 +928,26 @@ def guardrails(
         fell & (tickets[1:] > tickets[:-1]) & no_hire & (paced_cpsu >= cpsu[:-1])
     )
 
-    table = pd.DataFrame({"quarter": model.labels, "t": model.quarter_index})
-    for row, tier in enumerate(TIERS):
-        table[f"utilisation_{TIER_KEYS[tier]}"] = utilisation[row]
-    table["over_capacity"] = over.any(axis=0)
-    table["tiers_over"] = [
-        ", ".join(tier.value for row, tier in enumerate(TIERS) if over[row, t])
-        for t in model.quarter_index
-    ]
     resolution = float(model.assumptions.column("resolution_rate")[0, 0])
-    table["resolution_below_target"] = resolution < resolution_target
-    table["flat_staff_fall"] = np.concatenate([[False], flat_fall])
-    table["cpsu"] = cpsu
-    table["cpsu_if_staff_kept_pace"] = np.concatenate([[np.nan], paced_cpsu])
-    return table
+    quarters = len(model.quarter_index)
+    return pd.DataFrame(
+        {
+            "quarter": model.labels,
+            "t": model.quarter_index,
+            **{
+                f"utilisation_{TIER_KEYS[tier]}": utilisation[row]
+                for row, tier in enumerate(TIERS)
+            },
+            "over_capacity": over.any(axis=0),
+            "tiers_over": [
+                ", ".join(tier.value for row, tier in enumerate(TIERS) if over[row, t])
+                for t in model.quarter_index
+            ],
+            "resolution_below_target": np.full(
+                quarters, resolution < resolution_target
+            ),
+            "flat_staff_fall": np.concatenate([[False], flat_fall]),
+            "cpsu": cpsu,
+            "cpsu_if_staff_kept_pace": np.concatenate([[np.nan], paced_cpsu]),
+        }
+    )

@@ -52,6 +52,12 @@ def _copy_back(widget: str, key: str) -> None:
 def _bound(key: str) -> dict[str, object]:
     """The widget arguments that bind a widget to the state key `key`.
 
+    A slider is also given the state's value as its `value`: the widget's
+    state, set before it is drawn, is what it shows, and the value spares
+    Streamlit a walk over every session-state key to learn what kind of
+    slider it is (.streamlit/config.toml silences the log line that says a
+    widget with a value was also set through session state).
+
     On another page the widget is given the state's value only when the
     state changed elsewhere (another page, a scenario chosen, a reset) since
     it was last given or moved: writing it at every run would undo a move
@@ -84,6 +90,7 @@ def _slider(
         label,
         min_value=min(low, value),
         max_value=max(high, value),
+        value=value,
         step=step,
         format=fmt,
         help=help,
@@ -143,6 +150,7 @@ def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
         "Horizon (quarters)",
         min_value=min(SHORTEST_HORIZON, horizon),
         max_value=max(MAX_HORIZON, horizon),
+        value=horizon,
         step=1,
         disabled=disabled,
         **_bound(state.HORIZON),
