@@ -54,6 +54,7 @@ from cpsu.ui import state
 from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
+from cpsu.ui.tables import arrow_table
 from cpsu.ui.text import plain
 
 PICKED = "compare.scenarios"
@@ -173,7 +174,7 @@ def _scenarios_tab(
     )
     table = differences(results, sorted(at))
     st.dataframe(
-        table.drop(columns=["t"]),
+        arrow_table(table.drop(columns=["t"])),
         hide_index=True,
         key="compare.differences",
         column_config={
@@ -208,7 +209,7 @@ def _scenarios_tab(
     funding = funding_table(results, start)
     show_spec(st, funding_spec(funding), key="compare.funding")
     st.dataframe(
-        funding.reset_index(),
+        arrow_table(funding.reset_index()),
         hide_index=True,
         key="compare.funding_table",
         column_config={
@@ -228,13 +229,17 @@ def _scenarios_tab(
     if len(flagged):
         st.subheader(f"Guardrails of {first.name}")
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Quarter": flagged["quarter"],
-                    "Over 85% utilisation": flagged["tiers_over"],
-                    "Resolution below target": flagged["resolution_below_target"],
-                    "CPSU fell only as staff stayed flat": flagged["flat_staff_fall"],
-                }
+            arrow_table(
+                pd.DataFrame(
+                    {
+                        "Quarter": flagged["quarter"],
+                        "Over 85% utilisation": flagged["tiers_over"],
+                        "Resolution below target": flagged["resolution_below_target"],
+                        "CPSU fell only as staff stayed flat": flagged[
+                            "flat_staff_fall"
+                        ],
+                    }
+                )
             ),
             hide_index=True,
             key="compare.guardrails",

@@ -91,3 +91,33 @@ def test_the_projection_view_is_the_table_with_counts_rounded():
     expected = projection.table[list(table.columns)].copy()
     expected[counts] = expected[counts].round()
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
+
+
+def test_a_table_goes_to_arrow_as_streamlit_would_send_it():
+    import pandas as pd
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    from cpsu.ui.tables import arrow_table
+
+    projection = project_lines(FIXED, LICENCE, growth=0.10, horizon=2)
+    table, _ = projection_view(projection)
+    odd = pd.DataFrame(
+        {
+            "text": ["a", None, "c"],
+            "whole": [1, 2, 3],
+            "maybe": pd.array([1, None, 3], dtype="Int64"),
+            "flag": [True, False, True],
+        },
+        index=[5, 7, 9],
+    )
+    for frame in (table, odd):
+        sent = pa.ipc.open_stream(
+            dataframe_util.convert_pandas_df_to_arrow_bytes(
+                frame.reset_index(drop=True)
+            )
+        ).read_all()
+        # The same columns, types and values (an undefined number null, so an
+        # empty cell); only pandas' note of its index is left out.
+        assert arrow_table(frame).equals(sent.replace_schema_metadata(None))
+    assert arrow_table(table).column("cpsu_change").null_count == 1

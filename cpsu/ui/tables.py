@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from cpsu.costs import CostBase, cost_basis
@@ -106,6 +107,29 @@ def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
         },
         index=frame.index,
     )
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """The frame's columns as an Arrow table, as st.dataframe would send them.
+
+    Streamlit converts a DataFrame to Arrow through pandas' own converter,
+    which takes longer than the rest of a small table; this does it column
+    by column, to the same types and values: an undefined number is null
+    (an empty cell), text is Arrow's large string. The frame's index is not
+    sent: give it with `hide_index=True`.
+    """
+    arrays = []
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+            arrays.append(pa.array(values.to_numpy(), from_pandas=True))
+        elif isinstance(values.dtype, pd.StringDtype):
+            arrays.append(
+                pa.array(values.tolist(), type=pa.large_string(), from_pandas=True)
+            )
+        else:
+            arrays.append(pa.Array.from_pandas(values))
+    return pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
 
 
 def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
