@@ -68,8 +68,8 @@ def _funding_by_year(
     _check_start_month(start_month)
     table = projection.table
     rates = table["monthly_opex"].to_numpy(dtype=float)
-    quarters = table["quarter"].to_numpy()
-    first = parse_quarter(str(quarters[1 if len(quarters) > 1 else 0]))
+    quarters = table["quarter"]
+    first = parse_quarter(str(quarters.iat[1 if len(quarters) > 1 else 0]))
     first_month = first.year * MONTHS + (first.quarter - 1) * 3  # months since year 0
     # Each month of quarters 1..H, its run-rate, and its fiscal year.
     month_rates = np.repeat(rates[1:], 3)
@@ -191,7 +191,7 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
     arrays = [
         (
             result.name,
-            result.projection.table["quarter"].to_numpy(),
+            result.projection.table["quarter"].tolist(),
             result.projection.table["supported_users"].to_numpy(dtype=float),
             result.projection.table["monthly_opex"].to_numpy(dtype=float),
             result.projection.table["cpsu"].to_numpy(dtype=float),

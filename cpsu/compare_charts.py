@@ -272,16 +272,25 @@ def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
     rows_at: dict[int, int] = {}
     for name, table in triggers.items():
         hires: dict[tuple[int, str], list[tuple[Any, Any, float]]] = {}
-        # Only the agents reached within the horizon are labelled.
-        reached = table["reached"].to_numpy(dtype=bool)
-        for t, quarter, tier, agent, users in zip(
+        for reached, t, quarter, tier, agent, users in zip(
             *(
-                table[column].to_numpy()[reached].tolist()
-                for column in ("t", "quarter", "tier", "agent", "users_above")
+                table[column].tolist()
+                for column in (
+                    "reached",
+                    "t",
+                    "quarter",
+                    "tier",
+                    "agent",
+                    "users_above",
+                )
             ),
             strict=True,
         ):
-            hires.setdefault((int(t), str(quarter)), []).append((tier, agent, users))
+            # Only the agents reached within the horizon are labelled.
+            if reached:
+                hires.setdefault((int(t), str(quarter)), []).append(
+                    (tier, agent, users)
+                )
         for (t, quarter), hired in sorted(hires.items()):
             row = rows_at.get(t, 0)
             rows_at[t] = row + 1
@@ -1112,12 +1121,19 @@ def funding_title(funding: pd.DataFrame) -> alt.TitleParams:
 
 
 def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
-    years = [year for year in funding.index if year != "Total"]
+    labels = funding.index.tolist()
+    kept = [row for row, label in enumerate(labels) if label != "Total"]
+    years = [labels[row] for row in kept]
     span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
-    totals = funding.drop(index="Total", errors="ignore").sum()
-    top = totals.idxmax()
+    # Each scenario's asks added up as pandas adds a column: in the order of
+    # the years, an undefined ask as nothing.
+    asks = np.ascontiguousarray(funding.to_numpy(dtype=float)[kept].T)
+    sums = np.where(np.isnan(asks), 0.0, asks).sum(axis=1)
+    names = funding.columns.tolist()
+    totals = dict(zip(names, sums.tolist(), strict=True))
+    top = names[int(np.argmax(sums))]
     if totals[top] <= 0:
-        top = totals.idxmin()
+        top = names[int(np.argmin(sums))]
         text = f"{top} saves most: {money_short(-totals[top])} over {span}"
     elif len(totals) == 1:
         text = f"{top} asks {money_short(totals[top])} over {span}"
@@ -1176,7 +1192,7 @@ def _funding_layers(key: tuple[tuple[str, ...], tuple[str, ...]]) -> alt.LayerCh
 
 
 def _funding_parts(funding_table: pd.DataFrame) -> _Parts:
-    if funding_table.empty or funding_table.drop(index="Total", errors="ignore").empty:
+    if funding_table.empty or all(label == "Total" for label in funding_table.index):
         return _empty("No funding ask to show.", _FUNDING_DESCRIPTION)
     bars = funding_records(funding_table)
     names = tuple(funding_table.columns)
