@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from cpsu.compare import (
@@ -174,7 +173,7 @@ def _scenarios_tab(
     )
     table = differences(results, sorted(at))
     st.dataframe(
-        arrow_table(table.drop(columns=["t"])),
+        arrow_table(table, {column: column for column in table if column != "t"}),
         hide_index=True,
         key="compare.differences",
         column_config={
@@ -209,7 +208,7 @@ def _scenarios_tab(
     funding = funding_table(results, start)
     show_spec(st, funding_spec(funding), key="compare.funding")
     st.dataframe(
-        arrow_table(funding.reset_index()),
+        arrow_table(funding, index=True),
         hide_index=True,
         key="compare.funding_table",
         column_config={
@@ -221,25 +220,23 @@ def _scenarios_tab(
         },
     )
 
-    flagged = marks[
-        marks["over_capacity"]
-        | marks["resolution_below_target"]
-        | marks["flat_staff_fall"]
-    ]
-    if len(flagged):
+    flagged = (
+        marks["over_capacity"].to_numpy()
+        | marks["resolution_below_target"].to_numpy()
+        | marks["flat_staff_fall"].to_numpy()
+    )
+    if flagged.any():
         st.subheader(f"Guardrails of {first.name}")
         st.dataframe(
             arrow_table(
-                pd.DataFrame(
-                    {
-                        "Quarter": flagged["quarter"],
-                        "Over 85% utilisation": flagged["tiers_over"],
-                        "Resolution below target": flagged["resolution_below_target"],
-                        "CPSU fell only as staff stayed flat": flagged[
-                            "flat_staff_fall"
-                        ],
-                    }
-                )
+                marks,
+                {
+                    "quarter": "Quarter",
+                    "tiers_over": "Over 85% utilisation",
+                    "resolution_below_target": "Resolution below target",
+                    "flat_staff_fall": "CPSU fell only as staff stayed flat",
+                },
+                rows=flagged,
             ),
             hide_index=True,
             key="compare.guardrails",
@@ -389,11 +386,11 @@ def compare_view() -> None:
         st.info("Pick at least one scenario that can be projected.")
         return
     first = projected[0]
-    end = first.projection.horizon
-    change = end["cpsu"] / first.projection.baseline["cpsu"] - 1
+    cpsu, quarters = first.projection.table["cpsu"], first.projection.table["quarter"]
+    change = cpsu.iat[-1] / cpsu.iat[0] - 1
     st.caption(
-        f"Measured against {plain(first.name)}: CPSU {money(end['cpsu'])} in "
-        f"{end['quarter']} ({percent(change, signed=True)} on the baseline)"
+        f"Measured against {plain(first.name)}: CPSU {money(cpsu.iat[-1])} in "
+        f"{quarters.iat[-1]} ({percent(change, signed=True)} on the baseline)"
     )
 
     tabs = st.tabs(TAB_NAMES, key=TABS, on_change="rerun")

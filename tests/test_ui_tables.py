@@ -94,6 +94,7 @@ def test_the_projection_view_is_the_table_with_counts_rounded():
 
 
 def test_a_table_goes_to_arrow_as_streamlit_would_send_it():
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     from streamlit import dataframe_util
@@ -121,3 +122,21 @@ def test_a_table_goes_to_arrow_as_streamlit_would_send_it():
         # empty cell); only pandas' note of its index is left out.
         assert arrow_table(frame).equals(sent.replace_schema_metadata(None))
     assert arrow_table(table).column("cpsu_change").null_count == 1
+
+    # Columns picked and renamed, rows picked, the index sent as a column.
+    renamed = odd.rename(columns={"text": "Text", "flag": "Flag"})
+    picked = renamed.loc[[True, False, True], ["Text", "Flag"]]
+    sent = pa.ipc.open_stream(
+        dataframe_util.convert_pandas_df_to_arrow_bytes(picked.reset_index(drop=True))
+    ).read_all()
+    quick = arrow_table(
+        odd, {"text": "Text", "flag": "Flag"}, rows=np.array([True, False, True])
+    )
+    assert quick.equals(sent.replace_schema_metadata(None))
+    funding = pd.DataFrame(
+        {"Base": [1.0, 2.0]}, index=pd.Index(["FY2027", "Total"], name="fiscal_year")
+    )
+    sent = pa.ipc.open_stream(
+        dataframe_util.convert_pandas_df_to_arrow_bytes(funding.reset_index())
+    ).read_all()
+    assert arrow_table(funding, index=True).equals(sent.replace_schema_metadata(None))

@@ -11,7 +11,7 @@ so a table costs a page next to nothing to draw again when a slider moves
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,27 +109,43 @@ def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
     )
 
 
-def arrow_table(frame: pd.DataFrame) -> pa.Table:
+def _arrow_array(values: pd.Series | pd.Index) -> pa.Array:
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+        return pa.array(values.to_numpy(), from_pandas=True)
+    if isinstance(values.dtype, pd.StringDtype):
+        return pa.array(values.tolist(), type=pa.large_string(), from_pandas=True)
+    return pa.Array.from_pandas(values)
+
+
+def arrow_table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    rows: np.ndarray | None = None,
+    index: bool = False,
+) -> pa.Table:
     """The frame's columns as an Arrow table, as st.dataframe would send them.
 
     Streamlit converts a DataFrame to Arrow through pandas' own converter,
     which takes longer than the rest of a small table; this does it column
     by column, to the same types and values: an undefined number is null
     (an empty cell), text is Arrow's large string. The frame's index is not
-    sent: give it with `hide_index=True`.
+    sent (give the table with `hide_index=True`) unless `index`, which sends
+    it as the first column, under its name. `columns` maps the frame's
+    columns to send to their names in the table (by default all, as named);
+    `rows`, a mask or positions, picks rows.
     """
-    arrays = []
-    for column in frame.columns:
-        values = frame[column]
-        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
-            arrays.append(pa.array(values.to_numpy(), from_pandas=True))
-        elif isinstance(values.dtype, pd.StringDtype):
-            arrays.append(
-                pa.array(values.tolist(), type=pa.large_string(), from_pandas=True)
-            )
-        else:
-            arrays.append(pa.Array.from_pandas(values))
-    return pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
+    names = dict(columns) if columns is not None else {c: str(c) for c in frame}
+    parts = [frame[column] for column in names]
+    labels = list(names.values())
+    if index:
+        parts.insert(0, frame.index)
+        labels.insert(0, str(frame.index.name))
+    if rows is not None:
+        parts = [
+            part[rows] if isinstance(part, pd.Index) else part.iloc[rows]
+            for part in parts
+        ]
+    return pa.Table.from_arrays([_arrow_array(part) for part in parts], names=labels)
 
 
 def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
