@@ -140,3 +140,15 @@ def test_a_table_goes_to_arrow_as_streamlit_would_send_it():
         dataframe_util.convert_pandas_df_to_arrow_bytes(funding.reset_index())
     ).read_all()
     assert arrow_table(funding, index=True).equals(sent.replace_schema_metadata(None))
+
+
+def test_the_projection_goes_to_arrow_as_its_view_would():
+    from cpsu.ui.tables import arrow_table, projection_arrow
+
+    projection = project_lines(
+        FIXED, LICENCE, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
+    )
+    view, config = projection_view(projection)
+    table, arrow_config = projection_arrow(projection)
+    assert table.equals(arrow_table(view))
+    assert arrow_config == config

@@ -169,6 +169,26 @@ def projection_view(projection: Projection) -> tuple[pd.DataFrame, dict]:
     return _view(projection.table, columns), config
 
 
+def projection_arrow(projection: Projection) -> tuple[pa.Table, dict]:
+    """`projection_view` as the Arrow table st.dataframe sends (`arrow_table`),
+    built straight from the projection's columns."""
+    columns = _projection_columns()
+    config = column_config(columns)
+    config["quarter"] = st.column_config.TextColumn("Quarter", pinned=True)
+    frame = projection.table
+    shown = [c for c in columns if c.name in frame.columns]
+    arrays = []
+    for c in shown:
+        values = frame[c.name]
+        if c.kind == "count" and values.dtype == np.float64:
+            arrays.append(pa.array(np.round(values.to_numpy()), from_pandas=True))
+        elif c.kind == "count":
+            arrays.append(_arrow_array(values.round()))
+        else:
+            arrays.append(_arrow_array(values))
+    return pa.Table.from_arrays(arrays, names=[c.name for c in shown]), config
+
+
 COST_LINE_COLUMNS = [
     Column("item", "Item", "text"),
     Column("cost_pool", "Pool", "text"),
