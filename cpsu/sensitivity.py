@@ -824,7 +824,7 @@ def hire_triggers(
 
     tier_row = lines.tier_row[staffed][line]
     per_agent = lines.per_unit[staffed][line] * (1.0 + productivity)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         per_user = run.tier_load[0] / users  # tickets a user sends each tier
         threshold = (agent - 1) * per_agent / per_user[tier_row, at]
 

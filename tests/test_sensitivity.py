@@ -741,7 +741,7 @@ def _hire_triggers_line_by_line(cost_base, people, scenario):
         for agent in range(first + 1, last + 2):
             needed = in_force[agents[in_force] >= agent]
             at = int(needed[0]) if needed.size else int(in_force[-1])
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 threshold = (agent - 1) * per_agent / per_user[at]
             rows.append(
                 {
