@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from cpsu.compare import (
@@ -51,9 +50,10 @@ from cpsu.sensitivity import (
     tornado,
 )
 from cpsu.ui import state
-from cpsu.ui.projections import kept_model, projection_of, show_spec
+from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
+from cpsu.ui.tables import arrow_table
 from cpsu.ui.text import plain
 
 PICKED = "compare.scenarios"
@@ -120,7 +120,7 @@ def _project(workspace: Workspace, scenarios: list[Scenario]) -> list[Compared]:
     results = []
     for scenario in scenarios:
         try:
-            results.append(Compared(scenario, projection_of(workspace, scenario)))
+            results.append(Compared(scenario, kept_projection(workspace, scenario)))
         except ProjectionError as problem:
             results.append(Compared(scenario, None, str(problem)))
     return results
@@ -131,10 +131,13 @@ def _scenarios_tab(
 ) -> None:
     scenario = first.scenario
     model = kept_model(workspace, scenario)
+    run = kept_run(workspace, scenario)
     triggers = hire_triggers(
-        workspace.cost_base, workspace.headcount, scenario, model=model
+        workspace.cost_base, workspace.headcount, scenario, model=model, run=run
     )
-    marks = guardrails(workspace.cost_base, workspace.headcount, scenario, model=model)
+    marks = guardrails(
+        workspace.cost_base, workspace.headcount, scenario, model=model, run=run
+    )
     band = None
     if st.toggle(
         "P10 to P90 band (1,000 draws of the assumptions' ranges)",
@@ -170,7 +173,7 @@ def _scenarios_tab(
     )
     table = differences(results, sorted(at))
     st.dataframe(
-        table.drop(columns=["t"]),
+        arrow_table(table, {column: column for column in table if column != "t"}),
         hide_index=True,
         key="compare.differences",
         column_config={
@@ -205,7 +208,7 @@ def _scenarios_tab(
     funding = funding_table(results, start)
     show_spec(st, funding_spec(funding), key="compare.funding")
     st.dataframe(
-        funding.reset_index(),
+        arrow_table(funding, index=True),
         hide_index=True,
         key="compare.funding_table",
         column_config={
@@ -217,21 +220,23 @@ def _scenarios_tab(
         },
     )
 
-    flagged = marks[
-        marks["over_capacity"]
-        | marks["resolution_below_target"]
-        | marks["flat_staff_fall"]
-    ]
-    if len(flagged):
+    flagged = (
+        marks["over_capacity"].to_numpy()
+        | marks["resolution_below_target"].to_numpy()
+        | marks["flat_staff_fall"].to_numpy()
+    )
+    if flagged.any():
         st.subheader(f"Guardrails of {first.name}")
         st.dataframe(
-            pd.DataFrame(
+            arrow_table(
+                marks,
                 {
-                    "Quarter": flagged["quarter"],
-                    "Over 85% utilisation": flagged["tiers_over"],
-                    "Resolution below target": flagged["resolution_below_target"],
-                    "CPSU fell only as staff stayed flat": flagged["flat_staff_fall"],
-                }
+                    "quarter": "Quarter",
+                    "tiers_over": "Over 85% utilisation",
+                    "resolution_below_target": "Resolution below target",
+                    "flat_staff_fall": "CPSU fell only as staff stayed flat",
+                },
+                rows=flagged,
             ),
             hide_index=True,
             key="compare.guardrails",
@@ -276,7 +281,11 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     )
     st.dataframe(bridge, hide_index=True, key="compare.bridge_table")
     triggers = hire_triggers(
-        workspace.cost_base, workspace.headcount, scenario, model=model
+        workspace.cost_base,
+        workspace.headcount,
+        scenario,
+        model=model,
+        run=kept_run(workspace, scenario),
     )
     if len(triggers):
         st.subheader("Next hires")
@@ -377,11 +386,11 @@ def compare_view() -> None:
         st.info("Pick at least one scenario that can be projected.")
         return
     first = projected[0]
-    end = first.projection.horizon
-    change = end["cpsu"] / first.projection.baseline["cpsu"] - 1
+    cpsu, quarters = first.projection.table["cpsu"], first.projection.table["quarter"]
+    change = cpsu.iat[-1] / cpsu.iat[0] - 1
     st.caption(
-        f"Measured against {plain(first.name)}: CPSU {money(end['cpsu'])} in "
-        f"{end['quarter']} ({percent(change, signed=True)} on the baseline)"
+        f"Measured against {plain(first.name)}: CPSU {money(cpsu.iat[-1])} in "
+        f"{quarters.iat[-1]} ({percent(change, signed=True)} on the baseline)"
     )
 
     tabs = st.tabs(TAB_NAMES, key=TABS, on_change="rerun")

@@ -19,7 +19,7 @@ from cpsu.ui.line_changes import line_changes_editor
 from cpsu.ui.projections import projection_of, show_spec
 from cpsu.ui.scenario_library import library_panel, share_link
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import projection_view
+from cpsu.ui.tables import projection_arrow
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
@@ -112,7 +112,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
     share_link(scenario, workspace)
 
     st.subheader("Projection")
-    table, table_columns = projection_view(projection)
+    table, table_columns = projection_arrow(projection)
     st.dataframe(
         table,
         column_config=table_columns,

@@ -98,18 +98,18 @@ def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
 def cpsu_title_parts(table: pd.DataFrame) -> dict[str, str]:
     """`cpsu_title`'s text and subtitle, as a plain dict (the title's Vega-Lite
     spec, without building and validating a TitleParams)."""
-    first, last = table.iloc[0], table.iloc[-1]
-    change = last["cpsu"] / first["cpsu"] - 1
+    cpsu, quarters = table["cpsu"].to_numpy(), table["quarter"].to_numpy()
+    first, last = cpsu[0], cpsu[-1]
+    change = last / first - 1
     if abs(change) < 0.0005:
-        verb = f"holds at {money(last['cpsu'])}"
+        verb = f"holds at {money(last)}"
     else:
         direction = "falls" if change < 0 else "rises"
-        verb = f"{direction} {percent(abs(change))} to {money(last['cpsu'])}"
+        verb = f"{direction} {percent(abs(change))} to {money(last)}"
     return {
-        "text": f"CPSU {verb} by {last['quarter']}",
+        "text": f"CPSU {verb} by {quarters[-1]}",
         "subtitle": (
-            f"Monthly cost per supported user, from {money(first['cpsu'])} "
-            f"in {first['quarter']}"
+            f"Monthly cost per supported user, from {money(first)} in {quarters[0]}"
         ),
     }
 
@@ -127,7 +127,7 @@ _TEMPLATES: dict[tuple, dict[str, Any]] = {}
 _MAX_TEMPLATES = 256
 
 
-def _json_ready(values: list[Any]) -> list[Any]:
+def json_ready(values: list[Any]) -> list[Any]:
     ready = []
     for value in values:
         if isinstance(value, np.generic):
@@ -138,6 +138,24 @@ def _json_ready(values: list[Any]) -> list[Any]:
     return ready
 
 
+def column_values(column: pd.Series) -> list[Any]:
+    """A column's values as JSON-ready Python values, an undefined number as null."""
+    values = column.tolist()
+    # numpy's whole numbers and booleans are never undefined.
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
+        return values
+    return json_ready(values)
+
+
+def rows_of(columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
+    """Rows as dicts from columns of equal length, in the columns' order."""
+    names = list(columns)
+    return [
+        dict(zip(names, row, strict=True))
+        for row in zip(*columns.values(), strict=True)
+    ]
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts, an undefined number as null.
 
@@ -146,16 +164,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """
     if not frame.shape[1]:
         return [{} for _ in range(len(frame))]
-    names = []
-    columns = []
-    for name, column in frame.items():
-        values = column.tolist()
-        # numpy's whole numbers and booleans are never undefined.
-        if not (isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub"):
-            values = _json_ready(values)
-        names.append(name)
-        columns.append(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    return rows_of({name: column_values(column) for name, column in frame.items()})
 
 
 _records = records
@@ -266,13 +275,14 @@ def _cpsu_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
     )
 
 
-def _cpsu_data(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    first = table["cpsu"].iloc[0]
+def _cpsu_data(table: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    columns = {name: column_values(table[name]) for name in _CPSU_COLUMNS}
+    first = columns["cpsu"][0]
+    # The label is written from the number itself, as the title's is.
+    label = f"Baseline {money(table['cpsu'].to_numpy()[0])}"
     return {
-        "cpsu": table[_CPSU_COLUMNS],
-        "baseline": pd.DataFrame(
-            {"cpsu": [first], "label": [f"Baseline {money(first)}"]}
-        ),
+        "cpsu": rows_of(columns),
+        "baseline": [{"cpsu": first, "label": label}],
     }
 
 
@@ -284,8 +294,10 @@ def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def cpsu_spec(table: pd.DataFrame) -> dict[str, Any]:
     """`cpsu_chart`'s Vega-Lite spec, its layers built once."""
-    quarters = tuple(table["quarter"])
-    return _spec("cpsu", quarters, _cpsu_layers, cpsu_title(table), _cpsu_data(table))
+    quarters = tuple(table["quarter"].tolist())
+    return cached_spec(
+        "cpsu", quarters, _cpsu_layers, cpsu_title_parts(table), _cpsu_data(table)
+    )
 
 
 def _pool_layers(quarters: tuple[str, ...]) -> alt.Chart:
@@ -321,20 +333,38 @@ def _pool_layers(quarters: tuple[str, ...]) -> alt.Chart:
     )
 
 
+def _first_and_last_totals(
+    quarters: list[Any], values: list[Any]
+) -> tuple[float, float]:
+    """The sums of `values` over the rows of the first and of the last quarter
+    (in the order of the rows); an undefined value adds nothing."""
+    first, last = quarters[0], quarters[-1]
+    first_total = last_total = 0.0
+    for quarter, value in zip(quarters, values, strict=True):
+        if value is None:
+            continue
+        if quarter == first:
+            first_total += value
+        if quarter == last:
+            last_total += value
+    return first_total, last_total
+
+
 def _pool_parts(
     by_pool: pd.DataFrame,
-) -> tuple[tuple[str, ...], alt.TitleParams, dict[str, pd.DataFrame]]:
-    quarters = tuple(dict.fromkeys(by_pool["quarter"]))
-    data = by_pool.assign(pool_order=by_pool["cost_pool"].map(POOLS.index))
-    totals = data.groupby("quarter", sort=False)["monthly_cost"].sum()
-    title = alt.TitleParams(
-        text=(
-            f"Monthly run-rate goes from {money(totals.iloc[0], cents=False)} "
-            f"to {money(totals.iloc[-1], cents=False)}"
+) -> tuple[tuple[str, ...], dict[str, str], dict[str, list[dict[str, Any]]]]:
+    columns = {name: column_values(column) for name, column in by_pool.items()}
+    quarters = tuple(dict.fromkeys(columns["quarter"]))
+    columns["pool_order"] = [POOLS.index(pool) for pool in columns["cost_pool"]]
+    first, last = _first_and_last_totals(columns["quarter"], columns["monthly_cost"])
+    title = {
+        "text": (
+            f"Monthly run-rate goes from {money(first, cents=False)} "
+            f"to {money(last, cents=False)}"
         ),
-        subtitle="Monthly cost by cost pool",
-    )
-    return quarters, title, {"pools": data}
+        "subtitle": "Monthly cost by cost pool",
+    }
+    return quarters, title, {"pools": rows_of(columns)}
 
 
 def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
@@ -379,19 +409,18 @@ def _agents_layers(quarters: tuple[str, ...]) -> alt.Chart:
 
 def _agents_parts(
     agents: pd.DataFrame,
-) -> tuple[tuple[str, ...], alt.TitleParams, dict[str, pd.DataFrame]]:
-    quarters = tuple(dict.fromkeys(agents["quarter"]))
-    totals = agents.groupby("quarter", sort=False)["agents"].sum()
+) -> tuple[tuple[str, ...], dict[str, str], dict[str, list[dict[str, Any]]]]:
+    columns = {name: column_values(column) for name, column in agents.items()}
+    quarters = tuple(dict.fromkeys(columns["quarter"]))
     tiers = list(TIER_COLOURS)
-    data = agents.assign(tier_order=agents["tier"].map(tiers.index))
-    if totals.iloc[-1] == totals.iloc[0]:
-        text = f"Staffed tiers hold at {count(totals.iloc[0])} agents"
+    columns["tier_order"] = [tiers.index(tier) for tier in columns["tier"]]
+    first, last = _first_and_last_totals(columns["quarter"], columns["agents"])
+    if last == first:
+        text = f"Staffed tiers hold at {count(first)} agents"
     else:
-        text = (
-            f"Agents needed go from {count(totals.iloc[0])} to {count(totals.iloc[-1])}"
-        )
-    title = alt.TitleParams(text=text, subtitle="Agents on staffed tiers")
-    return quarters, title, {"agents": data}
+        text = f"Agents needed go from {count(first)} to {count(last)}"
+    title = {"text": text, "subtitle": "Agents on staffed tiers"}
+    return quarters, title, {"agents": rows_of(columns)}
 
 
 def agents_chart(agents: pd.DataFrame) -> alt.Chart:

@@ -60,6 +60,31 @@ def _check_start_month(start_month: int) -> None:
         )
 
 
+def _funding_by_year(
+    projection: Projection, start_month: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`funding_by_fiscal_year`'s columns as arrays: the fiscal years (as
+    numbers), months, spend and funding ask."""
+    _check_start_month(start_month)
+    table = projection.table
+    rates = table["monthly_opex"].to_numpy(dtype=float)
+    quarters = table["quarter"]
+    first = parse_quarter(str(quarters.iat[1 if len(quarters) > 1 else 0]))
+    first_month = first.year * MONTHS + (first.quarter - 1) * 3  # months since year 0
+    # Each month of quarters 1..H, its run-rate, and its fiscal year.
+    month_rates = np.repeat(rates[1:], 3)
+    months = first_month + np.arange(month_rates.size)
+    calendar_year, month = np.divmod(months, MONTHS)
+    years = calendar_year + (month + 1 >= start_month) * (start_month != 1)
+    labels, where = np.unique(years, return_inverse=True)
+    return (
+        labels,
+        np.bincount(where, minlength=labels.size).astype(int),
+        np.bincount(where, month_rates, minlength=labels.size),
+        np.bincount(where, month_rates - rates[0], minlength=labels.size),
+    )
+
+
 def funding_by_fiscal_year(
     projection: Projection, start_month: int = 1
 ) -> pd.DataFrame:
@@ -69,25 +94,13 @@ def funding_by_fiscal_year(
     12 for a whole year), spend (the support spend of those months) and
     funding_ask (that spend above holding the baseline run-rate).
     """
-    _check_start_month(start_month)
-    table = projection.table
-    rates = table["monthly_opex"].to_numpy(dtype=float)
-    first = parse_quarter(str(table["quarter"].iloc[1 if len(table) > 1 else 0]))
-    first_month = first.year * MONTHS + (first.quarter - 1) * 3  # months since year 0
-    # Each month of quarters 1..H, its run-rate, and its fiscal year.
-    month_rates = np.repeat(rates[1:], 3)
-    months = first_month + np.arange(month_rates.size)
-    calendar_year, month = np.divmod(months, MONTHS)
-    years = calendar_year + (month + 1 >= start_month) * (start_month != 1)
-    labels, where = np.unique(years, return_inverse=True)
+    labels, months, spend, funding_ask = _funding_by_year(projection, start_month)
     return pd.DataFrame(
         {
             "fiscal_year": [f"FY{year}" for year in labels],
-            "months": np.bincount(where, minlength=labels.size).astype(int),
-            "spend": np.bincount(where, month_rates, minlength=labels.size),
-            "funding_ask": np.bincount(
-                where, month_rates - rates[0], minlength=labels.size
-            ),
+            "months": months,
+            "spend": spend,
+            "funding_ask": funding_ask,
         },
         columns=["fiscal_year", "months", "spend", "funding_ask"],
     )
@@ -178,7 +191,7 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
     arrays = [
         (
             result.name,
-            result.projection.table["quarter"].to_numpy(),
+            result.projection.table["quarter"].tolist(),
             result.projection.table["supported_users"].to_numpy(dtype=float),
             result.projection.table["monthly_opex"].to_numpy(dtype=float),
             result.projection.table["cpsu"].to_numpy(dtype=float),
@@ -210,16 +223,26 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
 def funding_table(results: Sequence[Compared], start_month: int = 1) -> pd.DataFrame:
     """The funding ask by fiscal year of every projected scenario, wide: a row
     per fiscal year, a column per scenario, and a Total row."""
-    frames = {
-        result.name: funding_by_fiscal_year(result.projection, start_month).set_index(
-            "fiscal_year"
-        )["funding_ask"]
-        for result in results
-        if result.projection is not None
-    }
-    if not frames:
+    asks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for result in results:
+        if result.projection is not None:
+            years, _, _, funding_ask = _funding_by_year(result.projection, start_month)
+            asks[result.name] = (years, funding_ask)
+    if not asks:
         return pd.DataFrame()
-    wide = pd.DataFrame(frames).fillna(0.0)
-    wide.index.name = "fiscal_year"
-    wide.loc["Total"] = wide.sum()
-    return wide
+    # Every fiscal year any scenario reaches, in order; a scenario asks
+    # nothing in a year past its horizon.
+    years = np.unique(np.concatenate([own for own, _ in asks.values()]))
+    # A row per scenario, as pandas keeps the columns of a table of numbers
+    # (and sums them).
+    by_scenario = np.zeros((len(asks), years.size + 1))
+    for row, (own, funding_ask) in enumerate(asks.values()):
+        by_scenario[row, np.searchsorted(years, own)] = np.where(
+            np.isnan(funding_ask), 0.0, funding_ask
+        )
+    by_scenario[:, -1] = by_scenario[:, :-1].sum(axis=1)
+    return pd.DataFrame(
+        by_scenario.T,
+        index=pd.Index([f"FY{year}" for year in years] + ["Total"], name="fiscal_year"),
+        columns=list(asks),
+    )

@@ -35,10 +35,13 @@ from cpsu.charts import (
     PALETTE,
     Data,
     cached_spec,
+    column_values,
     cpsu_title_parts,
     filled,
+    json_ready,
     quarter_axis,
     records,
+    rows_of,
 )
 from cpsu.formatting import money, money_short, percent
 from cpsu.sensitivity import CpsuTarget
@@ -155,8 +158,10 @@ def _empty(message: str, description: str) -> _Parts:
 
 
 def _quarters(curves: pd.DataFrame) -> list[str]:
-    ordered = curves.sort_values("t", kind="stable")
-    return list(dict.fromkeys(ordered["quarter"]))
+    """The quarters in the order of t (a stable sort, as pandas sorts)."""
+    pairs = zip(curves["t"].tolist(), curves["quarter"].tolist(), strict=True)
+    ordered = sorted(pairs, key=lambda pair: pair[0])
+    return list(dict.fromkeys(quarter for _, quarter in ordered))
 
 
 def _by_scenario(curves: pd.DataFrame) -> dict[str, list[tuple[Any, str, float]]]:
@@ -258,25 +263,30 @@ def _band_layers(names: Sequence[str], x: alt.X) -> list[alt.Chart]:
     return [uncertainty_band, band_median]
 
 
-def hire_labels(triggers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """The agents each scenario first needs within its horizon, one row per
-    scenario and quarter: scenario, quarter, t, label ("Tier 1 agent 4", and
-    more joined by commas when several tiers hire in that quarter) and row
-    (0 for the first scenario hiring in that quarter, 1 for the next...)."""
-    columns = ["scenario", "quarter", "t", "label", "users_above", "row"]
+_HIRE_COLUMNS = ["scenario", "quarter", "t", "label", "users_above", "row"]
+
+
+def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
+    """`hire_labels`'s rows, as tuples of its columns."""
     rows = []
     rows_at: dict[int, int] = {}
     for name, table in triggers.items():
         hires: dict[tuple[int, str], list[tuple[Any, Any, float]]] = {}
         for reached, t, quarter, tier, agent, users in zip(
-            table["reached"].tolist(),
-            table["t"].tolist(),
-            table["quarter"].tolist(),
-            table["tier"].tolist(),
-            table["agent"].tolist(),
-            table["users_above"].tolist(),
+            *(
+                table[column].tolist()
+                for column in (
+                    "reached",
+                    "t",
+                    "quarter",
+                    "tier",
+                    "agent",
+                    "users_above",
+                )
+            ),
             strict=True,
         ):
+            # Only the agents reached within the horizon are labelled.
             if reached:
                 hires.setdefault((int(t), str(quarter)), []).append(
                     (tier, agent, users)
@@ -294,7 +304,20 @@ def hire_labels(triggers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                     row,
                 )
             )
-    return pd.DataFrame(rows, columns=columns)
+    return rows
+
+
+def hire_labels(triggers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The agents each scenario first needs within its horizon, one row per
+    scenario and quarter: scenario, quarter, t, label ("Tier 1 agent 4", and
+    more joined by commas when several tiers hire in that quarter) and row
+    (0 for the first scenario hiring in that quarter, 1 for the next...)."""
+    return pd.DataFrame(_hire_rows(triggers), columns=_HIRE_COLUMNS)
+
+
+def hire_records(triggers: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """`records(hire_labels(triggers))`, without the table between."""
+    return [dict(zip(_HIRE_COLUMNS, row, strict=True)) for row in _hire_rows(triggers)]
 
 
 def _hire_layers(rows: int, names: Sequence[str], x: alt.X) -> list[alt.Chart]:
@@ -401,6 +424,32 @@ def guardrail_points(guardrail_marks: Mapping[str, pd.DataFrame]) -> pd.DataFram
             for column in columns
         }
     )
+
+
+def guardrail_records(
+    guardrail_marks: Mapping[str, pd.DataFrame],
+) -> list[dict[str, Any]]:
+    """`records(guardrail_points(guardrail_marks))`, without the table between."""
+    points = []
+    for name, table in guardrail_marks.items():
+        reasons = _reasons(table)
+        if not any(reasons):
+            continue
+        quarters, ts, cpsus = (
+            column_values(table[column]) for column in ("quarter", "t", "cpsu")
+        )
+        points += [
+            {
+                "scenario": name,
+                "quarter": quarters[index],
+                "t": ts[index],
+                "cpsu": cpsus[index],
+                "reason": reason,
+            }
+            for index, reason in enumerate(reasons)
+            if reason != ""
+        ]
+    return points
 
 
 def _guardrail_layer(x: alt.X) -> alt.Chart:
@@ -547,7 +596,7 @@ def _curves_parts(
         description_parts.append("a shaded P10 to P90 band with a dashed P50 line")
     hire_rows = 0
     if triggers:
-        hires = records(hire_labels(triggers))
+        hires = hire_records(triggers)
         if hires:
             hire_rows = max(hire["row"] for hire in hires) + 1
             datasets["hires"] = hires
@@ -557,10 +606,12 @@ def _curves_parts(
                 ]
             subtitle.append("Dashed rules: the quarter a scenario needs its next agent")
             description_parts.append("vertical rules where a next agent is needed")
-    datasets["curves"] = curves[_CURVE_COLUMNS]
+    datasets["curves"] = rows_of(
+        {column: column_values(curves[column]) for column in _CURVE_COLUMNS}
+    )
     rings = False
     if guardrail_marks:
-        points = records(guardrail_points(guardrail_marks))
+        points = guardrail_records(guardrail_marks)
         if points:
             rings = True
             datasets["rings"] = [
@@ -1042,18 +1093,47 @@ def funding_bars(funding: pd.DataFrame) -> pd.DataFrame:
     return long
 
 
+def funding_records(funding: pd.DataFrame) -> list[dict[str, Any]]:
+    """`records(funding_bars(funding))`, without the table between."""
+    labels = funding.index.tolist()
+    kept = [row for row, label in enumerate(labels) if label != "Total"]
+    asks = funding.to_numpy(dtype=float)[kept]
+    years = [labels[row] for row in kept]
+    bars = []
+    for column, name in enumerate(funding.columns.tolist()):
+        own = asks[:, column].tolist()
+        for year, ask, ready in zip(years, own, json_ready(own), strict=True):
+            bars.append(
+                {
+                    "fiscal_year": year,
+                    "scenario": name,
+                    "funding_ask": ready,
+                    "value_label": money_short(ask),
+                    "side": "down" if ask < 0 else "up",
+                }
+            )
+    return bars
+
+
 def funding_title(funding: pd.DataFrame) -> alt.TitleParams:
     """The scenario that asks most over the horizon, against the first."""
     return alt.TitleParams(**_funding_title(funding))
 
 
 def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
-    years = [year for year in funding.index if year != "Total"]
+    labels = funding.index.tolist()
+    kept = [row for row, label in enumerate(labels) if label != "Total"]
+    years = [labels[row] for row in kept]
     span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
-    totals = funding.drop(index="Total", errors="ignore").sum()
-    top = totals.idxmax()
+    # Each scenario's asks added up as pandas adds a column: in the order of
+    # the years, an undefined ask as nothing.
+    asks = np.ascontiguousarray(funding.to_numpy(dtype=float)[kept].T)
+    sums = np.where(np.isnan(asks), 0.0, asks).sum(axis=1)
+    names = funding.columns.tolist()
+    totals = dict(zip(names, sums.tolist(), strict=True))
+    top = names[int(np.argmax(sums))]
     if totals[top] <= 0:
-        top = totals.idxmin()
+        top = names[int(np.argmin(sums))]
         text = f"{top} saves most: {money_short(-totals[top])} over {span}"
     elif len(totals) == 1:
         text = f"{top} asks {money_short(totals[top])} over {span}"
@@ -1112,12 +1192,11 @@ def _funding_layers(key: tuple[tuple[str, ...], tuple[str, ...]]) -> alt.LayerCh
 
 
 def _funding_parts(funding_table: pd.DataFrame) -> _Parts:
-    if funding_table.empty or funding_table.drop(index="Total", errors="ignore").empty:
+    if funding_table.empty or all(label == "Total" for label in funding_table.index):
         return _empty("No funding ask to show.", _FUNDING_DESCRIPTION)
-    data = funding_bars(funding_table)
+    bars = funding_records(funding_table)
     names = tuple(funding_table.columns)
-    years = tuple(dict.fromkeys(data["fiscal_year"]))
-    bars = records(data)
+    years = tuple(dict.fromkeys(bar["fiscal_year"] for bar in bars))
     datasets: dict[str, Data] = {
         "funding": bars,
         "labels_up": [bar for bar in bars if bar["side"] == "up"],

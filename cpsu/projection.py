@@ -282,13 +282,21 @@ class Projection:
 
     def _long(self, columns: dict[str, str], name: str, value: str) -> pd.DataFrame:
         """Columns of the table stacked one after another: quarter, name, value."""
-        quarters = self.table["quarter"].to_numpy()
-        values = self.table[list(columns.values())].to_numpy(dtype=float)
+        quarters = self.table["quarter"]
+        count = len(quarters)
+        # Typed as the quarters are, so that pandas need not infer the type.
         return pd.DataFrame(
             {
-                "quarter": np.tile(quarters, len(columns)),
-                name: np.repeat(list(columns), len(quarters)),
-                value: values.T.ravel(),
+                "quarter": pd.array(
+                    np.tile(quarters.to_numpy(), len(columns)), dtype=quarters.dtype
+                ),
+                name: pd.array(np.repeat(list(columns), count), dtype=quarters.dtype),
+                value: np.concatenate(
+                    [
+                        self.table[column].to_numpy(dtype=float)
+                        for column in columns.values()
+                    ]
+                ),
             }
         )
 
@@ -658,17 +666,19 @@ def project(
     headcount: Headcount,
     scenario: Scenario,
     model: Model | None = None,
+    run: ModelRun | None = None,
 ) -> Projection:
     """Project support cost and CPSU over quarters 0..H.
 
     `model`, when given, is `compile_model` of the same cost base and
     headcount for a scenario with the same `model_key`; it is run with this
-    scenario's assumptions.
+    scenario's assumptions, unless `run` is that run already.
     """
     desk = scenario.service_desk
     if model is None:
         model = compile_model(cost_base, headcount, scenario)
-    run = run_model(model, Assumptions.of(scenario))
+    if run is None:
+        run = run_model(model, Assumptions.of(scenario))
     quarter_index = model.quarter_index
     quarters = model.quarters
     users = run.supported_users[0]

@@ -28,6 +28,7 @@ from cpsu.projection import (
     TIER_KEYS,
     Assumptions,
     Model,
+    ModelRun,
     compile_model,
     fold_model,
     run_model,
@@ -186,6 +187,12 @@ def _model_of(
     if model is None:
         return compile_model(cost_base, headcount, scenario)
     return replace(model, assumptions=Assumptions.of(scenario))
+
+
+def _run_of(model: Model, run: ModelRun | None) -> ModelRun:
+    """`run`, which a caller that already ran `model` with the scenario's
+    assumptions (`project` does) gives to spare running it again; else the run."""
+    return run_model(model) if run is None else run
 
 
 def _check_quarter(quarter: int, scenario: Scenario) -> None:
@@ -771,6 +778,7 @@ def hire_triggers(
     headcount: Headcount,
     scenario: Scenario,
     model: Model | None = None,
+    run: ModelRun | None = None,
 ) -> pd.DataFrame:
     """For each staffed line, the supported users at which each next agent is needed.
 
@@ -786,47 +794,70 @@ def hire_triggers(
     an agent not needed within the horizon has no quarter and the
     threshold of the last quarter the line is in force.
 
-    Columns: item, tier, agent, users_above, quarter, t, reached.
+    Columns: item, tier, agent, users_above, quarter, t, reached. `run`, when
+    given, is `model` run with the scenario's assumptions (see `_run_of`).
     """
     model = _model_of(cost_base, headcount, scenario, model)
-    run = run_model(model)
+    run = _run_of(model, run)
     lines = model.lines
     productivity = float(model.assumptions.column("productivity")[0, 0])
     users = run.supported_users[0]
-    rows = []
-    for index in np.flatnonzero(lines.staffed):
-        in_force = np.flatnonzero(model.active[index])
-        if not in_force.size:
-            continue
-        agents = run.line_costs.units[0, index]
-        tier_row = int(lines.tier_row[index])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_user = run.tier_load[0, tier_row] / users
-        per_agent = lines.per_unit[index] * (1.0 + productivity)
-        first = int(agents[in_force[0]])
-        last = int(agents[in_force].max())
-        for agent in range(first + 1, last + 2):
-            needed = in_force[agents[in_force] >= agent]
-            at = int(needed[0]) if needed.size else int(in_force[-1])
-            with np.errstate(divide="ignore"):
-                threshold = (agent - 1) * per_agent / per_user[at]
-            rows.append(
-                {
-                    "item": model.versions.lines[index].item,
-                    "tier": TIERS[tier_row].value,
-                    "agent": agent,
-                    "users_above": float(threshold),
-                    "quarter": model.labels[at] if needed.size else None,
-                    "t": at if needed.size else None,
-                    "reached": bool(needed.size),
-                }
-            )
-    table = pd.DataFrame(
-        rows,
-        columns=["item", "tier", "agent", "users_above", "quarter", "t", "reached"],
+
+    # A row per staffed line in force at all and agent it may need, in the
+    # order of the lines and then of the agents, computed for all at once.
+    staffed = np.flatnonzero(lines.staffed)
+    staffed = staffed[model.active[staffed].any(axis=1)]
+    active = model.active[staffed]
+    agents = run.line_costs.units[0, staffed]
+    first_in_force = active.argmax(axis=1)
+    first = agents[np.arange(staffed.size), first_in_force].astype(int)
+    last = np.where(active, agents, -np.inf).max(axis=1).astype(int)
+    counts = last - first + 1
+    line = np.repeat(np.arange(staffed.size), counts)
+    # agent = first + 1, first + 2, ... up to last + 1 on each line
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    agent = first[line] + 1 + np.arange(line.size) - starts
+    needed = active[line] & (agents[line] >= agent[:, None])
+    reached = needed.any(axis=1)
+    last_in_force = active.shape[1] - 1 - active[:, ::-1].argmax(axis=1)
+    at = np.where(reached, needed.argmax(axis=1), last_in_force[line])
+
+    tier_row = lines.tier_row[staffed][line]
+    per_agent = lines.per_unit[staffed][line] * (1.0 + productivity)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        per_user = run.tier_load[0] / users  # tickets a user sends each tier
+        threshold = (agent - 1) * per_agent / per_user[tier_row, at]
+
+    columns = ["item", "tier", "agent", "users_above", "quarter", "t", "reached"]
+    if not line.size:
+        table = pd.DataFrame([], columns=columns)
+        table["t"] = table["t"].astype("Int64")
+        return table
+    versions = model.versions.lines
+    labels = model.labels
+    reached_list = reached.tolist()
+    at_list = at.tolist()
+    return pd.DataFrame(
+        {
+            "item": [versions[index].item for index in staffed[line].tolist()],
+            "tier": [TIERS[row].value for row in tier_row.tolist()],
+            "agent": agent.tolist(),
+            "users_above": threshold.tolist(),
+            "quarter": [
+                labels[t] if hit else None
+                for t, hit in zip(at_list, reached_list, strict=True)
+            ],
+            "t": pd.array(
+                [
+                    t if hit else None
+                    for t, hit in zip(at_list, reached_list, strict=True)
+                ],
+                dtype="Int64",
+            ),
+            "reached": reached_list,
+        },
+        columns=columns,
     )
-    table["t"] = table["t"].astype("Int64")
-    return table
 
 
 # --- guardrails ----------------------------------------------------------------
@@ -839,6 +870,7 @@ def guardrails(
     utilisation_limit: float = UTILISATION_LIMIT,
     resolution_target: float = RESOLUTION_TARGET,
     model: Model | None = None,
+    run: ModelRun | None = None,
 ) -> pd.DataFrame:
     """The quarters a page should warn about, and why.
 
@@ -856,10 +888,11 @@ def guardrails(
 
     Columns: quarter, t, utilisation_<tier> for each tier, over_capacity,
     tiers_over, resolution_below_target, flat_staff_fall, cpsu,
-    cpsu_if_staff_kept_pace (NaN at the baseline).
+    cpsu_if_staff_kept_pace (NaN at the baseline). `run`, when given, is
+    `model` run with the scenario's assumptions.
     """
     model = _model_of(cost_base, headcount, scenario, model)
-    run = run_model(model)
+    run = _run_of(model, run)
     load = run.tier_load[0]
     capacity = run.agent_capacity[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -895,17 +928,26 @@ def guardrails(
         fell & (tickets[1:] > tickets[:-1]) & no_hire & (paced_cpsu >= cpsu[:-1])
     )
 
-    table = pd.DataFrame({"quarter": model.labels, "t": model.quarter_index})
-    for row, tier in enumerate(TIERS):
-        table[f"utilisation_{TIER_KEYS[tier]}"] = utilisation[row]
-    table["over_capacity"] = over.any(axis=0)
-    table["tiers_over"] = [
-        ", ".join(tier.value for row, tier in enumerate(TIERS) if over[row, t])
-        for t in model.quarter_index
-    ]
     resolution = float(model.assumptions.column("resolution_rate")[0, 0])
-    table["resolution_below_target"] = resolution < resolution_target
-    table["flat_staff_fall"] = np.concatenate([[False], flat_fall])
-    table["cpsu"] = cpsu
-    table["cpsu_if_staff_kept_pace"] = np.concatenate([[np.nan], paced_cpsu])
-    return table
+    quarters = len(model.quarter_index)
+    return pd.DataFrame(
+        {
+            "quarter": model.labels,
+            "t": model.quarter_index,
+            **{
+                f"utilisation_{TIER_KEYS[tier]}": utilisation[row]
+                for row, tier in enumerate(TIERS)
+            },
+            "over_capacity": over.any(axis=0),
+            "tiers_over": [
+                ", ".join(tier.value for row, tier in enumerate(TIERS) if over[row, t])
+                for t in model.quarter_index
+            ],
+            "resolution_below_target": np.full(
+                quarters, resolution < resolution_target
+            ),
+            "flat_staff_fall": np.concatenate([[False], flat_fall]),
+            "cpsu": cpsu,
+            "cpsu_if_staff_kept_pace": np.concatenate([[np.nan], paced_cpsu]),
+        }
+    )

@@ -37,7 +37,9 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -138,6 +140,14 @@ class ScenarioStore:
 
     Each call opens its own connection, so one store can serve every
     session and thread of the app; opening checks the file once.
+
+    The store also keeps one idle connection open for as long as it lives.
+    It runs nothing, but while it is open the write-ahead log stays: when
+    the last connection to a WAL database closes, SQLite copies the log into
+    the file and deletes it, which took most of the time of a save (each
+    slider change is one). It is closed before the process forks, since
+    SQLite connections must not cross a fork, and opened again at the next
+    call.
     """
 
     def __init__(
@@ -150,7 +160,11 @@ class ScenarioStore:
         self.path = Path(path)
         self.busy_timeout_s = busy_timeout_s
         self._clock = clock
+        self._keeper: sqlite3.Connection | None = None
+        self._keeper_lock = threading.Lock()
         self._open()
+        _STORES.add(self)
+        self._keep_log()
 
     @classmethod
     def in_data_dir(
@@ -204,6 +218,32 @@ class ScenarioStore:
         # sync of each took tens of milliseconds on a busy disk.
         connection.execute("PRAGMA synchronous = NORMAL")
         return connection
+
+    def _keep_log(self) -> None:
+        """Open the idle connection that keeps the write-ahead log, if it is not."""
+        if self._keeper is not None:
+            return
+        with self._keeper_lock:
+            if self._keeper is not None:
+                return
+            try:
+                keeper = sqlite3.connect(
+                    self.path, timeout=self.busy_timeout_s, check_same_thread=False
+                )
+                # Reading the header opens the log and its index.
+                keeper.execute("PRAGMA schema_version").fetchall()
+            except sqlite3.Error as problem:
+                # Only a matter of speed: every call still has its own connection.
+                logger.debug("No idle connection to %s: %s", self.path, problem)
+                return
+            self._keeper = keeper
+
+    def close(self) -> None:
+        """Close the idle connection (the next call opens it again)."""
+        with self._keeper_lock:
+            keeper, self._keeper = self._keeper, None
+        if keeper is not None:
+            keeper.close()
 
     def _open(self) -> None:
         existing = self._check_header()
@@ -278,6 +318,7 @@ class ScenarioStore:
     @contextmanager
     def _session(self, write: bool) -> Iterator[sqlite3.Connection]:
         """A connection, in a transaction when `write`; SQLite errors explained."""
+        self._keep_log()
         try:
             with closing(self._connect()) as connection:
                 if write:
@@ -478,6 +519,18 @@ class ScenarioStore:
                         self._write(connection, workspace, replace(saved, version=0))
                     )
         return added
+
+
+# Every store alive in the process, to close their idle connections at a fork.
+_STORES: weakref.WeakSet[ScenarioStore] = weakref.WeakSet()
+
+
+def _close_idle_connections() -> None:
+    for store in list(_STORES):
+        store.close()
+
+
+os.register_at_fork(before=_close_idle_connections)
 
 
 _COLUMNS = (

@@ -144,3 +144,47 @@ def test_a_scenario_that_cannot_be_projected_keeps_its_reason_and_spares_the_res
 )
 def test_the_default_quarters_are_a_year_in_and_the_horizon(horizon, expected):
     assert default_quarters(horizon) == expected
+
+
+def _funding_table_by_pandas(results, start_month):
+    """The funding table as pandas aligns it: the reference funding_table keeps."""
+    import pandas as pd
+
+    frames = {
+        result.name: funding_by_fiscal_year(result.projection, start_month).set_index(
+            "fiscal_year"
+        )["funding_ask"]
+        for result in results
+        if result.projection is not None
+    }
+    wide = pd.DataFrame(frames).fillna(0.0)
+    wide.index.name = "fiscal_year"
+    wide.loc["Total"] = wide.sum()
+    return wide
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    horizons=st.lists(st.integers(1, 24), min_size=1, max_size=4),
+    growths=st.lists(st.floats(-0.05, 0.3), min_size=4, max_size=4),
+    start_month=st.integers(1, 12),
+)
+def test_the_funding_table_is_the_per_scenario_tables_aligned(
+    horizons, growths, start_month
+):
+    import pandas as pd
+
+    # Scenarios of different horizons reach different fiscal years; each
+    # asks nothing in a year past its own horizon.
+    scenarios = [
+        Scenario(f"S{index}", growth_per_quarter=growth, horizon_quarters=horizon)
+        for index, (horizon, growth) in enumerate(zip(horizons, growths, strict=False))
+    ]
+    results = project_all(
+        fixed_and_per_user(), headcount(("2026-Q4", 100, 0)), scenarios
+    )
+    pd.testing.assert_frame_equal(
+        funding_table(results, start_month),
+        _funding_table_by_pandas(results, start_month),
+        check_exact=True,
+    )

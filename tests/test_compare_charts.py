@@ -801,3 +801,31 @@ def test_empty_tables_give_quick_specs_that_say_so():
         assert spec["mark"]["type"] == "text"
         assert spec["title"].startswith("No ")
         assert dumps(spec) == dumps(chart_of(empty).to_dict())
+
+
+@settings(max_examples=20, deadline=None)
+@given(case=compared_cases(), start_month=st.integers(1, 12))
+def test_the_quick_rows_are_the_tables_rows(case, start_month):
+    # The specs take their rows straight from the projections; they must be
+    # the rows of the tables the charts are documented to draw.
+    from cpsu.charts import records
+    from cpsu.compare_charts import (
+        funding_bars,
+        funding_records,
+        guardrail_points,
+        guardrail_records,
+        hire_labels,
+        hire_records,
+    )
+
+    costs, people, first, _, _, _ = case
+    triggers = {s.name: hire_triggers(costs, people, s) for s in first}
+    marks = {s.name: guardrails(costs, people, s) for s in first}
+    funding = funding_table(project_all(costs, people, first), start_month)
+    pairs = [
+        (hire_records(triggers), records(hire_labels(triggers))),
+        (guardrail_records(marks), records(guardrail_points(marks))),
+        (funding_records(funding), records(funding_bars(funding))),
+    ]
+    for quick, table in pairs:
+        assert dumps(quick) == dumps(table)

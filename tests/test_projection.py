@@ -114,6 +114,37 @@ def test_cost_by_pool_adds_up_and_unused_pools_are_zero():
     assert table["monthly_opex"][0] == pytest.approx(175)
 
 
+def test_cost_by_pool_and_agents_by_tier_are_the_table_melted():
+    import pandas as pd
+
+    from cpsu.projection import TIER_KEYS
+
+    agents = CostLine(
+        "Desk",
+        "Service desk (Tier 1)",
+        Behaviour.STAFFED,
+        unit_cost=6_000,
+        tier=Tier.TIER_1,
+        tickets_per_agent=500,
+    )
+    projection = project_lines(
+        agents, CostLine("C", "Other", Behaviour.FIXED, amount=25), horizon=2
+    )
+    table = projection.table
+    tiers = {tier.value: f"agents_{key}" for tier, key in TIER_KEYS.items()}
+    for long, columns, name, value in (
+        (projection.by_pool(), POOL_COLUMNS, "cost_pool", "monthly_cost"),
+        (projection.agents_by_tier(), tiers, "tier", "agents"),
+    ):
+        # Each column after the other, as pandas melts them, quarter by quarter.
+        melted = table[["quarter", *columns.values()]].melt(
+            id_vars="quarter", var_name=name, value_name=value
+        )
+        melted[name] = melted[name].map({v: k for k, v in columns.items()})
+        melted[value] = melted[value].astype(float)
+        pd.testing.assert_frame_equal(long, melted, check_exact=True)
+
+
 def test_zero_supported_users_is_refused_not_divided_by():
     line = CostLine("Tool", "Support tools", Behaviour.FIXED, amount=100)
     with pytest.raises(ProjectionError, match="no supported users"):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cpsu import sensitivity
 from cpsu.costs import Behaviour, CostBase, CostLine, Tier
-from cpsu.projection import compile_model, project
+from cpsu.projection import Assumptions, compile_model, project, run_model
 from cpsu.scenario import LineChange, Scenario
 from cpsu.sensitivity import (
     BRIDGE_MECHANISMS,
@@ -701,3 +701,114 @@ def test_a_model_kept_from_another_scenario_gives_the_same_answers(
         alone = function(lines, people, scenario)
         shared = function(lines, people, scenario, model=kept)
         pd.testing.assert_frame_equal(alone, shared)
+    # A page that ran the kept model for the projection gives that run along.
+    run = run_model(kept, Assumptions.of(scenario))
+    pd.testing.assert_frame_equal(
+        project(lines, people, scenario).table,
+        project(lines, people, scenario, model=kept, run=run).table,
+    )
+    for name in ("hire_triggers", "guardrails"):
+        function = getattr(sensitivity, name)
+        pd.testing.assert_frame_equal(
+            function(lines, people, scenario),
+            function(lines, people, scenario, model=kept, run=run),
+        )
+
+
+def _hire_triggers_line_by_line(cost_base, people, scenario):
+    """hire_triggers as its docstring reads, one staffed line and agent at a time:
+    the reference the array version must equal."""
+    from cpsu.costs import TIERS
+    from cpsu.projection import run_model
+
+    model = compile_model(cost_base, people, scenario)
+    run = run_model(model)
+    lines = model.lines
+    productivity = float(model.assumptions.column("productivity")[0, 0])
+    users = run.supported_users[0]
+    rows = []
+    for index in np.flatnonzero(lines.staffed):
+        in_force = np.flatnonzero(model.active[index])
+        if not in_force.size:
+            continue
+        agents = run.line_costs.units[0, index]
+        tier_row = int(lines.tier_row[index])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_user = run.tier_load[0, tier_row] / users
+        per_agent = lines.per_unit[index] * (1.0 + productivity)
+        first = int(agents[in_force[0]])
+        last = int(agents[in_force].max())
+        for agent in range(first + 1, last + 2):
+            needed = in_force[agents[in_force] >= agent]
+            at = int(needed[0]) if needed.size else int(in_force[-1])
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                threshold = (agent - 1) * per_agent / per_user[at]
+            rows.append(
+                {
+                    "item": model.versions.lines[index].item,
+                    "tier": TIERS[tier_row].value,
+                    "agent": agent,
+                    "users_above": float(threshold),
+                    "quarter": model.labels[at] if needed.size else None,
+                    "t": at if needed.size else None,
+                    "reached": bool(needed.size),
+                }
+            )
+    table = pd.DataFrame(
+        rows,
+        columns=["item", "tier", "agent", "users_above", "quarter", "t", "reached"],
+    )
+    table["t"] = table["t"].astype("Int64")
+    return table
+
+
+@st.composite
+def staffed_cases(draw):
+    """Staffed lines (some changed or ended part way) among other lines."""
+    staff = [
+        CostLine(
+            f"Staff {number}",
+            "Service desk (Tier 1)",
+            Behaviour.STAFFED,
+            unit_cost=5_000,
+            tier=draw(st.sampled_from(list(Tier))),
+            tickets_per_agent=draw(st.floats(50, 1_000)),
+            min_units=draw(st.integers(0, 4)),
+        )
+        for number in range(draw(st.integers(0, 4)))
+    ]
+    lines = CostBase((*staff, OVERHEAD))
+    changes = tuple(
+        LineChange(
+            line.item,
+            draw(st.integers(0, 6)),
+            draw(st.none() | st.just(replace(line, tickets_per_agent=300.0))),
+        )
+        for line in staff
+        if draw(st.booleans())
+    )
+    desk = ServiceDesk(
+        tickets_per_user_month=draw(st.floats(0.0, 3.0)),
+        deflection=draw(st.floats(0.0, 0.5)),
+        deflection_step=draw(st.floats(0.0, 0.1)),
+        deflection_cap=0.6,
+    )
+    scenario = Scenario(
+        horizon_quarters=draw(st.integers(1, 8)),
+        growth_per_quarter=draw(st.floats(-0.2, 0.4)),
+        service_desk=desk,
+        changes=changes,
+    )
+    people = headcount(("2026-Q4", draw(st.integers(100, 3_000)), 0))
+    return lines, people, scenario
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=staffed_cases())
+def test_hire_triggers_are_the_line_by_line_reading(case):
+    lines, people, scenario = case
+    pd.testing.assert_frame_equal(
+        hire_triggers(lines, people, scenario),
+        _hire_triggers_line_by_line(lines, people, scenario),
+        check_exact=True,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -405,3 +406,36 @@ def test_sessions_in_threads_of_one_server_share_a_store_safely(store):
         assert versions == sorted(set(versions))
     assert sorted(v for versions in runs for v in versions) == list(range(2, 162))
     assert store.load(COMPANY, "Shared").version == 161
+
+
+def test_the_log_stays_between_saves_and_never_blocks_a_checkpoint(tmp_path):
+    path = tmp_path / STORE_FILE
+    store = ScenarioStore(path)
+    saved = store.save(COMPANY, SavedScenario(Scenario(name="Base")))
+    for growth in (0.01, 0.02, 0.03):
+        saved = store.save(
+            COMPANY,
+            saved.with_scenario(replace(saved.scenario, growth_per_quarter=growth)),
+        )
+    # The store's idle connection keeps the write-ahead log between saves...
+    log = path.with_name(path.name + "-wal")
+    assert log.exists()
+    # ...and holds no read transaction: a full checkpoint is never kept waiting.
+    with closing(sqlite3.connect(path)) as other:
+        busy, _, _ = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0
+    assert store.load(COMPANY, "Base").scenario.growth_per_quarter == 0.03
+
+
+def test_a_closed_or_forked_store_opens_its_idle_connection_again(tmp_path):
+    from cpsu import store as store_module
+
+    store = ScenarioStore(tmp_path / STORE_FILE)
+    # What the process does before it forks: every store closes its idle
+    # connection, which must not cross into the child.
+    store_module._close_idle_connections()
+    assert store._keeper is None
+    saved = store.save(COMPANY, SavedScenario(Scenario(name="Base")))
+    assert store._keeper is not None
+    store.close()
+    assert store.load(COMPANY, "Base") == saved

@@ -76,3 +76,79 @@ def test_cost_lines_table_formats_money_and_keeps_text():
     assert frame["monthly"].tolist() == [10_000, 40_000]
     assert fmt(config, "monthly") == NUMBER_FORMATS["money"]
     assert list(frame.columns) == [c.name for c in COST_LINE_COLUMNS]
+
+
+def test_the_projection_view_is_the_table_with_counts_rounded():
+    import pandas as pd
+
+    projection = project_lines(
+        FIXED, LICENCE, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
+    )
+    table, config = projection_view(projection)
+    counts = [name for name in table if fmt(config, name) == "localized"]
+    # What the page shows is exactly the projection's columns, in the order
+    # configured, with the counts rounded as pandas rounds them.
+    expected = projection.table[list(table.columns)].copy()
+    expected[counts] = expected[counts].round()
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+
+
+def test_a_table_goes_to_arrow_as_streamlit_would_send_it():
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    from cpsu.ui.tables import arrow_table
+
+    projection = project_lines(FIXED, LICENCE, growth=0.10, horizon=2)
+    table, _ = projection_view(projection)
+    odd = pd.DataFrame(
+        {
+            "text": ["a", None, "c"],
+            "whole": [1, 2, 3],
+            "maybe": pd.array([1, None, 3], dtype="Int64"),
+            "flag": [True, False, True],
+        },
+        index=[5, 7, 9],
+    )
+    for frame in (table, odd):
+        sent = pa.ipc.open_stream(
+            dataframe_util.convert_pandas_df_to_arrow_bytes(
+                frame.reset_index(drop=True)
+            )
+        ).read_all()
+        # The same columns, types and values (an undefined number null, so an
+        # empty cell); only pandas' note of its index is left out.
+        assert arrow_table(frame).equals(sent.replace_schema_metadata(None))
+    assert arrow_table(table).column("cpsu_change").null_count == 1
+
+    # Columns picked and renamed, rows picked, the index sent as a column.
+    renamed = odd.rename(columns={"text": "Text", "flag": "Flag"})
+    picked = renamed.loc[[True, False, True], ["Text", "Flag"]]
+    sent = pa.ipc.open_stream(
+        dataframe_util.convert_pandas_df_to_arrow_bytes(picked.reset_index(drop=True))
+    ).read_all()
+    quick = arrow_table(
+        odd, {"text": "Text", "flag": "Flag"}, rows=np.array([True, False, True])
+    )
+    assert quick.equals(sent.replace_schema_metadata(None))
+    funding = pd.DataFrame(
+        {"Base": [1.0, 2.0]}, index=pd.Index(["FY2027", "Total"], name="fiscal_year")
+    )
+    sent = pa.ipc.open_stream(
+        dataframe_util.convert_pandas_df_to_arrow_bytes(funding.reset_index())
+    ).read_all()
+    assert arrow_table(funding, index=True).equals(sent.replace_schema_metadata(None))
+
+
+def test_the_projection_goes_to_arrow_as_its_view_would():
+    from cpsu.ui.tables import arrow_table, projection_arrow
+
+    projection = project_lines(
+        FIXED, LICENCE, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
+    )
+    view, config = projection_view(projection)
+    table, arrow_config = projection_arrow(projection)
+    assert table.equals(arrow_table(view))
+    assert arrow_config == config

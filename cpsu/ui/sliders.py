@@ -33,18 +33,30 @@ def widget_key(key: str, page: str = "") -> str:
     return f"{page}:{key}" if page else key
 
 
-def _pushed(widget: str) -> str:
-    return f"{widget}#pushed"
+# The value each such widget was last given or moved to, by widget key: one
+# session-state entry for them all, since Streamlit walks every key of the
+# session's state at each widget it draws.
+_PUSHED = "sliders.pushed"
+
+
+def _pushed() -> dict[str, object]:
+    return st.session_state.setdefault(_PUSHED, {})
 
 
 def _copy_back(widget: str, key: str) -> None:
     value = st.session_state[widget]
     st.session_state[key] = value
-    st.session_state[_pushed(widget)] = value
+    _pushed()[widget] = value
 
 
 def _bound(key: str) -> dict[str, object]:
     """The widget arguments that bind a widget to the state key `key`.
+
+    A slider is also given the state's value as its `value`: the widget's
+    state, set before it is drawn, is what it shows, and the value spares
+    Streamlit a walk over every session-state key to learn what kind of
+    slider it is (.streamlit/config.toml silences the log line that says a
+    widget with a value was also set through session state).
 
     On another page the widget is given the state's value only when the
     state changed elsewhere (another page, a scenario chosen, a reset) since
@@ -56,9 +68,10 @@ def _bound(key: str) -> dict[str, object]:
         return {"key": key, "persist_state": "session"}
     widget = widget_key(key, page)
     value = st.session_state[key]
-    if widget not in st.session_state or st.session_state.get(_pushed(widget)) != value:
+    pushed = _pushed()
+    if widget not in st.session_state or pushed.get(widget) != value:
         st.session_state[widget] = value
-        st.session_state[_pushed(widget)] = value
+        pushed[widget] = value
     return {"key": widget, "on_change": _copy_back, "args": (widget, key)}
 
 
@@ -77,6 +90,7 @@ def _slider(
         label,
         min_value=min(low, value),
         max_value=max(high, value),
+        value=value,
         step=step,
         format=fmt,
         help=help,
@@ -136,6 +150,7 @@ def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
         "Horizon (quarters)",
         min_value=min(SHORTEST_HORIZON, horizon),
         max_value=max(MAX_HORIZON, horizon),
+        value=horizon,
         step=1,
         disabled=disabled,
         **_bound(state.HORIZON),

@@ -15,6 +15,7 @@ Scenarios), which gives the scenario its name and its line changes.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -495,6 +496,25 @@ def _accept_roster(
     )
 
 
+# Whether a cost base has Per user lines mapped from GL spend, by the cost
+# base's identity: a page asks at every slider change, and the answer of a
+# cost base of thousands of lines does not change. A weak reference, so that
+# only the same object, alive, is ever given its answer.
+_MAPPED_PER_USER: dict[int, tuple[weakref.ref, bool]] = {}
+_MAPPED_PER_USER_KEPT = 64
+
+
+def _has_mapped_per_user(cost_base: CostBase) -> bool:
+    kept = _MAPPED_PER_USER.get(id(cost_base))
+    if kept is not None and kept[0]() is cost_base:
+        return kept[1]
+    answer = has_mapped_per_user(cost_base)
+    if len(_MAPPED_PER_USER) >= _MAPPED_PER_USER_KEPT:
+        _MAPPED_PER_USER.clear()
+    _MAPPED_PER_USER[id(cost_base)] = (weakref.ref(cost_base), answer)
+    return answer
+
+
 def reprice_mapped_lines() -> tuple[Issue, ...]:
     """Price the Per user lines made from GL spend for the baseline users now
     in play, and say which were priced again.
@@ -503,7 +523,7 @@ def reprice_mapped_lines() -> tuple[Issue, ...]:
     roster or a contingent weight moved on Scenarios is caught too.
     """
     current = workspace()
-    if not has_mapped_per_user(current.cost_base):
+    if not _has_mapped_per_user(current.cost_base):
         return ()
     try:
         users = float(baseline_projection().baseline["supported_users"])

@@ -11,10 +11,12 @@ so a table costs a page next to nothing to draw again when a slider moves
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from cpsu.costs import CostBase, cost_basis
@@ -87,14 +89,63 @@ def _projection_columns() -> list[Column]:
     return columns
 
 
+def _rounded(values: pd.Series) -> pd.Series | np.ndarray:
+    if values.dtype == np.float64:
+        return np.round(values.to_numpy())
+    return values.round()
+
+
 def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
     """The frame's shown columns, in order, counts rounded to whole numbers."""
     shown = [c for c in columns if c.name in frame.columns]
-    view = frame[[c.name for c in shown]].copy()
-    for column in shown:
-        if column.kind == "count":
-            view[column.name] = view[column.name].round()
-    return view
+    # One new table from the columns, rather than a copy changed column by
+    # column: the Scenarios page draws it at every slider change.
+    return pd.DataFrame(
+        {
+            c.name: _rounded(frame[c.name]) if c.kind == "count" else frame[c.name]
+            for c in shown
+        },
+        index=frame.index,
+    )
+
+
+def _arrow_array(values: pd.Series | pd.Index) -> pa.Array:
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+        return pa.array(values.to_numpy(), from_pandas=True)
+    if isinstance(values.dtype, pd.StringDtype):
+        return pa.array(values.tolist(), type=pa.large_string(), from_pandas=True)
+    return pa.Array.from_pandas(values)
+
+
+def arrow_table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    rows: np.ndarray | None = None,
+    index: bool = False,
+) -> pa.Table:
+    """The frame's columns as an Arrow table, as st.dataframe would send them.
+
+    Streamlit converts a DataFrame to Arrow through pandas' own converter,
+    which takes longer than the rest of a small table; this does it column
+    by column, to the same types and values: an undefined number is null
+    (an empty cell), text is Arrow's large string. The frame's index is not
+    sent (give the table with `hide_index=True`) unless `index`, which sends
+    it as the first column, under its name. `columns` maps the frame's
+    columns to send to their names in the table (by default all, as named);
+    `rows`, a mask or positions, picks rows.
+    """
+    names = dict(columns) if columns is not None else {c: str(c) for c in frame}
+    parts = [frame[column] for column in names]
+    labels = list(names.values())
+    if index:
+        parts.insert(0, frame.index)
+        labels.insert(0, str(frame.index.name))
+    if rows is not None:
+        parts = [
+            part[rows] if isinstance(part, pd.Index) else part.iloc[rows]
+            for part in parts
+        ]
+    return pa.Table.from_arrays([_arrow_array(part) for part in parts], names=labels)
 
 
 def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
@@ -116,6 +167,26 @@ def projection_view(projection: Projection) -> tuple[pd.DataFrame, dict]:
     config = column_config(columns)
     config["quarter"] = st.column_config.TextColumn("Quarter", pinned=True)
     return _view(projection.table, columns), config
+
+
+def projection_arrow(projection: Projection) -> tuple[pa.Table, dict]:
+    """`projection_view` as the Arrow table st.dataframe sends (`arrow_table`),
+    built straight from the projection's columns."""
+    columns = _projection_columns()
+    config = column_config(columns)
+    config["quarter"] = st.column_config.TextColumn("Quarter", pinned=True)
+    frame = projection.table
+    shown = [c for c in columns if c.name in frame.columns]
+    arrays = []
+    for c in shown:
+        values = frame[c.name]
+        if c.kind == "count" and values.dtype == np.float64:
+            arrays.append(pa.array(np.round(values.to_numpy()), from_pandas=True))
+        elif c.kind == "count":
+            arrays.append(_arrow_array(values.round()))
+        else:
+            arrays.append(_arrow_array(values))
+    return pa.Table.from_arrays(arrays, names=[c.name for c in shown]), config
 
 
 COST_LINE_COLUMNS = [
