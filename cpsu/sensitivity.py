@@ -772,6 +772,8 @@ def cpsu_bridge(
 
 # --- hire triggers -------------------------------------------------------------
 
+_TIER_VALUES = np.array([tier.value for tier in TIERS], dtype=object)
+
 
 def hire_triggers(
     cost_base: CostBase,
@@ -834,27 +836,17 @@ def hire_triggers(
         table["t"] = table["t"].astype("Int64")
         return table
     versions = model.versions.lines
-    labels = model.labels
-    reached_list = reached.tolist()
-    at_list = at.tolist()
     return pd.DataFrame(
         {
             "item": [versions[index].item for index in staffed[line].tolist()],
-            "tier": [TIERS[row].value for row in tier_row.tolist()],
-            "agent": agent.tolist(),
-            "users_above": threshold.tolist(),
-            "quarter": [
-                labels[t] if hit else None
-                for t, hit in zip(at_list, reached_list, strict=True)
-            ],
-            "t": pd.array(
-                [
-                    t if hit else None
-                    for t, hit in zip(at_list, reached_list, strict=True)
-                ],
-                dtype="Int64",
+            "tier": _TIER_VALUES[tier_row],
+            "agent": agent,
+            "users_above": threshold,
+            "quarter": np.where(
+                reached, np.asarray(model.labels, dtype=object)[at], None
             ),
-            "reached": reached_list,
+            "t": pd.arrays.IntegerArray(np.where(reached, at, 0), ~reached),
+            "reached": reached,
         },
         columns=columns,
     )
