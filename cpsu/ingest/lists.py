@@ -60,6 +60,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -218,8 +219,75 @@ def quarter_of_header(cell: Cell) -> tuple[int | None, int] | None:
     return None
 
 
+# Month names in the other languages budgets are kept in (French, German,
+# Spanish, Italian, Dutch, Portuguese), without accents: a header is a month
+# when it is one of them or a prefix of at least three letters that names one
+# month only ('janv', 'févr', 'mär', 'ago', 'dez'), with or without a year.
+_OTHER_MONTH_NAMES = (
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
+    "decembre",
+    "januar februar marz april mai juni juli august september oktober november "
+    "dezember",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre "
+    "noviembre diciembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+    "novembre dicembre",
+    "januari februari maart april mei juni juli augustus september oktober "
+    "november december",
+    "janeiro fevereiro marco abril maio junho julho agosto setembro outubro "
+    "novembro dezembro",
+)
+_MONTH_ABBREVIATIONS = {"mrz": 3, "mrt": 3}  # German and Dutch for March
+
+
+def _other_month_words() -> dict[str, int]:
+    found: dict[str, set[int]] = {}
+    for language in _OTHER_MONTH_NAMES:
+        for month, name in enumerate(language.split(), start=1):
+            for end in range(3, len(name) + 1):
+                found.setdefault(name[:end], set()).add(month)
+    words = {word: months.pop() for word, months in found.items() if len(months) == 1}
+    return {**words, **_MONTH_ABBREVIATIONS}
+
+
+_OTHER_MONTHS = _other_month_words()
+_OTHER_MONTH_HEADER = re.compile(
+    r"^(?P<word>[^\W\d_]{3,})\.?(?:[\s'\-/]*(?P<year>\d{2}|\d{4}))?$"
+)
+# 'Month 1'..'Month 12', 'M01', 'Mth 3': months counted from the first; and
+# YYYYMM periods written as text ('202601'), as a finance system exports them.
+_NUMBERED_MONTH = re.compile(
+    r"^(?:month|mth|mo|m)\s*[-#.]?\s*(?P<month>\d{1,2})$", re.I
+)
+_PERIOD_MONTH = re.compile(r"^(?P<year>(?:19|20)\d\d)(?P<month>0[1-9]|1[0-2])$")
+
+
+def _accentless(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _other_month(text: str) -> tuple[int | None, int] | None:
+    """(year or None, month) for a month header not in English: a month name of
+    another language, 'Month 3', or a YYYYMM period; None otherwise."""
+    if (match := _NUMBERED_MONTH.match(text)) is not None:
+        month = int(match["month"])
+        return (None, month) if 1 <= month <= 12 else None
+    if (match := _PERIOD_MONTH.match(text)) is not None:
+        return int(match["year"]), int(match["month"])
+    match = _OTHER_MONTH_HEADER.match(_accentless(text))
+    if match is None or match["word"] not in _OTHER_MONTHS:
+        return None
+    year = match["year"]
+    month = _OTHER_MONTHS[match["word"]]
+    if year is None:
+        return None, month
+    return (2000 + int(year) if len(year) == 2 else int(year)), month
+
+
 def month_of_header(cell: Cell) -> tuple[int | None, int] | None:
-    """(year or None, month) when a header cell names a month, like Jan-26."""
+    """(year or None, month) when a header cell names a month, like Jan-26,
+    Janv. 26, Month 3 or 202603."""
     if isinstance(cell, datetime | date):
         return cell.year, cell.month
     if not isinstance(cell, str):
@@ -243,7 +311,7 @@ def month_of_header(cell: Cell) -> tuple[int | None, int] | None:
         if year is None:
             return None, month
         return (2000 + int(year) if len(year) == 2 else int(year)), month
-    return None
+    return _other_month(text)
 
 
 @dataclass(frozen=True)
