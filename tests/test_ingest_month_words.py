@@ -155,3 +155,74 @@ def test_month_headers_in_other_words_are_read(header, month):
 def test_other_headers_are_not_months(header):
     # 'Jui' starts both juin and juillet, so it names no one month
     assert month_of_header(header) is None
+
+
+MONTHS = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+]
+
+
+def grid(title: str, values: list[object]) -> bytes:
+    doubled = [None if value is None else 2 * value for value in values]
+    rows = [[title], ["Item", *MONTHS], ["Laptops", *values], ["Licences", *doubled]]
+    return xlsx_bytes({"Budget": rows})
+
+
+def test_a_grid_titled_cumulative_costs_its_latest_running_total_over_its_months():
+    # Running totals 100, 200, ..., 1,200: the year cost 1,200, so 100 a month
+    # (not the average of the totals, 650); Licences twice that, 200.
+    upload = read_upload(grid("Cumulative spend by month", VALUES), "b.xlsx")
+    assert errors_of(upload) == []
+    assert [round(line.monthly_rate, 2) for line in upload.cost_base.lines] == [
+        100.00,
+        200.00,
+    ]
+    [said] = [
+        issue.message for issue in upload.issues if "running total" in issue.message
+    ]
+    assert said.startswith("The title says 'Cumulative', so each month was read as")
+    assert "'Laptops' (row 3) 1,200.00 over 12 months = 100.00 a month" in said
+
+
+def test_a_cumulative_grid_filled_up_to_june_costs_the_months_it_covers():
+    # 100 ... 600 by June, the rest empty: 600 over 6 months = 100 a month, and
+    # no word about empty months counted as 0, which they are not.
+    values = [*VALUES[:6], *[None] * 6]
+    upload = read_upload(grid("Running total of IT spend", values), "b.xlsx")
+    assert [round(line.monthly_rate, 2) for line in upload.cost_base.lines] == [
+        100.00,
+        200.00,
+    ]
+    assert not any("counted as 0" in issue.message for issue in upload.issues)
+
+
+def test_a_grid_titled_ytd_whose_lines_only_rise_is_warned_not_guessed():
+    # 'YTD' may mean the year so far, each month its own cost: the average month
+    # (650) is used, and the user is told how to have running totals read.
+    upload = read_upload(grid("YTD spend by month", VALUES), "b.xlsx")
+    assert [round(line.monthly_rate, 2) for line in upload.cost_base.lines] == [
+        650.00,
+        1_300.00,
+    ]
+    assert any(
+        issue.message.startswith("The title says 'YTD' and every line rises")
+        for issue in upload.issues
+    )
+
+
+def test_a_ytd_grid_whose_months_go_down_as_well_as_up_is_not_warned():
+    values = [100, 90, 110, *[100] * 9]  # a month below the one before
+    upload = read_upload(grid("FY26 YTD actuals", values), "b.xlsx")
+    assert not any("running total" in issue.message for issue in upload.issues)
+    assert not any("rises" in issue.message for issue in upload.issues)

@@ -251,6 +251,12 @@ def _other_month_words() -> dict[str, int]:
 
 
 _OTHER_MONTHS = _other_month_words()
+# A grid's title saying its months are running totals, or that they may be.
+_CUMULATIVE = re.compile(
+    r"\bcumulative\b|\bcumulated\b|\brunning totals?\b|\bkumuliert\b|\bcumul[ée]s?\b",
+    re.IGNORECASE,
+)
+_TO_DATE = re.compile(r"\b(?:ytd|qtd|year[\s-]+to[\s-]+date|to[\s-]+date)\b", re.I)
 _OTHER_MONTH_HEADER = re.compile(
     r"^(?P<word>[^\W\d_]{3,})\.?(?:[\s'\-/]*(?P<year>\d{2}|\d{4}))?$"
 )
@@ -1344,6 +1350,15 @@ class _ListReader:
         self.not_read: list[int] = []
         self.after_blank = False  # a blank row came between this row and the last
         self.setting = False  # the list was ended by a row of settings, not costs
+        # A grid whose title says its months are running totals, or may be.
+        titles = " ".join(_title_texts(table, layout)) if layout.is_grid else ""
+        sure = _CUMULATIVE.search(titles)
+        self.cumulative = sure[0] if sure else None
+        maybe = None if sure else _TO_DATE.search(titles)
+        self.to_date = maybe[0] if maybe else None
+        # (item, row, latest running total, months it covers)
+        self.running: list[tuple[str, int, float, int]] = []
+        self.rising: list[tuple[str, int]] = []  # lines that only ever rise
 
     def issue(
         self,
@@ -1383,6 +1398,7 @@ class _ListReader:
         self._check_subtotals()
         self._ended_issue()
         self._cycles_issue()
+        self._running_issues()
         hidden = hidden_rows_warning(self.table, rows_read)
         if hidden is not None:
             self.issues.append(hidden)
@@ -2331,6 +2347,45 @@ class _ListReader:
         del cells  # the name alone decides
         return bool(_SETTING.match(item))
 
+    def _running_issues(self) -> None:
+        """Say how a grid of running totals was read, or that one may be."""
+        noun = self.layout.grid_period.value.lower()
+        if self.running:
+            shown = [
+                f"'{item}' (row {row}) {_money(total)} over {covered} {noun}"
+                f"{'' if covered == 1 else 's'} = {_money(total / covered)} a {noun}"
+                for item, row, total, covered in self.running[:5]
+            ]
+            more = len(self.running) - len(shown)
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    f"The title says '{self.cumulative}', so each {noun} was read as "
+                    f"a running total: each line costs its latest total divided by "
+                    f"the {noun}s it covers: {'; '.join(shown)}"
+                    f"{f'; and {more:,} more' if more else ''}. If each {noun} is "
+                    f"that {noun}'s own cost, take '{self.cumulative}' out of the "
+                    "title.",
+                    self.table.name,
+                    None,
+                )
+            )
+        lines = sum(1 for row in self.values if row)
+        if self.rising and len(self.rising) == lines:
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    f"The title says '{self.to_date}' and every line rises {noun} "
+                    f"by {noun}, as running totals do, but each {noun} was read as "
+                    f"that {noun}'s own cost and the lines cost their average "
+                    f"{noun}. If the {noun}s are running totals (each the sum so "
+                    "far), put 'Cumulative' in the title to read each line at its "
+                    f"latest total divided by its {noun}s.",
+                    self.table.name,
+                    self.rising[0][1],
+                )
+            )
+
     def _cycles_issue(self) -> None:
         """One warning for the lines billed every N months, with the sums."""
         if not self.cycles:
@@ -2420,7 +2475,7 @@ class _ListReader:
                 )
                 return None
             empty = [index for index in layout.months if index not in figures]
-            if empty:
+            if empty and self.cumulative is None:
                 shown = [layout.labels[index] for index in empty]
                 self.issue(
                     Severity.WARNING,
@@ -2445,6 +2500,18 @@ class _ListReader:
                         layout.total,
                     )
             amount, period = summed / len(layout.months), layout.grid_period
+            filled = [i for i, index in enumerate(layout.months) if index in figures]
+            if self.cumulative is not None:
+                # Running totals: the latest is the cost of the months up to it.
+                covered = filled[-1] + 1
+                amount = months[filled[-1]] / covered
+                self.running.append((item, row_number, months[filled[-1]], covered))
+            elif self.to_date is not None and len(filled) >= MIN_MONTH_COLUMNS:
+                shown = [months[i] for i in filled]
+                if all(b >= a for a, b in itertools.pairwise(shown)) and (
+                    shown[-1] > shown[0]
+                ):
+                    self.rising.append((item, row_number))
             first, last = layout.months[0], layout.months[-1]
             notes.append(
                 f"Average {noun} of {len(months)} ({layout.labels[first]} to "
