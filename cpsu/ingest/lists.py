@@ -183,12 +183,6 @@ def _group_year(label: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def year_of_label(label: str) -> int | None:
-    """The one year a sheet's or a group's name says (FY26, Budget 2026-27 is
-    2027), or None."""
-    return _group_year(label)
-
-
 def _under_group(
     cell: Cell, reader: Callable[[Cell], tuple[int | None, int] | None]
 ) -> tuple[int | None, int] | None:

@@ -312,12 +312,6 @@ def _choose_sheets(
                     and _not_cost_lines(book.tables[name]) is not None
                 )
             )
-        latest = ","
-        if key == COSTS and _by_year(candidates):
-            # Budgets kept a sheet a year (FY25, FY26): the latest is the one
-            # that costs the company now.
-            candidates = _by_year(candidates)
-            latest = ", the latest year's,"
         chosen[key] = candidates[0]
         shown = SHEETS[key]
         verb = "looks" if len(candidates) == 2 else "look"
@@ -329,26 +323,13 @@ def _choose_sheets(
         )
         issues.append(
             warning(
-                f"No sheet is named {shown}, so '{candidates[0]}'{latest} which "
-                f"holds a table like one, was read as {shown}{others}. Rename the "
-                f"sheet {shown} to make this plain.",
+                f"No sheet is named {shown}, so '{candidates[0]}', which holds a "
+                f"table like one, was read as {shown}{others}. Rename the sheet "
+                f"{shown} to make this plain.",
                 sheet=candidates[0],
             )
         )
     return chosen
-
-
-def _by_year(names: list[str]) -> list[str]:
-    """The sheets latest year first, when each name says a year of its own
-    ('FY25', 'Budget 2026'); empty otherwise."""
-    years = {name: lists.year_of_label(name) for name in names}
-    if (
-        len(names) < 2
-        or None in years.values()
-        or len(set(years.values())) < len(names)
-    ):
-        return []
-    return sorted(names, key=lambda name: -(years[name] or 0))
 
 
 def _read_workbook(
