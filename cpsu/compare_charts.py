@@ -264,6 +264,9 @@ def _band_layers(names: Sequence[str], x: alt.X) -> list[alt.Chart]:
 
 
 _HIRE_COLUMNS = ["scenario", "quarter", "t", "label", "users_above", "row"]
+# Agents named in one label on the chart; more are counted ("and 12 more"),
+# as a label of dozens of names cannot be read.
+_HIRES_NAMED = 3
 
 
 def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
@@ -294,13 +297,16 @@ def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
         for (t, quarter), hired in sorted(hires.items()):
             row = rows_at.get(t, 0)
             rows_at[t] = row + 1
+            shown, more = hired[:_HIRES_NAMED], len(hired) - _HIRES_NAMED
+            rest = f" and {more:,} more" if more > 0 else ""
             rows.append(
                 (
                     name,
                     quarter,
                     t,
-                    ", ".join(f"{tier} agent {agent}" for tier, agent, _ in hired),
-                    ", ".join(f"{users:,.0f}" for _, _, users in hired),
+                    ", ".join(f"{tier} agent {agent}" for tier, agent, _ in shown)
+                    + rest,
+                    ", ".join(f"{users:,.0f}" for _, _, users in shown) + rest,
                     row,
                 )
             )
@@ -310,7 +316,8 @@ def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
 def hire_labels(triggers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The agents each scenario first needs within its horizon, one row per
     scenario and quarter: scenario, quarter, t, label ("Tier 1 agent 4", and
-    more joined by commas when several tiers hire in that quarter) and row
+    more joined by commas when several tiers hire in that quarter, up to three,
+    then "and 5 more") and row
     (0 for the first scenario hiring in that quarter, 1 for the next...)."""
     return pd.DataFrame(_hire_rows(triggers), columns=_HIRE_COLUMNS)
 

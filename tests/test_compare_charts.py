@@ -829,3 +829,27 @@ def test_the_quick_rows_are_the_tables_rows(case, start_month):
     ]
     for quick, table in pairs:
         assert dumps(quick) == dumps(table)
+
+
+def test_a_quarter_hiring_many_agents_names_three_and_counts_the_rest():
+    from cpsu.compare_charts import hire_labels
+
+    # Five Tier 1 lines each need their next agent in 2027-Q2 (t = 2): the
+    # label names the first three and counts the other two.
+    triggers = {
+        "Base": pd.DataFrame(
+            {
+                "item": [f"Desk {n}" for n in range(5)],
+                "tier": ["Tier 1"] * 5,
+                "agent": [4, 5, 6, 7, 8],
+                "users_above": [1_000.0, 1_250.0, 1_500.0, 1_750.0, 2_000.0],
+                "quarter": ["2027-Q2"] * 5,
+                "t": pd.array([2] * 5, dtype="Int64"),
+                "reached": [True] * 5,
+            }
+        )
+    }
+    [row] = hire_labels(triggers).to_dict("records")
+    assert row["label"] == ("Tier 1 agent 4, Tier 1 agent 5, Tier 1 agent 6 and 2 more")
+    assert row["users_above"] == "1,000, 1,250, 1,500 and 2 more"
+    assert (row["quarter"], row["t"], row["row"]) == ("2027-Q2", 2, 0)
