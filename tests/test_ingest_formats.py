@@ -477,9 +477,13 @@ def test_a_cell_with_an_unusual_attribute_still_counts():
     assert (scan.rows, scan.columns) == (5, 5)
 
 
-def test_a_sheet_past_the_limit_goes_to_the_full_scan_which_measures_it():
+def test_a_sheet_past_the_row_limit_is_refused_by_either_scan():
+    # The quick scan stops at the first reference past the row limit; the full
+    # scan measures the extent exactly.
     far = _sheet_xml(b'<c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c>')
-    assert xlsx_module._quick_scan(far) is None
+    with pytest.raises(xlsx_module._TooBig) as quick:
+        xlsx_module._quick_scan(far)
+    assert quick.value.rows == 1_048_576
     far.seek(0)
     with pytest.raises(xlsx_module._TooBig) as big:
         xlsx_module._scan_sheet(far)

@@ -220,9 +220,11 @@ def test_an_unquoted_thousands_comma_in_a_comma_csv_is_an_error_on_its_row():
     assert (issue.sheet, issue.row, issue.column) == ("costs.csv", 2, None)
     assert issue.message == (
         "This row has 6 values for 5 columns, so its values do not line up with the "
-        "header and the row was not read. A number with a comma, like 1,234.50, "
-        'must be in quotes ("1,234.50") or written without the comma (1234.50), and '
-        "so must text with a comma."
+        "header and the row was not read. '1' and '234.50' in columns D and E look "
+        "like one amount, 1,234.50, split at its thousands comma. A number with a "
+        'comma, like 1,234.50, must be in quotes ("1,234.50") or written without the '
+        "comma (1234.50), and so must text with a comma. Or open the file in Excel "
+        "and save it again as CSV, which puts such values in quotes."
     )
     assert "Period" not in issue.message
     assert upload.cost_base is None

@@ -45,7 +45,7 @@ from cpsu.ingest.cells import (
 )
 from cpsu.ingest.choices import DATES, NO_CHOICES, ReadChoices
 from cpsu.ingest.conventions import DateCell, NumberCell, decide_date_order
-from cpsu.ingest.issues import Issue, Severity, error, warning
+from cpsu.ingest.issues import Issue, Severity, column_letter, error, warning
 from cpsu.ingest.table import (
     TOTAL_ROW,
     Cell,
@@ -287,31 +287,122 @@ def _line_rows(table: Table, header: Header) -> Iterator[tuple[int, Sequence[Cel
 def _overlong(
     table: Table, header: Header, row_number: int, cells: Sequence[Cell]
 ) -> Issue | None:
-    """An error for a CSV row with more values than its header has columns.
+    """An error for a CSV row with more values than its header has columns."""
+    return overlong_row(table, header.width, row_number, cells)
+
+
+# Two values that read as one amount split at its thousands comma: '12' or
+# '$12' (a sign, bracket or currency first), then one or more '000' groups,
+# the last one with its decimals.
+_AMOUNT_START = re.compile(r"[-(]?\s*[$£€¥]?\s*\d{1,3}")
+_THOUSANDS_GROUP = re.compile(r"\d{3}")
+_LAST_GROUP = re.compile(r"\d{3}(?:\.\d+)?\)?")
+
+
+def overlong_row(
+    table: Table, columns: int, row_number: int, cells: Sequence[Cell]
+) -> Issue | None:
+    """An error for a CSV row with more values than its header's `columns`.
 
     Such a row has been split where a value held the delimiter (1,234.50 in a
     comma-separated file), so every cell after it has moved one column right
-    and no cell of the row can be trusted.
+    and no cell of the row can be trusted. When two neighbouring values join
+    into an amount with a thousands comma ('12' and '000'), the error says so.
+    Blank values at the end of a row (a trailing comma) are not counted.
     """
     if table.delimiter is None:
         return None
-    columns, values = header.width, filled_width(cells)
+    values = filled_width(cells)
     if values <= columns:
         return None
     name = _DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))
+    joined = ""
     if table.delimiter == ",":
+        joined = _joined_amount(cells)
         advice = (
             'A number with a comma, like 1,234.50, must be in quotes ("1,234.50") '
             "or written without the comma (1234.50), and so must text with a comma."
         )
+        if joined:
+            advice += (
+                " Or open the file in Excel and save it again as CSV, which puts "
+                "such values in quotes."
+            )
     else:
         advice = f"A value with a {name} in it must be in quotes."
     return error(
         f"This row has {values} values for {columns} columns, so its values do not "
-        f"line up with the header and the row was not read. {advice}",
+        f"line up with the header and the row was not read.{joined} {advice}",
         sheet=table.name,
         row=row_number,
     )
+
+
+def _joined_amount(cells: Sequence[Cell]) -> str:
+    """' '12' and '000' in columns B and C look like one amount, 12,000, ...'
+    for the first values of a row that join into an amount, or ''."""
+    texts = [cell.strip() if isinstance(cell, str) else "" for cell in cells]
+    for first, text in enumerate(texts):
+        if not _AMOUNT_START.fullmatch(text):
+            continue
+        last = first
+        while last + 1 < len(texts) and _LAST_GROUP.fullmatch(texts[last + 1]):
+            last += 1
+            if not _THOUSANDS_GROUP.fullmatch(texts[last]):
+                break  # decimals or a bracket end the amount
+        if last > first:
+            parts = texts[first : last + 1]
+            quoted = [repr(part) for part in parts]
+            shown = ", ".join(quoted[:-1]) + " and " + quoted[-1]
+            joiner = " and " if last - first == 1 else " to "
+            where = column_letter(first) + joiner + column_letter(last)
+            commas = "commas" if last - first > 1 else "comma"
+            return (
+                f" {shown} in columns {where} look like one amount, "
+                f"{','.join(parts)}, split at its thousands {commas}."
+            )
+    return ""
+
+
+# An item name longer than this is refused: product and service names, even
+# with an edition and a contract number, run to a hundred or two characters,
+# and a GL description field holds at most 240 (Oracle; SAP's 50).
+MAX_ITEM_CHARACTERS = 500
+
+
+def long_item_name(
+    table: Table, row_number: int, cell: Cell, column: str
+) -> Issue | None:
+    """An error for an item name longer than any line's name needs to be."""
+    if not isinstance(cell, str) or len(cell) <= MAX_ITEM_CHARACTERS:
+        return None
+    return error(
+        f"{column} holds a name of {len(cell):,} characters; a line's name can be "
+        f"at most {MAX_ITEM_CHARACTERS:,}, so the row was not read. Shorten the name "
+        "(put details in a Notes column).",
+        sheet=table.name,
+        row=row_number,
+        column=column,
+    )
+
+
+def _list_rows_checked(table: Table) -> list[Issue]:
+    """Errors for the rows of a cost list that must not be read as they are:
+    a CSV row with more values than the list's header, an item name too long.
+    """
+    layout = lists.find_list(table)
+    if layout is None:
+        return []
+    columns = filled_width(table.rows[layout.position][1])
+    label = layout.labels.get(layout.item, f"Column {column_letter(layout.item)}")
+    found: list[Issue] = []
+    for row_number, cells in table.rows[layout.position + 1 :]:
+        problem = overlong_row(table, columns, row_number, cells)
+        if problem is None and layout.item < len(cells):
+            problem = long_item_name(table, row_number, cells[layout.item], label)
+        if problem is not None:
+            found.append(problem)
+    return found
 
 
 def read_costs(
@@ -339,6 +430,9 @@ def read_costs(
         if found is None:
             hint = two_row_header_hint(table)
             return None, [*header, *([hint] if hint is not None else [])]
+        refused = _list_rows_checked(table)
+        if refused:
+            return None, [*first, *refused, *found[1]]
         return found[0], [*first, *found[1]]
 
     issues = [*first, *header.issues]
@@ -374,6 +468,9 @@ def read_costs(
         if row_number in note_rows:
             continue
         overlong = _overlong(table, header, row_number, cells)
+        if overlong is None and "item" in header.columns:
+            item = header.cell(cells, "item")
+            overlong = long_item_name(table, row_number, item, header.label("item"))
         if overlong is not None:
             issues.append(overlong)
             continue

@@ -13,7 +13,10 @@ The delimiter is the one under which a header row is found, and the
 table keeps it: a semicolon breaks a tie in how the file's numbers write
 decimals (see `conventions.py`), and a row with more values than the header
 was split at a delimiter inside a value. Rows are numbered by the file's
-lines, so a message points at the line an editor shows.
+lines, so a message points at the line an editor shows. A file with more
+lines or cells than a worksheet is read with is refused before it is parsed,
+from a count of its line breaks and delimiters, and a value longer than
+Excel lets a cell be is refused when it is met.
 """
 
 from __future__ import annotations
@@ -28,7 +31,14 @@ import unicodedata
 from charset_normalizer import CharsetMatch, from_bytes
 
 from cpsu.ingest.issues import Issue, warning
-from cpsu.ingest.table import HEADER_SEARCH_ROWS, Row, Table, match_row
+from cpsu.ingest.table import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARACTERS,
+    MAX_SHEET_ROWS,
+    Row,
+    Table,
+    match_row,
+)
 from cpsu.ingest.vocabulary import COST_HEADER_INDEX
 
 DELIMITERS = (",", ";", "\t")
@@ -62,8 +72,18 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "FULLWIDTH"})
 
 
+# The most values a CSV is read with, as for a worksheet (`xlsx.MAX_SHEET_CELLS`).
+MAX_CSV_CELLS = 2_000_000
+
+
 class CsvError(Exception):
     """The file cannot be read as CSV text; the message says what to do."""
+
+
+class _LongValue(Exception):
+    def __init__(self, line: int, characters: int | None) -> None:
+        super().__init__(f"line {line}")
+        self.line, self.characters = line, characters
 
 
 def decode_text(data: bytes) -> tuple[str, list[Issue]]:
@@ -264,18 +284,28 @@ def _rows(text: str, delimiter: str, limit: int | None = None) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
     line = 1
-    for cells in reader:
-        rows.append((line, tuple(cells)))
-        line = reader.line_num + 1
-        if limit is not None and line > limit:
-            break
+    try:
+        for cells in reader:
+            if sum(map(len, cells)) > MAX_CELL_CHARACTERS and any(
+                len(cell) > MAX_CELL_CHARACTERS for cell in cells
+            ):
+                raise _LongValue(line, max(map(len, cells)))
+            rows.append((line, tuple(cells)))
+            line = reader.line_num + 1
+            if limit is not None and line > limit:
+                break
+    except csv.Error as problem:
+        # The csv module stops at a value longer than its own limit (131,072).
+        if "field limit" in str(problem):
+            raise _LongValue(line, None) from None
+        raise
     return rows
 
 
 def _header_score(text: str, delimiter: str) -> int:
     try:
         rows = _rows(text, delimiter, limit=HEADER_SEARCH_ROWS)
-    except csv.Error:
+    except (csv.Error, _LongValue):
         return -1
     return max(
         (len(match_row(cells, COST_HEADER_INDEX)[0]) for _, cells in rows), default=0
@@ -312,12 +342,46 @@ def read_csv_table(data: bytes, name: str) -> tuple[Table, list[Issue]]:
             "The file is HTML or XML, not a workbook or CSV (some systems export "
             "this and name it .xls). Open it in Excel and save it as .xlsx or CSV."
         )
+    _check_size(text)
     delimiter = choose_delimiter(text)
+    _check_cells(text, delimiter)
     try:
         rows = _rows(text, delimiter)
+    except _LongValue as long:
+        size = f"{long.characters:,}" if long.characters else "more than 131,072"
+        raise CsvError(
+            f"Line {long.line:,} of the CSV holds a value of {size} characters, more "
+            f"than the {MAX_CELL_CHARACTERS:,} a cell of Excel can hold, so the file "
+            "was not read. Shorten that value and save the CSV again."
+        ) from None
     except csv.Error as problem:
         raise CsvError(
             f"The CSV could not be read ({problem}); check for a cell with an "
             "unclosed quote, or save the sheet as CSV again."
         ) from None
     return Table(name=name, rows=tuple(rows), delimiter=delimiter), issues
+
+
+def _check_size(text: str) -> None:
+    """Refuse a CSV with more lines than are read, counted before parsing."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_SHEET_ROWS:
+        raise CsvError(
+            f"The CSV has {lines:,} lines, and at most {MAX_SHEET_ROWS:,} rows are "
+            "read (a cost list or a year's GL export needs far fewer), so it was not "
+            "read. Delete the rows you do not need, or export a shorter period, and "
+            "upload it again."
+        )
+
+
+def _check_cells(text: str, delimiter: str) -> None:
+    """Refuse a CSV with more values than are read: a value per delimiter and
+    one more per line, counted before parsing (a delimiter in quotes counts
+    too, so the count is at most a little high)."""
+    values = text.count(delimiter) + text.count("\n") + 1
+    if values > MAX_CSV_CELLS:
+        raise CsvError(
+            f"The CSV holds about {values:,} values, and at most {MAX_CSV_CELLS:,} "
+            "are read, so it was not read. Delete the columns and rows you do not "
+            "need, or export a shorter period, and upload it again."
+        )

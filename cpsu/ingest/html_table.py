@@ -14,7 +14,11 @@ first column of each row it spans, with a warning, and the others stay
 blank, so that the cells of the rows below stay in their own columns (a
 header cell over two rows beside a merged group); a number spanning rows is
 left in its first row, with a warning, since it may be each row's or all of
-them together.
+them together. A row the page hides (`display:none`, or the `hidden`
+attribute) is kept as a hidden row of its table, as a workbook's hidden rows
+are, so that the reader can say it was counted. A page with more rows or
+cells than a worksheet is read with (`MAX_SHEET_ROWS`, `MAX_TABLE_CELLS`) is
+refused as it is parsed, and so is a cell longer than Excel lets a cell be.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ import re
 
 from cpsu.ingest.cells import parse_number_text
 from cpsu.ingest.issues import Issue
-from cpsu.ingest.table import Merge, Table, fill_merged
+from cpsu.ingest.table import (
+    MAX_CELL_CHARACTERS,
+    MAX_SHEET_ROWS,
+    Merge,
+    Table,
+    fill_merged,
+)
 
 MAX_TABLE_CELLS = 2_000_000
 MAX_COLSPAN = 1000
@@ -64,10 +74,23 @@ def read_html_tables(text: str) -> tuple[list[Table], dict[str, list[Issue]]]:
             f"The HTML file has more than {MAX_TABLE_CELLS:,} table cells, so it was "
             "not read. Export a smaller report, or save it as CSV."
         ) from None
+    except _TooManyRows:
+        raise HtmlError(
+            f"A table of the HTML file has more than {MAX_SHEET_ROWS:,} rows, and at "
+            "most that many are read (a cost list or a year's GL export needs far "
+            "fewer), so it was not read. Export a shorter period or a smaller report."
+        ) from None
+    except _LongCell as long:
+        raise HtmlError(
+            f"Row {long.row:,} of table {long.table} holds a cell of "
+            f"{long.characters:,} characters, more than the {MAX_CELL_CHARACTERS:,} "
+            "a cell of Excel can hold, so the file was not read. Export the report "
+            "again, or shorten that cell."
+        ) from None
     tables: list[Table] = []
     issues: dict[str, list[Issue]] = {}
-    for number, (rows, merges) in enumerate(
-        zip(parser.tables, parser.merges, strict=True), start=1
+    for number, (rows, merges, hidden) in enumerate(
+        zip(parser.tables, parser.merges, parser.hidden, strict=True), start=1
     ):
         if not rows:
             continue
@@ -85,6 +108,7 @@ def read_html_tables(text: str) -> tuple[list[Table], dict[str, list[Issue]]]:
                 rows=tuple(
                     (index + 1, tuple(cells)) for index, cells in enumerate(rows)
                 ),
+                hidden_rows=frozenset(hidden),
             )
         )
     if not tables:
@@ -105,12 +129,23 @@ class _TooManyCells(Exception):
     pass
 
 
+class _TooManyRows(Exception):
+    pass
+
+
+class _LongCell(Exception):
+    def __init__(self, table: int, row: int, characters: int) -> None:
+        super().__init__(f"table {table}, row {row}: {characters} characters")
+        self.table, self.row, self.characters = table, row, characters
+
+
 # A tag: closing or not, its name, its attributes. Stopping at "<" as well as
 # ">" keeps the search linear on text full of stray "<".
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
 _COLSPAN = re.compile(r"""colspan\s*=\s*["']?\s*(\d{1,6})""", re.IGNORECASE)
 _ROWSPAN = re.compile(r"""rowspan\s*=\s*["']?\s*(\d{1,6})""", re.IGNORECASE)
 _LINE_BREAKS = frozenset({"br", "p", "div"})
+_HIDDEN = re.compile(r"""display\s*:\s*none|(?:^|\s)hidden(?:\s|=|$)""", re.IGNORECASE)
 
 
 def _without_comments(text: str) -> str:
@@ -138,9 +173,11 @@ class _TableParser:
     def __init__(self) -> None:
         self.tables: list[list[list[str | None]]] = []
         self.merges: list[list[Merge]] = []  # cells spanning rows, by table
+        self.hidden: list[set[int]] = []  # row numbers the page hides, by table
         # The tables open around the current point: [index, row, cell text,
         # column span, row span, {column: rows still covered from above},
-        # {column: rows the current row's cells cover below it}]
+        # {column: rows the current row's cells cover below it}, whether the
+        # current row is hidden]
         self.open: list[list] = []
         self.cells = 0
 
@@ -167,12 +204,14 @@ class _TableParser:
         if tag == "table":
             self.tables.append([])
             self.merges.append([])
-            self.open.append([len(self.tables) - 1, None, None, 1, 1, {}, {}])
+            self.hidden.append(set())
+            self.open.append([len(self.tables) - 1, None, None, 1, 1, {}, {}, False])
         elif not self.open:
             return
         elif tag == "tr":
             self._end_row()
             self.open[-1][1] = []
+            self.open[-1][7] = bool(_HIDDEN.search(attributes))
         elif tag in ("td", "th"):
             self._end_cell()
             if self.open[-1][1] is None:
@@ -203,6 +242,9 @@ class _TableParser:
             return
         text = html.unescape(_SPACES.sub(" ", "".join(current[2])))
         text = _SPACES.sub(" ", text.replace("\xa0", " ")).strip()
+        if len(text) > MAX_CELL_CHARACTERS:
+            row = len(self.tables[current[0]]) + 1
+            raise _LongCell(current[0] + 1, row, len(text))
         first = len(current[1])
         current[1].append(text or None)
         current[1].extend([None] * (current[3] - 1))
@@ -233,8 +275,13 @@ class _TableParser:
         current = self.open[-1]
         if current[1] is not None:
             self._skip_covered()
-            self.tables[current[0]].append(current[1])
-            current[1] = None
+            rows = self.tables[current[0]]
+            rows.append(current[1])
+            if len(rows) > MAX_SHEET_ROWS:
+                raise _TooManyRows
+            if current[7]:
+                self.hidden[current[0]].add(len(rows))
+            current[1], current[7] = None, False
             covered = {
                 column: rows - 1 for column, rows in current[5].items() if rows > 1
             }

@@ -29,6 +29,16 @@ LONG_GAP = 5
 LISTED = 5
 # Merged ranges filled in on one sheet, at most.
 MAX_MERGED_RANGES = 10_000
+# A cost list is at most a few thousand lines and a year's GL export about
+# 100,000 postings; 250,000 rows leaves room above that. Any table longer than
+# this, whatever its format, is refused before its cells are read (a million
+# rows took more than a minute and a gigabyte to read). A sheet's cells are
+# limited as well (`xlsx.MAX_SHEET_CELLS`): 2,000,000 is 100,000 postings of
+# 20 columns.
+MAX_SHEET_ROWS = 250_000
+# The most characters Excel lets a cell hold; a longer cell was not written by
+# a spreadsheet program, and is refused.
+MAX_CELL_CHARACTERS = 32_767
 
 # A total, subtotal or grand-total row, by the text that names it.
 TOTAL_ROW = re.compile(

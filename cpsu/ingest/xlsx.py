@@ -54,7 +54,9 @@ from cpsu.ingest.issues import Issue, column_letter, error
 from cpsu.ingest.lists import find_list
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARACTERS,
     MAX_MERGED_RANGES,
+    MAX_SHEET_ROWS,
     Merge,
     Table,
     fill_merged,
@@ -203,6 +205,8 @@ def _limits() -> tuple[int, ...]:
         MAX_UNPACKED_BYTES,
         MAX_ZIP_ENTRIES,
         MAX_SHEET_CELLS,
+        MAX_SHEET_ROWS,
+        MAX_CELL_CHARACTERS,
         MAX_WORKBOOK_CELLS,
         MAX_RATIO,
         MIN_RATIO_CHECKED_BYTES,
@@ -225,8 +229,9 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
             f"({problem}). Open it in Excel and save it again as .xlsx."
         ) from None
     sheet_issues: dict[str, list[Issue]] = {}
-    ods_merges: dict[str, list[Merge]] = {}  # calamine reports none for .ods
-    ods_scales: dict[str, dict[tuple[int, int], float]] = {}  # nor number formats
+    # What calamine does not report for .ods: merges, number formats, hidden
+    # rows and outline levels.
+    ods_scans: dict[str, _SheetScan] = {}
     with archive:
         meter = _Meter(len(data))
         progress.report(0.0, "Checking the file")
@@ -250,19 +255,13 @@ def _read_workbook_once(data: bytes, limits: tuple[int, ...]) -> Workbook:
             for name in sorted(meter.deferred - meter.measured.keys()):
                 _check_member(archive, archive.getinfo(name), meter)
         elif kind == "ods":
-            ods_merges, ods_scales = _check_ods(archive, members)
+            ods_scans = _check_ods(archive, members)
         else:
             _check_xlsb(archive, members)
     book = _open(data, kind)
     if kind != "xlsx":
         parts = _calamine_parts(book)
-        scans = {
-            part.name: _SheetScan(
-                merges=ods_merges.get(part.name, []),
-                shown_scales=ods_scales.get(part.name, {}),
-            )
-            for part in parts
-        }
+        scans = {part.name: ods_scans.get(part.name, _SheetScan()) for part in parts}
     with progress.part(_SCAN[1], 1.0):
         return _read_sheets(kind, book, parts, scans, sheet_issues)
 
@@ -317,12 +316,10 @@ def _read_ole(data: bytes) -> Workbook:
     """A legacy .xls, or an encrypted .xlsx (which is wrapped in an OLE file)."""
     if _ENCRYPTED_PACKAGE in data:
         raise WorkbookError(_PASSWORD)
-    scales = _check_xls(data)
+    found = _check_xls(data)
     book = _open(data, "xls")
     parts = _calamine_parts(book)
-    scans = {
-        part.name: _SheetScan(shown_scales=scales.get(part.name, {})) for part in parts
-    }
+    scans = {part.name: found.get(part.name, _SheetScan()) for part in parts}
     return _read_sheets("xls", book, parts, scans, {})
 
 
@@ -729,6 +726,11 @@ def _scan_part(
     return None
 
 
+def too_many(rows: int, columns: int) -> bool:
+    """True when a sheet of this extent has more rows or cells than are read."""
+    return rows > MAX_SHEET_ROWS or rows * columns > MAX_SHEET_CELLS
+
+
 def _too_big(part: _SheetPart, big: _TooBig) -> Issue:
     return error(_too_big_message(part.name, big), sheet=part.name)
 
@@ -737,6 +739,14 @@ def _too_big_message(name: str, big: _TooBig) -> str:
     extent = f"row {big.rows:,}, column {column_letter(max(big.columns, 1) - 1)}"
     if not big.exact:
         extent = "at least " + extent
+    if big.rows > MAX_SHEET_ROWS:
+        return (
+            f"The {name} sheet has cells as far as {extent}, and at most "
+            f"{MAX_SHEET_ROWS:,} rows are read (a cost list or a year's GL export "
+            "needs far fewer), so it was not read. Delete the rows you do not need "
+            "or stray cells far below the table (Ctrl+End shows the last one), or "
+            "export a shorter period, and upload it again."
+        )
     return (
         f"The {name} sheet has cells as far as {extent}: more than "
         f"{MAX_SHEET_CELLS:,} cells to read. Delete the stray cells far from the "
@@ -863,7 +873,7 @@ class _SheetScanner:
         scan = self.scan
         scan.rows = max(scan.rows, self.row_number)
         scan.columns = max(scan.columns, self.column_number)
-        if scan.rows * scan.columns > MAX_SHEET_CELLS:
+        if too_many(scan.rows, scan.columns):
             raise _TooBig(scan.rows, scan.columns)
         if len(scan.specials) >= MAX_SPECIAL_CELLS:
             return
@@ -989,6 +999,8 @@ def _quick_scan(
         if found is None:
             return None
         rows, columns = found
+        if rows > MAX_SHEET_ROWS:
+            raise _TooBig(rows, columns)  # refused at once, without the full scan
         if not chunk:
             break
     if not seen_data or rows * columns > MAX_SHEET_CELLS:
@@ -1078,7 +1090,7 @@ def _read_table(
         sheet = book.get_sheet_by_name(part.name)
         progress.report(0.7, f"Reading sheet {part.name}")
         cells = sheet.height * sheet.width
-        if cells > MAX_SHEET_CELLS:
+        if too_many(sheet.height, sheet.width):
             raise _TooBig(sheet.height, sheet.width, exact=True)
         if cells > budget:
             issues.append(
@@ -1108,6 +1120,21 @@ def _read_table(
         )
         return None
 
+    long = _long_cell(grid)
+    if long is not None:
+        row, column, characters = long
+        issues.append(
+            error(
+                f"The {part.name} sheet was not read: its cell "
+                f"{column_letter(column)}{row} holds {characters:,} characters, more "
+                f"than the {MAX_CELL_CHARACTERS:,} a cell of Excel can hold. Shorten "
+                "that cell and save the workbook again.",
+                sheet=part.name,
+                row=row,
+            )
+        )
+        return None
+
     for (row, column), special in scan.specials.items():
         while len(grid) <= row:
             grid.append([])
@@ -1131,15 +1158,26 @@ def _read_table(
     )
 
 
+def _long_cell(grid: list[list[object]]) -> tuple[int, int, int] | None:
+    """The row number, column index and length of the first text cell longer
+    than Excel lets a cell be, or None."""
+    for row, cells in enumerate(grid, start=1):
+        for column, value in enumerate(cells):
+            if type(value) is str and len(value) > MAX_CELL_CHARACTERS:
+                return row, column, len(value)
+    return None
+
+
 # --- OpenDocument (.ods) ------------------------------------------------------
 
 
 def _check_ods(
     archive: zipfile.ZipFile, members: Mapping[str, str]
-) -> tuple[dict[str, list[Merge]], dict[str, dict[tuple[int, int], float]]]:
-    """Refuse an encrypted .ods, or one whose sheets reach too far; the merged
-    cells of each sheet by its name, which calamine does not report for .ods,
-    and its numbers shown scaled down by their format (as `_scaled_styles`).
+) -> dict[str, _SheetScan]:
+    """Refuse an encrypted .ods, or one whose sheets reach too far; by sheet
+    name, what calamine does not report for .ods: the merged cells, the
+    numbers shown scaled down by their format (as `_scaled_styles`), the
+    hidden rows and the rows' outline levels (a row group is one level).
 
     calamine reads every sheet of an .ods when it opens it, so the extent of
     each sheet is found first by streaming content.xml: rows and cells carry
@@ -1170,7 +1208,21 @@ def _check_ods(
             f"The spreadsheet's content is not valid XML ({problem}); open it and "
             "save it again as .xlsx or .ods."
         ) from None
-    return scanner.merges, scanner.scales
+    names = (
+        scanner.merges.keys()
+        | scanner.scales.keys()
+        | scanner.hidden.keys()
+        | scanner.levels.keys()
+    )
+    return {
+        name: _SheetScan(
+            merges=scanner.merges.get(name, []),
+            shown_scales=scanner.scales.get(name, {}),
+            hidden_rows=scanner.hidden.get(name, set()),
+            outline_levels=scanner.levels.get(name, {}),
+        )
+        for name in names
+    }
 
 
 # The number formats of an .ods: a data style ('N3') may show numbers divided
@@ -1258,6 +1310,9 @@ class _OdsScanner:
         self.columns = 0
         self.merges: dict[str, list[Merge]] = {}
         self.row_merges: list[Merge] = []  # those starting in the current row
+        self.hidden: dict[str, set[int]] = {}  # row numbers, by sheet
+        self.levels: dict[str, dict[int, int]] = {}  # row number -> outline level
+        self.group_depth = 0  # row groups open around the current row
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         tag = name.rpartition(":")[2]
@@ -1267,6 +1322,9 @@ class _OdsScanner:
             self.sheet = attributes.get("table:name", "")
             self.row = self.rows = self.columns = 0
             self.column_styles = []
+            self.group_depth = 0
+        elif tag == "table-row-group":
+            self.group_depth += 1
         elif tag == "table-column":
             first = self.column_styles[-1][1] + 1 if self.column_styles else 0
             count = _repeat(attributes.get("table:number-columns-repeated"))
@@ -1276,6 +1334,7 @@ class _OdsScanner:
             self.row_repeat = _repeat(attributes.get("table:number-rows-repeated"))
             self.column = self.row_width = 0
             self.row_merges = []
+            self._row_marks(attributes.get("table:visibility", "visible"))
         elif tag in ("table-cell", "covered-table-cell"):
             self.cell_repeat = _repeat(attributes.get("table:number-columns-repeated"))
             self.cell_filled = "office:value-type" in attributes
@@ -1285,6 +1344,22 @@ class _OdsScanner:
                     self._scaled(attributes.get("table:style-name"))
         elif tag == "p":
             self.cell_filled = True
+
+    def _row_marks(self, visibility: str) -> None:
+        """Note the current row (each repeat of it) if hidden or in a group."""
+        if visibility in ("collapse", "filter"):
+            hidden = self.hidden.setdefault(self.sheet, set())
+            room = max(MAX_SPECIAL_CELLS - len(hidden), 0)
+            hidden.update(
+                range(self.row + 1, self.row + 1 + min(self.row_repeat, room))
+            )
+        if self.group_depth:
+            levels = self.levels.setdefault(self.sheet, {})
+            room = max(MAX_SPECIAL_CELLS - len(levels), 0)
+            for number in range(
+                self.row + 1, self.row + 1 + min(self.row_repeat, room)
+            ):
+                levels[number] = self.group_depth
 
     def _scaled(self, style: str | None) -> None:
         """Note a number shown scaled down, once for each repeat of it."""
@@ -1322,7 +1397,9 @@ class _OdsScanner:
 
     def end(self, name: str) -> None:
         tag = name.rpartition(":")[2]
-        if tag in ("table-cell", "covered-table-cell"):
+        if tag == "table-row-group":
+            self.group_depth = max(self.group_depth - 1, 0)
+        elif tag in ("table-cell", "covered-table-cell"):
             self.column += self.cell_repeat
             if self.cell_filled:
                 self.row_width = self.column
@@ -1341,7 +1418,7 @@ class _OdsScanner:
             if self.row_width:
                 self.rows = self.row
                 self.columns = max(self.columns, self.row_width)
-                if self.rows * self.columns > MAX_SHEET_CELLS:
+                if too_many(self.rows, self.columns):
                     raise _TooBig(self.rows, self.columns)
 
 
@@ -1412,7 +1489,7 @@ def _scan_xlsb_sheet(stream: IO[bytes]) -> None:
         elif kind in _XLSB_SHORT_CELLS:
             column += 1
             rows, columns = max(rows, row + 1), max(columns, column + 1)
-        if rows * columns > MAX_SHEET_CELLS:
+        if too_many(rows, columns):
             raise _TooBig(rows, columns)
         end = start + size
         if end <= len(buffer):
@@ -1455,15 +1532,20 @@ _BIFF_BOF, _BIFF_EOF, _BIFF_SHEET, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x
 _BIFF_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
 _BIFF_MULRK = 0x00BD  # several numbers in a row: row, first column, ..., last column
 _BIFF_FORMAT, _BIFF_XF = 0x041E, 0x00E0
+# A ROW record's options (at byte 12): the outline level in the low three
+# bits, and a hidden row's height of zero; WSBOOL says where summary rows are.
+_BIFF_ROW, _BIFF_WSBOOL = 0x0208, 0x0081
+_BIFF_ROW_LEVEL, _BIFF_ROW_HIDDEN, _BIFF_SUMS_BELOW = 0x0007, 0x0020, 0x0040
 _BIFF_NUMBERS = frozenset({0x0006, 0x0203, 0x027E, _BIFF_MULRK})  # FORMULA, NUMBER, RK
 _BIFF8_DIMENSIONS = struct.Struct("<IIHH")  # first row, last + 1, the same by column
 _BIFF5_DIMENSIONS = struct.Struct("<HHHH")
 _BIFF_HEADER = struct.Struct("<HH")  # a record's type and size; a cell's row, column
 
 
-def _check_xls(data: bytes) -> dict[str, dict[tuple[int, int], float]]:
-    """Refuse an .xls whose sheets reach too far, from its cell records; the
-    numbers of each sheet shown scaled down by their format (as for .xlsx).
+def _check_xls(data: bytes) -> dict[str, _SheetScan]:
+    """Refuse an .xls whose sheets reach too far, from its cell records; by
+    sheet name, what calamine does not report: the numbers shown scaled down
+    by their format (as for .xlsx), the hidden rows and the outline levels.
 
     calamine reads every sheet of an .xls when it opens it, so each sheet's
     extent is found first, from the BIFF records of the Workbook stream. The
@@ -1482,10 +1564,24 @@ def _check_xls(data: bytes) -> dict[str, dict[tuple[int, int], float]]:
     formats: dict[int, float] = {}  # format number -> what numbers shown are times
     cell_formats: list[int] = []  # XF records in order: their format number
     scales: dict[str, dict[tuple[int, int], float]] = {}
+    marks: dict[str, _SheetScan] = {}  # hidden rows, outline levels
     position = 0
     while position + 4 <= len(stream):
         kind, size = _BIFF_HEADER.unpack_from(stream, position)
-        if kind in _BIFF_CELLS or kind == _BIFF_MULRK:
+        if kind == _BIFF_ROW and size >= 14:
+            body = stream[position + 4 : position + 4 + size]
+            row = int.from_bytes(body[:2], "little") + 1
+            options = int.from_bytes(body[12:14], "little")
+            scan = marks.setdefault(sheet, _SheetScan())
+            if options & _BIFF_ROW_HIDDEN and len(scan.hidden_rows) < MAX_SPECIAL_CELLS:
+                scan.hidden_rows.add(row)
+            level = options & _BIFF_ROW_LEVEL
+            if level and len(scan.outline_levels) < MAX_SPECIAL_CELLS:
+                scan.outline_levels[row] = level
+        elif kind == _BIFF_WSBOOL and size >= 2:
+            below = bool(stream[position + 4] & _BIFF_SUMS_BELOW)
+            marks.setdefault(sheet, _SheetScan()).summary_below = below
+        elif kind in _BIFF_CELLS or kind == _BIFF_MULRK:
             body = stream[position + 4 : position + 4 + size]
             if len(body) >= 4:
                 row, column = _BIFF_HEADER.unpack_from(body)
@@ -1525,7 +1621,7 @@ def _check_xls(data: bytes) -> dict[str, dict[tuple[int, int], float]]:
         elif kind == _BIFF_BOF:
             sheet, rows, columns = names.get(position, "first"), 0, 0
         if kind == _BIFF_EOF or position + 4 + size >= len(stream):
-            if rows * columns > MAX_SHEET_CELLS:
+            if too_many(rows, columns):
                 raise WorkbookError(
                     _too_big_message(sheet, _TooBig(rows, columns, exact=True))
                 )
@@ -1537,7 +1633,9 @@ def _check_xls(data: bytes) -> dict[str, dict[tuple[int, int], float]]:
             f"The workbook holds more than {MAX_WORKBOOK_CELLS:,} cells in all, so "
             "it was not read. Copy the sheets you need into a new workbook."
         )
-    return {name: found for name, found in scales.items() if found}
+    for name, found in scales.items():
+        marks.setdefault(name, _SheetScan()).shown_scales = found
+    return marks
 
 
 def _biff_number_styles(
