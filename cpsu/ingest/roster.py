@@ -29,6 +29,7 @@ last are read day or month first as the roster's own dates show (see
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Sequence
@@ -500,9 +501,9 @@ def read_roster(
 ) -> tuple[Headcount | None, list[Issue]]:
     """Headcount per quarter from a roster, from the baseline for up to `quarters`.
 
-    With no baseline, the quarter of the latest start date is the baseline,
-    and a warning says so. Quarters after the one holding the latest start
-    date are left out, with a warning. None, with the reasons, when the
+    With no baseline, the quarter the roster was taken in is the baseline
+    (see the module's docstring), and a warning says so. Quarters after the
+    roster's latest date are left out, with a warning. None, with the reasons, when the
     table is not a roster or any row has an error.
     """
     headcount, issues, _ = read_roster_people(table, baseline, quarters)
@@ -630,7 +631,9 @@ def read_roster_sheets(
     if len(covered) < len(wanted) and quarters > 1:
         issues.append(
             warning(
-                f"The roster's latest start date is in {quarter_label(last_quarter)}, "
+                f"The roster's latest "
+                f"{'start ' if last_quarter == pd.Period(latest, freq='Q') else ''}"
+                f"date is in {quarter_label(last_quarter)}, "
                 f"so headcount is given for {quarter_label(covered[0])} to "
                 f"{quarter_label(covered[-1])} ({len(covered)} quarters), not the "
                 f"{quarters} asked for: after it the roster knows of no hires.",
@@ -947,6 +950,41 @@ def partial_roster(table: Table) -> tuple[Header, tuple[str, ...], int] | None:
         )
         return header, lacks, rows
     return None
+
+
+def typed_by_sheet_name(table: Table) -> tuple[Table, Issue] | None:
+    """A roster sheet with no worker type column, named for one ("Employees",
+    "Contractors"): the table with a Worker type column holding the sheet's
+    name on every row, and a warning saying so. None for any other sheet."""
+    try:
+        kind = read_worker_type(table.name)
+    except CellError:
+        return None
+    joined = as_roster_table(table)[0]
+    partial = partial_roster(joined)
+    if partial is None or partial[1] != ("worker_type",):
+        return None
+    header, _, people = partial
+    width = max(len(cells) for _, cells in joined.rows)
+    rows = []
+    for position, (row_number, cells) in enumerate(joined.rows):
+        padded = (*cells, *[None] * (width - len(cells)))
+        if position == header.position:
+            padded = (*padded, HEADERS["worker_type"])
+        elif position > header.position and not row_is_blank(cells):
+            padded = (*padded, table.name)
+        rows.append((row_number, padded))
+    shown = "employees" if kind == EMPLOYEE else "contingent workers"
+    said = warning(
+        f"{table.name} has no worker type column, so "
+        f"{'its 1 row was' if people == 1 else f'its {people:,} rows were'} read "
+        f"as {shown}, as the sheet's name "
+        "says. If some of them are not, add a Worker type column with Employee or "
+        "Contractor for each person.",
+        sheet=table.name,
+        row=header.row_number,
+    )
+    return dataclasses.replace(joined, rows=tuple(rows)), said
 
 
 def roster_fields(table: Table) -> frozenset[str] | None:
