@@ -64,7 +64,16 @@ def test_forty_people_over_six_quarters_counted_on_each_quarters_last_day():
     headcount, issues = read_roster(
         table(forty_people(), title=True), pd.Period("2026Q1", freq="Q"), 6
     )
-    assert not issues
+    # Employee: E000, E003 .. E024 (9), the 5 hires and the 4 leavers = 18;
+    # Full-time and Permanent: 8 each of the other 16 long-standing.
+    assert [issue.message for issue in issues] == [
+        "The worker types were read as employees: Employee (18 rows), Full-time "
+        "(8 rows) and Permanent (8 rows); as contingent workers: agency (1 row), "
+        "Consultant (1 row), Contingent (1 row), Contractor (1 row), Intern (1 row) "
+        "and Temp (1 row). Contingent workers (contractors, temps, interns, "
+        "fixed-term staff) are counted apart from employees; if a type is read the "
+        "wrong way, write Employee or Contractor in its rows."
+    ]
     # Employees: 25 long-standing + hires so far + leavers still on the books.
     #   2026-Q1: 25 + 1 + 4 (L0 leaves on 03-31, its last day) = 30
     #   2026-Q2: 25 + 2 + 2 (L0, L1 gone)                       = 29
@@ -95,7 +104,8 @@ def test_quarters_past_the_latest_start_are_left_out_with_a_warning():
         "2027-Q1",
         "2027-Q2",
     ]
-    (issue,) = issues
+    types, issue = issues
+    assert types.message.startswith("The worker types were read as employees")
     assert issue.message.startswith(
         "The roster's latest start date is in 2027-Q2, so headcount is given for "
         "2026-Q3 to 2027-Q2 (4 quarters), not the 8 asked for"
@@ -105,7 +115,8 @@ def test_quarters_past_the_latest_start_are_left_out_with_a_warning():
 def test_without_a_baseline_the_quarter_of_the_latest_start_is_used_and_said():
     headcount, issues = read_roster(table(forty_people()), None, 1)
     assert headcount.rows == (HeadcountRow("2027-Q2", 30, 3),)
-    (issue,) = issues
+    types, issue = issues
+    assert types.message.startswith("The worker types were read as employees")
     assert issue.severity is Severity.WARNING
     # C6 starts on 2027-05-01, the 40th person, in row 41 under the header.
     assert (issue.row, issue.column) == (41, "Start date (D)")

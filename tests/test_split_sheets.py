@@ -281,26 +281,44 @@ def test_the_same_id_on_two_sheets_one_after_the_other_is_one_person():
     ) in warnings(roster.issues)
 
 
-def test_a_roster_sheet_without_worker_types_is_named():
-    data = xlsx_bytes(
+def split_without_types(name: str) -> bytes:
+    return xlsx_bytes(
         {
             "Employees": [
                 ["Employee ID", "Worker type", "Start date", "End date"],
                 *[[n, "Employee", date(2020, 1, 1), None] for n in range(1, 11)],
             ],
-            "Contractors": [
+            name: [
                 ["Worker ID", "Start date", "End date"],
                 *[[n, date(2026, 10, 1), None] for n in range(100, 105)],
             ],
         }
     )
+
+
+def test_a_roster_sheet_without_worker_types_is_named():
+    data = split_without_types("Others")
     roster = read_roster_upload(data, "hr.xlsx", pd.Period("2026Q4", freq="Q"))
 
     (row,) = roster.headcount.rows
     assert (row.employees, row.contingent) == (10, 0)
     assert (
-        "The sheet Contractors looks like part of the roster (it has Worker ID (A), "
+        "The sheet Others looks like part of the roster (it has Worker ID (A), "
         "Start date (B) and End date (C) columns) but has no Worker type column, so "
         "it was not read and its 5 people are not counted. Add the Worker type "
         "column to count them with Employees."
+    ) in warnings(roster.issues)
+
+
+def test_a_sheet_named_for_a_worker_type_gives_its_rows_that_type():
+    data = split_without_types("Contractors")
+    roster = read_roster_upload(data, "hr.xlsx", pd.Period("2026Q4", freq="Q"))
+
+    (row,) = roster.headcount.rows
+    # 10 employees; the 5 on Contractors, here since 2026-10-01, are contingent.
+    assert (row.employees, row.contingent) == (10, 5)
+    assert (
+        "Contractors has no worker type column, so its 5 rows were read as "
+        "contingent workers, as the sheet's name says. If some of them are not, "
+        "add a Worker type column with Employee or Contractor for each person."
     ) in warnings(roster.issues)

@@ -13,10 +13,13 @@ consultants, agency staff and interns are contingent: they are not on the
 permanent payroll HR counts as employees, yet each needs a laptop, accounts
 and the help desk, which is what contingent workers are counted for.
 
-The baseline, unless the caller names one, is the quarter of the latest
-start date: the newest quarter the roster knows the whole of. Quarters after
-the latest start are not counted, since the roster knows of no hires in
-them and would show only planned leavers. Every row that cannot be counted
+The baseline, unless the caller names one, is the quarter the roster was
+taken in: the date of a title such as "Headcount report as of 30 Nov 2026",
+or else the latest day the roster records something that happened, a start
+or an end date not after today. An end date after today is a planned
+leaving, not an event, so it does not move the baseline. Quarters after
+that are not counted, since the roster knows of no hires in them and would
+show only planned leavers. Every row that cannot be counted
 (an end before its start, an unknown worker type, a repeated ID, a text date
 that could be read two ways, a fiscal period such as 202606 where a date
 should be) is an error naming its row and column. Text dates with the year
@@ -26,6 +29,7 @@ last are read day or month first as the roster's own dates show (see
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Sequence
@@ -247,6 +251,8 @@ def _roster_index(table: Table) -> dict[str, str]:
         if row_number > HEADER_SEARCH_ROWS:
             break
         named = {match_header(clean_header(cell), HEADER_INDEX) for cell in cells}
+        if "rehire" not in named:
+            index.update(_latest_hires(cells))
         below = [row for _, row in table.rows[position + 1 :]]
         for column, cell in enumerate(cells):
             text = clean_header(cell)
@@ -263,6 +269,32 @@ def _roster_index(table: Table) -> dict[str, str]:
                 continue
             index.setdefault(text_key(text), field_name)
     return index
+
+
+# Headers of the first day a person was ever hired. Beside one, a plain hire
+# date is the latest hire (Workday exports both): a rehire.
+_ORIGINAL_HIRE = {
+    text_key(words)
+    for words in (
+        "Original hire date",
+        "Original start date",
+        "First hire date",
+        "Date first hired",
+    )
+}
+
+
+def _latest_hires(cells: Sequence[Cell]) -> dict[str, str]:
+    """The start headers of a header row that has an original hire date
+    beside them, read as rehire dates; empty when it has none."""
+    keys = [text_key(clean_header(cell)) for cell in cells if not is_blank(cell)]
+    if not any(key in _ORIGINAL_HIRE for key in keys):
+        return {}
+    return {
+        key: "rehire"
+        for key in keys
+        if key not in _ORIGINAL_HIRE and HEADER_INDEX.get(key) == "start"
+    }
 
 
 def find_roster(table: Table) -> Header | None:
@@ -469,9 +501,9 @@ def read_roster(
 ) -> tuple[Headcount | None, list[Issue]]:
     """Headcount per quarter from a roster, from the baseline for up to `quarters`.
 
-    With no baseline, the quarter of the latest start date is the baseline,
-    and a warning says so. Quarters after the one holding the latest start
-    date are left out, with a warning. None, with the reasons, when the
+    With no baseline, the quarter the roster was taken in is the baseline
+    (see the module's docstring), and a warning says so. Quarters after the
+    roster's latest date are left out, with a warning. None, with the reasons, when the
     table is not a roster or any row has an error.
     """
     headcount, issues, _ = read_roster_people(table, baseline, quarters)
@@ -502,9 +534,11 @@ class _SheetPeople:
     persons: int
     ids: dict[int, str] = field(default_factory=dict)  # row -> person ID
     names: dict[int, str] = field(default_factory=dict)  # row -> name
+    as_of: tuple[date, int, str] | None = None  # a title's date, its row and text
+    kinds: dict[tuple[str, str], int] = field(default_factory=dict)  # rows a word
 
 
-def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
+def _sheet_people(table: Table, day_first: bool | None, today: date) -> _SheetPeople:
     """The people on one roster sheet, with every problem found."""
     table, joined = as_roster_table(table)
     header = find_roster(table)
@@ -521,7 +555,8 @@ def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
     order, found = decide_date_order(_date_cells(table, header), day_first)
     issues.extend(found)
     issues.extend(_unread_effective(table, header))
-    people, rows_read, persons, ids, names = _people(table, header, order, issues)
+    issues.extend(_unread_amounts(table, header))
+    people, rows_read, persons, notes = _people(table, header, order, issues, today)
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
@@ -534,7 +569,17 @@ def _sheet_people(table: Table, day_first: bool | None) -> _SheetPeople:
                 row=header.row_number,
             )
         )
-    return _SheetPeople(table.name, header, people, issues, persons, ids, names)
+    return _SheetPeople(
+        table.name,
+        header,
+        people,
+        issues,
+        persons,
+        notes.id_of_row,
+        notes.name_of_row,
+        _as_of(table, header),
+        notes.kinds,
+    )
 
 
 def read_roster_sheets(
@@ -542,10 +587,15 @@ def read_roster_sheets(
     baseline: pd.Period | None,
     quarters: int,
     day_first: bool | None = None,
+    today: date | None = None,
 ) -> tuple[Headcount | None, list[Issue], int]:
     """`read_roster_people` over a roster split across sheets with the same
-    columns ("Employees" and "Contractors"): everyone on them counted together."""
-    sheets = [_sheet_people(table, day_first) for table in tables]
+    columns ("Employees" and "Contractors"): everyone on them counted together.
+
+    `today` tells events that happened from planned ones (default: the date).
+    """
+    today = today or date.today()
+    sheets = [_sheet_people(table, day_first, today) for table in tables]
     issues = [issue for found in sheets for issue in found.issues]
     if any(issue.severity is Severity.ERROR for issue in issues):
         return None, issues, 0
@@ -567,22 +617,13 @@ def read_roster_sheets(
         key=lambda x: x[2],
     )
     last_quarter = pd.Period(latest, freq="Q")
+    issues.extend(_worker_types(sheets))
     if baseline is None:
-        baseline = last_quarter
-        assert latest_sheet.header is not None
-        shown = (
-            f"row {latest_row}" if where else f"{latest_sheet.sheet} row {latest_row}"
+        baseline, said = _known_baseline(
+            sheets, (latest_sheet, latest_row, latest), today, where is None
         )
-        issues.append(
-            warning(
-                f"The roster's baseline is {quarter_label(baseline)}, the quarter of "
-                f"its latest start date ({latest.isoformat()}, {shown}); "
-                "headcount is counted on the quarter's last day.",
-                sheet=latest_sheet.sheet,
-                row=latest_row,
-                column=latest_sheet.header.label("start"),
-            )
-        )
+        last_quarter = max(last_quarter, baseline)
+        issues.append(said)
     wanted = [baseline + offset for offset in range(max(quarters, 1))]
     covered = [quarter for quarter in wanted if quarter <= last_quarter]
     if not covered:
@@ -590,7 +631,9 @@ def read_roster_sheets(
     if len(covered) < len(wanted) and quarters > 1:
         issues.append(
             warning(
-                f"The roster's latest start date is in {quarter_label(last_quarter)}, "
+                f"The roster's latest "
+                f"{'start ' if last_quarter == pd.Period(latest, freq='Q') else ''}"
+                f"date is in {quarter_label(last_quarter)}, "
                 f"so headcount is given for {quarter_label(covered[0])} to "
                 f"{quarter_label(covered[-1])} ({len(covered)} quarters), not the "
                 f"{quarters} asked for: after it the roster knows of no hires.",
@@ -610,6 +653,195 @@ def read_roster_sheets(
         )
         return None, issues, 0
     return Headcount(rows=tuple(rows)), issues, persons
+
+
+# A title that dates the report: "Headcount report as of 30 Nov 2026".
+_AS_OF = re.compile(r"\bas\s+(?:of|at|on)\b[\s:]*(?P<date>.+?)[\s.)]*$", re.I)
+# Worker types so plain that how they were read goes without saying.
+_PLAIN_TYPES = {
+    text_key(word)
+    for word in ("Employee", "Employees", "Contingent", "Contractor", "Contractors")
+}
+# Headers of a column of money, which a roster does not read.
+_AMOUNT_HEADER = re.compile(
+    r"\b(?:costs?|amount|rate|salar(?:y|ies)|fees?|price|spend|budget|pay|wages?|"
+    r"charges?)\b",
+    re.IGNORECASE,
+)
+
+
+def _as_of(table: Table, header: Header) -> tuple[date, int, str] | None:
+    """The date of a title above the header that says when the roster was
+    taken, its row and its text; None when no title says."""
+    for row_number, cells in table.rows[: header.position]:
+        for cell in cells:
+            if not isinstance(cell, str):
+                continue
+            match = _AS_OF.search(clean_text(cell))
+            if match is None:
+                continue
+            try:
+                return read_date(match["date"]), row_number, clean_text(cell)
+            except CellError:
+                continue
+    return None
+
+
+def _unread_amounts(table: Table, header: Header) -> list[Issue]:
+    """A warning for each column not read whose header names money and that
+    holds numbers: a roster gives headcount only, so its amounts are lost."""
+    heads = table.rows[header.position][1]
+    used = set(header.columns.values())
+    rows = [row for _, row in table.rows[header.position + 1 :]]
+    found = []
+    for position, head in enumerate(heads):
+        if position in used or not isinstance(head, str):
+            continue
+        if not _AMOUNT_HEADER.search(clean_text(head)):
+            continue
+        values = [row[position] if position < len(row) else None for row in rows]
+        values = [value for value in values if not is_blank(value)]
+        numbers = [
+            value
+            for value in values
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        ]
+        if not numbers or len(numbers) * 2 < len(values):
+            continue
+        label = column_label(clean_text(head), position)
+        found.append(
+            warning(
+                f"{label} was not read: this file was read as an HR roster, which "
+                f"gives headcount only, so its amounts (total {sum(numbers):,.2f} "
+                f"over {_count_of(len(numbers), 'row')}) are not in the cost base. "
+                "To use the costs, upload them as a cost list, for example with "
+                f"columns Item and {clean_text(head)}.",
+                sheet=table.name,
+                row=header.row_number,
+                column=label,
+            )
+        )
+    return found
+
+
+def _worker_types(sheets: Sequence[_SheetPeople]) -> list[Issue]:
+    """A warning saying how each worker type was read, when any is more than
+    the plain Employee or Contractor."""
+    rows_of: dict[tuple[str, str], int] = {}
+    for found in sheets:
+        for word, rows in found.kinds.items():
+            rows_of[word] = rows_of.get(word, 0) + rows
+    if all(text_key(word) in _PLAIN_TYPES for word, _ in rows_of):
+        return []
+    said = []
+    for kind, shown in ((EMPLOYEE, "employees"), (CONTINGENT, "contingent workers")):
+        words = [
+            f"{word} ({_count_of(rows, 'row')})"
+            for (word, of), rows in sorted(
+                rows_of.items(), key=lambda item: item[0][0].casefold()
+            )
+            if of == kind
+        ]
+        if words:
+            said.append(f"as {shown}: {listing(words, limit=len(words))}")
+    return [
+        warning(
+            f"The worker types were read {'; '.join(said)}. Contingent workers "
+            "(contractors, temps, interns, fixed-term staff) are counted apart from "
+            "employees; if a type is read the wrong way, write Employee or "
+            "Contractor in its rows.",
+            sheet=sheets[0].sheet if len(sheets) == 1 else None,
+        )
+    ]
+
+
+def _known_baseline(
+    sheets: Sequence[_SheetPeople],
+    latest_start: tuple[_SheetPeople, int, date],
+    today: date,
+    many: bool,
+) -> tuple[pd.Period, Issue]:
+    """The quarter a roster given no baseline is counted in, and a warning
+    saying why: a title's as-of date, or else the latest start or end date
+    not after today; the leavers that puts out of the count are named."""
+    start_sheet, start_row, start = latest_start
+
+    def where(found: _SheetPeople, row: int) -> str:
+        return f"{found.sheet} row {row}" if many else f"row {row}"
+
+    titled = next(
+        ((found, found.as_of) for found in sheets if found.as_of is not None), None
+    )
+    ends = [
+        (person[2], found, row)
+        for found in sheets
+        for row, person in found.people.items()
+        if person[2] is not None and person[2] <= today
+    ]
+    assert start_sheet.header is not None
+    column = start_sheet.header.label("start")
+    if titled is not None:
+        found, (day, row, text) = titled
+        baseline = pd.Period(day, freq="Q")
+        sheet, at = found.sheet, row
+        why = f"the quarter of the date in its title ('{text}', {where(found, row)})"
+        column = None
+    elif ends and pd.Period(max(ends, key=lambda end: end[0])[0], freq="Q") > (
+        pd.Period(start, freq="Q")
+    ):
+        day, found, row = max(ends, key=lambda end: end[0])
+        baseline = pd.Period(day, freq="Q")
+        sheet, at = found.sheet, row
+        assert found.header is not None
+        column = found.header.label("end")
+        why = (
+            f"the quarter of the latest date it records, an end date "
+            f"({day.isoformat()}, {where(found, row)}), later than its latest "
+            f"start date ({start.isoformat()}, {where(start_sheet, start_row)})"
+        )
+    else:
+        baseline = pd.Period(start, freq="Q")
+        sheet, at = start_sheet.sheet, start_row
+        why = (
+            f"the quarter of its latest start date ({start.isoformat()}, "
+            f"{where(start_sheet, start_row)})"
+        )
+    message = (
+        f"The roster's baseline is {quarter_label(baseline)}, {why}; headcount is "
+        "counted on the quarter's last day."
+    )
+    # The people counted by the quarter of the latest start, who left before
+    # the last day of the baseline: the count leaves them out.
+    since = pd.Period(start, freq="Q").end_time.date()
+    last_day = baseline.end_time.date()
+    leavers = sorted(
+        (person[2], found, row)
+        for found in sheets
+        for row, person in found.people.items()
+        if person[2] is not None and since <= person[2] < last_day
+    )
+    if leavers:
+        shown = [
+            _leaver(found, row, end, where(found, row)) for end, found, row in leavers
+        ]
+        message += (
+            f" {_count_of(len(leavers), 'leaver')} after the latest start date "
+            f"{'is' if len(leavers) == 1 else 'are'} not counted, having left by "
+            f"then: {listing(shown, limit=_SHOWN_LEAVERS)}."
+        )
+    return baseline, warning(message, sheet=sheet, row=at, column=column)
+
+
+_SHOWN_LEAVERS = 5
+
+
+def _leaver(found: _SheetPeople, row: int, end: date, where: str) -> str:
+    """A leaver by name and ID, as far as the roster gives them."""
+    name, key = found.names.get(row), found.ids.get(row)
+    place = f"{where}, left {end.isoformat()}"
+    if name and key:
+        return f"{name} (ID {key}, {place})"
+    return f"{name or f'ID {key}'} ({place})"
 
 
 def _ids_across(sheets: Sequence[_SheetPeople]) -> tuple[list[Issue], int]:
@@ -720,6 +952,41 @@ def partial_roster(table: Table) -> tuple[Header, tuple[str, ...], int] | None:
     return None
 
 
+def typed_by_sheet_name(table: Table) -> tuple[Table, Issue] | None:
+    """A roster sheet with no worker type column, named for one ("Employees",
+    "Contractors"): the table with a Worker type column holding the sheet's
+    name on every row, and a warning saying so. None for any other sheet."""
+    try:
+        kind = read_worker_type(table.name)
+    except CellError:
+        return None
+    joined = as_roster_table(table)[0]
+    partial = partial_roster(joined)
+    if partial is None or partial[1] != ("worker_type",):
+        return None
+    header, _, people = partial
+    width = max(len(cells) for _, cells in joined.rows)
+    rows = []
+    for position, (row_number, cells) in enumerate(joined.rows):
+        padded = (*cells, *[None] * (width - len(cells)))
+        if position == header.position:
+            padded = (*padded, HEADERS["worker_type"])
+        elif position > header.position and not row_is_blank(cells):
+            padded = (*padded, table.name)
+        rows.append((row_number, padded))
+    shown = "employees" if kind == EMPLOYEE else "contingent workers"
+    said = warning(
+        f"{table.name} has no worker type column, so "
+        f"{'its 1 row was' if people == 1 else f'its {people:,} rows were'} read "
+        f"as {shown}, as the sheet's name "
+        "says. If some of them are not, add a Worker type column with Employee or "
+        "Contractor for each person.",
+        sheet=table.name,
+        row=header.row_number,
+    )
+    return dataclasses.replace(joined, rows=tuple(rows)), said
+
+
 def roster_fields(table: Table) -> frozenset[str] | None:
     """The fields a roster sheet's header names, or None if it is not a roster."""
     header = find_roster(as_roster_table(table)[0])
@@ -772,20 +1039,19 @@ class _Notes:
     no_status: list[int] = field(default_factory=list)
     rows_of_id: dict[str, list[int]] = field(default_factory=dict)
     id_of_row: dict[int, str] = field(default_factory=dict)
+    # (worker type as written, EMPLOYEE or CONTINGENT) -> rows
+    kinds: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Rows whose status says still here though the end date is past:
+    # (row, start, end, status as written).
+    active_ended: list[tuple[int, date, date, str]] = field(default_factory=list)
 
 
 def _people(
-    table: Table, header: Header, order: DateOrder, issues: list[Issue]
-) -> tuple[
-    dict[int, tuple[str, date, date | None]],
-    list[int],
-    int,
-    dict[int, str],
-    dict[int, str],
-]:
+    table: Table, header: Header, order: DateOrder, issues: list[Issue], today: date
+) -> tuple[dict[int, tuple[str, date, date | None]], list[int], int, _Notes]:
     """Each readable person by row: (worker type, start, end), the rows read,
-    how many people they are (a rehire's rows are one), the ID of each row and,
-    with no ID column, the name of each row; problems to issues."""
+    how many people they are (a rehire's rows are one) and what the rows said
+    (the ID and name of each row among it); problems to issues."""
     people: dict[int, tuple[str, date, date | None]] = {}
     rows_read: list[int] = []
     key_field = "person_id" if "person_id" in header.columns else "name"
@@ -806,14 +1072,21 @@ def _people(
             continue
         rows_read.append(row_number)
         person = _person(
-            header, row_number, cells, key_field, first_row_of, order, issues, notes
+            header,
+            row_number,
+            cells,
+            key_field,
+            first_row_of,
+            (order, today),
+            issues,
+            notes,
         )
         if person is not None:
             people[row_number] = person
     issues.extend(_repeated_ids(header, people, notes))
     issues.extend(_notes(header, notes))
     rehired = sum(len(rows) - 1 for rows in notes.rows_of_id.values())
-    return people, rows_read, len(people) - rehired, notes.id_of_row, notes.name_of_row
+    return people, rows_read, len(people) - rehired, notes
 
 
 def _repeated_ids(
@@ -948,6 +1221,19 @@ def _notes(header: Header, notes: _Notes) -> list[Issue]:
                 header.label("end"),
             )
         )
+    for row, start, end, status in notes.active_ended:
+        found.append(
+            warning(
+                f"{header.label('status')} says {status} in row {row}, but "
+                f"{header.label('end')} is {end.isoformat()} (start "
+                f"{start.isoformat()}), a day already past. The end date was used: "
+                "the person is counted up to it and not after. If the person is "
+                "still here, clear the end date; if they left, correct the status.",
+                header.sheet,
+                row,
+                header.label("end"),
+            )
+        )
     for rows, column, text in said:
         if not rows:
             continue
@@ -989,10 +1275,12 @@ def _person(
     cells: Sequence[Cell],
     key_field: str,
     first_row_of: dict[str, int],
-    order: DateOrder,
+    order_today: tuple[DateOrder, date],
     issues: list[Issue],
     notes: _Notes,
 ) -> tuple[str, date, date | None] | None:
+    order, today = order_today
+
     def problem(name: str, message: object) -> None:
         label = header.label(name)
         choice = DATES if isinstance(message, AmbiguousDate) else None
@@ -1040,6 +1328,9 @@ def _person(
             kind = read_worker_type(type_cell)
         except CellError as exc:
             problem("worker_type", str(exc))
+        else:
+            word = (clean_text(read_text_or_blank(type_cell)), kind)
+            notes.kinds[word] = notes.kinds.get(word, 0) + 1
 
     start = end = None
     start_cell = header.cell(cells, "start")
@@ -1101,6 +1392,9 @@ def _person(
         # person has been on the books again since the rehire date.
         notes.earlier_end.append(row_number)
         end = None
+    status_text = _active_status(header, cells)
+    if status_text and start is not None and end is not None and end < today:
+        notes.active_ended.append((row_number, start, end, status_text))
     if start is not None and end is not None and end < start:
         problem(
             "end",
@@ -1111,6 +1405,14 @@ def _person(
     if failed or kind is None or start is None:
         return None
     return kind, start, end
+
+
+def _active_status(header: Header, cells: Sequence[Cell]) -> str | None:
+    """A row's Status as written when it says the person is still here."""
+    if "status" not in header.columns:
+        return None
+    text = clean_text(read_text_or_blank(header.cell(cells, "status")))
+    return text if STATUS_INDEX.get(text_key(text)) == ACTIVE else None
 
 
 def _left(header: Header, cells: Sequence[Cell]) -> bool:

@@ -14,6 +14,7 @@ import logging
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -25,6 +26,7 @@ from cpsu.ingest.roster import (
     partial_roster,
     read_roster_sheets,
     roster_fields,
+    typed_by_sheet_name,
 )
 from cpsu.ingest.sniff import MAX_UPLOAD_BYTES, FileError, read_file_tables
 from cpsu.ingest.table import Table, listing
@@ -54,14 +56,17 @@ def read_roster_upload(
     filename: str,
     baseline: pd.Period | None,
     choices: ReadChoices = NO_CHOICES,
+    today: date | None = None,
 ) -> RosterUpload:
     """The headcount per quarter in a roster workbook or CSV; never raises.
 
-    `choices` carries the user's day-month order for the file's text dates.
+    `choices` carries the user's day-month order for the file's text dates;
+    `today` tells the end dates that have passed from planned ones, when no
+    baseline is given (default: the date).
     """
     source = posixpath.basename(str(filename).replace("\\", "/")) or "roster"
     try:
-        return _read(bytes(data), source, baseline, choices)
+        return _read(bytes(data), source, baseline, choices, today)
     except Exception as problem:
         logger.exception("Reading the roster %r failed", filename)
         return RosterUpload(
@@ -78,7 +83,11 @@ def read_roster_upload(
 
 
 def _read(
-    data: bytes, source: str, baseline: pd.Period | None, choices: ReadChoices
+    data: bytes,
+    source: str,
+    baseline: pd.Period | None,
+    choices: ReadChoices,
+    today: date | None,
 ) -> RosterUpload:
     if not data or len(data) > MAX_UPLOAD_BYTES:
         return RosterUpload(None, (), recognised=False)
@@ -88,11 +97,19 @@ def _read(
     except FileError:
         return RosterUpload(None, (), recognised=False)
     hidden = {info.name for info in book.sheets if info.hidden}
-    tables = [
-        (book.tables[name], roster_fields(book.tables[name]))
-        for name in sorted(book.sheet_names, key=lambda name: name in hidden)
-        if name in book.tables
-    ]
+    tables = []
+    typed: list[Issue] = []
+    for name in sorted(book.sheet_names, key=lambda name: name in hidden):
+        if name not in book.tables:
+            continue
+        table, fields = book.tables[name], roster_fields(book.tables[name])
+        found_type = None if fields is not None else typed_by_sheet_name(table)
+        if found_type is not None:
+            # "Employees" and "Contractors" say the worker type of their rows.
+            table, said = found_type
+            fields = roster_fields(table)
+            typed.append(said)
+        tables.append((table, fields))
     found = [(table, fields) for table, fields in tables if fields is not None]
     if not found:
         return RosterUpload(None, (), recognised=False)
@@ -109,13 +126,14 @@ def _read(
         *_partial_rosters(
             [table for table, other in tables if other is None], hidden, first.name
         ),
+        *(issue for issue in typed if issue.sheet in {table.name for table in read}),
     ]
     names = listing([table.name for table in read])
     rows = sum(max(len(table.rows) - 1, 0) for table in read)
     with part(0.8, 1.0):
         report(0.0, f"Reading {rows:,} roster rows from {names}")
         headcount, found_issues, people = read_roster_sheets(
-            read, baseline, 1, choices.day_first
+            read, baseline, 1, choices.day_first, today
         )
         report(1.0, f"Read {people:,} people from {names}")
     if len(read) > 1 and people:

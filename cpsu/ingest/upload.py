@@ -410,11 +410,24 @@ def _read_workbook(
         issues.extend(found)
         # A budget workbook of the user's own: cost lines and nothing else, so
         # it joins the headcount and scenario in use, as a CSV of costs does.
+        rosters = [
+            name
+            for name, table in book.tables.items()
+            if name != costs.name and find_roster(as_roster_table(table)[0])
+        ]
+        roster_said = (
+            f" The sheet{'s' if len(rosters) > 1 else ''} {listing(rosters)} "
+            f"{'look' if len(rosters) > 1 else 'looks'} like an HR roster and "
+            "was not read: to use its headcount, upload it on its own as the "
+            "roster (saved as a workbook or CSV of that sheet alone)."
+            if rosters
+            else ""
+        )
         issues.append(
             warning(
                 "The workbook holds cost lines only (no Headcount, Service desk or "
                 "Assumptions sheet): they replace the cost lines in use, and the "
-                "headcount and scenario in use stay."
+                "headcount and scenario in use stay." + roster_said
             )
         )
         return Upload(

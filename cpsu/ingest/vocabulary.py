@@ -746,6 +746,11 @@ _ROSTER_HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "Emp ID",
         "Badge",
         "Personnel number",
+        "Contractor ID",
+        "Contractor number",
+        "Contractor no",
+        "Worker number",
+        "Worker no",
     ),
     "name": ("Full name", "Employee name", "Worker name", "Employee", "Worker"),
     "worker_type": (
