@@ -286,6 +286,16 @@ def _gl_report(
         "unmapped": mapping.unmapped_total,
         "reconciles": mapping.reconciles,
     }
+    left_out = export.left_out
+    if not left_out.empty:
+        # Postings read but outside the months costed: the file's own total
+        # is the costed total and these.
+        report["reconciliation"]["left_out"] = {
+            "postings": len(left_out),
+            "total": export.left_out_cents / 100,
+            "months": sorted({str(month) for month in left_out["month"]}),
+            "file_total": (export.total_cents + export.left_out_cents) / 100,
+        }
     if report["unmapped"]:
         postings = sum(group["entries"] for group in report["unmapped"])
         counted = (
@@ -345,6 +355,17 @@ def _check_gl(args: argparse.Namespace, export: GLExport) -> int:
         f"{money(reconciliation['unmapped'])} = export total "
         f"{money(reconciliation['total'])} ({agrees})"
     )
+    left_out = reconciliation.get("left_out")
+    if left_out:
+        months = left_out["months"]
+        shown = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+        count = left_out["postings"]
+        postings = "1 posting" if count == 1 else f"{count:,} postings"
+        print(
+            f"  not costed: {postings} outside the months costed ({shown}), "
+            f"{money(left_out['total'])}; the file's postings add up to "
+            f"{money(left_out['file_total'])}"
+        )
     return EXIT_OK
 
 

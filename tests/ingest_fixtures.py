@@ -264,3 +264,22 @@ def long_xlsx_bytes(rows: int, sheet: str = "Costs") -> bytes:
         )
 
     return rewrite_part(base, "xl/worksheets/sheet1.xml", fill)
+
+
+GL_HEADER = ["Posting date", "Account", "Cost centre", "Vendor", "Description"]
+
+
+def gl_bytes(header: Sequence[str], rows: Rows, *, sheet: str = "GL detail") -> bytes:
+    """A GL export: one sheet, its header in row 1 and a posting a row below."""
+    return xlsx_bytes({sheet: [list(header), *rows]})
+
+
+def monthly_postings(
+    year: int, amount: float, *, account: int = 6100, extra: Sequence[object] = ()
+) -> list[list[object]]:
+    """A posting on the 15th of each month of a year, under GL_HEADER + Amount,
+    with `extra` cells between the description and the amount."""
+    return [
+        [date(year, month, 15), account, "IT01", "Microsoft", "M365", *extra, amount]
+        for month in range(1, 13)
+    ]

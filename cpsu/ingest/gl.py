@@ -12,6 +12,17 @@ centre, vendor, description and the signed amount, debit less credit) with
 the months it covers and its total. The export holds no cost pools or
 behaviours; mapping rules (`cpsu.mapping`) turn its entries into cost lines.
 
+A posting's month may also be split over a year column and a period column
+(Year and Month, Fiscal year and Period 1..12). Only actual, posted spending
+in one currency is read: beside a Balance type (Ledger, Scenario) column
+holding Actual and Budget only the actuals are kept, a Status column's
+parked, reversed or draft postings are left out, each with a warning, and
+two currencies are an error. A trial balance (YTD or closing balances) is
+refused, since its figures are cumulative. An export of more than a year is
+costed over its latest 12 months, as a month grid is; the postings before
+them, and a lone posting after the others' months, are kept aside in
+`left_out` and said.
+
 Exports run to a hundred thousand rows, so the cells are read a column at a
 time with pandas rather than cell by cell: numeric cells are taken as they
 are, plain number text is converted in one step, and every other distinct
@@ -96,6 +107,11 @@ GL_HEADERS: dict[str, str] = {
     "debit": "Debit",
     "credit": "Credit",
     "sign": "Debit/Credit",
+    "year": "Fiscal year",
+    "balance_type": "Balance type",
+    "status": "Status",
+    "currency": "Currency",
+    "cumulative": "YTD amount",
 }
 
 _GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -118,6 +134,11 @@ _GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "GL period",
         "Fiscal month",
         "Period name",
+        "Month",
+        "Posting month",
+        "Accounting month",
+        "Period number",
+        "Fiscal period number",
     ),
     "account": (
         "GL account",
@@ -165,6 +186,10 @@ _GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "Transaction amount",
         "Net value",
         "Amt",
+        "Period movement",
+        "Movement",
+        "Net change",
+        "Period activity",
     ),
     "debit": ("Debits", "Dr", "Debit amount"),
     "credit": ("Credits", "Cr", "Credit amount"),
@@ -179,6 +204,63 @@ _GL_HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "Debit or credit",
         "S/H",
         "Posting key sign",
+    ),
+    # A year column makes a period column of numbers 1..12 (Year, Month or
+    # Fiscal year, Period) a posting period.
+    "year": (
+        "Year",
+        "FY",
+        "Financial year",
+        "Posting year",
+        "Accounting year",
+        "Fiscal yr",
+        "Ledger year",
+    ),
+    # Columns that change what a posting is: a budget beside the actuals, a
+    # parked or reversed posting, an amount in another currency.
+    "balance_type": (
+        "Ledger",
+        "Scenario",
+        "Version",
+        "Amount type",
+        "Value type",
+        "Actual/Budget",
+        "Actual or budget",
+        "Balance type code",
+    ),
+    "status": (
+        "Posting status",
+        "Journal status",
+        "Document status",
+        "Entry status",
+        "Batch status",
+    ),
+    "currency": (
+        "Currency code",
+        "Curr",
+        "Ccy",
+        "Transaction currency",
+        "Document currency",
+        "Entered currency",
+        "Currency key",
+    ),
+    # Trial balances: each period's figure includes every period before it.
+    "cumulative": (
+        "YTD",
+        "Year to date",
+        "YTD balance",
+        "YTD actual",
+        "YTD actuals",
+        "YTD net",
+        "Year to date amount",
+        "Closing balance",
+        "Ending balance",
+        "End balance",
+        "Period end balance",
+        "Cumulative amount",
+        "Cumulative balance",
+        "Running balance",
+        "Balance",
     ),
 }
 
@@ -244,6 +326,21 @@ _FISCAL_PERIOD = re.compile(
     r"(?P<y>\d{4})\s*(?:[-/.]?\s*(?:P|M)?\s*)(?P<p>\d{1,2})", re.IGNORECASE
 )
 _PERIOD_FIRST = re.compile(r"(?:P|M)\s*(?P<p>\d{1,2})\s*[-/ ]\s*(?P<y>\d{4})", re.I)
+# 'P01 FY26', 'Period 1 FY2026', 'FY26 P01': a period of a fiscal year.
+_PERIOD_OF_FY = re.compile(
+    r"(?:P|M|Period)\s*(?P<p>\d{1,2})\s*[-/ ,]*\s*FY\s*'?(?P<y>\d{4}|\d{2})"
+    r"|FY\s*'?(?P<y2>\d{4}|\d{2})\s*[-/ ,]*\s*(?:P|M|Period)\s*(?P<p2>\d{1,2})",
+    re.IGNORECASE,
+)
+# A period with no year: 1, '01', 'P01', 'Period 1', 'M1'.
+_PERIOD_NUMBER = re.compile(r"(?:P|M|Per\.?|Period|Month)?\s*0*(\d{1,2})", re.I)
+_MONTH_NUMBERS = {
+    text_key(date(2000, number, 1).strftime(form)): number
+    for number in range(1, 13)
+    for form in ("%b", "%B")
+} | {"sept": 9}
+# A year: 2026, 'FY26', 'FY2026', "FY'26".
+_YEAR = re.compile(r"(?:FY|F|Y)?\s*'?(\d{4}|\d{2})", re.IGNORECASE)
 _NAMED_MONTH_FORMATS = ("%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%b-%y", "%b %y")
 _PLAUSIBLE_YEARS = range(1980, 2201)
 
@@ -288,6 +385,8 @@ class GLExport:
     entries: pd.DataFrame
     issues: tuple[Issue, ...] = field(default_factory=tuple)
     recognised: bool = True  # False when no GL header row was found
+    # Postings read but outside the months costed (see `latest_year`).
+    left_out: pd.DataFrame = field(default_factory=lambda: empty_entries())
 
     @property
     def has_errors(self) -> bool:
@@ -309,6 +408,10 @@ class GLExport:
     def total(self) -> float:
         """The sum of every posting, to the cent."""
         return self.total_cents / 100
+
+    @property
+    def left_out_cents(self) -> int:
+        return int(self.left_out["cents"].sum())
 
 
 def empty_entries() -> pd.DataFrame:
@@ -338,7 +441,7 @@ def gl_columns(columns: Sequence[str] | set[str]) -> bool:
     return (
         "account" in found
         and bool(found & {"date", "period"})
-        and bool(found & set(MONEY_COLUMNS))
+        and bool(found & {*MONEY_COLUMNS, "cumulative"})
     )
 
 
@@ -525,7 +628,7 @@ def _read(
             )
         else:
             export = _read_sheets(book, source, sheet, choices.day_first)
-    return settle_signs(export, choices.costs_negative)
+    return latest_year(settle_signs(export, choices.costs_negative))
 
 
 def settle_signs(export: GLExport, costs_negative: bool | None) -> GLExport:
@@ -865,6 +968,10 @@ def read_month(value: object, order: DateOrder = UNDECIDED_DATES) -> pd.Period:
         match = _FISCAL_PERIOD.fullmatch(text) or _PERIOD_FIRST.fullmatch(text)
         if match:
             return _fiscal(int(match["y"]), int(match["p"]), text)
+        match = _PERIOD_OF_FY.fullmatch(text.strip())
+        if match:
+            year = match["y"] or match["y2"]
+            return _fiscal(_full_year(year), int(match["p"] or match["p2"]), text)
         for pattern in _NAMED_MONTH_FORMATS:
             try:
                 parsed = datetime.strptime(text, pattern)
@@ -880,6 +987,69 @@ def read_month(value: object, order: DateOrder = UNDECIDED_DATES) -> pd.Period:
             f"is {show(value)}, not a date or a period; write a date like "
             "2026-10-15 or a period like 202610"
         ) from None
+
+
+def _full_year(digits: str) -> int:
+    """A year from its four digits, or from two as in FY26 (2026)."""
+    return int(digits) + (2000 if len(digits) == 2 else 0)
+
+
+def period_number(value: object) -> int | None:
+    """The number of a period written without its year (1, 'P01', 'Jan'), or
+    None for anything else (a date, 202601, 'Jan 2026')."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float | int):
+        if float(value).is_integer() and 1 <= value <= 99:
+            return int(value)
+        return None
+    if isinstance(value, str):
+        text = clean_text(value).strip()
+        match = _PERIOD_NUMBER.fullmatch(text)
+        if match:
+            return int(match[1])
+        return _MONTH_NUMBERS.get(text_key(text))
+    return None
+
+
+def read_period(value: object, order: DateOrder = UNDECIDED_DATES) -> pd.Period:
+    """The month of a period column's cell (see `read_month`); a period
+    number with no year (1, 'P01') is refused, never read as an Excel date."""
+    number = period_number(value)
+    if number is not None:
+        raise CellError(
+            f"is {show(value)}, a period with no year; add a Fiscal year column "
+            "beside it, or write each period with its year, like 202601 or "
+            "2026-01"
+        )
+    return read_month(value, order)
+
+
+def read_year_period(
+    year: object, period: object, order: DateOrder = UNDECIDED_DATES
+) -> pd.Period:
+    """The month of a posting given as a year column and a period column
+    (Year 2026 and Month 3, Fiscal year FY26 and Period 'P03'); a period
+    column holding whole periods or dates is read as they say."""
+    number = period_number(period)
+    if number is None:
+        if is_blank(period):
+            raise CellError("is empty")
+        return read_month(period, order)
+    found = None
+    if isinstance(year, float | int) and not isinstance(year, bool):
+        if float(year).is_integer():
+            found = int(year)
+    elif isinstance(year, str):
+        match = _YEAR.fullmatch(clean_text(year).strip())
+        found = _full_year(match[1]) if match else None
+    if found is None or found not in _PLAUSIBLE_YEARS:
+        said = "empty" if is_blank(year) else show(year)
+        raise CellError(
+            f"is {show(period)}, a period of the year beside it, which is {said}, "
+            "not a year; write the year like 2026 or FY26"
+        )
+    return _fiscal(found, number, show(period).strip("'"))
 
 
 def _fiscal(year: int, period: int, text: str) -> pd.Period:
@@ -1165,6 +1335,11 @@ def read_gl_table(
     issues.extend(header.issues)
     sheet = table.name
     has_amount = "amount" in header.columns
+    if "cumulative" in header.columns:
+        said = _cumulative(header, sheet)
+        issues.append(said)
+        if said.severity is Severity.ERROR:
+            return _failed(source, issues, recognised=True)
     if not has_amount and not (
         "debit" in header.columns and "credit" in header.columns
     ):
@@ -1303,6 +1478,9 @@ def read_gl_table(
         )
     )
     issues.extend(_balance_rows(sheet, numbers, balance_row, amount))
+    left_out, found_issues = _other_postings(cells, header, numbers, cents, detail)
+    issues.extend(replace(issue, sheet=sheet) for issue in found_issues)
+    detail &= ~left_out
     skipped = ~empty_row & ~total_row & no_money
     if skipped.any():
         rows = [str(row) for row in numbers[skipped]]
@@ -1320,15 +1498,34 @@ def read_gl_table(
         )
 
     when_name = "period" if "period" in cells else "date"
+    if (
+        when_name == "period"
+        and "date" in cells
+        and "year" not in cells
+        and any(period_number(value) is not None for value in cells["period"].uniques)
+    ):
+        # A month without its year beside a posting date: the date says more.
+        when_name = "date"
     label = header.label(when_name)
     order, found_issues = decide_date_order(
         _date_cells(cells[when_name], numbers, sheet, label), day_first
     )
     issues.extend(found_issues)
     report(0.5, f"Reading the dates of {below:,} postings")
-    month, found, open_dates = cells[when_name].read(
-        lambda cell: read_month(cell, order).ordinal
-    )
+    if when_name == "period" and "year" in cells:
+        # Each posting's period is its number in the period column and its
+        # year in the year column, read as one.
+        pairs = np.empty(len(numbers), dtype=object)
+        pairs[:] = list(zip(raw["year"], raw["period"], strict=True))
+        month, found, open_dates = _Cells.of(pairs).read(
+            lambda pair: read_year_period(*pair, order).ordinal
+        )
+    else:
+        month, found, open_dates = cells[when_name].read(
+            (lambda cell: read_period(cell, order).ordinal)
+            if when_name == "period"
+            else (lambda cell: read_month(cell, order).ordinal)
+        )
     no_month = blank[when_name] & detail
     found[no_month] = "is empty; every posting needs its date or period"
     open_dates[no_month] = False
@@ -1388,6 +1585,206 @@ def read_gl_table(
     issues.extend(_gaps(export, sheet))
     report(1.0, f"Read {len(entries):,} postings from {_place(sheet)}")
     return replace(export, issues=_in_order(issues))
+
+
+def _cumulative(header: Header, sheet: str) -> Issue:
+    """A trial balance's year-to-date or closing balances refused, or, beside
+    an amount column, a running balance left unread."""
+    label = header.label("cumulative")
+    money = [name for name in MONEY_COLUMNS if name in header.columns]
+    if money:
+        return warning(
+            f"{label} was not read: it holds running or year-to-date balances, "
+            "each including the postings before it; the postings are read from "
+            f"{' and '.join(header.label(name) for name in money)}.",
+            sheet=sheet,
+            row=header.row_number,
+            column=label,
+        )
+    return error(
+        f"{sheet} looks like a trial balance, not a list of postings: {label} "
+        "holds year-to-date or closing balances, each period's figure including "
+        "every period before it, so adding them up would count the early months "
+        "again and again. Export the period movements instead (the amount "
+        "posted in each period, often called Period activity, Net change or "
+        "Movement), or the postings themselves.",
+        sheet=sheet,
+        row=header.row_number,
+        column=label,
+    )
+
+
+# What a balance type (ledger, scenario) cell says, by its text_key.
+_ACTUAL_WORDS = frozenset({"actual", "actuals", "act", "a", "ist", "actualledger"})
+_OTHER_BALANCE_WORDS = frozenset(
+    {
+        "budget",
+        "budgets",
+        "bud",
+        "bgt",
+        "b",
+        "plan",
+        "forecast",
+        "fcst",
+        "fc",
+        "outlook",
+        "estimate",
+        "reforecast",
+        "target",
+        "commitment",
+        "commitments",
+        "encumbrance",
+        "encumbrances",
+        "e",
+        "statistical",
+    }
+)
+# What a posting status says: posted, or not (yet, or any more) a posting.
+_UNPOSTED_WORDS = frozenset(
+    {
+        "reversed",
+        "parked",
+        "park",
+        "draft",
+        "held",
+        "hold",
+        "onhold",
+        "pending",
+        "unposted",
+        "notposted",
+        "cancelled",
+        "canceled",
+        "void",
+        "voided",
+        "rejected",
+        "saved",
+        "incomplete",
+        "error",
+        "suspended",
+        "unapproved",
+    }
+)
+
+
+def _spelt(cells: _Cells) -> tuple[np.ndarray, dict[str, str]]:
+    """Each cell's text_key ('' where blank), and each key as first written."""
+    keys = np.array(
+        [text_key(clean_text(_other_text(value))) for value in cells.uniques],
+        dtype=object,
+    )
+    written: dict[str, str] = {}
+    for key, value in zip(keys, cells.uniques, strict=True):
+        written.setdefault(key, clean_text(_other_text(value)).strip())
+    return cells.spread(keys, ""), written
+
+
+def _postings_of(rows: np.ndarray, numbers: np.ndarray) -> str:
+    count = int(rows.sum())
+    shown = listing([str(row) for row in numbers[rows]])
+    return f"{'row' if count == 1 else 'rows'} {shown}"
+
+
+def _other_postings(
+    cells: dict[str, _Cells],
+    header: Header,
+    numbers: np.ndarray,
+    cents: np.ndarray,
+    detail: np.ndarray,
+) -> tuple[np.ndarray, list[Issue]]:
+    """The rows that are not actual, posted spending, and what was said.
+
+    A balance type (ledger, scenario) column holding Actual beside Budget or
+    Forecast keeps only the actuals; a status column leaves out postings
+    reversed, parked or in draft; a currency column naming two currencies is
+    an error, since their amounts cannot be added up.
+    """
+    left_out = np.zeros(len(numbers), dtype=bool)
+    issues: list[Issue] = []
+    if "balance_type" in cells:
+        keys, written = _spelt(cells["balance_type"])
+        label = header.label("balance_type")
+        present = {key for key in keys[detail] if key}
+        actual = np.isin(keys, list(_ACTUAL_WORDS)) & detail
+        others = sorted(present - _ACTUAL_WORDS, key=lambda key: written[key])
+        if others and actual.any():
+            other = detail & (keys != "") & ~actual
+            left_out |= other
+            names = listing([written[key] for key in others])
+            count = int(other.sum())
+            issues.append(
+                warning(
+                    f"{label} holds {names} beside the actuals; only the "
+                    f"{int(actual.sum()):,} actual postings were read. The "
+                    f"{count:,} other posting{'s' if count > 1 else ''} "
+                    f"({int(cents[other].sum()) / 100:,.2f}, "
+                    f"{_postings_of(other, numbers)}) "
+                    f"{'were' if count > 1 else 'was'} left out.",
+                    column=label,
+                )
+            )
+        elif present & _OTHER_BALANCE_WORDS or len(present) > 1:
+            names = listing([written[key] for key in sorted(present)])
+            issues.append(
+                error(
+                    f"{label} holds {names} and no Actual postings, so this "
+                    "program cannot tell which postings are spending. Export "
+                    "the actuals, or, if these amounts are the ones to cost, "
+                    f"keep one kind and delete the {label.split(' (')[0]} column.",
+                    column=label,
+                )
+            )
+    if "status" in cells:
+        keys, written = _spelt(cells["status"])
+        label = header.label("status")
+        unposted = np.isin(keys, list(_UNPOSTED_WORDS)) & detail & ~left_out
+        if unposted.any():
+            count = int(unposted.sum())
+            names = listing(sorted({written[key] for key in keys[unposted]}))
+            kept = detail & ~left_out & ~unposted
+            said = (
+                f"{label} marks {count:,} posting{'s' if count > 1 else ''} "
+                f"{names}, not posted ({int(cents[unposted].sum()) / 100:,.2f}, "
+                f"{_postings_of(unposted, numbers)})"
+            )
+            if kept.any():
+                left_out |= unposted
+                issues.append(
+                    warning(
+                        f"{said}; {'they were' if count > 1 else 'it was'} left "
+                        f"out, and only the {int(kept.sum()):,} posted ones "
+                        "counted.",
+                        column=label,
+                    )
+                )
+            else:
+                issues.append(
+                    error(
+                        f"{said}, and no posting is marked posted. Export the "
+                        "posted journals.",
+                        column=label,
+                    )
+                )
+    if "currency" in cells:
+        keys, written = _spelt(cells["currency"])
+        label = header.label("currency")
+        read = detail & ~left_out
+        currencies = sorted({key for key in keys[read] if key})
+        if len(currencies) > 1:
+            each = "; ".join(
+                f"{written[key].upper()} in "
+                f"{_postings_of(read & (keys == key), numbers)}"
+                for key in currencies
+            )
+            issues.append(
+                error(
+                    f"{label} names {len(currencies)} currencies ({each}); their "
+                    "amounts cannot be added up. Convert the amounts to one "
+                    "currency, the one the budget is in, and upload the export "
+                    "again.",
+                    column=label,
+                )
+            )
+    return left_out, issues
 
 
 # How far below the last posting a note stating the amounts' scale may stand.
@@ -2004,4 +2401,85 @@ def _gaps(export: GLExport, sheet: str) -> list[Issue]:
 def _in_order(issues: list[Issue]) -> tuple[Issue, ...]:
     return tuple(
         sorted(issues, key=lambda issue: (issue.sheet is not None, issue.row or 0))
+    )
+
+
+# --- the months costed ---------------------------------------------------------
+
+# How many months of postings make the year a run-rate is the average month of.
+YEAR_MONTHS = 12
+
+
+def latest_year(export: GLExport) -> GLExport:
+    """The export costed over its latest 12 months, as a month grid is.
+
+    An export of more than a year keeps the postings of its latest 12 months,
+    and the earlier ones are kept aside in `left_out`, with a warning naming
+    their months and total, so that mapped and unmapped postings still add up
+    to the export's total. A last month holding a single posting after the
+    others' months (a prepayment of next year, a month the export has only
+    begun) is not taken for a month of spending: it is left out the same way
+    and said, and the year ends at the month before it.
+    """
+    months = export.months
+    if export.has_errors or len(months) <= YEAR_MONTHS:
+        return export
+    entries = export.entries
+    month = entries["month"]
+    issues = []
+    end = months[-1]
+    in_last = (month == end).to_numpy()
+    if int(in_last.sum()) == 1 and _stray(entries, in_last):
+        end = month[~in_last].max()
+        lone = entries[in_last].iloc[0]
+        said = f" ('{lone['description']}')" if lone["description"] else ""
+        issues.append(
+            warning(
+                f"Row {lone['row']} is the only posting in {months[-1]}{said}, "
+                f"{lone['cents'] / 100:,.2f}, after the months of every other "
+                f"posting. A single posting is not a month's spending (it may pay "
+                "for next year, or the export may end early in that month), so "
+                f"it was left out and the year costed ends in {end}. If it is a "
+                "cost of the months before, date it in them.",
+                sheet=export.sheet,
+                row=int(lone["row"]),
+            )
+        )
+    start = end - (YEAR_MONTHS - 1)
+    inside = ((month >= start) & (month <= end)).to_numpy()
+    earlier = (month < start).to_numpy()
+    if earlier.any():
+        before = entries[earlier]
+        count = int(earlier.sum())
+        spread = len(pd.period_range(months[0], start - 1, freq="M"))
+        shown = str(months[0]) if spread == 1 else f"{months[0]} to {start - 1}"
+        postings = "1 posting" if count == 1 else f"{count:,} postings"
+        issues.append(
+            warning(
+                f"The postings run over {len(pd.period_range(months[0], end))} "
+                f"months ({months[0]} to {end}), more than a year, so the run-rate "
+                f"is the average month of the latest {YEAR_MONTHS}, {start} to "
+                f"{end}; the {postings} of the {spread} earlier "
+                f"month{'' if spread == 1 else 's'} ({shown}), "
+                f"{int(before['cents'].sum()) / 100:,.2f} in all, "
+                f"{'was' if count == 1 else 'were'} left out. Delete their rows, "
+                "or export only the year you plan for, to make this plain.",
+                sheet=export.sheet,
+            )
+        )
+    return replace(
+        export,
+        entries=entries[inside].reset_index(drop=True),
+        left_out=entries[~inside].reset_index(drop=True),
+        issues=(*export.issues, *issues),
+    )
+
+
+def _stray(entries: pd.DataFrame, alone: np.ndarray) -> bool:
+    """True when a posting alone in its month is unlike the other months: they
+    hold several postings each, or it is more than twice their usual total."""
+    others = entries[~alone].groupby("month")["cents"]
+    usual = float(others.sum().abs().median())
+    return float(others.size().median()) >= 3 or (
+        abs(int(entries.loc[alone, "cents"].iloc[0])) > 2 * usual
     )
