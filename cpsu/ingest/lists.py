@@ -101,6 +101,7 @@ from cpsu.ingest.vocabulary import (
     billing_cycles_message,
     clean_header,
     header_ambiguity,
+    header_conflict,
     header_period,
     header_scale,
     header_span,
@@ -110,6 +111,7 @@ from cpsu.ingest.vocabulary import (
     is_total_header,
     is_unit_price_header,
     match_header,
+    names_money,
     period_arithmetic,
     read_billing,
     read_pool,
@@ -776,14 +778,23 @@ _ACTUAL_WORDS = frozenset({"actual", "actuals", "act", "spent", "ytd", "prior"})
 _YEAR = re.compile(r"\bfy\s*'?(\d{4}|\d{2})\b|\b(20\d{2})\b", re.IGNORECASE)
 
 
-def _amount_rank(table: Table, layout: ListLayout, index: int) -> tuple[int, int, int]:
+def _amount_rank(
+    table: Table, layout: ListLayout, index: int
+) -> tuple[int, int, int, int]:
     """How much an amount column is the one to read: visible first, then a
-    budget or forecast over actuals, then the latest year it names."""
+    budget or forecast over actuals, then the latest year it names, then a
+    header that names money ('Annual cost') over one that names only its
+    period ('Annual')."""
     text = clean_header(_cell(table.rows[layout.position][1], index))
     words = set(header_words(text))
     kind = 1 if words & _PLAN_WORDS else -1 if words & _ACTUAL_WORDS else 0
     years = [int(found[1] or found[2]) % 100 + 2000 for found in _YEAR.finditer(text)]
-    return (index not in table.hidden_columns, kind, max(years, default=0))
+    return (
+        index not in table.hidden_columns,
+        kind,
+        max(years, default=0),
+        names_money(text),
+    )
 
 
 def _with_preferred_amount(table: Table, layout: ListLayout) -> ListLayout:
@@ -826,6 +837,8 @@ def _with_preferred_amount(table: Table, layout: ListLayout) -> ListLayout:
         else f"{layout.labels[current]} holds actuals"
         if ranks[best][1] > ranks[current][1]
         else "it is the later year"
+        if ranks[best][2] > ranks[current][2]
+        else f"{layout.labels[current]} names only a period, not a cost"
     )
     text = clean_header(_cell(header, best))
     scales = {
@@ -1413,6 +1426,8 @@ class _ListReader:
             )
             has_errors = True
         if self.lines and not has_errors:
+            has_errors = self._below_zero()
+        if self.lines and not has_errors:
             self.issue(
                 Severity.WARNING,
                 f"{_count(len(self.lines), 'line')} put in pool {POOL} as Fixed "
@@ -1424,6 +1439,26 @@ class _ListReader:
         if has_errors:
             return None, self.issues
         return CostBase(lines=tuple(self.lines)), self.issues
+
+    def _below_zero(self) -> bool:
+        """Refuse lines whose run-rate adds up below zero, as costs written as
+        negative amounts (a P&L's sign) would; True if it did."""
+        rates = [line.monthly_rate for line in self.lines]
+        if _cents(sum(rates)) >= 0:
+            return False
+        negative = [rate for rate in rates if rate < 0]
+        self.issue(
+            Severity.ERROR,
+            f"The lines add up to {_money(sum(rates))} a month, below zero: "
+            f"{len(negative)} of the {len(rates)} are negative "
+            f"({_money(sum(negative))} a month). Costs appear to be written as "
+            "negative amounts, as a P&L or ledger writes expenses, and read so "
+            "they would make a run-rate below zero. Write each cost as a positive "
+            "amount (credits and discounts negative) and upload the file again.",
+            self.layout.row_number,
+            self.layout.amount,
+        )
+        return True
 
     def _header_issues(self) -> None:
         layout = self.layout
@@ -1647,6 +1682,21 @@ class _ListReader:
                 layout.amount,
             )
             return
+        if (conflict := header_conflict(header)) is not None:
+            word, term = conflict
+            written = re.search(rf"\b{word}\b", header, re.IGNORECASE)
+            word = word if written is None else written[0]
+            self.issue(
+                Severity.ERROR,
+                f"The header {label} says both '{word}' and '{term}', so whether one "
+                "amount covers the period or the whole term cannot be told. Rename "
+                f"the header to say one: '{word.capitalize()} cost' if each amount "
+                f"covers one period, 'Cost ({term})' if it covers the whole term; or "
+                "add a Period column.",
+                layout.row_number,
+                layout.amount,
+            )
+            return
         if layout.span is not None:
             months, words = layout.span
             self.issue(
@@ -1720,6 +1770,8 @@ class _ListReader:
         # row with no name when any of its text says so.
         texts = [item] if item else [_text(cell) for cell in cells]
         total = next((text for text in texts if TOTAL_ROW.search(text)), None)
+        if total is None and _NET_ROW.match(item) and self._adds_up(cells):
+            total = item  # 'Net IT cost' adding up the lines and credits above
         filled = [
             index for index in layout.figures if not is_blank(_cell(cells, index))
         ]
@@ -2447,7 +2499,39 @@ class _ListReader:
                 failed = True
                 continue
             figures[index] = value * self._factor(index)
-        return None if failed else figures
+        if failed:
+            return None
+        return self._deducted(row_number, cells, figures)
+
+    def _deducted(
+        self, row_number: int, cells: Sequence[Cell], figures: dict[int, float]
+    ) -> dict[int, float]:
+        """A 'Less: ...' line's money made negative, with a warning saying so:
+        it takes its amount off the costs above it."""
+        item = _text(_cell(cells, self.layout.item))
+        money = [index for index in self.layout.money if figures.get(index, 0) > 0]
+        if not _LESS.match(item) or not money:
+            return figures
+        first = figures[money[0]]
+        above = self.everything.sums.get(money[0], 0.0)
+        arithmetic = (
+            f": {_money(above)} above it less {_money(first)} makes "
+            f"{_money(above - first)}"
+            if self.everything.rows
+            else ""
+        )
+        self.issue(
+            Severity.WARNING,
+            f"'{item}' in row {row_number} starts with 'Less', so its "
+            f"{_money(first)} was taken off the costs, not added{arithmetic}. "
+            "Write it as a negative amount to make this plain.",
+            row_number,
+            money[0],
+        )
+        return {
+            index: -value if index in money else value
+            for index, value in figures.items()
+        }
 
     def _line(
         self,
@@ -2538,6 +2622,15 @@ class _ListReader:
                 notes.append(f"Billed {_money(amount)} {period.words}")
                 amount, period = period.per_month(amount), Period.MONTH
             self._reconcile_periods(row_number, item, amount, period, figures)
+        if amount > 0 and _REDUCTION.search(item) and not _LESS.match(item):
+            self.issue(
+                Severity.WARNING,
+                f"'{item}' in row {row_number} is {_money(amount)}, written positive, "
+                "so it was added to the costs. If it reduces the cost, write it as "
+                "a negative amount.",
+                row_number,
+                layout.item,
+            )
         own_notes = (
             _text(_cell(cells, layout.notes)) if layout.notes is not None else ""
         )
@@ -3003,6 +3096,15 @@ def _count(number: int, noun: str) -> str:
     """'1 line was' or '12 lines were'."""
     return f"1 {noun} was" if number == 1 else f"{number:,} {noun}s were"
 
+
+# A row named 'Net ...' or 'Gross ...' is a total when it adds up the lines above.
+_NET_ROW = re.compile(r"^(?:net|gross)\b", re.IGNORECASE)
+# A line that takes its amount off the costs above it, and lines named for a
+# reduction, whose sign cannot be guessed when written positive.
+_LESS = re.compile(r"^less\b\s*:?", re.IGNORECASE)
+_REDUCTION = re.compile(
+    r"\b(?:discounts?|rebates?|refunds?|credits?(?!\s+card))\b", re.IGNORECASE
+)
 
 # Words that make a row a total, with the words that join them to a name.
 _TOTAL_WORDS = frozenset(

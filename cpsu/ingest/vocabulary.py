@@ -612,6 +612,7 @@ _PERIOD_HEADER_WORDS: dict[Period, frozenset[str]] = {
     Period.QUARTER: frozenset({"quarterly", "quarter", "qtr", "q1", "q2", "q3", "q4"}),
     Period.MONTH: frozenset({"monthly", "month", "mo", "mth", "pm", "mrr"}),
 }
+_PERIOD_OF_MONTHS = {1: Period.MONTH, 3: Period.QUARTER, 12: Period.YEAR}
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -623,9 +624,62 @@ def header_words(text: str) -> list[str]:
     return ["fy" if re.fullmatch(r"fy\d{2,4}", word) else word for word in words]
 
 
+# Headers that hold no money even when they say 'cost' or a period: a code
+# or name ('Cost centre', 'Cost type'), a month, quarter or year number ('Start
+# month', 'Budget year'), a count, a percentage, hours or a growth rate.
+_COST_CODE = re.compile(
+    r"\bcost[\s-]*(?:cent(?:re|er)s?|ctrs?|codes?|elements?|objects?|types?"
+    r"|categor(?:y|ies)|owners?|pools?|groups?|accounts?|ids?)\b",
+    re.IGNORECASE,
+)
+_PERIOD_NUMBER = re.compile(
+    r"(?:(?:start|end|billing|budget|fiscal|financial|calendar|renewal|contract"
+    r"|payment|invoice|due|first|last|go[\s-]?live|reporting|accounting|posting"
+    r"|plan|planning|purchase|review|charge|charging|service|base)\s+)*"
+    r"(?:year|month|quarter|yr|mth|mo|qtr|period|week|day)s?"
+    r"(?:\s*(?:no\.?|number|num|nr|#))?",
+    re.IGNORECASE,
+)
+_NOT_MONEY_WORDS = frozenset(
+    {"percent", "percentage", "pct", "growth", "uplift", "increase", "increases"}
+    | {"inflation", "escalation", "indexation", "hours", "hour", "hrs", "users"}
+    | {"user", "headcount", "fte", "ftes", "count", "ratio", "days", "seats"}
+)
+_PERCENT_AT_END = re.compile(r"%\s*\)?\s*$")
+
+
+def _holds_no_money(text: str) -> bool:
+    """True when a header names something other than money: a month, quarter
+    or year number, a count, a percentage, hours, users or growth."""
+    cleaned = clean_text(text)
+    if _PERIOD_NUMBER.fullmatch(cleaned.strip()) or _PERCENT_AT_END.search(cleaned):
+        return True
+    words = header_words(cleaned)
+    return any(
+        word in _NOT_MONEY_WORDS and (position == 0 or words[position - 1] != "per")
+        for position, word in enumerate(words)
+    )
+
+
+def names_money(text: str) -> bool:
+    """True when a header says money ('Annual cost', 'Budget', 'Fee'), not
+    only a period ('Annual') and not a code ('Cost centre')."""
+    if _holds_no_money(text):
+        return False
+    return any(
+        word in AMOUNT_WORDS
+        for word in header_words(_COST_CODE.sub(" ", clean_text(text)))
+    )
+
+
 def is_amount_header(text: str) -> bool:
-    """True when a header names an amount of money, like 'Annual cost' or 'Budget'."""
-    words = header_words(text)
+    """True when a header names an amount of money, like 'Annual cost' or
+    'Budget', or only its period, like 'Annual'; never a code, a month, quarter
+    or year number, a count, a percentage, hours or growth ('Cost centre',
+    'Budget year', 'Monthly users', 'Annual increase %')."""
+    if _holds_no_money(text):
+        return False
+    words = header_words(_COST_CODE.sub(" ", clean_text(text)))
     return any(word in AMOUNT_WORDS for word in words) or any(
         word in _PERIOD_HEADER_WORDS[period] for period in Period for word in words
     )
@@ -634,7 +688,8 @@ def is_amount_header(text: str) -> bool:
 # Amounts for half a year ('Semi-annual cost', 'FY27 H1 budget') or for a term
 # of several years or months ('3-year cost', 'Price (36-month term)').
 _HALF_YEAR = re.compile(
-    r"\bsemi[\s-]?annual(?:ly)?\b|\bhalf[\s-]?year(?:ly)?\b|\btwice[\s-]yearly\b"
+    r"\bsemi[\s-]?annual(?:ly)?\b|\bhalf[\s-]?year(?:ly)?\b"
+    r"|\btwice[\s-]+(?:a[\s-]+|per[\s-]+|each[\s-]+|every[\s-]+)?year(?:ly)?\b"
     r"|\bh[12]\b",
     re.IGNORECASE,
 )
@@ -643,12 +698,32 @@ _YEARS_IN_ONE_WORD = re.compile(r"\b(bienni|trienni)al(?:ly)?\b", re.IGNORECASE)
 _AMBIGUOUS_HEADER = re.compile(
     r"\b(bi[\s-]?monthly|bi[\s-]?annual(?:ly)?|bi[\s-]?yearly)\b", re.IGNORECASE
 )
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "nine": 9,
+    "twelve": 12,
+    "eighteen": 18,
+    "other": 2,  # 'every other month'
+}
+_COUNT = r"(\d{1,2}|one|two|three|four|five|six|nine|twelve|eighteen)"
+# '3-year cost', '12-mo cost', 'Twelve-month cost', 'Cost every 2 months',
+# 'Cost every other month', 'Six-monthly cost', 'Cost (6-monthly)'.
 _TERM = re.compile(
-    r"(?<![\d.,])(\d{1,2})\s*-?\s*(years?|yrs?|months?|mths?)\b", re.IGNORECASE
+    r"(?<![\d.,])" + _COUNT + r"\s*-?\s*(years?|yrs?|months?|mths?|mos?)\b"
+    r"|\bevery[\s-]+(other)[\s-]+(year|month)\b"
+    r"|(?<![\d.,])" + _COUNT + r"[\s-]*(month|year)ly\b",
+    re.IGNORECASE,
 )
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_TERM_IN_WORDS = re.compile(
-    r"\b(two|three|four|five|six)[\s-]+(years?|months?)\b", re.IGNORECASE
+# Words that say a period as an adjective: beside a term of other months,
+# as in 'Annual cost (3 yrs)', a header says two things.
+_PERIOD_ADJECTIVES = frozenset(
+    {"annual", "annually", "annualised", "annualized", "yearly", "pa", "perannum"}
+    | {"quarterly", "monthly", "pm", "mrr"}
 )
 # Arithmetic on a period, as in 'Annual cost x3' or 'Annual cost / 12': what
 # the amounts cover cannot be told without asking. Scales ('x1000') are not it.
@@ -659,30 +734,57 @@ _PERIOD_ARITHMETIC = re.compile(
 )
 
 
+def _stated_term(text: str) -> tuple[int, str, str] | None:
+    """(months, number, unit) when a header states the months its amounts
+    cover in figures or words: (12, '12', 'month') for '12-month cost', (2,
+    '2', 'month') for 'Cost every other month'; None otherwise."""
+    found = _TERM.search(clean_text(text))
+    if found is None:
+        return None
+    count, unit = (group for group in found.groups() if group is not None)
+    number = int(count) if count.isdigit() else _NUMBER_WORDS[count.casefold()]
+    unit = "month" if unit.casefold().startswith("m") else "year"
+    return (number if unit == "month" else number * 12), str(number), unit
+
+
+def header_conflict(text: str) -> tuple[str, str] | None:
+    """(the period word, the term) when an amount header says both a period and
+    a term of other months, like 'Annual cost (3 yrs)'; None otherwise."""
+    cleaned = clean_text(text)
+    term = _TERM.search(cleaned)
+    stated = _stated_term(cleaned)
+    if term is None or stated is None:
+        return None
+    rest = header_words(cleaned[: term.start()] + " " + cleaned[term.end() :])
+    said = {
+        months: word
+        for word in rest
+        if word in _PERIOD_ADJECTIVES
+        for months in (1, 3, 12)
+        if word in _PERIOD_HEADER_WORDS[_PERIOD_OF_MONTHS[months]]
+    }
+    other = [word for months, word in said.items() if months != stated[0]]
+    return (other[0], term[0].strip()) if other else None
+
+
 def header_span(text: str) -> tuple[int, str] | None:
     """(months, words) when an amount header says its amounts cover a span other
-    than a month, quarter or year: (6, 'a half-year') for 'Semi-annual cost',
-    (36, '3 years') for '3-year cost'; None otherwise."""
+    than a month, quarter or year: (6, 'a half-year') for 'Semi-annual cost'
+    or 'Cost twice a year', (36, '3 years') for '3-year cost', (2, '2 months')
+    for 'Cost every other month'; None otherwise."""
     cleaned = clean_text(text)
-    if header_ambiguity(text) is not None:
+    if header_ambiguity(text) is not None or header_conflict(text) is not None:
         return None
     if _HALF_YEAR.search(cleaned):
         return 6, "a half-year"
     if (years := _YEARS_IN_ONE_WORD.search(cleaned)) is not None:
         number = 2 if years[1].casefold() == "bienni" else 3
         return number * 12, f"{number} years"
-    found = _TERM.search(cleaned)
-    if found is not None:
-        number, unit = int(found[1]), found[2].casefold()
-    elif (named := _TERM_IN_WORDS.search(cleaned)) is not None:
-        number, unit = _NUMBER_WORDS[named[1].casefold()], named[2].casefold()
-    else:
-        return None
-    months = number if unit.startswith("m") else number * 12
-    if months in (0, 1, 3, 12):
-        return None  # a month, a quarter or a year, said another way
-    noun = "month" if unit.startswith("m") else "year"
-    return months, f"{number} {noun}{'' if number == 1 else 's'}"
+    stated = _stated_term(cleaned)
+    if stated is None or stated[0] in (0, 1, 3, 12):
+        return None  # none, or a month, a quarter or a year said another way
+    months, number, unit = stated
+    return months, f"{number} {unit}{'' if number == '1' else 's'}"
 
 
 def header_ambiguity(text: str) -> tuple[str, str, str] | None:
@@ -721,6 +823,11 @@ def header_period(text: str) -> Period | None:
         or header_ambiguity(text) is not None
     ):
         return None
+    stated = _stated_term(text)
+    if header_conflict(text) is not None or (stated is not None and stated[0] == 0):
+        return None
+    if stated is not None:
+        return _PERIOD_OF_MONTHS.get(stated[0])  # '12-month cost', '3-month cost'
     words = set(header_words(text))
     found = [period for period in Period if words & _PERIOD_HEADER_WORDS[period]]
     return found[0] if len(found) == 1 else None
@@ -1207,6 +1314,9 @@ _THOUSANDS = re.compile(
     + _CURRENCY_CODES
     + r")?\s*\)"
     r"|\bk\s*[$€£]|(?<!\d)(?<!\d\s)\bthousands?\b|\btsd\b|\bt" + _CURRENCY_CODES + r"\b"
+    # 'in K', 'Th USD', 'Th. EUR', 'T€', 'K USD'
+    r"|\bin\s+k\b|\bth\.?\s*(?:" + _CURRENCY_CODES + r"\b|[$€£])|\bt\s*[$€£]"
+    r"|\bk\s+" + _CURRENCY_CODES + r"\b"
     r"|\b"
     + _CURRENCY_CODES
     + r"\s*(?:k|'?000(?:'?s)?)(?!\w)|\bk"
