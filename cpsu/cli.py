@@ -378,12 +378,23 @@ def _gl_without_mapping(args: argparse.Namespace) -> bool:
     if not export.recognised:
         return False
     where = "" if export.sheet == Path(path).name else f" (sheet {export.sheet})"
-    print(
+    message = (
         f"{path} is a GL export{where}, not a cost list: map its postings to cost "
         "pools with a rules file: "
-        f"cpsu check {path} --mapping RULES.json",
-        file=sys.stderr,
+        f"cpsu check {path} --mapping RULES.json"
     )
+    if args.json:
+        # Scripts read stdout: the same answer, in the shape of every check.
+        report = {
+            "file": path,
+            "kind": "gl",
+            "sheet": export.sheet,
+            "lines": [],
+            "monthly_run_rate": None,
+            "issues": [{"severity": "error", "message": message}],
+        }
+        print(json.dumps(report, indent=2))
+    print(message, file=sys.stderr)
     return True
 
 

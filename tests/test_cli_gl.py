@@ -147,3 +147,21 @@ def test_a_gl_workbook_is_mapped_from_its_own_sheet(capsys, tmp_path, files):
     assert report["reconciliation"]["total"] == 1500.5
     assert report["unmapped"] == []
     assert "total row" in report["issues"][0]["message"]
+
+
+def test_a_gl_export_without_rules_still_answers_json_on_stdout(capsys, files):
+    # A script asking for --json always gets JSON, here with the error that
+    # says the export needs mapping rules, and exit code 1.
+    export, _ = files
+    code, out, err = call(capsys, "check", export, "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert (report["kind"], report["lines"], report["monthly_run_rate"]) == (
+        "gl",
+        [],
+        None,
+    )
+    [issue] = report["issues"]
+    assert issue["severity"] == "error"
+    assert "is a GL export" in issue["message"]
+    assert "--mapping RULES.json" in issue["message"] and "--mapping" in err
