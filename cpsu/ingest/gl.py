@@ -2061,12 +2061,19 @@ def _total_rows(
             row=int(rows[0]) if len(rows) == 1 else None,
         )
     ]
-    last = int(np.flatnonzero(total_row)[-1])
+    totals_at = np.flatnonzero(total_row)
+    last = int(totals_at[-1])
     after = detail[last + 1 :].any()
     if not after:
         stated = round(float(amount[last]) * 100)
         added = int(np.round(amount[detail] * 100).sum())
-        if stated and stated != added:
+        # A total closing a block ('Month total' after each month's postings)
+        # adds up the postings since the total before it.
+        since = int(totals_at[-2]) + 1 if len(totals_at) > 1 else 0
+        in_block = detail.copy()
+        in_block[:since] = False
+        added_since = int(np.round(amount[in_block] * 100).sum())
+        if stated and stated not in (added, added_since):
             issues.append(
                 warning(
                     f"The total in row {int(numbers[last])} is "

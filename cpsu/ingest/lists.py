@@ -1353,6 +1353,9 @@ class _ListReader:
         # rows above their lines that add them up, found before the rows are
         # read: row -> (the warning, whether it heads a section)
         self.above: dict[int, tuple[str, bool]] = {}
+        # rows below their lines found to add them up, though not named as
+        # totals (or off by rounding): row -> the warning
+        self.below: dict[int, str] = {}
         self.values: dict[int, dict[int, float]] = {}  # row -> figures, as read
         self.periods: dict[int, Period] = {}  # row -> a line's period
         # lines billed every N months: (item, row, cycle, amount as billed)
@@ -1390,6 +1393,7 @@ class _ListReader:
         layout = self.layout
         self._header_issues()
         self._find_totals_above()
+        self._find_subtotals_below()
         rows_read: list[int] = []
         below = [
             row
@@ -1779,6 +1783,9 @@ class _ListReader:
             self.ended, self.setting = (row_number, item), True
             self.not_read.append(row_number)
             return
+        if filled and row_number in self.below:
+            self._leave_out_below(row_number)
+            return
         if filled and self._subtotal(row_number, cells, item):
             return
         if total is not None:
@@ -1875,16 +1882,7 @@ class _ListReader:
 
     def _is_total_name(self, item: str) -> bool:
         """A total word alone, or with the name of the section it closes."""
-        words = [
-            word
-            for word in re.findall(r"[^\W_]+", item.casefold())
-            if word not in _TOTAL_WORDS
-        ]
-        if not words:
-            return True
-        return self.section is not None and text_key(" ".join(words)) == text_key(
-            self.section
-        )
+        return _total_name(item, self.section)
 
     def _adds_up(self, cells: Sequence[Cell]) -> bool:
         """True when the row's amounts are, to the cent, the sum of the lines of
@@ -2686,16 +2684,30 @@ class _ListReader:
         price = figures.get(layout.unit)
         if price is None:
             return stated
-        priced = seats * price
+        price_label = layout.labels[layout.unit]
+        label = layout.labels[layout.amount]  # type: ignore[index]
+        # A price a month beside a cost a year: seats x price x 12 is the cost.
+        price_period = header_period(price_label)
+        cost_period = header_period(label) or layout.period
+        months = 1.0
+        if price_period is not None and cost_period is not None:
+            months = cost_period.months / price_period.months
+        priced = seats * price * months
         if abs(priced - stated) > 0.01:
-            price_label = layout.labels[layout.unit]
-            label = layout.labels[layout.amount]  # type: ignore[index]
+            over = (
+                f" x {months:g} months"
+                if months > 1
+                else f" / {1 / months:g}"
+                if months < 1
+                else ""
+            )
             self.issue(
                 Severity.WARNING,
                 f"{layout.labels[layout.quantity]} x {price_label} of '{item}' is "
-                f"{_money(seats)} x {_money(price)} = {_money(priced)}, but {label} "
-                f"says {_money(stated)}, a difference of {_money(stated - priced)}; "
-                f"{label} was used. Check the seats, the price or the cost.",
+                f"{_money(seats)} x {_money(price)}{over} = {_money(priced)}, but "
+                f"{label} says {_money(stated)}, a difference of "
+                f"{_money(stated - priced)}; {label} was used. Check the seats, the "
+                "price or the cost.",
                 row_number,
                 layout.amount,
             )
@@ -2799,9 +2811,18 @@ class _ListReader:
         block = self.block if self.block.rows and not overall else self.everything
         own = self._months_of(cells)
         spans = [own] if own is not None else [period.months for period in Period]
+        # A total adds up the lines since the last total or heading ('Total'
+        # under each section), or failing that every line above it.
+        since = self.block if self.block.rows else self.everything
+        if figures and all(
+            since.adds_up_to(index, stated, spans) for index, stated in figures.items()
+        ):
+            block = since
         for index, stated in figures.items():
             summed = block.sums.get(index, 0.0)
             if block.adds_up_to(index, stated, spans):
+                continue
+            if self.everything.adds_up_to(index, stated, spans):
                 continue
             rows = block.rows
             span = (
@@ -2819,8 +2840,60 @@ class _ListReader:
                 index,
             )
             break
-        if not overall:
+        if not overall or block is self.block:
             self.block = _Block()
+
+    def _leave_out_below(self, row_number: int) -> None:
+        """Leave out a row found to add up the lines above it, saying so."""
+        self.issue(
+            Severity.WARNING, self.below[row_number], row_number, self.layout.item
+        )
+        self._close_section()
+        self.block = _Block()
+
+    def _find_subtotals_below(self) -> None:
+        """Find the subtotals below their lines that carry no total word, or
+        that rounding keeps from adding up to the cent: a row repeating its
+        section's heading and equal to the section's lines; a row within
+        rounding of the lines above it; rows each equal to the block above
+        them when a total at the foot adds up the lines only without them;
+        and a last row equal to every line above it, subtotals left out.
+        Lists whose sums a formula, an outline or a total above already
+        says, or whose lines each say their period, are left as they are."""
+        layout = self.layout
+        if self.above or self.summaries or layout.period_column is not None:
+            return
+        if not layout.totals:
+            return
+        rows: list[_BelowRow] = []
+        seen = False
+        for row_number, cells in self.table.rows[layout.position + 1 :]:
+            if row_number == layout.scale_note_row or row_is_blank(cells):
+                continue
+            item = _text(_cell(cells, layout.item))
+            figures = self._quiet_figures(cells)
+            if figures is None:
+                return
+            if not figures:
+                if item and seen and _ENDS_LIST.match(item):
+                    break
+                rows.append((row_number, item, None, False))
+                continue
+            if item and seen and _SETTING.match(item):
+                break
+            if self._other_rows_summed(row_number):
+                return
+            texts = [item] if item else [_text(cell) for cell in cells]
+            named = not item or any(TOTAL_ROW.search(text) for text in texts)
+            cents = {index: _cents(value) for index, value in figures.items()}
+            rows.append((row_number, item, cents, named))
+            seen = True
+        strict = _subtotals_below(rows, lines_over=2)
+        if strict.confirmed:
+            self.below = strict.found
+            return
+        loose = _subtotals_below(rows, lines_over=1)
+        self.below = loose.found if loose.confirmed else strict.found
 
     def _close_section(self) -> None:
         if self.section is not None and self.section_lines == 0:
@@ -2852,6 +2925,189 @@ def _section_name(item: str) -> str:
 
 def _named(item: str, row: int) -> str:
     return f"'{item}' (row {row})" if item else f"Row {row}"
+
+
+# A row read for subtotals below: (row, item, its cents per column, or None
+# for a heading, whether it is named as a total or has no name).
+_BelowRow = tuple[int, str, dict[int, int] | None, bool]
+
+
+@dataclass
+class _Below:
+    """What a reading of a list for subtotals below their lines found."""
+
+    found: dict[int, str] = field(default_factory=dict)  # row -> the warning
+    confirmed: bool = False  # a total at the foot confirmed rows equal to blocks
+
+
+def _total_name(item: str, section: str | None) -> bool:
+    """A total word alone, or with the name of the section it closes."""
+    words = [
+        word
+        for word in re.findall(r"[^\W_]+", item.casefold())
+        if word not in _TOTAL_WORDS
+    ]
+    if not words:
+        return True
+    return section is not None and text_key(" ".join(words)) == text_key(section)
+
+
+def _summed(
+    keys: Sequence[Mapping[int, int]], columns: Sequence[int]
+) -> dict[int, int]:
+    return {index: sum(key.get(index, 0) for key in keys) for index in columns}
+
+
+def _rounded_off(stated: int, summed: int) -> bool:
+    """True when a stated amount (in cents) differs from a sum by what rounding
+    makes: under one unit of the stated amount's precision, or 0.05%."""
+    if stated == summed or not summed or (stated > 0) != (summed > 0):
+        return False
+    unit = 100 if stated % 100 == 0 else 10 if stated % 10 == 0 else 1
+    return abs(stated - summed) < unit or abs(stated - summed) <= abs(summed) * 0.0005
+
+
+def _compare(
+    key: Mapping[int, int], block: Sequence[Mapping[int, int]]
+) -> tuple[str, int, int]:
+    """How a row stands to the block of lines above it: 'equal', 'rounded' or
+    'other', with the stated and summed cents of the first column that differs
+    (or of the first column)."""
+    if not block or not key or not any(key.values()):
+        return "other", 0, 0
+    sums = _summed(block, list(key))
+    columns = [index for index in key if key[index] != sums[index]]
+    if not columns:
+        first = next(iter(key))
+        return "equal", key[first], sums[first]
+    if all(_rounded_off(key[index], sums[index]) for index in columns):
+        return "rounded", key[columns[0]], sums[columns[0]]
+    return "other", key[columns[0]], sums[columns[0]]
+
+
+def _difference(stated: int, summed: int, span: str) -> str:
+    return (
+        f"it says {_money(stated / 100)} but {span} add up to "
+        f"{_money(summed / 100)}, a difference of {_money((stated - summed) / 100)}"
+    )
+
+
+def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
+    """Read a list's rows for subtotals below their lines; `lines_over` is the
+    fewest lines a row equal to the block above it may add up to be taken for
+    a subtotal when a total at the foot confirms it (with one, every line must
+    then lie in such a block)."""
+    result = _Below()
+    figures = [at for at, (_, _, key, _) in enumerate(rows) if key is not None]
+    last = figures[-1] if figures else -1
+    section: tuple[int, str] | None = None
+    block: list[tuple[int, dict[int, int]]] = []
+    lines: list[tuple[int, dict[int, int]]] = []
+    candidates: list[tuple[int, str, list[int]]] = []
+    subtotals = 0  # rows found to add up the lines above them
+    covered = True  # every line so far lies in a block closed by a subtotal
+
+    def close(row: int, message: str) -> None:
+        nonlocal subtotals, block
+        result.found[row] = message
+        subtotals += 1
+        block = []
+
+    for at, (row, item, key, named) in enumerate(rows):
+        if key is None:
+            covered = covered and not block
+            section, block = ((row, item) if item else None), []
+            continue
+        above = [found for _, found in block]
+        how, stated, summed = _compare(key, above)
+        span = _span([line for line, _ in block]) if block else ""
+        name = _named(item, row)
+        if named:
+            everything = _compare(key, [found for _, found in lines])[0]
+            if (
+                candidates
+                and (lines_over >= 2 or (covered and not block))
+                and len(lines) >= 2
+                and everything == "equal"
+            ):
+                for candidate, candidate_item, under in candidates:
+                    result.found[candidate] = (
+                        f"{_named(candidate_item, candidate)} is the sum of "
+                        f"{_span(under)} directly above it, and {name} equals "
+                        "the lines only when it is left out, so it was read as a "
+                        "subtotal and left out of the sum; its lines were counted. "
+                        "If it is a cost of its own, check the amounts."
+                    )
+                result.confirmed = True
+                candidates, subtotals = [], subtotals + 1
+                continue
+            if (
+                _total_name(item, None if section is None else section[1])
+                or (how == "equal" and len(block) >= 2)
+                or everything == "equal"
+            ):
+                subtotals += 1  # a total the reader checks as it reads the rows
+                covered = covered and not block
+                block = []
+                continue
+            if how == "rounded" and len(block) >= 2 and item:
+                close(
+                    row,
+                    f"{name} is named as a total, so it was left out of the sum: "
+                    f"{_difference(stated, summed, span)}, as rounding would make. "
+                    "Its lines were counted; check the lines or the total.",
+                )
+                continue
+            break  # a row the reader decides on its own
+        in_section = section is not None and text_key(item) == text_key(section[1])
+        if in_section and how in ("equal", "rounded") and block:
+            assert section is not None
+            off = (
+                ""
+                if how == "equal"
+                else f" within rounding ({_difference(stated, summed, 'they')})"
+            )
+            close(
+                row,
+                f"{name} repeats its section's heading (row {section[0]}) and is "
+                f"the sum of the section's lines ({span}){off}, so it was read as "
+                "the section's subtotal and left out of the sum; its lines were "
+                "counted.",
+            )
+            section = None
+            continue
+        if how == "rounded" and len(block) >= 2:
+            close(
+                row,
+                f"{name} is within rounding of the sum of {span} directly above "
+                f"it ({_difference(stated, summed, 'they')}), so it was read as "
+                "their subtotal and left out of the sum; the lines were counted. "
+                "If it is a cost of its own, check the amounts.",
+            )
+            continue
+        if how == "equal" and len(block) >= lines_over:
+            candidates.append((row, item, [line for line, _ in block]))
+            block = []
+            continue
+        if (
+            at == last
+            and subtotals
+            and not candidates
+            and len(lines) >= 2
+            and _compare(key, [found for _, found in lines])[0] == "equal"
+        ):
+            close(
+                row,
+                f"{name} is the sum of all the lines above it "
+                f"({_span([line for line, _ in lines])}), the subtotals not counted, "
+                "so it was read as the list's total and left out of the sum. If it "
+                "is a cost of its own, check the amounts: a line equal to all the "
+                "others added up is most likely their total.",
+            )
+            continue
+        block.append((row, key))
+        lines.append((row, key))
+    return result
 
 
 def _totals_above(
