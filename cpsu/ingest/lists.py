@@ -700,9 +700,70 @@ def read_cost_list(
     layout = _with_currency_scale(table, layout)
     layout = _with_note_scale(table, layout)
     layout = _with_shown_scale(table, layout)
+    long_format = _long_format_issue(table, layout)
+    if long_format is not None:
+        return None, [long_format] if joined is None else [joined, long_format]
     reader = _ListReader(table, layout, conventions, period)
     cost_base, issues = reader.read()
     return cost_base, issues if joined is None else [joined, *issues]
+
+
+# A column naming the period of each row: an item on several rows, one a
+# month ('Item | Month | Cost', as a database exports a budget).
+_PERIOD_OF_ROW = re.compile(
+    r"(?:(?:budget|fiscal|financial|calendar|reporting|accounting|posting|plan"
+    r"|planning)\s+)?(?:year|month|quarter|period|yr|mth|qtr|fy|date)",
+    re.IGNORECASE,
+)
+
+
+def _long_format_issue(table: Table, layout: ListLayout) -> Issue | None:
+    """An error for a list giving each item once per month (or quarter, or
+    year) in a column of its own: read as lines, each item's months would be
+    added up, so it is refused, saying how to lay it out."""
+    if layout.is_grid:
+        return None
+    header = table.rows[layout.position][1]
+    columns = [
+        index
+        for index, cell in enumerate(header)
+        if index != layout.item and _PERIOD_OF_ROW.fullmatch(clean_header(cell))
+    ]
+    if not columns:
+        return None
+    rows_of: dict[str, list[int]] = {}
+    periods: set[str] = set()
+    for row_number, cells in table.rows[layout.position + 1 :]:
+        item = _text(_cell(cells, layout.item))
+        if not item or TOTAL_ROW.search(item):
+            continue
+        rows_of.setdefault(item.casefold(), []).append(row_number)
+        periods.add(str(_cell(cells, columns[0])))
+    repeated = [rows for rows in rows_of.values() if len(rows) > 1]
+    if not repeated or len(periods) < 2:
+        return None
+    rows = repeated[0]
+    item = _text(_cell(dict(table.rows)[rows[0]], layout.item))
+    label = layout.labels.get(columns[0], clean_header(header[columns[0]]))
+    others = len(repeated) - 1
+    more = (
+        ""
+        if not others
+        else ", as is 1 other item"
+        if others == 1
+        else f", as are {others:,} other items"
+    )
+    return Issue(
+        Severity.ERROR,
+        f"{table.name} lists an item once per period: {label} says which, and "
+        f"'{item}' is on {_span(rows)}{more}. Read as cost lines, each row "
+        "would be a cost of its own and an item's months added up, so it was not "
+        "read. Put the months in columns (Jan to Dec, one row per item) to read "
+        "it as a month-by-month budget, or keep one row per item with its cost.",
+        table.name,
+        layout.row_number,
+        label,
+    )
 
 
 def _with_years_above(
