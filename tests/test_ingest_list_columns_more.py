@@ -264,7 +264,18 @@ def test_a_less_line_under_a_total_that_takes_it_off_is_not_a_difference():
     assert "difference" not in messages(warnings_of(upload))
 
 
-@pytest.mark.parametrize("item", ["Discount", "Volume rebate", "Refund", "Credit"])
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Discount",
+        "Volume rebate",
+        "Refund",
+        "Credit",
+        "Recharge to business units",
+        "Chargeback to Sales",
+        "Cost recovery",
+    ],
+)
 def test_a_discount_written_positive_is_added_with_a_warning(item):
     upload = read_list(
         [["Item", "Annual cost"], ["A", 12000], ["B", 24000], [item, 1200]]

@@ -420,3 +420,31 @@ def test_an_ods_row_group_built_by_hand_gives_its_rows_an_outline_level():
     )
     book = xlsx_module.read_workbook(ods_bytes({"Budget": rows}))
     assert dict(book.tables["Budget"].outline_levels) == {2: 1, 3: 1}
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns"),
+    [
+        ("Item,Annual cost,Notes\nA,12,000\nB,24000,ok\n", "B and C"),
+        ("Vendor,Item,Annual cost,Notes\nX,A,12,000\nY,B,24000,ok\n", "C and D"),
+    ],
+)
+def test_an_amount_split_into_the_notes_beside_it_is_refused(rows, columns):
+    # The row has no more values than the header, but its Notes hold '000':
+    # A's 12,000 would be read as 12 a year, so the row is not read at all.
+    upload = read_upload(rows.encode(), "budget.csv")
+    assert upload.cost_base is None
+    [problem] = [issue for issue in upload.issues if issue.severity.value == "error"]
+    assert problem.row == 2
+    assert problem.message.startswith(
+        "This row's amount looks split at its thousands comma: '12' and '000' in "
+        f"columns {columns} look like one amount, 12,000"
+    )
+
+
+def test_notes_holding_three_digits_of_their_own_are_read():
+    # '500 seats' is a note, and a note of three digits after an amount of
+    # four is not a split amount: both lines are read, 36,000 / 12 = 3,000.
+    rows = "Item,Annual cost,Notes\nA,12000,500\nB,24000,500 seats\n"
+    upload = read_upload(rows.encode(), "budget.csv")
+    assert round(sum(line.monthly_rate for line in upload.cost_base.lines), 2) == 3000

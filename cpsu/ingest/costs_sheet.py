@@ -398,11 +398,50 @@ def _list_rows_checked(table: Table) -> list[Issue]:
     found: list[Issue] = []
     for row_number, cells in table.rows[layout.position + 1 :]:
         problem = overlong_row(table, columns, row_number, cells)
+        if problem is None:
+            problem = _split_into_text(table, layout, row_number, cells)
         if problem is None and layout.item < len(cells):
             problem = long_item_name(table, row_number, cells[layout.item], label)
         if problem is not None:
             found.append(problem)
     return found
+
+
+def _split_into_text(
+    table: Table, layout: lists.ListLayout, row_number: int, cells: Sequence[Cell]
+) -> Issue | None:
+    """An error for a comma CSV row whose amount was split at its thousands
+    comma into the text column beside it ('12' as the amount, '000' as the
+    Notes): the row has no more values than the header, so only the text
+    column holding a group of three digits tells."""
+    if table.delimiter != ",":
+        return None
+    money = {layout.amount, *layout.amounts, *layout.totals} - {None}
+    for text_column in (layout.notes, layout.vendor, layout.category):
+        if text_column is None or text_column - 1 not in money:
+            continue
+        texts = [
+            cell.strip() if isinstance(cell, str) else ""
+            for cell in cells[text_column - 1 : text_column + 1]
+        ]
+        if len(texts) < 2 or not _THOUSANDS_GROUP.fullmatch(texts[1]):
+            continue
+        joined = (
+            _joined_amount(["" for _ in range(text_column - 1)] + texts)
+            if _AMOUNT_START.fullmatch(texts[0])
+            else ""
+        )
+        if not joined:
+            continue
+        return error(
+            f"This row's amount looks split at its thousands comma:{joined} The row "
+            "was not read. A number with a comma, like 12,000, must be in quotes "
+            '("12,000") or written without the comma (12000); or open the file in '
+            "Excel and save it again as CSV, which puts such values in quotes.",
+            sheet=table.name,
+            row=row_number,
+        )
+    return None
 
 
 def read_costs(

@@ -3420,7 +3420,9 @@ _NET_ROW = re.compile(r"^(?:net|gross)\b", re.IGNORECASE)
 # reduction, whose sign cannot be guessed when written positive.
 _LESS = re.compile(r"^less\b\s*:?", re.IGNORECASE)
 _REDUCTION = re.compile(
-    r"\b(?:discounts?|rebates?|refunds?|credits?(?!\s+card))\b", re.IGNORECASE
+    r"\b(?:discounts?|rebates?|refunds?|credits?(?!\s+card)|recharges?|recharged"
+    r"|charge[\s-]?backs?|cross[\s-]?charges?|recover(?:y|ies|ed)|reimburse\w*)\b",
+    re.IGNORECASE,
 )
 
 # Words that make a row a total, with the words that join them to a name.
