@@ -345,3 +345,35 @@ def test_seats_times_a_monthly_price_is_compared_with_an_annual_cost_in_years():
         "months = 1,200.00, but Annual cost (D) says 1,300.00, a difference of "
         "100.00; Annual cost (D) was used. Check the seats, the price or the cost."
     }
+
+
+def test_subtotals_rounded_to_hundreds_are_warned_each_as_may_be_a_subtotal():
+    # Software 36,000 is 0.3% off A + B = 12,400 + 23,700 = 36,100; Services
+    # 12,000 is 0.8% off C + D = 6,200 + 5,900 = 12,100. Neither is named a
+    # subtotal and either could be a cost, so both are counted, and each is
+    # said: (36,100 + 36,000 + 12,100 + 12,000) / 12 = 8,016.67.
+    from cpsu.ingest import read_upload
+    from tests.ingest_fixtures import xlsx_bytes
+
+    rows = [
+        ["Item", "Annual cost"],
+        ["A", 12_400],
+        ["B", 23_700],
+        ["Software", 36_000],
+        ["C", 6_200],
+        ["D", 5_900],
+        ["Services", 12_000],
+    ]
+    upload = read_upload(xlsx_bytes({"Budget": rows}), "budget.xlsx")
+    assert round(sum(line.monthly_rate for line in upload.cost_base.lines), 2) == (
+        8_016.67
+    )
+    said = [issue.message for issue in upload.issues if "rounded" in issue.message]
+    assert said == [
+        "'Software' is 36,000.00, within 0.3% of rows 2 to 3 above it, which add "
+        "up to 36,100.00: it may be their subtotal, rounded. It was counted as a "
+        "line; if it is a subtotal, name it Subtotal or delete it.",
+        "'Services' is 12,000.00, within 0.8% of rows 5 to 6 above it, which add "
+        "up to 12,100.00: it may be their subtotal, rounded. It was counted as a "
+        "line; if it is a subtotal, name it Subtotal or delete it.",
+    ]

@@ -1427,6 +1427,7 @@ class _ListReader:
         self.not_read: list[int] = []
         self.after_blank = False  # a blank row came between this row and the last
         self.setting = False  # the list was ended by a row of settings, not costs
+        self.near_subtotal: int | None = None  # the last line warned as one
         # A grid whose title says its months are running totals, or may be.
         titles = " ".join(_title_texts(table, layout)) if layout.is_grid else ""
         sure = _CUMULATIVE.search(titles)
@@ -1975,16 +1976,46 @@ class _ListReader:
             return
         if not any(figures[index] for index in checked):
             return
-        if any(
-            _cents(figures[index]) != _cents(block.sums.get(index, 0.0))
-            for index in checked
-        ):
+        rows = block.rows
+        sums = {index: block.sums.get(index, 0.0) for index in checked}
+        if self.near_subtotal in rows:
+            # Lines after a row warned as a rounded subtotal make the next block.
+            rows = rows[rows.index(self.near_subtotal) + 1 :]
+            sums = {
+                index: sum(self.values[row].get(index, 0.0) for row in rows)
+                for index in checked
+            }
+        if len(rows) < 2:
             return
+        if all(_cents(figures[index]) == _cents(sums[index]) for index in checked):
+            self.issue(
+                Severity.WARNING,
+                f"'{item}' looks like a subtotal of rows {rows[0]} to "
+                f"{rows[-1]}: its amount is their sum. It was counted as a "
+                "line; if it is a subtotal, name it Total or delete it.",
+                row_number,
+                self.layout.item,
+            )
+            return
+        # A subtotal rounded to whole hundreds or thousands is near the sum,
+        # not on it: said, not guessed, as a line may be as near by chance.
+        near = [
+            index
+            for index in checked
+            if sums[index] > 0
+            and abs(figures[index] - sums[index]) <= _NEAR_SUM * sums[index]
+        ]
+        if len(near) != len(checked):
+            return
+        index = near[0]
+        self.near_subtotal = row_number
         self.issue(
             Severity.WARNING,
-            f"'{item}' looks like a subtotal of rows {block.rows[0]} to "
-            f"{block.rows[-1]}: its amount is their sum. It was counted as a line; "
-            "if it is a subtotal, name it Total or delete it.",
+            f"'{item}' is {_money(figures[index])}, within "
+            f"{abs(figures[index] / sums[index] - 1):.1%} of rows {rows[0]} "
+            f"to {rows[-1]} above it, which add up to {_money(sums[index])}: "
+            "it may be their subtotal, rounded. It was counted as a line; if it is "
+            "a subtotal, name it Subtotal or delete it.",
             row_number,
             self.layout.item,
         )
@@ -3414,6 +3445,9 @@ def _count(number: int, noun: str) -> str:
     return f"1 {noun} was" if number == 1 else f"{number:,} {noun}s were"
 
 
+# How near the sum of the lines above a line may be to be warned about as a
+# rounded subtotal: 1%, a subtotal rounded to thousands over tens of thousands.
+_NEAR_SUM = 0.01
 # A row named 'Net ...' or 'Gross ...' is a total when it adds up the lines above.
 _NET_ROW = re.compile(r"^(?:net|gross)\b", re.IGNORECASE)
 # A line that takes its amount off the costs above it, and lines named for a
