@@ -1212,6 +1212,7 @@ def _check_ods(
         scanner.merges.keys()
         | scanner.scales.keys()
         | scanner.hidden.keys()
+        | scanner.hidden_columns.keys()
         | scanner.levels.keys()
     )
     return {
@@ -1219,6 +1220,7 @@ def _check_ods(
             merges=scanner.merges.get(name, []),
             shown_scales=scanner.scales.get(name, {}),
             hidden_rows=scanner.hidden.get(name, set()),
+            hidden_columns=scanner.hidden_columns.get(name, set()),
             outline_levels=scanner.levels.get(name, {}),
         )
         for name in names
@@ -1311,6 +1313,7 @@ class _OdsScanner:
         self.merges: dict[str, list[Merge]] = {}
         self.row_merges: list[Merge] = []  # those starting in the current row
         self.hidden: dict[str, set[int]] = {}  # row numbers, by sheet
+        self.hidden_columns: dict[str, set[int]] = {}  # 0-based, by sheet
         self.levels: dict[str, dict[int, int]] = {}  # row number -> outline level
         self.group_depth = 0  # row groups open around the current row
 
@@ -1330,6 +1333,10 @@ class _OdsScanner:
             count = _repeat(attributes.get("table:number-columns-repeated"))
             style = attributes.get("table:default-cell-style-name", "")
             self.column_styles.append((first, first + count - 1, style))
+            if attributes.get("table:visibility") in ("collapse", "filter"):
+                columns = self.hidden_columns.setdefault(self.sheet, set())
+                room = max(MAX_SPECIAL_CELLS - len(columns), 0)
+                columns.update(range(first, first + min(count, room)))
         elif tag == "table-row":
             self.row_repeat = _repeat(attributes.get("table:number-rows-repeated"))
             self.column = self.row_width = 0
@@ -1536,6 +1543,8 @@ _BIFF_FORMAT, _BIFF_XF = 0x041E, 0x00E0
 # bits, and a hidden row's height of zero; WSBOOL says where summary rows are.
 _BIFF_ROW, _BIFF_WSBOOL = 0x0208, 0x0081
 _BIFF_ROW_LEVEL, _BIFF_ROW_HIDDEN, _BIFF_SUMS_BELOW = 0x0007, 0x0020, 0x0040
+_BIFF_COLINFO = 0x007D  # a run of columns' width and options
+_BIFF_COLUMN_HIDDEN = 0x0001
 _BIFF_NUMBERS = frozenset({0x0006, 0x0203, 0x027E, _BIFF_MULRK})  # FORMULA, NUMBER, RK
 _BIFF8_DIMENSIONS = struct.Struct("<IIHH")  # first row, last + 1, the same by column
 _BIFF5_DIMENSIONS = struct.Struct("<HHHH")
@@ -1578,6 +1587,13 @@ def _check_xls(data: bytes) -> dict[str, _SheetScan]:
             level = options & _BIFF_ROW_LEVEL
             if level and len(scan.outline_levels) < MAX_SPECIAL_CELLS:
                 scan.outline_levels[row] = level
+        elif kind == _BIFF_COLINFO and size >= 10:
+            body = stream[position + 4 : position + 4 + size]
+            first, last = _BIFF_HEADER.unpack_from(body)
+            if int.from_bytes(body[8:10], "little") & _BIFF_COLUMN_HIDDEN:
+                scan = marks.setdefault(sheet, _SheetScan())
+                room = max(MAX_SPECIAL_CELLS - len(scan.hidden_columns), 0)
+                scan.hidden_columns.update(range(first, min(last + 1, first + room)))
         elif kind == _BIFF_WSBOOL and size >= 2:
             below = bool(stream[position + 4] & _BIFF_SUMS_BELOW)
             marks.setdefault(sheet, _SheetScan()).summary_below = below
