@@ -299,7 +299,14 @@ def test_a_change_made_by_another_session_is_reloaded_and_said():
     assert saved.service_desk.tickets_per_user_month == 1.1
 
 
+def open_popover(at: AppTest, key: str) -> AppTest:
+    """Open a popover whose fields are drawn only while it is open."""
+    at.session_state[key] = True
+    return at.run()
+
+
 def lock(at: AppTest, note: str) -> AppTest:
+    open_popover(at, "scenarios.library.lock.open")
     at.text_input(key="scenarios.library.lock_note").set_value(note)
     return at.button(key="scenarios.library.lock").click().run()
 
@@ -348,6 +355,7 @@ def test_a_lock_needs_a_note():
 
 
 def save_as(at: AppTest, name: str) -> AppTest:
+    open_popover(at, "scenarios.library.save_new.open")
     at.text_input(key="scenarios.library.new_name").set_value(name)
     return at.button(key="scenarios.library.save_new").click().run()
 
@@ -614,7 +622,7 @@ def test_a_line_change_is_saved_with_its_scenario_and_comes_back():
 
 
 def test_a_locked_scenario_offers_no_line_change():
-    at = new_app()
+    at = open_popover(new_app(), "scenarios.library.lock.open")
     at.text_input(key="scenarios.library.lock_note").input("Agreed budget").run()
     at.button(key="scenarios.library.lock").click().run()
     assert not at.exception
@@ -624,3 +632,14 @@ def test_a_locked_scenario_offers_no_line_change():
     assert not [
         b for b in at.button if b.key and b.key.startswith("scenarios.line_change.")
     ]
+
+
+def test_the_save_and_lock_fields_are_drawn_only_while_their_popover_is_open():
+    # A slider's rerun does not pay for fields nobody is filling in.
+    at = new_app()
+    keys = {element.key for element in at.text_input}
+    assert "scenarios.library.new_name" not in keys
+    assert "scenarios.library.lock_note" not in keys
+    open_popover(at, "scenarios.library.lock.open")
+    assert at.text_input(key="scenarios.library.lock_note").value == ""
+    assert "scenarios.library.new_name" not in {e.key for e in at.text_input}

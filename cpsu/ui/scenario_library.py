@@ -60,6 +60,8 @@ CURRENT = "scenarios.library.current"
 CHOICE = "scenarios.library.choice"
 NEW_NAME = "scenarios.library.new_name"
 LOCK_NOTE = "scenarios.library.lock_note"
+SAVE_NEW_OPEN = "scenarios.library.save_new.open"  # the popovers, open or not
+LOCK_OPEN = "scenarios.library.lock.open"
 MESSAGES = "scenarios.library.messages"
 LINK_READ = "scenarios.library.link_read"
 
@@ -468,13 +470,27 @@ def library_panel(workspace: Workspace) -> bool:
             key="scenarios.library.copy",
             on_click=_on_save_copy,
         )
-    with st.popover("Save as new…", use_container_width=True):
-        st.text_input("Name", key=NEW_NAME)
-        st.button("Save", key="scenarios.library.save_new", on_click=_on_save_as_new)
+    # The popovers' fields are drawn only while open: a slider never pays
+    # for them.
+    with st.popover(
+        "Save as new…", use_container_width=True, key=SAVE_NEW_OPEN, on_change="rerun"
+    ) as box:
+        if box.open:
+            st.text_input("Name", key=NEW_NAME)
+            st.button(
+                "Save", key="scenarios.library.save_new", on_click=_on_save_as_new
+            )
     lock, delete = st.columns(2)
-    with lock.popover("Lock…", disabled=saved.locked, use_container_width=True):
-        st.text_input("Why it is locked", key=LOCK_NOTE)
-        st.button("Lock", key="scenarios.library.lock", on_click=_on_lock)
+    with lock.popover(
+        "Lock…",
+        disabled=saved.locked,
+        use_container_width=True,
+        key=LOCK_OPEN,
+        on_change="rerun",
+    ) as box:
+        if box.open:
+            st.text_input("Why it is locked", key=LOCK_NOTE)
+            st.button("Lock", key="scenarios.library.lock", on_click=_on_lock)
     delete.button(
         "Delete",
         key="scenarios.library.delete",
