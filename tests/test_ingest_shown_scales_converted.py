@@ -4,30 +4,17 @@ there too, so a '$000' header does not multiply them a second time."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from cpsu.ingest import read_upload
 from tests.ingest_fixtures import COST_HEADER, HEADCOUNT_ROWS, cost_row, errors_of
 from tests.test_ingest_formats import convert
+from tests.test_ingest_number_formats import formatted_workbook
 
 
 def formatted(sheets: dict[str, list[list[object]]], code: str, column: int) -> bytes:
     """An .xlsx whose numbers in `column` (1-based) below row 1 carry `code`."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            if isinstance(cell.value, int | float):
-                cell.number_format = code
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return formatted_workbook(sheets, code, column)
 
 
 def run_rate(upload) -> float:
