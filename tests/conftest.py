@@ -22,3 +22,20 @@ def cpsu_data_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("cpsu-data")
     monkeypatch.setenv(DATA_DIR_VARIABLE, str(folder))
     return folder
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """LibreOffice's conversions of .xlsx fixtures to .ods or .xls, made once
+    for the module, one at a time, by (name, extension)."""
+    from tests.test_ingest_formats import convert
+
+    made: dict[tuple[str, str], bytes] = {}
+
+    def get(name: str, data: bytes, extension: str) -> bytes:
+        if (name, extension) not in made:
+            folder = tmp_path_factory.mktemp(f"{name}-{extension}")
+            made[name, extension] = convert(data, extension, folder)
+        return made[name, extension]
+
+    return get

@@ -283,3 +283,8 @@ def monthly_postings(
         [date(year, month, 15), account, "IT01", "Microsoft", "M365", *extra, amount]
         for month in range(1, 13)
     ]
+
+
+# The month headers of a grid, as Excel's custom lists write them.
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
+MONTHS += ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

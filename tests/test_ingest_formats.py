@@ -89,20 +89,6 @@ def convert(data: bytes, extension: str, folder: Path) -> bytes:
     return (folder / "out" / f"book.{extension}").read_bytes()
 
 
-@pytest.fixture(scope="module")
-def converted(tmp_path_factory):
-    """Conversions made once for the module, one at a time, by (name, extension)."""
-    made: dict[tuple[str, str], bytes] = {}
-
-    def get(name: str, data: bytes, extension: str) -> bytes:
-        if (name, extension) not in made:
-            folder = tmp_path_factory.mktemp(f"{name}-{extension}")
-            made[name, extension] = convert(data, extension, folder)
-        return made[name, extension]
-
-    return get
-
-
 def _line(item: str, amount: float) -> list[object]:
     return cost_row(item, "Support tools", "Fixed", amount=amount, period="Month")
 

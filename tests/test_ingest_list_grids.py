@@ -11,10 +11,8 @@ from openpyxl import Workbook
 
 from cpsu.costs import Period
 from cpsu.ingest import read_upload
-from tests.ingest_fixtures import csv_bytes, errors_of, warnings_of, xlsx_bytes
+from tests.ingest_fixtures import MONTHS, csv_bytes, errors_of, warnings_of, xlsx_bytes
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
-MONTHS += ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 FISCAL = MONTHS[6:] + MONTHS[:6]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cpsu.ingest import read_upload
-from tests.ingest_fixtures import errors_of, warnings_of, xlsx_bytes
+from tests.ingest_fixtures import MONTHS, errors_of, warnings_of, xlsx_bytes
 
 LIST = [["Item", "Annual cost"], ["M365", 120], ["Zoom", 6]]
 
@@ -300,9 +300,6 @@ def test_a_currency_column_against_plain_currency_in_the_header_is_not_applied()
 
 # Month grids: the average month is over the months the header has, and the
 # user is told which.
-
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
-MONTHS += ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @pytest.mark.parametrize(

@@ -10,23 +10,8 @@ import pytest
 
 from cpsu.ingest import read_upload
 from cpsu.ingest.gl import read_gl_export
-from tests.ingest_fixtures import warnings_of, xlsx_bytes
+from tests.ingest_fixtures import MONTHS, warnings_of, xlsx_bytes
 from tests.test_gl import HEADER, xlsx
-
-MONTHS = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-]
 
 
 def read_rows(rows):

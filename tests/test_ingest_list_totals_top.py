@@ -12,11 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cpsu.ingest import read_upload
-from tests.ingest_fixtures import csv_bytes, errors_of, warnings_of, xlsx_bytes
+from tests.ingest_fixtures import MONTHS, csv_bytes, errors_of, warnings_of, xlsx_bytes
 
 HEADER = ["Item", "Monthly cost"]
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
-MONTHS += ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 HARDWARE = [["Laptops", 1000], ["Monitors", 2000]]  # 1,000 + 2,000 = 3,000
 SOFTWARE = [["M365", 4000], ["Zoom", 1000]]  # 4,000 + 1,000 = 5,000

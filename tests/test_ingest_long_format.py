@@ -10,10 +10,7 @@ import datetime as dt
 import pytest
 
 from cpsu.ingest import read_upload
-from tests.ingest_fixtures import csv_bytes, errors_of, xlsx_bytes
-
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]
-MONTHS += ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+from tests.ingest_fixtures import MONTHS, csv_bytes, errors_of, xlsx_bytes
 
 
 def long_rows(header: str, periods: list[object], amount: str) -> list[list[object]]:

@@ -9,7 +9,7 @@ import pytest
 
 from cpsu.ingest import read_upload
 from cpsu.ingest.lists import month_of_header
-from tests.ingest_fixtures import csv_bytes, errors_of, xlsx_bytes
+from tests.ingest_fixtures import MONTHS, csv_bytes, errors_of, xlsx_bytes
 
 # 100, 200, ..., 1,200: (100 + 1,200) x 12 / 2 = 7,800 a year, 650 a month
 VALUES = list(range(100, 1_300, 100))
@@ -155,22 +155,6 @@ def test_month_headers_in_other_words_are_read(header, month):
 def test_other_headers_are_not_months(header):
     # 'Jui' starts both juin and juillet, so it names no one month
     assert month_of_header(header) is None
-
-
-MONTHS = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-]
 
 
 def grid(title: str, values: list[object]) -> bytes:

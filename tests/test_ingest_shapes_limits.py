@@ -30,7 +30,6 @@ from tests.ingest_fixtures import (
     warnings_of,
     xlsx_bytes,
 )
-from tests.test_ingest_formats import convert
 
 
 def monthly_run_rate(upload) -> float:
@@ -334,24 +333,11 @@ def _saved(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-def libreoffice(tmp_path_factory):
-    made: dict[tuple[str, str], bytes] = {}
-
-    def get(name: str, data: bytes, extension: str) -> bytes:
-        if (name, extension) not in made:
-            folder = tmp_path_factory.mktemp(f"{name}-{extension}")
-            made[name, extension] = convert(data, extension, folder)
-        return made[name, extension]
-
-    return get
-
-
 @pytest.mark.parametrize("extension", ["xlsx", "ods", "xls"])
-def test_a_hidden_row_is_warned_about_in_every_workbook_format(libreoffice, extension):
+def test_a_hidden_row_is_warned_about_in_every_workbook_format(converted, extension):
     data = _hidden_row_book()
     if extension != "xlsx":
-        data = libreoffice("hidden", data, extension)
+        data = converted("hidden", data, extension)
     upload = read_upload(data, f"budget.{extension}")
     # (12,000 + 24,000 + 12,000) / 12 = 4,000: the hidden row is counted, and said
     assert monthly_run_rate(upload) == pytest.approx(4000.0)
@@ -393,10 +379,10 @@ def test_an_html_page_without_hidden_rows_says_nothing_of_them():
 
 
 @pytest.mark.parametrize("extension", ["xlsx", "ods", "xls"])
-def test_outline_groups_mark_subtotals_in_every_workbook_format(libreoffice, extension):
+def test_outline_groups_mark_subtotals_in_every_workbook_format(converted, extension):
     data = _outlined_book()
     if extension != "xlsx":
-        data = libreoffice("outline", data, extension)
+        data = converted("outline", data, extension)
     upload = read_upload(data, f"budget.{extension}")
     # The lines only: (12,000 + 24,000 + 6,000 + 6,000) / 12 = 4,000, not 8,000
     assert monthly_run_rate(upload) == pytest.approx(4000.0)

@@ -8,7 +8,6 @@ import pytest
 
 from cpsu.ingest import read_upload
 from tests.ingest_fixtures import COST_HEADER, HEADCOUNT_ROWS, cost_row, errors_of
-from tests.test_ingest_formats import convert
 from tests.test_ingest_number_formats import formatted_workbook
 
 
@@ -23,19 +22,6 @@ def run_rate(upload) -> float:
 
 def messages(upload) -> str:
     return "\n".join(issue.message for issue in upload.issues)
-
-
-@pytest.fixture(scope="module")
-def converted(tmp_path_factory):
-    made: dict[tuple[str, str], bytes] = {}
-
-    def get(name: str, data: bytes, extension: str) -> bytes:
-        if (name, extension) not in made:
-            folder = tmp_path_factory.mktemp(f"{name}-{extension}")
-            made[name, extension] = convert(data, extension, folder)
-        return made[name, extension]
-
-    return get
 
 
 LIST = [["Item", "Annual cost ($000)"], ["Zoom", 12_000], ["Slack", 24_000]]
