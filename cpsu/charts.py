@@ -10,7 +10,7 @@ the app; the builders only describe data and layers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -98,7 +98,11 @@ def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
 def cpsu_title_parts(table: pd.DataFrame) -> dict[str, str]:
     """`cpsu_title`'s text and subtitle, as a plain dict (the title's Vega-Lite
     spec, without building and validating a TitleParams)."""
-    cpsu, quarters = table["cpsu"].to_numpy(), table["quarter"].to_numpy()
+    return cpsu_title_of(table["cpsu"].to_numpy(), table["quarter"].to_numpy())
+
+
+def cpsu_title_of(cpsu: Sequence[float], quarters: Sequence[str]) -> dict[str, str]:
+    """`cpsu_title_parts` of CPSU and the quarters' labels, in the order of t."""
     first, last = cpsu[0], cpsu[-1]
     change = last / first - 1
     if abs(change) < 0.0005:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,10 +67,9 @@ def _funding_by_year(
     """`funding_by_fiscal_year`'s columns as arrays: the fiscal years (as
     numbers), months, spend and funding ask."""
     _check_start_month(start_month)
-    table = projection.table
-    rates = table["monthly_opex"].to_numpy(dtype=float)
-    quarters = table["quarter"]
-    first = parse_quarter(str(quarters.iat[1 if len(quarters) > 1 else 0]))
+    rates = np.asarray(projection.column("monthly_opex"), dtype=float)
+    quarters = projection.quarters
+    first = parse_quarter(str(quarters[1 if len(quarters) > 1 else 0]))
     first_month = first.year * MONTHS + (first.quarter - 1) * 3  # months since year 0
     # Each month of quarters 1..H, its run-rate, and its fiscal year.
     month_rates = np.repeat(rates[1:], 3)
@@ -132,6 +132,24 @@ def project_all(
     return results
 
 
+CURVE_COLUMNS = ("scenario", "quarter", "t", "supported_users", "monthly_opex", "cpsu")
+
+
+def curve_columns(results: Sequence[Compared]) -> dict[str, list[Any]]:
+    """`cpsu_curves` as columns of Python values (numbers as Python's, not
+    numpy's), without the table between: what a chart's data is made of."""
+    columns: dict[str, list[Any]] = {column: [] for column in CURVE_COLUMNS}
+    for result in results:
+        if result.projection is None:
+            continue
+        projection = result.projection
+        columns["scenario"] += [result.name] * len(projection.quarters)
+        columns["quarter"] += projection.quarters
+        for column in CURVE_COLUMNS[2:]:
+            columns[column] += projection.column(column).tolist()
+    return columns
+
+
 def cpsu_curves(results: Sequence[Compared]) -> pd.DataFrame:
     """CPSU by quarter of every projected scenario, long: scenario, quarter, t,
     supported_users, monthly_opex, cpsu."""
@@ -166,6 +184,58 @@ def default_quarters(horizon: int) -> list[int]:
     return sorted(chosen)
 
 
+DIFFERENCE_COLUMNS = (
+    "scenario",
+    "t",
+    "quarter",
+    "supported_users",
+    "monthly_opex",
+    "cpsu",
+    "cpsu_vs_first",
+    "cpsu_vs_first_share",
+)
+
+
+def difference_columns(
+    results: Sequence[Compared], quarters: Sequence[int]
+) -> dict[str, list[Any]]:
+    """`differences` as columns of Python values, without the table between."""
+    columns: dict[str, list[Any]] = {column: [] for column in DIFFERENCE_COLUMNS}
+    projected = [result for result in results if result.projection is not None]
+    if not projected:
+        return columns
+    first_cpsu = projected[0].projection.column("cpsu")
+    arrays = [
+        (
+            result.name,
+            result.projection.quarters,
+            result.projection.column("supported_users"),
+            result.projection.column("monthly_opex"),
+            result.projection.column("cpsu"),
+        )
+        for result in projected
+    ]
+    for t in quarters:
+        base = float(first_cpsu[t]) if t < first_cpsu.size else np.nan
+        for name, labels, users, opex, cpsu in arrays:
+            if t >= cpsu.size:
+                continue
+            difference = float(cpsu[t]) - base
+            row = (
+                name,
+                int(t),
+                str(labels[t]),
+                float(users[t]),
+                float(opex[t]),
+                float(cpsu[t]),
+                difference,
+                difference / base if base else np.nan,
+            )
+            for column, value in zip(DIFFERENCE_COLUMNS, row, strict=True):
+                columns[column].append(value)
+    return columns
+
+
 def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.DataFrame:
     """CPSU and run-rate of every scenario at the given quarters, with each one's
     difference from the first scenario.
@@ -174,50 +244,10 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
     monthly_opex, cpsu, cpsu_vs_first (dollars), cpsu_vs_first_share (of the
     first's CPSU). A quarter past a scenario's horizon is left out for it.
     """
-    columns = [
-        "scenario",
-        "t",
-        "quarter",
-        "supported_users",
-        "monthly_opex",
-        "cpsu",
-        "cpsu_vs_first",
-        "cpsu_vs_first_share",
-    ]
-    projected = [result for result in results if result.projection is not None]
-    if not projected:
-        return pd.DataFrame(columns=columns)
-    first_cpsu = projected[0].projection.table["cpsu"].to_numpy(dtype=float)
-    arrays = [
-        (
-            result.name,
-            result.projection.table["quarter"].tolist(),
-            result.projection.table["supported_users"].to_numpy(dtype=float),
-            result.projection.table["monthly_opex"].to_numpy(dtype=float),
-            result.projection.table["cpsu"].to_numpy(dtype=float),
-        )
-        for result in projected
-    ]
-    rows = []
-    for t in quarters:
-        base = first_cpsu[t] if t < first_cpsu.size else np.nan
-        for name, labels, users, opex, cpsu in arrays:
-            if t >= cpsu.size:
-                continue
-            difference = cpsu[t] - base
-            rows.append(
-                (
-                    name,
-                    int(t),
-                    str(labels[t]),
-                    float(users[t]),
-                    float(opex[t]),
-                    float(cpsu[t]),
-                    float(difference),
-                    float(difference / base) if base else np.nan,
-                )
-            )
-    return pd.DataFrame(rows, columns=columns)
+    columns = difference_columns(results, quarters)
+    if not columns["scenario"]:
+        return pd.DataFrame(columns=list(DIFFERENCE_COLUMNS))
+    return pd.DataFrame(columns)
 
 
 def funding_table(results: Sequence[Compared], start_month: int = 1) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from cpsu.charts import (
     Data,
     cached_spec,
     column_values,
-    cpsu_title_parts,
+    cpsu_title_of,
     filled,
     json_ready,
     quarter_axis,
@@ -157,23 +157,35 @@ def _empty(message: str, description: str) -> _Parts:
 # --- CPSU curves -----------------------------------------------------------------
 
 
-def _quarters(curves: pd.DataFrame) -> list[str]:
+# The curves as `compare.cpsu_curves` gives them, or as its columns of Python
+# values (`compare.curve_columns`).
+Curves = pd.DataFrame | Mapping[str, list[Any]]
+_CURVE_COLUMNS = ("scenario", "quarter", "t", "supported_users", "monthly_opex", "cpsu")
+_CURVE_NUMBERS = ("supported_users", "monthly_opex", "cpsu")
+
+
+def _curve_lists(curves: Curves) -> dict[str, list[Any]]:
+    """The curves' columns as lists of Python values."""
+    if isinstance(curves, pd.DataFrame):
+        return {column: curves[column].tolist() for column in _CURVE_COLUMNS}
+    return {column: list(curves[column]) for column in _CURVE_COLUMNS}
+
+
+def _quarters(curves: Mapping[str, list[Any]]) -> list[str]:
     """The quarters in the order of t (a stable sort, as pandas sorts)."""
-    pairs = zip(curves["t"].tolist(), curves["quarter"].tolist(), strict=True)
+    pairs = zip(curves["t"], curves["quarter"], strict=True)
     ordered = sorted(pairs, key=lambda pair: pair[0])
     return list(dict.fromkeys(quarter for _, quarter in ordered))
 
 
-def _by_scenario(curves: pd.DataFrame) -> dict[str, list[tuple[Any, str, float]]]:
+def _by_scenario(
+    curves: Mapping[str, list[Any]],
+) -> dict[str, list[tuple[Any, str, float]]]:
     """Each scenario's (t, quarter, cpsu), in the order of t, scenarios in
     the order they come."""
     rows: dict[str, list[tuple[Any, str, float]]] = {}
     for name, t, quarter, cpsu in zip(
-        curves["scenario"].tolist(),
-        curves["t"].tolist(),
-        curves["quarter"].tolist(),
-        curves["cpsu"].tolist(),
-        strict=True,
+        curves["scenario"], curves["t"], curves["quarter"], curves["cpsu"], strict=True
     ):
         rows.setdefault(name, []).append((t, quarter, cpsu))
     for own in rows.values():
@@ -181,12 +193,12 @@ def _by_scenario(curves: pd.DataFrame) -> dict[str, list[tuple[Any, str, float]]
     return rows
 
 
-def curves_title(curves: pd.DataFrame) -> alt.TitleParams:
+def curves_title(curves: Curves) -> alt.TitleParams:
     """Where the scenarios end against the first (`_curves_title`)."""
-    return alt.TitleParams(**_curves_title(curves))
+    return alt.TitleParams(**_curves_title(_curve_lists(curves)))
 
 
-def _curves_title(curves: pd.DataFrame) -> dict[str, str]:
+def _curves_title(curves: Mapping[str, list[Any]]) -> dict[str, str]:
     """Where the scenarios end against the first, at the last quarter they share.
 
     One scenario is titled by its own change; with more, the title names the
@@ -194,27 +206,30 @@ def _curves_title(curves: pd.DataFrame) -> dict[str, str]:
     scenario's CPSU in that quarter.
     """
     names = list(dict.fromkeys(curves["scenario"]))
+    by_scenario = _by_scenario(curves)
     if len(names) == 1:
-        own = curves.sort_values("t", kind="stable")
-        title = cpsu_title_parts(own)
+        own = by_scenario[names[0]]
+        title = cpsu_title_of(
+            [cpsu for _, _, cpsu in own], [quarter for _, quarter, _ in own]
+        )
         return {"text": f"{names[0]}: {title['text']}", "subtitle": title["subtitle"]}
 
     # The last quarter every scenario reaches, and each one's CPSU there.
-    last_t = int(min(own[-1][0] for own in _by_scenario(curves).values()))
+    last_t = int(min(own[-1][0] for own in by_scenario.values()))
     at_end: dict[str, float] = {}
     quarter = ""
     for name, t, at, cpsu in zip(
-        curves["scenario"].tolist(),
-        curves["t"].tolist(),
-        curves["quarter"].tolist(),
-        curves["cpsu"].to_numpy(),
-        strict=True,
+        curves["scenario"], curves["t"], curves["quarter"], curves["cpsu"], strict=True
     ):
         if t == last_t:
             quarter = quarter or str(at)
             at_end[name] = cpsu
     first = names[0]
-    shares = {name: at_end[name] / at_end[first] - 1 for name in names[1:]}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = {
+            name: float(np.float64(at_end[name]) / at_end[first] - 1)
+            for name in names[1:]
+        }
     furthest = max(shares, key=lambda name: abs(shares[name]))
     share = shares[furthest]
     if abs(share) < _LEVEL:
@@ -484,12 +499,10 @@ def _guardrail_layer(x: alt.X) -> alt.Chart:
     )
 
 
-def target_finding(
-    curves: pd.DataFrame, target: float, quarter: str | None = None
-) -> str:
+def target_finding(curves: Curves, target: float, quarter: str | None = None) -> str:
     """Which scenarios reach a CPSU target, and when (or by the quarter given)."""
     said = []
-    for name, own in _by_scenario(curves).items():
+    for name, own in _by_scenario(_curve_lists(curves)).items():
         if quarter is not None:
             at = [cpsu for _, at_quarter, cpsu in own if at_quarter == quarter]
             if at and at[0] <= target:
@@ -574,18 +587,16 @@ def _curves_layers(key: _CurvesKey) -> alt.LayerChart:
     return alt.layer(*layers)
 
 
-_CURVE_COLUMNS = ["scenario", "quarter", "t", "supported_users", "monthly_opex", "cpsu"]
-
-
 def _curves_parts(
-    curves: pd.DataFrame,
+    given: Curves,
     bands: Mapping[str, pd.DataFrame] | None,
     triggers: Mapping[str, pd.DataFrame] | None,
     guardrail_marks: Mapping[str, pd.DataFrame] | None,
     target: float | CpsuTarget | None,
 ) -> _Parts:
     description_parts = ["Line chart of CPSU a month by quarter, one line a scenario"]
-    if curves.empty:
+    curves = _curve_lists(given)
+    if not curves["scenario"]:
         return _empty(
             "No scenario could be projected.", description_parts[0] + "; no data."
         )
@@ -614,7 +625,10 @@ def _curves_parts(
             subtitle.append("Dashed rules: the quarter a scenario needs its next agent")
             description_parts.append("vertical rules where a next agent is needed")
     datasets["curves"] = rows_of(
-        {column: column_values(curves[column]) for column in _CURVE_COLUMNS}
+        {
+            column: json_ready(values) if column in _CURVE_NUMBERS else values
+            for column, values in curves.items()
+        }
     )
     rings = False
     if guardrail_marks:
@@ -656,7 +670,7 @@ def _curves_parts(
 
 
 def scenario_curves_chart(
-    curves: pd.DataFrame,
+    curves: Curves,
     bands: Mapping[str, pd.DataFrame] | None = None,
     triggers: Mapping[str, pd.DataFrame] | None = None,
     guardrail_marks: Mapping[str, pd.DataFrame] | None = None,
@@ -664,7 +678,8 @@ def scenario_curves_chart(
 ) -> alt.LayerChart | alt.Chart:
     """CPSU by quarter of each scenario, overlaid, with what the page asks to mark.
 
-    `curves` is compare.cpsu_curves. The optional overlays are keyed by
+    `curves` is compare.cpsu_curves (or its columns, compare.curve_columns).
+    The optional overlays are keyed by
     scenario name: `bands` the sensitivity.monte_carlo tables (a P10 to P90
     area and a dashed P50), `triggers` the sensitivity.hire_triggers tables
     (a rule where the scenario first needs an agent, labelled "Tier 1 agent
@@ -677,7 +692,7 @@ def scenario_curves_chart(
 
 
 def scenario_curves_spec(
-    curves: pd.DataFrame,
+    curves: Curves,
     bands: Mapping[str, pd.DataFrame] | None = None,
     triggers: Mapping[str, pd.DataFrame] | None = None,
     guardrail_marks: Mapping[str, pd.DataFrame] | None = None,

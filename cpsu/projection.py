@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -242,22 +243,37 @@ def line_versions(
     return CostBase(tuple(versions)), active
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Projection:
     """A projection: a row per quarter, and the monthly cost of every line.
 
-    `line_costs` (item, cost_pool, behaviour, then a column per quarter) is
-    built when first asked for: a page redrawn at each slider change rarely
-    needs a table of thousands of lines.
+    `columns` holds the table's columns in order: the quarters' labels, then
+    numpy arrays. The `table` (a DataFrame of them) and `line_costs` (item,
+    cost_pool, behaviour, then a column per quarter) are built when first
+    asked for: a page redrawn at each slider change reads a few columns, and
+    rarely needs a table of thousands of lines.
     """
 
-    table: pd.DataFrame
+    columns: dict[str, Any]
     lines: tuple[CostLine, ...]
     line_monthly_cost: np.ndarray  # (lines, quarters)
 
     @cached_property
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+    @property
+    def quarters(self) -> list[str]:
+        """The quarters' labels, from the baseline ("2026-Q1") to the horizon."""
+        return self.columns["quarter"]
+
+    def column(self, name: str) -> np.ndarray:
+        """A numeric column of the table, as an array (not to be changed)."""
+        return self.columns[name]
+
+    @cached_property
     def line_costs(self) -> pd.DataFrame:
-        labels = self.table["quarter"].tolist()
+        labels = self.quarters
         return pd.DataFrame(
             {
                 "item": [line.item for line in self.lines],
@@ -278,7 +294,7 @@ class Projection:
     @property
     def funding_ask(self) -> float:
         """Spend over quarters 1..H above holding the baseline run-rate."""
-        return float(self.table["extra_spend"].iloc[1:].sum())
+        return float(np.nansum(self.column("extra_spend")[1:]))
 
     def _long(self, columns: dict[str, str], name: str, value: str) -> pd.DataFrame:
         """Columns of the table stacked one after another: quarter, name, value."""
@@ -708,7 +724,7 @@ def project(
         )
 
     labels = model.labels
-    columns: dict[str, object] = {
+    columns: dict[str, Any] = {
         "quarter": labels,
         "t": quarter_index,
         "employees": run.employees[0],
@@ -749,6 +765,6 @@ def project(
     columns["quarterly_spend"] = MONTHS_PER_QUARTER * run_rate
     columns["extra_spend"] = extra
     columns["cumulative_ask"] = np.cumsum(extra)
-    table = pd.DataFrame(columns)
-
-    return Projection(table=table, lines=tuple(lines), line_monthly_cost=monthly_cost)
+    return Projection(
+        columns=columns, lines=tuple(lines), line_monthly_cost=monthly_cost
+    )

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from cpsu.compare import (
     cpsu_curves,
+    curve_columns,
     default_quarters,
+    difference_columns,
     differences,
     funding_by_fiscal_year,
     funding_table,
@@ -188,3 +190,41 @@ def test_the_funding_table_is_the_per_scenario_tables_aligned(
         _funding_table_by_pandas(results, start_month),
         check_exact=True,
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    horizons=st.lists(st.integers(1, 12), min_size=1, max_size=3),
+    growths=st.lists(st.floats(-0.05, 0.3), min_size=3, max_size=3),
+    quarters=st.lists(st.integers(0, 14), max_size=4, unique=True),
+)
+def test_the_columns_of_curves_and_differences_are_their_tables(
+    horizons, growths, quarters
+):
+    import pandas as pd
+
+    # The page reads curves and differences as columns of Python values; as
+    # tables they are what cpsu_curves and differences give, quarters past a
+    # scenario's horizon (or every scenario's) included.
+    scenarios = [
+        Scenario(f"S{index}", growth_per_quarter=growth, horizon_quarters=horizon)
+        for index, (horizon, growth) in enumerate(zip(horizons, growths, strict=False))
+    ]
+    results = project_all(
+        fixed_and_per_user(), headcount(("2026-Q4", 100, 0)), scenarios
+    )
+    curves = curve_columns(results)
+    assert all(
+        type(value) in (str, int, float)
+        for column in curves.values()
+        for value in column
+    )
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(curves), cpsu_curves(results), check_dtype=False, check_exact=True
+    )
+    table = differences(results, quarters)
+    columns = difference_columns(results, quarters)
+    assert list(columns) == list(table.columns)
+    assert [len(column) for column in columns.values()] == [len(table)] * table.shape[1]
+    if len(table):
+        pd.testing.assert_frame_equal(pd.DataFrame(columns), table, check_exact=True)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cpsu.charts import MONEY_AXIS, PALETTE, THEME_NAME, register_theme
-from cpsu.compare import cpsu_curves, funding_table, project_all
+from cpsu.compare import cpsu_curves, curve_columns, funding_table, project_all
 from cpsu.compare_charts import (
     HIGH_END,
     LOW_END,
@@ -708,6 +708,24 @@ def test_the_quick_curves_spec_is_the_chart_spec(band, hires, rings, target, cas
         arguments(first),
         arguments(second),
     )
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=compared_cases(), target=st.sampled_from((None, 0, 1)))
+def test_the_curves_columns_draw_the_chart_of_the_curves_table(case, target):
+    # The page gives the curves as columns of Python values, without the
+    # table between; the chart is the same, overlays and title included.
+    costs, people, scenarios, _, value, quarter = case
+    results = project_all(costs, people, scenarios)
+    goal = None if target is None else (CpsuTarget(quarter, value) if target else value)
+    overlays = {
+        "triggers": {s.name: hire_triggers(costs, people, s) for s in scenarios},
+        "guardrail_marks": {s.name: guardrails(costs, people, s) for s in scenarios},
+        "target": goal,
+    }
+    from_columns = scenario_curves_spec(curve_columns(results), **overlays)
+    from_table = scenario_curves_chart(cpsu_curves(results), **overlays)
+    assert dumps(from_columns) == dumps(from_table.to_dict())
 
 
 @settings(max_examples=15, deadline=None)

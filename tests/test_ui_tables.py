@@ -2,6 +2,9 @@
 
 import math
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cpsu.costs import Behaviour, CostBase, CostLine
 from cpsu.ui.tables import (
     COST_LINE_COLUMNS,
@@ -152,3 +155,35 @@ def test_the_projection_goes_to_arrow_as_its_view_would():
     table, arrow_config = projection_arrow(projection)
     assert table.equals(arrow_table(view))
     assert arrow_config == config
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    growths=st.lists(st.floats(-0.05, 0.3), min_size=1, max_size=3),
+    quarters=st.lists(st.integers(0, 6), max_size=4, unique=True),
+)
+def test_columns_go_to_arrow_as_st_dataframe_sends_their_table(growths, quarters):
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    from cpsu.compare import difference_columns, differences, project_all
+    from cpsu.scenario import Scenario
+    from cpsu.ui.tables import arrow_columns
+    from tests.model_builders import headcount
+
+    # The Compare page sends the differences as columns, without the table;
+    # Streamlit would send the table as this, a quarter past every horizon
+    # (an empty table) included.
+    scenarios = [
+        Scenario(f"S{index}", growth_per_quarter=growth, horizon_quarters=4)
+        for index, growth in enumerate(growths)
+    ]
+    results = project_all(
+        CostBase((FIXED, LICENCE)), headcount(("2026-Q4", 100, 0)), scenarios
+    )
+    table = differences(results, quarters)
+    sent = pa.ipc.open_stream(
+        dataframe_util.convert_pandas_df_to_arrow_bytes(table)
+    ).read_all()
+    quick = arrow_columns(difference_columns(results, quarters))
+    assert quick.equals(sent.replace_schema_metadata(None))

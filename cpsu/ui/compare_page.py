@@ -18,9 +18,9 @@ import streamlit as st
 
 from cpsu.compare import (
     Compared,
-    cpsu_curves,
+    curve_columns,
     default_quarters,
-    differences,
+    difference_columns,
     funding_table,
     month_name,
 )
@@ -53,7 +53,7 @@ from cpsu.ui import state
 from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import arrow_table
+from cpsu.ui.tables import arrow_columns, arrow_table
 from cpsu.ui.text import plain
 
 PICKED = "compare.scenarios"
@@ -150,7 +150,7 @@ def _scenarios_tab(
     show_spec(
         st,
         scenario_curves_spec(
-            cpsu_curves(results),
+            curve_columns(results),
             bands=band,
             triggers={first.name: triggers},
             guardrail_marks={first.name: marks},
@@ -158,7 +158,7 @@ def _scenarios_tab(
         key="compare.curves",
     )
 
-    labels = first.projection.table["quarter"].tolist()
+    labels = first.projection.quarters
     horizon = max(result.scenario.horizon_quarters for result in results)
     every = list(range(horizon + 1))
     at = st.multiselect(
@@ -171,9 +171,9 @@ def _scenarios_tab(
         key=AT,
         persist_state="session",
     )
-    table = differences(results, sorted(at))
+    table = difference_columns(results, sorted(at))
     st.dataframe(
-        arrow_table(table, {column: column for column in table if column != "t"}),
+        arrow_columns({name: values for name, values in table.items() if name != "t"}),
         hide_index=True,
         key="compare.differences",
         column_config={
@@ -386,11 +386,11 @@ def compare_view() -> None:
         st.info("Pick at least one scenario that can be projected.")
         return
     first = projected[0]
-    cpsu, quarters = first.projection.table["cpsu"], first.projection.table["quarter"]
-    change = cpsu.iat[-1] / cpsu.iat[0] - 1
+    cpsu, quarters = first.projection.column("cpsu"), first.projection.quarters
+    change = cpsu[-1] / cpsu[0] - 1
     st.caption(
-        f"Measured against {plain(first.name)}: CPSU {money(cpsu.iat[-1])} in "
-        f"{quarters.iat[-1]} ({percent(change, signed=True)} on the baseline)"
+        f"Measured against {plain(first.name)}: CPSU {money(cpsu[-1])} in "
+        f"{quarters[-1]} ({percent(change, signed=True)} on the baseline)"
     )
 
     tabs = st.tabs(TAB_NAMES, key=TABS, on_change="rerun")

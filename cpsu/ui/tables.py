@@ -11,8 +11,9 @@ so a table costs a page next to nothing to draw again when a slider moves
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,6 +147,19 @@ def arrow_table(
             for part in parts
         ]
     return pa.Table.from_arrays([_arrow_array(part) for part in parts], names=labels)
+
+
+def arrow_columns(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
+    """Columns of Python values as an Arrow table, to the types and values
+    `arrow_table` gives of the same columns in a DataFrame: text as Arrow's
+    large string, an undefined number as null."""
+    arrays = []
+    for values in columns.values():
+        array = pa.array(values, from_pandas=True)
+        if pa.types.is_string(array.type):
+            array = array.cast(pa.large_string())
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=[str(name) for name in columns])
 
 
 def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
