@@ -43,8 +43,9 @@ from cpsu.charts import (
     records,
     rows_of,
 )
+from cpsu.costs import TIERS
 from cpsu.formatting import money, money_short, percent
-from cpsu.sensitivity import CpsuTarget
+from cpsu.sensitivity import CpsuTarget, GuardrailArrays, HireTriggerArrays
 
 LABEL_SIZE = 12
 NEUTRAL = "#999999"
@@ -284,35 +285,78 @@ _HIRE_COLUMNS = ["scenario", "quarter", "t", "label", "users_above", "row"]
 _HIRES_NAMED = 3
 
 
-def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
+# What `triggers` may give for a scenario: hire_triggers' table, or its arrays.
+Triggers = pd.DataFrame | HireTriggerArrays
+# What `guardrail_marks` may give for a scenario: guardrails' table, or its arrays.
+Marks = pd.DataFrame | GuardrailArrays
+_TIER_NAMES = [tier.value for tier in TIERS]
+
+
+def _hires_of_table(
+    table: pd.DataFrame,
+) -> list[tuple[int, str, list[tuple[Any, Any, float]], int]]:
+    """The agents a hire_triggers table reaches, by quarter in order: t,
+    quarter, the first `_HIRES_NAMED` (tier, agent, users_above) and how many
+    there are in all."""
+    hires: dict[tuple[int, str], list[tuple[Any, Any, float]]] = {}
+    for reached, t, quarter, tier, agent, users in zip(
+        *(
+            table[column].tolist()
+            for column in ("reached", "t", "quarter", "tier", "agent", "users_above")
+        ),
+        strict=True,
+    ):
+        # Only the agents reached within the horizon are labelled.
+        if reached:
+            hires.setdefault((int(t), str(quarter)), []).append((tier, agent, users))
+    return [
+        (t, quarter, hired[:_HIRES_NAMED], len(hired))
+        for (t, quarter), hired in sorted(hires.items())
+    ]
+
+
+def _hires_of_arrays(
+    arrays: HireTriggerArrays,
+) -> list[tuple[int, str, list[tuple[Any, Any, float]], int]]:
+    """`_hires_of_table` of the table the arrays make, read from the arrays:
+    only the reached agents, grouped by quarter in numpy."""
+    rows = np.flatnonzero(arrays.reached)
+    if not rows.size:
+        return []
+    # The reached rows by quarter, each quarter's in the table's order.
+    rows = rows[np.argsort(arrays.t[rows], kind="stable")]
+    ts = arrays.t[rows]
+    starts = np.flatnonzero(np.concatenate([[True], ts[1:] != ts[:-1]]))
+    counts = np.diff(np.append(starts, ts.size))
+    named = np.arange(ts.size) - np.repeat(starts, counts) < _HIRES_NAMED
+    shown = rows[named]
+    tiers = [_TIER_NAMES[row] for row in arrays.tier_row[shown].tolist()]
+    agents = arrays.agent[shown].tolist()
+    users = arrays.users_above[shown].tolist()
+    hired = list(zip(tiers, agents, users, strict=True))
+    hires = []
+    at = 0
+    for t, count in zip(ts[starts].tolist(), counts.tolist(), strict=True):
+        take = min(count, _HIRES_NAMED)
+        hires.append((t, str(arrays.labels[t]), hired[at : at + take], count))
+        at += take
+    return hires
+
+
+def _hire_rows(triggers: Mapping[str, Triggers]) -> list[tuple[Any, ...]]:
     """`hire_labels`'s rows, as tuples of its columns."""
     rows = []
     rows_at: dict[int, int] = {}
     for name, table in triggers.items():
-        hires: dict[tuple[int, str], list[tuple[Any, Any, float]]] = {}
-        for reached, t, quarter, tier, agent, users in zip(
-            *(
-                table[column].tolist()
-                for column in (
-                    "reached",
-                    "t",
-                    "quarter",
-                    "tier",
-                    "agent",
-                    "users_above",
-                )
-            ),
-            strict=True,
-        ):
-            # Only the agents reached within the horizon are labelled.
-            if reached:
-                hires.setdefault((int(t), str(quarter)), []).append(
-                    (tier, agent, users)
-                )
-        for (t, quarter), hired in sorted(hires.items()):
+        hires = (
+            _hires_of_arrays(table)
+            if isinstance(table, HireTriggerArrays)
+            else _hires_of_table(table)
+        )
+        for t, quarter, shown, count in hires:
             row = rows_at.get(t, 0)
             rows_at[t] = row + 1
-            shown, more = hired[:_HIRES_NAMED], len(hired) - _HIRES_NAMED
+            more = count - _HIRES_NAMED
             rest = f" and {more:,} more" if more > 0 else ""
             rows.append(
                 (
@@ -328,8 +372,9 @@ def _hire_rows(triggers: Mapping[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def hire_labels(triggers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """The agents each scenario first needs within its horizon, one row per
+def hire_labels(triggers: Mapping[str, Triggers]) -> pd.DataFrame:
+    """The agents each scenario first needs within its horizon (`triggers`:
+    each scenario's hire_triggers table or hire_trigger_arrays), one row per
     scenario and quarter: scenario, quarter, t, label ("Tier 1 agent 4", and
     more joined by commas when several tiers hire in that quarter, up to three,
     then "and 5 more") and row
@@ -337,7 +382,7 @@ def hire_labels(triggers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(_hire_rows(triggers), columns=_HIRE_COLUMNS)
 
 
-def hire_records(triggers: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
+def hire_records(triggers: Mapping[str, Triggers]) -> list[dict[str, Any]]:
     """`records(hire_labels(triggers))`, without the table between."""
     return [dict(zip(_HIRE_COLUMNS, row, strict=True)) for row in _hire_rows(triggers)]
 
@@ -381,6 +426,23 @@ def _hire_layers(rows: int, names: Sequence[str], x: alt.X) -> list[alt.Chart]:
     return [hire_rules, *labels]
 
 
+def _reason(
+    over: bool, tiers: str, worst: float, resolution: bool, flat: bool, paced: float
+) -> str:
+    """Why a quarter is marked, in words ("" if it is not)."""
+    said = []
+    if over:
+        said.append(f"Agents over capacity: {tiers} (highest {percent(worst, 0)} busy)")
+    if resolution:
+        said.append("Resolution rate below target")
+    if flat:
+        said.append(
+            "CPSU fell only because staff stayed flat (with staff keeping "
+            f"pace it would be {money(paced)})"
+        )
+    return "; ".join(said)
+
+
 def _reasons(table: pd.DataFrame) -> list[str]:
     utilisation = [
         table[c].tolist() for c in table.columns if c.startswith("utilisation_")
@@ -396,24 +458,40 @@ def _reasons(table: pd.DataFrame) -> list[str]:
             strict=True,
         )
     ):
-        said = []
+        worst = float("nan")
         if over:
             worst = max(
                 (column[index] for column in utilisation if pd.notna(column[index])),
                 default=float("nan"),
             )
-            said.append(
-                f"Agents over capacity: {tiers} (highest {percent(worst, 0)} busy)"
-            )
-        if resolution:
-            said.append("Resolution rate below target")
-        if flat:
-            said.append(
-                "CPSU fell only because staff stayed flat (with staff keeping "
-                f"pace it would be {money(paced)})"
-            )
-        reasons.append("; ".join(said))
+        reasons.append(_reason(over, tiers, worst, resolution, flat, paced))
     return reasons
+
+
+def _marked_reasons(marks: GuardrailArrays) -> tuple[list[int], list[str]]:
+    """The quarters the arrays mark, and why: `_reasons` of their table at the
+    marked quarters, read from the arrays."""
+    marked = np.flatnonzero(marks.flagged).tolist()
+    over = marks.over.any(axis=0)
+    reasons = []
+    for t in marked:
+        worst = float("nan")
+        if over[t]:
+            worst = max(
+                (u for u in marks.utilisation[:, t].tolist() if pd.notna(u)),
+                default=float("nan"),
+            )
+        reasons.append(
+            _reason(
+                bool(over[t]),
+                marks.tiers_over(t),
+                worst,
+                marks.resolution_below_target,
+                bool(marks.flat_staff_fall[t]),
+                float(marks.cpsu_if_staff_kept_pace[t]),
+            )
+        )
+    return marked, reasons
 
 
 def guardrail_reasons(table: pd.DataFrame) -> pd.Series:
@@ -449,11 +527,29 @@ def guardrail_points(guardrail_marks: Mapping[str, pd.DataFrame]) -> pd.DataFram
 
 
 def guardrail_records(
-    guardrail_marks: Mapping[str, pd.DataFrame],
+    guardrail_marks: Mapping[str, Marks],
 ) -> list[dict[str, Any]]:
-    """`records(guardrail_points(guardrail_marks))`, without the table between."""
+    """`records(guardrail_points(guardrail_marks))`, without the table between;
+    each scenario's marks a guardrails table or guardrail_arrays."""
     points = []
     for name, table in guardrail_marks.items():
+        if isinstance(table, GuardrailArrays):
+            marked, reasons = _marked_reasons(table)
+            quarters = [table.labels[t] for t in marked]
+            cpsus = json_ready(table.cpsu[marked].tolist())
+            points += [
+                {
+                    "scenario": name,
+                    "quarter": quarter,
+                    "t": t,
+                    "cpsu": cpsu,
+                    "reason": reason,
+                }
+                for quarter, t, cpsu, reason in zip(
+                    quarters, marked, cpsus, reasons, strict=True
+                )
+            ]
+            continue
         reasons = _reasons(table)
         if not any(reasons):
             continue
@@ -590,8 +686,8 @@ def _curves_layers(key: _CurvesKey) -> alt.LayerChart:
 def _curves_parts(
     given: Curves,
     bands: Mapping[str, pd.DataFrame] | None,
-    triggers: Mapping[str, pd.DataFrame] | None,
-    guardrail_marks: Mapping[str, pd.DataFrame] | None,
+    triggers: Mapping[str, Triggers] | None,
+    guardrail_marks: Mapping[str, Marks] | None,
     target: float | CpsuTarget | None,
 ) -> _Parts:
     description_parts = ["Line chart of CPSU a month by quarter, one line a scenario"]
@@ -672,8 +768,8 @@ def _curves_parts(
 def scenario_curves_chart(
     curves: Curves,
     bands: Mapping[str, pd.DataFrame] | None = None,
-    triggers: Mapping[str, pd.DataFrame] | None = None,
-    guardrail_marks: Mapping[str, pd.DataFrame] | None = None,
+    triggers: Mapping[str, Triggers] | None = None,
+    guardrail_marks: Mapping[str, Marks] | None = None,
     target: float | CpsuTarget | None = None,
 ) -> alt.LayerChart | alt.Chart:
     """CPSU by quarter of each scenario, overlaid, with what the page asks to mark.
@@ -685,8 +781,11 @@ def scenario_curves_chart(
     (a rule where the scenario first needs an agent, labelled "Tier 1 agent
     4"), `guardrail_marks` the sensitivity.guardrails tables (a ring on each
     quarter over capacity, below the resolution target, or falling only
-    because staff stayed flat). `target` draws a labelled horizontal line: a
-    CPSU, or a CpsuTarget whose quarter the label names.
+    because staff stayed flat). In place of the tables of `triggers` and
+    `guardrail_marks`, sensitivity.hire_trigger_arrays and
+    sensitivity.guardrail_arrays draw the same, without the tables. `target`
+    draws a labelled horizontal line: a CPSU, or a CpsuTarget whose quarter
+    the label names.
     """
     return _chart(_curves_parts(curves, bands, triggers, guardrail_marks, target))
 
@@ -694,8 +793,8 @@ def scenario_curves_chart(
 def scenario_curves_spec(
     curves: Curves,
     bands: Mapping[str, pd.DataFrame] | None = None,
-    triggers: Mapping[str, pd.DataFrame] | None = None,
-    guardrail_marks: Mapping[str, pd.DataFrame] | None = None,
+    triggers: Mapping[str, Triggers] | None = None,
+    guardrail_marks: Mapping[str, Marks] | None = None,
     target: float | CpsuTarget | None = None,
 ) -> dict[str, Any]:
     """`scenario_curves_chart`'s Vega-Lite spec, its layers built once for

@@ -16,14 +16,22 @@ thousands of assumption sets cost a few array operations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from cpsu.costs import TIERS, Behaviour, CostBase, Tier, escalation_years, price_lines
+from cpsu.costs import (
+    TIERS,
+    Behaviour,
+    CostBase,
+    CostLine,
+    Tier,
+    escalation_years,
+    price_lines,
+)
 from cpsu.projection import (
     TIER_KEYS,
     Assumptions,
@@ -773,32 +781,63 @@ def cpsu_bridge(
 # --- hire triggers -------------------------------------------------------------
 
 _TIER_VALUES = np.array([tier.value for tier in TIERS], dtype=object)
+_TRIGGER_COLUMNS = ["item", "tier", "agent", "users_above", "quarter", "t", "reached"]
 
 
-def hire_triggers(
+@dataclass(frozen=True, eq=False)
+class HireTriggerArrays:
+    """`hire_triggers`' rows as arrays, one element a row: a staffed line in
+    force at all and an agent it may need, in the order of the lines and then
+    of the agents.
+
+    `line` indexes `versions` (every version of every line, the model's),
+    `tier_row` TIERS; `t` is the quarter the agent is first needed when
+    `reached`, else the last quarter its line is in force; `labels` are the
+    projection's quarters. A chart that needs only the reached agents reads
+    these without the table; `table()` is `hire_triggers`' table.
+    """
+
+    versions: tuple[CostLine, ...]
+    labels: tuple[str, ...]
+    line: np.ndarray
+    tier_row: np.ndarray
+    agent: np.ndarray
+    users_above: np.ndarray
+    t: np.ndarray
+    reached: np.ndarray
+
+    def table(self) -> pd.DataFrame:
+        """The rows as `hire_triggers` gives them."""
+        if not self.line.size:
+            table = pd.DataFrame([], columns=_TRIGGER_COLUMNS)
+            table["t"] = table["t"].astype("Int64")
+            return table
+        reached = self.reached
+        return pd.DataFrame(
+            {
+                "item": [self.versions[index].item for index in self.line.tolist()],
+                "tier": _TIER_VALUES[self.tier_row],
+                "agent": self.agent,
+                "users_above": self.users_above,
+                "quarter": np.where(
+                    reached, np.asarray(self.labels, dtype=object)[self.t], None
+                ),
+                "t": pd.arrays.IntegerArray(np.where(reached, self.t, 0), ~reached),
+                "reached": reached,
+            },
+            columns=_TRIGGER_COLUMNS,
+        )
+
+
+def hire_trigger_arrays(
     cost_base: CostBase,
     headcount: Headcount,
     scenario: Scenario,
     model: Model | None = None,
     run: ModelRun | None = None,
-) -> pd.DataFrame:
-    """For each staffed line, the supported users at which each next agent is needed.
-
-    A staffed line on a tier needs agent n once its load exceeds n - 1
-    agents' tickets a month: load = users x tickets a user sends that tier
-    (tickets per user, less deflection, times the tier's share after the
-    resolution rate and desk-side share), so agent n is needed above
-    (n - 1) x tickets per agent / tickets per user at the tier. That ratio
-    moves each quarter with tickets per user and deflection. The rows run
-    from the agent after the line's first quarter's count to the one after
-    its largest count: `quarter` and `t` say when the scenario first
-    needs that agent, and `users_above` is the threshold in that quarter;
-    an agent not needed within the horizon has no quarter and the
-    threshold of the last quarter the line is in force.
-
-    Columns: item, tier, agent, users_above, quarter, t, reached. `run`, when
-    given, is `model` run with the scenario's assumptions (see `_run_of`).
-    """
+) -> HireTriggerArrays:
+    """`hire_triggers` as arrays, without building its table (see
+    HireTriggerArrays); the same arguments."""
     model = _model_of(cost_base, headcount, scenario, model)
     run = _run_of(model, run)
     lines = model.lines
@@ -829,33 +868,102 @@ def hire_triggers(
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         per_user = run.tier_load[0] / users  # tickets a user sends each tier
         threshold = (agent - 1) * per_agent / per_user[tier_row, at]
-
-    columns = ["item", "tier", "agent", "users_above", "quarter", "t", "reached"]
-    if not line.size:
-        table = pd.DataFrame([], columns=columns)
-        table["t"] = table["t"].astype("Int64")
-        return table
-    versions = model.versions.lines
-    return pd.DataFrame(
-        {
-            "item": [versions[index].item for index in staffed[line].tolist()],
-            "tier": _TIER_VALUES[tier_row],
-            "agent": agent,
-            "users_above": threshold,
-            "quarter": np.where(
-                reached, np.asarray(model.labels, dtype=object)[at], None
-            ),
-            "t": pd.arrays.IntegerArray(np.where(reached, at, 0), ~reached),
-            "reached": reached,
-        },
-        columns=columns,
+    return HireTriggerArrays(
+        versions=model.versions.lines,
+        labels=tuple(model.labels),
+        line=staffed[line],
+        tier_row=tier_row,
+        agent=agent,
+        users_above=threshold,
+        t=at,
+        reached=reached,
     )
+
+
+def hire_triggers(
+    cost_base: CostBase,
+    headcount: Headcount,
+    scenario: Scenario,
+    model: Model | None = None,
+    run: ModelRun | None = None,
+) -> pd.DataFrame:
+    """For each staffed line, the supported users at which each next agent is needed.
+
+    A staffed line on a tier needs agent n once its load exceeds n - 1
+    agents' tickets a month: load = users x tickets a user sends that tier
+    (tickets per user, less deflection, times the tier's share after the
+    resolution rate and desk-side share), so agent n is needed above
+    (n - 1) x tickets per agent / tickets per user at the tier. That ratio
+    moves each quarter with tickets per user and deflection. The rows run
+    from the agent after the line's first quarter's count to the one after
+    its largest count: `quarter` and `t` say when the scenario first
+    needs that agent, and `users_above` is the threshold in that quarter;
+    an agent not needed within the horizon has no quarter and the
+    threshold of the last quarter the line is in force.
+
+    Columns: item, tier, agent, users_above, quarter, t, reached. `run`, when
+    given, is `model` run with the scenario's assumptions (see `_run_of`).
+    """
+    return hire_trigger_arrays(cost_base, headcount, scenario, model, run).table()
 
 
 # --- guardrails ----------------------------------------------------------------
 
 
-def guardrails(
+@dataclass(frozen=True, eq=False)
+class GuardrailArrays:
+    """`guardrails`' columns as arrays, one element a quarter (`labels`).
+
+    `utilisation` and `over` have a row per tier of TIERS: its utilisation
+    (NaN without agents) and whether that is above the limit. A chart that
+    needs only the marked quarters reads these without the table; `table()`
+    is `guardrails`' table.
+    """
+
+    labels: tuple[str, ...]
+    utilisation: np.ndarray
+    over: np.ndarray
+    resolution_below_target: bool
+    flat_staff_fall: np.ndarray
+    cpsu: np.ndarray
+    cpsu_if_staff_kept_pace: np.ndarray
+
+    @property
+    def flagged(self) -> np.ndarray:
+        """Whether each quarter is marked for any reason."""
+        return (
+            self.over.any(axis=0) | self.resolution_below_target | self.flat_staff_fall
+        )
+
+    def tiers_over(self, quarter: int) -> str:
+        """The tiers over the limit in a quarter, joined by commas."""
+        return ", ".join(
+            tier.value for row, tier in enumerate(TIERS) if self.over[row, quarter]
+        )
+
+    def table(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The quarters as `guardrails` gives them, only `columns` if given."""
+        quarters = len(self.labels)
+        values = {
+            "quarter": list(self.labels),
+            "t": np.arange(quarters),
+            **{
+                f"utilisation_{TIER_KEYS[tier]}": self.utilisation[row]
+                for row, tier in enumerate(TIERS)
+            },
+            "over_capacity": self.over.any(axis=0),
+            "tiers_over": [self.tiers_over(t) for t in range(quarters)],
+            "resolution_below_target": np.full(quarters, self.resolution_below_target),
+            "flat_staff_fall": self.flat_staff_fall,
+            "cpsu": self.cpsu,
+            "cpsu_if_staff_kept_pace": self.cpsu_if_staff_kept_pace,
+        }
+        if columns is not None:
+            values = {column: values[column] for column in columns}
+        return pd.DataFrame(values)
+
+
+def guardrail_arrays(
     cost_base: CostBase,
     headcount: Headcount,
     scenario: Scenario,
@@ -863,26 +971,9 @@ def guardrails(
     resolution_target: float = RESOLUTION_TARGET,
     model: Model | None = None,
     run: ModelRun | None = None,
-) -> pd.DataFrame:
-    """The quarters a page should warn about, and why.
-
-    - `over_capacity`: some staffed tier's utilisation (load over its agents'
-      tickets a month) is above the limit, 85% by default; `tiers_over` names
-      them.
-    - `resolution_below_target`: the Tier 1 resolution rate is below its
-      target, 70% by default.
-    - `flat_staff_fall`: CPSU fell from the quarter before while tickets grew
-      and no staffed tier added an agent, and it fell only for that: had each
-      tier whose load grew (from some load) without an added agent kept its
-      staff cost per ticket of the quarter before (that cost times its
-      load's growth in place of what it cost), CPSU would not have fallen.
-      The baseline is never marked.
-
-    Columns: quarter, t, utilisation_<tier> for each tier, over_capacity,
-    tiers_over, resolution_below_target, flat_staff_fall, cpsu,
-    cpsu_if_staff_kept_pace (NaN at the baseline). `run`, when given, is
-    `model` run with the scenario's assumptions.
-    """
+) -> GuardrailArrays:
+    """`guardrails` as arrays, without building its table (see
+    GuardrailArrays); the same arguments."""
     model = _model_of(cost_base, headcount, scenario, model)
     run = _run_of(model, run)
     load = run.tier_load[0]
@@ -921,25 +1012,51 @@ def guardrails(
     )
 
     resolution = float(model.assumptions.column("resolution_rate")[0, 0])
-    quarters = len(model.quarter_index)
-    return pd.DataFrame(
-        {
-            "quarter": model.labels,
-            "t": model.quarter_index,
-            **{
-                f"utilisation_{TIER_KEYS[tier]}": utilisation[row]
-                for row, tier in enumerate(TIERS)
-            },
-            "over_capacity": over.any(axis=0),
-            "tiers_over": [
-                ", ".join(tier.value for row, tier in enumerate(TIERS) if over[row, t])
-                for t in model.quarter_index
-            ],
-            "resolution_below_target": np.full(
-                quarters, resolution < resolution_target
-            ),
-            "flat_staff_fall": np.concatenate([[False], flat_fall]),
-            "cpsu": cpsu,
-            "cpsu_if_staff_kept_pace": np.concatenate([[np.nan], paced_cpsu]),
-        }
+    return GuardrailArrays(
+        labels=tuple(model.labels),
+        utilisation=utilisation,
+        over=over,
+        resolution_below_target=resolution < resolution_target,
+        flat_staff_fall=np.concatenate([[False], flat_fall]),
+        cpsu=cpsu,
+        cpsu_if_staff_kept_pace=np.concatenate([[np.nan], paced_cpsu]),
     )
+
+
+def guardrails(
+    cost_base: CostBase,
+    headcount: Headcount,
+    scenario: Scenario,
+    utilisation_limit: float = UTILISATION_LIMIT,
+    resolution_target: float = RESOLUTION_TARGET,
+    model: Model | None = None,
+    run: ModelRun | None = None,
+) -> pd.DataFrame:
+    """The quarters a page should warn about, and why.
+
+    - `over_capacity`: some staffed tier's utilisation (load over its agents'
+      tickets a month) is above the limit, 85% by default; `tiers_over` names
+      them.
+    - `resolution_below_target`: the Tier 1 resolution rate is below its
+      target, 70% by default.
+    - `flat_staff_fall`: CPSU fell from the quarter before while tickets grew
+      and no staffed tier added an agent, and it fell only for that: had each
+      tier whose load grew (from some load) without an added agent kept its
+      staff cost per ticket of the quarter before (that cost times its
+      load's growth in place of what it cost), CPSU would not have fallen.
+      The baseline is never marked.
+
+    Columns: quarter, t, utilisation_<tier> for each tier, over_capacity,
+    tiers_over, resolution_below_target, flat_staff_fall, cpsu,
+    cpsu_if_staff_kept_pace (NaN at the baseline). `run`, when given, is
+    `model` run with the scenario's assumptions.
+    """
+    return guardrail_arrays(
+        cost_base,
+        headcount,
+        scenario,
+        utilisation_limit,
+        resolution_target,
+        model,
+        run,
+    ).table()

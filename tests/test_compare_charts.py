@@ -30,6 +30,9 @@ from cpsu.compare_charts import (
     funding_chart,
     funding_spec,
     guardrail_reasons,
+    guardrail_records,
+    hire_labels,
+    hire_records,
     scenario_curves_chart,
     scenario_curves_spec,
     tornado_chart,
@@ -37,18 +40,22 @@ from cpsu.compare_charts import (
 )
 from cpsu.costs import Behaviour, CostBase, CostLine, Tier
 from cpsu.projection import project
-from cpsu.scenario import Scenario
+from cpsu.saved import starting_scenarios
+from cpsu.scenario import LineChange, Scenario
 from cpsu.sensitivity import (
     CpsuTarget,
     Range,
     cpsu_bridge,
     default_ranges,
+    guardrail_arrays,
     guardrails,
+    hire_trigger_arrays,
     hire_triggers,
     monte_carlo,
     tornado,
 )
 from cpsu.workload import ServiceDesk
+from sample_data.build import sample_workspace
 from tests.model_builders import headcount
 
 TOOL = CostLine("Service desk tool", "Support tools", Behaviour.FIXED, amount=30_000)
@@ -871,3 +878,188 @@ def test_a_quarter_hiring_many_agents_names_three_and_counts_the_rest():
     assert row["label"] == ("Tier 1 agent 4, Tier 1 agent 5, Tier 1 agent 6 and 2 more")
     assert row["users_above"] == "1,000, 1,250, 1,500 and 2 more"
     assert (row["quarter"], row["t"], row["row"]) == ("2027-Q2", 2, 0)
+
+
+# --- the page's route: hire triggers and guardrails as arrays ----------------------
+
+
+def staffed(item: str, tier: Tier, per_agent: float, minimum: int = 0) -> CostLine:
+    return CostLine(
+        item,
+        "Service desk (Tier 1)",
+        Behaviour.STAFFED,
+        unit_cost=5_000,
+        tier=tier,
+        tickets_per_agent=per_agent,
+        min_units=minimum,
+    )
+
+
+def assert_both_routes_draw_alike(costs, people, scenarios):
+    """The arrays the Compare page reads give the rows, marks and spec that
+    hire_triggers' and guardrails' tables give, for every scenario at once and
+    with the routes mixed."""
+    arrays = {s.name: hire_trigger_arrays(costs, people, s) for s in scenarios}
+    tables = {s.name: hire_triggers(costs, people, s) for s in scenarios}
+    marked = {s.name: guardrail_arrays(costs, people, s) for s in scenarios}
+    marks = {s.name: guardrails(costs, people, s) for s in scenarios}
+    assert dumps(hire_records(arrays)) == dumps(hire_records(tables))
+    mixed = {
+        name: arrays[name] if n % 2 else tables[name] for n, name in enumerate(tables)
+    }
+    assert dumps(hire_records(mixed)) == dumps(hire_records(tables))
+    pd.testing.assert_frame_equal(hire_labels(arrays), hire_labels(tables))
+    assert dumps(guardrail_records(marked)) == dumps(guardrail_records(marks))
+    for name, table in marks.items():
+        assert (
+            marked[name].flagged.tolist() == (guardrail_reasons(table) != "").tolist()
+        )
+    curves = cpsu_curves(project_all(costs, people, scenarios))
+    quick = scenario_curves_spec(curves, triggers=arrays, guardrail_marks=marked)
+    assert dumps(quick) == dumps(
+        scenario_curves_spec(curves, triggers=tables, guardrail_marks=marks)
+    )
+    assert dumps(quick) == dumps(
+        scenario_curves_chart(curves, triggers=tables, guardrail_marks=marks).to_dict()
+    )
+    return tables, marks
+
+
+def test_the_arrays_label_hires_as_the_tables_do_by_hand():
+    desk = ServiceDesk(
+        tickets_per_user_month=1.0,
+        resolution_rate=0.6,
+        deskside_share=0.5,
+        deflection=0.0,
+        deflection_cap=0.0,
+    )
+    costs = CostBase(
+        (
+            TOOL,
+            staffed("Desk", Tier.TIER_1, 300),
+            staffed("Desk-side", Tier.DESKTOP, 50),
+            staffed("Escalations", Tier.TIER_2, 40),
+            staffed("Retired", Tier.TIER_1, 200),
+        )
+    )
+    scenario = Scenario(
+        name="Grow",
+        horizon_quarters=3,
+        growth_per_quarter=0.3,
+        service_desk=desk,
+        changes=(
+            LineChange("Retired", 0, None),  # never in force
+            LineChange("Bought", 2, staffed("Bought", Tier.TIER_2, 30)),
+        ),
+    )
+    [tables, _] = assert_both_routes_draw_alike(costs, THOUSAND, [scenario])
+    table = tables["Grow"]
+    # What the case is built to hold: a line never in force, one bought in
+    # 2027-Q2, agents never reached, and quarters where several tiers hire
+    # more than three agents between them.
+    assert "Retired" not in set(table["item"])
+    assert table.loc[table["item"] == "Bought", "t"].min() == 3
+    assert not table["reached"].all()
+    hired = table[table["reached"]].groupby("t")["tier"]
+    assert (hired.size() > 3).all() and (hired.nunique() > 1).all()
+    # Users 1,000 then 1,300 in 2027-Q1. Tier 1 (one ticket a user, 300 an
+    # agent) needs agent 5 above 1,200 users; Desktop (0.4 x 0.5 = 0.2
+    # tickets a user, 50 an agent) agents 5 and 6 above 1,000 and 1,250;
+    # Tier 2 (0.2 a user, 40 an agent) agents 6 and 7: five in all.
+    first = hire_records({"Grow": hire_trigger_arrays(costs, THOUSAND, scenario)})[0]
+    assert first == {
+        "scenario": "Grow",
+        "quarter": "2027-Q1",
+        "t": 1,
+        "label": "Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more",
+        "users_above": "1,200, 1,000, 1,250 and 2 more",
+        "row": 0,
+    }
+
+
+@st.composite
+def hiring_cases(draw):
+    """Staffed lines of any tier, some dropped (from the baseline, so never in
+    force, or later), repriced or bought part way, beside a fixed cost, and
+    scenarios that grow or shrink over horizons of their own."""
+    per_agent = st.floats(5, 400, **AMOUNTS)
+    staff = [
+        staffed(
+            f"Staff {number}",
+            draw(st.sampled_from(list(Tier))),
+            draw(per_agent),
+            draw(st.integers(0, 3)),
+        )
+        for number in range(draw(st.integers(0, 6)))
+    ]
+    changes = []
+    for line in staff:
+        kind = draw(st.sampled_from(("keep", "drop", "reprice")))
+        if kind == "drop":
+            changes.append(LineChange(line.item, draw(st.integers(0, 6)), None))
+        elif kind == "reprice":
+            repriced = replace(line, tickets_per_agent=draw(per_agent))
+            changes.append(LineChange(line.item, draw(st.integers(1, 6)), repriced))
+    for number in range(draw(st.integers(0, 2))):
+        item = f"Bought {number}"
+        bought = staffed(item, draw(st.sampled_from(list(Tier))), draw(per_agent))
+        changes.append(LineChange(item, draw(st.integers(1, 6)), bought))
+    # A small fixed cost lets staff dominate, so that CPSU can fall only as
+    # staff stay flat.
+    tool = replace(TOOL, amount=draw(st.floats(1, 30_000, **AMOUNTS)))
+    costs = CostBase((tool, *staff))
+    people = headcount(("2026-Q4", draw(st.integers(100, 5_000)), 0))
+    scenarios = [
+        Scenario(
+            name=name,
+            horizon_quarters=draw(st.integers(1, 8)),
+            growth_per_quarter=draw(st.floats(-0.2, 0.6, **AMOUNTS)),
+            service_desk=ServiceDesk(
+                tickets_per_user_month=draw(st.floats(0.0, 3.0, **AMOUNTS)),
+                tickets_trend=draw(st.floats(-0.1, 0.8, **AMOUNTS)),
+                resolution_rate=draw(st.floats(0.5, 0.9, **AMOUNTS)),
+                deskside_share=draw(st.floats(0.0, 1.0, **AMOUNTS)),
+                deflection=draw(st.floats(0.0, 0.3, **AMOUNTS)),
+                deflection_step=draw(st.floats(0.0, 0.1, **AMOUNTS)),
+                deflection_cap=0.5,
+            ),
+            changes=tuple(changes),
+        )
+        for name in NAMES[: draw(st.integers(1, 3))]
+    ]
+    return costs, people, scenarios
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=hiring_cases())
+def test_the_arrays_draw_what_the_tables_draw(case):
+    assert_both_routes_draw_alike(*case)
+
+
+def repeated(costs: CostBase, count: int) -> CostBase:
+    """`count` lines: the cost base's own, repeated under numbered names."""
+    lines = costs.lines
+    return CostBase(
+        tuple(
+            replace(lines[n % len(lines)], item=f"{lines[n % len(lines)].item} #{n}")
+            for n in range(count)
+        )
+    )
+
+
+@pytest.mark.parametrize("lines", [None, 400])
+def test_the_arrays_draw_what_the_tables_draw_for_the_sample(lines):
+    workspace = sample_workspace()
+    costs = workspace.cost_base
+    if lines is not None:
+        costs = repeated(costs, lines)
+    scenarios = [saved.scenario for saved in starting_scenarios(workspace.scenario)]
+    tables, marks = assert_both_routes_draw_alike(costs, workspace.headcount, scenarios)
+    # The sample hires and is warned about, so both routes have rows to agree on.
+    assert any(table["reached"].any() for table in tables.values())
+    assert any((guardrail_reasons(table) != "").any() for table in marks.values())
+    if lines is not None:
+        assert any(
+            (table[table["reached"]].groupby("t").size() > 3).any()
+            for table in tables.values()
+        )

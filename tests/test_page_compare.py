@@ -4,6 +4,7 @@ Every test saves to its own CPSU_DATA_DIR (see conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,12 +13,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cpsu.compare import funding_by_fiscal_year
+from cpsu.compare_charts import guardrail_records, hire_records
 from cpsu.formatting import money
 from cpsu.ingest import read_upload
 from cpsu.ingest.checks import checked_workspace
 from cpsu.projection import project
 from cpsu.saved import starting_scenarios
-from cpsu.sensitivity import CpsuTarget, assumption_lever, solve
+from cpsu.sensitivity import (
+    CpsuTarget,
+    assumption_lever,
+    guardrails,
+    hire_triggers,
+    solve,
+)
 from cpsu.ui import state
 from cpsu.ui.sliders import widget_key
 from tests.test_pages import metric, new_app, scenarios_page
@@ -177,3 +185,50 @@ def test_a_slider_moved_on_compare_is_the_scenarios_page_slider(sample):
     # And back on Compare, the slider shows it too.
     at = compare_page(at)
     assert at.slider(key=widget_key(state.DEFLECTION, "compare")).value == 0.3
+
+
+@pytest.mark.parametrize("resolution", [None, 0.6])
+def test_the_first_scenario_s_hires_and_guardrails_are_drawn_and_listed(
+    sample, resolution
+):
+    at = compare_page(new_app())
+    base = starting_scenarios(sample.scenario)[0].scenario
+    if resolution is not None:
+        # Below the 70% target every quarter is flagged, not only those over
+        # capacity.
+        key = widget_key(state.RESOLUTION_RATE, "compare")
+        at.slider(key=key).set_value(resolution).run()
+        desk = replace(base.service_desk, resolution_rate=resolution)
+        base = replace(base, service_desk=desk)
+    assert not at.exception
+    triggers = {"Base": hire_triggers(sample.cost_base, sample.headcount, base)}
+    marks = guardrails(sample.cost_base, sample.headcount, base)
+    # The curves' rules, labels and rings are those of Base's tables.
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    drawn = {
+        layer["name"]: layer.get("data", {}).get("values") for layer in spec["layer"]
+    }
+    hires = json.loads(json.dumps(hire_records(triggers)))
+    assert hires and drawn["hire_rules"] == hires
+    assert drawn["hire_labels_0"] == [hire for hire in hires if hire["row"] == 0]
+    rings = guardrail_records({"Base": marks})
+    assert rings and drawn["guardrail_rings"] == [
+        {**ring, "mark": "Guardrail warning"} for ring in rings
+    ]
+    # The table below lists the flagged quarters, with why.
+    flagged = (
+        marks["over_capacity"]
+        | marks["resolution_below_target"]
+        | marks["flat_staff_fall"]
+    )
+    assert flagged.sum() == (len(marks) if resolution else 5)
+    assert at.subheader[-1].value == "Guardrails of Base"
+    table = at.dataframe[-1].value
+    assert list(table.columns) == [
+        "Quarter",
+        "Over 85% utilisation",
+        "Resolution below target",
+        "CPSU fell only as staff stayed flat",
+    ]
+    shown = ["quarter", "tiers_over", "resolution_below_target", "flat_staff_fall"]
+    assert table.to_numpy().tolist() == marks.loc[flagged, shown].to_numpy().tolist()

@@ -24,6 +24,7 @@ from cpsu.sensitivity import (
     assumption_lever,
     cpsu_bridge,
     default_ranges,
+    guardrail_arrays,
     guardrails,
     hire_triggers,
     monte_carlo,
@@ -812,3 +813,24 @@ def test_hire_triggers_are_the_line_by_line_reading(case):
         _hire_triggers_line_by_line(lines, people, scenario),
         check_exact=True,
     )
+
+
+# The guardrails table the Compare page shows: these columns of its flagged rows.
+SHOWN = ["quarter", "tiers_over", "resolution_below_target", "flat_staff_fall"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=staffed_cases(), limit=st.floats(0.3, 1.0), target=st.floats(0.5, 0.9))
+def test_the_guardrail_arrays_flag_and_tabulate_as_guardrails(case, limit, target):
+    lines, people, scenario = case
+    marks = guardrails(lines, people, scenario, limit, target)
+    arrays = guardrail_arrays(lines, people, scenario, limit, target)
+    flagged = (
+        marks["over_capacity"]
+        | marks["resolution_below_target"]
+        | marks["flat_staff_fall"]
+    )
+    assert arrays.flagged.tolist() == flagged.tolist()
+    for t, tiers in enumerate(marks["tiers_over"]):
+        assert arrays.tiers_over(t) == tiers
+    pd.testing.assert_frame_equal(arrays.table(SHOWN), marks[SHOWN], check_exact=True)

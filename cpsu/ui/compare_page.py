@@ -40,7 +40,8 @@ from cpsu.sensitivity import (
     assumption_lever,
     cpsu_bridge,
     default_ranges,
-    guardrails,
+    guardrail_arrays,
+    hire_trigger_arrays,
     hire_triggers,
     monte_carlo,
     price_lever,
@@ -132,10 +133,10 @@ def _scenarios_tab(
     scenario = first.scenario
     model = kept_model(workspace, scenario)
     run = kept_run(workspace, scenario)
-    triggers = hire_triggers(
+    triggers = hire_trigger_arrays(
         workspace.cost_base, workspace.headcount, scenario, model=model, run=run
     )
-    marks = guardrails(
+    marks = guardrail_arrays(
         workspace.cost_base, workspace.headcount, scenario, model=model, run=run
     )
     band = None
@@ -220,24 +221,17 @@ def _scenarios_tab(
         },
     )
 
-    flagged = (
-        marks["over_capacity"].to_numpy()
-        | marks["resolution_below_target"].to_numpy()
-        | marks["flat_staff_fall"].to_numpy()
-    )
+    flagged = marks.flagged
     if flagged.any():
         st.subheader(f"Guardrails of {first.name}")
+        shown = {
+            "quarter": "Quarter",
+            "tiers_over": "Over 85% utilisation",
+            "resolution_below_target": "Resolution below target",
+            "flat_staff_fall": "CPSU fell only as staff stayed flat",
+        }
         st.dataframe(
-            arrow_table(
-                marks,
-                {
-                    "quarter": "Quarter",
-                    "tiers_over": "Over 85% utilisation",
-                    "resolution_below_target": "Resolution below target",
-                    "flat_staff_fall": "CPSU fell only as staff stayed flat",
-                },
-                rows=flagged,
-            ),
+            arrow_table(marks.table(list(shown)), shown, rows=flagged),
             hide_index=True,
             key="compare.guardrails",
         )
