@@ -95,10 +95,14 @@ def cpsu_title(table: pd.DataFrame) -> alt.TitleParams:
     return alt.TitleParams(**cpsu_title_parts(table))
 
 
-def cpsu_title_parts(table: pd.DataFrame) -> dict[str, str]:
+# A projection's table, or its columns (Projection.columns).
+Table = pd.DataFrame | Mapping[str, Any]
+
+
+def cpsu_title_parts(table: Table) -> dict[str, str]:
     """`cpsu_title`'s text and subtitle, as a plain dict (the title's Vega-Lite
     spec, without building and validating a TitleParams)."""
-    return cpsu_title_of(table["cpsu"].to_numpy(), table["quarter"].to_numpy())
+    return cpsu_title_of(np.asarray(table["cpsu"]), list(table["quarter"]))
 
 
 def cpsu_title_of(cpsu: Sequence[float], quarters: Sequence[str]) -> dict[str, str]:
@@ -149,6 +153,16 @@ def column_values(column: pd.Series) -> list[Any]:
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
         return values
     return json_ready(values)
+
+
+def values_of(column: pd.Series | np.ndarray | Sequence[Any]) -> list[Any]:
+    """`column_values` of a column of a table, an array or a list."""
+    if isinstance(column, pd.Series):
+        return column_values(column)
+    if isinstance(column, np.ndarray):
+        values = column.tolist()
+        return values if column.dtype.kind in "iub" else json_ready(values)
+    return json_ready(list(column))
 
 
 def rows_of(columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
@@ -279,11 +293,11 @@ def _cpsu_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
     )
 
 
-def _cpsu_data(table: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    columns = {name: column_values(table[name]) for name in _CPSU_COLUMNS}
+def _cpsu_data(table: Table) -> dict[str, list[dict[str, Any]]]:
+    columns = {name: values_of(table[name]) for name in _CPSU_COLUMNS}
     first = columns["cpsu"][0]
     # The label is written from the number itself, as the title's is.
-    label = f"Baseline {money(table['cpsu'].to_numpy()[0])}"
+    label = f"Baseline {money(np.asarray(table['cpsu'])[0])}"
     return {
         "cpsu": rows_of(columns),
         "baseline": [{"cpsu": first, "label": label}],
@@ -296,9 +310,10 @@ def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
     return _filled(_cpsu_layers(quarters), cpsu_title(table), _cpsu_data(table))
 
 
-def cpsu_spec(table: pd.DataFrame) -> dict[str, Any]:
-    """`cpsu_chart`'s Vega-Lite spec, its layers built once."""
-    quarters = tuple(table["quarter"].tolist())
+def cpsu_spec(table: Table) -> dict[str, Any]:
+    """`cpsu_chart`'s Vega-Lite spec, its layers built once; `table` may be
+    the projection's columns."""
+    quarters = tuple(table["quarter"])
     return cached_spec(
         "cpsu", quarters, _cpsu_layers, cpsu_title_parts(table), _cpsu_data(table)
     )

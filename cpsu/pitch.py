@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from cpsu.costs import CostBase
 from cpsu.formatting import money, percent
 from cpsu.projection import TIER_KEYS, Projection
@@ -52,21 +54,24 @@ class HeadlineFigures:
 
 def headline_figures(projection: Projection) -> HeadlineFigures:
     """The figures a funding case opens with."""
-    now, end = projection.baseline, projection.horizon
-    quarters = len(projection.table) - 1
-    added_users = end["supported_users"] - now["supported_users"]
-    added_cost = end["monthly_opex"] - now["monthly_opex"]
-    ratio = end["cpsu"] / now["cpsu"] if now["cpsu"] else math.nan
+    labels = projection.quarters
+    users, run_rate, cpsu = (
+        projection.column(name) for name in ("supported_users", "monthly_opex", "cpsu")
+    )
+    quarters = len(labels) - 1
+    added_users = users[-1] - users[0]
+    added_cost = run_rate[-1] - run_rate[0]
+    ratio = cpsu[-1] / cpsu[0] if cpsu[0] else math.nan
     return HeadlineFigures(
-        baseline_quarter=str(now["quarter"]),
-        horizon_quarter=str(end["quarter"]),
+        baseline_quarter=str(labels[0]),
+        horizon_quarter=str(labels[-1]),
         horizon_quarters=quarters,
-        users_now=float(now["supported_users"]),
-        users_at_horizon=float(end["supported_users"]),
-        run_rate_now=float(now["monthly_opex"]),
-        run_rate_at_horizon=float(end["monthly_opex"]),
-        cpsu_now=float(now["cpsu"]),
-        cpsu_at_horizon=float(end["cpsu"]),
+        users_now=float(users[0]),
+        users_at_horizon=float(users[-1]),
+        run_rate_now=float(run_rate[0]),
+        run_rate_at_horizon=float(run_rate[-1]),
+        cpsu_now=float(cpsu[0]),
+        cpsu_at_horizon=float(cpsu[-1]),
         cpsu_change=float(ratio - 1),
         cost_per_added_user=(
             float(added_cost / added_users) if added_users else math.nan
@@ -154,8 +159,8 @@ def sanity_notes(
 ) -> list[str]:
     """'Check this' notes for assumptions and results outside the usual ranges."""
     desk = scenario.service_desk
-    table = projection.table
-    quarters = table["quarter"].to_numpy()
+    column = projection.column
+    quarters = np.asarray(projection.quarters, dtype=object)
     notes: list[str] = []
     low, high = TICKETS_PER_USER_USUAL
     if not low <= desk.tickets_per_user_month <= high:
@@ -182,9 +187,10 @@ def sanity_notes(
             f"cap of {percent(desk.deflection_cap, 0)}, so the cap applies from the "
             "baseline; raise the cap to model more."
         )
-    if table["deflection"].max() > DEFLECTION_HIGH:
+    most_deflected = np.nanmax(column("deflection"))
+    if most_deflected > DEFLECTION_HIGH:
         notes.append(
-            f"Self-service deflection reaches {percent(table['deflection'].max(), 0)}; "
+            f"Self-service deflection reaches {percent(most_deflected, 0)}; "
             f"above {percent(DEFLECTION_HIGH, 0)} is rarely sustained."
         )
     elif desk.deflection_cap > DEFLECTION_HIGH:
@@ -196,7 +202,7 @@ def sanity_notes(
     notes.extend(lever_notes(scenario, cost_base))
     busy_tiers = []
     for tier, key in TIER_KEYS.items():
-        busy = quarters[table[f"utilisation_{key}"].to_numpy() > UTILISATION_HIGH]
+        busy = quarters[column(f"utilisation_{key}") > UTILISATION_HIGH]
         if len(busy):
             busy_tiers.append(f"{tier.value} in {_quarter_list(busy.tolist())}")
     if busy_tiers:
@@ -206,7 +212,7 @@ def sanity_notes(
             "only when a tier is full; lower tickets per agent to plan headroom."
         )
     low, high = CPSU_USUAL
-    cpsu = table["cpsu"].to_numpy()
+    cpsu = column("cpsu")
     outside = quarters[(cpsu < low) | (cpsu > high)]
     if len(outside):
         notes.append(

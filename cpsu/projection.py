@@ -298,18 +298,16 @@ class Projection:
 
     def _long(self, columns: dict[str, str], name: str, value: str) -> pd.DataFrame:
         """Columns of the table stacked one after another: quarter, name, value."""
-        quarters = self.table["quarter"]
+        quarters = np.asarray(self.quarters, dtype=object)
         count = len(quarters)
-        # Typed as the quarters are, so that pandas need not infer the type.
+        # Typed as pandas types text, so that it need not infer the type.
         return pd.DataFrame(
             {
-                "quarter": pd.array(
-                    np.tile(quarters.to_numpy(), len(columns)), dtype=quarters.dtype
-                ),
-                name: pd.array(np.repeat(list(columns), count), dtype=quarters.dtype),
+                "quarter": pd.array(np.tile(quarters, len(columns)), dtype="str"),
+                name: pd.array(np.repeat(list(columns), count), dtype="str"),
                 value: np.concatenate(
                     [
-                        self.table[column].to_numpy(dtype=float)
+                        np.asarray(self.column(column), dtype=float)
                         for column in columns.values()
                     ]
                 ),

@@ -90,7 +90,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
     line_changes_editor(
         workspace,
         scenario,
-        projection.table["quarter"].tolist(),
+        projection.quarters,
         state.set_line_changes,
         disabled=locked,
     )
@@ -105,7 +105,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
             "after it."
         )
 
-    show_spec(st, cpsu_spec(projection.table), key="scenarios.cpsu_chart")
+    show_spec(st, cpsu_spec(projection.columns), key="scenarios.cpsu_chart")
     pools, agents = st.columns(2)
     show_spec(pools, cost_by_pool_spec(projection.by_pool()), key="scenarios.pools")
     show_spec(agents, agents_spec(projection.agents_by_tier()), key="scenarios.agents")

@@ -189,17 +189,17 @@ def projection_arrow(projection: Projection) -> tuple[pa.Table, dict]:
     columns = _projection_columns()
     config = column_config(columns)
     config["quarter"] = st.column_config.TextColumn("Quarter", pinned=True)
-    frame = projection.table
-    shown = [c for c in columns if c.name in frame.columns]
+    given = projection.columns
+    shown = [c for c in columns if c.name in given]
     arrays = []
     for c in shown:
-        values = frame[c.name]
-        if c.kind == "count" and values.dtype == np.float64:
-            arrays.append(pa.array(np.round(values.to_numpy()), from_pandas=True))
+        values = given[c.name]
+        if not isinstance(values, np.ndarray):  # the quarters' labels
+            arrays.append(pa.array(values, type=pa.large_string()))
         elif c.kind == "count":
-            arrays.append(_arrow_array(values.round()))
+            arrays.append(pa.array(np.round(values), from_pandas=True))
         else:
-            arrays.append(_arrow_array(values))
+            arrays.append(pa.array(values, from_pandas=True))
     return pa.Table.from_arrays(arrays, names=[c.name for c in shown]), config
 
 
