@@ -535,9 +535,9 @@ def test_numbers_that_are_not_finite_leave_the_cell_empty() -> None:
     # A projection's first change is NaN; an infinite one must not break Excel.
     workspace = tiny_workspace()
     projection = project(workspace.cost_base, workspace.headcount, PLAN)
-    table = projection.table.copy()
-    table.loc[1, "cpsu_change"] = math.inf
-    broken = replace(projection, table=table)
+    change = projection.column("cpsu_change").copy()
+    change[1] = math.inf
+    broken = replace(projection, columns={**projection.columns, "cpsu_change": change})
 
     ws = load(scenario_workbook(workspace, PLAN, broken))["Projection"]
     change = {row[0]: row[1:] for row in rows(ws)}["Change on last quarter"]
