@@ -10,7 +10,10 @@ converted to a monthly run-rate; a ticket price and a capital cost are not
 rates, so they are taken as they are.
 
 The formulas live in price_lines, which costs a cost base compiled into
-arrays (CompiledLines) for every quarter of any number of draws at once.
+arrays (CompiledLines) for every quarter of any number of draws at once. A
+model run again at each change of an assumption works out once what of the
+cost the assumptions do not change (schedule_prices, a PriceSchedule) and
+costs the rest each run (price_scheduled).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -290,23 +294,6 @@ def per_draw(values: Values) -> np.ndarray:
     return np.asarray(values, dtype=float).reshape(-1, 1)
 
 
-def line_escalation(
-    lines: CompiledLines,
-    labour_escalation: Values = np.nan,
-    licence_escalation: Values = np.nan,
-) -> np.ndarray:
-    """The annual escalation each line is costed with: (draws, lines).
-
-    The labour rate replaces a Staffed line's own, the licence rate that of a
-    Per user or Step line; NaN keeps the line's own.
-    """
-    labour = per_draw(labour_escalation)
-    licence = per_draw(licence_escalation)
-    own = lines.escalation[None, :]
-    rate = np.where(lines.staffed[None, :] & ~np.isnan(labour), labour, own)
-    return np.where(lines.licensed[None, :] & ~np.isnan(licence), licence, rate)
-
-
 @dataclass(frozen=True)
 class LineCosts:
     """Monthly cost, units and agent capacity of every line in every quarter.
@@ -314,11 +301,237 @@ class LineCosts:
     Each is (draws, lines, quarters). Units are the units bought for Step
     lines and the agents of Staffed lines; `agent_capacity` is the tickets a
     month a Staffed line's agents can handle. Other lines have neither (zero).
+
+    Units and capacity are kept for the lines that have them: `bought` holds
+    the places of the Step lines and then of the Staffed lines (each in the
+    cost base's order), and `bought_units` and `bought_capacity` their units
+    and capacity, (draws, bought, quarters). `units` and `agent_capacity`
+    spread them over every line when first asked for; a page redrawn at each
+    slider change seldom asks.
     """
 
     monthly_cost: np.ndarray
-    units: np.ndarray
-    agent_capacity: np.ndarray
+    bought: np.ndarray
+    bought_units: np.ndarray
+    bought_capacity: np.ndarray
+
+    def _every_line(self, values: np.ndarray) -> np.ndarray:
+        spread = np.zeros(self.monthly_cost.shape)
+        spread[:, self.bought] = values
+        return spread
+
+    @cached_property
+    def units(self) -> np.ndarray:
+        return self._every_line(self.bought_units)
+
+    @cached_property
+    def agent_capacity(self) -> np.ndarray:
+        return self._every_line(self.bought_capacity)
+
+
+# Lines whose cost the calendar alone decides: no assumption changes it.
+_CALENDAR_ONLY = (Behaviour.FIXED, Behaviour.DEPRECIATION)
+# Lines that buy whole units: Step lines for users, Staffed lines agents.
+_BOUGHT = (Behaviour.STEP, Behaviour.STAFFED)
+
+
+@dataclass(frozen=True, eq=False)
+class PriceSchedule:
+    """A cost base's lines over a calendar, sorted by behaviour, with what of
+    their cost does not depend on the assumptions.
+
+    Built once by `schedule_prices` for a compiled model and costed under
+    any assumptions by `price_scheduled`. `order` holds the lines' places
+    sorted by behaviour (in the cost base's order within one), and `groups`
+    the slice of it of each behaviour that has lines. The arrays follow
+    `order`: `rate`, `per_unit` and `min_units` are columns (lines, 1);
+    `factor` is each line's own escalation over the quarters and `active`
+    whether it exists, each (..., lines, quarters), with `active` None when
+    every line exists throughout and `partial` the behaviours some of whose
+    lines do not. `fixed_cost` holds the finished monthly cost of the Fixed
+    and Depreciation lines, which no assumption changes, by behaviour.
+    `bought` holds the places of the Step lines and then the Staffed lines,
+    and `bought_rows` the slice of it of each.
+    """
+
+    lines: CompiledLines
+    years: np.ndarray
+    order: np.ndarray
+    groups: dict[Behaviour, slice]
+    rate: np.ndarray
+    per_unit: np.ndarray
+    min_units: np.ndarray
+    tier_row: np.ndarray
+    factor: np.ndarray
+    active: np.ndarray | None
+    partial: frozenset[Behaviour]
+    fixed_cost: dict[Behaviour, np.ndarray]
+    bought: np.ndarray
+    bought_rows: dict[Behaviour, slice]
+
+    def exists(self, behaviour: Behaviour) -> np.ndarray | None:
+        """Whether each line of the behaviour exists in each quarter; None when
+        all exist throughout."""
+        if behaviour not in self.partial:
+            return None
+        return self.active[..., self.groups[behaviour], :]  # type: ignore[index]
+
+
+def _by_line(values: np.ndarray, count: int) -> np.ndarray:
+    """An array with at least a line axis and a quarter axis, the line axis second
+    to last: a number or a row of quarters is the same for every line."""
+    values = np.asarray(values)
+    return np.broadcast_to(values, np.broadcast_shapes(values.shape, (count, 1)))
+
+
+def _masked(active: np.ndarray | None, values: np.ndarray) -> np.ndarray:
+    """`values` where `active` (everywhere when None), zero elsewhere."""
+    return values if active is None else np.where(active, values, 0.0)
+
+
+def schedule_prices(
+    lines: CompiledLines,
+    years: np.ndarray,
+    in_service: np.ndarray,
+    active: np.ndarray,
+) -> PriceSchedule:
+    """What of the lines' cost the assumptions do not change, worked out once.
+
+    `years`, `in_service` and `active` are those of `price_lines`. The lines
+    are sorted by behaviour with their own escalation over the quarters and
+    the quarters they exist in; Fixed and Depreciation lines, which no
+    assumption moves, are costed in full.
+    """
+    years = np.asarray(years)
+    order = np.argsort(lines.behaviour, kind="stable")
+    bounds = np.searchsorted(lines.behaviour[order], np.arange(len(BEHAVIOURS) + 1))
+    groups = {
+        behaviour: slice(int(bounds[row]), int(bounds[row + 1]))
+        for row, behaviour in enumerate(BEHAVIOURS)
+        if bounds[row + 1] > bounds[row]
+    }
+    factor = escalation_factor(lines.escalation[order], years)
+    rate = lines.rate[order, None]
+    exists = _by_line(active, len(lines))
+    if exists.all():
+        sorted_active, partial = None, frozenset[Behaviour]()
+    else:
+        sorted_active = exists[..., order, :]
+        partial = frozenset(
+            behaviour
+            for behaviour, rows in groups.items()
+            if not sorted_active[..., rows, :].all()
+        )
+    fixed_cost: dict[Behaviour, np.ndarray] = {}
+    for behaviour in _CALENDAR_ONLY:
+        rows = groups.get(behaviour)
+        if rows is None:
+            continue
+        if behaviour is Behaviour.DEPRECIATION:
+            served = _by_line(in_service, len(lines))[..., order[rows], :]
+            cost = (rate[rows] * served) * factor[..., rows, :]
+        else:
+            cost = rate[rows] * factor[..., rows, :]
+        on = sorted_active if behaviour in partial else None
+        fixed_cost[behaviour] = _masked(None if on is None else on[..., rows, :], cost)
+    bought_rows: dict[Behaviour, slice] = {}
+    start = 0
+    for behaviour in _BOUGHT:
+        rows = groups.get(behaviour, slice(0, 0))
+        bought_rows[behaviour] = slice(start, start + rows.stop - rows.start)
+        start = bought_rows[behaviour].stop
+    return PriceSchedule(
+        lines=lines,
+        years=years,
+        order=order,
+        groups=groups,
+        rate=rate,
+        per_unit=lines.per_unit[order, None],
+        min_units=lines.min_units[order, None],
+        tier_row=lines.tier_row[order],
+        factor=factor,
+        active=sorted_active,
+        partial=partial,
+        fixed_cost=fixed_cost,
+        bought=np.concatenate(
+            [order[groups.get(behaviour, slice(0, 0))] for behaviour in _BOUGHT]
+        ),
+        bought_rows=bought_rows,
+    )
+
+
+def _escalation(own: np.ndarray, years: np.ndarray, override: np.ndarray) -> np.ndarray:
+    """The escalation factor of lines whose own is `own`, with a scenario rate
+    (one per draw, NaN keeps the lines' own) in place of theirs."""
+    replaced = ~np.isnan(override)
+    if not replaced.any():
+        return own
+    theirs = escalation_factor(override, years)
+    if replaced.all():
+        return theirs
+    return np.where(replaced[..., None], theirs, own)
+
+
+def price_scheduled(
+    schedule: PriceSchedule,
+    supported_users: np.ndarray,
+    tier_loads: np.ndarray,
+    productivity: Values = 0.0,
+    labour_escalation: Values = np.nan,
+    licence_escalation: Values = np.nan,
+) -> LineCosts:
+    """Cost a schedule's lines under the assumptions: `price_lines` with the
+    calendar's part worked out beforehand by `schedule_prices`."""
+    users = np.asarray(supported_users, dtype=float)
+    draws, quarters = users.shape
+    shape = (draws, len(schedule.lines), quarters)
+    units = np.zeros((draws, len(schedule.bought), quarters))
+    capacity = np.zeros(units.shape)
+    # Every line is in one group, so every line's cost is written below.
+    cost = np.empty(shape) if schedule.groups else np.zeros(shape)
+    loads = np.asarray(tier_loads, dtype=float)
+    productivity = np.asarray(productivity, dtype=float).reshape(-1, 1, 1)
+    overrides = {
+        Behaviour.PER_USER: per_draw(licence_escalation),
+        Behaviour.STEP: per_draw(licence_escalation),
+        Behaviour.STAFFED: per_draw(labour_escalation),
+    }
+    for behaviour, rows in schedule.groups.items():
+        index = schedule.order[rows]
+        if behaviour in schedule.fixed_cost:
+            cost[:, index] = schedule.fixed_cost[behaviour]
+            continue
+        exists = schedule.exists(behaviour)
+        rate = schedule.rate[rows]
+        factor = schedule.factor[..., rows, :]
+        if behaviour in overrides:
+            factor = _escalation(factor, schedule.years, overrides[behaviour])
+        if behaviour is Behaviour.PER_TICKET:
+            tickets = loads[:, schedule.tier_row[rows], :]
+            cost[:, index] = _masked(exists, (rate * tickets) * factor)
+            continue
+        if behaviour is Behaviour.PER_USER:
+            cost[:, index] = _masked(exists, (rate * users[:, None, :]) * factor)
+            continue
+        # Step lines buy units for users, Staffed lines agents for their tier's load.
+        per_unit = schedule.per_unit[rows]
+        if behaviour is Behaviour.STAFFED:
+            per_unit = per_unit * (1.0 + productivity)
+            driver = loads[:, schedule.tier_row[rows], :]
+        else:
+            driver = users[:, None, :]
+        bought = np.maximum(schedule.min_units[rows], ceil_units(driver / per_unit))
+        cost[:, index] = _masked(exists, (rate * bought) * factor)
+        kept = schedule.bought_rows[behaviour]
+        units[:, kept] = _masked(exists, bought)
+        if behaviour is Behaviour.STAFFED:
+            capacity[:, kept] = _masked(exists, bought * per_unit)
+    return LineCosts(
+        monthly_cost=cost,
+        bought=schedule.bought,
+        bought_units=units,
+        bought_capacity=capacity,
+    )
 
 
 def price_lines(
@@ -341,57 +554,25 @@ def price_lines(
     projection costs nothing elsewhere) broadcast against (draws, lines,
     quarters). The levers are a number or one per draw: `productivity`
     changes the tickets a Staffed agent handles, the escalations replace the
-    lines' own (NaN keeps it). These are the formulas of the model, written
-    once: each behaviour's group of lines is costed on its own.
+    lines' own (NaN keeps it): the labour rate a Staffed line's, the licence
+    rate a Per user or Step line's.
+
+    These are the formulas of the model, written once, each behaviour's
+    group of lines costed on its own: a Fixed line costs its rate, a
+    Depreciation line its rate while in service, a Per user line its rate
+    per supported user, a Per ticket line its rate per ticket of its tier; a
+    Step line buys whole units of users, a Staffed line whole agents for its
+    tier's load (at least `min_units` of each). Each is escalated by whole
+    years and costs nothing in a quarter the line does not exist. A model
+    run many times keeps the calendar's part: see `schedule_prices`.
     """
-    users = np.asarray(supported_users, dtype=float)
-    draws, quarters = users.shape
-    shape = (draws, len(lines), quarters)
-    cost = np.zeros(shape)
-    units = np.zeros(shape)
-    capacity = np.zeros(shape)
-    if not len(lines):
-        return LineCosts(monthly_cost=cost, units=units, agent_capacity=capacity)
-
-    rate = lines.rate[:, None]
-    loads = np.asarray(tier_loads, dtype=float)[:, lines.tier_row, :]
-
-    fixed = lines.has(Behaviour.FIXED)
-    cost[:, fixed] = np.broadcast_to(rate[fixed], (int(fixed.sum()), quarters))
-    per_user = lines.has(Behaviour.PER_USER)
-    cost[:, per_user] = rate[per_user] * users[:, None, :]
-    per_ticket = lines.has(Behaviour.PER_TICKET)
-    cost[:, per_ticket] = rate[per_ticket] * loads[:, per_ticket]
-    asset = lines.has(Behaviour.DEPRECIATION)
-    served = np.broadcast_to(in_service, shape)
-    cost[:, asset] = rate[asset] * served[:, asset]
-
-    # Step lines buy units for users, Staffed lines agents for their tier's load.
-    step = lines.has(Behaviour.STEP)
-    staffed = lines.staffed
-    bought = step | staffed
-    productivity = np.asarray(productivity, dtype=float).reshape(-1, 1, 1)
-    per_unit = np.where(
-        staffed[bought][:, None],
-        lines.per_unit[bought][:, None] * (1.0 + productivity),
-        lines.per_unit[bought][:, None],
-    )
-    driver = np.where(step[bought][:, None], users[:, None, :], loads[:, bought])
-    bought_units = np.maximum(
-        lines.min_units[bought][:, None], ceil_units(driver / per_unit)
-    )
-    units[:, bought] = bought_units
-    cost[:, bought] = rate[bought] * bought_units
-    capacity[:, bought] = np.where(
-        staffed[bought][:, None], bought_units * per_unit, 0.0
-    )
-
-    escalation = line_escalation(lines, labour_escalation, licence_escalation)
-    cost = cost * escalation_factor(escalation, years)
-    return LineCosts(
-        monthly_cost=np.where(active, cost, 0.0),
-        units=np.where(active, units, 0.0),
-        agent_capacity=np.where(active, capacity, 0.0),
+    return price_scheduled(
+        schedule_prices(lines, years, in_service, active),
+        supported_users,
+        tier_loads,
+        productivity=productivity,
+        labour_escalation=labour_escalation,
+        licence_escalation=licence_escalation,
     )
 
 

@@ -36,12 +36,14 @@ from cpsu.costs import (
     CostLevers,
     CostLine,
     LineCosts,
+    PriceSchedule,
     Tier,
     Values,
     compile_lines,
     escalation_years,
     per_draw,
-    price_lines,
+    price_scheduled,
+    schedule_prices,
 )
 from cpsu.formatting import money
 from cpsu.scenario import (
@@ -471,6 +473,17 @@ class Model:
     def labels(self) -> list[str]:
         return [quarter_label(q) for q in self.quarters]
 
+    @cached_property
+    def price_schedule(self) -> PriceSchedule:
+        """What of the lines' cost no assumption changes, worked out at the
+        first run and kept for every later one."""
+        return schedule_prices(
+            self.lines,
+            escalation_years(self.quarter_index),
+            self.in_service,
+            self.active,
+        )
+
 
 def compile_model(
     cost_base: CostBase, headcount: Headcount, scenario: Scenario
@@ -607,7 +620,12 @@ def run_model(model: Model, assumptions: Assumptions | None = None) -> ModelRun:
     `project` refuses them with a message.
     """
     given = model.assumptions if assumptions is None else assumptions
-    column = given.column
+    # As given.column, with the number of draws counted once, not per column.
+    draws = given.draws
+
+    def column(name: str) -> np.ndarray:
+        return np.broadcast_to(per_draw(getattr(given, name)), (draws, 1))
+
     t = model.quarter_index
 
     employees, contingent = headcount_paths(
@@ -626,23 +644,25 @@ def run_model(model: Model, assumptions: Assumptions | None = None) -> ModelRun:
     )
     tickets = desk_tickets(users, per_user, deflection)
     loads = split_load(tickets, column("resolution_rate"), column("deskside_share"))
-    costed = price_lines(
-        model.lines,
+    costed = price_scheduled(
+        model.price_schedule,
         users,
         loads,
-        escalation_years(t),
-        model.in_service,
-        model.active,
         productivity=column("productivity")[:, 0],
         labour_escalation=column("labour_escalation")[:, 0],
         licence_escalation=column("licence_escalation")[:, 0],
     )
 
-    staffed = model.lines.staffed
-    on_tier = [staffed & (model.lines.tier_row == row) for row in range(len(TIERS))]
-    agents = np.stack([costed.units[:, on].sum(axis=1) for on in on_tier], axis=1)
+    # Agents and capacity by tier, from the Step and Staffed lines alone.
+    bought = costed.bought
+    staffed = model.lines.staffed[bought]
+    tier_row = model.lines.tier_row[bought]
+    on_tier = [staffed & (tier_row == row) for row in range(len(TIERS))]
+    agents = np.stack(
+        [costed.bought_units[:, on].sum(axis=1) for on in on_tier], axis=1
+    )
     capacity = np.stack(
-        [costed.agent_capacity[:, on].sum(axis=1) for on in on_tier], axis=1
+        [costed.bought_capacity[:, on].sum(axis=1) for on in on_tier], axis=1
     )
     run_rate = costed.monthly_cost.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
