@@ -165,6 +165,16 @@ def _funding_table_by_pandas(results, start_month):
     return wide
 
 
+def growing_scenarios(horizons, growths):
+    """Scenarios S0, S1... of the horizons and growth rates given (paired in
+    order), projected over $1,000 fixed plus $10 a user for 100 users."""
+    scenarios = [
+        Scenario(f"S{index}", growth_per_quarter=growth, horizon_quarters=horizon)
+        for index, (horizon, growth) in enumerate(zip(horizons, growths, strict=False))
+    ]
+    return project_all(fixed_and_per_user(), headcount(("2026-Q4", 100, 0)), scenarios)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     horizons=st.lists(st.integers(1, 24), min_size=1, max_size=4),
@@ -178,13 +188,7 @@ def test_the_funding_table_is_the_per_scenario_tables_aligned(
 
     # Scenarios of different horizons reach different fiscal years; each
     # asks nothing in a year past its own horizon.
-    scenarios = [
-        Scenario(f"S{index}", growth_per_quarter=growth, horizon_quarters=horizon)
-        for index, (horizon, growth) in enumerate(zip(horizons, growths, strict=False))
-    ]
-    results = project_all(
-        fixed_and_per_user(), headcount(("2026-Q4", 100, 0)), scenarios
-    )
+    results = growing_scenarios(horizons, growths)
     pd.testing.assert_frame_equal(
         funding_table(results, start_month),
         _funding_table_by_pandas(results, start_month),
@@ -206,13 +210,7 @@ def test_the_columns_of_curves_and_differences_are_their_tables(
     # The page reads curves and differences as columns of Python values; as
     # tables they are what cpsu_curves and differences give, quarters past a
     # scenario's horizon (or every scenario's) included.
-    scenarios = [
-        Scenario(f"S{index}", growth_per_quarter=growth, horizon_quarters=horizon)
-        for index, (horizon, growth) in enumerate(zip(horizons, growths, strict=False))
-    ]
-    results = project_all(
-        fixed_and_per_user(), headcount(("2026-Q4", 100, 0)), scenarios
-    )
+    results = growing_scenarios(horizons, growths)
     curves = curve_columns(results)
     assert all(
         type(value) in (str, int, float)
