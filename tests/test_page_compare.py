@@ -45,10 +45,6 @@ def compare_page(at: AppTest) -> AppTest:
     return at.switch_page(COMPARE).run()
 
 
-def frame(at: AppTest, key: str):
-    return next(df for df in at.dataframe if df.proto.id and key in df.proto.id).value
-
-
 def differences(at: AppTest):
     table = at.dataframe[0].value
     return {(row.scenario, row.quarter): row for row in table.itertuples()}
