@@ -29,6 +29,7 @@ from cpsu.charts import (
     cost_by_pool_spec,
     cpsu_title_of,
     quarter_axis,
+    register_theme,
     rows_of,
     values_of,
 )
@@ -265,7 +266,10 @@ def slide_charts(
     """The five charts of the pitch, in the order a deck shows them: CPSU
     against its target, the funding ask by fiscal year, cost by pool, agents
     by tier and the bridge of CPSU by mechanism. `model`, when given, is the
-    scenario's compiled model (it spares compiling it for the bridge)."""
+    scenario's compiled model (it spares compiling it for the bridge).
+    The charts are in the product's theme, registered here if it is not yet.
+    """
+    register_theme()
     projection, scenario, workspace = case.projection, case.scenario, case.workspace
     figures = case.figures
     funding = funding_table([Compared(scenario, projection)], case.fiscal_start)
