@@ -58,6 +58,9 @@ def test_the_pitch_page_shows_the_sample_case():
     assert metric(at, "Cost per added user") == money(figures.cost_per_added_user)
     assert metric(at, "Funding ask") == money(figures.funding_ask, cents=False)
     assert len(at.metric) == 6
+    # FY2027 is quarters 1..4 (2027), FY2028 quarters 5..8 (2028)
+    funding = [c.value for c in at.caption if "by fiscal year" in c.value]
+    assert funding and "FY2027 \\$" in funding[0] and "FY2028 \\$" in funding[0]
     # the narrative, in the page's large type
     assert plain(money(figures.cpsu_now)) in at.markdown[0].value
     assert plain(money(figures.funding_ask, cents=False)) in at.markdown[0].value

@@ -127,6 +127,10 @@ def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
         for columns, part in ((st.columns(3), rows[:3]), (st.columns(3), rows[3:])):
             for column, (label, value, note) in zip(columns, part, strict=True):
                 column.metric(label, value, help=note)
+        st.caption(
+            f"{figures.funding_label} by fiscal year: {plain(rows[4][2])} · spend "
+            "above holding the baseline run-rate"
+        )
 
     with st.container(key="pitch-narrative"):
         st.markdown(plain(narrative(case, caveats=False)))
