@@ -327,6 +327,10 @@ def _joined(parts: list[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+def _quarters_phrase(quarters: int) -> str:
+    return "the next quarter" if quarters == 1 else f"the {quarters} quarters"
+
+
 def _agents_phrase(agents: float) -> str:
     return f"{count(agents)} agent{'' if agents == 1 else 's'}"
 
@@ -362,7 +366,8 @@ def guardrail_caveats(case: PitchCase) -> list[str]:
         tiers = [tier.value for tier in TIER_KEYS if tier.value in named]
         busiest = float(np.nanmax(marks.utilisation))
         caveats.append(
-            f"{_joined(tiers)} run above {percent(UTILISATION_LIMIT, 0)} of "
+            f"{_joined(tiers)} {'runs' if len(tiers) == 1 else 'run'} above "
+            f"{percent(UTILISATION_LIMIT, 0)} of "
             f"capacity in {_quarter_list([labels[t] for t in over])}, at most "
             f"{percent(busiest, 0)}: the CPSU shown there leans on overloaded agents."
         )
@@ -398,14 +403,18 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
             f"{percent(figures.average_change_per_quarter, signed=True)} a quarter "
             "on average"
         )
+    users = count(figures.users_at_horizon)
+    if figures.users_at_horizon == figures.users_now:
+        users_move = f"stay at {users} through"
+    else:
+        users_move = f"reach {users} by"
     sentences = [
         f"Support costs {money(figures.cpsu_now)} a month for each of "
         f"{count(figures.users_now)} supported users in {figures.baseline_quarter}, "
         f"a run-rate of {money(figures.run_rate_now, cents=False)} a month.",
         f"Under the {scenario.name} scenario, with growth of "
-        f"{percent(growth, signed=True)} a quarter, supported users reach "
-        f"{count(figures.users_at_horizon)} by {figures.horizon_quarter} and CPSU "
-        f"{cpsu_move}.",
+        f"{percent(growth, signed=True)} a quarter, supported users "
+        f"{users_move} {figures.horizon_quarter} and CPSU {cpsu_move}.",
     ]
     per_user = figures.cost_per_added_user
     if math.isfinite(per_user):
@@ -428,12 +437,12 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
     years = _fiscal_years(case.funding)
     if total >= 0:
         sentences.append(
-            f"Over the {figures.horizon_quarters} quarters the plan asks "
+            f"Over {_quarters_phrase(figures.horizon_quarters)} the plan asks "
             f"{money(total, cents=False)} above holding today's run-rate: {years}."
         )
     else:
         sentences.append(
-            f"Over the {figures.horizon_quarters} quarters the plan spends "
+            f"Over {_quarters_phrase(figures.horizon_quarters)} the plan spends "
             f"{money(-total, cents=False)} less than holding today's run-rate "
             f"(by fiscal year: {years})."
         )

@@ -165,7 +165,7 @@ def _target_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
     )
     end_labels = (
         alt.Chart(alt.NamedData("ends"), name="end_labels")
-        .mark_text(align="right", dx=-12, fontWeight=600)
+        .mark_text(align="right", dx=-16, fontWeight=600)
         .encode(
             x=x,
             y=y,
@@ -211,14 +211,14 @@ def cpsu_target_parts(
             "cpsu": values_of(cpsu)[-1],
             "label": money(cpsu[-1]),
             "colour": PALETTE[0],
-            "offset": -18 if plan_above else 18,
+            "offset": -22 if plan_above else 22,
         },
         {
             "quarter": quarters[-1],
             "cpsu": values_of(target)[-1],
             "label": f"Target {money(target[-1])}",
             "colour": TARGET_COLOUR,
-            "offset": 18 if plan_above else -18,
+            "offset": 22 if plan_above else -22,
         },
     ]
     data = {

@@ -312,8 +312,9 @@ def _said_forms(case: PitchCase) -> set[str]:
         {},
         {"growth_per_quarter": 0.2, "resolution": 0.6},
         {"growth_per_quarter": -0.05, "horizon_quarters": 12},
+        {"growth_per_quarter": 0.0, "horizon_quarters": 1},
     ],
-    ids=["sample", "fast-growth-low-resolution", "shrinking"],
+    ids=["sample", "fast-growth-low-resolution", "shrinking", "flat-one-quarter"],
 )
 def test_every_number_of_the_sample_narrative_is_the_projections(changes):
     workspace = sample_workspace()
