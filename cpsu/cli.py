@@ -1098,7 +1098,15 @@ def run_pitch(args: argparse.Namespace) -> int:
         return EXIT_INPUT
 
     case = pitch_case(workspace, scenario, projection, fiscal_start=args.fiscal_start)
-    charts = slide_charts(case)
+    others = [
+        other
+        for other in _saved_scenarios(workspace, args.company)
+        if other.name.casefold() != scenario.name.casefold()
+    ]
+    charts = slide_charts(
+        case,
+        others=project_all(workspace.cost_base, workspace.headcount, others),
+    )
     files: list[dict[str, Any]] = []
     images: dict[str, bytes] = {}
 

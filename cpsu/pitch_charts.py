@@ -7,13 +7,14 @@ as large again, and labels that give way rather than overlap. Each chart's
 title states its finding in the projection's numbers. The CPSU chart adds a
 target path: CPSU falling by a steady share each quarter (3% by default,
 the pace of the reference story of 16 quarters in a row), so a room sees at
-once whether the plan keeps up with it.
+once whether the plan keeps up with it. When the company has other
+scenarios, a last chart sets the case's CPSU against theirs.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +34,8 @@ from cpsu.charts import (
     rows_of,
     values_of,
 )
-from cpsu.compare import Compared, funding_table
-from cpsu.compare_charts import bridge_spec, funding_spec
+from cpsu.compare import Compared, curve_columns, funding_table
+from cpsu.compare_charts import bridge_spec, funding_spec, scenario_curves_spec
 from cpsu.formatting import money, percent
 from cpsu.pitch import PitchCase
 from cpsu.projection import Model
@@ -48,8 +49,9 @@ SLIDE_HEIGHT = 380
 SLIDE_FONT_SCALE = 1.5
 TARGET_FALL_PER_QUARTER = 0.03
 TARGET_COLOUR = PALETTE[1]
-# The charts of the pitch by name (their files' stem), in the deck's order.
-CHART_NAMES = ("cpsu", "funding", "cost-by-pool", "agents", "bridge")
+# The charts of the pitch by name (their files' stem), in the deck's order;
+# the last, the scenarios compared, only when there are others to compare.
+CHART_NAMES = ("cpsu", "funding", "cost-by-pool", "agents", "bridge", "scenarios")
 BASELINE_COLOUR = "#555555"
 
 
@@ -262,11 +264,13 @@ def slide_charts(
     case: PitchCase,
     target_fall: float = TARGET_FALL_PER_QUARTER,
     model: Model | None = None,
+    others: Sequence[Compared] = (),
 ) -> list[SlideChart]:
-    """The five charts of the pitch, in the order a deck shows them: CPSU
-    against its target, the funding ask by fiscal year, cost by pool, agents
-    by tier and the bridge of CPSU by mechanism. `model`, when given, is the
-    scenario's compiled model (it spares compiling it for the bridge).
+    """The charts of the pitch, in the order a deck shows them: CPSU against
+    its target, the funding ask by fiscal year, cost by pool, agents by tier
+    and the bridge of CPSU by mechanism; then, when `others` holds projected
+    scenarios, the case's CPSU curve against theirs. `model`, when given, is
+    the scenario's compiled model (it spares compiling it for the bridge).
     The charts are in the product's theme, registered here if it is not yet.
     """
     register_theme()
@@ -285,6 +289,15 @@ def slide_charts(
             bridge, figures.baseline_quarter, figures.horizon_quarter
         ),
     }
+    compared = [
+        other
+        for other in others
+        if other.projection is not None and other.name != scenario.name
+    ]
+    if compared:
+        specs["scenarios"] = scenario_curves_spec(
+            curve_columns([Compared(scenario, projection), *compared])
+        )
     return [
         SlideChart(name, _title_text(spec), for_slides(spec))
         for name, spec in specs.items()

@@ -71,7 +71,9 @@ def test_pitch_takes_the_projects_options(tmp_path, capsys):
 def test_pitch_says_the_files_for_people(tmp_path, capsys):
     code, out, _ = call(capsys, "pitch", str(SAMPLE), "--out", str(tmp_path / "new"))
     assert code == 0
-    assert out.rstrip().endswith(f"11 files written to {tmp_path / 'new'}")
+    # six charts (the sample's Conservative and Aggressive compared too), each
+    # as PNG and SVG, and the deck: 6 x 2 + 1 = 13
+    assert out.rstrip().endswith(f"13 files written to {tmp_path / 'new'}")
     assert "deck.pptx" in out
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import pytest
 
 from cpsu.charts import MONEY_AXIS, PALETTE, THEME_NAME, register_theme
+from cpsu.compare import Compared
 from cpsu.pitch_charts import (
     CHART_NAMES,
     SLIDE_HEIGHT,
@@ -17,6 +19,7 @@ from cpsu.pitch_charts import (
     for_slides,
     slide_charts,
 )
+from cpsu.projection import project
 from tests.test_pitch import small_case
 
 
@@ -120,7 +123,8 @@ def test_a_layers_own_font_size_grows_on_a_slide():
 def test_the_pitch_has_five_slide_charts_whose_titles_state_findings():
     case = small_case(growth_per_quarter=0.4, horizon_quarters=3)
     charts = slide_charts(case)
-    assert tuple(chart.name for chart in charts) == CHART_NAMES
+    # no other scenario given: no comparison
+    assert tuple(chart.name for chart in charts) == CHART_NAMES[:-1]
     titles = {chart.name: chart.title for chart in charts}
     # 220 users at $35.00; 2027-Q3: 604 users, 13,200 / 604 = $21.85
     # (21.8543 / 35 - 1 = -37.6%).
@@ -149,3 +153,30 @@ def test_the_registered_theme_is_the_only_one_the_pitch_uses():
     assert alt.theme.active == THEME_NAME
     chart = slide_charts(small_case())[0]
     assert chart.spec["config"]["range"]["category"] == list(PALETTE)
+
+
+def test_other_scenarios_add_a_comparison_of_their_cpsu():
+    case = small_case(growth_per_quarter=0.4, horizon_quarters=3)
+    flat = replace(case.scenario, name="Flat", growth_per_quarter=0.0)
+    workspace = case.workspace
+    others = [
+        Compared(flat, project(workspace.cost_base, workspace.headcount, flat)),
+        # the case itself under its own name, and one that failed: left out
+        Compared(case.scenario, case.projection),
+        Compared(replace(flat, name="Broken"), None, "cannot be projected"),
+    ]
+    charts = slide_charts(case, others=others)
+    assert tuple(chart.name for chart in charts) == CHART_NAMES
+    compared = charts[-1]
+    # Flat holds 220 users at $35.00; Base ends at $21.85 (13,200 / 604):
+    # 35 / 21.8543 - 1 = 60.2% above.
+    assert compared.title == "Flat ends 60.2% above Base by 2027-Q3"
+    assert compared.spec["title"]["subtitle"] == [
+        "CPSU a month in 2027-Q3: Base $21.85, Flat $35.00"
+    ]
+    assert {row["scenario"] for row in compared.spec["datasets"]["curves"]} == {
+        "Base",
+        "Flat",
+    }
+    assert MONEY_AXIS in axis_formats(compared.spec)
+    assert compared.spec["config"]["title"]["fontSize"] == 28

@@ -1,13 +1,15 @@
 """The Pitch page: the funding case as the meeting sees it.
 
-Presentation mode: the sidebar starts closed and holds nothing of the page's
-own, type is large, and the page shows only the headline figures, the
-narrative with its caveats, the slide charts and the downloads. The scenario
-is the one the Scenarios page's sliders set now (read from session state),
-so a move there is here after a page switch. Every download is built when
-clicked, from the case this page last drew: the scenario workbook, each
-chart as a PNG and an SVG, and the deck. Nothing is drawn as an image until
-then, and an image drawn once is kept for the deck and the next click.
+Presentation mode: the sidebar holds nothing of the page's own (opened by
+its address, the page starts with it closed), type is large, and the page
+shows only the headline figures, the narrative with its caveats, the slide
+charts (the company's other scenarios compared too, once the Scenarios page
+has opened its library) and the downloads. The scenario is the one the
+Scenarios page's sliders set now (read from session state), so a move there
+is here after a page switch. Every download is built when clicked, from the
+case this page last drew: the scenario workbook, each chart as a PNG and an
+SVG, and the deck. Nothing is drawn as an image until then, and an image
+drawn once is kept for the deck and the next click.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from cpsu.compare import Compared
 from cpsu.deck import (
     DECK_MIME,
     PNG_MIME,
@@ -32,9 +35,17 @@ from cpsu.deck import (
 from cpsu.pitch import PitchCase, guardrail_caveats, narrative, pitch_case
 from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
 from cpsu.projection import ProjectionError
+from cpsu.scenario import Scenario, Workspace
 from cpsu.ui import state
 from cpsu.ui.downloads import download_button, live_file
-from cpsu.ui.projections import kept_model, kept_run, projection_of, show_spec
+from cpsu.ui.projections import (
+    kept_model,
+    kept_projection,
+    kept_run,
+    projection_of,
+    show_spec,
+)
+from cpsu.ui.scenario_library import library
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
@@ -99,6 +110,25 @@ def _page_runs(keys: list[str]) -> Iterator[dict[str, int]]:
         yield {key: stack.enter_context(live_file(key).page_run()) for key in keys}
 
 
+def _other_scenarios(workspace: Workspace, scenario: Scenario) -> list[Compared]:
+    """The company's other scenarios in the library, projected (each kept
+    while it is unchanged); none before the library has been opened."""
+    current = library()
+    if current is None:
+        return []
+    others = []
+    for name, saved in current.scenarios.items():
+        if name == scenario.name:
+            continue
+        try:
+            projection = kept_projection(workspace, saved.scenario)
+        except ProjectionError as problem:
+            others.append(Compared(saved.scenario, None, str(problem)))
+        else:
+            others.append(Compared(saved.scenario, projection))
+    return others
+
+
 def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
     workspace = state.workspace()
     scenario = state.current_scenario()
@@ -137,7 +167,11 @@ def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
     for caveat in guardrail_caveats(case):
         st.warning(plain(caveat), icon=":material/fact_check:")
 
-    charts = slide_charts(case, model=kept_model(workspace, scenario))
+    charts = slide_charts(
+        case,
+        model=kept_model(workspace, scenario),
+        others=_other_scenarios(workspace, scenario),
+    )
     for chart in charts:
         show_spec(st, chart.spec, key=f"pitch.chart.{chart.name}")
     return case, charts
