@@ -28,5 +28,6 @@ pages = [
         default=True,
     ),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/pitch.py", title="Pitch", icon=":material/co_present:"),
 ]
 st.navigation(pages).run()

@@ -1,4 +1,5 @@
-"""The `cpsu` command: check an upload, summarise a cost base, project it.
+"""The `cpsu` command: check an upload, summarise a cost base, project it,
+and write the pitch's images and deck.
 
 It reads files with the same reader as the app and prints either a table
 for people or one JSON object for scripts. Exit codes: 0 done, 1 the input
@@ -28,6 +29,7 @@ from cpsu.compare import (
     project_all,
 )
 from cpsu.costs import POOLS, Behaviour, Period
+from cpsu.deck import chart_png, chart_svg, pitch_deck
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
 from cpsu.ingest.cells import text_key
@@ -45,7 +47,8 @@ from cpsu.ingest.issues import Issue, Severity
 from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import apply_rules, load_rules, mapped_lines, negative_run_rate
-from cpsu.pitch import sanity_notes
+from cpsu.pitch import narrative, pitch_case, sanity_notes
+from cpsu.pitch_charts import SlideChart, slide_charts
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
 from cpsu.saved import starting_scenarios
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
@@ -1060,6 +1063,100 @@ def run_solve(args: argparse.Namespace) -> int:
 # --- the parser ----------------------------------------------------------------
 
 
+# --- pitch ------------------------------------------------------------------------
+
+
+def _pitch_folder(out: str) -> Path:
+    """The folder for the pitch's files: made if missing, in a folder that exists."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {out} is a file; the pitch is written to a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise UsageError(f"--out {out}: the folder {folder.parent} does not exist")
+        try:
+            folder.mkdir()
+        except OSError as problem:
+            raise UsageError(
+                f"cannot make {out}: {problem.strerror or problem}"
+            ) from None
+    return folder
+
+
+def run_pitch(args: argparse.Namespace) -> int:
+    folder = _pitch_folder(args.out)
+    upload = _read(args)
+    workspace, issues = _workspace(upload, args.file)
+    if workspace is None:
+        _say_issues(issues)
+        return EXIT_INPUT
+    scenario = _scenario_from_options(_named_scenario(workspace, args), args)
+    try:
+        projection = project(workspace.cost_base, workspace.headcount, scenario)
+    except ProjectionError as problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+
+    case = pitch_case(workspace, scenario, projection, fiscal_start=args.fiscal_start)
+    others = [
+        other
+        for other in _saved_scenarios(workspace, args.company)
+        if other.name.casefold() != scenario.name.casefold()
+    ]
+    charts = slide_charts(
+        case,
+        others=project_all(workspace.cost_base, workspace.headcount, others),
+    )
+    files: list[dict[str, Any]] = []
+    images: dict[str, bytes] = {}
+
+    def write(name: str, data: bytes, kind: str, chart: SlideChart | None) -> None:
+        path = folder / name
+        try:
+            path.write_bytes(data)
+        except OSError as problem:
+            raise UsageError(
+                f"cannot write {path}: {problem.strerror or problem}"
+            ) from None
+        files.append(
+            {
+                "path": str(path),
+                "kind": kind,
+                "chart": chart.name if chart else None,
+                "title": chart.title if chart else None,
+                "bytes": len(data),
+            }
+        )
+
+    for chart in charts:
+        images[chart.name] = chart_png(chart.spec)
+        write(f"{chart.name}.png", images[chart.name], "png", chart)
+        write(f"{chart.name}.svg", chart_svg(chart.spec), "svg", chart)
+    write("deck.pptx", pitch_deck(case, charts, images), "pptx", None)
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "out": str(folder),
+                    "files": files,
+                    "narrative": narrative(case),
+                    "issues": [issue.as_dict() for issue in issues],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    _say_issues(issues)
+    print(narrative(case))
+    print()
+    for file in files:
+        print(f"  {file['path']}")
+    print(f"{len(files)} files written to {folder}")
+    return EXIT_OK
+
+
 def _quarters(text: str) -> int:
     try:
         value = int(text)
@@ -1261,6 +1358,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_choice(solving)
     solving.add_argument("--json", action="store_true", help="print one JSON object")
     solving.set_defaults(run=run_solve)
+
+    pitching = commands.add_parser(
+        "pitch", help="the pitch's chart images (PNG, SVG) and its deck"
+    )
+    pitching.add_argument("file", metavar="WORKBOOK")
+    _add_choices(pitching)
+    pitching.add_argument(
+        "--out", required=True, metavar="DIR", help="the folder to write the files to"
+    )
+    pitching.add_argument(
+        "--quarters", type=_quarters, metavar="N", help="horizon: quarters"
+    )
+    pitching.add_argument(
+        "--growth", type=_fraction, metavar="G", help="growth a quarter"
+    )
+    for option, name, metavar, text in DESK_OPTIONS:
+        pitching.add_argument(
+            option, dest=name, type=_fraction, metavar=metavar, help=text
+        )
+    pitching.add_argument(
+        "--fiscal-start",
+        type=_month,
+        default=1,
+        metavar="MONTH",
+        help="the first month of the fiscal year, 1 to 12 (default 1, January)",
+    )
+    _add_scenario_choice(pitching)
+    pitching.add_argument("--json", action="store_true", help="list the files as JSON")
+    pitching.set_defaults(run=run_pitch)
     return parser
 
 

@@ -1,8 +1,13 @@
-"""Headline figures of a projection: what leadership reads first.
+"""Headline figures of a projection and the case they make: what leadership
+reads first.
 
 CPSU today and at the horizon, how much it changes, what each user added
 over the horizon costs to support, and the funding ask: the spend over the
-horizon above holding today's run-rate.
+horizon above holding today's run-rate, in total and by fiscal year. The
+narrative says the case in a paragraph of those numbers, each written from
+the projection's own values, and adds the guardrails' caveats (agents over
+capacity, a resolution rate below target, CPSU that fell only because no
+agent was added), so that a plan cannot buy a lower CPSU quietly.
 """
 
 from __future__ import annotations
@@ -11,12 +16,20 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from cpsu.compare import funding_by_fiscal_year
 from cpsu.costs import CostBase
-from cpsu.formatting import money, percent
-from cpsu.projection import TIER_KEYS, Projection
-from cpsu.scenario import Scenario
-from cpsu.sensitivity import tier_1_tickets_per_agent
+from cpsu.formatting import count, money, percent
+from cpsu.projection import TIER_KEYS, Model, ModelRun, Projection
+from cpsu.scenario import Scenario, Workspace
+from cpsu.sensitivity import (
+    RESOLUTION_TARGET,
+    UTILISATION_LIMIT,
+    GuardrailArrays,
+    guardrail_arrays,
+    tier_1_tickets_per_agent,
+)
 
 
 @dataclass(frozen=True)
@@ -227,3 +240,243 @@ def _quarter_list(quarters: list[str]) -> str:
     if len(quarters) <= 3:
         return ", ".join(quarters)
     return f"{len(quarters)} quarters between {quarters[0]} and {quarters[-1]}"
+
+
+# --- the case, in a paragraph ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PitchCase:
+    """Everything the Pitch page, the deck and the narrative say about one
+    scenario: its figures, its funding by fiscal year, agents and guardrails."""
+
+    workspace: Workspace
+    scenario: Scenario
+    projection: Projection
+    figures: HeadlineFigures
+    funding: pd.DataFrame  # compare.funding_by_fiscal_year
+    agents_now: dict[str, float]  # tier name: agents, staffed tiers only
+    agents_at_horizon: dict[str, float]
+    guardrails: GuardrailArrays
+    fiscal_start: int = 1  # the fiscal year's first month, 1 (January) to 12
+
+    @property
+    def total_agents_now(self) -> float:
+        return float(sum(self.agents_now.values()))
+
+    @property
+    def total_agents_at_horizon(self) -> float:
+        return float(sum(self.agents_at_horizon.values()))
+
+
+def _agents(projection: Projection, t: int) -> dict[str, float]:
+    """Agents by tier in quarter t, for the tiers staffed in any quarter."""
+    agents = {}
+    for tier, key in TIER_KEYS.items():
+        column = np.asarray(projection.column(f"agents_{key}"), dtype=float)
+        if np.nanmax(column, initial=0.0) > 0:
+            agents[tier.value] = float(column[t])
+    return agents
+
+
+def pitch_case(
+    workspace: Workspace,
+    scenario: Scenario,
+    projection: Projection,
+    fiscal_start: int = 1,
+    model: Model | None = None,
+    run: ModelRun | None = None,
+) -> PitchCase:
+    """The case for `scenario`, projected as `projection`; `model` and `run`,
+    when given, are the scenario's compiled model and its run (they spare
+    compiling it again for the guardrails)."""
+    return PitchCase(
+        workspace=workspace,
+        scenario=scenario,
+        projection=projection,
+        figures=headline_figures(projection),
+        funding=funding_by_fiscal_year(projection, fiscal_start),
+        agents_now=_agents(projection, 0),
+        agents_at_horizon=_agents(projection, len(projection.quarters) - 1),
+        guardrails=guardrail_arrays(
+            workspace.cost_base,
+            workspace.headcount,
+            scenario,
+            model=model,
+            run=run,
+        ),
+        fiscal_start=fiscal_start,
+    )
+
+
+def _fiscal_years(funding: pd.DataFrame) -> str:
+    """ "FY2027 $1,234, FY2028 $5,678 and FY2029 (3 months) $910"."""
+    parts = []
+    for year, months, ask in zip(
+        funding["fiscal_year"], funding["months"], funding["funding_ask"], strict=True
+    ):
+        part_year = "" if months == 12 else f" ({count(months)} months)"
+        parts.append(f"{year}{part_year} {money(ask, cents=False)}")
+    return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _quarters_phrase(quarters: int) -> str:
+    return "the next quarter" if quarters == 1 else f"the {quarters} quarters"
+
+
+def _agents_phrase(agents: float) -> str:
+    return f"{count(agents)} agent{'' if agents == 1 else 's'}"
+
+
+def _agents_sentence(case: PitchCase) -> str:
+    now, later = case.total_agents_now, case.total_agents_at_horizon
+    figures = case.figures
+    if not case.agents_at_horizon:
+        return "No tier is staffed with agents of its own."
+    tiers = ", ".join(
+        f"{count(agents)} {tier}" for tier, agents in case.agents_at_horizon.items()
+    )
+    if later == now:
+        return (
+            f"The service desk holds at {_agents_phrase(later)} ({tiers}) through "
+            f"{figures.horizon_quarter}."
+        )
+    verb = "needs" if later > now else "needs only"
+    return (
+        f"By {figures.horizon_quarter} support {verb} {_agents_phrase(later)} "
+        f"({tiers}), against {count(now)} today."
+    )
+
+
+def guardrail_caveats(case: PitchCase) -> list[str]:
+    """What the guardrails say the case must admit, one sentence each."""
+    marks = case.guardrails
+    labels = list(marks.labels)
+    caveats = []
+    over = [t for t in range(len(labels)) if marks.over[:, t].any()]
+    if over:
+        named = {tier for t in over for tier in marks.tiers_over(t).split(", ")}
+        tiers = [tier.value for tier in TIER_KEYS if tier.value in named]
+        busiest = float(np.nanmax(marks.utilisation))
+        caveats.append(
+            f"{_joined(tiers)} {'runs' if len(tiers) == 1 else 'run'} above "
+            f"{percent(UTILISATION_LIMIT, 0)} of "
+            f"capacity in {_quarter_list([labels[t] for t in over])}, at most "
+            f"{percent(busiest, 0)}: the CPSU shown there leans on overloaded agents."
+        )
+    if marks.resolution_below_target:
+        rate = case.scenario.service_desk.resolution_rate
+        caveats.append(
+            f"The Tier 1 resolution rate of {percent(rate, 0)} is below the "
+            f"{percent(RESOLUTION_TARGET, 0)} target, so more tickets escalate to "
+            "costlier tiers."
+        )
+    flat = [labels[t] for t in range(len(labels)) if marks.flat_staff_fall[t]]
+    if flat:
+        caveats.append(
+            f"CPSU falls in {_quarter_list(flat)} only because no agent is added "
+            "while tickets grow; hiring to keep pace would hold it level."
+        )
+    return caveats
+
+
+def narrative(case: PitchCase, caveats: bool = True) -> str:
+    """The case in one paragraph of the projection's own numbers, with any
+    guardrail caveats after it (unless `caveats` is False)."""
+    figures = case.figures
+    scenario = case.scenario
+    growth = scenario.growth_per_quarter
+    if abs(figures.cpsu_change) < 0.0005:
+        cpsu_move = f"holds at {money(figures.cpsu_at_horizon)}"
+    else:
+        direction = "falls" if figures.cpsu_change < 0 else "rises"
+        cpsu_move = (
+            f"{direction} {percent(abs(figures.cpsu_change))} to "
+            f"{money(figures.cpsu_at_horizon)}, "
+            f"{percent(figures.average_change_per_quarter, signed=True)} a quarter "
+            "on average"
+        )
+    users = count(figures.users_at_horizon)
+    if figures.users_at_horizon == figures.users_now:
+        users_move = f"stay at {users} through"
+    else:
+        users_move = f"reach {users} by"
+    sentences = [
+        f"Support costs {money(figures.cpsu_now)} a month for each of "
+        f"{count(figures.users_now)} supported users in {figures.baseline_quarter}, "
+        f"a run-rate of {money(figures.run_rate_now, cents=False)} a month.",
+        f"Under the {scenario.name} scenario, with growth of "
+        f"{percent(growth, signed=True)} a quarter, supported users "
+        f"{users_move} {figures.horizon_quarter} and CPSU {cpsu_move}.",
+    ]
+    per_user = figures.cost_per_added_user
+    if math.isfinite(per_user):
+        if figures.users_at_horizon > figures.users_now:
+            compared = "less" if per_user < figures.cpsu_now else "more"
+            sentences.append(
+                f"Each new employee costs {money(per_user)} a month to support, "
+                f"{compared} than today's CPSU."
+            )
+        elif per_user >= 0:
+            sentences.append(
+                f"Each user lost takes {money(per_user)} a month off the cost of "
+                "support."
+            )
+        else:
+            sentences.append(
+                f"Each user lost changes the monthly cost by {money(per_user)}."
+            )
+    total = figures.funding_ask
+    years = _fiscal_years(case.funding)
+    if total >= 0:
+        sentences.append(
+            f"Over {_quarters_phrase(figures.horizon_quarters)} the plan asks "
+            f"{money(total, cents=False)} above holding today's run-rate: {years}."
+        )
+    else:
+        sentences.append(
+            f"Over {_quarters_phrase(figures.horizon_quarters)} the plan spends "
+            f"{money(-total, cents=False)} less than holding today's run-rate "
+            f"(by fiscal year: {years})."
+        )
+    sentences.append(_agents_sentence(case))
+    said = guardrail_caveats(case) if caveats else []
+    if said:
+        sentences.append("Caveats: " + " ".join(said))
+    return " ".join(sentences)
+
+
+def assumption_rows(scenario: Scenario) -> list[tuple[str, str]]:
+    """The scenario's assumptions as a deck or a page lists them: label, value."""
+    desk, levers = scenario.service_desk, scenario.levers
+    rows = [
+        ("Scenario", scenario.name),
+        ("Horizon", f"{scenario.horizon_quarters} quarters"),
+        ("Growth per quarter", percent(scenario.growth_per_quarter, signed=True)),
+        ("Tickets per user per month", f"{desk.tickets_per_user_month:g}"),
+        ("Yearly trend of tickets per user", percent(desk.tickets_trend, signed=True)),
+        ("Tier 1 resolution rate", percent(desk.resolution_rate)),
+        ("Desk-side share of escalations", percent(desk.deskside_share)),
+        ("Self-service deflection", percent(desk.deflection)),
+        ("Deflection gain per quarter", percent(desk.deflection_step)),
+        ("Deflection cap", percent(desk.deflection_cap)),
+        ("Contingent weight", f"{desk.contingent_weight:g}"),
+        ("Agent productivity", percent(levers.productivity, signed=True)),
+    ]
+    if scenario.contingent_share is not None:
+        rows.append(("Contingent share", percent(scenario.contingent_share)))
+    for label, value in (
+        ("Labour escalation a year", levers.labour_escalation),
+        ("Licence escalation a year", levers.licence_escalation),
+    ):
+        rows.append((label, "each line's own" if value is None else percent(value)))
+    if scenario.changes:
+        rows.append(("Line changes", count(len(scenario.changes))))
+    return rows

@@ -1,15 +1,38 @@
-"""Headline figures and the 'check this' notes."""
+"""Headline figures, the 'check this' notes and the narrative."""
 
 import math
+import re
 from dataclasses import replace
+from functools import cache
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cpsu.costs import Behaviour, CostBase, CostLevers, CostLine, Tier
-from cpsu.pitch import headline_figures, lever_notes, sanity_notes
-from cpsu.scenario import Scenario
+from cpsu.formatting import count, money, percent
+from cpsu.ingest import apply_upload, read_upload
+from cpsu.pitch import (
+    PitchCase,
+    headline_figures,
+    lever_notes,
+    narrative,
+    pitch_case,
+    sanity_notes,
+)
+from cpsu.projection import project
+from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
+from cpsu.sensitivity import RESOLUTION_TARGET, UTILISATION_LIMIT
 from cpsu.workload import ServiceDesk
 from tests.model_builders import project_lines
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "sample_company.xlsx"
+
+
+@cache
+def sample_workspace() -> Workspace:
+    return apply_upload(None, read_upload(SAMPLE.read_bytes(), SAMPLE.name), "Sample")
+
 
 FIXED = CostLine("Service desk tool", "Support tools", Behaviour.FIXED, amount=10_000)
 LICENCE = CostLine(
@@ -151,3 +174,179 @@ def test_lever_notes_say_check_this_beyond_the_usual_ranges():
     # (None) never is
     assert "tickets a month" not in " ".join(lever_notes(unusual))
     assert lever_notes(Scenario(), cost_base) == []
+
+
+# --- the narrative ----------------------------------------------------------------
+
+ANALYSTS = CostLine(
+    "Analysts",
+    "Service desk (Tier 1)",
+    Behaviour.STAFFED,
+    unit_cost=5500,
+    tier=Tier.TIER_1,
+    tickets_per_agent=600,
+)
+HELPDESK_TOOL = CostLine("Helpdesk tool", "Support tools", Behaviour.FIXED, amount=2200)
+
+
+def small_case(**scenario_changes) -> PitchCase:
+    """200 employees and 20 contingent, a tool and Tier 1 analysts, 5% growth."""
+    workspace = Workspace(
+        cost_base=CostBase((HELPDESK_TOOL, ANALYSTS)),
+        headcount=Headcount((HeadcountRow("2026-Q4", 200, 20),)),
+        scenario=Scenario(
+            growth_per_quarter=0.05,
+            horizon_quarters=6,
+            service_desk=ServiceDesk(
+                tickets_per_user_month=1.0, deflection=0.0, deflection_cap=0.0
+            ),
+        ),
+        source="Small company",
+    )
+    scenario = replace(workspace.scenario, **scenario_changes)
+    projection = project(workspace.cost_base, workspace.headcount, scenario)
+    return pitch_case(workspace, scenario, projection)
+
+
+def test_the_narrative_of_a_small_company_by_hand():
+    text = narrative(small_case())
+    # Baseline: 200 + 20 = 220 users, 220 tickets, one agent (220 <= 600):
+    # 2,200 + 5,500 = $7,700 a month, CPSU 7,700 / 220 = $35.00.
+    assert text.startswith(
+        "Support costs $35.00 a month for each of 220 supported users in 2026-Q4, "
+        "a run-rate of $7,700 a month."
+    )
+    # 2028-Q2 (t = 6): round(200 x 1.05^6 = 268.02) + round(20 x 1.05^6 = 26.80)
+    # = 268 + 27 = 295 users, still one agent: CPSU 7,700 / 295 = $26.10,
+    # 26.1017 / 35 - 1 = -25.4%, a quarter (0.745763)^(1/6) - 1 = -4.8%.
+    assert (
+        "Under the Base scenario, with growth of +5.0% a quarter, supported users "
+        "reach 295 by 2028-Q2 and CPSU falls 25.4% to $26.10, -4.8% a quarter on "
+        "average." in text
+    )
+    # The run-rate holds, so each added user costs nothing more and nothing is
+    # asked; quarters 1..6 are 2027 (12 months) and half of 2028.
+    assert "Each new employee costs $0.00 a month to support" in text
+    assert (
+        "Over the 6 quarters the plan asks $0 above holding today's run-rate: "
+        "FY2027 $0 and FY2028 (6 months) $0." in text
+    )
+    assert "The service desk holds at 1 agent (1 Tier 1) through 2028-Q2." in text
+    assert "Caveats" not in text
+
+
+def test_the_narrative_names_a_resolution_rate_below_target():
+    case = small_case(
+        service_desk=ServiceDesk(
+            tickets_per_user_month=1.0,
+            resolution_rate=0.6,
+            deflection=0.0,
+            deflection_cap=0.0,
+        )
+    )
+    text = narrative(case)
+    assert "Caveats: The Tier 1 resolution rate of 60% is below the 70% target" in text
+    assert "Caveats" not in narrative(case, caveats=False)
+
+
+def test_the_narrative_says_agents_over_capacity_and_the_ask_by_fiscal_year():
+    # 40% growth a quarter: 220 users become round(200 x 1.4) + round(20 x 1.4)
+    # = 280 + 28 = 308 in 2027-Q1: tickets 308, one agent at 308 / 600 = 51%.
+    # 2027-Q2: 392 + 39 = 431 -> 72%; 2027-Q3: round(548.8) + round(54.88) =
+    # 549 + 55 = 604 tickets -> two agents (1,200 a month) at 50%.
+    case = small_case(growth_per_quarter=0.4, horizon_quarters=3)
+    text = narrative(case)
+    # 2027-Q3 costs 2,200 + 2 x 5,500 = 13,200 a month, 5,500 above the
+    # baseline's 7,700: three months of it, 16,500, all in FY2027.
+    assert (
+        "the plan asks $16,500 above holding today's run-rate: FY2027 (9 months) "
+        "$16,500." in text
+    )
+    assert "By 2027-Q3 support needs 2 agents (2 Tier 1), against 1 today." in text
+
+
+NUMBER = re.compile(r"[+-]?\$?\d{1,3}(?:,\d{3})*(?:\.\d+)?%?")
+# Names with digits that are not numbers: quarters, fiscal years and tiers.
+NAMES = re.compile(r"\b(?:\d{4}-Q[1-4]|FY\d{4}|Tier [12])\b")
+
+
+def _said_forms(case: PitchCase) -> set[str]:
+    """Every way the narrative may write a number of the case: the projection's
+    columns, its figures, its funding by fiscal year, its agents, the
+    scenario's growth and the guardrails' limits."""
+    figures = case.figures
+    values: list[float] = [
+        value for value in vars(figures).values() if isinstance(value, float | int)
+    ]
+    for name, column in case.projection.columns.items():
+        if name != "quarter":
+            values.extend(float(value) for value in column)
+    values.extend(case.funding["funding_ask"])
+    values.extend(case.funding["months"])
+    values.extend(case.agents_at_horizon.values())
+    values.extend([case.total_agents_now, case.total_agents_at_horizon])
+    values.extend(case.guardrails.utilisation[~np.isnan(case.guardrails.utilisation)])
+    values.extend(
+        [
+            case.scenario.growth_per_quarter,
+            case.scenario.service_desk.resolution_rate,
+            -figures.funding_ask,
+            -figures.cpsu_change,
+            UTILISATION_LIMIT,
+            RESOLUTION_TARGET,
+        ]
+    )
+    forms: set[str] = set()
+    for value in values:
+        if not math.isfinite(value):
+            continue
+        forms |= {money(value), money(value, cents=False), count(value)}
+        for digits in (0, 1):
+            forms |= {percent(value, digits), percent(value, digits, signed=True)}
+    return forms
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"growth_per_quarter": 0.2, "resolution": 0.6},
+        {"growth_per_quarter": -0.05, "horizon_quarters": 12},
+        {"growth_per_quarter": 0.0, "horizon_quarters": 1},
+    ],
+    ids=["sample", "fast-growth-low-resolution", "shrinking", "flat-one-quarter"],
+)
+def test_every_number_of_the_sample_narrative_is_the_projections(changes):
+    workspace = sample_workspace()
+    changes = dict(changes)
+    desk = workspace.scenario.service_desk
+    if "resolution" in changes:
+        desk = replace(desk, resolution_rate=changes.pop("resolution"))
+    scenario = replace(workspace.scenario, service_desk=desk, **changes)
+    projection = project(workspace.cost_base, workspace.headcount, scenario)
+    case = pitch_case(workspace, scenario, projection, fiscal_start=7)
+    text = narrative(case)
+
+    said = NUMBER.findall(NAMES.sub("", text))
+    forms = _said_forms(case)
+    assert len(said) >= 10
+    assert [number for number in said if number not in forms] == []
+    # and the headline figures are all in it
+    figures = case.figures
+    for shown in (
+        money(figures.cpsu_now),
+        money(figures.cpsu_at_horizon),
+        percent(abs(figures.cpsu_change)),
+        money(figures.funding_amount, cents=False),
+        count(case.total_agents_at_horizon),
+    ):
+        assert shown in text
+
+
+def test_a_number_not_of_the_projection_is_caught():
+    """The check above fails on a number the projection does not hold."""
+    case = small_case()
+    forms = _said_forms(case)
+    assert "$35.00" in forms
+    assert "$35.01" not in forms
+    assert "25.4%" in forms and "25.5%" not in forms

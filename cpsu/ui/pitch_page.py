@@ -1,0 +1,231 @@
+"""The Pitch page: the funding case as the meeting sees it.
+
+Presentation mode: the sidebar holds nothing of the page's own (opened by
+its address, the page starts with it closed), type is large, and the page
+shows only the headline figures, the narrative with its caveats, the slide
+charts (the company's other scenarios compared too, once the Scenarios page
+has opened its library) and the downloads. The scenario is the one the
+Scenarios page's sliders set now (read from session state), so a move there
+is here after a page switch. Every download is built when clicked, from the
+case this page last drew: the scenario workbook, each chart as a PNG and an
+SVG, and the deck. Nothing is drawn as an image until then, and an image
+drawn once is kept for the deck and the next click.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from functools import lru_cache
+from typing import Any
+
+import streamlit as st
+
+from cpsu.compare import Compared
+from cpsu.deck import (
+    DECK_MIME,
+    PNG_MIME,
+    SVG_MIME,
+    chart_png,
+    chart_svg,
+    headline_rows,
+    pitch_deck,
+)
+from cpsu.pitch import PitchCase, guardrail_caveats, narrative, pitch_case
+from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
+from cpsu.projection import ProjectionError
+from cpsu.scenario import Scenario, Workspace
+from cpsu.ui import state
+from cpsu.ui.downloads import download_button, live_file
+from cpsu.ui.projections import (
+    kept_model,
+    kept_projection,
+    kept_run,
+    projection_of,
+    show_spec,
+)
+from cpsu.ui.scenario_library import library
+from cpsu.ui.text import plain
+from cpsu.workbook import scenario_workbook
+
+WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The Compare page's choice of fiscal year, kept in the session.
+FISCAL_START = "compare.fiscal_start"
+WORKBOOK_DOWNLOAD = "pitch.download.workbook"
+DECK_DOWNLOAD = "pitch.download.deck"
+
+# Large type for a projector, scoped to the page's own containers.
+STYLE = """
+<style>
+.st-key-pitch-figures [data-testid="stMetricValue"] { font-size: 2.6rem; }
+.st-key-pitch-figures [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+.st-key-pitch-narrative p { font-size: 1.45rem; line-height: 1.55; }
+</style>
+"""
+
+
+@lru_cache(maxsize=32)
+def _png(spec_json: str) -> bytes:
+    return chart_png(json.loads(spec_json))
+
+
+def chart_png_kept(chart: SlideChart) -> bytes:
+    """The chart's PNG, drawn once for each spec while the server runs."""
+    return _png(json.dumps(chart.spec, sort_keys=True))
+
+
+def _chart_key(chart: SlideChart | str, kind: str) -> str:
+    name = chart if isinstance(chart, str) else chart.name
+    return f"pitch.download.{name}.{kind}"
+
+
+def _file_name(stem: str, suffix: str) -> str:
+    workbook_name = state.download_name(
+        state.current_scenario(), state.workspace().headcount.baseline.quarter
+    )
+    return workbook_name.removesuffix(".xlsx") + f"-{stem}.{suffix}"
+
+
+def _builds(case: PitchCase, charts: list[SlideChart]) -> dict[str, Callable]:
+    """What each of the page's downloads is built from, by its key."""
+    builds: dict[str, Callable[[], bytes]] = {
+        WORKBOOK_DOWNLOAD: lambda: scenario_workbook(
+            case.workspace, case.scenario, case.projection
+        ),
+        DECK_DOWNLOAD: lambda: pitch_deck(
+            case, charts, {chart.name: chart_png_kept(chart) for chart in charts}
+        ),
+    }
+    for chart in charts:
+        builds[_chart_key(chart, "png")] = lambda chart=chart: chart_png_kept(chart)
+        builds[_chart_key(chart, "svg")] = lambda chart=chart: chart_svg(chart.spec)
+    return builds
+
+
+@contextmanager
+def _page_runs(keys: list[str]) -> Iterator[dict[str, int]]:
+    """Mark this run on each download's live file; yields each one's run."""
+    with ExitStack() as stack:
+        yield {key: stack.enter_context(live_file(key).page_run()) for key in keys}
+
+
+def _other_scenarios(workspace: Workspace, scenario: Scenario) -> list[Compared]:
+    """The company's other scenarios in the library, projected (each kept
+    while it is unchanged); none before the library has been opened."""
+    current = library()
+    if current is None:
+        return []
+    others = []
+    for name, saved in current.scenarios.items():
+        if name == scenario.name:
+            continue
+        try:
+            projection = kept_projection(workspace, saved.scenario)
+        except ProjectionError as problem:
+            others.append(Compared(saved.scenario, None, str(problem)))
+        else:
+            others.append(Compared(saved.scenario, projection))
+    return others
+
+
+def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
+    workspace = state.workspace()
+    scenario = state.current_scenario()
+    st.title(f"The support budget case: {plain(scenario.name)}")
+    try:
+        projection = projection_of(workspace, scenario)
+    except ProjectionError as problem:
+        st.error(plain(problem))
+        return None
+    case = pitch_case(
+        workspace,
+        scenario,
+        projection,
+        fiscal_start=st.session_state.get(FISCAL_START, 1),
+        model=kept_model(workspace, scenario),
+        run=kept_run(workspace, scenario),
+    )
+    figures = case.figures
+    st.caption(
+        f"{plain(workspace.source)} · {figures.baseline_quarter} to "
+        f"{figures.horizon_quarter} · the sliders of the Scenarios page"
+    )
+
+    with st.container(key="pitch-figures"):
+        rows = headline_rows(case)
+        for columns, part in ((st.columns(3), rows[:3]), (st.columns(3), rows[3:])):
+            for column, (label, value, note) in zip(columns, part, strict=True):
+                column.metric(label, value, help=note)
+        st.caption(
+            f"{figures.funding_label} by fiscal year: {plain(rows[4][2])} · spend "
+            "above holding the baseline run-rate"
+        )
+
+    with st.container(key="pitch-narrative"):
+        st.markdown(plain(narrative(case, caveats=False)))
+    for caveat in guardrail_caveats(case):
+        st.warning(plain(caveat), icon=":material/fact_check:")
+
+    charts = slide_charts(
+        case,
+        model=kept_model(workspace, scenario),
+        others=_other_scenarios(workspace, scenario),
+    )
+    for chart in charts:
+        show_spec(st, chart.spec, key=f"pitch.chart.{chart.name}")
+    return case, charts
+
+
+def _download_buttons(charts: list[SlideChart]) -> None:
+    st.subheader("Downloads")
+    workbook, deck = st.columns(2)
+    with workbook:
+        download_button(
+            "Scenario workbook",
+            live_file(WORKBOOK_DOWNLOAD),
+            key=WORKBOOK_DOWNLOAD,
+            file_name=state.download_name(
+                state.current_scenario(), state.workspace().headcount.baseline.quarter
+            ),
+            mime=WORKBOOK_MIME,
+            type="primary",
+        )
+    with deck:
+        download_button(
+            "Deck (PowerPoint)",
+            live_file(DECK_DOWNLOAD),
+            key=DECK_DOWNLOAD,
+            file_name=_file_name("deck", "pptx"),
+            mime=DECK_MIME,
+            type="primary",
+        )
+    for chart in charts:
+        title, png, svg = st.columns([4, 1, 1], vertical_alignment="center")
+        title.write(plain(chart.title))
+        for column, kind, mime in ((png, "png", PNG_MIME), (svg, "svg", SVG_MIME)):
+            with column:
+                download_button(
+                    kind.upper(),
+                    live_file(_chart_key(chart, kind)),
+                    key=_chart_key(chart, kind),
+                    file_name=_file_name(chart.name, kind),
+                    mime=mime,
+                )
+
+
+def pitch_page() -> None:
+    """The page: the case, then its downloads, each built when clicked."""
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+    st.html(STYLE)
+    # The chart names are fixed: the keys are known before the case is drawn.
+    keys = [WORKBOOK_DOWNLOAD, DECK_DOWNLOAD] + [
+        _chart_key(name, kind) for name in CHART_NAMES for kind in ("png", "svg")
+    ]
+    with _page_runs(keys) as runs:
+        shown = _show_case()
+        builds: dict[str, Any] = _builds(*shown) if shown else {}
+        for key, run in runs.items():
+            live_file(key).offer(run, builds.get(key))
+    if shown is not None:
+        _download_buttons(shown[1])

@@ -1,0 +1,126 @@
+"""The Pitch page as a user meets it, driven by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
+
+import openpyxl
+import pytest
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from cpsu.deck import png_size
+from cpsu.formatting import count, money, percent
+from cpsu.pitch import headline_figures
+from cpsu.pitch_charts import CHART_NAMES, SLIDE_WIDTH
+from cpsu.projection import project
+from cpsu.ui import pitch_page
+from cpsu.ui.text import plain
+from tests.test_pages import ROOT, metric
+from tests.test_pitch import sample_workspace
+
+PITCH = "app_pages/pitch.py"
+
+
+def pitch(at: AppTest) -> AppTest:
+    return at.switch_page(PITCH).run()
+
+
+def new_pitch() -> AppTest:
+    return pitch(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run())
+
+
+def sample_figures(**changes):
+    workspace = sample_workspace()
+    scenario = replace(workspace.scenario, **changes)
+    return headline_figures(project(workspace.cost_base, workspace.headcount, scenario))
+
+
+def build(at: AppTest, key: str) -> bytes:
+    """The file the download button with this key gives when clicked now."""
+    return at.session_state[f"{key}.live_file"]()
+
+
+def test_the_pitch_page_shows_the_sample_case():
+    at = new_pitch()
+    assert not at.exception
+    assert at.title[0].value == "The support budget case: Base"
+    figures = sample_figures()
+    assert metric(at, f"CPSU {figures.baseline_quarter}") == money(figures.cpsu_now)
+    assert metric(at, f"CPSU {figures.horizon_quarter}") == money(
+        figures.cpsu_at_horizon
+    )
+    assert metric(at, "Change a quarter") == percent(
+        figures.average_change_per_quarter, signed=True
+    )
+    assert metric(at, "Cost per added user") == money(figures.cost_per_added_user)
+    assert metric(at, "Funding ask") == money(figures.funding_ask, cents=False)
+    assert len(at.metric) == 6
+    # FY2027 is quarters 1..4 (2027), FY2028 quarters 5..8 (2028)
+    funding = [c.value for c in at.caption if "by fiscal year" in c.value]
+    assert funding and "FY2027 \\$" in funding[0] and "FY2028 \\$" in funding[0]
+    # the narrative, in the page's large type
+    assert plain(money(figures.cpsu_now)) in at.markdown[0].value
+    assert plain(money(figures.funding_ask, cents=False)) in at.markdown[0].value
+    assert len(at.get("vega_lite_chart")) == len(CHART_NAMES)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels[:2] == ["Scenario workbook", "Deck (PowerPoint)"]
+    assert labels[2:] == ["PNG", "SVG"] * len(CHART_NAMES)
+    assert not at.error
+
+
+def test_the_page_draws_no_image_until_a_download_is_clicked():
+    pitch_page._png.cache_clear()
+    at = new_pitch()
+    at.run()
+    assert pitch_page._png.cache_info().currsize == 0
+    png = build(at, "pitch.download.cpsu.png")
+    assert pitch_page._png.cache_info().currsize == 1
+    width, _ = png_size(png)
+    assert width > 2 * SLIDE_WIDTH  # drawn at scale 2
+
+
+def test_downloads_follow_the_sliders_moved_on_scenarios():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.slider(key="scenarios.growth").set_value(0.20).run()
+    at = pitch(at)
+    assert not at.exception
+    figures = sample_figures(growth_per_quarter=0.20)
+    horizon = f"CPSU {figures.horizon_quarter}"
+    assert metric(at, horizon) == money(figures.cpsu_at_horizon)
+    assert metric(at, horizon) != money(sample_figures().cpsu_at_horizon)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(build(at, "pitch.download.workbook")))
+    assumptions = {
+        row[0]: row[1]
+        for row in workbook["Assumptions"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    assert assumptions["Growth per quarter"] == pytest.approx(0.20)
+
+    deck = Presentation(io.BytesIO(build(at, "pitch.download.deck")))
+    shown = "\n".join(
+        shape.text_frame.text
+        for shape in list(deck.slides)[1].shapes
+        if shape.has_text_frame
+    )
+    assert money(figures.cpsu_at_horizon) in shown
+    assert count(figures.users_at_horizon) in shown
+
+    svg = build(at, "pitch.download.cpsu.svg")
+    texts = "".join(ElementTree.fromstring(svg).itertext())
+    assert money(figures.cpsu_at_horizon) in texts
+
+
+def test_a_slider_moved_after_the_pitch_was_seen_reaches_its_downloads():
+    at = new_pitch()
+    before = build(at, "pitch.download.cpsu.svg")
+    at = at.switch_page("app_pages/scenarios.py").run()
+    at.slider(key="scenarios.horizon").set_value(6).run()
+    at = pitch(at)
+    after = build(at, "pitch.download.cpsu.svg")
+    assert after != before
+    assert "2028-Q2" in "".join(ElementTree.fromstring(after).itertext())
+    assert metric(at, "CPSU 2028-Q2")
