@@ -22,6 +22,7 @@ tornado's rows by swing) travels in the data, not in the layers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -1011,20 +1012,43 @@ RAISES = "Raises CPSU"
 NO_CHANGE = "No change"
 
 
+def bridge_floor(levels: Sequence[float]) -> float:
+    """Where the waterfall's axis starts: zero, unless the CPSU levels it
+    walks through lie so far above zero that bars from zero would leave the
+    steps a sliver; then a round number below them by three quarters of their
+    range, so that the steps fill the chart and the baseline and horizon bars
+    still show as bars (their values are written beside them)."""
+    finite = [level for level in levels if math.isfinite(level)]
+    if not finite:
+        return 0.0
+    low, high = min(finite), max(finite)
+    if low <= 0 or high <= low:
+        return 0.0
+    wanted = low - 0.75 * (high - low)
+    if wanted <= 0.4 * low:
+        return 0.0
+    unit = 10.0 ** math.floor(math.log10(high - low))
+    return float(math.floor(wanted / unit) * unit)
+
+
 def bridge_bars(
     bridge: pd.DataFrame, start_label: str = "Baseline", end_label: str = "Horizon"
 ) -> pd.DataFrame:
     """The waterfall's bars: the baseline's CPSU, each mechanism's step from
     where the one before ended, and the horizon's CPSU. Columns: step, order,
     kind, bar_from, bar_to, change (the mechanism's; the CPSU itself for the
-    first and last bar) and value_label."""
+    first and last bar) and value_label. The first and last bars start where
+    the axis does (`bridge_floor`)."""
     start = float(bridge["cpsu_from"].iloc[0])
     end = float(bridge["cpsu_to"].iloc[-1])
+    floor = bridge_floor(
+        [start, end, *bridge["cpsu_from"].tolist(), *bridge["cpsu_to"].tolist()]
+    )
     rows = [
         {
             "step": f"{start_label} CPSU",
             "kind": START_END,
-            "bar_from": 0.0,
+            "bar_from": floor,
             "bar_to": start,
             "change": start,
             "value_label": money(start),
@@ -1047,7 +1071,7 @@ def bridge_bars(
         {
             "step": f"{end_label} CPSU",
             "kind": START_END,
-            "bar_from": 0.0,
+            "bar_from": floor,
             "bar_to": end,
             "change": end,
             "value_label": money(end),
@@ -1108,8 +1132,8 @@ def _bridge_layers(steps: tuple[str, ...]) -> alt.LayerChart:
     x = alt.X(
         "bar_from:Q",
         title="CPSU a month",
-        axis=alt.Axis(format=MONEY_AXIS),
-        scale=alt.Scale(zero=True),
+        axis=alt.Axis(format=MONEY_AXIS, tickCount=8),
+        scale=alt.Scale(zero=False),
     )
     tooltip = [
         alt.Tooltip("step:N", title="Step"),

@@ -165,19 +165,23 @@ def _target_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
         .mark_text(align="right", baseline="bottom", dy=-6, color=BASELINE_COLOUR)
         .encode(y=y, x=alt.value("width"), text="label:N")
     )
-    end_labels = (
-        alt.Chart(alt.NamedData("ends"), name="end_labels")
-        .mark_text(align="right", dx=-16, fontWeight=600)
-        .encode(
-            x=x,
-            y=y,
-            text="label:N",
-            color=alt.Color("colour:N", scale=None),
-            yOffset=alt.YOffset("offset:Q", scale=None),
+    # The end of the plan and of the target, labelled left of the last
+    # point: the higher one above its point, the lower one below it, so
+    # that neither label sits on the other or on the line that falls to it.
+    end_labels = [
+        alt.Chart(alt.NamedData(f"end_{side}"), name=f"end_label_{side}")
+        .mark_text(
+            align="right",
+            baseline="bottom" if side == "above" else "top",
+            dx=-8,
+            dy=-10 if side == "above" else 10,
+            fontWeight=600,
         )
-    )
+        .encode(x=x, y=y, text="label:N", color=alt.Color("colour:N", scale=None))
+        for side in ("above", "below")
+    ]
     return alt.layer(
-        target_path, baseline_rule, baseline_label, cpsu_line, end_labels
+        target_path, baseline_rule, baseline_label, cpsu_line, *end_labels
     ).properties(
         description=(
             "Line chart of CPSU by quarter, with the baseline CPSU and a target "
@@ -206,30 +210,29 @@ def cpsu_target_parts(
         f"{money(target[-1])} by {quarters[-1]}; the plan {versus}",
     ]
     # The plan's end above the target's, or below: each label on its own side.
-    plan_above = cpsu[-1] >= target[-1]
-    ends = [
-        {
-            "quarter": quarters[-1],
-            "cpsu": values_of(cpsu)[-1],
-            "label": money(cpsu[-1]),
-            "colour": PALETTE[0],
-            "offset": -22 if plan_above else 22,
-        },
-        {
-            "quarter": quarters[-1],
-            "cpsu": values_of(target)[-1],
-            "label": f"Target {money(target[-1])}",
-            "colour": TARGET_COLOUR,
-            "offset": 22 if plan_above else -22,
-        },
-    ]
+    plan_end = {
+        "quarter": quarters[-1],
+        "cpsu": values_of(cpsu)[-1],
+        "label": money(cpsu[-1]),
+        "colour": PALETTE[0],
+    }
+    target_end = {
+        "quarter": quarters[-1],
+        "cpsu": values_of(target)[-1],
+        "label": f"Target {money(target[-1])}",
+        "colour": TARGET_COLOUR,
+    }
+    above, below = (
+        (plan_end, target_end) if cpsu[-1] >= target[-1] else (target_end, plan_end)
+    )
     data = {
         "cpsu": rows_of({"quarter": list(quarters), "cpsu": values_of(cpsu)}),
         "target": rows_of({"quarter": list(quarters), "cpsu": values_of(target)}),
         "baseline": [
             {"cpsu": values_of(cpsu)[0], "label": f"Baseline {money(cpsu[0])}"}
         ],
-        "ends": ends,
+        "end_above": [above],
+        "end_below": [below],
     }
     return quarters, title, data
 

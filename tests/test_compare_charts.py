@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 from dataclasses import replace
 
 import altair as alt
@@ -26,6 +27,7 @@ from cpsu.compare_charts import (
     RAISES_COLOUR,
     START_END,
     bridge_chart,
+    bridge_floor,
     bridge_spec,
     funding_chart,
     funding_spec,
@@ -393,6 +395,31 @@ def test_bridge_parts_add_up_to_the_total_change_within_a_cent():
     for before, after in itertools.pairwise(parts):
         assert after["bar_from"] == pytest.approx(before["bar_to"])
     assert parts[-1]["bar_to"] == pytest.approx(end["bar_to"])
+
+
+def test_the_bridge_axis_starts_below_the_steps_so_they_fill_the_chart():
+    rows = bridge_rows(bridge_chart(small_bridge()).to_dict())
+    # CPSU walks between 36.79 (after fixed costs) and 42.00: a range of
+    # 5.21, so the axis starts at 36.79 - 0.75 x 5.21 = 32.88, rounded down to
+    # the unit of the range ($1): $32. The end bars start there.
+    assert [rows[0]["bar_from"], rows[-1]["bar_from"]] == [32.0, 32.0]
+    # Levels near zero, or spread from near zero, keep the axis at zero.
+    assert bridge_floor([5.0, 40.0]) == 0.0
+    assert bridge_floor([0.0, 3.0]) == 0.0
+    assert bridge_floor([50.0, 50.0]) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    levels=st.lists(st.floats(0.01, 10_000, allow_nan=False), min_size=2, max_size=10)
+)
+def test_the_bridge_axis_never_starts_above_a_level_or_below_zero(levels):
+    floor = bridge_floor(levels)
+    assert 0.0 <= floor <= min(levels)
+    if floor:
+        # A round number: a whole multiple of the unit of the levels' range.
+        unit = 10.0 ** math.floor(math.log10(max(levels) - min(levels)))
+        assert floor / unit == pytest.approx(round(floor / unit))
 
 
 def test_a_bridge_with_nothing_moving_says_so():

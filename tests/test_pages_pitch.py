@@ -55,6 +55,15 @@ def test_the_pitch_page_shows_the_sample_case():
     assert metric(at, "Change a quarter") == percent(
         figures.average_change_per_quarter, signed=True
     )
+    # The horizon's CPSU carries its whole change as the delta, a fall in green.
+    horizon = next(m for m in at.metric if m.label == f"CPSU {figures.horizon_quarter}")
+    assert horizon.delta == percent(figures.cpsu_change, signed=True)
+    # The sample's CPSU falls: the arrow points down, in green.
+    assert figures.cpsu_change < 0
+    assert (horizon.proto.direction, horizon.proto.color) == (
+        horizon.proto.DOWN,
+        horizon.proto.GREEN,
+    )
     assert metric(at, "Cost per added user") == money(figures.cost_per_added_user)
     assert metric(at, "Funding ask") == money(figures.funding_ask, cents=False)
     assert len(at.metric) == 6

@@ -60,18 +60,19 @@ def test_the_cpsu_chart_states_the_fall_and_the_target_by_hand():
         "baseline_rule",
         "baseline_label",
         "cpsu_line",
-        "end_labels",
+        "end_label_above",
+        "end_label_below",
     ]
     target = spec["datasets"]["target"]
     assert target[1]["cpsu"] == pytest.approx(35 * 0.97)
     assert target[-1]["cpsu"] == pytest.approx(29.15401, abs=1e-4)
     assert spec["datasets"]["baseline"] == [{"cpsu": 35.0, "label": "Baseline $35.00"}]
-    assert [end["label"] for end in spec["datasets"]["ends"]] == [
-        "$26.10",
-        "Target $29.15",
-    ]
+    # The plan ends below the target: the target's label above its end, the
+    # plan's below its own.
+    assert [end["label"] for end in spec["datasets"]["end_above"]] == ["Target $29.15"]
+    assert [end["label"] for end in spec["datasets"]["end_below"]] == ["$26.10"]
     assert spec["layer"][0]["mark"]["color"] == TARGET_COLOUR
-    assert axis_formats(spec) == [MONEY_AXIS] * 5  # every layer on the CPSU axis
+    assert axis_formats(spec) == [MONEY_AXIS] * 6  # every layer on the CPSU axis
 
 
 def test_the_cached_spec_is_the_charts_spec():

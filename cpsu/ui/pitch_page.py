@@ -32,6 +32,7 @@ from cpsu.deck import (
     headline_rows,
     pitch_deck,
 )
+from cpsu.formatting import percent
 from cpsu.pitch import PitchCase, guardrail_caveats, narrative, pitch_case
 from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
 from cpsu.projection import ProjectionError
@@ -154,9 +155,19 @@ def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
 
     with st.container(key="pitch-figures"):
         rows = headline_rows(case)
-        for columns, part in ((st.columns(3), rows[:3]), (st.columns(3), rows[3:])):
-            for column, (label, value, note) in zip(columns, part, strict=True):
-                column.metric(label, value, help=note)
+        # The whole change of CPSU, and the agents added, as the metrics' deltas
+        # (a fall of CPSU in green).
+        added_agents = case.total_agents_at_horizon - case.total_agents_now
+        deltas: dict[int, tuple[str | None, str]] = {
+            1: (percent(figures.cpsu_change, signed=True), "inverse"),
+            5: (f"{added_agents:+,.0f}" if added_agents else None, "off"),
+        }
+        columns = [*st.columns(3), *st.columns(3)]
+        for index, (column, (label, value, note)) in enumerate(
+            zip(columns, rows, strict=True)
+        ):
+            delta, colour = deltas.get(index, (None, "normal"))
+            column.metric(label, value, delta=delta, delta_color=colour, help=note)
         st.caption(
             f"{figures.funding_label} by fiscal year: {plain(rows[4][2])} · spend "
             "above holding the baseline run-rate"
