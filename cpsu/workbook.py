@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,7 +25,8 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -40,7 +41,7 @@ from cpsu.costs import (
     Tier,
 )
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
-from cpsu.scenario import Headcount, Scenario, Workspace, quarter_start
+from cpsu.scenario import Headcount, LineChange, Scenario, Workspace, quarter_start
 from cpsu.workload import ServiceDesk
 
 COSTS_SHEET = "Costs"
@@ -48,6 +49,7 @@ HEADCOUNT_SHEET = "Headcount"
 SERVICE_DESK_SHEET = "Service desk"
 ASSUMPTIONS_SHEET = "Assumptions"
 PROJECTION_SHEET = "Projection"
+LINE_CHANGES_SHEET = "Line changes"
 INSTRUCTIONS_SHEET = "Instructions"
 
 MONEY = "$#,##0.00"
@@ -101,6 +103,7 @@ SERVICE_DESK_ROWS: tuple[Column, ...] = (
     Column("Deflection step per quarter", "deflection_step", RATE),
     Column("Deflection cap", "deflection_cap", RATE),
     Column("Contingent weight", "contingent_weight", DECIMAL),
+    Column("Tickets trend per year", "tickets_trend", RATE),
 )
 
 # The Assumptions sheet, a row per Scenario field (the service desk aside).
@@ -108,7 +111,41 @@ ASSUMPTION_ROWS: tuple[Column, ...] = (
     Column("Scenario name", "name"),
     Column("Horizon quarters", "horizon_quarters", COUNT),
     Column("Growth per quarter", "growth_per_quarter", RATE),
+    Column("Contingent share", "contingent_share", RATE),
+    Column("Labour escalation", "labour_escalation", RATE),
+    Column("Licence escalation", "licence_escalation", RATE),
+    Column("Agent productivity", "productivity", RATE),
 )
+
+# The defined name of each input value, by field: formulas read the inputs by
+# these names, and finance sees what each cell is.
+INPUT_NAMES: dict[str, str] = {
+    "name": "ScenarioName",
+    "horizon_quarters": "HorizonQuarters",
+    "growth_per_quarter": "GrowthPerQuarter",
+    "contingent_share": "ContingentShare",
+    "labour_escalation": "LabourEscalation",
+    "licence_escalation": "LicenceEscalation",
+    "productivity": "AgentProductivity",
+    "tickets_per_user_month": "TicketsPerUser",
+    "resolution_rate": "ResolutionRate",
+    "deskside_share": "DesksideShare",
+    "deflection": "DeflectionStart",
+    "deflection_step": "DeflectionStep",
+    "deflection_cap": "DeflectionCap",
+    "contingent_weight": "ContingentWeight",
+    "tickets_trend": "TicketsTrend",
+}
+
+# The Line changes sheet: the change's item and quarter, whether it drops the
+# line, then the new line in the Costs sheet's columns.
+CHANGE_COLUMNS: tuple[Column, ...] = (
+    Column("Changed item", "changed_item"),
+    Column("From quarter", "from_quarter", COUNT),
+    Column("Change", "change"),
+)
+DROP = "Drop"
+NEW_LINE = "New line"
 
 
 def _projection_rows() -> tuple[Column, ...]:
@@ -140,6 +177,8 @@ def _projection_rows() -> tuple[Column, ...]:
 PROJECTION_ROWS: tuple[Column, ...] = _projection_rows()
 
 _HEADER_FONT = Font(bold=True)
+# Finance's convention: what a person types in is blue, what is computed black.
+INPUT_FONT = Font(color="0000FF")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="8096B4"))
 _TITLE_FONT = Font(bold=True, size=14)
@@ -288,9 +327,17 @@ def _cost_value(line: CostLine, name: str) -> Any:
     return value
 
 
-def _validate_list(ws: Worksheet, header: str, options: Iterable[str]) -> None:
-    """A drop-down of the allowed words under a header; other words only warn."""
-    headers = [column.header for column in COST_COLUMNS]
+def _validate_list(
+    ws: Worksheet,
+    header: str,
+    options: Iterable[str],
+    before: Sequence[Column] = (),
+) -> None:
+    """A drop-down of the allowed words under a header; other words only warn.
+
+    `before` are the sheet's columns ahead of the Costs sheet's ones.
+    """
+    headers = [column.header for column in (*before, *COST_COLUMNS)]
     letter = get_column_letter(headers.index(header) + 1)
     choices = ",".join(options)
     validation = DataValidation(
@@ -305,17 +352,49 @@ def _validate_list(ws: Worksheet, header: str, options: Iterable[str]) -> None:
     ws.add_data_validation(validation)
 
 
+def _write_cost_line(
+    ws: Worksheet, row: int, first_column: int, line: CostLine | None
+) -> None:
+    """One cost line in the Costs sheet's columns, as inputs (blue)."""
+    for index, column in enumerate(COST_COLUMNS, start=first_column):
+        value = None if line is None else _cost_value(line, column.field)
+        cell = _put(ws, row, index, value, column.number_format)
+        cell.font = INPUT_FONT
+
+
 def _write_costs(wb: openpyxl.Workbook, cost_base: CostBase) -> None:
     ws = _new_sheet(wb, COSTS_SHEET)
     _write_header(ws, [column.header for column in COST_COLUMNS])
     for row, line in enumerate(cost_base.lines, start=2):
-        for index, column in enumerate(COST_COLUMNS, start=1):
-            _put(ws, row, index, _cost_value(line, column.field), column.number_format)
+        _write_cost_line(ws, row, 1, line)
     _validate_list(ws, "Pool", POOLS)
     _validate_list(ws, "Behaviour", [b.value for b in Behaviour])
     _validate_list(ws, "Period", [p.value for p in Period])
     _validate_list(ws, "Tier", [t.value for t in Tier])
     _validate_list(ws, "Renew", ["Yes", "No"])
+    _fit_columns(ws)
+
+
+def _write_line_changes(wb: openpyxl.Workbook, changes: Sequence[LineChange]) -> None:
+    """A row per change: the item it changes, from which quarter, and the new
+    line (or Drop, with the line's columns empty)."""
+    ws = _new_sheet(wb, LINE_CHANGES_SHEET)
+    _write_header(ws, [column.header for column in (*CHANGE_COLUMNS, *COST_COLUMNS)])
+    first_cost_column = len(CHANGE_COLUMNS) + 1
+    for row, change in enumerate(changes, start=2):
+        values = (
+            change.item,
+            change.from_quarter,
+            DROP if change.line is None else NEW_LINE,
+        )
+        for index, (column, value) in enumerate(
+            zip(CHANGE_COLUMNS, values, strict=True), start=1
+        ):
+            _put(ws, row, index, value, column.number_format).font = INPUT_FONT
+        _write_cost_line(ws, row, first_cost_column, change.line)
+    _validate_list(ws, "Change", [NEW_LINE, DROP], CHANGE_COLUMNS)
+    _validate_list(ws, "Pool", POOLS, CHANGE_COLUMNS)
+    _validate_list(ws, "Behaviour", [b.value for b in Behaviour], CHANGE_COLUMNS)
     _fit_columns(ws)
 
 
@@ -326,21 +405,45 @@ def _write_headcount(wb: openpyxl.Workbook, headcount: Headcount | None) -> None
     for row, headcount_row in enumerate(rows, start=2):
         for index, column in enumerate(HEADCOUNT_COLUMNS, start=1):
             value = getattr(headcount_row, column.field)
-            _put(ws, row, index, value, column.number_format)
+            _put(ws, row, index, value, column.number_format).font = INPUT_FONT
     _fit_columns(ws)
 
 
+def _name_cell(wb: openpyxl.Workbook, name: str, ws: Worksheet, cell: str) -> None:
+    """Give one input cell a workbook-wide defined name."""
+    reference = f"{quote_sheetname(ws.title)}!{absolute_coordinate(cell)}"
+    wb.defined_names[name] = DefinedName(name, attr_text=reference)
+
+
 def _write_parameters(
-    wb: openpyxl.Workbook, title: str, rows: Sequence[Column], source: object
+    wb: openpyxl.Workbook,
+    title: str,
+    rows: Sequence[Column],
+    values: Mapping[str, Any],
 ) -> None:
-    """A Parameter / Value sheet, one row per field of a frozen dataclass."""
+    """A Parameter / Value sheet, one row per field; each value is a named input."""
     ws = _new_sheet(wb, title)
     _write_header(ws, ["Parameter", "Value"])
     for row, parameter in enumerate(rows, start=2):
         _put(ws, row, 1, parameter.header, None)
-        value = getattr(source, parameter.field)
-        _put(ws, row, 2, value, parameter.number_format)
+        cell = _put(ws, row, 2, values[parameter.field], parameter.number_format)
+        cell.font = INPUT_FONT
+        _name_cell(wb, INPUT_NAMES[parameter.field], ws, cell.coordinate)
     _fit_columns(ws)
+
+
+def assumption_values(scenario: Scenario) -> dict[str, Any]:
+    """The Assumptions sheet's values by field: the scenario's own and its levers."""
+    levers = scenario.levers
+    return {
+        "name": scenario.name,
+        "horizon_quarters": scenario.horizon_quarters,
+        "growth_per_quarter": scenario.growth_per_quarter,
+        "contingent_share": scenario.contingent_share,
+        "labour_escalation": levers.labour_escalation,
+        "licence_escalation": levers.licence_escalation,
+        "productivity": levers.productivity,
+    }
 
 
 def _write_inputs(
@@ -351,8 +454,18 @@ def _write_inputs(
 ) -> None:
     _write_costs(wb, cost_base)
     _write_headcount(wb, headcount)
-    _write_parameters(wb, SERVICE_DESK_SHEET, SERVICE_DESK_ROWS, scenario.service_desk)
-    _write_parameters(wb, ASSUMPTIONS_SHEET, ASSUMPTION_ROWS, scenario)
+    desk = scenario.service_desk
+    _write_parameters(
+        wb,
+        SERVICE_DESK_SHEET,
+        SERVICE_DESK_ROWS,
+        {row.field: getattr(desk, row.field) for row in SERVICE_DESK_ROWS},
+    )
+    _write_parameters(
+        wb, ASSUMPTIONS_SHEET, ASSUMPTION_ROWS, assumption_values(scenario)
+    )
+    if scenario.changes:
+        _write_line_changes(wb, scenario.changes)
     _drop_default_sheet(wb)
 
 
@@ -420,6 +533,10 @@ def _instruction_rows() -> list[tuple[str, ...]]:
         "deflection_step": "Deflection added each quarter, up to the cap.",
         "deflection_cap": "The most self-service can deflect.",
         "contingent_weight": "How far a contingent worker counts as a user (1: fully).",
+        "tickets_trend": (
+            "Yearly change of tickets per user, compounded a quarter at a time "
+            "(-5%: 5% fewer a year). Empty: none."
+        ),
     }
     return [
         ("CPSU cost base template",),
@@ -448,8 +565,12 @@ def _instruction_rows() -> list[tuple[str, ...]]:
         ),
         (
             "Assumptions",
-            "The scenario: its name, how many quarters to look ahead, and "
-            "headcount growth per quarter.",
+            "The scenario: its name, how many quarters to look ahead, headcount "
+            "growth per quarter, and four optional levers: the contingent share "
+            "of headcount (empty: employees and contingent workers grow alike), "
+            "labour escalation for Staffed lines and licence escalation for Per "
+            "user and Step lines (empty: each line's own Escalation), and agent "
+            "productivity (10%: each agent handles 10% more tickets).",
         ),
         (),
         ("Cost pools",),

@@ -45,6 +45,7 @@ DESK_PARAMETERS = [
     "Deflection step per quarter",
     "Deflection cap",
     "Contingent weight",
+    "Tickets trend per year",
 ]
 
 DESK = ServiceDesk(
@@ -158,11 +159,17 @@ def test_template_fills_in_the_default_parameters() -> None:
         "Deflection step per quarter": desk.deflection_step,
         "Deflection cap": desk.deflection_cap,
         "Contingent weight": desk.contingent_weight,
+        "Tickets trend per year": 0,
     }
+    # The levers: empty is no override, as the app's switches are off.
     assert parameters(wb["Assumptions"]) == {
         "Scenario name": "Base",
         "Horizon quarters": 8,
         "Growth per quarter": 0,
+        "Contingent share": None,
+        "Labour escalation": None,
+        "Licence escalation": None,
+        "Agent productivity": 0,
     }
     # Rates are fractions shown as percents: 0.7 displays as 70.0%.
     assert wb["Service desk"]["B3"].value == 0.7
@@ -297,6 +304,10 @@ def test_write_input_sheets_can_write_another_scenario() -> None:
         "Scenario name": "Fast",
         "Horizon quarters": 6,
         "Growth per quarter": 0.2,
+        "Contingent share": None,
+        "Labour escalation": None,
+        "Licence escalation": None,
+        "Agent productivity": 0,
     }
 
 
@@ -340,6 +351,10 @@ def test_scenario_workbook_carries_the_scenario_it_was_given() -> None:
         "Scenario name": "Fast growth",
         "Horizon quarters": 3,
         "Growth per quarter": 0.25,
+        "Contingent share": None,
+        "Labour escalation": None,
+        "Licence escalation": None,
+        "Agent productivity": 0,
     }
     desk = parameters(wb["Service desk"])
     assert list(desk) == DESK_PARAMETERS
