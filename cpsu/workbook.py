@@ -828,7 +828,9 @@ def _projection_formula(
         case "cpsu_change":
             if before is None:
                 return None
-            return f"={at('cpsu')}/{at('cpsu', before)}-1"
+            # No change can be said on a quarter that cost nothing.
+            earlier = at("cpsu", before)
+            return f'=IF({earlier}<>0,{at("cpsu")}/{earlier}-1,"")'
         case "marginal_cost_per_user":
             if before is None:
                 return None
@@ -1147,7 +1149,11 @@ def _headline_rows(labels: Sequence[str]) -> list[tuple[str, str, str | None]]:
         ),
         ("CPSU now", f"={p('cpsu', now)}", MONEY),
         ("CPSU at the horizon", f"={p('cpsu', then)}", MONEY),
-        ("CPSU change", f"={p('cpsu', then)}/{p('cpsu', now)}-1", RATE),
+        (
+            "CPSU change",
+            f'=IF({p("cpsu", now)}<>0,{p("cpsu", then)}/{p("cpsu", now)}-1,"")',
+            RATE,
+        ),
         (
             "Cost per added user",
             f'=IF({added_users}<>0,{added_cost}/{added_users},"")',
@@ -1263,6 +1269,8 @@ def _scenario_value(scenario: Scenario, projection: Projection, field: str) -> A
         return getattr(scenario.service_desk, field)
     headline = _Headline.of(projection)
     if field == "cpsu_change":
+        if not headline.cpsu_now:
+            return None
         return headline.cpsu_at_horizon / headline.cpsu_now - 1
     return getattr(headline, field)
 
