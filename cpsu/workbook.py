@@ -4,8 +4,19 @@ The canonical workbook holds the inputs of a CPSU case on four sheets that a
 person can read and edit in Excel: Costs (a row per cost line), Headcount (the
 baseline quarter and an optional plan), Service desk and Assumptions (each a
 Parameter and its Value). The template is those sheets empty, with an
-Instructions sheet in front; a scenario workbook is them filled in with a
-Projection sheet after, so that uploading it back restores the scenario.
+Instructions sheet in front.
+
+A scenario workbook is those sheets filled in, every input value blue and
+named (GrowthPerQuarter, TicketsPerUser, ...), with a Line changes sheet
+when the scenario changes lines, so that uploading it back restores the
+scenario from its inputs alone. The model itself follows as formulas over
+those inputs: a Line costs sheet costs each version of each line in each
+quarter, the Projection sheet works out headcount, tickets, agents, cost by
+pool and CPSU a column per quarter, and Summary, Scenarios, Checks and
+Sources show the headline figures, other scenarios, the formulas against
+the app's own numbers, and the reference figures. Excel recalculates it all
+on opening, so finance can change an assumption and see every number move.
+
 Every writer returns the file as bytes, ready for a download, and stamps it
 with a date taken from the data, so the same inputs always give the same
 bytes. Text from a user's file is always written as text: an item called
