@@ -4,8 +4,19 @@ The canonical workbook holds the inputs of a CPSU case on four sheets that a
 person can read and edit in Excel: Costs (a row per cost line), Headcount (the
 baseline quarter and an optional plan), Service desk and Assumptions (each a
 Parameter and its Value). The template is those sheets empty, with an
-Instructions sheet in front; a scenario workbook is them filled in with a
-Projection sheet after, so that uploading it back restores the scenario.
+Instructions sheet in front.
+
+A scenario workbook is those sheets filled in, every input value blue and
+named (GrowthPerQuarter, TicketsPerUser, ...), with a Line changes sheet
+when the scenario changes lines, so that uploading it back restores the
+scenario from its inputs alone. The model itself follows as formulas over
+those inputs: a Line costs sheet costs each version of each line in each
+quarter, the Projection sheet works out headcount, tickets, agents, cost by
+pool and CPSU a column per quarter, and Summary, Scenarios, Checks and
+Sources show the headline figures, other scenarios, the formulas against
+the app's own numbers, and the reference figures. Excel recalculates it all
+on opening, so finance can change an assumption and see every number move.
+
 Every writer returns the file as bytes, ready for a download, and stamps it
 with a date taken from the data, so the same inputs always give the same
 bytes. Text from a user's file is always written as text: an item called
@@ -17,15 +28,18 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import openpyxl
+from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -40,7 +54,7 @@ from cpsu.costs import (
     Tier,
 )
 from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
-from cpsu.scenario import Headcount, Scenario, Workspace, quarter_start
+from cpsu.scenario import Headcount, LineChange, Scenario, Workspace, quarter_start
 from cpsu.workload import ServiceDesk
 
 COSTS_SHEET = "Costs"
@@ -48,6 +62,12 @@ HEADCOUNT_SHEET = "Headcount"
 SERVICE_DESK_SHEET = "Service desk"
 ASSUMPTIONS_SHEET = "Assumptions"
 PROJECTION_SHEET = "Projection"
+LINE_CHANGES_SHEET = "Line changes"
+LINE_COSTS_SHEET = "Line costs"
+SUMMARY_SHEET = "Summary"
+SCENARIOS_SHEET = "Scenarios"
+CHECKS_SHEET = "Checks"
+SOURCES_SHEET = "Sources"
 INSTRUCTIONS_SHEET = "Instructions"
 
 MONEY = "$#,##0.00"
@@ -101,6 +121,7 @@ SERVICE_DESK_ROWS: tuple[Column, ...] = (
     Column("Deflection step per quarter", "deflection_step", RATE),
     Column("Deflection cap", "deflection_cap", RATE),
     Column("Contingent weight", "contingent_weight", DECIMAL),
+    Column("Tickets trend per year", "tickets_trend", RATE),
 )
 
 # The Assumptions sheet, a row per Scenario field (the service desk aside).
@@ -108,19 +129,63 @@ ASSUMPTION_ROWS: tuple[Column, ...] = (
     Column("Scenario name", "name"),
     Column("Horizon quarters", "horizon_quarters", COUNT),
     Column("Growth per quarter", "growth_per_quarter", RATE),
+    Column("Contingent share", "contingent_share", RATE),
+    Column("Labour escalation", "labour_escalation", RATE),
+    Column("Licence escalation", "licence_escalation", RATE),
+    Column("Agent productivity", "productivity", RATE),
 )
+
+# The defined name of each input value, by field: formulas read the inputs by
+# these names, and finance sees what each cell is.
+INPUT_NAMES: dict[str, str] = {
+    "name": "ScenarioName",
+    "horizon_quarters": "HorizonQuarters",
+    "growth_per_quarter": "GrowthPerQuarter",
+    "contingent_share": "ContingentShare",
+    "labour_escalation": "LabourEscalation",
+    "licence_escalation": "LicenceEscalation",
+    "productivity": "AgentProductivity",
+    "tickets_per_user_month": "TicketsPerUser",
+    "resolution_rate": "ResolutionRate",
+    "deskside_share": "DesksideShare",
+    "deflection": "DeflectionStart",
+    "deflection_step": "DeflectionStep",
+    "deflection_cap": "DeflectionCap",
+    "contingent_weight": "ContingentWeight",
+    "tickets_trend": "TicketsTrend",
+}
+
+# The Line changes sheet: the change's item and quarter, whether it drops the
+# line, then the new line in the Costs sheet's columns.
+CHANGE_COLUMNS: tuple[Column, ...] = (
+    Column("Changed item", "changed_item"),
+    Column("From quarter", "from_quarter", COUNT),
+    Column("Change", "change"),
+)
+DROP = "Drop"
+NEW_LINE = "New line"
 
 
 def _projection_rows() -> tuple[Column, ...]:
     tiers = [(tier.value, key) for tier, key in TIER_KEYS.items()]
     return (
+        Column("Quarter index", "t", COUNT),
+        Column("First day", "first_day", DATE),
+        Column("Escalation years", "escalation_years", COUNT),
+        Column("Headcount from quarter", "headcount_from", COUNT),
+        Column("Headcount grown", "headcount_grown", COUNT),
         Column("Employees", "employees", COUNT),
         Column("Contingent", "contingent", COUNT),
         Column("Supported users", "supported_users", COUNT),
+        Column("Tickets per user", "tickets_per_user", DECIMAL),
         Column("Deflection", "deflection", RATE),
         Column("Tickets", "tickets", COUNT),
         *(Column(f"Load ({name})", f"load_{key}", COUNT) for name, key in tiers),
         *(Column(f"Agents ({name})", f"agents_{key}", COUNT) for name, key in tiers),
+        *(
+            Column(f"Capacity ({name})", f"capacity_{key}", COUNT)
+            for name, key in tiers
+        ),
         *(
             Column(f"Utilisation ({name})", f"utilisation_{key}", RATE)
             for name, key in tiers
@@ -136,10 +201,18 @@ def _projection_rows() -> tuple[Column, ...]:
     )
 
 
-# The Projection sheet, a row per measure of the projection table.
+# The Projection sheet, a row per measure: the drivers first (the quarter, its
+# first day, whole years of escalation, the quarter headcount grows from),
+# then the projection table's columns and a few steps between them.
 PROJECTION_ROWS: tuple[Column, ...] = _projection_rows()
+# The row of each measure on the Projection sheet, by field.
+PROJECTION_ROW: dict[str, int] = {
+    measure.field: row for row, measure in enumerate(PROJECTION_ROWS, start=2)
+}
 
 _HEADER_FONT = Font(bold=True)
+# Finance's convention: what a person types in is blue, what is computed black.
+INPUT_FONT = Font(color="0000FF")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="8096B4"))
 _TITLE_FONT = Font(bold=True, size=14)
@@ -288,9 +361,17 @@ def _cost_value(line: CostLine, name: str) -> Any:
     return value
 
 
-def _validate_list(ws: Worksheet, header: str, options: Iterable[str]) -> None:
-    """A drop-down of the allowed words under a header; other words only warn."""
-    headers = [column.header for column in COST_COLUMNS]
+def _validate_list(
+    ws: Worksheet,
+    header: str,
+    options: Iterable[str],
+    before: Sequence[Column] = (),
+) -> None:
+    """A drop-down of the allowed words under a header; other words only warn.
+
+    `before` are the sheet's columns ahead of the Costs sheet's ones.
+    """
+    headers = [column.header for column in (*before, *COST_COLUMNS)]
     letter = get_column_letter(headers.index(header) + 1)
     choices = ",".join(options)
     validation = DataValidation(
@@ -305,17 +386,54 @@ def _validate_list(ws: Worksheet, header: str, options: Iterable[str]) -> None:
     ws.add_data_validation(validation)
 
 
+def _write_cost_line(
+    ws: Worksheet, row: int, first_column: int, line: CostLine | None
+) -> None:
+    """One cost line in the Costs sheet's columns, as inputs (blue)."""
+    # Setting `font` looks the font up in the workbook's list at each cell;
+    # a cost base of thousands of lines finds its place once a row.
+    font_id = ws.parent._fonts.add(INPUT_FONT)
+    for index, column in enumerate(COST_COLUMNS, start=first_column):
+        value = None if line is None else _cost_value(line, column.field)
+        cell = _put(ws, row, index, value, column.number_format)
+        if cell._style is None:
+            cell._style = StyleArray()
+        cell._style.fontId = font_id
+
+
 def _write_costs(wb: openpyxl.Workbook, cost_base: CostBase) -> None:
     ws = _new_sheet(wb, COSTS_SHEET)
     _write_header(ws, [column.header for column in COST_COLUMNS])
     for row, line in enumerate(cost_base.lines, start=2):
-        for index, column in enumerate(COST_COLUMNS, start=1):
-            _put(ws, row, index, _cost_value(line, column.field), column.number_format)
+        _write_cost_line(ws, row, 1, line)
     _validate_list(ws, "Pool", POOLS)
     _validate_list(ws, "Behaviour", [b.value for b in Behaviour])
     _validate_list(ws, "Period", [p.value for p in Period])
     _validate_list(ws, "Tier", [t.value for t in Tier])
     _validate_list(ws, "Renew", ["Yes", "No"])
+    _fit_columns(ws)
+
+
+def _write_line_changes(wb: openpyxl.Workbook, changes: Sequence[LineChange]) -> None:
+    """A row per change: the item it changes, from which quarter, and the new
+    line (or Drop, with the line's columns empty)."""
+    ws = _new_sheet(wb, LINE_CHANGES_SHEET)
+    _write_header(ws, [column.header for column in (*CHANGE_COLUMNS, *COST_COLUMNS)])
+    first_cost_column = len(CHANGE_COLUMNS) + 1
+    for row, change in enumerate(changes, start=2):
+        values = (
+            change.item,
+            change.from_quarter,
+            DROP if change.line is None else NEW_LINE,
+        )
+        for index, (column, value) in enumerate(
+            zip(CHANGE_COLUMNS, values, strict=True), start=1
+        ):
+            _put(ws, row, index, value, column.number_format).font = INPUT_FONT
+        _write_cost_line(ws, row, first_cost_column, change.line)
+    _validate_list(ws, "Change", [NEW_LINE, DROP], CHANGE_COLUMNS)
+    _validate_list(ws, "Pool", POOLS, CHANGE_COLUMNS)
+    _validate_list(ws, "Behaviour", [b.value for b in Behaviour], CHANGE_COLUMNS)
     _fit_columns(ws)
 
 
@@ -326,21 +444,45 @@ def _write_headcount(wb: openpyxl.Workbook, headcount: Headcount | None) -> None
     for row, headcount_row in enumerate(rows, start=2):
         for index, column in enumerate(HEADCOUNT_COLUMNS, start=1):
             value = getattr(headcount_row, column.field)
-            _put(ws, row, index, value, column.number_format)
+            _put(ws, row, index, value, column.number_format).font = INPUT_FONT
     _fit_columns(ws)
 
 
+def _name_cell(wb: openpyxl.Workbook, name: str, ws: Worksheet, cell: str) -> None:
+    """Give one input cell a workbook-wide defined name."""
+    reference = f"{quote_sheetname(ws.title)}!{absolute_coordinate(cell)}"
+    wb.defined_names[name] = DefinedName(name, attr_text=reference)
+
+
 def _write_parameters(
-    wb: openpyxl.Workbook, title: str, rows: Sequence[Column], source: object
+    wb: openpyxl.Workbook,
+    title: str,
+    rows: Sequence[Column],
+    values: Mapping[str, Any],
 ) -> None:
-    """A Parameter / Value sheet, one row per field of a frozen dataclass."""
+    """A Parameter / Value sheet, one row per field; each value is a named input."""
     ws = _new_sheet(wb, title)
     _write_header(ws, ["Parameter", "Value"])
     for row, parameter in enumerate(rows, start=2):
         _put(ws, row, 1, parameter.header, None)
-        value = getattr(source, parameter.field)
-        _put(ws, row, 2, value, parameter.number_format)
+        cell = _put(ws, row, 2, values[parameter.field], parameter.number_format)
+        cell.font = INPUT_FONT
+        _name_cell(wb, INPUT_NAMES[parameter.field], ws, cell.coordinate)
     _fit_columns(ws)
+
+
+def assumption_values(scenario: Scenario) -> dict[str, Any]:
+    """The Assumptions sheet's values by field: the scenario's own and its levers."""
+    levers = scenario.levers
+    return {
+        "name": scenario.name,
+        "horizon_quarters": scenario.horizon_quarters,
+        "growth_per_quarter": scenario.growth_per_quarter,
+        "contingent_share": scenario.contingent_share,
+        "labour_escalation": levers.labour_escalation,
+        "licence_escalation": levers.licence_escalation,
+        "productivity": levers.productivity,
+    }
 
 
 def _write_inputs(
@@ -351,8 +493,18 @@ def _write_inputs(
 ) -> None:
     _write_costs(wb, cost_base)
     _write_headcount(wb, headcount)
-    _write_parameters(wb, SERVICE_DESK_SHEET, SERVICE_DESK_ROWS, scenario.service_desk)
-    _write_parameters(wb, ASSUMPTIONS_SHEET, ASSUMPTION_ROWS, scenario)
+    desk = scenario.service_desk
+    _write_parameters(
+        wb,
+        SERVICE_DESK_SHEET,
+        SERVICE_DESK_ROWS,
+        {row.field: getattr(desk, row.field) for row in SERVICE_DESK_ROWS},
+    )
+    _write_parameters(
+        wb, ASSUMPTIONS_SHEET, ASSUMPTION_ROWS, assumption_values(scenario)
+    )
+    if scenario.changes:
+        _write_line_changes(wb, scenario.changes)
     _drop_default_sheet(wb)
 
 
@@ -370,18 +522,396 @@ def write_input_sheets(
     )
 
 
-def _write_projection(wb: openpyxl.Workbook, projection: Projection) -> None:
-    table = projection.table
+# Where a line version's inputs are: the Costs sheet or a Line changes row.
+@dataclass(frozen=True)
+class LineVersion:
+    """One version of a cost line, as the Line costs sheet costs it.
+
+    `sheet` and `row` say where its inputs are (`offset` columns before the
+    Costs sheet's columns there); `starts` and `ends` are the Line changes
+    rows whose From quarter starts and ends it (None: from the baseline, to
+    the horizon).
+    """
+
+    sheet: str
+    row: int
+    offset: int = 0
+    starts: int | None = None
+    ends: int | None = None
+
+
+def line_version_rows(
+    cost_base: CostBase, changes: Sequence[LineChange], quarters: int
+) -> list[LineVersion]:
+    """Every version of every line, in the order `projection.line_versions`
+    makes them: the cost base's lines, then each change's line in the order
+    of its quarter; a change ends the version of its item then in force. A
+    change after the horizon changes nothing."""
+    versions = [LineVersion(COSTS_SHEET, row) for row in range(2, len(cost_base) + 2)]
+    current = {line.item: index for index, line in enumerate(cost_base.lines)}
+    ordered = sorted(
+        enumerate(changes), key=lambda pair: (pair[1].from_quarter, pair[0])
+    )
+    for index, change in ordered:
+        if change.from_quarter >= quarters:
+            continue
+        row = index + 2
+        before = current.pop(change.item, None)
+        if before is not None:
+            versions[before] = replace(versions[before], ends=row)
+        if change.line is None:
+            continue
+        current[change.item] = len(versions)
+        versions.append(
+            LineVersion(LINE_CHANGES_SHEET, row, len(CHANGE_COLUMNS), starts=row)
+        )
+    return versions
+
+
+# The Line costs sheet: a row per line version, its inputs as the model reads
+# them, then its monthly cost in each quarter and the units or agents it buys.
+LINE_COST_COLUMNS: tuple[Column, ...] = (
+    Column("Item", "item"),
+    Column("Pool", "pool"),
+    Column("Behaviour", "behaviour"),
+    Column("Tier", "tier"),
+    Column("Input row", "source"),
+    Column("From quarter", "from_quarter", COUNT),
+    Column("Until quarter", "until_quarter", COUNT),
+    Column("Tier row", "tier_row", COUNT),
+    Column("Monthly rate", "rate", MONEY),
+    Column("Per unit", "per_unit", DECIMAL),
+    Column("Min units", "min_units", COUNT),
+    Column("Escalation", "escalation", RATE),
+    Column("In service from", "service_from", DATE),
+    Column("In service until", "service_until", DATE),
+)
+_LC = {
+    column.field: get_column_letter(i) for i, column in enumerate(LINE_COST_COLUMNS, 1)
+}
+_NEVER = "DATE(9999,12,31)"
+_HEADCOUNT_ROWS = 1000  # plan rows a formula looks at, far beyond the horizon
+
+
+def _quarter_letter(quarter: int) -> str:
+    """The Projection sheet's column of a quarter: B is the baseline."""
+    return get_column_letter(quarter + 2)
+
+
+def _on_projection(field: str, quarter: int) -> str:
+    return f"{PROJECTION_SHEET}!{_quarter_letter(quarter)}${PROJECTION_ROW[field]}"
+
+
+def _line_formulas(version: LineVersion, row: int) -> dict[str, str]:
+    """The formulas of a version's own columns, over its input cells."""
+    sheet = quote_sheetname(version.sheet)
+    fields = [column.field for column in COST_COLUMNS]
+
+    def cell(field: str) -> str:
+        letter = get_column_letter(fields.index(field) + 1 + version.offset)
+        return f"{sheet}!${letter}${version.row}"
+
+    behaviour = f"$C{row}"
+    months = f'IF({cell("period")}="Year",12,IF({cell("period")}="Quarter",3,1))'
+    baseline_day = f"{PROJECTION_SHEET}!$B${PROJECTION_ROW['first_day']}"
+    changes = quote_sheetname(LINE_CHANGES_SHEET)
+    if version.starts is None:
+        starts = "0"
+        first_day = baseline_day
+    else:
+        starts = f"={changes}!$B${version.starts}"
+        # An asset bought by a change starts depreciating in its quarter.
+        first_day = f"DATE(YEAR({baseline_day}),MONTH({baseline_day})+3*$F{row},1)"
+    return {
+        "item": f'={cell("item")}&""',
+        "pool": f'={cell("pool")}&""',
+        "behaviour": f'={cell("behaviour")}&""',
+        "tier": f'={cell("tier")}&""',
+        "from_quarter": starts,
+        "until_quarter": (
+            "" if version.ends is None else f"={changes}!$B${version.ends}"
+        ),
+        "tier_row": f'=IF($D{row}="Desktop",2,IF($D{row}="Tier 2",3,1))',
+        "rate": (
+            f'=IF({behaviour}="Fixed",{cell("amount")}/{months},'
+            f'IF({behaviour}="Depreciation",{cell("amount")}/{cell("life_months")},'
+            f'IF({behaviour}="Per ticket",{cell("unit_cost")},'
+            f"{cell('unit_cost')}/{months})))"
+        ),
+        "per_unit": (
+            f'=IF({behaviour}="Step",{cell("users_per_unit")},'
+            f'IF({behaviour}="Staffed",{cell("tickets_per_agent")},1))'
+        ),
+        "min_units": f"=N({cell('min_units')})",
+        "escalation": (
+            f'=IF(AND({behaviour}="Staffed",ISNUMBER(LabourEscalation)),'
+            "LabourEscalation,"
+            f'IF(AND(OR({behaviour}="Per user",{behaviour}="Step"),'
+            "ISNUMBER(LicenceEscalation)),LicenceEscalation,"
+            f"N({cell('escalation')})))"
+        ),
+        "service_from": (
+            f"=IF(ISNUMBER({cell('in_service')}),{cell('in_service')},{first_day})"
+        ),
+        "service_until": (
+            f'=IF(AND({behaviour}="Depreciation",{cell("renew")}="No"),'
+            f"EDATE($M{row},{cell('life_months')}),{_NEVER})"
+        ),
+    }
+
+
+def _line_quarter_formulas(row: int, quarter: int, units: str) -> tuple[str, str]:
+    """A version's monthly cost and units bought in one quarter."""
+    column = _quarter_letter(quarter)
+
+    def driver(field: str) -> str:
+        return f"{PROJECTION_SHEET}!{column}${PROJECTION_ROW[field]}"
+
+    load = (
+        f"INDEX({PROJECTION_SHEET}!{column}${PROJECTION_ROW['load_tier_1']}:"
+        f"{column}${PROJECTION_ROW['load_tier_2']},$H{row})"
+    )
+    t = driver("t")
+    active = f'AND({t}>=$F{row},OR($G{row}="",{t}<$G{row}))'
+    day = driver("first_day")
+    in_service = f"IF(AND({day}>=$M{row},{day}<$N{row}),1,0)"
+    behaviour = f"$C{row}"
+    cost = (
+        f"=IF({active},$I{row}*"
+        f'IF({behaviour}="Fixed",1,'
+        f'IF({behaviour}="Depreciation",{in_service},'
+        f'IF({behaviour}="Per user",{driver("supported_users")},'
+        f'IF({behaviour}="Per ticket",{load},{units}{row}))))'
+        f"*(1+$L{row})^{driver('escalation_years')},0)"
+    )
+    # Whole units, ignoring floating-point dust: ROUND to 9 places, then up,
+    # as the model's ceil_units does.
+    bought = (
+        f"=IF({active},"
+        f'IF({behaviour}="Step",'
+        f"MAX($K{row},ROUNDUP(ROUND({driver('supported_users')}/$J{row},9),0)),"
+        f'IF({behaviour}="Staffed",'
+        f"MAX($K{row},ROUNDUP(ROUND({load}/($J{row}*(1+AgentProductivity)),9),0)),"
+        "0)),0)"
+    )
+    return cost, bought
+
+
+def _write_line_costs(
+    wb: openpyxl.Workbook, versions: Sequence[LineVersion], labels: Sequence[str]
+) -> tuple[list[str], list[str], int]:
+    """The Line costs sheet; returns the letters of its cost and units columns
+    by quarter, and its last row (at least 2, so ranges are never empty)."""
+    ws = _new_sheet(wb, LINE_COSTS_SHEET)
+    first = len(LINE_COST_COLUMNS) + 1
+    count = len(labels)
+    cost_letters = [get_column_letter(first + q) for q in range(count)]
+    unit_letters = [get_column_letter(first + count + q) for q in range(count)]
+    _write_header(
+        ws,
+        [
+            *(column.header for column in LINE_COST_COLUMNS),
+            *(f"Cost {label}" for label in labels),
+            *(f"Units {label}" for label in labels),
+        ],
+    )
+    ws.freeze_panes = "B2"
+    for row, version in enumerate(versions, start=2):
+        formulas = _line_formulas(version, row)
+        formulas["source"] = f"{version.sheet} row {version.row}"
+        for index, column in enumerate(LINE_COST_COLUMNS, start=1):
+            value = formulas[column.field]
+            cell = ws.cell(row=row, column=index)
+            if column.field == "source":
+                _put(ws, row, index, value, None)
+                continue
+            if value.startswith("="):
+                cell.value = value
+            elif value:
+                cell.value = int(value)
+            if column.number_format:
+                cell.number_format = column.number_format
+        for quarter in range(count):
+            cost, bought = _line_quarter_formulas(row, quarter, unit_letters[quarter])
+            cell = ws.cell(row=row, column=first + quarter, value=cost)
+            cell.number_format = MONEY
+            cell = ws.cell(row=row, column=first + count + quarter, value=bought)
+            cell.number_format = COUNT
+    widths = {"item": 34, "pool": 22, "behaviour": 13, "source": 20}
+    for index, column in enumerate(LINE_COST_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = widths.get(
+            column.field, 13
+        )
+    for letter in (*cost_letters, *unit_letters):
+        ws.column_dimensions[letter].width = 14
+    _print_setup(ws, columns="A:A")
+    return cost_letters, unit_letters, max(len(versions) + 1, 2)
+
+
+def _projection_formula(
+    field: str,
+    quarter: int,
+    line_costs: tuple[list[str], list[str], int],
+) -> str | None:
+    """The formula of one Projection cell; None where it has no value (the
+    change and marginal cost of the baseline quarter)."""
+    column = _quarter_letter(quarter)
+    before = _quarter_letter(quarter - 1) if quarter else None
+    row = PROJECTION_ROW
+
+    def at(name: str, letter: str = column) -> str:
+        return f"{letter}{row[name]}"
+
+    cost_letters, unit_letters, last = line_costs
+    sheet = quote_sheetname(LINE_COSTS_SHEET)
+
+    def lines(letter: str) -> str:
+        return f"{sheet}!${letter}$2:${letter}${last}"
+
+    costs = f"{sheet}!{cost_letters[quarter]}$2:{cost_letters[quarter]}${last}"
+    units = f"{sheet}!{unit_letters[quarter]}$2:{unit_letters[quarter]}${last}"
+    employees = f"Headcount!$B$2:$B${_HEADCOUNT_ROWS}"
+    contingent = f"Headcount!$C$2:$C${_HEADCOUNT_ROWS}"
+    quarter_text = "Headcount!$A$2"
+    t, known = at("t"), at("headcount_from")
+
+    def grown(people: str) -> str:
+        # Compounded from the last known quarter, rounded half up as the
+        # model does (to 9 places first, so no floating-point dust tips it).
+        return f"ROUND(ROUND({people}*(1+GrowthPerQuarter)^({t}-{known}),9),0)"
+
+    tiers = {key: number for number, key in enumerate(TIER_KEYS.values(), start=1)}
+    match field:
+        case "t":
+            return str(quarter)
+        case "first_day":
+            if quarter:
+                base = f"$B${row['first_day']}"
+                return f"=DATE(YEAR({base}),MONTH({base})+3*{t},1)"
+            return (
+                f"=DATE(IFERROR(VALUE(LEFT({quarter_text},4)),"
+                f"VALUE(RIGHT({quarter_text},4))),"
+                f'3*VALUE(MID({quarter_text},SEARCH("Q",{quarter_text})+1,1))-2,1)'
+            )
+        case "escalation_years":
+            return f"=INT({t}/4)"
+        case "headcount_from":
+            return f"=MIN({t},COUNT({employees})-1)"
+        case "headcount_grown":
+            return "=" + grown(
+                f"(INDEX({employees},{known}+1)+INDEX({contingent},{known}+1))"
+            )
+        case "employees":
+            return (
+                f"=IF({t}={known},INDEX({employees},{known}+1),"
+                f"IF(ISNUMBER(ContingentShare),"
+                f"{at('headcount_grown')}-{at('contingent')},"
+                f"{grown(f'INDEX({employees},{known}+1)')}))"
+            )
+        case "contingent":
+            return (
+                f"=IF({t}={known},INDEX({contingent},{known}+1),"
+                f"IF(ISNUMBER(ContingentShare),"
+                f"ROUND(ROUND({at('headcount_grown')}*ContingentShare,9),0),"
+                f"{grown(f'INDEX({contingent},{known}+1)')}))"
+            )
+        case "supported_users":
+            return f"={at('employees')}+ContingentWeight*{at('contingent')}"
+        case "tickets_per_user":
+            return f"=TicketsPerUser*(1+TicketsTrend)^({t}/4)"
+        case "deflection":
+            return f"=MIN(DeflectionStart+DeflectionStep*{t},DeflectionCap)"
+        case "tickets":
+            return (
+                f"={at('supported_users')}*{at('tickets_per_user')}"
+                f"*(1-{at('deflection')})"
+            )
+        case "load_tier_1":
+            return f"={at('tickets')}"
+        case "load_desktop":
+            return f"=(1-ResolutionRate)*{at('tickets')}*DesksideShare"
+        case "load_tier_2":
+            return f"=(1-ResolutionRate)*{at('tickets')}*(1-DesksideShare)"
+        case "monthly_opex":
+            return f"=SUM({costs})"
+        case "cpsu":
+            return f"={at('monthly_opex')}/{at('supported_users')}"
+        case "cpsu_change":
+            if before is None:
+                return None
+            # No change can be said on a quarter that cost nothing.
+            earlier = at("cpsu", before)
+            return f'=IF({earlier}<>0,{at("cpsu")}/{earlier}-1,"")'
+        case "marginal_cost_per_user":
+            if before is None:
+                return None
+            users = f"({at('supported_users')}-{at('supported_users', before)})"
+            return (
+                f"=IF({users}<>0,({at('monthly_opex')}-"
+                f'{at("monthly_opex", before)})/{users},"")'
+            )
+        case "quarterly_spend":
+            return f"=3*{at('monthly_opex')}"
+        case "extra_spend":
+            return f"=3*({at('monthly_opex')}-$B${row['monthly_opex']})"
+        case "cumulative_ask":
+            if before is None:
+                return f"={at('extra_spend')}"
+            return f"={at('cumulative_ask', before)}+{at('extra_spend')}"
+    kind, _, key = field.partition("_")
+    if kind == "agents":
+        return (
+            f'=SUMIFS({units},{lines(_LC["behaviour"])},"Staffed",'
+            f"{lines(_LC['tier_row'])},{tiers[key]})"
+        )
+    if kind == "capacity":
+        return (
+            f'=SUMPRODUCT(({lines(_LC["behaviour"])}="Staffed")'
+            f"*({lines(_LC['tier_row'])}={tiers[key]})"
+            f"*{units}*{lines(_LC['per_unit'])})*(1+AgentProductivity)"
+        )
+    if kind == "utilisation":
+        capacity = at(f"capacity_{key}")
+        return f'=IF({capacity}>0,{at(f"load_{key}")}/{capacity},"")'
+    if field in POOL_COLUMNS.values():
+        return f"=SUMIF({lines(_LC['pool'])},$A{row[field]},{costs})"
+    raise ValueError(f"No formula for the Projection row {field!r}.")
+
+
+def _write_projection(
+    wb: openpyxl.Workbook,
+    labels: Sequence[str],
+    line_costs: tuple[list[str], list[str], int],
+) -> None:
+    """The Projection sheet: a column per quarter, a row per measure, every
+    computed cell a formula over the inputs and the Line costs sheet."""
     ws = _new_sheet(wb, PROJECTION_SHEET)
-    _write_header(ws, ["Measure", *table["quarter"]])
+    _write_header(ws, ["Measure", *labels])
     ws.freeze_panes = "B2"
     for row, measure in enumerate(PROJECTION_ROWS, start=2):
-        _put(ws, row, 1, measure.header, None)
-        for offset, value in enumerate(table[measure.field], start=2):
-            _put(ws, row, offset, value, measure.number_format)
-    for cell in ws["A"]:
-        cell.font = _HEADER_FONT
-    _fit_columns(ws)
+        _put(ws, row, 1, measure.header, None).font = _HEADER_FONT
+        for quarter in range(len(labels)):
+            formula = _projection_formula(measure.field, quarter, line_costs)
+            cell = ws.cell(row=row, column=quarter + 2)
+            if formula is not None:
+                cell.value = int(formula) if measure.field == "t" else formula
+            cell.number_format = measure.number_format or "General"
+    ws.column_dimensions["A"].width = 30
+    for quarter in range(len(labels)):
+        ws.column_dimensions[_quarter_letter(quarter)].width = 14
+    _print_setup(ws, columns="A:A")
+
+
+def _print_setup(ws: Worksheet, columns: str | None = None) -> None:
+    """Landscape, fit to the page's width, the header row (and first column)
+    on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    if columns:
+        ws.print_title_cols = columns
 
 
 def _instruction_rows() -> list[tuple[str, ...]]:
@@ -420,6 +950,10 @@ def _instruction_rows() -> list[tuple[str, ...]]:
         "deflection_step": "Deflection added each quarter, up to the cap.",
         "deflection_cap": "The most self-service can deflect.",
         "contingent_weight": "How far a contingent worker counts as a user (1: fully).",
+        "tickets_trend": (
+            "Yearly change of tickets per user, compounded a quarter at a time "
+            "(-5%: 5% fewer a year). Empty: none."
+        ),
     }
     return [
         ("CPSU cost base template",),
@@ -448,8 +982,12 @@ def _instruction_rows() -> list[tuple[str, ...]]:
         ),
         (
             "Assumptions",
-            "The scenario: its name, how many quarters to look ahead, and "
-            "headcount growth per quarter.",
+            "The scenario: its name, how many quarters to look ahead, headcount "
+            "growth per quarter, and four optional levers: the contingent share "
+            "of headcount (empty: employees and contingent workers grow alike), "
+            "labour escalation for Staffed lines and licence escalation for Per "
+            "user and Step lines (empty: each line's own Escalation), and agent "
+            "productivity (10%: each agent handles 10% more tickets).",
         ),
         (),
         ("Cost pools",),
@@ -587,19 +1125,366 @@ def input_workbook(
     return _to_bytes(wb, stamp)
 
 
-def scenario_workbook(
-    workspace: Workspace, scenario: Scenario, projection: Projection
-) -> bytes:
-    """The inputs with ``scenario``'s assumptions, and its projection as values.
+def _horizon_letter(labels: Sequence[str]) -> str:
+    return _quarter_letter(len(labels) - 1)
 
-    Uploading the file back restores the scenario, slider values included.
+
+def _projected(field: str, letter: str) -> str:
+    return f"{PROJECTION_SHEET}!${letter}${PROJECTION_ROW[field]}"
+
+
+# The Summary sheet's headline figures: label, formula (given the baseline's
+# and the horizon's Projection columns), number format.
+def _headline_rows(labels: Sequence[str]) -> list[tuple[str, str, str | None]]:
+    now, then = "B", _horizon_letter(labels)
+
+    def p(field: str, letter: str) -> str:
+        return _projected(field, letter)
+
+    added_users = f"({p('supported_users', then)}-{p('supported_users', now)})"
+    added_cost = f"({p('monthly_opex', then)}-{p('monthly_opex', now)})"
+    agents = [f"agents_{key}" for key in TIER_KEYS.values()]
+    agents_then = "+".join(p(name, then) for name in agents)
+    agents_now = "+".join(p(name, now) for name in agents)
+    return [
+        ("Scenario", "=ScenarioName", None),
+        ("Baseline quarter", f"={PROJECTION_SHEET}!$B$1", None),
+        ("Horizon quarter", f"={PROJECTION_SHEET}!${then}$1", None),
+        ("Supported users now", f"={p('supported_users', now)}", COUNT),
+        ("Supported users at the horizon", f"={p('supported_users', then)}", COUNT),
+        ("Monthly run-rate now", f"={p('monthly_opex', now)}", MONEY_TOTAL),
+        (
+            "Monthly run-rate at the horizon",
+            f"={p('monthly_opex', then)}",
+            MONEY_TOTAL,
+        ),
+        ("CPSU now", f"={p('cpsu', now)}", MONEY),
+        ("CPSU at the horizon", f"={p('cpsu', then)}", MONEY),
+        (
+            "CPSU change",
+            f'=IF({p("cpsu", now)}<>0,{p("cpsu", then)}/{p("cpsu", now)}-1,"")',
+            RATE,
+        ),
+        (
+            "Cost per added user",
+            f'=IF({added_users}<>0,{added_cost}/{added_users},"")',
+            MONEY,
+        ),
+        ("Funding ask", f"={p('cumulative_ask', then)}", MONEY_TOTAL),
+        ("Agents needed at the horizon", f"={agents_then}", COUNT),
+        ("Agents added", f"=({agents_then})-({agents_now})", COUNT),
+    ]
+
+
+HEADLINES = (
+    "Scenario",
+    "Baseline quarter",
+    "Horizon quarter",
+    "Supported users now",
+    "Supported users at the horizon",
+    "Monthly run-rate now",
+    "Monthly run-rate at the horizon",
+    "CPSU now",
+    "CPSU at the horizon",
+    "CPSU change",
+    "Cost per added user",
+    "Funding ask",
+    "Agents needed at the horizon",
+    "Agents added",
+)
+
+
+def _write_summary(wb: openpyxl.Workbook, labels: Sequence[str]) -> None:
+    """Headline figures as formulas over the Projection, and a chart of CPSU."""
+    ws = _new_sheet(wb, SUMMARY_SHEET)
+    _write_header(ws, ["Figure", "Value"])
+    for row, (label, formula, number_format) in enumerate(
+        _headline_rows(labels), start=2
+    ):
+        _put(ws, row, 1, label, None).font = _HEADER_FONT
+        cell = ws.cell(row=row, column=2, value=formula)
+        if number_format:
+            cell.number_format = number_format
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 18
+
+    chart = LineChart()
+    chart.title = "CPSU by quarter"
+    chart.y_axis.title = "CPSU (a month)"
+    chart.y_axis.number_format = MONEY
+    chart.x_axis.title = "Quarter"
+    chart.legend = None
+    projection = wb[PROJECTION_SHEET]
+    last = len(labels) + 1
+    cpsu_row = PROJECTION_ROW["cpsu"]
+    chart.add_data(
+        Reference(projection, min_col=1, max_col=last, min_row=cpsu_row),
+        titles_from_data=True,
+        from_rows=True,
+    )
+    chart.set_categories(Reference(projection, min_col=2, max_col=last, min_row=1))
+    chart.height, chart.width = 9, 18
+    ws.add_chart(chart, "D2")
+    _print_setup(ws)
+
+
+@dataclass(frozen=True)
+class _Headline:
+    """A projection's headline figures, as the Summary sheet works them out."""
+
+    cpsu_now: float
+    cpsu_at_horizon: float
+    run_rate_at_horizon: float
+    cost_per_added_user: float
+    funding_ask: float
+
+    @classmethod
+    def of(cls, projection: Projection) -> _Headline:
+        users = projection.column("supported_users")
+        run_rate = projection.column("monthly_opex")
+        cpsu = projection.column("cpsu")
+        added = float(users[-1] - users[0])
+        return cls(
+            cpsu_now=float(cpsu[0]),
+            cpsu_at_horizon=float(cpsu[-1]),
+            run_rate_at_horizon=float(run_rate[-1]),
+            cost_per_added_user=(
+                float(run_rate[-1] - run_rate[0]) / added if added else math.nan
+            ),
+            funding_ask=float(projection.column("cumulative_ask")[-1]),
+        )
+
+
+def _scenario_rows() -> list[tuple[str, str, str | None]]:
+    """The Scenarios sheet's rows: label, the field or figure, number format."""
+    return [
+        *((row.header, row.field, row.number_format) for row in ASSUMPTION_ROWS),
+        *((row.header, row.field, row.number_format) for row in SERVICE_DESK_ROWS),
+        ("Line changes", "changes", COUNT),
+        ("CPSU now", "cpsu_now", MONEY),
+        ("CPSU at the horizon", "cpsu_at_horizon", MONEY),
+        ("CPSU change", "cpsu_change", RATE),
+        ("Monthly run-rate at the horizon", "run_rate_at_horizon", MONEY_TOTAL),
+        ("Cost per added user", "cost_per_added_user", MONEY),
+        ("Funding ask", "funding_ask", MONEY_TOTAL),
+    ]
+
+
+def _scenario_value(scenario: Scenario, projection: Projection, field: str) -> Any:
+    values = assumption_values(scenario)
+    if field in values:
+        return values[field]
+    if field == "changes":
+        return len(scenario.changes)
+    if hasattr(scenario.service_desk, field):
+        return getattr(scenario.service_desk, field)
+    headline = _Headline.of(projection)
+    if field == "cpsu_change":
+        if not headline.cpsu_now:
+            return None
+        return headline.cpsu_at_horizon / headline.cpsu_now - 1
+    return getattr(headline, field)
+
+
+def _scenario_formula(field: str) -> str:
+    """The first scenario's column: its inputs by name, its results from Summary."""
+    summary = {label: row for row, label in enumerate(HEADLINES, start=2)}
+    by_figure = {
+        "cpsu_now": "CPSU now",
+        "cpsu_at_horizon": "CPSU at the horizon",
+        "cpsu_change": "CPSU change",
+        "run_rate_at_horizon": "Monthly run-rate at the horizon",
+        "cost_per_added_user": "Cost per added user",
+        "funding_ask": "Funding ask",
+    }
+    if field in by_figure:
+        return f"={SUMMARY_SHEET}!$B${summary[by_figure[field]]}"
+    if field == "changes":
+        return f"=COUNTA({quote_sheetname(LINE_CHANGES_SHEET)}!$A$2:$A$1000)"
+    name = INPUT_NAMES[field]
+    return f'=IF(ISBLANK({name}),"",{name})'
+
+
+def _write_scenarios(
+    wb: openpyxl.Workbook,
+    scenario: Scenario,
+    others: Sequence[tuple[Scenario, Projection]],
+) -> None:
+    """The scenarios side by side: this one live, the others as the app had them."""
+    ws = _new_sheet(wb, SCENARIOS_SHEET)
+    names = [scenario.name, *(other.name for other, _ in others)]
+    _write_header(ws, ["Assumption or result", *names])
+    ws.freeze_panes = "B2"
+    has_changes = bool(scenario.changes)
+    for row, (label, field, number_format) in enumerate(_scenario_rows(), start=2):
+        _put(ws, row, 1, label, None).font = _HEADER_FONT
+        if field == "changes" and not has_changes:
+            _put(ws, row, 2, 0, number_format)
+        else:
+            cell = ws.cell(row=row, column=2, value=_scenario_formula(field))
+            cell.number_format = number_format or "General"
+        for column, (other, projection) in enumerate(others, start=3):
+            value = _scenario_value(other, projection, field)
+            _put(ws, row, column, value, number_format)
+    ws.column_dimensions["A"].width = 32
+    for column in range(2, len(names) + 2):
+        ws.column_dimensions[get_column_letter(column)].width = 18
+    _print_setup(ws, columns="A:A")
+
+
+# The measures the Checks sheet compares with the app's own numbers.
+CHECKED: tuple[str, ...] = (
+    "supported_users",
+    "tickets",
+    "monthly_opex",
+    "cpsu",
+    "cumulative_ask",
+)
+WITHIN = 0.005  # half a cent: figures that agree to the cent
+
+
+def _write_checks(
+    wb: openpyxl.Workbook, labels: Sequence[str], projection: Projection
+) -> None:
+    """Each checked measure three times a quarter: the workbook's formula, the
+    app's number, the difference; then whether every difference is within a
+    cent."""
+    ws = _new_sheet(wb, CHECKS_SHEET)
+    _write_header(ws, ["Check", *labels])
+    ws.freeze_panes = "B2"
+    headers = {measure.field: measure for measure in PROJECTION_ROWS}
+    differences: list[int] = []
+    row = 2
+    for field in CHECKED:
+        measure = headers[field]
+        rows = ("workbook", "app", "difference")
+        for offset, kind in enumerate(rows):
+            label = f"{measure.header}: {kind}"
+            _put(ws, row + offset, 1, label, None).font = _HEADER_FONT
+        for quarter, value in enumerate(projection.column(field)):
+            letter = _quarter_letter(quarter)
+            ws.cell(row=row, column=quarter + 2, value=f"={_projected(field, letter)}")
+            _put(ws, row + 1, quarter + 2, float(value), None)
+            ws.cell(
+                row=row + 2,
+                column=quarter + 2,
+                value=f"={letter}{row}-{letter}{row + 1}",
+            )
+            for offset in range(3):
+                ws.cell(row=row + offset, column=quarter + 2).number_format = (
+                    measure.number_format if offset < 2 else "0.000000"
+                )
+        differences.append(row + 2)
+        row += 4
+    _put(ws, row, 1, "Within a cent", None).font = _HEADER_FONT
+    for quarter in range(len(labels)):
+        letter = _quarter_letter(quarter)
+        tests = ",".join(f"ABS({letter}{line})<{WITHIN}" for line in differences)
+        ws.cell(row=row, column=quarter + 2, value=f"=AND({tests})")
+    last = _horizon_letter(labels)
+    _put(ws, row + 2, 1, "All within a cent", None).font = _HEADER_FONT
+    ws.cell(
+        row=row + 2,
+        column=2,
+        value=f'=IF(COUNTIF(B{row}:{last}{row},FALSE)=0,"Yes","No")',
+    )
+    ws.column_dimensions["A"].width = 40
+    for quarter in range(len(labels)):
+        ws.column_dimensions[_quarter_letter(quarter)].width = 14
+    _print_setup(ws, columns="A:A")
+
+
+def _write_sources(wb: openpyxl.Workbook, cost_base: CostBase) -> None:
+    """The reference figures behind the ranges and guardrails, and each cost
+    line's notes (where the sample names its benchmark)."""
+    from cpsu.sensitivity import (
+        RESOLUTION_TARGET,
+        UTILISATION_LIMIT,
+        default_ranges,
+    )
+
+    ws = _new_sheet(wb, SOURCES_SHEET)
+    _write_header(ws, ["Figure", "Low", "High", "Source"])
+    row = 2
+    rates = {"tickets_per_user_month"}
+    for found in default_ranges(cost_base):
+        number_format = DECIMAL if found.assumption in rates else RATE
+        _put(ws, row, 1, found.label, None)
+        _put(ws, row, 2, found.low, number_format)
+        _put(ws, row, 3, found.high, number_format)
+        _put(ws, row, 4, found.source, None)
+        row += 1
+    for label, value, source in (
+        ("Agent utilisation limit", UTILISATION_LIMIT, "workforce-planning tools"),
+        ("Tier 1 resolution target", RESOLUTION_TARGET, "a common Tier 1 target"),
+    ):
+        _put(ws, row, 1, label, None)
+        _put(ws, row, 3, value, RATE)
+        _put(ws, row, 4, source, None)
+        row += 1
+    noted = [line for line in cost_base.lines if line.notes]
+    if noted:
+        row += 1
+        _put(ws, row, 1, "Cost line", None).font = _HEADER_FONT
+        _put(ws, row, 4, "Notes", None).font = _HEADER_FONT
+        for line in noted:
+            row += 1
+            _put(ws, row, 1, line.item, None)
+            _put(ws, row, 4, line.notes, None)
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 10
+    ws.column_dimensions["C"].width = 10
+    ws.column_dimensions["D"].width = 80
+    _print_setup(ws)
+
+
+# The order of a scenario workbook's sheets: what a reader opens first.
+SCENARIO_SHEETS: tuple[str, ...] = (
+    SUMMARY_SHEET,
+    ASSUMPTIONS_SHEET,
+    COSTS_SHEET,
+    HEADCOUNT_SHEET,
+    SERVICE_DESK_SHEET,
+    LINE_CHANGES_SHEET,
+    PROJECTION_SHEET,
+    LINE_COSTS_SHEET,
+    SCENARIOS_SHEET,
+    CHECKS_SHEET,
+    SOURCES_SHEET,
+)
+
+
+def scenario_workbook(
+    workspace: Workspace,
+    scenario: Scenario,
+    projection: Projection,
+    others: Sequence[tuple[Scenario, Projection]] = (),
+) -> bytes:
+    """The inputs with ``scenario``'s assumptions, and its projection as live
+    formulas over them.
+
+    `projection` is the app's projection of the scenario: the Checks sheet
+    holds its numbers beside the formulas' results. `others` are more
+    scenarios with their projections, shown beside this one on the Scenarios
+    sheet. Uploading the file back restores the scenario from its input
+    sheets, line changes included; Excel recalculates every formula when the
+    file opens.
     """
-    # TODO: the Projection sheet holds values; the design asks for live
-    # formulas (and Summary, Scenarios and Checks sheets) so finance can
-    # change an assumption in Excel and see it recalculate.
     stamp = _stamp(workspace.headcount)
     wb = _workbook(f"CPSU scenario: {scenario.name}", stamp)
     write_input_sheets(wb, workspace, scenario=scenario)
-    _write_projection(wb, projection)
-    wb.active = wb.sheetnames.index(PROJECTION_SHEET)
+    labels = list(projection.quarters)
+    versions = line_version_rows(workspace.cost_base, scenario.changes, len(labels))
+    line_costs = _write_line_costs(wb, versions, labels)
+    _write_projection(wb, labels, line_costs)
+    _write_summary(wb, labels)
+    _write_scenarios(wb, scenario, others)
+    _write_checks(wb, labels, projection)
+    _write_sources(wb, workspace.cost_base)
+    for title in (COSTS_SHEET, HEADCOUNT_SHEET, SERVICE_DESK_SHEET, ASSUMPTIONS_SHEET):
+        _print_setup(wb[title])
+    order = [title for title in SCENARIO_SHEETS if title in wb.sheetnames]
+    wb._sheets = [wb[title] for title in order]
+    wb.active = 0
+    wb.calculation.fullCalcOnLoad = True
     return _to_bytes(wb, stamp)

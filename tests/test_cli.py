@@ -123,6 +123,15 @@ def test_project_writes_the_scenario_workbook(tmp_path, capsys):
     )
     growth = {r[0]: r[1] for r in workbook["Assumptions"].iter_rows(values_only=True)}
     assert growth["Growth per quarter"] == pytest.approx(0.12)
+    # The same workbook the app downloads: live formulas, checked by value.
+    assert workbook.sheetnames[0] == "Summary"
+    projection = {
+        r[0]: r[1:] for r in workbook["Projection"].iter_rows(values_only=True)
+    }
+    assert projection["CPSU"][1].startswith("=")
+    checks = {r[0]: r[1:] for r in workbook["Checks"].iter_rows(values_only=True)}
+    # 1,200 * 1.12 = 1,344 employees and 150 * 1.12 = 168 contingent.
+    assert checks["Supported users: app"][1] == 1_344 + 168
 
 
 def test_summary_json_gives_the_baseline(capsys):

@@ -169,3 +169,26 @@ def test_the_sheet_read_as_cost_lines_is_the_one_in_use():
         assert picked.cost_sheet == expected
         assert by_reader.cost_base is not None
         assert picked.cost_base == by_reader.cost_base
+
+
+def test_a_scenario_workbook_offers_its_costs_sheet_alone():
+    # Line changes, Line costs and Sources hold item columns too, but are the
+    # scenario workbook's own sheets, never a cost base to read.
+    from cpsu.line_changes import stop_line
+    from cpsu.projection import project
+    from cpsu.workbook import scenario_workbook
+
+    line = CostLine("Line 1", "Other", Behaviour.FIXED, amount=10.0, notes="a note")
+    cost_base = CostBase((line,))
+    scenario = Scenario(changes=(stop_line(cost_base, "Line 1", 1),))
+    workspace = Workspace(
+        cost_base, Headcount((HeadcountRow("2026-Q4", 200, 0),)), scenario, "test"
+    )
+    projection = project(cost_base, workspace.headcount, scenario)
+    upload = read_upload(
+        scenario_workbook(workspace, scenario, projection), "scenario.xlsx"
+    )
+
+    assert {"Line changes", "Line costs", "Sources"} <= {s.name for s in upload.sheets}
+    offered = cost_sheet_choices(upload.sheets, upload.cost_sheet)
+    assert [info.name for info in offered] == ["Costs"]

@@ -45,6 +45,7 @@ DESK_PARAMETERS = [
     "Deflection step per quarter",
     "Deflection cap",
     "Contingent weight",
+    "Tickets trend per year",
 ]
 
 DESK = ServiceDesk(
@@ -158,11 +159,17 @@ def test_template_fills_in_the_default_parameters() -> None:
         "Deflection step per quarter": desk.deflection_step,
         "Deflection cap": desk.deflection_cap,
         "Contingent weight": desk.contingent_weight,
+        "Tickets trend per year": 0,
     }
+    # The levers: empty is no override, as the app's switches are off.
     assert parameters(wb["Assumptions"]) == {
         "Scenario name": "Base",
         "Horizon quarters": 8,
         "Growth per quarter": 0,
+        "Contingent share": None,
+        "Labour escalation": None,
+        "Licence escalation": None,
+        "Agent productivity": 0,
     }
     # Rates are fractions shown as percents: 0.7 displays as 70.0%.
     assert wb["Service desk"]["B3"].value == 0.7
@@ -297,6 +304,10 @@ def test_write_input_sheets_can_write_another_scenario() -> None:
         "Scenario name": "Fast",
         "Horizon quarters": 6,
         "Growth per quarter": 0.2,
+        "Contingent share": None,
+        "Labour escalation": None,
+        "Licence escalation": None,
+        "Agent productivity": 0,
     }
 
 
@@ -328,18 +339,28 @@ def test_scenario_workbook_carries_the_scenario_it_was_given() -> None:
     wb = load(data)
 
     assert workspace.scenario.name == "Plan"
+    # No line changes, so no Line changes sheet.
     assert wb.sheetnames == [
+        "Summary",
+        "Assumptions",
         "Costs",
         "Headcount",
         "Service desk",
-        "Assumptions",
         "Projection",
+        "Line costs",
+        "Scenarios",
+        "Checks",
+        "Sources",
     ]
-    assert wb.active.title == "Projection"
+    assert wb.active.title == "Summary"
     assert parameters(wb["Assumptions"]) == {
         "Scenario name": "Fast growth",
         "Horizon quarters": 3,
         "Growth per quarter": 0.25,
+        "Contingent share": None,
+        "Labour escalation": None,
+        "Licence escalation": None,
+        "Agent productivity": 0,
     }
     desk = parameters(wb["Service desk"])
     assert list(desk) == DESK_PARAMETERS
@@ -360,9 +381,15 @@ def test_projection_sheet_rows_are_the_measures_in_order() -> None:
     labels = [row[0] for row in rows(load(data)["Projection"])[1:]]
 
     assert labels == [
+        "Quarter index",
+        "First day",
+        "Escalation years",
+        "Headcount from quarter",
+        "Headcount grown",
         "Employees",
         "Contingent",
         "Supported users",
+        "Tickets per user",
         "Deflection",
         "Tickets",
         "Load (Tier 1)",
@@ -371,6 +398,9 @@ def test_projection_sheet_rows_are_the_measures_in_order() -> None:
         "Agents (Tier 1)",
         "Agents (Desktop)",
         "Agents (Tier 2)",
+        "Capacity (Tier 1)",
+        "Capacity (Desktop)",
+        "Capacity (Tier 2)",
         "Utilisation (Tier 1)",
         "Utilisation (Desktop)",
         "Utilisation (Tier 2)",
@@ -391,38 +421,26 @@ def test_projection_sheet_rows_are_the_measures_in_order() -> None:
     ]
 
 
-def test_projection_sheet_holds_hand_checked_values() -> None:
+def test_every_computed_projection_cell_is_a_formula() -> None:
     _, data = tiny_scenario_file()
-    ws = load(data)["Projection"]
-    by_label = {row[0]: row[1:] for row in rows(ws)[1:]}
+    by_label = {row[0]: row[1:] for row in rows(load(data)["Projection"])[1:]}
 
-    # Users: 100 + 0.5 * 20 = 110; the plan's 110 + 0.5 * 20 = 120; then 10%
-    # growth on the plan: round(121) + 0.5 * round(22) = 132.
-    assert by_label["Supported users"] == [110, 120, 132]
-    # Quarter 0: one agent, 60,000 / 12 = 5,000; office 12 * 110 = 1,320;
-    # credit -1,200 / 12 = -100; imaging 36,000 / 36 = 1,000: total 7,220.
-    # Quarters 1 and 2 add 12 a month for each of 10 and 22 more users.
-    assert by_label["Monthly run-rate"] == [7_220, 7_340, 7_484]
-    assert by_label["Other"] == [-100, -100, -100]
-    assert by_label["CPSU"][0] == pytest.approx(7_220 / 110)
-    # No last quarter to compare the baseline with: the cell is empty.
+    assert by_label.pop("Quarter index") == [0, 1, 2]
+    # The baseline has no last quarter to compare with: those cells are empty.
     assert by_label["Change on last quarter"][0] is None
     assert by_label["Marginal cost per added user"][0] is None
-    # (7,340 - 7,220) / (120 - 110) = 12 a month per added user.
-    assert by_label["Marginal cost per added user"][1] == pytest.approx(12)
-    # 3 * (7,340 - 7,220) + 3 * (7,484 - 7,220) = 360 + 792 = 1,152.
-    assert by_label["Cumulative funding ask"] == pytest.approx([0, 360, 1_152])
-    # One Tier 1 agent for 110 tickets at 500 a month: 22% utilised; no agents
-    # on the other tiers, so no utilisation.
-    assert by_label["Utilisation (Tier 1)"][0] == pytest.approx(0.22)
-    assert by_label["Utilisation (Tier 2)"] == [None, None, None]
+    for label, values in by_label.items():
+        for value in values:
+            assert value is None or str(value).startswith("="), (label, value)
+    assert by_label["CPSU"][0] == "=B32/B9"  # the run-rate over supported users
+    assert "ROUND(ROUND(" in by_label["Employees"][2]
+    assert by_label["Monthly run-rate"][1] == "=SUM('Line costs'!P$2:P$5)"
 
 
 def test_projection_sheet_formats_money_rates_and_counts() -> None:
     _, data = tiny_scenario_file()
     ws = load(data)["Projection"]
     formats = {row[0].value: row[1].number_format for row in ws.iter_rows(min_row=2)}
-    values = {row[0].value: row[1].value for row in ws.iter_rows(min_row=2)}
 
     assert formats["CPSU"] == MONEY
     assert formats["Marginal cost per added user"] == MONEY
@@ -431,8 +449,52 @@ def test_projection_sheet_formats_money_rates_and_counts() -> None:
     assert formats["Deflection"] == RATE
     assert formats["Utilisation (Tier 1)"] == RATE
     assert formats["Supported users"] == "#,##0"
-    assert isinstance(values["CPSU"], float)
     assert {measure.header for measure in PROJECTION_ROWS} == set(formats)
+
+
+def test_the_workbook_recalculates_on_open_and_prints_landscape() -> None:
+    _, data = tiny_scenario_file()
+    wb = load(data)
+
+    assert wb.calculation.fullCalcOnLoad
+    for title in ("Projection", "Line costs", "Checks", "Costs"):
+        ws = wb[title]
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes in ("A2", "B2")
+    assert wb["Projection"].column_dimensions["B"].width == 14
+
+
+def test_the_summary_has_a_native_chart_of_cpsu() -> None:
+    _, data = tiny_scenario_file()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts = [name for name in archive.namelist() if "charts/chart" in name]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode()
+    assert "<lineChart>" in xml
+    # The CPSU row (33) of the Projection sheet over its three quarters.
+    assert "'Projection'!$B$33:$D$33" in xml
+    assert "'Projection'!$B$1:$D$1" in xml
+
+
+def test_the_scenarios_sheet_lists_other_scenarios_beside_this_one() -> None:
+    workspace = tiny_workspace()
+    slow = replace(PLAN, name="Slow", growth_per_quarter=0.0)
+    slow_projection = project(workspace.cost_base, workspace.headcount, slow)
+    projection = project(workspace.cost_base, workspace.headcount, PLAN)
+    wb = load(scenario_workbook(workspace, PLAN, projection, [(slow, slow_projection)]))
+    table = {row[0]: row[1:] for row in rows(wb["Scenarios"])}
+
+    assert table["Assumption or result"] == ["Plan", "Slow"]
+    assert table["Growth per quarter"][0] == (
+        '=IF(ISBLANK(GrowthPerQuarter),"",GrowthPerQuarter)'
+    )
+    assert table["Growth per quarter"][1] == 0
+    # Slow: no growth after the plan's 2027-Q1, so 7,340 a month for 120 users.
+    assert table["CPSU at the horizon"][1] == pytest.approx(7_340 / 120)
+    assert table["Labour escalation"][1] is None
 
 
 # Text from a user's file
@@ -532,19 +594,20 @@ def test_clean_text_drops_what_xml_cannot_hold() -> None:
 
 
 def test_numbers_that_are_not_finite_leave_the_cell_empty() -> None:
-    # A projection's first change is NaN; an infinite one must not break Excel.
+    # An app's number that is not finite must not break Excel: the Checks
+    # sheet leaves its cell empty.
     workspace = tiny_workspace()
     projection = project(workspace.cost_base, workspace.headcount, PLAN)
-    change = projection.column("cpsu_change").copy()
-    change[1] = math.inf
-    broken = replace(projection, columns={**projection.columns, "cpsu_change": change})
+    cpsu = projection.column("cpsu").copy()
+    cpsu[1] = math.inf
+    broken = replace(projection, columns={**projection.columns, "cpsu": cpsu})
 
-    ws = load(scenario_workbook(workspace, PLAN, broken))["Projection"]
-    change = {row[0]: row[1:] for row in rows(ws)}["Change on last quarter"]
+    ws = load(scenario_workbook(workspace, PLAN, broken))["Checks"]
+    app = {row[0]: row[1:] for row in rows(ws)}["CPSU: app"]
 
-    assert change[0] is None
-    assert change[1] is None
-    assert isinstance(change[2], float)
+    assert app[0] == pytest.approx(7_220 / 110)
+    assert app[1] is None
+    assert isinstance(app[2], float)
 
 
 @pytest.mark.parametrize(

@@ -1140,3 +1140,29 @@ def _tier_hint(reader: _RowReader) -> str:
         "Tier 2": Tier.TIER_2,
     }.get(pool_name)
     return f"Its pool suggests {guess.value}." if guess else ""
+
+
+def read_cost_row(
+    header: Header,
+    row_number: int,
+    cells: Sequence[Cell],
+    *,
+    conventions: Conventions = UNDECIDED,
+) -> tuple[CostLine | None, list[Issue]]:
+    """The cost line on one row of a sheet in the Costs sheet's columns (a
+    scenario's Line changes), with every problem found on it; None when the
+    row has an error or holds no line."""
+    reader = _RowReader(header, row_number, cells, conventions)
+    line = _read_line(reader)
+    issues = list(reader.issues)
+    if line is None and not reader.failed:
+        issues.append(
+            error(
+                "This row has no cost line: give its Pool, Behaviour and the "
+                "columns its behaviour needs, or write Drop in Change.",
+                sheet=header.sheet,
+                row=row_number,
+                column=header.label("item"),
+            )
+        )
+    return line, issues

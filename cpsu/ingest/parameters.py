@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from cpsu.costs import CostLevers
 from cpsu.ingest.cells import (
     DOUBTFUL_RATE,
     MAX_AMOUNT,
@@ -60,7 +61,11 @@ _RATES: dict[str, tuple[float, float, str]] = {
     "deflection": (0.0, 1.0, ""),
     "deflection_cap": (0.0, 1.0, ""),
     "deflection_step": (-1.0, 1.0, " a quarter"),
+    "tickets_trend": (-1.0, 1.0, " a year"),
 }
+# Parameters added after the first workbooks were written: left out, they take
+# the model's default without a word, since older files never had them.
+_OPTIONAL_DESK = frozenset({"tickets_trend"})
 
 
 @dataclass(frozen=True)
@@ -265,7 +270,7 @@ def read_service_desk(
     missing = [
         f"{label} {_show_parameter(name, getattr(defaults, name))}"
         for name, label in SERVICE_DESK_PARAMETERS.items()
-        if name not in settings
+        if name not in settings and name not in _OPTIONAL_DESK
     ]
     if missing:
         issues.append(
@@ -310,21 +315,33 @@ def read_scenario(
     *,
     conventions: Conventions = UNDECIDED,
 ) -> tuple[Scenario | None, list[Issue]]:
-    """The scenario on an Assumptions sheet, with Scenario defaults for the rest."""
+    """The scenario on an Assumptions sheet, with Scenario defaults for the rest.
+
+    An empty contingent share or escalation is no override, as in the app.
+    """
     if table is None:
         return Scenario(service_desk=service_desk), []
 
     settings, issues = _read_settings(table, ASSUMPTION_INDEX, ASSUMPTION_PARAMETERS)
     defaults = Scenario()
     values: dict[str, object] = {}
+    levers: dict[str, float] = {}
     failed = False
     for name, setting in settings.items():
         label = ASSUMPTION_PARAMETERS[name]
         try:
             if name == "name":
-                values[name] = clean_text(read_text(setting.cell)) or defaults.name
+                # Kept as written: the name is the scenario's key in the library.
+                written = read_text(setting.cell)
+                values[name] = written if clean_text(written) else defaults.name
             elif name == "horizon_quarters":
                 values[name] = _horizon(setting, conventions)
+            elif name == "contingent_share":
+                values[name] = _rate(
+                    setting, label, conventions, (0.0, 1.0, ""), issues, table.name
+                )
+            elif name in _LEVERS:
+                levers[name] = _lever(setting, name, conventions, issues, table.name)
             else:
                 values[name] = _growth(setting, conventions, issues, table.name)
         except CellError as problem:
@@ -340,12 +357,38 @@ def read_scenario(
     if failed:
         return None, issues
     try:
-        return Scenario(service_desk=service_desk, **values), issues  # type: ignore[arg-type]
+        return Scenario(
+            service_desk=service_desk,
+            levers=CostLevers(**levers),
+            **values,  # type: ignore[arg-type]
+        ), issues
     except ValueError as problem:
         issues.append(
             error(f"The assumptions cannot be used: {problem}", sheet=table.name)
         )
         return None, issues
+
+
+_LEVERS = frozenset({"labour_escalation", "licence_escalation", "productivity"})
+
+
+def _lever(
+    setting: _Setting,
+    name: str,
+    conventions: Conventions,
+    issues: list[Issue],
+    sheet: str,
+) -> float:
+    """An escalation a year or a productivity change: above -100%."""
+    label = ASSUMPTION_PARAMETERS[name]
+    per = " a year" if name.endswith("escalation") else ""
+    rate = read_rate(setting.cell, conventions=conventions)
+    if rate.value <= -1:
+        raise CellError(f"is {rate.shown()}{per}; it must be above -100%")
+    note = rate.note(per, doubtful_from=DOUBTFUL_RATE if per else None)
+    if note is not None:
+        issues.append(warning(f"{label} {note}.", sheet, setting.row, setting.column))
+    return rate.value
 
 
 def _horizon(setting: _Setting, conventions: Conventions) -> int:

@@ -38,6 +38,7 @@ from cpsu.ingest.gl import as_gl_table, find_gl_header
 from cpsu.ingest.headcount_sheet import read_headcount
 from cpsu.ingest.html_table import HtmlError, read_html_tables
 from cpsu.ingest.issues import Issue, Severity, error, errors, warning
+from cpsu.ingest.line_changes_sheet import read_line_changes
 from cpsu.ingest.parameters import (
     assumption_number_cells,
     read_scenario,
@@ -77,17 +78,19 @@ from cpsu.scenario import Headcount, Scenario, Workspace
 logger = logging.getLogger(__name__)
 
 # The sheets a workbook is read from, by name key (see cells.text_key).
-COSTS, HEADCOUNT, SERVICE_DESK, ASSUMPTIONS = (
+COSTS, HEADCOUNT, SERVICE_DESK, ASSUMPTIONS, LINE_CHANGES = (
     "costs",
     "headcount",
     "servicedesk",
     "assumptions",
+    "linechanges",
 )
 SHEETS = {
     COSTS: "Costs",
     HEADCOUNT: "Headcount",
     SERVICE_DESK: "Service desk",
     ASSUMPTIONS: "Assumptions",
+    LINE_CHANGES: "Line changes",
 }
 # The kind of table a sheet missing by name is looked for by.
 _KINDS = {COSTS: COSTS_KIND, HEADCOUNT: HEADCOUNT_KIND, SERVICE_DESK: SERVICE_DESK_KIND}
@@ -466,6 +469,13 @@ def _read_workbook(
     elif desk is not None:
         scenario, found = read_scenario(assumptions, desk, conventions=conventions)
         later.extend(found)
+    if scenario is not None:
+        # A scenario workbook's line changes are part of its scenario.
+        changes, found = read_line_changes(
+            tables.get(LINE_CHANGES), conventions=conventions
+        )
+        later.extend(found)
+        scenario = None if changes is None else replace(scenario, changes=changes)
 
     if costs is not None:
         report(0.9, f"Reading the cost lines on {costs.name}")
@@ -492,9 +502,12 @@ def _baseline_costing(headcount: Headcount, scenario: Scenario) -> Costing:
     """Each line's monthly cost at the workbook's own baseline quarter, or None
     when its scenario cannot be projected (the workspace check says why)."""
 
+    # The lines as the Costs sheet has them: line changes add versions of their own.
+    as_written = replace(scenario, changes=())
+
     def monthly(lines: Sequence[CostLine]) -> list[float] | None:
         try:
-            costed = project(CostBase(lines=tuple(lines)), headcount, scenario)
+            costed = project(CostBase(lines=tuple(lines)), headcount, as_written)
         except ValueError:  # a ProjectionError among others
             return None
         return [float(cost) for cost in costed.baseline_lines()["monthly"]]

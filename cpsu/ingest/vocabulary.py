@@ -167,6 +167,7 @@ SERVICE_DESK_PARAMETERS: dict[str, str] = {
     "deflection_step": "Deflection step per quarter",
     "deflection_cap": "Deflection cap",
     "contingent_weight": "Contingent weight",
+    "tickets_trend": "Tickets trend per year",
 }
 
 _SERVICE_DESK_WORDS: dict[str, tuple[str, ...]] = {
@@ -220,12 +221,22 @@ _SERVICE_DESK_WORDS: dict[str, tuple[str, ...]] = {
         "Contingent worker weight",
         "Contingent factor",
     ),
+    "tickets_trend": (
+        "Tickets trend",
+        "Ticket trend",
+        "Tickets per user trend",
+        "Yearly tickets trend",
+    ),
 }
 
 ASSUMPTION_PARAMETERS: dict[str, str] = {
     "name": "Scenario name",
     "horizon_quarters": "Horizon quarters",
     "growth_per_quarter": "Growth per quarter",
+    "contingent_share": "Contingent share",
+    "labour_escalation": "Labour escalation",
+    "licence_escalation": "Licence escalation",
+    "productivity": "Agent productivity",
 }
 
 _ASSUMPTION_WORDS: dict[str, tuple[str, ...]] = {
@@ -238,6 +249,18 @@ _ASSUMPTION_WORDS: dict[str, tuple[str, ...]] = {
         "Headcount growth",
         "Growth per qtr",
     ),
+    "contingent_share": (
+        "Contingent share of headcount",
+        "Contractor share",
+        "Contingent mix",
+    ),
+    "labour_escalation": ("Labor escalation", "Pay escalation", "Wage escalation"),
+    "licence_escalation": (
+        "License escalation",
+        "Licence price escalation",
+        "License price escalation",
+    ),
+    "productivity": ("Productivity", "Agent productivity change"),
 }
 
 _POOL_WORDS: dict[str, tuple[str, ...]] = {

@@ -27,6 +27,9 @@ _NOT_COSTS = {
     "summary",
     "scenarios",
     "checks",
+    "linechanges",
+    "linecosts",
+    "sources",
 }
 
 

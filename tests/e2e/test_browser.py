@@ -87,9 +87,10 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
         if row[0]
     }
     assert assumptions["Growth per quarter"] == pytest.approx(moved)
-    projection = workbook["Projection"]
-    rows = {row[0].value: row for row in projection.iter_rows() if row[0].value}
-    cpsu_row = [cell.value for cell in rows["CPSU"][1:] if cell.value is not None]
+    # The app's numbers, written beside the Projection's formulas.
+    checks = workbook["Checks"]
+    rows = {row[0].value: row for row in checks.iter_rows() if row[0].value}
+    cpsu_row = [cell.value for cell in rows["CPSU: app"][1:] if cell.value is not None]
     assert f"${cpsu_row[-1]:,.2f}" == cpsu_after
 
 

@@ -32,10 +32,9 @@ def workbook_growth_and_cpsu(path) -> tuple[float, float]:
         for row in workbook["Assumptions"].iter_rows(min_row=2, values_only=True)
         if row[0]
     }
-    rows = {
-        row[0].value: row for row in workbook["Projection"].iter_rows() if row[0].value
-    }
-    cpsu = [cell.value for cell in rows["CPSU"][1:] if cell.value is not None]
+    # The app's numbers, written beside the Projection's formulas.
+    rows = {row[0].value: row for row in workbook["Checks"].iter_rows() if row[0].value}
+    cpsu = [cell.value for cell in rows["CPSU: app"][1:] if cell.value is not None]
     return assumptions["Growth per quarter"], cpsu[-1]
 
 
