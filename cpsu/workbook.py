@@ -37,7 +37,6 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 import openpyxl
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -390,15 +389,9 @@ def _write_cost_line(
     ws: Worksheet, row: int, first_column: int, line: CostLine | None
 ) -> None:
     """One cost line in the Costs sheet's columns, as inputs (blue)."""
-    # Setting `font` looks the font up in the workbook's list at each cell;
-    # a cost base of thousands of lines finds its place once a row.
-    font_id = ws.parent._fonts.add(INPUT_FONT)
     for index, column in enumerate(COST_COLUMNS, start=first_column):
         value = None if line is None else _cost_value(line, column.field)
-        cell = _put(ws, row, index, value, column.number_format)
-        if cell._style is None:
-            cell._style = StyleArray()
-        cell._style.fontId = font_id
+        _put(ws, row, index, value, column.number_format).font = INPUT_FONT
 
 
 def _write_costs(wb: openpyxl.Workbook, cost_base: CostBase) -> None:
@@ -1484,7 +1477,8 @@ def scenario_workbook(
     for title in (COSTS_SHEET, HEADCOUNT_SHEET, SERVICE_DESK_SHEET, ASSUMPTIONS_SHEET):
         _print_setup(wb[title])
     order = [title for title in SCENARIO_SHEETS if title in wb.sheetnames]
-    wb._sheets = [wb[title] for title in order]
+    for position, title in enumerate(order):
+        wb.move_sheet(title, offset=position - wb.sheetnames.index(title))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     return _to_bytes(wb, stamp)
