@@ -49,7 +49,13 @@ from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import apply_rules, load_rules, mapped_lines, negative_run_rate
 from cpsu.pitch import narrative, pitch_case, sanity_notes
 from cpsu.pitch_charts import SlideChart, slide_charts
-from cpsu.projection import POOL_COLUMNS, TIER_KEYS, ProjectionError, project
+from cpsu.projection import (
+    POOL_COLUMNS,
+    TIER_KEYS,
+    Projection,
+    ProjectionError,
+    project,
+)
 from cpsu.saved import starting_scenarios
 from cpsu.scenario import MAX_HORIZON, MIN_HORIZON, Scenario, Workspace
 from cpsu.sensitivity import (
@@ -675,7 +681,14 @@ def run_project(args: argparse.Namespace) -> int:
 
     if out is not None:
         try:
-            out.write_bytes(scenario_workbook(workspace, scenario, projection))
+            out.write_bytes(
+                scenario_workbook(
+                    workspace,
+                    scenario,
+                    projection,
+                    others=_projected_others(workspace, scenario, args.company),
+                )
+            )
         except OSError as problem:
             raise UsageError(
                 f"cannot write {out}: {problem.strerror or problem}"
@@ -748,6 +761,25 @@ def _saved_scenarios(workspace: Workspace, company: str | None) -> list[Scenario
         if one.name.casefold() not in names
     ]
     return saved + starting
+
+
+def _projected_others(
+    workspace: Workspace, scenario: Scenario, company: str | None
+) -> list[tuple[Scenario, Projection]]:
+    """The scenarios to choose from other than `scenario`, with their
+    projections (one that cannot be projected is left out): the scenario
+    workbook shows them beside it, as the app's download does."""
+    others = []
+    for other in _saved_scenarios(workspace, company):
+        if other.name.casefold() == scenario.name.casefold():
+            continue
+        try:
+            others.append(
+                (other, project(workspace.cost_base, workspace.headcount, other))
+            )
+        except ProjectionError:
+            continue
+    return others
 
 
 def _pick(scenarios: Sequence[Scenario], name: str) -> Scenario:

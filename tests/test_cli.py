@@ -132,6 +132,18 @@ def test_project_writes_the_scenario_workbook(tmp_path, capsys):
     checks = {r[0]: r[1:] for r in workbook["Checks"].iter_rows(values_only=True)}
     # 1,200 * 1.12 = 1,344 employees and 150 * 1.12 = 168 contingent.
     assert checks["Supported users: app"][1] == 1_344 + 168
+    # The starting scenarios stand beside this one, as the app's download has
+    # them: the CLI's own projection of each.
+    scenarios = {r[0]: r[1:] for r in workbook["Scenarios"].iter_rows(values_only=True)}
+    assert scenarios["Assumption or result"] == ("Base", "Conservative", "Aggressive")
+    for column, name in enumerate(("Conservative", "Aggressive"), start=1):
+        code, out, _ = call(
+            capsys, "project", str(SAMPLE), "--scenario", name, "--json"
+        )
+        horizon = json.loads(out)["quarters"][-1]
+        assert scenarios["CPSU at the horizon"][column] == pytest.approx(
+            horizon["cpsu"]
+        )
 
 
 def test_summary_json_gives_the_baseline(capsys):

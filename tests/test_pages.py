@@ -792,6 +792,9 @@ def test_the_scenario_workbook_is_built_from_the_sliders_at_the_click():
     }
     assert assumptions["Growth per quarter"] == pytest.approx(0.20)
     assert assumptions["Horizon quarters"] == 6
+    # The library's other scenarios stand beside it, as the page had them.
+    scenarios = {r[0]: r[1:] for r in workbook["Scenarios"].iter_rows(values_only=True)}
+    assert scenarios["Assumption or result"] == ("Base", "Conservative", "Aggressive")
     # The Projection's formulas hold no results until a spreadsheet opens the
     # file; the Checks sheet holds the app's own numbers beside them.
     rows = {row[0].value: row for row in workbook["Checks"].iter_rows() if row[0].value}

@@ -108,6 +108,9 @@ def test_downloads_follow_the_sliders_moved_on_scenarios():
         if row[0]
     }
     assert assumptions["Growth per quarter"] == pytest.approx(0.20)
+    # The library the Scenarios page opened: its other scenarios beside it.
+    scenarios = {r[0]: r[1:] for r in workbook["Scenarios"].iter_rows(values_only=True)}
+    assert scenarios["Assumption or result"] == ("Base", "Conservative", "Aggressive")
 
     deck = Presentation(io.BytesIO(build(at, "pitch.download.deck")))
     shown = "\n".join(

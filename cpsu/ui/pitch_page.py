@@ -22,7 +22,6 @@ from typing import Any
 
 import streamlit as st
 
-from cpsu.compare import Compared
 from cpsu.deck import (
     DECK_MIME,
     PNG_MIME,
@@ -35,18 +34,17 @@ from cpsu.deck import (
 from cpsu.formatting import percent
 from cpsu.pitch import PitchCase, guardrail_caveats, narrative, pitch_case
 from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
-from cpsu.projection import ProjectionError
-from cpsu.scenario import Scenario, Workspace
+from cpsu.projection import Projection, ProjectionError
+from cpsu.scenario import Scenario
 from cpsu.ui import state
 from cpsu.ui.downloads import download_button, live_file
 from cpsu.ui.projections import (
     kept_model,
-    kept_projection,
     kept_run,
     projection_of,
     show_spec,
 )
-from cpsu.ui.scenario_library import library
+from cpsu.ui.scenario_library import other_scenarios
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
@@ -88,11 +86,20 @@ def _file_name(stem: str, suffix: str) -> str:
     return workbook_name.removesuffix(".xlsx") + f"-{stem}.{suffix}"
 
 
-def _builds(case: PitchCase, charts: list[SlideChart]) -> dict[str, Callable]:
-    """What each of the page's downloads is built from, by its key."""
+def _builds(
+    case: PitchCase,
+    charts: list[SlideChart],
+    others: list[tuple[Scenario, Projection]],
+) -> dict[str, Callable]:
+    """What each of the page's downloads is built from, by its key: the case,
+    its charts and the company's other scenarios as this run has them (a
+    click builds the file outside the page's run)."""
     builds: dict[str, Callable[[], bytes]] = {
         WORKBOOK_DOWNLOAD: lambda: scenario_workbook(
-            case.workspace, case.scenario, case.projection
+            case.workspace,
+            case.scenario,
+            case.projection,
+            others=others,
         ),
         DECK_DOWNLOAD: lambda: pitch_deck(
             case, charts, {chart.name: chart_png_kept(chart) for chart in charts}
@@ -111,26 +118,9 @@ def _page_runs(keys: list[str]) -> Iterator[dict[str, int]]:
         yield {key: stack.enter_context(live_file(key).page_run()) for key in keys}
 
 
-def _other_scenarios(workspace: Workspace, scenario: Scenario) -> list[Compared]:
-    """The company's other scenarios in the library, projected (each kept
-    while it is unchanged); none before the library has been opened."""
-    current = library()
-    if current is None:
-        return []
-    others = []
-    for name, saved in current.scenarios.items():
-        if name == scenario.name:
-            continue
-        try:
-            projection = kept_projection(workspace, saved.scenario)
-        except ProjectionError as problem:
-            others.append(Compared(saved.scenario, None, str(problem)))
-        else:
-            others.append(Compared(saved.scenario, projection))
-    return others
-
-
-def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
+def _show_case() -> (
+    tuple[PitchCase, list[SlideChart], list[tuple[Scenario, Projection]]] | None
+):
     workspace = state.workspace()
     scenario = state.current_scenario()
     st.title(f"The support budget case: {plain(scenario.name)}")
@@ -178,14 +168,12 @@ def _show_case() -> tuple[PitchCase, list[SlideChart]] | None:
     for caveat in guardrail_caveats(case):
         st.warning(plain(caveat), icon=":material/fact_check:")
 
-    charts = slide_charts(
-        case,
-        model=kept_model(workspace, scenario),
-        others=_other_scenarios(workspace, scenario),
-    )
+    others = other_scenarios(workspace, scenario)
+    charts = slide_charts(case, model=kept_model(workspace, scenario), others=others)
     for chart in charts:
         show_spec(st, chart.spec, key=f"pitch.chart.{chart.name}")
-    return case, charts
+    projected = [(o.scenario, o.projection) for o in others if o.projection is not None]
+    return case, charts, projected
 
 
 def _download_buttons(charts: list[SlideChart]) -> None:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from cpsu.compare import Compared
+from cpsu.projection import Projection, ProjectionError
 from cpsu.saved import BASE, SavedScenario, ScenarioLocked, starting_scenarios
 from cpsu.scenario import Scenario, Workspace
 from cpsu.share import (
@@ -48,6 +50,7 @@ from cpsu.store import (
     workspace_key,
 )
 from cpsu.ui import state
+from cpsu.ui.projections import kept_projection
 from cpsu.ui.text import plain
 
 SAMPLE_COMPANY = "Quillfern Analytics"
@@ -517,3 +520,35 @@ def share_link(scenario: Scenario, workspace: Workspace) -> None:
         "scenario (it carries the assumptions, not the cost base)."
     )
     st.code(share_query_string(scenario, workspace.scenario), language=None)
+
+
+def other_scenarios(workspace: Workspace, scenario: Scenario) -> list[Compared]:
+    """The company's other scenarios in the library, projected (each kept
+    while it is unchanged); none before the library has been opened."""
+    current = library()
+    if current is None:
+        return []
+    others = []
+    for name, saved in current.scenarios.items():
+        if name == scenario.name:
+            continue
+        try:
+            projection = kept_projection(workspace, saved.scenario)
+        except ProjectionError as problem:
+            others.append(Compared(saved.scenario, None, str(problem)))
+        else:
+            others.append(Compared(saved.scenario, projection))
+    return others
+
+
+def projected_others(
+    workspace: Workspace, scenario: Scenario
+) -> list[tuple[Scenario, Projection]]:
+    """`other_scenarios` that could be projected, with their projections: the
+    scenario workbook shows them beside `scenario`. Called in the page's run
+    (it reads the session), not when a download is built."""
+    return [
+        (other.scenario, other.projection)
+        for other in other_scenarios(workspace, scenario)
+        if other.projection is not None
+    ]

@@ -18,7 +18,7 @@ from cpsu.ui import state
 from cpsu.ui.downloads import Build, download_button, live_file
 from cpsu.ui.line_changes import line_changes_editor
 from cpsu.ui.projections import projection_of, show_spec
-from cpsu.ui.scenario_library import library_panel, share_link
+from cpsu.ui.scenario_library import library_panel, projected_others, share_link
 from cpsu.ui.sliders import assumption_sliders
 from cpsu.ui.tables import projection_arrow
 from cpsu.ui.text import plain
@@ -120,7 +120,10 @@ def show_scenario(workspace: Workspace) -> Build | None:
         hide_index=True,
         key="scenarios.table",
     )
-    return lambda: scenario_workbook(workspace, scenario, projection)
+    # The other scenarios as this run has them: a click builds the file
+    # outside the page's run.
+    others = projected_others(workspace, scenario)
+    return lambda: scenario_workbook(workspace, scenario, projection, others=others)
 
 
 @st.fragment
