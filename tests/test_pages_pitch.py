@@ -136,3 +136,20 @@ def test_a_slider_moved_after_the_pitch_was_seen_reaches_its_downloads():
     assert after != before
     assert "2028-Q2" in "".join(ElementTree.fromstring(after).itertext())
     assert metric(at, "CPSU 2028-Q2")
+
+
+def test_a_session_started_on_the_pitch_shows_the_saved_scenario():
+    # One session moves Base's growth on Scenarios, which saves it.
+    first = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    first.slider(key="scenarios.growth").set_value(0.15).run()
+    assert not first.exception
+
+    # A new session whose first run is the Pitch page (never Scenarios)
+    # presents the saved Base, not the workbook's own growth.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(PITCH).run()
+    assert not at.exception
+    figures = sample_figures(growth_per_quarter=0.15)
+    assert figures.cpsu_at_horizon != sample_figures().cpsu_at_horizon
+    horizon = f"CPSU {figures.horizon_quarter}"
+    assert metric(at, horizon) == money(figures.cpsu_at_horizon)

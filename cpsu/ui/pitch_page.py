@@ -44,7 +44,7 @@ from cpsu.ui.projections import (
     projection_of,
     show_spec,
 )
-from cpsu.ui.scenario_library import other_scenarios
+from cpsu.ui.scenario_library import open_library, other_scenarios
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
@@ -122,6 +122,9 @@ def _show_case() -> (
     tuple[PitchCase, list[SlideChart], list[tuple[Scenario, Projection]]] | None
 ):
     workspace = state.workspace()
+    # A session started here opens the company's library first: the case is
+    # the saved scenario the sliders would show on the Scenarios page.
+    open_library(workspace)
     scenario = state.current_scenario()
     st.title(f"The support budget case: {plain(scenario.name)}")
     try:

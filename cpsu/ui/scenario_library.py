@@ -418,16 +418,27 @@ def _label(current: Library, name: str) -> str:
     return f"{name} (locked)" if current.scenarios[name].locked else name
 
 
-def library_panel(workspace: Workspace) -> bool:
-    """The company and its scenarios, above the sliders; True when the chosen
-    scenario is locked (its sliders are then shown disabled)."""
-    st.header("Scenario library")
+def open_library(workspace: Workspace) -> Library | None:
+    """The company's library, opened (and the sliders set to its chosen
+    scenario) if this session has not opened it yet, and the link the session
+    started with read; None while the company has no name. A page that shows
+    a scenario without the panel (the Pitch page) calls this, so that a
+    session started there shows the saved scenario, not the workbook's."""
     key = _company_key(workspace)
     current = library()
     if key is not None and (current is None or current.key != key):
         current = _open_company(key, workspace)
     if current is not None and not st.session_state.get(LINK_READ):
         _read_link(current, workspace)
+    return current
+
+
+def library_panel(workspace: Workspace) -> bool:
+    """The company and its scenarios, above the sliders; True when the chosen
+    scenario is locked (its sliders are then shown disabled)."""
+    st.header("Scenario library")
+    key = _company_key(workspace)
+    current = open_library(workspace)
     st.text_input(
         "Company",
         key=COMPANY,
