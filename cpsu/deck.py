@@ -220,8 +220,14 @@ def pitch_deck(
         f"Cost per supported user, {figures.baseline_quarter} to "
         f"{figures.horizon_quarter}"
     )
-    for shape in (cover.shapes.title, cover.placeholders[1]):
+    # The template's layout is 4:3: each placeholder gets its whole place on
+    # the wider slide (a position set in part would leave the rest at zero).
+    for shape, top, height in (
+        (cover.shapes.title, Inches(2.2), Inches(1.6)),
+        (cover.placeholders[1], Inches(4.0), Inches(1.2)),
+    ):
         shape.left, shape.width = MARGIN, SLIDE_WIDTH - 2 * MARGIN
+        shape.top, shape.height = top, height
 
     _figures_slide(deck, case)
 

@@ -136,3 +136,19 @@ def test_the_deck_shows_caveats_apart_from_the_narrative():
         if shape.has_text_frame
     )
     assert "Caveat: The Tier 1 resolution rate of 60% is below the 70% target" in story
+
+
+def test_every_text_and_picture_of_the_deck_has_a_place_on_its_slide(case, charts):
+    # A shape placed in part (left and width, not top and height) is written
+    # at the top edge with no height; every shape must sit inside its slide
+    # and the cover's title and subtitle must not overlap.
+    deck = Presentation(io.BytesIO(pitch_deck(case, charts)))
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            where = (number, shape.name)
+            assert shape.width > 0 and shape.height > 0, where
+            assert shape.left >= 0 and shape.top >= 0, where
+            assert shape.left + shape.width <= deck.slide_width, where
+            assert shape.top + shape.height <= deck.slide_height, where
+    title, subtitle = deck.slides[0].placeholders
+    assert title.top + title.height <= subtitle.top
