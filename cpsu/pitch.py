@@ -387,6 +387,30 @@ def guardrail_caveats(case: PitchCase) -> list[str]:
     return caveats
 
 
+def _changes_sentence(case: PitchCase) -> str:
+    """The scenario's line changes in words: which line, what, from when. They
+    move CPSU as much as growth can, so the case names them."""
+    known = {line.item for line in case.workspace.cost_base.lines}
+    quarters = case.projection.quarters
+    said = []
+    for change in sorted(case.scenario.changes, key=lambda c: c.from_quarter):
+        when = (
+            f"from {quarters[change.from_quarter]}"
+            if change.from_quarter < len(quarters)
+            else "after the horizon"
+        )
+        if change.line is None:
+            what = "stops"
+        elif change.item in known:
+            what = "changes"
+        else:
+            what = "is added"
+        said.append(f"{change.item} {what} {when}")
+    count_said = len(said)
+    lines = "cost line" if count_said == 1 else "cost lines"
+    return f"The scenario changes {count_said} {lines}: {'; '.join(said)}."
+
+
 def narrative(case: PitchCase, caveats: bool = True) -> str:
     """The case in one paragraph of the projection's own numbers, with any
     guardrail caveats after it (unless `caveats` is False)."""
@@ -416,6 +440,8 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
         f"{percent(growth, signed=True)} a quarter, supported users "
         f"{users_move} {figures.horizon_quarter} and CPSU {cpsu_move}.",
     ]
+    if scenario.changes:
+        sentences.append(_changes_sentence(case))
     per_user = figures.cost_per_added_user
     if math.isfinite(per_user):
         if figures.users_at_horizon > figures.users_now:

@@ -153,3 +153,20 @@ def test_a_session_started_on_the_pitch_shows_the_saved_scenario():
     assert figures.cpsu_at_horizon != sample_figures().cpsu_at_horizon
     horizon = f"CPSU {figures.horizon_quarter}"
     assert metric(at, horizon) == money(figures.cpsu_at_horizon)
+
+
+def test_figures_outside_the_usual_ranges_are_listed_for_the_presenter():
+    at = new_pitch()
+    (box,) = [e for e in at.expander if e.label.startswith("Check before")]
+    before = [w.value for w in box.warning]
+    assert not any("trend" in note.lower() for note in before)
+    # A trend of +15% a year is outside the usual -5% to +5%.
+    at.switch_page("app_pages/scenarios.py").run()
+    at.slider(key="scenarios.tickets_trend").set_value(0.15).run()
+    at = pitch(at)
+    assert not at.exception
+    (box,) = [e for e in at.expander if e.label.startswith("Check before")]
+    notes = [w.value for w in box.warning]
+    assert box.label == f"Check before presenting ({len(notes)})"
+    assert len(notes) == len(before) + 1
+    assert any("15" in note and "trend" in note.lower() for note in notes)

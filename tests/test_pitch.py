@@ -21,7 +21,7 @@ from cpsu.pitch import (
     sanity_notes,
 )
 from cpsu.projection import project
-from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
+from cpsu.scenario import Headcount, HeadcountRow, LineChange, Scenario, Workspace
 from cpsu.sensitivity import RESOLUTION_TARGET, UTILISATION_LIMIT
 from cpsu.workload import ServiceDesk
 from tests.model_builders import project_lines
@@ -350,3 +350,20 @@ def test_a_number_not_of_the_projection_is_caught():
     assert "$35.00" in forms
     assert "$35.01" not in forms
     assert "25.4%" in forms and "25.5%" not in forms
+
+
+def test_the_narrative_names_the_scenario_s_line_changes():
+    # Quarter 0 is 2026-Q4, so quarter 2 is 2027-Q2 and quarter 4 2027-Q4.
+    bot = CostLine("Chatbot", "Support tools", Behaviour.FIXED, amount=400)
+    case = small_case(
+        changes=(
+            LineChange("Chatbot", 4, bot),
+            LineChange("Helpdesk tool", 2, None),
+            LineChange("Analysts", 3, replace(ANALYSTS, unit_cost=6_000)),
+        )
+    )
+    assert (
+        "The scenario changes 3 cost lines: Helpdesk tool stops from 2027-Q2; "
+        "Analysts changes from 2027-Q3; Chatbot is added from 2027-Q4."
+    ) in narrative(case)
+    assert "cost line" not in narrative(small_case())

@@ -32,7 +32,13 @@ from cpsu.deck import (
     pitch_deck,
 )
 from cpsu.formatting import percent
-from cpsu.pitch import PitchCase, guardrail_caveats, narrative, pitch_case
+from cpsu.pitch import (
+    PitchCase,
+    guardrail_caveats,
+    narrative,
+    pitch_case,
+    sanity_notes,
+)
 from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
 from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario
@@ -165,6 +171,16 @@ def _show_case() -> (
             f"{figures.funding_label} by fiscal year: {plain(rows[4][2])} · spend "
             "above holding the baseline run-rate"
         )
+
+    # What the Scenarios page asks to check (figures outside the usual
+    # ranges), kept for the presenter in a closed box, not on the slide.
+    notes = sanity_notes(projection, scenario, workspace.cost_base)
+    if notes:
+        with st.expander(
+            f"Check before presenting ({len(notes)})", icon=":material/fact_check:"
+        ):
+            for note in notes:
+                st.warning(plain(note))
 
     with st.container(key="pitch-narrative"):
         st.markdown(plain(narrative(case, caveats=False)))
