@@ -136,9 +136,12 @@ def _workspace(upload: Upload, path: str) -> tuple[Workspace | None, tuple[Issue
     if upload.kind != "workbook" or upload.has_errors:
         _not_a_workbook(upload, path)
     if upload.kind != "workbook":
+        if upload.cost_base is None:
+            # Nothing could be read: the file's own problems say why.
+            return None, tuple(upload.issues)
         raise UsageError(
-            f"{path} holds only cost lines; summary and project need a workbook "
-            "with Costs and Headcount sheets"
+            f"{path} holds only cost lines; this command needs a workbook with "
+            "Costs and Headcount sheets (cpsu check reads a list of cost lines)"
         )
     return checked_workspace(None, upload, Path(path).name)
 
@@ -1100,6 +1103,8 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def _pitch_folder(out: str) -> Path:
     """The folder for the pitch's files: made if missing, in a folder that exists."""
+    if not out.strip():
+        raise UsageError("--out needs a folder's name; the pitch is written to it")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out} is a file; the pitch is written to a folder")

@@ -89,6 +89,31 @@ def test_pitch_needs_a_folder_it_can_make(tmp_path, capsys):
     code, _, err = call(capsys, "pitch", str(SAMPLE))
     assert code == 2
     assert "--out" in err
+    # An empty name is not the current folder.
+    code, _, err = call(capsys, "pitch", str(SAMPLE), "--out", "")
+    assert code == 2
+    assert "needs a folder's name" in err
+
+
+def test_pitch_and_project_say_why_a_file_could_not_be_read(tmp_path, capsys):
+    # Bytes that are no spreadsheet: the reader's own message, exit 1, as
+    # cpsu check says it; not a note on cost lists.
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(bytes(range(256)) * 4)
+    for command in (
+        ["pitch", str(junk), "--out", str(tmp_path / "out")],
+        ["project", str(junk)],
+    ):
+        code, _, err = call(capsys, *command)
+        assert code == 1
+        assert "neither a workbook nor readable text" in err
+        assert "cost lines" not in err
+    # A readable list of cost lines has no headcount to project.
+    listed = tmp_path / "list.csv"
+    listed.write_text("Item,Monthly cost\nTool,100\n")
+    code, _, err = call(capsys, "pitch", str(listed), "--out", str(tmp_path / "o2"))
+    assert code == 2
+    assert "needs a workbook with Costs and Headcount sheets" in err
 
 
 def test_pitch_of_a_broken_workbook_writes_nothing(tmp_path, capsys):
