@@ -667,19 +667,32 @@ def _out_path(out: str, source: str) -> Path:
     return path
 
 
-def run_project(args: argparse.Namespace) -> int:
-    out = _out_path(args.out, args.file) if args.out else None
+def _projected_case(
+    args: argparse.Namespace,
+) -> tuple[Workspace, Scenario, Projection, tuple[Issue, ...]] | None:
+    """The workbook read, the scenario its options name, its projection and
+    the workbook's issues; None when the input cannot give them (each reason
+    said on stderr)."""
     upload = _read(args)
     workspace, issues = _workspace(upload, args.file)
     if workspace is None:
         _say_issues(issues)
-        return EXIT_INPUT
+        return None
     scenario = _scenario_from_options(_named_scenario(workspace, args), args)
     try:
         projection = project(workspace.cost_base, workspace.headcount, scenario)
     except ProjectionError as problem:
         print(f"Error: {problem}", file=sys.stderr)
+        return None
+    return workspace, scenario, projection, issues
+
+
+def run_project(args: argparse.Namespace) -> int:
+    out = _out_path(args.out, args.file) if args.out else None
+    projected = _projected_case(args)
+    if projected is None:
         return EXIT_INPUT
+    workspace, scenario, projection, issues = projected
     notes = sanity_notes(projection, scenario)
 
     if out is not None:
@@ -1122,17 +1135,10 @@ def _pitch_folder(out: str) -> Path:
 
 def run_pitch(args: argparse.Namespace) -> int:
     folder = _pitch_folder(args.out)
-    upload = _read(args)
-    workspace, issues = _workspace(upload, args.file)
-    if workspace is None:
-        _say_issues(issues)
+    projected = _projected_case(args)
+    if projected is None:
         return EXIT_INPUT
-    scenario = _scenario_from_options(_named_scenario(workspace, args), args)
-    try:
-        projection = project(workspace.cost_base, workspace.headcount, scenario)
-    except ProjectionError as problem:
-        print(f"Error: {problem}", file=sys.stderr)
-        return EXIT_INPUT
+    workspace, scenario, projection, issues = projected
 
     case = pitch_case(workspace, scenario, projection, fiscal_start=args.fiscal_start)
     others = [
