@@ -10,11 +10,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cpsu.costs import Behaviour, CostBase, CostLine, Period, Tier
+from cpsu.costs import Behaviour, Period
 from cpsu.mapping import Rule, save_rules
-from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
 from cpsu.workbook import input_workbook
-from cpsu.workload import ServiceDesk
+from tests.test_pitch import small_workspace
 from tests.test_ui_sheets import several_budgets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,33 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def small_company() -> bytes:
     """200 employees and 20 contingent; two lines a reader can cost by hand."""
-    workspace = Workspace(
-        cost_base=CostBase(
-            (
-                CostLine(
-                    "Helpdesk tool", "Support tools", Behaviour.FIXED, amount=2200
-                ),
-                CostLine(
-                    "Analysts",
-                    "Service desk (Tier 1)",
-                    Behaviour.STAFFED,
-                    unit_cost=5500,
-                    tier=Tier.TIER_1,
-                    tickets_per_agent=600,
-                ),
-            )
-        ),
-        headcount=Headcount((HeadcountRow("2026-Q4", 200, 20),)),
-        scenario=Scenario(
-            growth_per_quarter=0.05,
-            horizon_quarters=6,
-            service_desk=ServiceDesk(
-                tickets_per_user_month=1.0, deflection=0.0, deflection_cap=0.0
-            ),
-        ),
-        source="Small company",
-    )
-    return input_workbook(workspace)
+    return input_workbook(small_workspace())
 
 
 def broken_sample() -> tuple[bytes, int]:

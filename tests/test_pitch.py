@@ -189,9 +189,10 @@ ANALYSTS = CostLine(
 HELPDESK_TOOL = CostLine("Helpdesk tool", "Support tools", Behaviour.FIXED, amount=2200)
 
 
-def small_case(**scenario_changes) -> PitchCase:
-    """200 employees and 20 contingent, a tool and Tier 1 analysts, 5% growth."""
-    workspace = Workspace(
+def small_workspace() -> Workspace:
+    """200 employees and 20 contingent, a tool and Tier 1 analysts, 5% growth:
+    two lines a reader can cost by hand."""
+    return Workspace(
         cost_base=CostBase((HELPDESK_TOOL, ANALYSTS)),
         headcount=Headcount((HeadcountRow("2026-Q4", 200, 20),)),
         scenario=Scenario(
@@ -203,6 +204,11 @@ def small_case(**scenario_changes) -> PitchCase:
         ),
         source="Small company",
     )
+
+
+def small_case(**scenario_changes) -> PitchCase:
+    """The small workspace's case, its scenario changed as given."""
+    workspace = small_workspace()
     scenario = replace(workspace.scenario, **scenario_changes)
     projection = project(workspace.cost_base, workspace.headcount, scenario)
     return pitch_case(workspace, scenario, projection)
