@@ -3,21 +3,28 @@ and write the pitch's images and deck.
 
 It reads files with the same reader as the app and prints either a table
 for people or one JSON object for scripts. Exit codes: 0 done, 1 the input
-has errors (each said on stderr), 2 usage (a bad option or a file that
-cannot be opened).
+has errors (each said on stderr) or an output file could not be written
+(nothing half-written is left), 2 usage (a bad option, a file that cannot
+be opened, an output that would replace files without --force).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import gc
 import json
 import math
 import os
+import secrets
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from cpsu.compare import (
     Compared,
@@ -48,7 +55,7 @@ from cpsu.ingest.roster_upload import RosterUpload, read_roster_upload
 from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import apply_rules, load_rules, mapped_lines, negative_run_rate
 from cpsu.pitch import narrative, pitch_case, sanity_notes
-from cpsu.pitch_charts import SlideChart, slide_charts
+from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
 from cpsu.projection import (
     POOL_COLUMNS,
     TIER_KEYS,
@@ -76,6 +83,113 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """The command was called wrongly; exit 2."""
+
+
+class OutputError(Exception):
+    """A file could not be written (a full disk, a read-only folder); exit 1."""
+
+
+def _staged(path: Path, data: bytes) -> Path:
+    """`data` written whole to a new hidden file beside `path`; its path.
+
+    The file is made beside its final name so that renaming it there is one
+    step of the file system: nobody ever sees a half-written file under the
+    final name. On any failure the partial file is removed.
+    """
+    while True:
+        staged = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            # 0o666 as any new file gets, narrowed by the user's umask.
+            handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as problem:
+            raise OutputError(
+                f"cannot write {path}: {problem.strerror or problem}"
+            ) from None
+        break
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException as problem:
+        staged.unlink(missing_ok=True)
+        if isinstance(problem, OSError):
+            raise OutputError(
+                f"cannot write {path}: {problem.strerror or problem}"
+            ) from None
+        raise
+    return staged
+
+
+def _build_failure(what: str, problem: OSError | etree.SerialisationError) -> str:
+    """Why building a file failed: its writer's temporary files (openpyxl puts
+    each sheet in one) could not be written, as on a full disk."""
+    if isinstance(problem, OSError):
+        reason = problem.strerror or str(problem)
+    else:
+        # lxml names the failed write's errno, like IO_ENOSPC.
+        name = str(problem).removeprefix("IO_")
+        code = getattr(errno, name, None)
+        reason = os.strerror(code) if isinstance(code, int) else str(problem)
+    return (
+        f"cannot build {what}: its temporary files in {tempfile.gettempdir()} "
+        f"could not be written ({reason})"
+    )
+
+
+def _built_workbook(
+    workspace: Workspace,
+    scenario: Scenario,
+    projection: Projection,
+    others: Sequence[tuple[Scenario, Projection]],
+) -> bytes:
+    """The scenario workbook's bytes; an OutputError when a full disk stops it."""
+    failure = None
+    hook = sys.unraisablehook
+    # A sheet's stream that failed is closed again when collected and fails
+    # once more; that second report would print a traceback after ours.
+    sys.unraisablehook = _quiet_write_failures
+    try:
+        try:
+            return scenario_workbook(workspace, scenario, projection, others=others)
+        except (OSError, etree.SerialisationError) as problem:
+            failure = _build_failure("the scenario workbook", problem)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise OutputError(f"{failure}; nothing was written")
+
+
+def _quiet_write_failures(unraisable: Any) -> None:
+    if not isinstance(unraisable.exc_value, (OSError, etree.SerialisationError)):
+        sys.__unraisablehook__(unraisable)
+
+
+def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file whole, or leave every one as it was.
+
+    Each is written to a temporary beside it first; only when all are
+    written are they renamed into place (os.replace), so a full disk or a
+    file-size limit leaves neither a truncated file nor half a set.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_staged(path, data), path))
+        while staged:
+            temporary, path = staged[0]
+            try:
+                os.replace(temporary, path)
+            except OSError as problem:
+                raise OutputError(
+                    f"cannot write {path}: {problem.strerror or problem}"
+                ) from None
+            staged.pop(0)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
 
 
 def _number(value: Any) -> float | None:
@@ -655,8 +769,9 @@ def _quarter_json(row: Any) -> dict[str, Any]:
     }
 
 
-def _out_path(out: str, source: str) -> Path:
-    """Where to write the scenario workbook: a new .xlsx, never the input."""
+def _out_path(out: str, source: str, force: bool = False) -> Path:
+    """Where to write the scenario workbook: a .xlsx, never the input, and an
+    existing file only with --force."""
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"--out {out}: the scenario workbook is a .xlsx file")
@@ -664,6 +779,13 @@ def _out_path(out: str, source: str) -> Path:
         raise UsageError(f"--out {out} is the input workbook; choose another name")
     if not path.parent.is_dir():
         raise UsageError(f"--out {out}: the folder {path.parent} does not exist")
+    if path.is_dir():
+        raise UsageError(f"--out {out} is a folder; give the workbook's file name")
+    if path.exists() and not force:
+        raise UsageError(
+            f"--out {out} already exists; give --force to replace it, or choose "
+            "another name"
+        )
     return path
 
 
@@ -688,7 +810,7 @@ def _projected_case(
 
 
 def run_project(args: argparse.Namespace) -> int:
-    out = _out_path(args.out, args.file) if args.out else None
+    out = _out_path(args.out, args.file, args.force) if args.out else None
     projected = _projected_case(args)
     if projected is None:
         return EXIT_INPUT
@@ -696,19 +818,12 @@ def run_project(args: argparse.Namespace) -> int:
     notes = sanity_notes(projection, scenario)
 
     if out is not None:
+        others = _projected_others(workspace, scenario, args.company)
+        workbook = _built_workbook(workspace, scenario, projection, others)
         try:
-            out.write_bytes(
-                scenario_workbook(
-                    workspace,
-                    scenario,
-                    projection,
-                    others=_projected_others(workspace, scenario, args.company),
-                )
-            )
-        except OSError as problem:
-            raise UsageError(
-                f"cannot write {out}: {problem.strerror or problem}"
-            ) from None
+            write_files([(out, workbook)])
+        except OutputError as problem:
+            raise OutputError(f"{problem}; nothing was written") from None
 
     if args.json:
         print(
@@ -768,8 +883,11 @@ def _saved_scenarios(workspace: Workspace, company: str | None) -> list[Scenario
         try:
             store = ScenarioStore.in_data_dir()
             saved = [one.scenario for one in store.scenarios(key)]
+            known = [] if saved else store.workspaces()
         except StoreError as problem:
             raise UsageError(str(problem)) from None
+        if not saved:
+            raise UsageError(_unknown_company(company, known))
     names = {scenario.name.casefold() for scenario in saved}
     starting = [
         one.scenario
@@ -777,6 +895,22 @@ def _saved_scenarios(workspace: Workspace, company: str | None) -> list[Scenario
         if one.name.casefold() not in names
     ]
     return saved + starting
+
+
+def _unknown_company(company: str, known: Sequence[str]) -> str:
+    """Why --company names no saved scenarios, with the companies that have some."""
+    said = f"--company {company!r}: no scenarios are saved for that company"
+    if not known:
+        return (
+            f"{said}, and none for any company yet; save a scenario on the "
+            "Scenarios page under the company's name, or leave out --company"
+        )
+    listed = ", ".join(repr(name) for name in known[:20])
+    more = f" and {len(known) - 20} more" if len(known) > 20 else ""
+    return (
+        f"{said}; the companies with saved scenarios are {listed}{more} (names "
+        "match in any case)"
+    )
 
 
 def _projected_others(
@@ -1114,13 +1248,29 @@ def run_solve(args: argparse.Namespace) -> int:
 # --- pitch ------------------------------------------------------------------------
 
 
-def _pitch_folder(out: str) -> Path:
-    """The folder for the pitch's files: made if missing, in a folder that exists."""
+def pitch_file_names() -> list[str]:
+    """Every file `cpsu pitch` may write: each chart's PNG and SVG, and the deck."""
+    names = [f"{chart}.{kind}" for chart in CHART_NAMES for kind in ("png", "svg")]
+    return [*names, "deck.pptx"]
+
+
+def _pitch_folder(out: str, force: bool = False) -> Path:
+    """The folder for the pitch's files: made if missing, in a folder that
+    exists; one holding files of the pitch's names only with --force."""
     if not out.strip():
         raise UsageError("--out needs a folder's name; the pitch is written to it")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out} is a file; the pitch is written to a folder")
+    held = [name for name in pitch_file_names() if (folder / name).exists()]
+    if held and not force:
+        shown = ", ".join(held[:4]) + (
+            f" and {len(held) - 4} more" if len(held) > 4 else ""
+        )
+        raise UsageError(
+            f"--out {out} already holds {shown}, which the pitch would replace; "
+            "give --force to replace them, or choose a new or empty folder"
+        )
     if not folder.exists():
         if not folder.parent.is_dir():
             raise UsageError(f"--out {out}: the folder {folder.parent} does not exist")
@@ -1134,7 +1284,7 @@ def _pitch_folder(out: str) -> Path:
 
 
 def run_pitch(args: argparse.Namespace) -> int:
-    folder = _pitch_folder(args.out)
+    folder = _pitch_folder(args.out, args.force)
     projected = _projected_case(args)
     if projected is None:
         return EXIT_INPUT
@@ -1152,15 +1302,11 @@ def run_pitch(args: argparse.Namespace) -> int:
     )
     files: list[dict[str, Any]] = []
     images: dict[str, bytes] = {}
+    contents: list[tuple[Path, bytes]] = []
 
     def write(name: str, data: bytes, kind: str, chart: SlideChart | None) -> None:
         path = folder / name
-        try:
-            path.write_bytes(data)
-        except OSError as problem:
-            raise UsageError(
-                f"cannot write {path}: {problem.strerror or problem}"
-            ) from None
+        contents.append((path, data))
         files.append(
             {
                 "path": str(path),
@@ -1176,6 +1322,12 @@ def run_pitch(args: argparse.Namespace) -> int:
         write(f"{chart.name}.png", images[chart.name], "png", chart)
         write(f"{chart.name}.svg", chart_svg(chart.spec), "svg", chart)
     write("deck.pptx", pitch_deck(case, charts, images), "pptx", None)
+    try:
+        write_files(contents)
+    except OutputError as problem:
+        raise OutputError(
+            f"{problem}; none of the pitch's files was written or replaced"
+        ) from None
 
     if args.json:
         print(
@@ -1325,6 +1477,11 @@ def build_parser() -> argparse.ArgumentParser:
     projection.add_argument(
         "--out", metavar="FILE.xlsx", help="write the scenario workbook"
     )
+    projection.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE.xlsx if it exists (without it, an existing file is refused)",
+    )
     _add_scenario_choice(projection)
     projection.add_argument("--json", action="store_true", help="print one JSON object")
     projection.set_defaults(run=run_project)
@@ -1411,6 +1568,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="DIR", help="the folder to write the files to"
     )
     pitching.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the pitch's files already in DIR (without it, a folder "
+        "holding any of them is refused; a new or empty folder is fine)",
+    )
+    pitching.add_argument(
         "--quarters", type=_quarters, metavar="N", help="horizon: quarters"
     )
     pitching.add_argument(
@@ -1440,6 +1603,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except UsageError as problem:
         parser.exit(EXIT_USAGE, f"cpsu {args.command}: error: {problem}\n")
+    except OutputError as problem:
+        print(f"cpsu {args.command}: error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
     except BrokenPipeError:
         # The reader of our output (head, less) went away: stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
