@@ -1229,6 +1229,7 @@ def run_solve(args: argparse.Namespace) -> int:
                     "bound": solution.bound or None,
                     "exact": solution.exact,
                     "margin": solution.margin,
+                    "margin_unit": solution.unit,
                     "closest": None if reached else solution.best,
                     "message": solution.message,
                     "issues": [issue.as_dict() for issue in issues],

@@ -431,10 +431,17 @@ def price_lever(item: str, low: float, high: float) -> Lever:
 
 @dataclass(frozen=True)
 class CpsuTarget:
-    """CPSU in quarter `quarter` at most `cpsu`."""
+    """CPSU in quarter `quarter` at most `cpsu`.
+
+    Its margin is in dollars: how far CPSU is above the target.
+    """
 
     quarter: int
     cpsu: float
+
+    # A solved value reproduces the target when CPSU lands within a cent.
+    tolerance = 0.01
+    unit = "dollars"
 
     def margin(self, cpsu: np.ndarray) -> np.ndarray:
         """How far above the target each draw's CPSU is (met at zero or below)."""
@@ -443,22 +450,52 @@ class CpsuTarget:
     def describe(self) -> str:
         return f"CPSU of ${self.cpsu:,.2f} or less in quarter {self.quarter}"
 
+    def amount(self, margin: float) -> str:
+        """A margin's size in the goal's own unit, dollars."""
+        return f"${abs(margin):,.2f}"
+
+    def within(self) -> str:
+        return "within a cent"
+
 
 @dataclass(frozen=True)
 class SteadyFall:
     """CPSU falling by at least `share` in every quarter after the baseline.
 
-    The margin is the worst quarter's CPSU less (1 - share) times the one
-    before it, in dollars: zero when that quarter falls by exactly `share`.
+    Its margin is a share, like the goal: the fall asked for less the
+    smallest fall of any quarter (1 - CPSU / the quarter before's CPSU),
+    zero when that quarter falls by exactly `share`, 0.01 when it falls one
+    percentage point short.
     """
 
     share: float
 
+    # A solved value reproduces the fall to a hundredth of a percentage point.
+    tolerance = 0.0001
+    unit = "share"
+
     def margin(self, cpsu: np.ndarray) -> np.ndarray:
-        return np.max(cpsu[:, 1:] - (1.0 - self.share) * cpsu[:, :-1], axis=1)
+        before, after = cpsu[:, :-1], cpsu[:, 1:]
+        # A quarter after one that cost nothing a user cannot fall: it is
+        # infinitely short when it costs something, no fall when it does not.
+        ratio = np.divide(
+            after,
+            before,
+            out=np.where(after > 0, np.inf, 1.0),
+            where=before > 0,
+        )
+        return np.max(ratio - (1.0 - self.share), axis=1)
 
     def describe(self) -> str:
         return f"CPSU falling by {self.share:.1%} or more every quarter"
+
+    def amount(self, margin: float) -> str:
+        """A margin's size in the goal's own unit, percentage points."""
+        points = abs(margin) * 100
+        return f"{points:,.2f} percentage point" + ("" if points == 1 else "s")
+
+    def within(self) -> str:
+        return "within a hundredth of a percentage point"
 
 
 Goal = CpsuTarget | SteadyFall
@@ -472,8 +509,10 @@ class Solution:
     starts to be met: `bound` says whether the goal needs "at least" or "at
     most" that value (or "any" when every value in range meets it, and
     `value` is the current one kept in range). `margin` is the goal's margin
-    there (0 when met exactly, below 0 when a step jumps past the target),
-    `exact` whether the target is reproduced within a cent. `value` is None
+    there, in the goal's own unit (`unit`: dollars for a CPSU target, a share
+    for a fall): 0 when met exactly, below 0 when a step jumps past the
+    target. `exact` says whether the target is reproduced within the goal's
+    tolerance (a cent; a hundredth of a percentage point). `value` is None
     when no value in the range meets the goal; then `best` is the value that
     comes closest and `margin` its shortfall.
     """
@@ -487,6 +526,7 @@ class Solution:
     exact: bool
     best: float
     message: str
+    unit: str = "dollars"
 
 
 def _lever_cpsu(
@@ -583,7 +623,8 @@ def solve(
             False,
             best,
             f"No value of {words} reaches {goal.describe()}: the closest, "
-            f"{lever.shown(best)}, misses it by ${float(margins.min()):,.2f}.",
+            f"{lever.shown(best)}, misses it by {goal.amount(float(margins.min()))}.",
+            unit=goal.unit,
         )
     if met.all():
         kept = min(max(current, lever.low), lever.high)
@@ -597,6 +638,7 @@ def solve(
             False,
             best,
             f"Every value of {words} meets {goal.describe()}.",
+            unit=goal.unit,
         )
 
     crossings = np.flatnonzero(met[1:] != met[:-1])
@@ -633,13 +675,13 @@ def solve(
             value = float(reached)
             break
     at_value = margin(value)
-    exact = abs(at_value) <= 0.01
+    exact = abs(at_value) <= goal.tolerance
     how = (
-        "reproduces the target within a cent"
+        f"reproduces the target {goal.within()}"
         if exact
         else (
             "is where CPSU jumps (a whole agent or unit), landing "
-            f"${-at_value:,.2f} past the target"
+            f"{goal.amount(at_value)} past the target"
         )
     )
     return Solution(
@@ -653,6 +695,7 @@ def solve(
         best,
         f"{goal.describe()} needs {lever.label} of {bound} {lever.shown(value)} "
         f"(now {lever.shown(current)}); that value {how}.",
+        unit=goal.unit,
     )
 
 
