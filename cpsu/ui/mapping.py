@@ -182,7 +182,9 @@ def mapping_section(export: GLExport) -> None:
     mapping = apply_rules(export, rules())
     st.subheader(f"Map the GL export: {plain(export.source)}")
     st.caption(
-        f"{count(len(export.entries))} postings over {len(export.months)} months "
+        f"{count(len(export.entries))} "
+        f"{'posting' if len(export.entries) == 1 else 'postings'} over "
+        f"{len(export.months)} {'month' if len(export.months) == 1 else 'months'} "
         f"({export.months[0]} to {export.months[-1]}). Each posting goes to the "
         "first rule that catches it; a line costs its rule's total over those months."
         if export.months
@@ -230,7 +232,8 @@ def mapping_section(export: GLExport) -> None:
         button.button("Remove", on_click=_remove_rule, key="mapping.remove_button")
 
     queue = mapping.unmapped()
-    st.markdown(f"**Unmapped queue: {count(len(queue))} groups**")
+    groups = "group" if len(queue) == 1 else "groups"
+    st.markdown(f"**Unmapped queue: {count(len(queue))} {groups}**")
     if len(queue):
         shown = queue.head(QUEUE_SHOWN).assign(total=queue["total"].map(money))
         st.dataframe(

@@ -20,13 +20,17 @@ from cpsu.ui.line_changes import line_changes_editor
 from cpsu.ui.projections import projection_of, show_spec
 from cpsu.ui.scenario_library import library_panel, projected_others, share_link
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import projection_arrow
+from cpsu.ui.tables import MISSING, projection_arrow
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
 
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DOWNLOAD = "scenarios.download"
+
+
+def _quarters(quarters: int) -> str:
+    return f"{quarters} {'quarter' if quarters == 1 else 'quarters'}"
 
 
 def show_scenario(workspace: Workspace) -> Build | None:
@@ -38,10 +42,11 @@ def show_scenario(workspace: Workspace) -> Build | None:
     scenario = state.current_scenario()
 
     st.title("Scenarios")
+    lines = len(workspace.cost_base)
     st.caption(
-        f"{plain(workspace.source)} · {len(workspace.cost_base)} cost lines · baseline "
-        f"{workspace.headcount.baseline.quarter} · horizon {scenario.horizon_quarters} "
-        "quarters"
+        f"{plain(workspace.source)} · {lines} cost {'line' if lines == 1 else 'lines'}"
+        f" · baseline {workspace.headcount.baseline.quarter} · horizon "
+        f"{_quarters(scenario.horizon_quarters)}"
     )
 
     try:
@@ -74,16 +79,17 @@ def show_scenario(workspace: Workspace) -> Build | None:
         help=(
             f"Added monthly cost ÷ added users, {figures.baseline_quarter} to "
             f"{figures.horizon_quarter}: {count(figures.users_now)} → "
-            f"{count(figures.users_at_horizon)} users"
+            f"{count(figures.users_at_horizon)} "
+            f"{'user' if figures.users_at_horizon == 1 else 'users'}"
         ),
     )
     ask.metric(
         figures.funding_label,
         money(figures.funding_amount, cents=False),
         help=(
-            f"Spend over the next {figures.horizon_quarters} quarters above holding "
-            f"the baseline run-rate of {money(figures.run_rate_now, cents=False)} a "
-            "month"
+            f"Spend over the next {_quarters(figures.horizon_quarters)} above "
+            "holding the baseline run-rate of "
+            f"{money(figures.run_rate_now, cents=False)} a month"
         ),
     )
 
@@ -118,6 +124,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
         table,
         column_config=table_columns,
         hide_index=True,
+        placeholder=MISSING,
         key="scenarios.table",
     )
     # The other scenarios as this run has them: a click builds the file

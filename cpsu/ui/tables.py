@@ -1,10 +1,13 @@
 """Tables as the pages show them: readable headers, money, counts and percents.
 
 Values stay numbers, so sorting and copying work; Streamlit's column
-configuration gives each column its label, help and number format (money
-in dollars, counts whole, rates as percentages), and a value that is
-undefined (the change in the baseline quarter, the cost per added user
-when users do not change) is left empty. The browser formats the numbers,
+configuration gives each column its label, help and number format, with
+one precision for the whole column (money per user in cents, totals in
+whole dollars, counts whole, agents to a tenth, rates as percentages to a
+tenth of a point), and a value that is undefined (the change in the
+baseline quarter, the cost per added user when users do not change) is
+left empty: give the table to st.dataframe with `placeholder=MISSING`, or
+Streamlit writes "None" in the cell. The browser formats the numbers,
 so a table costs a page next to nothing to draw again when a slider moves
 (a pandas Styler formatted each cell in Python, many times slower).
 """
@@ -27,9 +30,14 @@ from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
 from cpsu.ui.text import plain
 
 # How the browser shows each kind of number (see st.column_config.NumberColumn);
-# counts are rounded to whole numbers first.
+# counts are rounded to their decimals first.
 NUMBER_FORMATS = {"money": "dollar", "count": "localized", "rate": "percent"}
 KINDS = (*NUMBER_FORMATS, "text")
+# The decimals each kind shows unless its column says otherwise: cents, whole
+# numbers, and a share to three places, a percentage to one (12.5%).
+DECIMALS = {"money": 2, "count": 0, "rate": 3}
+# What a table shows in a cell whose value does not exist: nothing.
+MISSING = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,12 @@ class Column:
     label: str
     kind: str  # one of KINDS
     help: str | None = None
+    decimals: int | None = None  # None: the kind's DECIMALS
+
+    @property
+    def places(self) -> int:
+        """The decimals every value of the column is shown to."""
+        return DECIMALS[self.kind] if self.decimals is None else self.decimals
 
 
 def _projection_columns() -> list[Column]:
@@ -53,7 +67,7 @@ def _projection_columns() -> list[Column]:
         ),
         Column("cpsu", "CPSU", "money", "Monthly run-rate ÷ supported users"),
         Column("cpsu_change", "Change", "rate", "CPSU against the quarter before"),
-        Column("monthly_opex", "Monthly run-rate", "money"),
+        Column("monthly_opex", "Monthly run-rate", "money", decimals=0),
         Column(
             "marginal_cost_per_user",
             "Cost per added user",
@@ -68,7 +82,7 @@ def _projection_columns() -> list[Column]:
             Column(
                 f"load_{key}", f"Load {tier}", "count", "Tickets a month at this tier"
             ),
-            Column(f"agents_{key}", f"Agents {tier}", "count"),
+            Column(f"agents_{key}", f"Agents {tier}", "count", decimals=1),
             Column(
                 f"utilisation_{key}",
                 f"Utilisation {tier}",
@@ -76,24 +90,35 @@ def _projection_columns() -> list[Column]:
                 "Load ÷ (agents × tickets per agent)",
             ),
         ]
-    columns += [Column(column, pool, "money") for pool, column in POOL_COLUMNS.items()]
+    # Totals in whole dollars; CPSU and the cost per added user in cents.
     columns += [
-        Column("quarterly_spend", "Quarterly spend", "money", "3 × monthly run-rate"),
+        Column(column, pool, "money", decimals=0)
+        for pool, column in POOL_COLUMNS.items()
+    ]
+    columns += [
+        Column(
+            "quarterly_spend",
+            "Quarterly spend",
+            "money",
+            "3 × monthly run-rate",
+            decimals=0,
+        ),
         Column(
             "extra_spend",
             "Above baseline",
             "money",
             "Quarterly spend above holding the baseline run-rate",
+            decimals=0,
         ),
-        Column("cumulative_ask", "Cumulative ask", "money"),
+        Column("cumulative_ask", "Cumulative ask", "money", decimals=0),
     ]
     return columns
 
 
-def _rounded(values: pd.Series) -> pd.Series | np.ndarray:
+def _rounded(values: pd.Series, places: int = 0) -> pd.Series | np.ndarray:
     if values.dtype == np.float64:
-        return np.round(values.to_numpy())
-    return values.round()
+        return np.round(values.to_numpy(), places)
+    return values.round(places)
 
 
 def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
@@ -103,7 +128,9 @@ def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
     # column: the Scenarios page draws it at every slider change.
     return pd.DataFrame(
         {
-            c.name: _rounded(frame[c.name]) if c.kind == "count" else frame[c.name]
+            c.name: _rounded(frame[c.name], c.places)
+            if c.kind == "count"
+            else frame[c.name]
             for c in shown
         },
         index=frame.index,
@@ -163,12 +190,19 @@ def arrow_columns(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
 
 
 def column_config(columns: Iterable[Column]) -> dict[str, st.column_config.Column]:
-    """Each column's label, help and number format."""
+    """Each column's label, help and number format.
+
+    The step of a number column sets the decimals the browser shows for
+    every value in it (a percentage shows two fewer than its share).
+    """
     config: dict[str, st.column_config.Column] = {}
     for c in columns:
         if c.kind in NUMBER_FORMATS:
             config[c.name] = st.column_config.NumberColumn(
-                c.label, help=c.help, format=NUMBER_FORMATS[c.kind]
+                c.label,
+                help=c.help,
+                format=NUMBER_FORMATS[c.kind],
+                step=1 if c.places == 0 else round(10.0**-c.places, c.places),
             )
         else:
             config[c.name] = st.column_config.TextColumn(c.label, help=c.help)
@@ -197,7 +231,7 @@ def projection_arrow(projection: Projection) -> tuple[pa.Table, dict]:
         if not isinstance(values, np.ndarray):  # the quarters' labels
             arrays.append(pa.array(values, type=pa.large_string()))
         elif c.kind == "count":
-            arrays.append(pa.array(np.round(values), from_pandas=True))
+            arrays.append(pa.array(np.round(values, c.places), from_pandas=True))
         else:
             arrays.append(pa.array(values, from_pandas=True))
     return pa.Table.from_arrays(arrays, names=[c.name for c in shown]), config
