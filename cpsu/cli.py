@@ -172,7 +172,9 @@ def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
 
     Each is written to a temporary beside it first; only when all are
     written are they renamed into place (os.replace), so a full disk or a
-    file-size limit leaves neither a truncated file nor half a set.
+    file-size limit leaves neither a truncated file nor half a set. A rename
+    in the same folder needs no space; should one still fail (the folder
+    taken away meanwhile), the files renamed before it stay new.
     """
     staged: list[tuple[Path, Path]] = []
     try:
@@ -1264,6 +1266,13 @@ def _pitch_folder(out: str, force: bool = False) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out} is a file; the pitch is written to a folder")
     held = [name for name in pitch_file_names() if (folder / name).exists()]
+    # Checked before any file is replaced, so that --force never stops halfway.
+    folders = [name for name in held if (folder / name).is_dir()]
+    if folders:
+        raise UsageError(
+            f"--out {out} holds a folder named {folders[0]}, where the pitch "
+            "writes a file; move it away or choose another folder"
+        )
     if held and not force:
         shown = ", ".join(held[:4]) + (
             f" and {len(held) - 4} more" if len(held) > 4 else ""

@@ -163,3 +163,14 @@ def test_force_is_in_the_help():
         done = run(command, "--help")
         assert done.returncode == 0
         assert "--force" in done.stdout
+
+
+def test_pitch_refuses_a_folder_in_place_of_one_of_its_files(tmp_path, capsys):
+    out = tmp_path / "pitch"
+    (out / "bridge.png").mkdir(parents=True)
+    (out / "cpsu.png").write_bytes(b"the earlier chart")
+    code, _, err = call(capsys, "pitch", str(SAMPLE), "--out", str(out), "--force")
+    assert code == 2
+    assert "a folder named bridge.png" in err
+    # Nothing was replaced before the refusal.
+    assert (out / "cpsu.png").read_bytes() == b"the earlier chart"
