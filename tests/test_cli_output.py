@@ -17,9 +17,11 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pptx import Presentation
 
-from cpsu.cli import pitch_file_names
+from cpsu.cli import OutputError, pitch_file_names, write_files
 from tests.test_cli import CPSU, ROOT, SAMPLE, call, run
 
 
@@ -174,3 +176,43 @@ def test_pitch_refuses_a_folder_in_place_of_one_of_its_files(tmp_path, capsys):
     assert "a folder named bridge.png" in err
     # Nothing was replaced before the refusal.
     assert (out / "cpsu.png").read_bytes() == b"the earlier chart"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 3_000), min_size=1, max_size=5),
+    limit=st.integers(1, 3_500),
+)
+def test_a_set_of_files_is_all_new_or_all_as_it_was(tmp_path_factory, sizes, limit):
+    folder = tmp_path_factory.mktemp("out")
+    names = [f"file{i}.bin" for i in range(len(sizes))]
+    earlier = {name: f"earlier {name}".encode() for name in names[::2]}
+    for name, data in earlier.items():
+        (folder / name).write_bytes(data)
+    new = {
+        name: bytes([i + 1]) * size
+        for i, (name, size) in enumerate(zip(names, sizes, strict=True))
+    }
+
+    # A child process writes them under the limit; this one reads the folder.
+    child = os.fork()
+    if child == 0:
+        code = 2
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+            write_files([(folder / name, new[name]) for name in names])
+            code = 0
+        except OutputError:
+            code = 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+
+    after = {path.name: path.read_bytes() for path in folder.iterdir()}
+    if all(len(data) <= limit for data in new.values()):
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert after == new
+    else:
+        assert os.waitstatus_to_exitcode(status) == 1
+        assert after == earlier
