@@ -324,7 +324,7 @@ class QualityWarning:
     @property
     def message(self) -> str:
         falls = "; ".join(
-            f"{name} fell from {before:.0%} to {after:.0%}"
+            f"{name} fell from {before:.1%} to {after:.1%}"
             for name, before, after in self.measures
         )
         return (
@@ -333,6 +333,9 @@ class QualityWarning:
         )
 
 
+# A quality measure falls when it drops by a percentage point or more: survey
+# and resolution figures move by less than that from quarter to quarter.
+QUALITY_FALL = 0.01
 QUALITY_MEASURES = (
     ("resolution_rate", "resolution rate"),
     ("satisfaction", "satisfaction"),
@@ -341,7 +344,8 @@ QUALITY_MEASURES = (
 
 def quality_warnings(table: pd.DataFrame) -> list[QualityWarning]:
     """Each quarter of a `history` table in which CPSU fell and a quality
-    measure fell too (by any amount; a missing measure is no fall)."""
+    measure fell by a percentage point or more (a missing measure is no
+    fall)."""
     warnings = []
     for row in range(1, len(table)):
         if not table["reduction"].iat[row]:
@@ -349,7 +353,9 @@ def quality_warnings(table: pd.DataFrame) -> list[QualityWarning]:
         fallen = []
         for column, name in QUALITY_MEASURES:
             before, after = table[column].iat[row - 1], table[column].iat[row]
-            if not (np.isnan(before) or np.isnan(after)) and after < before:
+            if not (np.isnan(before) or np.isnan(after)) and (
+                after <= before - QUALITY_FALL + 1e-12
+            ):
                 fallen.append((name, float(before), float(after)))
         if fallen:
             warnings.append(

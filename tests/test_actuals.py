@@ -134,23 +134,32 @@ def test_indexes_start_at_100() -> None:
 
 def test_a_quarter_where_cost_fell_and_quality_fell_is_warned() -> None:
     # Q2: CPSU 200 -> 190 while resolution 72% -> 70%: warned.
-    # Q3: CPSU 190 -> 180, resolution 70% -> 71%, satisfaction 92% -> 92%: not.
+    # Q3: CPSU 190 -> 180, resolution 70% -> 71%, satisfaction 92% -> 91.5%
+    # (half a point, less than the point that counts as a fall): not warned.
     # Q4: CPSU rises 180 -> 185 while satisfaction falls: not a saving, not warned.
-    # Q5: CPSU 185 -> 170, satisfaction 93% -> 90%: warned.
+    # Q5: CPSU 185 -> 170, satisfaction 92% -> 90% (2 points): warned.
     table = history(
         _actuals(
             [200, 190, 180, 185, 170],
             resolution_rate=[0.72, 0.70, 0.71, 0.71, 0.71],
-            satisfaction=[0.92, 0.92, 0.92, 0.93 - 0.01, 0.90],
+            satisfaction=[0.92, 0.92, 0.915, 0.92, 0.90],
         )
     )
     warnings = quality_warnings(table)
     assert [w.quarter for w in warnings] == ["2023-Q2", "2024-Q1"]
     assert warnings[0].measures == (("resolution rate", 0.72, 0.70),)
-    assert "2023-Q2: CPSU fell 5.0% while resolution rate fell from 72% to 70%" in (
+    assert "2023-Q2: CPSU fell 5.0% while resolution rate fell from 72.0% to 70.0%" in (
         warnings[0].message
     )
     assert warnings[1].measures == (("satisfaction", 0.92, 0.90),)
+
+
+def test_a_fall_of_exactly_one_point_counts_and_less_does_not() -> None:
+    # 80% -> 79% is a point: warned. 80% -> 79.1% is 0.9 of a point: not.
+    warned = history(_actuals([200, 190], resolution_rate=[0.80, 0.79]))
+    assert [w.quarter for w in quality_warnings(warned)] == ["2023-Q2"]
+    calm = history(_actuals([200, 190], resolution_rate=[0.80, 0.791]))
+    assert quality_warnings(calm) == []
 
 
 def test_missing_quality_is_no_fall() -> None:
