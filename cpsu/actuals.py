@@ -11,7 +11,8 @@ change on the quarter before; the streak of consecutive reductions (the
 current one, and the longest); the average change; cost and users indexed
 to 100; the quarters in which cost fell while quality fell too; and the
 experience curve, CPSU = a * users ** -b fitted by least squares on logs,
-which says how much CPSU falls each time the company doubles.
+which says how much CPSU falls each time the company doubles; and a plan
+(a locked scenario's projection) held against the quarters that came after.
 
 CPSU here is the model's: the monthly run-rate over supported users, with
 contingent workers at the contingent weight. A change is a fraction of the
@@ -23,6 +24,7 @@ a streak as a rise does.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cpsu.projection import POOL_COLUMNS, Projection
 from cpsu.scenario import parse_quarter, quarter_label
 
 # CPSU is shown to the cent: a fall smaller than half a cent shows as none.
@@ -366,3 +369,96 @@ def quality_warnings(table: pd.DataFrame) -> list[QualityWarning]:
                 )
             )
     return warnings
+
+
+PLAN_COLUMNS = (
+    "quarter",
+    "t",
+    "plan_users",
+    "actual_users",
+    "plan_opex",
+    "actual_opex",
+    "plan_cpsu",
+    "actual_cpsu",
+    "cpsu_variance",
+    "cpsu_variance_share",
+)
+
+
+def plan_against_actual(projection: Projection, actuals: Actuals) -> pd.DataFrame:
+    """A plan's projection against the actuals of the same quarters: a row
+    per quarter both cover, from the plan's baseline on. Variances are actual
+    less plan (above 0: CPSU came in higher than planned); the share is of
+    the plan's CPSU."""
+    planned = {quarter: t for t, quarter in enumerate(projection.quarters)}
+    users = actuals.supported_users()
+    opex = actuals.monthly_opex()
+    rows = []
+    for index, quarter in enumerate(actuals.quarters):
+        t = planned.get(quarter)
+        if t is None:
+            continue
+        plan_users = float(projection.column("supported_users")[t])
+        plan_opex = float(projection.column("monthly_opex")[t])
+        plan_cpsu = float(projection.column("cpsu")[t])
+        actual_cpsu = float(opex[index] / users[index])
+        rows.append(
+            (
+                quarter,
+                t,
+                plan_users,
+                float(users[index]),
+                plan_opex,
+                float(opex[index]),
+                plan_cpsu,
+                actual_cpsu,
+                actual_cpsu - plan_cpsu,
+                actual_cpsu / plan_cpsu - 1.0 if plan_cpsu else np.nan,
+            )
+        )
+    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+
+
+def pool_variance(
+    projection: Projection, actuals: Actuals, quarter: str
+) -> pd.DataFrame:
+    """Each pool's monthly cost, planned and actual, in one quarter both
+    cover: cost_pool, plan, actual, variance (actual less plan). Empty when
+    the actuals have no pools or the quarter is not in both."""
+    columns = ["cost_pool", "plan", "actual", "variance"]
+    if quarter not in projection.quarters or quarter not in actuals.quarters:
+        return pd.DataFrame(columns=columns)
+    row = actuals.rows[actuals.quarters.index(quarter)]
+    if not row.by_pool:
+        return pd.DataFrame(columns=columns)
+    t = projection.quarters.index(quarter)
+    records = []
+    for pool, column in POOL_COLUMNS.items():
+        plan = float(projection.column(column)[t])
+        actual = float(row.by_pool.get(pool, 0.0))
+        if plan == 0 and pool not in row.by_pool:
+            continue
+        records.append((pool, plan, actual, actual - plan))
+    return pd.DataFrame(records, columns=columns)
+
+
+class PlanVerdict(enum.Enum):
+    """How a plan's CPSU at its horizon sits against the experience curve."""
+
+    AMBITIOUS = "ambitious"
+    IN_LINE = "in line with the history"
+    TIMID = "timid"
+
+
+def plan_verdict(
+    curve: ExperienceCurve, users: float, cpsu: float, level: float = BAND_LEVEL
+) -> PlanVerdict:
+    """Ambitious when the plan's CPSU at `users` is below the curve's band (it
+    falls faster than the company ever has), timid when above it (the history
+    says CPSU should fall further), in line otherwise."""
+    low, high = curve.band(users, level)
+    if cpsu < float(low):
+        return PlanVerdict.AMBITIOUS
+    if cpsu > float(high):
+        return PlanVerdict.TIMID
+    return PlanVerdict.IN_LINE
