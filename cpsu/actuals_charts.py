@@ -612,16 +612,17 @@ def sourcing_chart(
     # and the line is cut at its edge rather than flattened.
     ceiling = float(np.quantile(long["per_user"], 0.9)) * 1.3
     x = alt.X("users:Q", title="Supported users", axis=alt.Axis(format=",.0f"))
+    scale = alt.Scale(domain=[0, ceiling])
     y = alt.Y(
         "per_user:Q",
         title="Tier 1 cost per user a month",
         axis=alt.Axis(format=MONEY_AXIS),
-        scale=alt.Scale(domain=[0, ceiling]),
+        scale=scale,
     )
     low, high, label = OUTSOURCED_DESK
     layers: list[alt.Chart] = []
     if high <= ceiling:
-        layers += _band(low, high, f"{label} ({OUTSOURCED_DESK_SOURCE})", y.scale)
+        layers += _band(low, high, f"{label} ({OUTSOURCED_DESK_SOURCE})", scale)
     layers.append(
         alt.Chart(long)
         .mark_line(clip=True)
