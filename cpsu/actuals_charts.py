@@ -44,6 +44,7 @@ WARNING_COLOUR = "#D55E00"
 CURVE_COLOUR = PALETTE[6]
 FIRST, FELL, NOT_FELL = "First quarter", "Fell on the quarter before", "Did not fall"
 WIDTH = 640
+HEIGHT = 300
 PLAN_COLOUR = PALETTE[1]
 
 
@@ -205,6 +206,7 @@ def cpsu_history_chart(
             "of full managed IT per user, a benchmark."
         ),
         width=WIDTH,
+        height=HEIGHT,
     )
 
 
@@ -273,6 +275,7 @@ def indexed_chart(table: pd.DataFrame) -> alt.Chart:
                 "Line chart of supported users and monthly cost, indexed to 100."
             ),
             width=WIDTH,
+            height=HEIGHT,
         )
     )
 
@@ -369,6 +372,7 @@ def quality_chart(
             "users by quarter, with the typical resolution range as a grey band."
         ),
         width=WIDTH,
+        height=HEIGHT,
     )
 
 
@@ -583,6 +587,8 @@ def plan_actual_chart(table: pd.DataFrame, plan_name: str) -> alt.Chart:
         .properties(
             title=plan_title(table, plan_name),
             description="Line chart of planned (dashed) and actual CPSU by quarter.",
+            width=WIDTH,
+            height=HEIGHT,
         )
     )
 
@@ -681,4 +687,5 @@ def sourcing_chart(
             "break-even marked."
         ),
         width=WIDTH,
+        height=HEIGHT,
     )

@@ -64,6 +64,7 @@ SOURCE = "actuals.source"  # where they came from, for the caption
 REPORT = "actuals.report"  # (file id, file name, ActualsUpload) of the last upload
 UPLOAD = "actuals.upload"
 PLAN_CHOICE = "actuals.plan"
+CHART_HEIGHT = 380  # pixels, legend and title included
 
 
 @lru_cache(maxsize=1)
@@ -264,7 +265,9 @@ def _plan_section(actuals: Actuals, workspace) -> None:
             f"{plain(name)} is not locked, so it may have changed since it was "
             "agreed; lock the plan leadership agreed to on the Scenarios page."
         )
-    st.altair_chart(plan_actual_chart(table, name), theme=None, width="stretch")
+    st.altair_chart(
+        plan_actual_chart(table, name), theme=None, width="stretch", height=CHART_HEIGHT
+    )
     shown = table.rename(
         columns={
             "quarter": "Quarter",
@@ -360,6 +363,7 @@ def _sourcing_section(workspace, users_now: float) -> None:
             max_value=5000.0,
             value=per_agent,
             step=25.0,
+            format="%.0f",
             key="actuals.desk.per_agent",
         )
         cost = st.number_input(
@@ -433,7 +437,10 @@ def _sourcing_section(workspace, users_now: float) -> None:
             f"user a month against the contract's {money(found.contract_per_user)}."
         )
     st.altair_chart(
-        sourcing_chart(desk, contract, found, users_now), theme=None, width="stretch"
+        sourcing_chart(desk, contract, found, users_now),
+        theme=None,
+        width="stretch",
+        height=CHART_HEIGHT,
     )
 
 
@@ -461,18 +468,27 @@ def actuals_page() -> None:
     except ActualsError as problem:
         curve = None
         curve_note = str(problem)
-    st.altair_chart(cpsu_history_chart(table, curve), theme=None, width="stretch")
+    st.altair_chart(
+        cpsu_history_chart(table, curve),
+        theme=None,
+        width="stretch",
+        height=CHART_HEIGHT,
+    )
     warnings = quality_warnings(table)
     for warning in warnings:
         st.warning(warning.message, icon=":material/warning:")
-    cost_column, quality_column = st.columns(2)
-    cost_column.altair_chart(indexed_chart(table), theme=None, width="stretch")
+    st.altair_chart(
+        indexed_chart(table), theme=None, width="stretch", height=CHART_HEIGHT
+    )
     if table[["resolution_rate", "satisfaction"]].notna().any().any():
-        quality_column.altair_chart(
-            quality_chart(table, warnings), theme=None, width="stretch"
+        st.altair_chart(
+            quality_chart(table, warnings),
+            theme=None,
+            width="stretch",
+            height=CHART_HEIGHT,
         )
     else:
-        quality_column.info(
+        st.info(
             "The actuals hold no resolution rate or satisfaction, so quality cannot "
             "be shown beside cost. Add the columns Resolution rate and Satisfaction.",
             icon=":material/info:",
