@@ -122,15 +122,23 @@ def test_the_plan_is_held_against_the_quarters_after_it() -> None:
 
 
 def test_in_house_or_managed_follows_the_inputs() -> None:
+    # The contract starts at the benchmark $22 a Tier 1 ticket.
     at = actuals_page()
-    text = " ".join(m.value for m in at.markdown)
-    tickets = at.number_input(key="actuals.desk.tickets").value
-    per_agent = at.number_input(key="actuals.desk.per_agent").value
-    cost = at.number_input(key="actuals.desk.cost").value
-    minimum = at.number_input(key="actuals.desk.minimum").value
-    found = break_even(
-        InHouseDesk(tickets, per_agent, cost, minimum), Contract(Pricing.PER_USER, 14.0)
+    assert at.radio(key="actuals.contract.pricing").value is Pricing.PER_TICKET
+    assert at.number_input(key="actuals.contract.price.PER_TICKET").value == 22.0
+    desk = InHouseDesk(
+        at.number_input(key="actuals.desk.tickets").value,
+        at.number_input(key="actuals.desk.per_agent").value,
+        at.number_input(key="actuals.desk.cost").value,
+        at.number_input(key="actuals.desk.minimum").value,
     )
+    found = break_even(desk, Contract(Pricing.PER_TICKET, 22.0))
+    text = " ".join(m.value for m in at.markdown)
+    assert f"from **{count(found.users)} supported users** on" in text
+    # Priced per user at $14: the break-even moves to what the model says.
+    at.radio(key="actuals.contract.pricing").set_value(Pricing.PER_USER).run()
+    found = break_even(desk, Contract(Pricing.PER_USER, 14.0))
+    text = " ".join(m.value for m in at.markdown)
     assert f"from **{count(found.users)} supported users** on" in text
     # A contract cheaper than the agents' own cost per user: never.
     at.number_input(key="actuals.contract.price.PER_USER").set_value(5.0).run()

@@ -391,9 +391,11 @@ def _sourcing_section(workspace, users_now: float) -> None:
         )
     with right:
         st.markdown("**Managed contract**")
+        # A Tier 1 ticket costs about $22 fully loaded (MetricNet): the
+        # contract starts priced at that, per ticket.
         pricing = st.radio(
             "Priced",
-            list(Pricing),
+            [Pricing.PER_TICKET, Pricing.PER_USER],
             format_func=lambda p: p.value,
             horizontal=True,
             key="actuals.contract.pricing",
