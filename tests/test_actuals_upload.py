@@ -6,10 +6,13 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from cpsu.actuals import history, quality_warnings, streaks
+from cpsu.actuals import ActualQuarter, Actuals, history, quality_warnings, streaks
 from cpsu.actuals_workbook import actuals_workbook
+from cpsu.costs import POOLS
 from cpsu.ingest.actuals_sheet import ActualsUpload, read_actuals
 from sample_data.build import ACTUALS_PATH, ACTUALS_TEMPLATE_PATH, sample_actuals
 
@@ -212,3 +215,57 @@ def test_files_that_hold_no_actuals_get_a_message(data: bytes, words: str) -> No
     messages = _errors(upload)
     assert messages
     assert words in " ".join(messages)
+
+
+_money = st.floats(min_value=0, max_value=5e6, allow_nan=False).map(
+    lambda v: round(v, 2)
+)
+_rate = st.one_of(
+    st.none(), st.floats(min_value=0, max_value=1).map(lambda v: round(v, 4))
+)
+
+
+@st.composite
+def _histories(draw) -> Actuals:
+    count = draw(st.integers(min_value=1, max_value=12))
+    first = draw(st.integers(min_value=2015, max_value=2030))
+    pools = draw(st.lists(st.sampled_from(POOLS), unique=True, max_size=4))
+    rows = []
+    for index in range(count):
+        by_pool = {pool: draw(_money) for pool in pools}
+        total = round(sum(by_pool.values()), 2) if pools else draw(_money)
+        rows.append(
+            ActualQuarter(
+                quarter=f"{first + index // 4}-Q{index % 4 + 1}",
+                employees=draw(st.integers(min_value=1, max_value=100_000)),
+                contingent=draw(st.integers(min_value=0, max_value=10_000)),
+                monthly_opex=total,
+                by_pool=by_pool,
+                tickets=draw(st.one_of(st.none(), st.integers(0, 500_000))),
+                resolution_rate=draw(_rate),
+                satisfaction=draw(
+                    st.one_of(st.none(), st.floats(0.05, 1).map(lambda v: round(v, 4)))
+                ),
+            )
+        )
+    return Actuals(tuple(rows))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_histories())
+def test_a_written_history_reads_back_as_it_was(actuals: Actuals) -> None:
+    # The actuals workbook (the template's form) reads back exactly.
+    upload = read_actuals(actuals_workbook(actuals), "history.xlsx")
+    assert _errors(upload) == []
+    assert upload.actuals is not None
+    for read, written in zip(upload.actuals.rows, actuals.rows, strict=True):
+        assert read.quarter == written.quarter
+        assert (read.employees, read.contingent) == (
+            written.employees,
+            written.contingent,
+        )
+        assert read.monthly_opex == pytest.approx(written.monthly_opex, abs=0.01)
+        assert read.by_pool == pytest.approx(dict(written.by_pool))
+        assert read.tickets == written.tickets
+        assert read.resolution_rate == written.resolution_rate
+        assert read.satisfaction == written.satisfaction
