@@ -29,5 +29,6 @@ pages = [
     ),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/pitch.py", title="Pitch", icon=":material/co_present:"),
+    st.Page("app_pages/actuals.py", title="Actuals", icon=":material/history:"),
 ]
 st.navigation(pages).run()

@@ -1,5 +1,5 @@
 """The `cpsu` command: check an upload, summarise a cost base, project it,
-and write the pitch's images and deck.
+write the pitch's images and deck, and report actuals.
 
 It reads files with the same reader as the app and prints either a table
 for people or one JSON object for scripts. Exit codes: 0 done, 1 the input
@@ -26,6 +26,7 @@ from typing import Any
 
 from lxml import etree
 
+from cpsu.actuals_report import actuals_report, report_lines
 from cpsu.compare import (
     Compared,
     default_quarters,
@@ -39,6 +40,7 @@ from cpsu.costs import POOLS, Behaviour, Period
 from cpsu.deck import chart_png, chart_svg, pitch_deck
 from cpsu.formatting import count, money, percent
 from cpsu.ingest import Upload, read_upload
+from cpsu.ingest.actuals_sheet import read_actuals
 from cpsu.ingest.cells import text_key
 from cpsu.ingest.checks import checked_workspace
 from cpsu.ingest.choices import (
@@ -1603,7 +1605,71 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_choice(pitching)
     pitching.add_argument("--json", action="store_true", help="list the files as JSON")
     pitching.set_defaults(run=run_pitch)
+
+    history_command = commands.add_parser(
+        "actuals",
+        help="CPSU by quarter from actuals, its streaks and the experience curve",
+    )
+    history_command.add_argument(
+        "file", metavar="FILE", help="actuals: a workbook or CSV, a row per quarter"
+    )
+    history_command.add_argument(
+        "--contingent-weight",
+        type=_weight,
+        default=1.0,
+        metavar="W",
+        help="count each contingent worker as W users (default 1)",
+    )
+    history_command.add_argument(
+        "--json", action="store_true", help="print one JSON object"
+    )
+    history_command.set_defaults(run=run_actuals)
     return parser
+
+
+# --- actuals -------------------------------------------------------------------
+
+
+def _weight(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be 0 or more")
+    return value
+
+
+def run_actuals(args: argparse.Namespace) -> int:
+    """actuals FILE: CPSU by quarter, streaks, averages and the experience curve."""
+    upload = read_actuals(
+        _read_bytes(args.file),
+        Path(args.file).name,
+        contingent_weight=args.contingent_weight,
+    )
+    issues = list(upload.issues)
+    if upload.actuals is None or upload.has_errors:
+        if args.json:
+            print(
+                json.dumps(
+                    {"file": args.file, "issues": [i.as_dict() for i in issues]},
+                    indent=2,
+                )
+            )
+        _say_issues([i for i in issues if i.severity is Severity.ERROR])
+        found = sum(i.severity is Severity.ERROR for i in issues)
+        noun = "error" if found == 1 else "errors"
+        print(f"{args.file}: {found} {noun}; nothing was read.", file=sys.stderr)
+        return EXIT_INPUT
+    report = actuals_report(upload.actuals)
+    report["issues"] = [issue.as_dict() for issue in issues]
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    _say_issues(issues)
+    for line in report_lines(report):
+        print(line)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,8 +19,18 @@ import logging
 from datetime import date
 from pathlib import Path
 
+from cpsu.actuals import ActualQuarter, Actuals
+from cpsu.actuals_workbook import actuals_workbook
 from cpsu.costs import Behaviour, CostBase, CostLine, Period, Tier
-from cpsu.scenario import Headcount, HeadcountRow, Scenario, Workspace
+from cpsu.projection import project
+from cpsu.scenario import (
+    Headcount,
+    HeadcountRow,
+    Scenario,
+    Workspace,
+    parse_quarter,
+    quarter_label,
+)
 from cpsu.workbook import input_workbook, template_workbook
 from cpsu.workload import ServiceDesk
 
@@ -30,6 +40,8 @@ COMPANY = "Quillfern Analytics"
 SAMPLE_DIR = Path(__file__).resolve().parent
 SAMPLE_PATH = SAMPLE_DIR / "sample_company.xlsx"
 TEMPLATE_PATH = SAMPLE_DIR / "cpsu_template.xlsx"
+ACTUALS_PATH = SAMPLE_DIR / "sample_actuals.xlsx"
+ACTUALS_TEMPLATE_PATH = SAMPLE_DIR / "actuals_template.xlsx"
 
 BASELINE_QUARTER = "2026-Q4"
 BASELINE_EMPLOYEES = 1200
@@ -430,11 +442,122 @@ def sample_workbook() -> bytes:
     return input_workbook(sample_workspace(), title=f"{COMPANY} (sample)")
 
 
+# Quillfern's history: 17 quarters to the baseline, 2022-Q4 to 2026-Q4.
+# Growth of employees and of contingent workers in each quarter after the first.
+_EMPLOYEE_GROWTH = (
+    0.085, 0.09, 0.07, 0.095, 0.08, 0.075, 0.09, 0.065,
+    0.08, 0.085, 0.07, 0.075, 0.08, 0.07, 0.075, 0.065,
+)  # fmt: skip
+_CONTINGENT_GROWTH = (
+    0.10, 0.05, 0.12, 0.04, 0.09, 0.06, 0.11, 0.03,
+    0.08, 0.10, 0.02, 0.09, 0.07, 0.05, 0.08, 0.06,
+)  # fmt: skip
+# How each pool grows with users: cost ~ users ** elasticity. Licences grow
+# with every user; tools, management and the fixed lines much less; staff in
+# between as each added agent serves more users.
+_POOL_ELASTICITY = {
+    "Productivity software": 1.0,
+    "Support tools": 0.45,
+    "Service desk (Tier 1)": 0.72,
+    "Desktop support": 0.6,
+    "Tier 2": 0.55,
+    "Managed service": 0.5,
+    "Other": 0.3,
+}
+# Yearly price rises, taken off going back in time.
+_POOL_ESCALATION = {
+    "Productivity software": LICENCE_ESCALATION,
+    "Support tools": SAAS_ESCALATION,
+    "Service desk (Tier 1)": LABOUR_ESCALATION,
+    "Desktop support": LABOUR_ESCALATION,
+    "Tier 2": LABOUR_ESCALATION,
+    "Managed service": 0.03,
+    "Other": 0.0,
+}
+# Quarter-to-quarter noise of the run-rate, a fraction (one per quarter).
+_WOBBLE = (
+    0.004, -0.003, 0.006, -0.002, 0.003, -0.004, 0.002, 0.005, -0.003,
+    0.001, -0.002, 0.004, -0.001, 0.003, -0.004, 0.002, 0.0,
+)  # fmt: skip
+# Share of tickets resolved at the desk, and of users rating support
+# exceptional. Satisfaction dipped in 2024-Q3 while CPSU fell: the one
+# quarter the Actuals page warns about.
+_RESOLUTION = (
+    0.705, 0.71, 0.712, 0.718, 0.715, 0.722, 0.725, 0.728, 0.731,
+    0.729, 0.734, 0.738, 0.741, 0.739, 0.744, 0.746, 0.75,
+)  # fmt: skip
+_SATISFACTION = (
+    0.912, 0.918, 0.921, 0.925, 0.927, 0.931, 0.934, 0.936, 0.921,
+    0.928, 0.933, 0.937, 0.94, 0.942, 0.941, 0.945, 0.947,
+)  # fmt: skip
+# Tickets per user per month after deflection, falling as self-service took
+# hold; the last is the sample scenario's 1.1 less its 12% deflection.
+_TICKETS_PER_USER = (
+    1.250, 1.232, 1.215, 1.197, 1.179, 1.162, 1.144, 1.127, 1.109,
+    1.091, 1.074, 1.056, 1.038, 1.021, 1.003, 0.986, 0.968,
+)  # fmt: skip
+
+
+def sample_actuals() -> Actuals:
+    """Quillfern's last 17 quarters: fast growth (410 to 1,350 supported
+    users), CPSU falling every quarter to the baseline's, and quality that
+    held. The last quarter is the baseline: its people and run-rate by pool
+    are the sample workspace's own."""
+    workspace = sample_workspace()
+    baseline = project(
+        workspace.cost_base, workspace.headcount, workspace.scenario
+    ).run_rate_by_pool(0)
+    pools = dict(zip(baseline["cost_pool"], baseline["monthly_cost"], strict=True))
+    employees = [float(BASELINE_EMPLOYEES)]
+    contingent = [float(BASELINE_CONTINGENT)]
+    for e_growth, c_growth in zip(
+        reversed(_EMPLOYEE_GROWTH), reversed(_CONTINGENT_GROWTH), strict=True
+    ):
+        employees.insert(0, employees[0] / (1 + e_growth))
+        contingent.insert(0, contingent[0] / (1 + c_growth))
+    last = len(employees) - 1
+    first = parse_quarter(BASELINE_QUARTER) - last
+    users_now = BASELINE_EMPLOYEES + BASELINE_CONTINGENT
+    rows = []
+    for index in range(last + 1):
+        people = round(employees[index]), round(contingent[index])
+        users = people[0] + people[1]
+        years_back = (last - index) / 4
+        by_pool = {
+            pool: round(
+                cost
+                * (users / users_now) ** _POOL_ELASTICITY[pool]
+                / (1 + _POOL_ESCALATION[pool]) ** years_back
+                * (1 + _WOBBLE[index]),
+                2,
+            )
+            for pool, cost in pools.items()
+        }
+        if index == last:
+            by_pool = {pool: round(cost, 2) for pool, cost in pools.items()}
+        rows.append(
+            ActualQuarter(
+                quarter=quarter_label(first + index),
+                employees=people[0],
+                contingent=people[1],
+                monthly_opex=round(sum(by_pool.values()), 2),
+                by_pool=by_pool,
+                tickets=round(users * _TICKETS_PER_USER[index]),
+                resolution_rate=_RESOLUTION[index],
+                satisfaction=_SATISFACTION[index],
+            )
+        )
+    return Actuals(tuple(rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the sample workbook and the template."""
     parser = argparse.ArgumentParser(
         prog="python -m sample_data.build",
-        description="Write sample_company.xlsx and cpsu_template.xlsx.",
+        description=(
+            "Write sample_company.xlsx, cpsu_template.xlsx, sample_actuals.xlsx "
+            "and actuals_template.xlsx."
+        ),
     )
     parser.add_argument(
         "--out-dir",
@@ -449,6 +572,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, data in (
         (SAMPLE_PATH.name, sample_workbook()),
         (TEMPLATE_PATH.name, template_workbook()),
+        (
+            ACTUALS_PATH.name,
+            actuals_workbook(sample_actuals(), title=f"{COMPANY} actuals (sample)"),
+        ),
+        (ACTUALS_TEMPLATE_PATH.name, actuals_workbook()),
     ):
         path = args.out_dir / name
         path.write_bytes(data)

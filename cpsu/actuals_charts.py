@@ -1,0 +1,691 @@
+"""Charts of what happened: CPSU by quarter, cost against users, quality,
+the experience curve, a plan against actuals, and in-house or managed.
+
+Each is titled with its finding and carries the published benchmark that
+belongs to it as a labelled band, said to be a benchmark and not a truth
+about the company: the price range of full managed IT per user beside CPSU,
+the typical Tier 1 resolution rate beside the company's own, the price of
+an outsourced help desk beside the in-house desk. The charts use the
+product's theme (cpsu.charts) and read their data inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from cpsu.actuals import (
+    BAND_LEVEL,
+    ExperienceCurve,
+    PlanVerdict,
+    QualityWarning,
+    streaks,
+)
+from cpsu.charts import MONEY_AXIS, MONEY_TOOLTIP, PALETTE, quarter_axis
+from cpsu.formatting import count, money, percent
+from cpsu.sourcing import BreakEven, Contract, InHouseDesk
+
+# Benchmarks (REFERENCE_FIGURES.md), each with where it comes from.
+MANAGED_IT = (100.0, 250.0, "Full managed IT: $100 to $250 a user a month")
+MANAGED_IT_SOURCE = "managed-service price surveys"
+RESOLUTION_TYPICAL = (0.66, 0.71, "Typical Tier 1 resolution: 66% to 71%")
+RESOLUTION_SOURCE = "HDI practices report; MetricNet"
+RESOLUTION_TARGET = 0.70
+OUTSOURCED_DESK = (60.0, 85.0, "Outsourced help desk: $60 to $85 a user a month")
+OUTSOURCED_DESK_SOURCE = "managed-service price surveys"
+
+BENCHMARK_FILL = "#E8E8E8"
+BENCHMARK_TEXT = "#555555"
+WARNING_COLOUR = "#D55E00"
+CURVE_COLOUR = PALETTE[6]
+FIRST, FELL, NOT_FELL = "First quarter", "Fell on the quarter before", "Did not fall"
+WIDTH = 640
+HEIGHT = 300
+PLAN_COLOUR = PALETTE[1]
+
+
+def _band(
+    low: float, high: float, label: str, scale: alt.Scale, below: bool = False
+) -> list[alt.Chart]:
+    """A horizontal benchmark band with its label inside at the top left, or
+    just under the band when `below` (for a band too thin to hold it)."""
+    data = pd.DataFrame({"low": [low], "high": [high], "label": [label]})
+    band = (
+        alt.Chart(data)
+        .mark_rect(color=BENCHMARK_FILL, opacity=0.7)
+        .encode(y=alt.Y("low:Q", scale=scale, title=None), y2="high:Q")
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(
+            align="left", baseline="top", dx=6, dy=4, color=BENCHMARK_TEXT, fontSize=11
+        )
+        .encode(
+            y=alt.Y("low:Q" if below else "high:Q", scale=scale),
+            x=alt.value(0),
+            text="label:N",
+        )
+    )
+    return [band, text]
+
+
+def _quarter_x(quarters: Sequence[str]) -> alt.X:
+    """Quarters along the x axis; slanted when there are many to fit."""
+    if len(quarters) <= 8:
+        return quarter_axis(list(quarters))
+    return alt.X(
+        "quarter:O",
+        sort=list(quarters),
+        title=None,
+        axis=alt.Axis(labelAngle=-45, labelAlign="right"),
+    )
+
+
+def _signed(value: float | None) -> str:
+    return percent(value, signed=True)
+
+
+# --- CPSU by quarter ---------------------------------------------------------------
+
+
+def history_title(table: pd.DataFrame) -> dict[str, Any]:
+    """The finding of the history: the streak, or where CPSU went."""
+    cpsu = table["cpsu"].to_numpy(dtype=float)
+    quarters = table["quarter"].tolist()
+    found = streaks(cpsu, quarters)
+    last = money(cpsu[-1])
+    if len(cpsu) == 1:
+        text = f"CPSU was {last} in {quarters[0]}"
+    elif found.current >= 2:
+        text = (
+            f"CPSU fell {found.current} quarters in a row, to {last} in {quarters[-1]}"
+        )
+    else:
+        change = cpsu[-1] / cpsu[0] - 1
+        direction = "fell" if change < 0 else "rose"
+        text = (
+            f"CPSU {direction} {percent(abs(change))} from {quarters[0]} to "
+            f"{quarters[-1]}, to {last}"
+        )
+    subtitle = [f"Monthly cost per supported user, {quarters[0]} to {quarters[-1]}"]
+    if found.longest > found.current:
+        subtitle.append(
+            f"Longest run of reductions: {found.longest} quarters, to "
+            f"{found.longest_end}"
+        )
+    return {"text": text, "subtitle": subtitle}
+
+
+def cpsu_history_chart(
+    table: pd.DataFrame, curve: ExperienceCurve | None = None
+) -> alt.LayerChart:
+    """CPSU by quarter; the experience curve's fitted CPSU and band when
+    given; the managed-IT price range as context."""
+    quarters = table["quarter"].tolist()
+    x = _quarter_x(quarters)
+    data = table[
+        ["quarter", "cpsu", "change", "supported_users", "monthly_opex"]
+    ].copy()
+    data["reduction"] = np.where(table["reduction"], FELL, NOT_FELL)
+    data.loc[data.index[0], "reduction"] = FIRST
+    low, high, label = MANAGED_IT
+    top = max(float(table["cpsu"].max()), high) * 1.05
+    scale = alt.Scale(domain=[0, top])
+    y = alt.Y(
+        "cpsu:Q", title="CPSU a month", axis=alt.Axis(format=MONEY_AXIS), scale=scale
+    )
+    layers: list[alt.Chart] = _band(low, high, f"{label} ({MANAGED_IT_SOURCE})", scale)
+    if curve is not None:
+        fitted = pd.DataFrame({"quarter": quarters})
+        users = table["supported_users"].to_numpy(dtype=float)
+        fitted["fit"] = curve.cpsu(users)
+        fitted["low"], fitted["high"] = curve.band(users)
+        fit_base = alt.Chart(fitted).encode(x=x)
+        layers += [
+            fit_base.mark_area(color=CURVE_COLOUR, opacity=0.15).encode(
+                y=alt.Y("low:Q"), y2="high:Q"
+            ),
+            fit_base.mark_line(
+                color=CURVE_COLOUR, strokeDash=[6, 4], strokeWidth=2
+            ).encode(
+                y=alt.Y("fit:Q"),
+                tooltip=[
+                    alt.Tooltip("quarter:O", title="Quarter"),
+                    alt.Tooltip(
+                        "fit:Q", title="Experience curve", format=MONEY_TOOLTIP
+                    ),
+                ],
+            ),
+        ]
+    line = alt.Chart(data).encode(x=x, y=y)
+    layers += [
+        line.mark_line(color=PALETTE[0]),
+        line.mark_point(filled=True, size=70).encode(
+            color=alt.Color(
+                "reduction:N",
+                scale=alt.Scale(
+                    domain=[FIRST, FELL, NOT_FELL],
+                    range=[BENCHMARK_TEXT, PALETTE[0], WARNING_COLOUR],
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            shape=alt.Shape(
+                "reduction:N",
+                scale=alt.Scale(
+                    domain=[FIRST, FELL, NOT_FELL],
+                    range=["square", "circle", "triangle-up"],
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
+                alt.Tooltip("change:Q", title="Change", format="+.1%"),
+                alt.Tooltip(
+                    "supported_users:Q", title="Supported users", format=",.0f"
+                ),
+                alt.Tooltip("monthly_opex:Q", title="Monthly run-rate", format="$,.0f"),
+            ],
+        ),
+    ]
+    subtitle = history_title(table)
+    if curve is not None:
+        subtitle["subtitle"].append(
+            f"Dashed: the experience curve ({percent(curve.per_doubling)} lower per "
+            f"doubling of users), shaded where {BAND_LEVEL:.0%} of quarters would fall"
+        )
+    return alt.layer(*layers).properties(
+        title=subtitle,
+        description=(
+            "Line chart of CPSU by quarter. Points that fell on the quarter before "
+            "are circles; others are triangles. A grey band shows the price range "
+            "of full managed IT per user, a benchmark."
+        ),
+        width=WIDTH,
+        height=HEIGHT,
+    )
+
+
+# --- cost and users indexed to 100 -------------------------------------------------
+
+
+def indexed_chart(table: pd.DataFrame) -> alt.Chart:
+    """Cost and users indexed to 100 at the first quarter, one line each."""
+    quarters = table["quarter"].tolist()
+    long = pd.DataFrame(
+        {
+            "quarter": quarters * 2,
+            "measure": ["Supported users"] * len(quarters)
+            + ["Monthly cost"] * len(quarters),
+            "index": [*table["users_index"], *table["cost_index"]],
+        }
+    )
+    users, cost = (
+        float(table["users_index"].iat[-1]),
+        float(table["cost_index"].iat[-1]),
+    )
+    if len(quarters) > 1:
+        text = (
+            f"Users grew {percent(users / 100 - 1)} while cost grew "
+            f"{percent(cost / 100 - 1)}"
+            if cost >= 100
+            else f"Users grew {percent(users / 100 - 1)} while cost fell "
+            f"{percent(1 - cost / 100)}"
+        )
+    else:
+        text = "Users and cost, indexed to 100"
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=_quarter_x(quarters),
+            y=alt.Y("index:Q", title=f"Index ({quarters[0]} = 100)"),
+            color=alt.Color(
+                "measure:N",
+                scale=alt.Scale(
+                    domain=["Supported users", "Monthly cost"],
+                    range=[PALETTE[0], PALETTE[1]],
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "measure:N",
+                scale=alt.Scale(
+                    domain=["Supported users", "Monthly cost"], range=[[1, 0], [6, 3]]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("index:Q", title="Index", format=",.1f"),
+            ],
+        )
+        .properties(
+            title={
+                "text": text,
+                "subtitle": f"Each indexed to 100 in {quarters[0]}; the gap is the "
+                "saving per user",
+            },
+            description=(
+                "Line chart of supported users and monthly cost, indexed to 100."
+            ),
+            width=WIDTH,
+            height=HEIGHT,
+        )
+    )
+
+
+# --- quality -----------------------------------------------------------------------
+
+
+def quality_title(table: pd.DataFrame) -> str:
+    parts = []
+    for column, name in (
+        ("resolution_rate", "resolution"),
+        ("satisfaction", "satisfaction"),
+    ):
+        values = table[column].dropna()
+        if len(values) >= 2:
+            parts.append(
+                f"{name} {percent(values.iat[0])} to {percent(values.iat[-1])}"
+            )
+        elif len(values) == 1:
+            parts.append(f"{name} {percent(values.iat[0])}")
+    if not parts:
+        return "No quality measures in the actuals"
+    return "Quality beside cost: " + ", ".join(parts)
+
+
+def quality_chart(
+    table: pd.DataFrame, warnings: Sequence[QualityWarning] = ()
+) -> alt.LayerChart:
+    """Resolution rate and satisfaction by quarter, with the typical
+    resolution range and the common 70% target; each quarter where CPSU fell
+    as quality fell is ringed."""
+    quarters = table["quarter"].tolist()
+    x = _quarter_x(quarters)
+    long = pd.concat(
+        [
+            pd.DataFrame({"quarter": quarters, "measure": name, "rate": table[column]})
+            for column, name in (
+                ("resolution_rate", "Resolved at Tier 1"),
+                ("satisfaction", "Satisfied users"),
+            )
+        ]
+    ).dropna(subset=["rate"])
+    low, high, label = RESOLUTION_TYPICAL
+    floor = min(float(long["rate"].min()) if len(long) else low, low) - 0.05
+    scale = alt.Scale(domain=[max(0.0, floor), 1.0], zero=False)
+    y = alt.Y("rate:Q", title=None, axis=alt.Axis(format=".0%"), scale=scale)
+    layers = _band(low, high, f"{label} ({RESOLUTION_SOURCE})", scale, below=True)
+    target = pd.DataFrame({"rate": [RESOLUTION_TARGET], "label": ["Common target 70%"]})
+    layers += [
+        alt.Chart(target)
+        .mark_rule(color=BENCHMARK_TEXT, strokeDash=[2, 3])
+        .encode(y=alt.Y("rate:Q", scale=scale)),
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "measure:N",
+                scale=alt.Scale(
+                    domain=["Resolved at Tier 1", "Satisfied users"],
+                    range=[PALETTE[2], PALETTE[3]],
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("rate:Q", title="Rate", format=".1%"),
+            ],
+        ),
+    ]
+    if warnings:
+        warned = pd.DataFrame(
+            [
+                {"quarter": w.quarter, "rate": after, "note": w.message}
+                for w in warnings
+                for _, _, after in w.measures
+            ]
+        )
+        layers.append(
+            alt.Chart(warned)
+            .mark_point(shape="circle", size=320, strokeWidth=2.5, color=WARNING_COLOUR)
+            .encode(x=x, y="rate:Q", tooltip=[alt.Tooltip("note:N", title="Warning")])
+        )
+    return alt.layer(*layers).properties(
+        title={
+            "text": quality_title(table),
+            "subtitle": "Rings mark quarters where CPSU fell while quality fell by a "
+            "point or more",
+        },
+        description=(
+            "Line chart of the share of tickets resolved at Tier 1 and of satisfied "
+            "users by quarter, with the typical resolution range as a grey band."
+        ),
+        width=WIDTH,
+        height=HEIGHT,
+    )
+
+
+# --- the experience curve ----------------------------------------------------------
+
+
+def curve_title(
+    curve: ExperienceCurve, verdict: PlanVerdict | None = None
+) -> dict[str, Any]:
+    falls = curve.per_doubling >= 0
+    text = (
+        f"Each doubling of users took {percent(curve.per_doubling)} off CPSU"
+        if falls
+        else f"Each doubling of users added {percent(-curve.per_doubling)} to CPSU"
+    )
+    subtitle = [
+        f"CPSU = {curve.a:,.0f} × users^-{curve.b:.3f}, fitted on {curve.quarters} "
+        f"quarters (R² {curve.r2:.3f}); log scales"
+    ]
+    if verdict is not None:
+        subtitle.append(f"The plan is {verdict.value}")
+    return {"text": text, "subtitle": subtitle}
+
+
+def experience_curve_chart(
+    table: pd.DataFrame,
+    curve: ExperienceCurve,
+    plan: pd.DataFrame | None = None,
+    verdict: PlanVerdict | None = None,
+    plan_name: str = "Plan",
+) -> alt.LayerChart:
+    """CPSU against supported users on log scales: the history as points, the
+    fitted curve and its band across the history and the plan, and the
+    plan's projection (columns supported_users, cpsu, quarter) as a line."""
+    users = table["supported_users"].to_numpy(dtype=float)
+    cpsu = table["cpsu"].to_numpy(dtype=float)
+    top = users.max()
+    if plan is not None and len(plan):
+        top = max(top, float(plan["supported_users"].max()))
+    grid = np.geomspace(users.min(), top, 60)
+    low, high = curve.band(grid)
+    fitted = pd.DataFrame(
+        {"supported_users": grid, "cpsu": curve.cpsu(grid), "low": low, "high": high}
+    )
+    spans = [cpsu, low, high]
+    if plan is not None and len(plan):
+        spans.append(plan["cpsu"].to_numpy(dtype=float))
+    bottom = min(float(np.min(values)) for values in spans)
+    ceiling = max(float(np.max(values)) for values in spans)
+    x_scale = alt.Scale(type="log", domain=[users.min() / 1.1, top * 1.1], nice=False)
+    y_scale = alt.Scale(type="log", domain=[bottom / 1.08, ceiling * 1.08], nice=False)
+    x = alt.X(
+        "supported_users:Q",
+        title="Supported users (log scale)",
+        scale=x_scale,
+        axis=alt.Axis(format=",.0f", tickCount=6),
+    )
+    y = alt.Y(
+        "cpsu:Q",
+        title="CPSU a month (log scale)",
+        scale=y_scale,
+        axis=alt.Axis(format=MONEY_AXIS, tickCount=6),
+    )
+    layers = [
+        alt.Chart(fitted)
+        .mark_area(color=CURVE_COLOUR, opacity=0.15)
+        .encode(x=x, y=alt.Y("low:Q", scale=y_scale), y2="high:Q"),
+        alt.Chart(fitted)
+        .mark_line(color=CURVE_COLOUR, strokeDash=[6, 4], strokeWidth=2)
+        .encode(x=x, y=y),
+        alt.Chart(table[["quarter", "supported_users", "cpsu"]])
+        .mark_point(filled=True, size=70, color=PALETTE[0], opacity=0.9)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip(
+                    "supported_users:Q", title="Supported users", format=",.0f"
+                ),
+                alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
+            ],
+        ),
+    ]
+    labels = [
+        {
+            "supported_users": float(users[0]),
+            "cpsu": float(cpsu[0]),
+            "label": "History",
+            "colour": PALETTE[0],
+        }
+    ]
+    if plan is not None and len(plan):
+        planned = plan[["quarter", "supported_users", "cpsu"]].assign(series=plan_name)
+        layers.append(
+            alt.Chart(planned)
+            .mark_line(
+                point=alt.OverlayMarkDef(color=PLAN_COLOUR, size=50),
+                color=PLAN_COLOUR,
+            )
+            .encode(
+                x=x,
+                y=y,
+                order="supported_users:Q",
+                tooltip=[
+                    alt.Tooltip("series:N", title="Scenario"),
+                    alt.Tooltip("quarter:O", title="Quarter"),
+                    alt.Tooltip(
+                        "supported_users:Q", title="Supported users", format=",.0f"
+                    ),
+                    alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
+                ],
+            )
+        )
+        end = plan.iloc[-1]
+        labels.append(
+            {
+                "supported_users": float(end["supported_users"]),
+                "cpsu": float(end["cpsu"]),
+                "label": plan_name,
+                "colour": PLAN_COLOUR,
+            }
+        )
+    layers.append(
+        alt.Chart(pd.DataFrame(labels))
+        .mark_text(align="left", dx=8, dy=-10, fontSize=12, fontWeight=600)
+        .encode(
+            x=x,
+            y=y,
+            text="label:N",
+            color=alt.Color("colour:N", scale=None),
+        )
+    )
+    return alt.layer(*layers).properties(
+        title=curve_title(curve, verdict),
+        description=(
+            "Scatter of CPSU against supported users on log scales, with the fitted "
+            "experience curve dashed and its band shaded"
+            + (", and the plan's projection as a line." if plan is not None else ".")
+        ),
+        width=WIDTH,
+        height=360,
+    )
+
+
+# --- plan against actual -----------------------------------------------------------
+
+
+def plan_title(table: pd.DataFrame, plan_name: str) -> dict[str, Any]:
+    last = table.iloc[-1]
+    variance = float(last["cpsu_variance"])
+    if abs(variance) < 0.005:
+        text = f"CPSU is on plan in {last['quarter']}: {money(last['actual_cpsu'])}"
+    else:
+        side = "above" if variance > 0 else "below"
+        text = (
+            f"CPSU is {money(abs(variance))} {side} {plan_name} in {last['quarter']} "
+            f"({_signed(float(last['cpsu_variance_share']))})"
+        )
+    return {
+        "text": text,
+        "subtitle": f"Actual CPSU against {plan_name}'s projection, quarter by quarter",
+    }
+
+
+def plan_actual_chart(table: pd.DataFrame, plan_name: str) -> alt.Chart:
+    """Planned and actual CPSU by quarter (from `plan_against_actual`)."""
+    quarters = table["quarter"].tolist()
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "quarter": quarters,
+                    "series": name,
+                    "cpsu": table[column],
+                    "variance": table["cpsu_variance"],
+                }
+            )
+            for column, name in (("plan_cpsu", plan_name), ("actual_cpsu", "Actual"))
+        ]
+    )
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=_quarter_x(quarters),
+            y=alt.Y(
+                "cpsu:Q",
+                title="CPSU a month",
+                axis=alt.Axis(format=MONEY_AXIS),
+                scale=alt.Scale(zero=False, padding=20),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(
+                    domain=[plan_name, "Actual"], range=[PLAN_COLOUR, PALETTE[0]]
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=[plan_name, "Actual"], range=[[6, 3], [1, 0]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
+                alt.Tooltip("variance:Q", title="Actual less plan", format="+$,.2f"),
+            ],
+        )
+        .properties(
+            title=plan_title(table, plan_name),
+            description="Line chart of planned (dashed) and actual CPSU by quarter.",
+            width=WIDTH,
+            height=HEIGHT,
+        )
+    )
+
+
+# --- in-house or managed -----------------------------------------------------------
+
+
+def sourcing_chart(
+    desk: InHouseDesk, contract: Contract, found: BreakEven, users_now: float
+) -> alt.LayerChart:
+    """The desk's monthly cost per user (a staircase divided by users) and the
+    contract's, from a few users to past the break-even, with today and the
+    break-even marked, and the outsourced help desk's price range beside."""
+    top = max(users_now, found.users or 0) * 1.6
+    users = np.unique(np.linspace(max(10.0, top / 400), top, 400).round())
+    desk_cost = desk.monthly_cost(users) / users
+    contract_cost = contract.monthly_cost(users, desk.tickets_per_user) / users
+    long = pd.DataFrame(
+        {
+            "users": np.concatenate([users, users]),
+            "per_user": np.concatenate([desk_cost, contract_cost]),
+            "option": ["In-house desk"] * len(users)
+            + ["Managed contract"] * len(users),
+        }
+    )
+    # The smallest sizes cost far more per user; the axis stops short of them
+    # and the line is cut at its edge rather than flattened.
+    ceiling = float(np.quantile(long["per_user"], 0.9)) * 1.3
+    x = alt.X("users:Q", title="Supported users", axis=alt.Axis(format=",.0f"))
+    scale = alt.Scale(domain=[0, ceiling])
+    y = alt.Y(
+        "per_user:Q",
+        title="Tier 1 cost per user a month",
+        axis=alt.Axis(format=MONEY_AXIS),
+        scale=scale,
+    )
+    low, high, label = OUTSOURCED_DESK
+    layers: list[alt.Chart] = []
+    if high <= ceiling:
+        layers += _band(low, high, f"{label} ({OUTSOURCED_DESK_SOURCE})", scale)
+    layers.append(
+        alt.Chart(long)
+        .mark_line(clip=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "option:N",
+                scale=alt.Scale(
+                    domain=["In-house desk", "Managed contract"],
+                    range=[PALETTE[0], PLAN_COLOUR],
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "option:N",
+                scale=alt.Scale(
+                    domain=["In-house desk", "Managed contract"], range=[[1, 0], [6, 3]]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("users:Q", title="Users", format=",.0f"),
+                alt.Tooltip(
+                    "per_user:Q", title="Per user a month", format=MONEY_TOOLTIP
+                ),
+            ],
+        )
+    )
+    marks = [{"users": users_now, "label": f"Today: {count(users_now)}"}]
+    if found.users is not None:
+        marks.append(
+            {"users": found.users, "label": f"Break-even: {count(found.users)}"}
+        )
+    rules = alt.Chart(pd.DataFrame(marks))
+    layers += [
+        rules.mark_rule(color=BENCHMARK_TEXT, strokeDash=[2, 3]).encode(x="users:Q"),
+        rules.mark_text(
+            align="left", dx=4, baseline="top", color=BENCHMARK_TEXT
+        ).encode(x="users:Q", y=alt.value(4), text="label:N"),
+    ]
+    if found.users is None:
+        text = "The in-house desk never becomes cheaper than the contract"
+    else:
+        text = f"From {count(found.users)} users an in-house desk costs no more"
+    return alt.layer(*layers).properties(
+        title={
+            "text": text,
+            "subtitle": "Tier 1 cost per supported user a month: whole agents in "
+            "house against the contract's price",
+        },
+        description=(
+            "Step line of the in-house desk's cost per user and dashed line of the "
+            "contract's, against supported users, with today's users and the "
+            "break-even marked."
+        ),
+        width=WIDTH,
+        height=HEIGHT,
+    )

@@ -1,0 +1,145 @@
+"""The Actuals page as a user meets it, driven by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cpsu.actuals import average_change, history, whole_change
+from cpsu.formatting import count, money, percent
+from cpsu.projection import project
+from cpsu.sourcing import Contract, InHouseDesk, Pricing, break_even
+from cpsu.ui.text import plain
+from sample_data.build import sample_actuals, sample_workspace
+from tests.test_pages import ROOT, metric, table_with
+
+ACTUALS = "app_pages/actuals.py"
+CSV = "text/csv"
+
+
+def actuals_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    return at.switch_page(ACTUALS).run()
+
+
+def upload(at: AppTest, name: str, text: str) -> AppTest:
+    at.file_uploader(key="actuals.upload").upload(name, text.encode(), CSV).run()
+    return at
+
+
+def test_the_page_opens_on_the_sample_history() -> None:
+    at = actuals_page()
+    assert not at.exception
+    assert at.title[0].value == "Actuals"
+    table = history(sample_actuals())
+    assert metric(at, "CPSU, 2026-Q4") == money(table["cpsu"].iat[-1]) == "$155.04"
+    assert metric(at, "Reductions in a row") == "16 quarters"
+    assert metric(at, "Longest run") == "16 quarters"
+    assert metric(at, "Average change a quarter") == percent(
+        average_change(table["cpsu"]), signed=True
+    )
+    assert metric(at, "Over the whole period") == percent(
+        whole_change(table["cpsu"]), signed=True
+    )
+    # The one quarter where CPSU fell as satisfaction fell.
+    assert [w.value[:8] for w in at.warning] == ["2024-Q4:"]
+    # History, indexed, quality, curve and in-house or managed.
+    assert len(at.get("vega_lite_chart")) == 5
+    assert not at.error
+
+
+def test_the_experience_curve_judges_the_scenario_in_use() -> None:
+    at = actuals_page()
+    assert metric(at, "CPSU change per doubling of users") == "-14.6%"
+    # Base ends at 2028-Q4 on the curve's band: in line.
+    text = " ".join(m.value for m in at.markdown)
+    workspace = sample_workspace()
+    plan = project(workspace.cost_base, workspace.headcount, workspace.scenario)
+    assert f"reaches {money(plan.column('cpsu')[-1])}" in text
+    assert "The plan is **in line with the history**" in text
+
+
+def test_a_clean_upload_replaces_the_history() -> None:
+    # CPSU $200, $160, $128: two reductions of 20%.
+    at = upload(
+        actuals_page(),
+        "ours.csv",
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "2026-Q1,100,0,20000\n2026-Q2,150,50,32000\n2026-Q3,400,0,51200\n",
+    )
+    assert not at.exception
+    assert at.success[0].value == f"**{plain('ours.csv')}**: 3 quarters read."
+    assert metric(at, "CPSU, 2026-Q3") == "$128.00"
+    assert metric(at, "Reductions in a row") == "2 quarters"
+    assert metric(at, "Average change a quarter") == "-20.0%"
+    assert metric(at, "CPSU change per doubling of users") == "-20.0%"
+
+
+def test_a_bad_upload_is_refused_and_the_last_good_history_stays() -> None:
+    at = upload(
+        actuals_page(),
+        "good.csv",
+        "Quarter,Employees,Monthly OPEX\n2026-Q1,100,20000\n2026-Q2,200,32000\n"
+        "2026-Q3,400,51200\n",
+    )
+    assert metric(at, "CPSU, 2026-Q3") == "$128.00"
+    at = upload(at, "bad.csv", "Quarter,Employees,OPEX\n2026-Q1,100,20000\n")
+    assert not at.exception
+    assert at.error[0].value.startswith(
+        f"**{plain('bad.csv')}** was not used; the actuals you had stay."
+    )
+    problems = table_with(at, "Where")
+    assert problems["Where"].tolist() == [plain("bad.csv, row 1, column OPEX (C)")]
+    assert "Monthly OPEX" in problems.iloc[0, -1]
+    # The good history is still shown.
+    assert metric(at, "CPSU, 2026-Q3") == "$128.00"
+    # And the sample comes back on request.
+    at.button(key="actuals.restore").click().run()
+    assert metric(at, "CPSU, 2026-Q4") == "$155.04"
+
+
+def test_the_plan_is_held_against_the_quarters_after_it() -> None:
+    # The sample's Base plan from 2026-Q4, against actuals of 2026-Q4 to
+    # 2027-Q2. 2027-Q1: 1,300 + 160 = 1,460 users at $221,000: CPSU $151.3699.
+    workspace = sample_workspace()
+    plan = project(workspace.cost_base, workspace.headcount, workspace.scenario)
+    cpsu = plan.column("cpsu")
+    at = upload(
+        actuals_page(),
+        "after.csv",
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "2026-Q4,1200,150,209301.49\n2027-Q1,1300,160,221000\n"
+        "2027-Q2,1400,170,229000\n",
+    )
+    assert not at.exception
+    table = table_with(at, "Actual less plan")
+    assert table["Quarter"].tolist() == ["2026-Q4", "2027-Q1", "2027-Q2"]
+    assert table["CPSU, plan"].tolist() == pytest.approx(list(cpsu[:3]))
+    assert table["CPSU, actual"].iat[1] == pytest.approx(221_000 / 1460)
+    assert table["Actual less plan"].iat[2] == pytest.approx(229_000 / 1570 - cpsu[2])
+    # No pools in the file: CPSU only, and said so.
+    assert any("no cost by pool" in c.value for c in at.caption)
+
+
+def test_in_house_or_managed_follows_the_inputs() -> None:
+    # The contract starts at the benchmark $22 a Tier 1 ticket.
+    at = actuals_page()
+    assert at.radio(key="actuals.contract.pricing").value is Pricing.PER_TICKET
+    assert at.number_input(key="actuals.contract.price.PER_TICKET").value == 22.0
+    desk = InHouseDesk(
+        at.number_input(key="actuals.desk.tickets").value,
+        at.number_input(key="actuals.desk.per_agent").value,
+        at.number_input(key="actuals.desk.cost").value,
+        at.number_input(key="actuals.desk.minimum").value,
+    )
+    found = break_even(desk, Contract(Pricing.PER_TICKET, 22.0))
+    text = " ".join(m.value for m in at.markdown)
+    assert f"from **{count(found.users)} supported users** on" in text
+    # Priced per user at $14: the break-even moves to what the model says.
+    at.radio(key="actuals.contract.pricing").set_value(Pricing.PER_USER).run()
+    found = break_even(desk, Contract(Pricing.PER_USER, 14.0))
+    text = " ".join(m.value for m in at.markdown)
+    assert f"from **{count(found.users)} supported users** on" in text
+    # A contract cheaper than the agents' own cost per user: never.
+    at.number_input(key="actuals.contract.price.PER_USER").set_value(5.0).run()
+    assert any("never becomes the cheaper choice" in i.value for i in at.info)
