@@ -20,8 +20,14 @@ from pptx.dml.color import RGBColor
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from cpsu.formatting import count, money, money_short, percent
-from cpsu.pitch import PitchCase, assumption_rows, guardrail_caveats, narrative
+from cpsu.formatting import count, money, percent
+from cpsu.pitch import (
+    PitchCase,
+    assumption_rows,
+    funding_parts,
+    guardrail_caveats,
+    narrative,
+)
 from cpsu.pitch_charts import SlideChart
 
 PNG_SCALE = 2
@@ -60,10 +66,19 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+def _per_user_note(case: PitchCase) -> str:
+    figures = case.figures
+    if figures.users_at_horizon > figures.users_now:
+        return "added monthly cost ÷ added users"
+    if figures.users_at_horizon < figures.users_now:
+        return "change of monthly cost ÷ users lost"
+    return "users do not change over the horizon"
+
+
 def headline_rows(case: PitchCase) -> list[tuple[str, str, str]]:
     """The headline figures as the deck and the page show them: label, value,
     and a note on where the value comes from."""
-    figures, funding = case.figures, case.funding
+    figures = case.figures
     rows = [
         (
             f"CPSU {figures.baseline_quarter}",
@@ -84,16 +99,14 @@ def headline_rows(case: PitchCase) -> list[tuple[str, str, str]]:
         (
             figures.per_user_label,
             money(figures.cost_per_added_user),
-            "added monthly cost ÷ added users",
+            _per_user_note(case),
         ),
         (
             figures.funding_label,
             money(figures.funding_amount, cents=False),
             "; ".join(
-                f"{year} {money_short(ask)}"
-                for year, ask in zip(
-                    funding["fiscal_year"], funding["funding_ask"], strict=True
-                )
+                f"{label} {money(part, cents=False)}"
+                for label, part in funding_parts(case)
             ),
         ),
         (
