@@ -34,6 +34,7 @@ from cpsu.deck import (
 from cpsu.formatting import percent
 from cpsu.pitch import (
     PitchCase,
+    baseline_note,
     guardrail_caveats,
     narrative,
     pitch_case,
@@ -167,6 +168,11 @@ def _show_case() -> (
         ):
             delta, colour = deltas.get(index, (None, "normal"))
             column.metric(label, value, delta=delta, delta_color=colour, help=note)
+        # Today's CPSU is the baseline quarter costed with this scenario's
+        # service desk: said under the figure when a slider has moved it.
+        moved = baseline_note(workspace, scenario, projection)
+        if moved:
+            columns[0].caption(plain(moved))
         st.caption(
             f"{figures.funding_label} by fiscal year: {plain(rows[4][2])} · spend "
             "above holding the baseline run-rate"
