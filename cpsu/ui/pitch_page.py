@@ -40,7 +40,7 @@ from cpsu.pitch import (
     pitch_case,
     sanity_notes,
 )
-from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
+from cpsu.pitch_charts import CHART_NAMES, SlideChart, left_out_charts, slide_charts
 from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario
 from cpsu.ui import state
@@ -195,8 +195,15 @@ def _show_case() -> (
 
     others = other_scenarios(workspace, scenario)
     charts = slide_charts(case, model=kept_model(workspace, scenario), others=others)
-    for chart in charts:
-        show_spec(st, chart.spec, key=f"pitch.chart.{chart.name}")
+    # In the deck's order; a chart with nothing to draw is a sentence instead.
+    shown = {chart.name: chart for chart in charts}
+    said = {left.name: left for left in left_out_charts(case)}
+    for name in CHART_NAMES:
+        if name in shown:
+            show_spec(st, shown[name].spec, key=f"pitch.chart.{name}")
+        elif name in said:
+            st.subheader(said[name].heading)
+            st.caption(plain(said[name].sentence))
     projected = [(o.scenario, o.projection) for o in others if o.projection is not None]
     return case, charts, projected
 
