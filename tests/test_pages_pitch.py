@@ -195,3 +195,30 @@ def test_today_s_cpsu_says_when_the_ticket_slider_moved_it():
     (note,) = [c.value for c in at.caption if c.value.startswith("Today's CPSU")]
     assert "tickets per user" in note
     assert plain(now) in note and plain(money(baseline.cpsu_now)) in note
+
+
+def test_a_cost_base_without_agents_says_so_instead_of_an_empty_chart():
+    from cpsu.workbook import input_workbook
+    from tests.test_charts_shapes import one_line_workspace
+    from tests.test_pages import XLSX, cost_base_page
+
+    at = cost_base_page(
+        AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    )
+    at.file_uploader(key="cost_base.upload").upload(
+        "one-line.xlsx", input_workbook(one_line_workspace()), XLSX
+    ).run()
+    at = pitch(at)
+    assert not at.exception
+    # every chart but the agents' is drawn; the agents are said in words
+    import json
+
+    descriptions = [
+        json.loads(chart.proto.spec).get("description", "")
+        for chart in at.get("vega_lite_chart")
+    ]
+    assert len(descriptions) >= len(CHART_NAMES) - 2
+    assert not any("agents" in text for text in descriptions)
+    assert any(c.value.startswith("No tier is staffed") for c in at.caption)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels[2:] == ["PNG", "SVG"] * len(descriptions)
