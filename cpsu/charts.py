@@ -500,8 +500,21 @@ def cost_by_pool_spec(by_pool: pd.DataFrame) -> dict[str, Any]:
     return cached_spec("pools", key, _pool_layers, title, data)
 
 
-def _agents_layers(key: tuple[tuple[str, ...], tuple[str, ...]]) -> alt.Chart:
-    quarters, tiers = key
+def whole_ticks(most: float, ticks: int = 5) -> list[int]:
+    """Ticks for a count from 0 to `most`: whole numbers 1, 2 or 5 times a
+    power of ten apart, about `ticks` of them, never a fraction between two
+    whole numbers that a whole-number format would label twice."""
+    most = max(float(most), 1.0) if math.isfinite(most) else 1.0
+    power = 10 ** max(math.floor(math.log10(most / ticks)), 0)
+    step = next(n * power for n in (1, 2, 5, 10) if n * power * (ticks + 1) >= most)
+    top = math.ceil(most / step) * step
+    return list(range(0, int(top) + 1, int(step)))
+
+
+def _agents_layers(
+    key: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]],
+) -> alt.Chart:
+    quarters, tiers, ticks = key
     return (
         alt.Chart(alt.NamedData("agents"))
         .mark_bar()
@@ -512,7 +525,8 @@ def _agents_layers(key: tuple[tuple[str, ...], tuple[str, ...]]) -> alt.Chart:
                 stack="zero",
                 title="Agents",
                 # Whole agents: a tick between two would repeat a label.
-                axis=alt.Axis(format="d", tickMinStep=1),
+                axis=alt.Axis(format="d", values=list(ticks)),
+                scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
             ),
             color=alt.Color(
                 "tier:N",
@@ -561,7 +575,9 @@ def _agents_parts(
     else:
         text = f"Agents needed go from {count(first)} to {count(last)}"
     title = {"text": text, "subtitle": "Agents on staffed tiers"}
-    return (quarters, tiers), title, {"agents": rows_of(columns)}
+    most = shown.groupby("quarter", sort=False)["agents"].sum().max()
+    key = (quarters, tiers, tuple(whole_ticks(most if len(shown) else 0.0)))
+    return key, title, {"agents": rows_of(columns)}
 
 
 def agents_chart(agents: pd.DataFrame) -> alt.Chart:

@@ -222,10 +222,12 @@ def cpsu_target_parts(
         versus = "meets it"
     else:
         versus = f"ends {money(abs(gap))} {'above' if gap > 0 else 'below'} it"
+    # Short lines: a subtitle longer than the plot is cut short on a page.
     title["subtitle"] = [
         title["subtitle"],
         f"Target: {percent(target_fall)} lower each quarter, "
-        f"{money(target[-1])} by {quarters[-1]}; the plan {versus}",
+        f"{money(target[-1])} by {quarters[-1]}",
+        f"The plan {versus}",
     ]
     y_axis = money_axis(np.concatenate([cpsu, target]))
     ends = [

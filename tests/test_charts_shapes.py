@@ -17,6 +17,7 @@ from cpsu.charts import (
     cpsu_spec,
     money_axis,
     register_theme,
+    whole_ticks,
 )
 from cpsu.costs import Behaviour, CostBase, CostLine
 from cpsu.pitch import pitch_case
@@ -154,7 +155,26 @@ def test_the_sample_s_legends_name_its_pools_and_tiers_in_rows_of_four():
     assert colour["legend"]["columns"] == 4  # two rows of at most four
     agents = agents_spec(projection.agents_by_tier())["encoding"]
     assert agents["color"]["scale"]["domain"] == ["Tier 1", "Desktop", "Tier 2"]
-    # whole agents only: no tick between 2 and 3 written "2" or "3" again
-    assert agents["y"]["axis"]["tickMinStep"] == 1
+    # whole agents only, 8 to 11 of them: ticks 0 to 12 in steps of 2 (steps
+    # of 1 would make 12 ticks), none between two whole numbers
+    assert agents["y"]["axis"]["values"] == [0, 2, 4, 6, 8, 10, 12]
+    assert agents["y"]["scale"]["domain"] == [0, 12]
     case = pitch_case(sample_workspace(), sample_workspace().scenario, projection)
     assert left_out_charts(case) == []
+
+
+def test_one_agent_s_axis_has_no_half_agent():
+    # 220 tickets, one analyst every quarter: ticks 0 and 1 only (Vega's own
+    # ticks of 0, 0.5 and 1 in a whole-number format read "0 1 1")
+    from tests.test_pitch import small_case
+
+    spec = agents_spec(small_case(horizon_quarters=2).projection.agents_by_tier())
+    assert spec["encoding"]["y"]["axis"]["values"] == [0, 1]
+
+
+@given(st.integers(0, 100_000))
+def test_whole_ticks_are_whole_and_reach_the_count(most):
+    ticks = whole_ticks(most)
+    assert ticks[0] == 0 and ticks[-1] >= most
+    assert all(isinstance(tick, int) for tick in ticks)
+    assert 2 <= len(ticks) <= 7
