@@ -27,6 +27,7 @@ from cpsu.pitch import (
     funding_parts,
     guardrail_caveats,
     narrative,
+    plural,
 )
 from cpsu.pitch_charts import CHART_NAMES, SlideChart, left_out_charts
 
@@ -82,13 +83,13 @@ def headline_rows(case: PitchCase) -> list[tuple[str, str, str]]:
         (
             f"CPSU {figures.baseline_quarter}",
             money(figures.cpsu_now),
-            f"{count(figures.users_now)} supported users",
+            plural(figures.users_now, "supported user"),
         ),
         (
             f"CPSU {figures.horizon_quarter}",
             money(figures.cpsu_at_horizon),
             f"{percent(figures.cpsu_change, signed=True)}; "
-            f"{count(figures.users_at_horizon)} supported users",
+            f"{plural(figures.users_at_horizon, 'supported user')}",
         ),
         (
             "Change a quarter",

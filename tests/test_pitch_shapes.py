@@ -143,6 +143,10 @@ def test_one_quarter_one_user_one_line_are_singular():
         "Support costs $30.00 a month for the one supported user in 2026-Q4"
     )
     assert not re.search(r"\b1 (users|agents|quarters|cost lines|months)\b", text)
+    case = pitch_case(alone, alone.scenario, projection)
+    notes = [note for _, _, note in headline_rows(case)]
+    assert notes[0] == "1 supported user"
+    assert notes[1].endswith("; 1 supported user")
 
 
 # --- today's CPSU and the levers that move it -------------------------------------
