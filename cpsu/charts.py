@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -80,6 +81,71 @@ def register_theme() -> None:
     """
     if alt.theme.active != THEME_NAME:
         alt.theme.register(THEME_NAME, enable=True)(theme_config)
+
+
+@dataclass(frozen=True)
+class MoneyAxis:
+    """A money axis chosen from the values it shows: its domain runs from one
+    tick to another, a whole number of steps of 1, 2, 2.5 or 5 times a power
+    of ten, and its format shows every tick distinctly ("$149.50", "$150.00",
+    not "$150 $150"). The domain reaches below $0 only when a value does."""
+
+    low: float
+    high: float
+    step: float
+    format: str
+
+    @property
+    def values(self) -> list[float]:
+        steps = round((self.high - self.low) / self.step)
+        return [round(self.low + n * self.step, 10) for n in range(steps + 1)]
+
+    def scale(self) -> alt.Scale:
+        return alt.Scale(domain=[self.low, self.high], nice=False, zero=False)
+
+    def axis(self) -> alt.Axis:
+        return alt.Axis(format=self.format, values=self.values)
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+
+
+def money_axis(
+    values: Sequence[float] | np.ndarray, ticks: int = 5, zero: bool = False
+) -> MoneyAxis:
+    """The axis for these sums with about `ticks` ticks; from $0 when `zero`.
+    Undefined values are left out."""
+    finite = np.asarray(values, dtype=float)
+    # Money is read to the cent: what differs by less is one value.
+    finite = np.round(finite[np.isfinite(finite)], 2) + 0.0
+    low, high = (
+        (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    )
+    if zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    if high - low <= 0:
+        # One value: put it mid-axis, a step of about a tenth of it apart.
+        half = max(abs(high) * 0.1 * (ticks - 1), 1.0) / 2
+        low, high = (max(low - half, 0.0) if low >= 0 else low - half), high + half
+    raw = max((high - low) / max(ticks - 1, 1), 0.01)
+    power = 10.0 ** math.floor(math.log10(raw))
+    # The finest nice step that keeps to at most two ticks more than asked.
+    for step in (n * power for n in (*NICE_STEPS, 20.0)):
+        bottom = math.floor(low / step + 1e-9) * step
+        if low >= 0 > bottom:
+            bottom = 0.0
+        top = math.ceil(high / step - 1e-9) * step
+        if top <= bottom:
+            top = bottom + step
+        if round((top - bottom) / step) + 1 <= ticks + 2:
+            break
+    decimals = 0
+    while decimals < 4 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
+        decimals += 1
+    # Cents are written in pairs: $149.50, not $149.5.
+    if 0 < decimals <= 2:
+        decimals = 2
+    return MoneyAxis(round(bottom, 10), round(top, 10), step, f"$,.{decimals}f")
 
 
 def quarter_axis(quarters: list[str]) -> alt.X:
@@ -249,29 +315,18 @@ def cached_spec(
     return spec
 
 
-def _spec(
-    kind: str,
-    quarters: tuple[str, ...],
-    layers: Callable[[tuple[str, ...]], alt.TopLevelMixin],
-    title: alt.TitleParams,
-    datasets: Mapping[str, pd.DataFrame],
-) -> dict[str, Any]:
-    """The Vega-Lite spec of `layers` with this title and data; the layers'
-    own spec is built once per theme and quarters, and validated then."""
-    return cached_spec(kind, quarters, layers, title, datasets)
-
-
 _CPSU_COLUMNS = ["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]
 
 
-def _cpsu_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
+def _cpsu_layers(key: tuple[tuple[str, ...], MoneyAxis]) -> alt.LayerChart:
+    quarters, y_axis = key
     base = alt.Chart(alt.NamedData("cpsu")).encode(x=_quarter_axis(list(quarters)))
     cpsu_line = base.mark_line(point=True, color=PALETTE[0]).encode(
         y=alt.Y(
             "cpsu:Q",
             title="CPSU a month",
-            axis=alt.Axis(format=MONEY_AXIS),
-            scale=alt.Scale(zero=False, padding=20),
+            axis=y_axis.axis(),
+            scale=y_axis.scale(),
         ),
         tooltip=[
             alt.Tooltip("quarter:O", title="Quarter"),
@@ -304,22 +359,36 @@ def _cpsu_data(table: Table) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _cpsu_key(table: Table) -> tuple[tuple[str, ...], MoneyAxis]:
+    return tuple(table["quarter"]), money_axis(np.asarray(table["cpsu"], dtype=float))
+
+
 def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
     """CPSU by quarter as a line, with the baseline marked."""
-    quarters = tuple(table["quarter"])
-    return _filled(_cpsu_layers(quarters), cpsu_title(table), _cpsu_data(table))
+    return _filled(_cpsu_layers(_cpsu_key(table)), cpsu_title(table), _cpsu_data(table))
 
 
 def cpsu_spec(table: Table) -> dict[str, Any]:
-    """`cpsu_chart`'s Vega-Lite spec, its layers built once; `table` may be
-    the projection's columns."""
-    quarters = tuple(table["quarter"])
+    """`cpsu_chart`'s Vega-Lite spec, its layers built once for its quarters
+    and axis; `table` may be the projection's columns."""
     return cached_spec(
-        "cpsu", quarters, _cpsu_layers, cpsu_title_parts(table), _cpsu_data(table)
+        "cpsu",
+        _cpsu_key(table),
+        _cpsu_layers,
+        cpsu_title_parts(table),
+        _cpsu_data(table),
     )
 
 
-def _pool_layers(quarters: tuple[str, ...]) -> alt.Chart:
+# A pool's legend in rows of at most this many pools, above the plot, so
+# that it never narrows the plot, nor takes the height of a tall list.
+LEGEND_COLUMNS = 4
+
+
+def _pool_layers(
+    key: tuple[tuple[str, ...], tuple[str, ...], MoneyAxis],
+) -> alt.Chart:
+    quarters, pools, y_axis = key
     return (
         alt.Chart(alt.NamedData("pools"))
         .mark_area(opacity=0.9)
@@ -329,13 +398,23 @@ def _pool_layers(quarters: tuple[str, ...]) -> alt.Chart:
                 "monthly_cost:Q",
                 stack="zero",
                 title="Monthly cost",
-                axis=alt.Axis(format=MONEY_AXIS),
+                axis=y_axis.axis(),
+                scale=y_axis.scale(),
             ),
             color=alt.Color(
                 "cost_pool:N",
                 title="Cost pool",
-                scale=alt.Scale(domain=list(POOLS), range=list(PALETTE)),
-                legend=alt.Legend(columns=2, symbolType="square", labelLimit=200),
+                scale=alt.Scale(
+                    domain=list(pools), range=[POOL_COLOURS[p] for p in pools]
+                ),
+                legend=alt.Legend(
+                    orient="top",
+                    direction="horizontal",
+                    columns=min(len(pools), LEGEND_COLUMNS),
+                    symbolType="square",
+                    labelLimit=200,
+                    title=None,
+                ),
             ),
             order=alt.Order("pool_order:Q"),
             tooltip=[
@@ -371,47 +450,90 @@ def _first_and_last_totals(
 
 def _pool_parts(
     by_pool: pd.DataFrame,
-) -> tuple[tuple[str, ...], dict[str, str], dict[str, list[dict[str, Any]]]]:
-    columns = {name: column_values(column) for name, column in by_pool.items()}
-    quarters = tuple(dict.fromkeys(columns["quarter"]))
+) -> tuple[
+    tuple[tuple[str, ...], tuple[str, ...], MoneyAxis],
+    dict[str, str],
+    dict[str, list[dict[str, Any]]],
+]:
+    # Only the pools that cost something in some quarter are drawn and named.
+    costs = by_pool["monthly_cost"].fillna(0.0)
+    present = set(by_pool.loc[costs != 0, "cost_pool"])
+    pools = tuple(pool for pool in POOLS if pool in present)
+    shown = by_pool[by_pool["cost_pool"].isin(present)]
+    columns = {name: column_values(column) for name, column in shown.items()}
+    quarters = tuple(dict.fromkeys(by_pool["quarter"]))
     columns["pool_order"] = [POOLS.index(pool) for pool in columns["cost_pool"]]
-    first, last = _first_and_last_totals(columns["quarter"], columns["monthly_cost"])
-    title = {
-        "text": (
+    first, last = _first_and_last_totals(
+        list(by_pool["quarter"]), column_values(by_pool["monthly_cost"])
+    )
+    # The stack reaches the sum of a quarter's costs above zero, and below
+    # zero the sum of its credits.
+    stacked = by_pool.assign(monthly_cost=costs).groupby("quarter", sort=False)[
+        "monthly_cost"
+    ]
+    ends = [
+        *stacked.apply(lambda c: c[c > 0].sum()),
+        *stacked.apply(lambda c: c[c < 0].sum()),
+    ]
+    if money(first, cents=False) == money(last, cents=False):
+        text = f"Monthly run-rate holds at {money(last, cents=False)}"
+    else:
+        text = (
             f"Monthly run-rate goes from {money(first, cents=False)} "
             f"to {money(last, cents=False)}"
-        ),
-        "subtitle": "Monthly cost by cost pool",
-    }
-    return quarters, title, {"pools": rows_of(columns)}
+        )
+    title = {"text": text, "subtitle": "Monthly cost by cost pool"}
+    key = (quarters, pools, money_axis(ends, zero=True))
+    return key, title, {"pools": rows_of(columns)}
 
 
 def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
-    """Monthly cost by pool, stacked, one colour per pool."""
-    quarters, title, data = _pool_parts(by_pool)
-    return _filled(_pool_layers(quarters), title, data)
+    """Monthly cost by pool, stacked, one colour per pool; the legend names
+    only the pools that cost something."""
+    key, title, data = _pool_parts(by_pool)
+    return _filled(_pool_layers(key), title, data)
 
 
 def cost_by_pool_spec(by_pool: pd.DataFrame) -> dict[str, Any]:
     """`cost_by_pool_chart`'s Vega-Lite spec, its layers built once."""
-    quarters, title, data = _pool_parts(by_pool)
-    return _spec("pools", quarters, _pool_layers, title, data)
+    key, title, data = _pool_parts(by_pool)
+    return cached_spec("pools", key, _pool_layers, title, data)
 
 
-def _agents_layers(quarters: tuple[str, ...]) -> alt.Chart:
-    tiers = list(TIER_COLOURS)
+def whole_ticks(most: float, ticks: int = 5) -> list[int]:
+    """Ticks for a count from 0 to `most`: whole numbers 1, 2 or 5 times a
+    power of ten apart, about `ticks` of them, never a fraction between two
+    whole numbers that a whole-number format would label twice."""
+    most = max(float(most), 1.0) if math.isfinite(most) else 1.0
+    power = 10 ** max(math.floor(math.log10(most / ticks)), 0)
+    step = next(n * power for n in (1, 2, 5, 10) if n * power * (ticks + 1) >= most)
+    top = math.ceil(most / step) * step
+    return list(range(0, int(top) + 1, int(step)))
+
+
+def _agents_layers(
+    key: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]],
+) -> alt.Chart:
+    quarters, tiers, ticks = key
     return (
         alt.Chart(alt.NamedData("agents"))
         .mark_bar()
         .encode(
             x=_quarter_axis(list(quarters)),
             y=alt.Y(
-                "agents:Q", stack="zero", title="Agents", axis=alt.Axis(format="d")
+                "agents:Q",
+                stack="zero",
+                title="Agents",
+                # Whole agents: a tick between two would repeat a label.
+                axis=alt.Axis(format="d", values=list(ticks)),
+                scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
             ),
             color=alt.Color(
                 "tier:N",
                 title="Tier",
-                scale=alt.Scale(domain=tiers, range=list(TIER_COLOURS.values())),
+                scale=alt.Scale(
+                    domain=list(tiers), range=[TIER_COLOURS[t] for t in tiers]
+                ),
             ),
             order=alt.Order("tier_order:Q"),
             tooltip=[
@@ -426,32 +548,49 @@ def _agents_layers(quarters: tuple[str, ...]) -> alt.Chart:
     )
 
 
+def staffed_tiers(agents: pd.DataFrame) -> tuple[str, ...]:
+    """The tiers with an agent in some quarter, in the tiers' order."""
+    staffed = set(agents.loc[agents["agents"].fillna(0) > 0, "tier"])
+    return tuple(tier for tier in TIER_COLOURS if tier in staffed)
+
+
 def _agents_parts(
     agents: pd.DataFrame,
-) -> tuple[tuple[str, ...], dict[str, str], dict[str, list[dict[str, Any]]]]:
-    columns = {name: column_values(column) for name, column in agents.items()}
-    quarters = tuple(dict.fromkeys(columns["quarter"]))
-    tiers = list(TIER_COLOURS)
-    columns["tier_order"] = [tiers.index(tier) for tier in columns["tier"]]
-    first, last = _first_and_last_totals(columns["quarter"], columns["agents"])
+) -> tuple[
+    tuple[tuple[str, ...], tuple[str, ...]],
+    dict[str, str],
+    dict[str, list[dict[str, Any]]],
+]:
+    tiers = staffed_tiers(agents)
+    shown = agents[agents["tier"].isin(tiers)]
+    columns = {name: column_values(column) for name, column in shown.items()}
+    quarters = tuple(dict.fromkeys(agents["quarter"]))
+    order = list(TIER_COLOURS)
+    columns["tier_order"] = [order.index(tier) for tier in columns["tier"]]
+    first, last = _first_and_last_totals(
+        list(agents["quarter"]), column_values(agents["agents"])
+    )
     if last == first:
-        text = f"Staffed tiers hold at {count(first)} agents"
+        text = f"Staffed tiers hold at {count(first)} agent{'' if first == 1 else 's'}"
     else:
         text = f"Agents needed go from {count(first)} to {count(last)}"
     title = {"text": text, "subtitle": "Agents on staffed tiers"}
-    return quarters, title, {"agents": rows_of(columns)}
+    most = shown.groupby("quarter", sort=False)["agents"].sum().max()
+    key = (quarters, tiers, tuple(whole_ticks(most if len(shown) else 0.0)))
+    return key, title, {"agents": rows_of(columns)}
 
 
 def agents_chart(agents: pd.DataFrame) -> alt.Chart:
-    """Agents needed by tier and quarter, stacked bars."""
-    quarters, title, data = _agents_parts(agents)
-    return _filled(_agents_layers(quarters), title, data)
+    """Agents needed by tier and quarter, stacked bars; the legend names only
+    the tiers staffed."""
+    key, title, data = _agents_parts(agents)
+    return _filled(_agents_layers(key), title, data)
 
 
 def agents_spec(agents: pd.DataFrame) -> dict[str, Any]:
     """`agents_chart`'s Vega-Lite spec, its layers built once."""
-    quarters, title, data = _agents_parts(agents)
-    return _spec("agents", quarters, _agents_layers, title, data)
+    key, title, data = _agents_parts(agents)
+    return cached_spec("agents", key, _agents_layers, title, data)
 
 
 def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:

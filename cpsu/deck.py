@@ -20,9 +20,16 @@ from pptx.dml.color import RGBColor
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from cpsu.formatting import count, money, money_short, percent
-from cpsu.pitch import PitchCase, assumption_rows, guardrail_caveats, narrative
-from cpsu.pitch_charts import SlideChart
+from cpsu.formatting import count, money, percent
+from cpsu.pitch import (
+    PitchCase,
+    assumption_rows,
+    funding_parts,
+    guardrail_caveats,
+    narrative,
+    plural,
+)
+from cpsu.pitch_charts import CHART_NAMES, SlideChart, left_out_charts
 
 PNG_SCALE = 2
 PNG_MIME = "image/png"
@@ -33,7 +40,6 @@ DECK_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
-HEADING_SIZE = Pt(32)
 BODY_SIZE = Pt(18)
 INK = RGBColor(0x22, 0x22, 0x22)
 QUIET = RGBColor(0x55, 0x55, 0x55)
@@ -60,21 +66,30 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+def _per_user_note(case: PitchCase) -> str:
+    figures = case.figures
+    if figures.users_at_horizon > figures.users_now:
+        return "added monthly cost ÷ added users"
+    if figures.users_at_horizon < figures.users_now:
+        return "change of monthly cost ÷ users lost"
+    return "users do not change over the horizon"
+
+
 def headline_rows(case: PitchCase) -> list[tuple[str, str, str]]:
     """The headline figures as the deck and the page show them: label, value,
     and a note on where the value comes from."""
-    figures, funding = case.figures, case.funding
+    figures = case.figures
     rows = [
         (
             f"CPSU {figures.baseline_quarter}",
             money(figures.cpsu_now),
-            f"{count(figures.users_now)} supported users",
+            plural(figures.users_now, "supported user"),
         ),
         (
             f"CPSU {figures.horizon_quarter}",
             money(figures.cpsu_at_horizon),
             f"{percent(figures.cpsu_change, signed=True)}; "
-            f"{count(figures.users_at_horizon)} supported users",
+            f"{plural(figures.users_at_horizon, 'supported user')}",
         ),
         (
             "Change a quarter",
@@ -84,16 +99,14 @@ def headline_rows(case: PitchCase) -> list[tuple[str, str, str]]:
         (
             figures.per_user_label,
             money(figures.cost_per_added_user),
-            "added monthly cost ÷ added users",
+            _per_user_note(case),
         ),
         (
             figures.funding_label,
             money(figures.funding_amount, cents=False),
             "; ".join(
-                f"{year} {money_short(ask)}"
-                for year, ask in zip(
-                    funding["fiscal_year"], funding["funding_ask"], strict=True
-                )
+                f"{label} {money(part, cents=False)}"
+                for label, part in funding_parts(case)
             ),
         ),
         (
@@ -128,15 +141,69 @@ def _text_box(
         run.font.color.rgb = colour
 
 
+# The width of an average character, in inches for each point of type: a
+# little wider than LibreOffice's fallback sans (DejaVu) sets text, so that
+# what fits by this measure fits in PowerPoint and in LibreOffice.
+CHAR_WIDTH_BOLD = 0.0086
+CHAR_WIDTH = 0.0078
+LINE_SPACING = 1.2
+# A text frame's own inner margins, top and bottom together.
+FRAME_MARGINS = Inches(0.1)
+
+
+def text_height(
+    paragraphs: Sequence[str], width: int, size: Pt, bold: bool = False
+) -> int:
+    """The height (EMU) that `paragraphs` take wrapped to `width` at `size`: an
+    estimate from the average width of a character, on the wide side."""
+    per_char = (CHAR_WIDTH_BOLD if bold else CHAR_WIDTH) * size.pt
+    chars_per_line = max(1, int((width - Inches(0.2)) / Inches(1) / per_char))
+    lines = 0
+    for paragraph in paragraphs:
+        words, line, count_lines = paragraph.split(), 0, 1
+        for word in words:
+            needed = len(word) if not line else line + 1 + len(word)
+            if needed > chars_per_line and line:
+                count_lines += 1
+                line = len(word)
+            else:
+                line = needed
+        lines += count_lines
+    spacing = Pt(8) * max(len(paragraphs) - 1, 0)
+    return int(lines * size * LINE_SPACING + spacing + FRAME_MARGINS)
+
+
+def fitted_size(
+    paragraphs: Sequence[str],
+    width: int,
+    height: int,
+    sizes: Sequence[int],
+    bold: bool = False,
+) -> Pt:
+    """The largest of `sizes` (points, largest first) at which `paragraphs`
+    fit the box, or the smallest."""
+    for size in sizes:
+        if text_height(paragraphs, width, Pt(size), bold) <= height:
+            return Pt(size)
+    return Pt(sizes[-1])
+
+
+HEADING_TOP = Inches(0.3)
+HEADING_HEIGHT = Inches(1.0)
+HEADING_SIZES = (32, 30, 28, 26, 24)
+
+
 def _titled(deck: Any, title: str) -> Slide:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
     heading = slide.shapes.title
-    heading.left, heading.top = MARGIN, Inches(0.3)
-    heading.width, heading.height = SLIDE_WIDTH - 2 * MARGIN, Inches(1.0)
+    heading.left, heading.top = MARGIN, HEADING_TOP
+    heading.width, heading.height = SLIDE_WIDTH - 2 * MARGIN, HEADING_HEIGHT
     heading.text = title
+    # A long finding takes a smaller size rather than a line below its box.
+    size = fitted_size([title], heading.width, heading.height, HEADING_SIZES, bold=True)
     for paragraph in heading.text_frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = HEADING_SIZE
+            run.font.size = size
             run.font.bold = True
             run.font.color.rgb = INK
     return slide
@@ -161,31 +228,41 @@ def _figures_slide(deck: Any, case: PitchCase) -> None:
 def _chart_slide(deck: Any, chart: SlideChart, png: bytes) -> None:
     slide = _titled(deck, chart.title)
     width, height = png_size(png)
+    top = HEADING_TOP + HEADING_HEIGHT + Inches(0.1)
     room_width = SLIDE_WIDTH - 2 * MARGIN
-    room_height = SLIDE_HEIGHT - Inches(1.5) - Inches(0.3)
+    room_height = SLIDE_HEIGHT - top - Inches(0.3)
     # As large as fits, keeping the image's shape.
     fit = min(room_width / width, room_height / height)
     shown_width, shown_height = Emu(int(width * fit)), Emu(int(height * fit))
     left = Emu(int((SLIDE_WIDTH - shown_width) / 2))
     slide.shapes.add_picture(
-        io.BytesIO(png), left, Inches(1.4), shown_width, shown_height
+        io.BytesIO(png), left, top, shown_width, shown_height
     ).name = f"Chart {chart.name}"
 
 
 def _assumptions_slide(deck: Any, case: PitchCase) -> None:
     slide = _titled(deck, "Assumptions")
     rows = assumption_rows(case.scenario)
-    table = slide.shapes.add_table(
-        len(rows), 2, MARGIN, Inches(1.4), Inches(9), Inches(0.38) * len(rows)
-    ).table
-    table.columns[0].width, table.columns[1].width = Inches(6), Inches(3)
+    # Every row on the slide, above the cost base's line: smaller rows and
+    # type when the scenario has more assumptions to list.
+    room = SLIDE_HEIGHT - Inches(1.4) - Inches(0.9)
+    row_height = min(Inches(0.38), room // len(rows))
+    size = Pt(14) if row_height >= Inches(0.34) else Pt(12)
+    shape = slide.shapes.add_table(
+        len(rows), 2, MARGIN, Inches(1.4), Inches(12.3), row_height * len(rows)
+    )
+    table = shape.table
+    # The value column is wide enough for a long scenario name on one line.
+    table.columns[0].width, table.columns[1].width = Inches(5), Inches(7.3)
     for row, (label, value) in enumerate(rows):
+        table.rows[row].height = row_height
         for column, text in enumerate((label, value)):
             cell = table.cell(row, column)
             cell.text = text
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
             for paragraph in cell.text_frame.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(14)
+                    run.font.size = size
     _text_box(
         slide,
         MARGIN,
@@ -196,6 +273,34 @@ def _assumptions_slide(deck: Any, case: PitchCase) -> None:
         Pt(12),
         QUIET,
     )
+
+
+def _case_slide(deck: Any, case: PitchCase) -> None:
+    """The narrative, and the caveats below it, each in the largest type that
+    fits: a long case (line changes, several caveats) takes smaller type, never
+    a line below the slide."""
+    story = _titled(deck, "The case")
+    width = SLIDE_WIDTH - 2 * MARGIN
+    top, bottom = Inches(1.4), SLIDE_HEIGHT - Inches(0.3)
+    said = [narrative(case, caveats=False)]
+    caveats = [f"Caveat: {caveat}" for caveat in guardrail_caveats(case)]
+    caveat_size = fitted_size(caveats, width, Inches(2.2), (16, 14, 12))
+    caveat_height = text_height(caveats, width, caveat_size) if caveats else Emu(0)
+    room = bottom - top - caveat_height - (Inches(0.2) if caveats else 0)
+    size = fitted_size(said, width, room, (20, 18, 16, 14))
+    used = min(text_height(said, width, size), room)
+    _text_box(story, MARGIN, top, width, used, said, size)
+    if caveats:
+        _text_box(
+            story,
+            MARGIN,
+            top + used + Inches(0.2),
+            width,
+            caveat_height,
+            caveats,
+            caveat_size,
+            QUIET,
+        )
 
 
 def pitch_deck(
@@ -228,35 +333,44 @@ def pitch_deck(
     ):
         shape.left, shape.width = MARGIN, SLIDE_WIDTH - 2 * MARGIN
         shape.top, shape.height = top, height
+    # A long scenario name takes smaller type, not the subtitle's place.
+    title = cover.shapes.title
+    size = fitted_size(
+        [title.text], title.width, title.height, (44, 40, 36, 32, 28, 24)
+    )
+    for paragraph in title.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = size
 
     _figures_slide(deck, case)
 
-    story = _titled(deck, "The case")
-    caveats = guardrail_caveats(case)
-    _text_box(
-        story,
-        MARGIN,
-        Inches(1.4),
-        SLIDE_WIDTH - 2 * MARGIN,
-        Inches(3.6),
-        [narrative(case, caveats=False)],
-        Pt(20),
-    )
-    if caveats:
-        _text_box(
-            story,
-            MARGIN,
-            Inches(5.0),
-            SLIDE_WIDTH - 2 * MARGIN,
-            Inches(2.2),
-            [f"Caveat: {caveat}" for caveat in caveats],
-            Pt(16),
-            QUIET,
-        )
+    _case_slide(deck, case)
 
+    # The charts in their order; one with nothing to draw is a slide of the
+    # sentence that says why, never an empty chart.
+    said = {left.name: left for left in left_out_charts(case)}
+    drawn = {chart.name for chart in charts}
+    for name in CHART_NAMES:
+        if name in said and name not in drawn:
+            left = said[name]
+            slide = _titled(deck, left.heading)
+            _text_box(
+                slide,
+                MARGIN,
+                Inches(1.6),
+                SLIDE_WIDTH - 2 * MARGIN,
+                Inches(1.5),
+                [left.sentence],
+                Pt(24),
+                QUIET,
+            )
+        for chart in charts:
+            if chart.name == name:
+                png = images.get(chart.name) or chart_png(chart.spec)
+                _chart_slide(deck, chart, png)
     for chart in charts:
-        png = images.get(chart.name) or chart_png(chart.spec)
-        _chart_slide(deck, chart, png)
+        if chart.name not in CHART_NAMES:
+            _chart_slide(deck, chart, images.get(chart.name) or chart_png(chart.spec))
 
     _assumptions_slide(deck, case)
 

@@ -13,7 +13,8 @@ agent was added), so that a plan cannot buy a lower CPSU quietly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,14 @@ import pandas as pd
 from cpsu.compare import funding_by_fiscal_year
 from cpsu.costs import CostBase
 from cpsu.formatting import count, money, percent
-from cpsu.projection import TIER_KEYS, Model, ModelRun, Projection
+from cpsu.projection import (
+    TIER_KEYS,
+    Model,
+    ModelRun,
+    Projection,
+    ProjectionError,
+    project,
+)
 from cpsu.scenario import Scenario, Workspace
 from cpsu.sensitivity import (
     RESOLUTION_TARGET,
@@ -242,6 +250,60 @@ def _quarter_list(quarters: list[str]) -> str:
     return f"{len(quarters)} quarters between {quarters[0]} and {quarters[-1]}"
 
 
+# What each setting that can move the baseline quarter is called on the page.
+_BASELINE_SETTINGS = (
+    ("service_desk", "tickets_per_user_month", "tickets per user"),
+    ("service_desk", "resolution_rate", "resolution rate"),
+    ("service_desk", "deskside_share", "desk-side share"),
+    ("service_desk", "deflection", "self-service deflection"),
+    ("service_desk", "deflection_cap", "deflection cap"),
+    ("service_desk", "contingent_weight", "contingent weight"),
+    ("levers", "productivity", "agent productivity"),
+    ("scenario", "contingent_share", "contingent share"),
+    ("scenario", "changes", "line changes"),
+)
+
+
+def baseline_note(
+    workspace: Workspace, scenario: Scenario, projection: Projection
+) -> str | None:
+    """A short note for "today's CPSU" when the scenario's own settings move it.
+
+    Quarter 0 is the baseline quarter costed with the scenario's service desk
+    and levers, so tickets per user (and the other settings that cost the
+    baseline's tickets) change today's figure too. When that figure differs
+    from the baseline costed with the cost base's own settings, the note says
+    so and gives the other figure; otherwise there is nothing to say (None).
+    """
+    own = workspace.scenario
+    try:
+        own_projection = project(
+            workspace.cost_base,
+            workspace.headcount,
+            replace(own, horizon_quarters=1, growth_per_quarter=0.0),
+        )
+    except ProjectionError:
+        return None
+    now = float(projection.column("cpsu")[0])
+    own_now = float(own_projection.column("cpsu")[0])
+    if not math.isfinite(own_now) or money(now) == money(own_now):
+        return None
+    parts = {"scenario": scenario, "service_desk": scenario.service_desk}
+    own_parts = {"scenario": own, "service_desk": own.service_desk}
+    parts["levers"], own_parts["levers"] = scenario.levers, own.levers
+    moved = [
+        label
+        for owner, name, label in _BASELINE_SETTINGS
+        if getattr(parts[owner], name) != getattr(own_parts[owner], name)
+    ]
+    settings = _joined(moved) if moved else "settings"
+    return (
+        f"Today's CPSU ({projection.quarters[0]}) is costed with this scenario's "
+        f"{settings}: {money(now)} a month, against {money(own_now)} with the "
+        "cost base's own."
+    )
+
+
 # --- the case, in a paragraph ---------------------------------------------------
 
 
@@ -309,15 +371,58 @@ def pitch_case(
     )
 
 
-def _fiscal_years(funding: pd.DataFrame) -> str:
-    """ "FY2027 $1,234, FY2028 $5,678 and FY2029 (3 months) $910"."""
-    parts = []
-    for year, months, ask in zip(
-        funding["fiscal_year"], funding["months"], funding["funding_ask"], strict=True
-    ):
-        part_year = "" if months == 12 else f" ({count(months)} months)"
-        parts.append(f"{year}{part_year} {money(ask, cents=False)}")
-    return _joined(parts)
+def whole_dollar_parts(parts: Sequence[float], total: float | None = None) -> list[int]:
+    """`parts` in whole dollars that add up to `total` (their sum when not
+    given) rounded as `money` shows it: each part is rounded down, and the
+    dollars left go to the parts that lost most (largest remainder). So the
+    parts a sentence shows always add up to the total it shows."""
+    values = np.asarray(parts, dtype=float)
+    if not len(values):
+        return []
+    # Python rounds as money()'s format does: to the nearest, a half to even.
+    shown_total = round(float(values.sum()) if total is None else float(total))
+    floors = np.floor(values)
+    left = int(shown_total - floors.sum())
+    # Ties go to the earlier part, so the same asks always round the same way.
+    order = np.argsort(-(values - floors), kind="stable")
+    rounded = [int(value) for value in floors]
+    for index in order[: max(0, min(left, len(values)))]:
+        rounded[index] += 1
+    return rounded
+
+
+def funding_parts(case: PitchCase) -> list[tuple[str, int]]:
+    """The funding ask by fiscal year as it is shown, whole dollars adding up to
+    the total shown: ("FY2027", 283_292), or ("FY2029 (3 months)", 910) for a
+    year the horizon covers in part. When the plan saves, the parts are the
+    savings (positive where spend falls), as the total is."""
+    funding = case.funding[case.funding["funding_ask"].notna()]
+    sign = 1.0 if case.figures.funding_ask >= 0 else -1.0
+    asks = [sign * float(ask) for ask in funding["funding_ask"]]
+    total = sign * case.figures.funding_ask
+    labels = [
+        str(year) if months == 12 else f"{year} ({_months_phrase(months)})"
+        for year, months in zip(funding["fiscal_year"], funding["months"], strict=True)
+    ]
+    return list(zip(labels, whole_dollar_parts(asks, total), strict=True))
+
+
+def _months_phrase(months: float) -> str:
+    return plural(months, "month")
+
+
+def plural(number: float, noun: str, nouns: str | None = None) -> str:
+    """ "1 quarter", "8 quarters", "1,350 supported users"."""
+    word = noun if number == 1 else (nouns or f"{noun}s")
+    return f"{count(number)} {word}"
+
+
+def _fiscal_years(case: PitchCase) -> str:
+    """ "FY2027 $1,234, FY2028 $5,678 and FY2029 (3 months) $910", adding up
+    to the total the sentence shows."""
+    return _joined(
+        [f"{label} {money(part, cents=False)}" for label, part in funding_parts(case)]
+    )
 
 
 def _joined(parts: list[str]) -> str:
@@ -332,7 +437,7 @@ def _quarters_phrase(quarters: int) -> str:
 
 
 def _agents_phrase(agents: float) -> str:
-    return f"{count(agents)} agent{'' if agents == 1 else 's'}"
+    return plural(agents, "agent")
 
 
 def _agents_sentence(case: PitchCase) -> str:
@@ -406,9 +511,7 @@ def _changes_sentence(case: PitchCase) -> str:
         else:
             what = "is added"
         said.append(f"{change.item} {what} {when}")
-    count_said = len(said)
-    lines = "cost line" if count_said == 1 else "cost lines"
-    return f"The scenario changes {count_said} {lines}: {'; '.join(said)}."
+    return f"The scenario changes {plural(len(said), 'cost line')}: {'; '.join(said)}."
 
 
 def narrative(case: PitchCase, caveats: bool = True) -> str:
@@ -430,11 +533,18 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
     users = count(figures.users_at_horizon)
     if figures.users_at_horizon == figures.users_now:
         users_move = f"stay at {users} through"
+    elif figures.users_at_horizon < figures.users_now:
+        users_move = f"fall to {users} by"
     else:
         users_move = f"reach {users} by"
+    each_of = (
+        "the one supported user"
+        if figures.users_now == 1
+        else f"each of {plural(figures.users_now, 'supported user')}"
+    )
     sentences = [
-        f"Support costs {money(figures.cpsu_now)} a month for each of "
-        f"{count(figures.users_now)} supported users in {figures.baseline_quarter}, "
+        f"Support costs {money(figures.cpsu_now)} a month for {each_of} in "
+        f"{figures.baseline_quarter}, "
         f"a run-rate of {money(figures.run_rate_now, cents=False)} a month.",
         f"Under the {scenario.name} scenario, with growth of "
         f"{percent(growth, signed=True)} a quarter, supported users "
@@ -451,16 +561,22 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
                 f"{compared} than today's CPSU."
             )
         elif per_user >= 0:
+            # Fewer users share what does not shrink with them: CPSU rises
+            # when a user lost saves less than a user costs on average.
+            if per_user < figures.cpsu_now:
+                effect = "less than today's CPSU, so each remaining user costs more"
+            else:
+                effect = "more than today's CPSU, so each remaining user costs less"
             sentences.append(
                 f"Each user lost takes {money(per_user)} a month off the cost of "
-                "support."
+                f"support, {effect}."
             )
         else:
             sentences.append(
                 f"Each user lost changes the monthly cost by {money(per_user)}."
             )
     total = figures.funding_ask
-    years = _fiscal_years(case.funding)
+    years = _fiscal_years(case)
     if total >= 0:
         sentences.append(
             f"Over {_quarters_phrase(figures.horizon_quarters)} the plan asks "
@@ -484,7 +600,7 @@ def assumption_rows(scenario: Scenario) -> list[tuple[str, str]]:
     desk, levers = scenario.service_desk, scenario.levers
     rows = [
         ("Scenario", scenario.name),
-        ("Horizon", f"{scenario.horizon_quarters} quarters"),
+        ("Horizon", plural(scenario.horizon_quarters, "quarter")),
         ("Growth per quarter", percent(scenario.growth_per_quarter, signed=True)),
         ("Tickets per user per month", f"{desk.tickets_per_user_month:g}"),
         ("Yearly trend of tickets per user", percent(desk.tickets_trend, signed=True)),

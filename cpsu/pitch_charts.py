@@ -14,6 +14,7 @@ scenarios, a last chart sets the case's CPSU against theirs.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,16 +23,18 @@ import altair as alt
 import numpy as np
 
 from cpsu.charts import (
-    MONEY_AXIS,
     MONEY_TOOLTIP,
     PALETTE,
+    MoneyAxis,
     agents_spec,
     cached_spec,
     cost_by_pool_spec,
     cpsu_title_of,
+    money_axis,
     quarter_axis,
     register_theme,
     rows_of,
+    staffed_tiers,
     values_of,
 )
 from cpsu.compare import Compared, curve_columns, funding_table
@@ -134,14 +137,20 @@ def for_slides(spec: Mapping[str, Any]) -> dict[str, Any]:
 # --- CPSU against a target path ------------------------------------------------
 
 
-def _target_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
+# The end labels sit right of the plot, each at its value, at least this
+# many pixels apart (a line of the slide's 18 px type, and a little air).
+END_LABEL_GAP = 24
+
+
+def _target_layers(key: tuple[tuple[str, ...], MoneyAxis]) -> alt.LayerChart:
+    quarters, y_axis = key
     x = quarter_axis(list(quarters))
-    y = alt.Y(
-        "cpsu:Q",
-        title="CPSU a month",
-        axis=alt.Axis(format=MONEY_AXIS),
-        scale=alt.Scale(zero=False, padding=24),
-    )
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(
+            f"{field}:Q", title="CPSU a month", axis=y_axis.axis(), scale=y_axis.scale()
+        )
+
     tooltip = [
         alt.Tooltip("quarter:O", title="Quarter"),
         alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
@@ -149,40 +158,31 @@ def _target_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
     cpsu_line = (
         alt.Chart(alt.NamedData("cpsu"), name="cpsu_line")
         .mark_line(point=True, color=PALETTE[0])
-        .encode(x=x, y=y, tooltip=tooltip)
+        .encode(x=x, y=y("cpsu"), tooltip=tooltip)
     )
     target_path = (
         alt.Chart(alt.NamedData("target"), name="target_path")
         .mark_line(strokeDash=[10, 6], color=TARGET_COLOUR, strokeWidth=3)
-        .encode(x=x, y=y, tooltip=tooltip)
+        .encode(x=x, y=y("cpsu"), tooltip=tooltip)
     )
-    baseline = alt.Chart(alt.NamedData("baseline"), name="baseline_rule")
-    baseline_rule = baseline.mark_rule(strokeDash=[4, 4], color=BASELINE_COLOUR).encode(
-        y=y
+    baseline_rule = (
+        alt.Chart(alt.NamedData("baseline"), name="baseline_rule")
+        .mark_rule(strokeDash=[4, 4], color=BASELINE_COLOUR)
+        .encode(y=y("cpsu"))
     )
-    baseline_label = (
-        alt.Chart(alt.NamedData("baseline"), name="baseline_label")
-        .mark_text(align="right", baseline="bottom", dy=-6, color=BASELINE_COLOUR)
-        .encode(y=y, x=alt.value("width"), text="label:N")
-    )
-    # The end of the plan and of the target, labelled left of the last
-    # point: the higher one above its point, the lower one below it, so
-    # that neither label sits on the other or on the line that falls to it.
-    end_labels = [
-        alt.Chart(alt.NamedData(f"end_{side}"), name=f"end_label_{side}")
-        .mark_text(
-            align="right",
-            baseline="bottom" if side == "above" else "top",
-            dx=-8,
-            dy=-10 if side == "above" else 10,
-            fontWeight=600,
+    # The plan's end, the target's and the baseline, named right of the plot
+    # where no line runs, each at its own height but never on another.
+    end_labels = (
+        alt.Chart(alt.NamedData("ends"), name="end_labels")
+        .mark_text(align="left", baseline="middle", dx=12, fontWeight=600)
+        .encode(
+            x=alt.value("width"),
+            y=y("label_cpsu"),
+            text="label:N",
+            color=alt.Color("colour:N", scale=None),
         )
-        .encode(x=x, y=y, text="label:N", color=alt.Color("colour:N", scale=None))
-        for side in ("above", "below")
-    ]
-    return alt.layer(
-        target_path, baseline_rule, baseline_label, cpsu_line, *end_labels
-    ).properties(
+    )
+    return alt.layer(target_path, baseline_rule, cpsu_line, end_labels).properties(
         description=(
             "Line chart of CPSU by quarter, with the baseline CPSU and a target "
             "path of a steady fall each quarter."
@@ -190,11 +190,29 @@ def _target_layers(quarters: tuple[str, ...]) -> alt.LayerChart:
     )
 
 
+def apart(values: Sequence[float], gap: float) -> list[float]:
+    """Heights for labels of `values` at least `gap` apart, each as near its
+    value as that allows: the labels in order of value, pushed up from the
+    lowest where they would touch, then the whole set moved back by its mean
+    shift, so that a pair that touched parts evenly."""
+    order = sorted(range(len(values)), key=lambda index: values[index])
+    placed: dict[int, float] = {}
+    previous = -math.inf
+    for index in order:
+        placed[index] = max(values[index], previous + gap)
+        previous = placed[index]
+    shift = sum(placed[index] - values[index] for index in order) / max(len(order), 1)
+    return [placed[index] - shift for index in range(len(values))]
+
+
 def cpsu_target_parts(
     columns: Mapping[str, Any], target_fall: float = TARGET_FALL_PER_QUARTER
-) -> tuple[tuple[str, ...], dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """The CPSU chart's quarters, title and data: CPSU by quarter, the baseline,
-    and the target path `cpsu_0 * (1 - target_fall) ** t`."""
+) -> tuple[
+    tuple[tuple[str, ...], MoneyAxis], dict[str, Any], dict[str, list[dict[str, Any]]]
+]:
+    """The CPSU chart's key (its quarters and axis), title and data: CPSU by
+    quarter, the baseline, the target path `cpsu_0 * (1 - target_fall) ** t`
+    and the labels of their ends."""
     quarters = tuple(columns["quarter"])
     cpsu = np.asarray(columns["cpsu"], dtype=float)
     target = cpsu[0] * (1.0 - target_fall) ** np.arange(len(quarters))
@@ -204,37 +222,34 @@ def cpsu_target_parts(
         versus = "meets it"
     else:
         versus = f"ends {money(abs(gap))} {'above' if gap > 0 else 'below'} it"
+    # Short lines: a subtitle longer than the plot is cut short on a page.
     title["subtitle"] = [
         title["subtitle"],
         f"Target: {percent(target_fall)} lower each quarter, "
-        f"{money(target[-1])} by {quarters[-1]}; the plan {versus}",
+        f"{money(target[-1])} by {quarters[-1]}",
+        f"The plan {versus}",
     ]
-    # The plan's end above the target's, or below: each label on its own side.
-    plan_end = {
-        "quarter": quarters[-1],
-        "cpsu": values_of(cpsu)[-1],
-        "label": money(cpsu[-1]),
-        "colour": PALETTE[0],
-    }
-    target_end = {
-        "quarter": quarters[-1],
-        "cpsu": values_of(target)[-1],
-        "label": f"Target {money(target[-1])}",
-        "colour": TARGET_COLOUR,
-    }
-    above, below = (
-        (plan_end, target_end) if cpsu[-1] >= target[-1] else (target_end, plan_end)
-    )
+    y_axis = money_axis(np.concatenate([cpsu, target]))
+    ends = [
+        (values_of(cpsu)[-1], money(cpsu[-1]), PALETTE[0]),
+        (values_of(target)[-1], f"Target {money(target[-1])}", TARGET_COLOUR),
+        (values_of(cpsu)[0], f"Baseline {money(cpsu[0])}", BASELINE_COLOUR),
+    ]
+    # A label's height in dollars: the axis spans SLIDE_HEIGHT pixels.
+    gap_dollars = END_LABEL_GAP * (y_axis.high - y_axis.low) / SLIDE_HEIGHT
+    heights = apart([value for value, _, _ in ends], gap_dollars)
     data = {
         "cpsu": rows_of({"quarter": list(quarters), "cpsu": values_of(cpsu)}),
         "target": rows_of({"quarter": list(quarters), "cpsu": values_of(target)}),
-        "baseline": [
-            {"cpsu": values_of(cpsu)[0], "label": f"Baseline {money(cpsu[0])}"}
+        "baseline": [{"cpsu": values_of(cpsu)[0]}],
+        "ends": [
+            {"label_cpsu": height, "cpsu": value, "label": label, "colour": colour}
+            for (value, label, colour), height in zip(
+                ends, values_of(heights), strict=True
+            )
         ],
-        "end_above": [above],
-        "end_below": [below],
     }
-    return quarters, title, data
+    return (quarters, y_axis), title, data
 
 
 def cpsu_target_chart(
@@ -242,19 +257,45 @@ def cpsu_target_chart(
 ) -> alt.LayerChart:
     """CPSU by quarter with the baseline and the target path annotated;
     `columns` is a projection's table or its columns."""
-    quarters, title, data = cpsu_target_parts(columns, target_fall)
-    return _target_layers(quarters).properties(title=title, datasets=data)
+    key, title, data = cpsu_target_parts(columns, target_fall)
+    return _target_layers(key).properties(title=title, datasets=data)
 
 
 def cpsu_target_spec(
     columns: Mapping[str, Any], target_fall: float = TARGET_FALL_PER_QUARTER
 ) -> dict[str, Any]:
-    """`cpsu_target_chart`'s Vega-Lite spec, its layers built once."""
-    quarters, title, data = cpsu_target_parts(columns, target_fall)
-    return cached_spec("pitch_cpsu", quarters, _target_layers, title, data)
+    """`cpsu_target_chart`'s Vega-Lite spec, its layers built once for its
+    quarters and axis."""
+    key, title, data = cpsu_target_parts(columns, target_fall)
+    return cached_spec("pitch_cpsu", key, _target_layers, title, data)
 
 
 # --- the pitch's charts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A chart of the pitch that would be empty, and the sentence said in its
+    place on the page and in the deck."""
+
+    name: str
+    heading: str
+    sentence: str
+
+
+def left_out_charts(case: PitchCase) -> list[LeftOut]:
+    """The pitch's charts that have nothing to draw for this case: agents by
+    tier when no tier is staffed with agents of its own."""
+    if staffed_tiers(case.projection.agents_by_tier()):
+        return []
+    return [
+        LeftOut(
+            "agents",
+            "Agents on staffed tiers",
+            "No tier is staffed with agents of its own: the cost base has no "
+            "Staffed line, so there is no chart of agents by tier.",
+        )
+    ]
 
 
 def _title_text(spec: Mapping[str, Any]) -> str:
@@ -271,8 +312,9 @@ def slide_charts(
 ) -> list[SlideChart]:
     """The charts of the pitch, in the order a deck shows them: CPSU against
     its target, the funding ask by fiscal year, cost by pool, agents by tier
-    and the bridge of CPSU by mechanism; then, when `others` holds projected
-    scenarios, the case's CPSU curve against theirs. `model`, when given, is
+    (when a tier is staffed; see `left_out_charts`) and the bridge of CPSU by
+    mechanism; then, when `others` holds projected scenarios, the case's
+    CPSU curve against theirs. `model`, when given, is
     the scenario's compiled model (it spares compiling it for the bridge).
     The charts are in the product's theme, registered here if it is not yet.
     """
@@ -283,11 +325,13 @@ def slide_charts(
     bridge = cpsu_bridge(
         workspace.cost_base, workspace.headcount, scenario, model=model
     )
-    specs = {
+    agents = projection.agents_by_tier()
+    specs: dict[str, dict[str, Any] | None] = {
         "cpsu": cpsu_target_spec(projection.columns, target_fall),
         "funding": funding_spec(funding),
         "cost-by-pool": cost_by_pool_spec(projection.by_pool()),
-        "agents": agents_spec(projection.agents_by_tier()),
+        # An empty chart never reaches a slide: left_out_charts says why.
+        "agents": agents_spec(agents) if staffed_tiers(agents) else None,
         "bridge": bridge_spec(
             bridge, figures.baseline_quarter, figures.horizon_quarter
         ),
@@ -304,4 +348,5 @@ def slide_charts(
     return [
         SlideChart(name, _title_text(spec), for_slides(spec))
         for name, spec in specs.items()
+        if spec is not None
     ]

@@ -69,8 +69,12 @@ def test_cost_by_pool_stacks_pools_in_a_fixed_colour_order():
     spec = cost_by_pool_chart(projection().by_pool()).to_dict()
     assert spec["mark"]["type"] == "area"
     colour = spec["encoding"]["color"]["scale"]
-    assert colour["domain"] == list(POOLS)
-    assert colour["range"] == [POOL_COLOURS[p] for p in POOLS]
+    # Only the three pools with a line, in the pools' order, each in its own
+    # colour on every chart.
+    present = ["Productivity software", "Support tools", "Service desk (Tier 1)"]
+    assert [pool for pool in POOLS if pool in present] == present
+    assert colour["domain"] == present
+    assert colour["range"] == [POOL_COLOURS[p] for p in present]
     assert spec["encoding"]["y"]["stack"] == "zero"
     assert spec["title"]["text"] == "Monthly run-rate goes from $62,000 to $76,400"
 
@@ -135,8 +139,15 @@ def test_a_quick_spec_follows_the_data_not_the_first_call():
     rising = project_lines(FIXED, LICENCE, AGENTS, growth=0.10, horizon=2, desk=DESK)
     falling = project_lines(FIXED, growth=0.25, horizon=2)
     first, second = cpsu_spec(rising.table), cpsu_spec(falling.table)
-    # Same quarters, so the same layers; the title and data are each one's own.
-    assert first["layer"] == second["layer"]
+    # Same quarters, so the same layers but for the CPSU axis, which is each
+    # one's own; the title and data are each one's own too.
+    assert first["layer"][1:] == second["layer"][1:]
+    # CPSU 10,000 / 1,000 = $10.00, / 1,250 = $8.00, / 1,563 = $6.40: steps of
+    # $1 from $6 to $10 (finer steps would make more than 7 ticks)
+    y = second["layer"][0]["encoding"]["y"]
+    assert y["scale"]["domain"] == [6.0, 10.0]
+    assert y["axis"]["values"] == [6.0, 7.0, 8.0, 9.0, 10.0]
+    assert first["layer"][0]["encoding"]["y"]["scale"]["domain"] == [62.0, 66.0]
     assert first["title"]["text"] == "CPSU rises 1.8% to $63.14 by 2027-Q2"
     # 10,000 / round(1,000 x 1.25^2 = 1,562.5 -> 1,563) = $6.40, down 36.0%
     assert second["title"]["text"] == "CPSU falls 36.0% to $6.40 by 2027-Q2"

@@ -170,3 +170,55 @@ def test_figures_outside_the_usual_ranges_are_listed_for_the_presenter():
     assert box.label == f"Check before presenting ({len(notes)})"
     assert len(notes) == len(before) + 1
     assert any("15" in note and "trend" in note.lower() for note in notes)
+
+
+def test_today_s_cpsu_says_when_the_ticket_slider_moved_it():
+    at = new_pitch()
+    assert not [c for c in at.caption if c.value.startswith("Today's CPSU")]
+    at.switch_page("app_pages/scenarios.py").run()
+    own = sample_workspace().scenario.service_desk.tickets_per_user_month
+    at.slider(key="scenarios.tickets_per_user").set_value(own * 2).run()
+    at = pitch(at)
+    assert not at.exception
+    workspace = sample_workspace()
+    desk = replace(workspace.scenario.service_desk, tickets_per_user_month=own * 2)
+    moved = project(
+        workspace.cost_base,
+        workspace.headcount,
+        replace(workspace.scenario, service_desk=desk),
+    )
+    baseline = sample_figures()
+    now = money(moved.column("cpsu")[0])
+    # twice the tickets need more agents at the baseline: today's CPSU moves
+    assert now != money(baseline.cpsu_now)
+    assert metric(at, f"CPSU {baseline.baseline_quarter}") == now
+    (note,) = [c.value for c in at.caption if c.value.startswith("Today's CPSU")]
+    assert "tickets per user" in note
+    assert plain(now) in note and plain(money(baseline.cpsu_now)) in note
+
+
+def test_a_cost_base_without_agents_says_so_instead_of_an_empty_chart():
+    from cpsu.workbook import input_workbook
+    from tests.test_charts_shapes import one_line_workspace
+    from tests.test_pages import XLSX, cost_base_page
+
+    at = cost_base_page(
+        AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    )
+    at.file_uploader(key="cost_base.upload").upload(
+        "one-line.xlsx", input_workbook(one_line_workspace()), XLSX
+    ).run()
+    at = pitch(at)
+    assert not at.exception
+    # every chart but the agents' is drawn; the agents are said in words
+    import json
+
+    descriptions = [
+        json.loads(chart.proto.spec).get("description", "")
+        for chart in at.get("vega_lite_chart")
+    ]
+    assert len(descriptions) >= len(CHART_NAMES) - 2
+    assert not any("agents" in text for text in descriptions)
+    assert any(c.value.startswith("No tier is staffed") for c in at.caption)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels[2:] == ["PNG", "SVG"] * len(descriptions)

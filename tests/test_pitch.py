@@ -14,6 +14,7 @@ from cpsu.formatting import count, money, percent
 from cpsu.ingest import apply_upload, read_upload
 from cpsu.pitch import (
     PitchCase,
+    funding_parts,
     headline_figures,
     lever_notes,
     narrative,
@@ -288,6 +289,9 @@ def _said_forms(case: PitchCase) -> set[str]:
         if name != "quarter":
             values.extend(float(value) for value in column)
     values.extend(case.funding["funding_ask"])
+    # The fiscal years' parts are rounded to add up to the total shown: each
+    # within a dollar of its year's ask (test_funding_parts_*).
+    values.extend(float(part) for _, part in funding_parts(case))
     values.extend(case.funding["months"])
     values.extend(case.agents_at_horizon.values())
     values.extend([case.total_agents_now, case.total_agents_at_horizon])

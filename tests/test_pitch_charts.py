@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cpsu.charts import MONEY_AXIS, PALETTE, THEME_NAME, register_theme
 from cpsu.compare import Compared
@@ -14,6 +17,7 @@ from cpsu.pitch_charts import (
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     TARGET_COLOUR,
+    apart,
     cpsu_target_chart,
     cpsu_target_spec,
     for_slides,
@@ -52,27 +56,73 @@ def test_the_cpsu_chart_states_the_fall_and_the_target_by_hand():
     # 26.1017 ends 29.1540 - 26.1017 = $3.05 below it.
     assert spec["title"]["subtitle"] == [
         "Monthly cost per supported user, from $35.00 in 2026-Q4",
-        "Target: 3.0% lower each quarter, $29.15 by 2028-Q2; the plan ends "
-        "$3.05 below it",
+        "Target: 3.0% lower each quarter, $29.15 by 2028-Q2",
+        "The plan ends $3.05 below it",
     ]
     assert layer_names(spec) == [
         "target_path",
         "baseline_rule",
-        "baseline_label",
         "cpsu_line",
-        "end_label_above",
-        "end_label_below",
+        "end_labels",
     ]
     target = spec["datasets"]["target"]
     assert target[1]["cpsu"] == pytest.approx(35 * 0.97)
     assert target[-1]["cpsu"] == pytest.approx(29.15401, abs=1e-4)
-    assert spec["datasets"]["baseline"] == [{"cpsu": 35.0, "label": "Baseline $35.00"}]
-    # The plan ends below the target: the target's label above its end, the
-    # plan's below its own.
-    assert [end["label"] for end in spec["datasets"]["end_above"]] == ["Target $29.15"]
-    assert [end["label"] for end in spec["datasets"]["end_below"]] == ["$26.10"]
+    assert spec["datasets"]["baseline"] == [{"cpsu": 35.0}]
+    # The ends are named right of the plot, each at its own value: $26.10,
+    # $29.15 and $35.00 are more than a label apart on an axis of $10 over
+    # 380 px (24 px is 24 x 10 / 380 = $0.63).
+    ends = spec["datasets"]["ends"]
+    assert [end["label"] for end in ends] == [
+        "$26.10",
+        "Target $29.15",
+        "Baseline $35.00",
+    ]
+    assert [end["label_cpsu"] for end in ends] == [end["cpsu"] for end in ends]
+    labels = spec["layer"][-1]
+    assert labels["encoding"]["x"] == {"value": "width"}
+    assert labels["mark"]["align"] == "left" and labels["mark"]["dx"] > 0
     assert spec["layer"][0]["mark"]["color"] == TARGET_COLOUR
-    assert axis_formats(spec) == [MONEY_AXIS] * 6  # every layer on the CPSU axis
+    # CPSU from $26.10 to $35.00: steps of $2 from $26 to $36 (steps of $1
+    # would make 10 ticks), every layer on the one axis.
+    for layer in spec["layer"][:-1]:
+        if "y" in layer["encoding"]:
+            y = layer["encoding"]["y"]
+            assert y["scale"]["domain"] == [26.0, 36.0]
+            assert y["axis"]["values"] == [26.0, 28.0, 30.0, 32.0, 34.0, 36.0]
+    assert axis_formats(spec) == [MONEY_AXIS] * 4
+
+
+def test_end_labels_that_would_touch_are_set_apart():
+    # No growth and no target fall: the plan, the target and the baseline all
+    # end at $35.00. The axis of one value spans 35 x 0.1 x 4 = $14 around
+    # it, 28 to 42, in 7 steps of $2.50: 27.5 to 42.5, $15 over 380 px, so
+    # a label (24 px) is 24 x 15 / 380 = $0.947 high.
+    spec = cpsu_target_spec(
+        small_case(growth_per_quarter=0.0, horizon_quarters=1).projection.columns,
+        target_fall=0.0,
+    )
+    y = spec["layer"][0]["encoding"]["y"]
+    assert y["scale"]["domain"] == [27.5, 42.5]
+    heights = [end["label_cpsu"] for end in spec["datasets"]["ends"]]
+    gap = 24 * 15 / 380
+    # pushed up from the lowest, then back by the mean shift (0 + 1 + 2) / 3
+    assert heights == pytest.approx([35 - gap, 35, 35 + gap])
+
+
+@given(
+    st.lists(st.floats(-1e4, 1e4), min_size=1, max_size=6),
+    st.floats(0.01, 100),
+)
+def test_labels_set_apart_keep_their_order_and_their_centre(values, gap):
+    heights = apart(values, gap)
+    order = sorted(range(len(values)), key=lambda index: values[index])
+    placed = [heights[index] for index in order]
+    assert all(upper - lower >= gap * (1 - 1e-9) for lower, upper in pairwise(placed))
+    # on average the labels sit where their values are
+    assert sum(heights) / len(heights) == pytest.approx(
+        sum(values) / len(values), abs=1e-6 * (1 + max(map(abs, values)))
+    )
 
 
 def test_the_cached_spec_is_the_charts_spec():
@@ -87,13 +137,13 @@ def test_the_cached_spec_is_the_charts_spec():
 def test_a_plan_that_beats_the_target_is_said_to():
     # 20% a quarter spreads the fixed tool faster than 3% a quarter
     spec = cpsu_target_spec(small_case(growth_per_quarter=0.2).projection.columns)
-    assert spec["title"]["subtitle"][1].endswith("below it")
+    assert spec["title"]["subtitle"][2].endswith("below it")
     spec = cpsu_target_spec(
         small_case(growth_per_quarter=0.0).projection.columns, target_fall=0.0
     )
     # no growth: CPSU holds at $35.00, and so does a target of no fall
     assert spec["title"]["text"] == "CPSU holds at $35.00 by 2028-Q2"
-    assert spec["title"]["subtitle"][1].endswith("; the plan meets it")
+    assert spec["title"]["subtitle"][2] == "The plan meets it"
 
 
 def test_slides_get_large_type_at_slide_size_and_keep_the_theme():

@@ -34,12 +34,13 @@ from cpsu.deck import (
 from cpsu.formatting import percent
 from cpsu.pitch import (
     PitchCase,
+    baseline_note,
     guardrail_caveats,
     narrative,
     pitch_case,
     sanity_notes,
 )
-from cpsu.pitch_charts import CHART_NAMES, SlideChart, slide_charts
+from cpsu.pitch_charts import CHART_NAMES, SlideChart, left_out_charts, slide_charts
 from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario
 from cpsu.ui import state
@@ -167,6 +168,11 @@ def _show_case() -> (
         ):
             delta, colour = deltas.get(index, (None, "normal"))
             column.metric(label, value, delta=delta, delta_color=colour, help=note)
+        # Today's CPSU is the baseline quarter costed with this scenario's
+        # service desk: said under the figure when a slider has moved it.
+        moved = baseline_note(workspace, scenario, projection)
+        if moved:
+            columns[0].caption(plain(moved))
         st.caption(
             f"{figures.funding_label} by fiscal year: {plain(rows[4][2])} · spend "
             "above holding the baseline run-rate"
@@ -189,8 +195,15 @@ def _show_case() -> (
 
     others = other_scenarios(workspace, scenario)
     charts = slide_charts(case, model=kept_model(workspace, scenario), others=others)
-    for chart in charts:
-        show_spec(st, chart.spec, key=f"pitch.chart.{chart.name}")
+    # In the deck's order; a chart with nothing to draw is a sentence instead.
+    shown = {chart.name: chart for chart in charts}
+    said = {left.name: left for left in left_out_charts(case)}
+    for name in CHART_NAMES:
+        if name in shown:
+            show_spec(st, shown[name].spec, key=f"pitch.chart.{name}")
+        elif name in said:
+            st.subheader(said[name].heading)
+            st.caption(plain(said[name].sentence))
     projected = [(o.scenario, o.projection) for o in others if o.projection is not None]
     return case, charts, projected
 
