@@ -240,27 +240,32 @@ def test_a_cpsu_axis_reaches_below_zero_only_for_a_value_below_zero(values):
 
 
 def test_one_quarter_of_a_flat_scenario_gets_cents_not_repeated_dollars():
-    flat = replace(SAMPLE.scenario, horizon_quarters=1, growth_per_quarter=0.0)
-    results = project_all(SAMPLE.cost_base, SAMPLE.headcount, [flat])
+    # $10 a user for 100 users that do not grow: CPSU holds at $10.00, so the
+    # axis is a band of $1 around it (2% of $10 is less), ticked every $0.20:
+    # $9.40 ... $10.60 would all read "$9" to "$11" in whole dollars.
+    flat = Scenario(name="Flat", horizon_quarters=1)
+    results = project_all(CostBase((SAAS,)), HUNDRED, [flat])
     spec = scenario_curves_spec(curve_columns(results))
     axis = layers(spec)["cpsu_lines"]["encoding"]["y"]["axis"]
-    decimals = 0 if axis["format"] == "$,.0f" else 2
-    labels = [f"${tick:,.{decimals}f}" for tick in axis["values"]]
+    assert axis["format"] == "$,.2f"
+    assert axis["values"] == pytest.approx([9.4, 9.6, 9.8, 10.0, 10.2, 10.4, 10.6])
+    labels = [f"${tick:,.2f}" for tick in axis["values"]]
     assert len(set(labels)) == len(labels)
 
 
 def test_the_bridge_and_tornado_axes_of_a_small_span_show_cents():
-    flat = replace(SAMPLE.scenario, horizon_quarters=1, growth_per_quarter=0.0)
-    bridge = cpsu_bridge(SAMPLE.cost_base, SAMPLE.headcount, flat)
-    # A flat quarter moves CPSU by cents, well under $2 end to end.
-    ends = [*bridge["cpsu_from"], *bridge["cpsu_to"]]
-    if max(ends) - min(ends) < 2:
-        x = bridge_spec(bridge)["layer"][0]["encoding"]["x"]["axis"]
-        assert x["format"] == "$,.2f" and x["tickMinStep"] == 0.01
-    table = tornado(SAMPLE.cost_base, SAMPLE.headcount, flat)
+    # $1,000 of fixed cost a month over 100 users growing 1% in one quarter:
+    # CPSU goes from $10.00 to 1,000 / 101 = $9.90, a span of 10 cents.
+    rent = CostLine("Rent", "Other", Behaviour.FIXED, amount=1_000)
+    one = Scenario(name="One", horizon_quarters=1, growth_per_quarter=0.01)
+    bridge = cpsu_bridge(CostBase((rent,)), HUNDRED, one)
+    assert bridge["cpsu_to"].iloc[-1] == pytest.approx(1_000 / 101)
+    x = bridge_spec(bridge)["layer"][0]["encoding"]["x"]["axis"]
+    assert x["format"] == "$,.2f" and x["tickMinStep"] == 0.01
+    table = tornado(SAMPLE.cost_base, SAMPLE.headcount, SAMPLE.scenario)
     axis = tornado_spec(table)["layer"][0]["encoding"]["x"]["axis"]
     # Whole dollars never come with ticks finer than a dollar.
-    assert axis["tickMinStep"] == (1 if axis["format"] == "$,.0f" else 0.01)
+    assert axis["format"] == "$,.0f" and axis["tickMinStep"] == 1
 
 
 @pytest.mark.parametrize(
