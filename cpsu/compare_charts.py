@@ -1617,13 +1617,23 @@ def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
     part = part_years(funding)
     if part:
         subtitle.append(f"Part years: {part}")
-    subtitle.append("Spend above holding the baseline run-rate, by fiscal year")
+    asks = funding.loc[[label for label in funding.index if str(label) in years]]
+    if (asks.to_numpy(dtype=float) < 0).any():
+        subtitle.append(
+            "Spend above holding the baseline run-rate, by fiscal year; below "
+            "zero, a saving"
+        )
+    else:
+        subtitle.append("Spend above holding the baseline run-rate, by fiscal year")
     lines = [line for said in subtitle for line in wrap_subtitle(said)]
     return {
         "text": wrap_title(text),
         "subtitle": lines if len(lines) > 1 else lines[0],
     }
 
+
+# Scenarios whose funding bars are wide enough for level value labels.
+_LEVEL_LABELS_UP_TO = 3
 
 _FUNDING_DESCRIPTION = (
     "Grouped bar chart of the funding ask by fiscal year, one bar a scenario."
@@ -1654,11 +1664,25 @@ def _funding_layers(
             tooltip=tooltip,
         )
     )
+    # Past three scenarios the bars are too narrow for a level label: the
+    # labels stand upright on their bars.
+    upright = len(names) > _LEVEL_LABELS_UP_TO
     value_labels = [
         alt.Chart(alt.NamedData(f"labels_{side}"), name=f"value_labels_{side}")
-        .mark_text(baseline=baseline, dy=dy, fontSize=LABEL_SIZE - 1, color=INK)
+        .mark_text(
+            fontSize=LABEL_SIZE - 1,
+            color=INK,
+            **(
+                {"angle": 270, "align": align, "baseline": "middle", "dx": -dy}
+                if upright
+                else {"baseline": baseline, "dy": dy}
+            ),
+        )
         .encode(x=x, xOffset=x_offset, y=y, text="value_label:N", tooltip=tooltip)
-        for side, baseline, dy in (("up", "bottom", -3), ("down", "top", 3))
+        for side, baseline, dy, align in (
+            ("up", "bottom", -3, "left"),
+            ("down", "top", 3, "right"),
+        )
     ]
     # A year past a scenario's horizon has no bar; it says so up from zero.
     no_figure = (

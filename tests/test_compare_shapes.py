@@ -176,8 +176,21 @@ def test_one_scenario_saving_is_not_said_to_save_most():
     assert spec["title"]["text"] == "Shrink saves $2,700 over FY2027 to FY2028"
     assert spec["title"]["subtitle"] == [
         "Part years: FY2027 6 of 12 months; FY2028 6 of 12 months",
-        "Spend above holding the baseline run-rate, by fiscal year",
+        # A negative ask is named for what it is.
+        "Spend above holding the baseline run-rate, by fiscal year; below zero, "
+        "a saving",
     ]
+
+
+def test_many_scenarios_stand_their_value_labels_upright_on_narrow_bars():
+    # Up to three scenarios a year the bars take level labels; past three
+    # they are too narrow, and the labels stand upright.
+    three = funding_spec(funding(LONG, SHORT, replace(LONG, name="Third")))
+    assert "angle" not in layers(three)["value_labels_up"]["mark"]
+    four = funding_spec(
+        funding(LONG, SHORT, replace(LONG, name="Third"), replace(LONG, name="Fourth"))
+    )
+    assert layers(four)["value_labels_up"]["mark"]["angle"] == 270
 
 
 # --- 4. a shrinking company ---------------------------------------------------------
