@@ -749,7 +749,8 @@ def _guardrail_layer(x: alt.X, scale: CpsuScale | None) -> alt.Chart:
 def target_finding(curves: Curves, target: float, quarter: str | None = None) -> str:
     """Which scenarios reach a CPSU target, and when (or by the quarter given)."""
     said = []
-    for name, own in _by_scenario(_curve_lists(curves)).items():
+    by_scenario = _by_scenario(_curve_lists(curves))
+    for name, own in by_scenario.items():
         if quarter is not None:
             at = [cpsu for _, at_quarter, cpsu in own if at_quarter == quarter]
             if at and at[0] <= target:
@@ -759,6 +760,8 @@ def target_finding(curves: Curves, target: float, quarter: str | None = None) ->
         if met:
             said.append(f"{name} in {met[0]}")
     goal = f"Target {money(target)}" + (f" in {quarter}" if quarter else "")
+    if not said and len(by_scenario) == 1:
+        return f"{goal}: {next(iter(by_scenario))} does not reach it"
     if not said:
         return f"{goal}: no scenario reaches it"
     return f"{goal}: reached by {', '.join(said)}"

@@ -399,3 +399,12 @@ def test_the_pitch_slide_highlights_the_presented_scenario():
     charts = {chart.name: chart for chart in slide_charts(case, others=others)}
     top = layers(charts["scenarios"].spec)["highlighted_line"]
     assert SAMPLE.scenario.name in top["transform"][0]["filter"]
+
+
+def test_a_target_one_scenario_misses_is_said_of_that_scenario():
+    one = Scenario(name="Flat", horizon_quarters=1)
+    results = project_all(CostBase((SAAS,)), HUNDRED, [one])
+    # $10.00 a user throughout: a $5 target is never reached, and with one
+    # scenario there are no others to say "no scenario" of.
+    spec = scenario_curves_spec(curve_columns(results), target=5.0)
+    assert subtitle_lines(spec)[-1] == "Target $5.00: Flat does not reach it"
