@@ -1569,7 +1569,13 @@ def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
     labels = [str(label) for label in funding.index.tolist()]
     years = [label for label in labels if label.startswith("FY")]
     names = funding.columns.tolist()
-    own = dict(zip(names, funding.loc["Total"].to_numpy(dtype=float), strict=True))
+    # Each one's total over its own horizon: the Total row, or, in a table
+    # without one, its years added up (a year with no figure adds nothing).
+    if "Total" in labels:
+        sums = funding.loc["Total"].to_numpy(dtype=float)
+    else:
+        sums = np.nansum(funding.loc[years].to_numpy(dtype=float), axis=0)
+    own = dict(zip(names, sums.tolist(), strict=True))
     shared = shared_quarters(funding)
     if shared is not None:
         compared = dict(

@@ -408,3 +408,14 @@ def test_a_target_one_scenario_misses_is_said_of_that_scenario():
     # scenario there are no others to say "no scenario" of.
     spec = scenario_curves_spec(curve_columns(results), target=5.0)
     assert subtitle_lines(spec)[-1] == "Target $5.00: Flat does not reach it"
+
+
+def test_a_funding_table_without_a_total_row_is_titled_by_its_years():
+    # A: 100 in FY2027 and no figure in FY2028; B: 50 + 70 = 120.
+    table = pd.DataFrame(
+        {"A": [100.0, float("nan")], "B": [50.0, 70.0]},
+        index=pd.Index(["FY2027", "FY2028"], name="fiscal_year"),
+    )
+    spec = funding_spec(table)
+    assert spec["title"]["text"] == "B asks most: $120 over FY2027 to FY2028"
+    assert [row["scenario"] for row in spec["datasets"]["no_figure"]] == ["A"]
