@@ -73,6 +73,9 @@ CPSU_AXIS_TITLE = "CPSU a month"
 _HIRE_LABEL_GAP = 14
 # Pixels between the top of the plot and the foot of an upright hire label.
 _HIRE_LABEL_RISE = 6
+# The height, in pixels, of the band of hire labels above the plot: a longer
+# label ends in an ellipsis, whole in its tooltip.
+_HIRE_LABEL_LIMIT = 150
 # A change of CPSU smaller than this share is said to hold level.
 _LEVEL = 0.0005
 
@@ -564,6 +567,7 @@ def _hire_layers(rows: int, names: Sequence[str], x: alt.X) -> list[alt.Chart]:
             dx=_HIRE_LABEL_RISE,
             dy=row * _HIRE_LABEL_GAP,
             fontSize=LABEL_SIZE - 1,
+            limit=_HIRE_LABEL_LIMIT,
         )
         .encode(
             x=x,

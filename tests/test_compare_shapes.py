@@ -325,6 +325,8 @@ def test_hire_labels_stand_above_the_plot_not_on_the_lines():
         assert mark["angle"] == 270
         assert layer["encoding"]["y"] == {"value": 0}
         assert mark["align"] == "left" and mark["dx"] > 0
+        # A long label ends in an ellipsis rather than towering over the title.
+        assert 0 < mark["limit"] <= 200
 
 
 # --- 7. seven scenarios -------------------------------------------------------------
