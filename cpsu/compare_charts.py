@@ -6,10 +6,19 @@ scenarios with their uncertainty, hire triggers, guardrails and a target;
 the tornado of assumptions; the bridge from the baseline's CPSU to the
 horizon's by mechanism; and the funding ask by fiscal year. As on every
 chart of the product, the title states the finding in the data's own
-numbers, money axes carry a currency format, and colours come from the
-colour-blind-safe palette of cpsu/charts.py. A scenario keeps its colour
-on every chart of the page, in the order the scenarios are given, the
-first being the one the others are measured against.
+numbers, money axes carry a currency format whose ticks never repeat a
+label (a CPSU axis is chosen from its values and never runs below $0
+unless a value does), and colours come from the colour-blind-safe palette
+of cpsu/charts.py (dashes too, from the fifth scenario on). A scenario
+keeps its colour on every chart of the page, in the order the scenarios
+are given, the first being the one the others are measured against; one
+scenario may be highlighted, the others muted. Long titles and subtitles
+are wrapped to the chart's width.
+
+Scenarios of different horizons are set side by side only over the
+quarters they all cover: the funding chart draws no bar for a fiscal year
+past a scenario's horizon, marks the years a horizon covers in part, and
+titles the largest ask over the shared span.
 
 The page redraws these charts at each slider change, so each comes in two
 forms, as those of cpsu/charts.py do: `*_chart` gives the Altair chart (for
@@ -46,9 +55,7 @@ from cpsu.charts import (
     records,
     rows_of,
 )
-from cpsu.compare import (
-    MONTHS as MONTHS_A_YEAR,
-)
+from cpsu.compare import MONTHS as MONTHS_A_YEAR
 from cpsu.compare import (
     funding_months,
     part_years,
