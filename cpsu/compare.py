@@ -250,29 +250,142 @@ def differences(results: Sequence[Compared], quarters: Sequence[int]) -> pd.Data
     return pd.DataFrame(columns)
 
 
+def shared_total_label(quarters: int) -> str:
+    """The funding table's row of each scenario's ask over the quarters every
+    scenario covers, when their horizons differ."""
+    unit = "quarter" if quarters == 1 else "quarters"
+    return f"Total over the {quarters} {unit} all share"
+
+
+def shared_quarters(funding: pd.DataFrame) -> int | None:
+    """How many quarters every scenario of a funding table covers, when their
+    horizons differ (the table then has a `shared_total_label` row); else None."""
+    return funding.attrs.get("shared_quarters")
+
+
+def funding_months(funding: pd.DataFrame) -> dict[str, list[int]]:
+    """The months of each scenario's horizon in each fiscal year of a funding
+    table, in the order of its fiscal-year rows (0 past the horizon); a table
+    not made by `funding_table` counts every year it has a figure for whole."""
+    months = funding.attrs.get("months")
+    if months is not None:
+        return {name: list(own) for name, own in months.items()}
+    years = [label for label in funding.index if str(label).startswith("FY")]
+    asks = funding.loc[years] if years else funding.iloc[0:0]
+    return {
+        name: [0 if pd.isna(ask) else MONTHS for ask in asks[name].tolist()]
+        for name in funding.columns
+    }
+
+
+def part_years(funding: pd.DataFrame) -> str:
+    """The fiscal years of a funding table that a horizon covers only in
+    part, in words: "FY2029 6 of 12 months", naming the scenarios when not
+    every scenario reaching the year covers the same months ("" if none)."""
+    months = funding_months(funding)
+    years = [str(label) for label in funding.index if str(label).startswith("FY")]
+    said = []
+    for row, year in enumerate(years):
+        reached = {name: own[row] for name, own in months.items() if own[row] > 0}
+        parts = {name: got for name, got in reached.items() if got < MONTHS}
+        if not parts:
+            continue
+        if len(set(reached.values())) == 1:
+            said.append(f"{year} {next(iter(parts.values()))} of {MONTHS} months")
+            continue
+        said.append(
+            f"{year} "
+            + ", ".join(
+                f"{got} of {MONTHS} months for {name}" for name, got in parts.items()
+            )
+        )
+    return "; ".join(said)
+
+
+def funding_notes(funding: pd.DataFrame) -> str:
+    """What a funding table's numbers do not say, for a caption beside it:
+    the years past a scenario's horizon (blank: no figure, not $0), the part
+    years, and over which quarters the totals can be set side by side."""
+    said = []
+    months = funding_months(funding)
+    if any(got == 0 for own in months.values() for got in own):
+        said.append(
+            "A blank cell is a fiscal year past that scenario's horizon: "
+            "no figure, not $0."
+        )
+    part = part_years(funding)
+    if part:
+        said.append(f"Part years: {part}.")
+    shared = shared_quarters(funding)
+    if shared is not None:
+        horizons = funding.attrs.get("horizons", {})
+        own = ", ".join(f"{name} {quarters}" for name, quarters in horizons.items())
+        said.append(
+            f"The horizons differ (quarters: {own}), so each Total covers its "
+            f"own horizon; compare the scenarios on the last row, over the "
+            f"{shared} quarter{'s' if shared != 1 else ''} all share."
+        )
+    return " ".join(said)
+
+
 def funding_table(results: Sequence[Compared], start_month: int = 1) -> pd.DataFrame:
     """The funding ask by fiscal year of every projected scenario, wide: a row
-    per fiscal year, a column per scenario, and a Total row."""
-    asks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    per fiscal year, a column per scenario, and a Total row.
+
+    A fiscal year past a scenario's horizon has no figure (NaN), not $0, and
+    its Total is over its own horizon. When the horizons differ, a last row
+    (`shared_total_label`) gives each scenario's ask over the quarters every
+    scenario covers, the totals that can be set side by side. The table's
+    `attrs` keep what its numbers do not say: "months" (each scenario's
+    months of horizon in each fiscal year, `funding_months`), "horizons"
+    (quarters) and "shared_quarters" (None when the horizons are the same).
+    """
+    asks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    rates: dict[str, np.ndarray] = {}
     for result in results:
         if result.projection is not None:
-            years, _, _, funding_ask = _funding_by_year(result.projection, start_month)
-            asks[result.name] = (years, funding_ask)
+            years, months, _, funding_ask = _funding_by_year(
+                result.projection, start_month
+            )
+            asks[result.name] = (years, months, funding_ask)
+            rates[result.name] = np.asarray(
+                result.projection.column("monthly_opex"), dtype=float
+            )
     if not asks:
         return pd.DataFrame()
-    # Every fiscal year any scenario reaches, in order; a scenario asks
-    # nothing in a year past its horizon.
-    years = np.unique(np.concatenate([own for own, _ in asks.values()]))
-    # A row per scenario, as pandas keeps the columns of a table of numbers
-    # (and sums them).
-    by_scenario = np.zeros((len(asks), years.size + 1))
-    for row, (own, funding_ask) in enumerate(asks.values()):
-        by_scenario[row, np.searchsorted(years, own)] = np.where(
-            np.isnan(funding_ask), 0.0, funding_ask
-        )
-    by_scenario[:, -1] = by_scenario[:, :-1].sum(axis=1)
-    return pd.DataFrame(
+    # Every fiscal year any scenario reaches, in order; a year past a
+    # scenario's horizon has no figure.
+    years = np.unique(np.concatenate([own for own, _, _ in asks.values()]))
+    horizons = {name: own.size - 1 for name, own in rates.items()}
+    shared = min(horizons.values())
+    differ = len(set(horizons.values())) > 1
+    # A row per scenario, as pandas keeps the columns of a table of numbers.
+    by_scenario = np.full((len(asks), years.size + 1 + differ), np.nan)
+    months = {}
+    for row, (name, (own, own_months, funding_ask)) in enumerate(asks.items()):
+        at = np.searchsorted(years, own)
+        by_scenario[row, at] = np.where(np.isnan(funding_ask), 0.0, funding_ask)
+        by_scenario[row, years.size] = by_scenario[row, at].sum()
+        if differ:
+            # Three months a quarter at its run-rate, above the baseline's.
+            own_rates = rates[name]
+            by_scenario[row, -1] = 3.0 * np.nansum(
+                own_rates[1 : shared + 1] - own_rates[0]
+            )
+        full = np.zeros(years.size, dtype=int)
+        full[at] = own_months
+        months[name] = full.tolist()
+    labels = [f"FY{year}" for year in years] + ["Total"]
+    if differ:
+        labels.append(shared_total_label(shared))
+    table = pd.DataFrame(
         by_scenario.T,
-        index=pd.Index([f"FY{year}" for year in years] + ["Total"], name="fiscal_year"),
+        index=pd.Index(labels, name="fiscal_year"),
         columns=list(asks),
     )
+    table.attrs = {
+        "months": months,
+        "horizons": horizons,
+        "shared_quarters": shared if differ else None,
+    }
+    return table

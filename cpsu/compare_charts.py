@@ -6,10 +6,19 @@ scenarios with their uncertainty, hire triggers, guardrails and a target;
 the tornado of assumptions; the bridge from the baseline's CPSU to the
 horizon's by mechanism; and the funding ask by fiscal year. As on every
 chart of the product, the title states the finding in the data's own
-numbers, money axes carry a currency format, and colours come from the
-colour-blind-safe palette of cpsu/charts.py. A scenario keeps its colour
-on every chart of the page, in the order the scenarios are given, the
-first being the one the others are measured against.
+numbers, money axes carry a currency format whose ticks never repeat a
+label (a CPSU axis is chosen from its values and never runs below $0
+unless a value does), and colours come from the colour-blind-safe palette
+of cpsu/charts.py (dashes too, from the fifth scenario on). A scenario
+keeps its colour on every chart of the page, in the order the scenarios
+are given, the first being the one the others are measured against; one
+scenario may be highlighted, the others muted. Long titles and subtitles
+are wrapped to the chart's width.
+
+Scenarios of different horizons are set side by side only over the
+quarters they all cover: the funding chart draws no bar for a fiscal year
+past a scenario's horizon, marks the years a horizon covers in part, and
+titles the largest ask over the shared span.
 
 The page redraws these charts at each slider change, so each comes in two
 forms, as those of cpsu/charts.py do: `*_chart` gives the Altair chart (for
@@ -22,7 +31,9 @@ tornado's rows by swing) travels in the data, not in the layers.
 
 from __future__ import annotations
 
+import json
 import math
+import textwrap
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -44,6 +55,13 @@ from cpsu.charts import (
     records,
     rows_of,
 )
+from cpsu.compare import MONTHS as MONTHS_A_YEAR
+from cpsu.compare import (
+    funding_months,
+    part_years,
+    shared_quarters,
+    shared_total_label,
+)
 from cpsu.costs import TIERS
 from cpsu.formatting import money, money_short, percent
 from cpsu.sensitivity import CpsuTarget, GuardrailArrays, HireTriggerArrays
@@ -60,16 +78,66 @@ HIGH_END_COLOUR = PALETTE[1]
 CPSU_AXIS_TITLE = "CPSU a month"
 # Pixels between the hire labels of scenarios that hire in the same quarter.
 _HIRE_LABEL_GAP = 14
+# Pixels between the top of the plot and the foot of an upright hire label.
+_HIRE_LABEL_RISE = 6
+# The height, in pixels, of the band of hire labels above the plot: a longer
+# label ends in an ellipsis, whole in its tooltip.
+_HIRE_LABEL_LIMIT = 150
 # A change of CPSU smaller than this share is said to hold level.
 _LEVEL = 0.0005
+
+
+# The scenarios' colours: Okabe and Ito's palette without its yellow (too
+# light on white) and without grey (the colour of what is muted), black in
+# its place: seven colours that stay apart for every common kind of colour
+# blindness. The theme's first six keep their order, so a scenario keeps the
+# colour it has elsewhere.
+SCENARIO_PALETTE: tuple[str, ...] = (*PALETTE[:6], "#000000")
+# From the fifth scenario on, lines are dashed as well, so that the pairs of
+# the palette closest in hue (blue and sky blue, orange and vermillion) and
+# any colour used again past seven scenarios still differ.
+_SCENARIO_DASHES: tuple[tuple[int, ...], ...] = (
+    (),
+    (),
+    (),
+    (),
+    (7, 3),
+    (2, 2),
+    (9, 3, 2, 3),
+)
 
 
 def scenario_scale(names: Sequence[str]) -> alt.Scale:
     """Each scenario's colour, in the order given, the palette repeating past seven."""
     return alt.Scale(
         domain=list(names),
-        range=[PALETTE[index % len(PALETTE)] for index in range(len(names))],
+        range=[
+            SCENARIO_PALETTE[index % len(SCENARIO_PALETTE)]
+            for index in range(len(names))
+        ],
     )
+
+
+def scenario_dash(names: Sequence[str]) -> alt.StrokeDash:
+    """Each scenario's line pattern: solid for the first four, then dashes;
+    past seven, where the colours repeat, a dash the colour's first scenario
+    did not have."""
+    dashes = []
+    for index in range(len(names)):
+        if index < len(SCENARIO_PALETTE):
+            dashes.append(list(_SCENARIO_DASHES[index]))
+        else:
+            dashes.append(list(_SCENARIO_DASHES[4 + index % 3]))
+    return alt.StrokeDash(
+        "scenario:N",
+        scale=alt.Scale(domain=list(names), range=dashes),
+        sort=list(names),
+        legend=alt.Legend(title="Scenario"),
+    )
+
+
+_LEGEND_COLUMNS = 3
+_LEGEND_LABEL_LIMIT = 240
 
 
 def scenario_colour(names: Sequence[str], symbol: str = "stroke") -> alt.Color:
@@ -81,6 +149,10 @@ def scenario_colour(names: Sequence[str], symbol: str = "stroke") -> alt.Color:
         sort=list(names),
         legend=alt.Legend(
             title="Scenario",
+            # Many scenarios (or long names) take rows, not one line wider
+            # than the chart.
+            columns=_LEGEND_COLUMNS if len(names) > _LEGEND_COLUMNS else len(names),
+            labelLimit=_LEGEND_LABEL_LIMIT,
             symbolType=symbol,
             symbolStrokeWidth=3,
             symbolOpacity=1,
@@ -95,12 +167,97 @@ def _signed_money(value: float) -> str:
     return ("+" if value > 0 else "-") + money(abs(value))
 
 
-def _cpsu_y(field: str) -> alt.Y:
+# The width, in characters, a subtitle line is wrapped at: a 13-pixel line
+# that fits a chart of about 640 pixels (a Compare column, a slide).
+SUBTITLE_WIDTH = 90
+
+
+def wrap_subtitle(text: str, width: int = SUBTITLE_WIDTH) -> list[str]:
+    """A subtitle line broken into lines that fit the chart's width, at spaces."""
+    return textwrap.wrap(text, width, break_long_words=False) or [text]
+
+
+# The width, in characters, a title is wrapped at (18-pixel type).
+TITLE_WIDTH = 64
+
+
+def wrap_title(text: str) -> str | list[str]:
+    """A title as one line, or as lines that fit the chart's width when long."""
+    lines = textwrap.wrap(text, TITLE_WIDTH, break_long_words=False)
+    return text if len(lines) <= 1 else lines
+
+
+def money_axis_format(low: float, high: float) -> str:
+    """The money format of an axis spanning low to high: whole dollars, or
+    cents when the span is under $2 (whole-dollar labels would repeat)."""
+    return "$,.2f" if abs(high - low) < 2 else MONEY_AXIS
+
+
+def money_axis(axis_format: str, **properties: Any) -> alt.Axis:
+    """A money axis in this format (`money_axis_format`) whose ticks never
+    come finer than the format shows, so that no two labels read the same."""
+    step = 1 if axis_format == MONEY_AXIS else 0.01
+    return alt.Axis(format=axis_format, tickMinStep=step, **properties)
+
+
+class CpsuScale(NamedTuple):
+    """A CPSU axis chosen from the values it shows: its domain, ticks and
+    label format."""
+
+    low: float
+    high: float
+    ticks: tuple[float, ...]
+    label_format: str
+
+
+# Ticks a CPSU axis aims at, and the whole steps they are rounded to.
+_CPSU_TICKS = 6
+_NICE_STEPS = (1.0, 2.0, 5.0, 10.0)
+
+
+def cpsu_scale(values: Sequence[float]) -> CpsuScale | None:
+    """The CPSU axis for these values (None when none is a number): a little
+    room either side, never below $0 unless a value is, ticks on round steps
+    (about six), and cents in the labels only when the step is under a dollar,
+    so that no two labels read the same."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(v)]
+    if not finite:
+        return None
+    low, high = min(finite), max(finite)
+    span = high - low
+    if span < 0.02:
+        # A flat line: a band of 2% of its level (at least $1) around it.
+        span = max(0.02 * abs(high), 1.0)
+        low, high = low - span / 2, high + span / 2
+    pad = 0.06 * span
+    start = low - pad
+    if min(finite) >= 0:
+        start = max(start, 0.0)
+    end = high + pad
+    raw = max((end - start) / _CPSU_TICKS, 0.01)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in _NICE_STEPS if m * magnitude >= raw - 1e-12)
+    step = max(round(step, 2), 0.01)
+    first = math.floor(start / step + 1e-9)
+    last = math.ceil(end / step - 1e-9)
+    ticks = tuple(round(index * step, 2) for index in range(first, last + 1))
+    label_format = MONEY_AXIS if step >= 1 else "$,.2f"
+    return CpsuScale(ticks[0], ticks[-1], ticks, label_format)
+
+
+def _cpsu_y(field: str, scale: CpsuScale | None = None) -> alt.Y:
+    if scale is None:
+        return alt.Y(
+            f"{field}:Q",
+            title=CPSU_AXIS_TITLE,
+            axis=alt.Axis(format=MONEY_AXIS, tickMinStep=1),
+            scale=alt.Scale(zero=False, padding=20),
+        )
     return alt.Y(
         f"{field}:Q",
         title=CPSU_AXIS_TITLE,
-        axis=alt.Axis(format=MONEY_AXIS),
-        scale=alt.Scale(zero=False, padding=20),
+        axis=alt.Axis(format=scale.label_format, values=list(scale.ticks)),
+        scale=alt.Scale(domain=[scale.low, scale.high], nice=False, zero=False),
     )
 
 
@@ -255,7 +412,9 @@ def _band_data(bands: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _band_layers(names: Sequence[str], x: alt.X) -> list[alt.Chart]:
+def _band_layers(
+    names: Sequence[str], x: alt.X, scale: CpsuScale | None
+) -> list[alt.Chart]:
     """P10 to P90 as a shaded area, and the P50 as a dashed line, per scenario."""
     tooltip = [
         alt.Tooltip("scenario:N", title="Scenario"),
@@ -269,12 +428,12 @@ def _band_layers(names: Sequence[str], x: alt.X) -> list[alt.Chart]:
     )
     uncertainty_band = (
         base.mark_area(opacity=0.18)
-        .encode(y=_cpsu_y("p10"), y2=alt.Y2("p90:Q"))
+        .encode(y=_cpsu_y("p10", scale), y2=alt.Y2("p90:Q"))
         .properties(name="uncertainty_band")
     )
     band_median = (
         base.mark_line(strokeDash=[2, 3], strokeWidth=2)
-        .encode(y=_cpsu_y("p50"))
+        .encode(y=_cpsu_y("p50", scale))
         .properties(name="band_median")
     )
     return [uncertainty_band, band_median]
@@ -403,17 +562,19 @@ def _hire_layers(rows: int, names: Sequence[str], x: alt.X) -> list[alt.Chart]:
         .mark_rule(strokeDash=[6, 4], strokeWidth=1.5, opacity=0.8)
         .encode(x=x, color=scenario_colour(names), tooltip=tooltip)
     )
-    # One text layer per row, so that two scenarios hiring in the same
-    # quarter sit side by side along the rule instead of on top of each other.
+    # The labels stand upright in a band above the plot, where no line can
+    # run under them, each at the top of its rule; one text layer per row, so
+    # that scenarios hiring in the same quarter stand side by side.
     labels = [
         alt.Chart(alt.NamedData(f"hire_row_{row}"), name=f"hire_labels_{row}")
         .mark_text(
             angle=270,
-            align="right",
-            baseline="bottom",
-            dx=-4,
-            dy=-2 - row * _HIRE_LABEL_GAP,
+            align="left",
+            baseline="middle",
+            dx=_HIRE_LABEL_RISE,
+            dy=row * _HIRE_LABEL_GAP,
             fontSize=LABEL_SIZE - 1,
+            limit=_HIRE_LABEL_LIMIT,
         )
         .encode(
             x=x,
@@ -571,7 +732,7 @@ def guardrail_records(
     return points
 
 
-def _guardrail_layer(x: alt.X) -> alt.Chart:
+def _guardrail_layer(x: alt.X, scale: CpsuScale | None) -> alt.Chart:
     """A dark ring round each point of a quarter a guardrail marks: the
     dataset "rings" (`guardrail_points`)."""
     return (
@@ -579,7 +740,7 @@ def _guardrail_layer(x: alt.X) -> alt.Chart:
         .mark_point(filled=False, size=260, strokeWidth=2, color=INK)
         .encode(
             x=x,
-            y=_cpsu_y("cpsu"),
+            y=_cpsu_y("cpsu", scale),
             shape=alt.Shape(
                 "mark:N",
                 title=None,
@@ -599,7 +760,8 @@ def _guardrail_layer(x: alt.X) -> alt.Chart:
 def target_finding(curves: Curves, target: float, quarter: str | None = None) -> str:
     """Which scenarios reach a CPSU target, and when (or by the quarter given)."""
     said = []
-    for name, own in _by_scenario(_curve_lists(curves)).items():
+    by_scenario = _by_scenario(_curve_lists(curves))
+    for name, own in by_scenario.items():
         if quarter is not None:
             at = [cpsu for _, at_quarter, cpsu in own if at_quarter == quarter]
             if at and at[0] <= target:
@@ -609,56 +771,126 @@ def target_finding(curves: Curves, target: float, quarter: str | None = None) ->
         if met:
             said.append(f"{name} in {met[0]}")
     goal = f"Target {money(target)}" + (f" in {quarter}" if quarter else "")
+    if not said and len(by_scenario) == 1:
+        return f"{goal}: {next(iter(by_scenario))} does not reach it"
     if not said:
         return f"{goal}: no scenario reaches it"
     return f"{goal}: reached by {', '.join(said)}"
 
 
-def _target_layers() -> list[alt.Chart]:
-    """A labelled horizontal line: the dataset "target" (cpsu, label)."""
+def _target_layers(scale: CpsuScale | None, side: str) -> list[alt.Chart]:
+    """A labelled horizontal line: the dataset "target" (cpsu, label), the
+    label on the `side` of the line ("above" or "below") the curves leave free
+    where it is written."""
     target_rule = (
         alt.Chart(alt.NamedData("target"), name="target_rule")
         .mark_rule(strokeDash=[8, 4], strokeWidth=2, color=INK)
         .encode(
-            y=_cpsu_y("cpsu"),
+            y=_cpsu_y("cpsu", scale),
             tooltip=[alt.Tooltip("cpsu:Q", title="Target", format=MONEY_TOOLTIP)],
         )
     )
+    above = side == "above"
     target_label = (
         alt.Chart(alt.NamedData("target"), name="target_label")
         .mark_text(
-            align="left", baseline="top", dx=4, dy=4, color=INK, fontSize=LABEL_SIZE
+            align="left",
+            baseline="bottom" if above else "top",
+            dx=4,
+            dy=-4 if above else 4,
+            color=INK,
+            fontSize=LABEL_SIZE,
         )
-        .encode(y=_cpsu_y("cpsu"), x=alt.value(0), text="label:N")
+        .encode(y=_cpsu_y("cpsu", scale), x=alt.value(0), text="label:N")
     )
     return [target_rule, target_label]
 
 
-def _cpsu_lines(names: Sequence[str], x: alt.X) -> alt.Chart:
-    """A line of CPSU a scenario: the dataset "curves"."""
-    return (
+def target_label_side(curves: Curves, target: float) -> str:
+    """Where the target's label goes ("above" or "below" its line): the side
+    the curves leave free under the label, which is written from the left
+    edge over the first quarters; when curves run on both sides, the side
+    whose nearest curve is furthest from the target."""
+    lists = _curve_lists(curves)
+    near = [
+        cpsu
+        for t, cpsu in zip(lists["t"], lists["cpsu"], strict=True)
+        if t <= _TARGET_LABEL_QUARTERS and cpsu is not None and math.isfinite(cpsu)
+    ]
+    over = [cpsu - target for cpsu in near if cpsu >= target]
+    under = [target - cpsu for cpsu in near if cpsu < target]
+    if not under:
+        return "below"
+    if not over:
+        return "above"
+    return "above" if min(over) > min(under) else "below"
+
+
+# The quarters the target's label spans from the left edge.
+_TARGET_LABEL_QUARTERS = 2
+
+
+def _line_tooltip() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("scenario:N", title="Scenario"),
+        alt.Tooltip("quarter:O", title="Quarter"),
+        alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
+        alt.Tooltip("supported_users:Q", title="Supported users", format=",.0f"),
+        alt.Tooltip("monthly_opex:Q", title="Monthly run-rate", format="$,.0f"),
+    ]
+
+
+# A highlighted scenario's line, and the others' beside it.
+_HIGHLIGHT_WIDTH = 5
+_MUTED_WIDTH = 2
+_MUTED_OPACITY = 0.35
+
+
+def _cpsu_lines(
+    names: Sequence[str], x: alt.X, scale: CpsuScale | None, highlight: str | None
+) -> list[alt.Chart]:
+    """A line of CPSU a scenario: the dataset "curves". With a scenario to
+    highlight, the others are thin and faint, and it is drawn over them,
+    thick and whole."""
+    lines = (
         alt.Chart(alt.NamedData("curves"), name="cpsu_lines")
         .mark_line(point=True)
         .encode(
             x=x,
-            y=_cpsu_y("cpsu"),
+            y=_cpsu_y("cpsu", scale),
             color=scenario_colour(names),
-            tooltip=[
-                alt.Tooltip("scenario:N", title="Scenario"),
-                alt.Tooltip("quarter:O", title="Quarter"),
-                alt.Tooltip("cpsu:Q", title="CPSU", format=MONEY_TOOLTIP),
-                alt.Tooltip(
-                    "supported_users:Q", title="Supported users", format=",.0f"
-                ),
-                alt.Tooltip("monthly_opex:Q", title="Monthly run-rate", format="$,.0f"),
-            ],
+            strokeDash=scenario_dash(names),
+            tooltip=_line_tooltip(),
         )
     )
+    if highlight is None:
+        return [lines]
+    chosen = f"datum.scenario === {json.dumps(highlight)}"
+    lines = lines.encode(
+        opacity=alt.condition(chosen, alt.value(1.0), alt.value(_MUTED_OPACITY)),
+        strokeWidth=alt.condition(
+            chosen, alt.value(_HIGHLIGHT_WIDTH), alt.value(_MUTED_WIDTH)
+        ),
+    )
+    highlighted = (
+        alt.Chart(alt.NamedData("curves"), name="highlighted_line")
+        .transform_filter(chosen)
+        .mark_line(point=True, strokeWidth=_HIGHLIGHT_WIDTH)
+        .encode(
+            x=x,
+            y=_cpsu_y("cpsu", scale),
+            color=scenario_colour(names),
+            strokeDash=scenario_dash(names),
+            tooltip=_line_tooltip(),
+        )
+    )
+    return [lines, highlighted]
 
 
 class _CurvesKey(NamedTuple):
     """What shapes the curves' layers: the scenarios (their colours), the
-    quarters (the x axis) and which overlays there are."""
+    quarters (the x axis), the CPSU axis, which overlays there are, the side
+    of the target's label and the scenario highlighted."""
 
     names: tuple[str, ...]
     quarters: tuple[str, ...]
@@ -666,6 +898,9 @@ class _CurvesKey(NamedTuple):
     hire_rows: int
     rings: bool
     target: bool
+    scale: CpsuScale | None = None
+    target_side: str = "below"
+    highlight: str | None = None
 
 
 def _curves_layers(key: _CurvesKey) -> alt.LayerChart:
@@ -673,14 +908,14 @@ def _curves_layers(key: _CurvesKey) -> alt.LayerChart:
     x = quarter_axis(list(key.quarters))
     layers: list[alt.Chart] = []
     if key.band:
-        layers += _band_layers(names, x)
+        layers += _band_layers(names, x, key.scale)
     if key.hire_rows:
         layers += _hire_layers(key.hire_rows, names, x)
-    layers.append(_cpsu_lines(names, x))
+    layers += _cpsu_lines(names, x, key.scale, key.highlight)
     if key.rings:
-        layers.append(_guardrail_layer(x))
+        layers.append(_guardrail_layer(x, key.scale))
     if key.target:
-        layers += _target_layers()
+        layers += _target_layers(key.scale, key.target_side)
     return alt.layer(*layers)
 
 
@@ -690,6 +925,7 @@ def _curves_parts(
     triggers: Mapping[str, Triggers] | None,
     guardrail_marks: Mapping[str, Marks] | None,
     target: float | CpsuTarget | None,
+    highlight: str | None = None,
 ) -> _Parts:
     description_parts = ["Line chart of CPSU a month by quarter, one line a scenario"]
     curves = _curve_lists(given)
@@ -698,13 +934,18 @@ def _curves_parts(
             "No scenario could be projected.", description_parts[0] + "; no data."
         )
     names = tuple(dict.fromkeys(curves["scenario"]))
+    if highlight is not None and highlight not in names:
+        highlight = None
     title = _curves_title(curves)
-    subtitle = [title["subtitle"]]
+    subtitle = wrap_subtitle(title["subtitle"])
     datasets: dict[str, Data] = {}
+    shown = list(curves["cpsu"])
 
     if bands:
         datasets["bands"] = _band_data(bands)
-        subtitle.append(
+        for band in bands.values():
+            shown += band["p10"].tolist() + band["p90"].tolist()
+        subtitle += wrap_subtitle(
             f"Shaded: P10 to P90 of {', '.join(bands)} over the assumption "
             "ranges; dashed: P50"
         )
@@ -719,7 +960,10 @@ def _curves_parts(
                 datasets[f"hire_row_{row}"] = [
                     hire for hire in hires if hire["row"] == row
                 ]
-            subtitle.append("Dashed rules: the quarter a scenario needs its next agent")
+            subtitle.append(
+                "Dashed rules: the quarter a scenario needs its next agent, "
+                "named above the chart"
+            )
             description_parts.append("vertical rules where a next agent is needed")
     datasets["curves"] = rows_of(
         {
@@ -736,6 +980,7 @@ def _curves_parts(
                 {**point, "mark": "Guardrail warning"} for point in points
             ]
             description_parts.append("rings on quarters a guardrail warns about")
+    side = "below"
     if target is not None:
         if isinstance(target, CpsuTarget):
             by_t = dict(zip(curves["t"], curves["quarter"], strict=True))
@@ -745,8 +990,14 @@ def _curves_parts(
             quarter, value = None, float(target)
         label = f"Target {money(value)}" + (f" in {quarter}" if quarter else "")
         datasets["target"] = pd.DataFrame({"cpsu": [value], "label": [label]})
-        subtitle.append(target_finding(curves, value, quarter))
+        shown.append(value)
+        side = target_label_side(curves, value)
+        subtitle += wrap_subtitle(target_finding(curves, value, quarter))
         description_parts.append(f"a horizontal line at the target of {money(value)}")
+    if highlight is not None:
+        # The thick line says it on the chart; the description says it to a
+        # screen reader.
+        description_parts.append(f"the line of {highlight} highlighted")
 
     key = _CurvesKey(
         names=names,
@@ -755,12 +1006,15 @@ def _curves_parts(
         hire_rows=hire_rows,
         rings=rings,
         target=target is not None,
+        scale=cpsu_scale(shown),
+        target_side=side,
+        highlight=highlight,
     )
     return _Parts(
         "curves",
         key,
         _curves_layers,
-        {"text": title["text"], "subtitle": subtitle},
+        {"text": wrap_title(title["text"]), "subtitle": subtitle},
         datasets,
         {"description": ", ".join(description_parts) + "."},
     )
@@ -772,6 +1026,7 @@ def scenario_curves_chart(
     triggers: Mapping[str, Triggers] | None = None,
     guardrail_marks: Mapping[str, Marks] | None = None,
     target: float | CpsuTarget | None = None,
+    highlight: str | None = None,
 ) -> alt.LayerChart | alt.Chart:
     """CPSU by quarter of each scenario, overlaid, with what the page asks to mark.
 
@@ -780,15 +1035,18 @@ def scenario_curves_chart(
     scenario name: `bands` the sensitivity.monte_carlo tables (a P10 to P90
     area and a dashed P50), `triggers` the sensitivity.hire_triggers tables
     (a rule where the scenario first needs an agent, labelled "Tier 1 agent
-    4"), `guardrail_marks` the sensitivity.guardrails tables (a ring on each
-    quarter over capacity, below the resolution target, or falling only
-    because staff stayed flat). In place of the tables of `triggers` and
-    `guardrail_marks`, sensitivity.hire_trigger_arrays and
+    4" above the chart), `guardrail_marks` the sensitivity.guardrails tables
+    (a ring on each quarter over capacity, below the resolution target, or
+    falling only because staff stayed flat). In place of the tables of
+    `triggers` and `guardrail_marks`, sensitivity.hire_trigger_arrays and
     sensitivity.guardrail_arrays draw the same, without the tables. `target`
     draws a labelled horizontal line: a CPSU, or a CpsuTarget whose quarter
-    the label names.
+    the label names. `highlight` names a scenario to draw thick and whole,
+    the others thin and faint (the one a pitch presents).
     """
-    return _chart(_curves_parts(curves, bands, triggers, guardrail_marks, target))
+    return _chart(
+        _curves_parts(curves, bands, triggers, guardrail_marks, target, highlight)
+    )
 
 
 def scenario_curves_spec(
@@ -797,10 +1055,13 @@ def scenario_curves_spec(
     triggers: Mapping[str, Triggers] | None = None,
     guardrail_marks: Mapping[str, Marks] | None = None,
     target: float | CpsuTarget | None = None,
+    highlight: str | None = None,
 ) -> dict[str, Any]:
     """`scenario_curves_chart`'s Vega-Lite spec, its layers built once for
-    each set of scenarios, quarters and overlays drawn."""
-    return _spec(_curves_parts(curves, bands, triggers, guardrail_marks, target))
+    each set of scenarios, quarters, CPSU axis and overlays drawn."""
+    return _spec(
+        _curves_parts(curves, bands, triggers, guardrail_marks, target, highlight)
+    )
 
 
 # --- tornado -----------------------------------------------------------------------
@@ -883,7 +1144,8 @@ _TORNADO_DESCRIPTION = (
 )
 
 
-def _tornado_layers(key: tuple[()]) -> alt.LayerChart:
+def _tornado_layers(key: tuple[str]) -> alt.LayerChart:
+    (axis_format,) = key
     # The assumptions run down by their rank in the data (widest swing
     # first), so the layers are the same whatever the order.
     y = alt.Y(
@@ -896,7 +1158,7 @@ def _tornado_layers(key: tuple[()]) -> alt.LayerChart:
     x = alt.X(
         "cpsu_end:Q",
         title="CPSU a month at the horizon",
-        axis=alt.Axis(format=MONEY_AXIS, tickCount=8),
+        axis=money_axis(axis_format, tickCount=8),
         scale=alt.Scale(zero=False, padding=30),
     )
     tooltip = [
@@ -985,8 +1247,15 @@ def _tornado_parts(tornado_table: pd.DataFrame) -> _Parts:
             {"cpsu_end": [base], "label": [f"Scenario {money(base)}"]}
         ),
     }
+    ends = [*data["cpsu_end"].tolist(), *data["cpsu"].tolist()]
+    finite = [end for end in ends if math.isfinite(end)] or [0.0]
     return _Parts(
-        "tornado", (), _tornado_layers, _tornado_title(tornado_table), datasets, {}
+        "tornado",
+        (money_axis_format(min(finite), max(finite)),),
+        _tornado_layers,
+        _tornado_title(tornado_table),
+        datasets,
+        {},
     )
 
 
@@ -1122,7 +1391,8 @@ _BRIDGE_DESCRIPTION = (
 )
 
 
-def _bridge_layers(steps: tuple[str, ...]) -> alt.LayerChart:
+def _bridge_layers(key: tuple[tuple[str, ...], str]) -> alt.LayerChart:
+    steps, axis_format = key
     y = alt.Y(
         "step:N",
         sort=list(steps),
@@ -1132,7 +1402,7 @@ def _bridge_layers(steps: tuple[str, ...]) -> alt.LayerChart:
     x = alt.X(
         "bar_from:Q",
         title="CPSU a month",
-        axis=alt.Axis(format=MONEY_AXIS, tickCount=8),
+        axis=money_axis(axis_format, tickCount=8),
         scale=alt.Scale(zero=False),
     )
     tooltip = [
@@ -1180,9 +1450,11 @@ def _bridge_parts(bridge: pd.DataFrame, start_label: str, end_label: str) -> _Pa
     if bridge.empty:
         return _empty("No change of CPSU to explain.", _BRIDGE_DESCRIPTION)
     data = bridge_bars(bridge, start_label, end_label)
+    ends = [*data["bar_from"].tolist(), *data["bar_to"].tolist()]
+    finite = [end for end in ends if math.isfinite(end)] or [0.0]
     return _Parts(
         "bridge",
-        tuple(data["step"]),
+        (tuple(data["step"]), money_axis_format(min(finite), max(finite))),
         _bridge_layers,
         _bridge_title(bridge, start_label, end_label),
         {"bridge": data},
@@ -1214,98 +1486,190 @@ def bridge_spec(
 # --- funding ask -------------------------------------------------------------------
 
 
-def funding_bars(funding: pd.DataFrame) -> pd.DataFrame:
-    """compare.funding_table made long, without its Total row: fiscal_year,
-    scenario, funding_ask, value_label, side (up or down from zero)."""
-    years = funding.drop(index="Total", errors="ignore")
-    # The columns one after another, as DataFrame.melt lays them, each keeping
-    # the type of the index or columns it comes from.
-    count, names = len(years.index), years.columns
-    asks = years.to_numpy(dtype=float).T.ravel()
-    long = pd.DataFrame(
-        {
-            "fiscal_year": pd.Series(
-                np.tile(years.index.to_numpy(), len(names)), dtype=years.index.dtype
-            ),
-            "scenario": pd.Series(
-                np.repeat(names.to_numpy(), count), dtype=names.dtype
-            ),
-            "funding_ask": asks,
-            "value_label": [money_short(ask) for ask in asks.tolist()],
-            "side": ["down" if ask < 0 else "up" for ask in asks.tolist()],
-        }
-    )
-    return long
+_FUNDING_COLUMNS = [
+    "fiscal_year",
+    "year_label",
+    "scenario",
+    "funding_ask",
+    "months",
+    "covered",
+    "value_label",
+    "side",
+]
+NO_FIGURE = "no figure"
+
+
+def _covered(months: int) -> str:
+    """How much of a fiscal year a horizon covers, for a tooltip."""
+    if months <= 0:
+        return "Past the horizon: no figure"
+    if months >= MONTHS_A_YEAR:
+        return "The whole year"
+    return f"{months} of {MONTHS_A_YEAR} months"
+
+
+def _year_labels(years: Sequence[str], months: Mapping[str, list[int]]) -> list[str]:
+    """Each fiscal year's axis label: "FY2029 · 6 mo" when every scenario that
+    reaches the year covers the same part of it, else the year alone (the
+    bars then say their months)."""
+    labels = []
+    for row, year in enumerate(years):
+        reached = {own[row] for own in months.values() if own[row] > 0}
+        if len(reached) == 1 and (only := reached.pop()) < MONTHS_A_YEAR:
+            labels.append(f"{year} · {only} mo")
+        else:
+            labels.append(str(year))
+    return labels
 
 
 def funding_records(funding: pd.DataFrame) -> list[dict[str, Any]]:
-    """`records(funding_bars(funding))`, without the table between."""
+    """compare.funding_table made long, a bar a fiscal year and scenario,
+    without its total rows: fiscal_year, year_label (marked when the horizon
+    covers only part of the year, "FY2029 · 6 mo"), scenario, funding_ask
+    (null past the scenario's horizon: no figure, not $0), months (of the
+    horizon in that year), covered (those months in words), value_label and
+    side (up or down from zero)."""
     labels = funding.index.tolist()
-    kept = [row for row, label in enumerate(labels) if label != "Total"]
-    asks = funding.to_numpy(dtype=float)[kept]
+    kept = [row for row, label in enumerate(labels) if str(label).startswith("FY")]
     years = [labels[row] for row in kept]
+    months = funding_months(funding)
+    axis_labels = _year_labels(years, months)
+    asks = funding.to_numpy(dtype=float)[kept]
     bars = []
     for column, name in enumerate(funding.columns.tolist()):
         own = asks[:, column].tolist()
-        for year, ask, ready in zip(years, own, json_ready(own), strict=True):
+        for row, (year, ask, ready) in enumerate(
+            zip(years, own, json_ready(own), strict=True)
+        ):
+            covered = months[name][row]
+            label = NO_FIGURE if ready is None else money_short(ask)
+            # A part year the axis does not already mark is said on the bar.
+            part = ready is not None and covered < MONTHS_A_YEAR
+            if part and axis_labels[row] == str(year):
+                label = f"{label} · {covered} mo"
             bars.append(
                 {
                     "fiscal_year": year,
+                    "year_label": axis_labels[row],
                     "scenario": name,
                     "funding_ask": ready,
-                    "value_label": money_short(ask),
-                    "side": "down" if ask < 0 else "up",
+                    "months": covered,
+                    "covered": _covered(covered),
+                    "value_label": label,
+                    "side": "down" if ready is not None and ask < 0 else "up",
                 }
             )
     return bars
 
 
+def funding_bars(funding: pd.DataFrame) -> pd.DataFrame:
+    """`funding_records` as a table."""
+    return pd.DataFrame(funding_records(funding), columns=_FUNDING_COLUMNS)
+
+
 def funding_title(funding: pd.DataFrame) -> alt.TitleParams:
-    """The scenario that asks most over the horizon, against the first."""
+    """The scenario that asks most over the horizon, against the others."""
     return alt.TitleParams(**_funding_title(funding))
 
 
 def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
-    labels = funding.index.tolist()
-    kept = [row for row, label in enumerate(labels) if label != "Total"]
-    years = [labels[row] for row in kept]
-    span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
-    # Each scenario's asks added up as pandas adds a column: in the order of
-    # the years, an undefined ask as nothing.
-    asks = np.ascontiguousarray(funding.to_numpy(dtype=float)[kept].T)
-    sums = np.where(np.isnan(asks), 0.0, asks).sum(axis=1)
+    """The largest ask (or, when none asks, the largest saving), with every
+    scenario's total. Totals are set side by side only over the same span:
+    when the horizons differ, over the quarters every scenario covers, and
+    each scenario's own total follows in the subtitle."""
+    labels = [str(label) for label in funding.index.tolist()]
+    years = [label for label in labels if label.startswith("FY")]
     names = funding.columns.tolist()
-    totals = dict(zip(names, sums.tolist(), strict=True))
-    top = names[int(np.argmax(sums))]
-    if totals[top] <= 0:
-        top = names[int(np.argmin(sums))]
-        text = f"{top} saves most: {money_short(-totals[top])} over {span}"
-    elif len(totals) == 1:
-        text = f"{top} asks {money_short(totals[top])} over {span}"
+    # Each one's total over its own horizon: the Total row, or, in a table
+    # without one, its years added up (a year with no figure adds nothing).
+    if "Total" in labels:
+        sums = funding.loc["Total"].to_numpy(dtype=float)
     else:
-        text = f"{top} asks most: {money_short(totals[top])} over {span}"
-    others = ", ".join(
-        f"{name} {money_short(total)}" for name, total in totals.items() if name != top
-    )
-    meaning = "Spend above holding the baseline run-rate, by fiscal year"
-    subtitle = [f"Totals: {others}", meaning] if others else meaning
-    return {"text": text, "subtitle": subtitle}
+        sums = np.nansum(funding.loc[years].to_numpy(dtype=float), axis=0)
+    own = dict(zip(names, sums.tolist(), strict=True))
+    shared = shared_quarters(funding)
+    if shared is not None:
+        compared = dict(
+            zip(
+                names,
+                funding.loc[shared_total_label(shared)].to_numpy(dtype=float),
+                strict=True,
+            )
+        )
+        unit = "quarter" if shared == 1 else "quarters"
+        span = f"the {shared} {unit} all scenarios share"
+    else:
+        compared = own
+        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    totals = {name: 0.0 if math.isnan(v) else float(v) for name, v in compared.items()}
+    top = max(totals, key=lambda name: totals[name])
+    if totals[top] <= 0:
+        top = min(totals, key=lambda name: totals[name])
+        verb, amount = "saves", -totals[top]
+    else:
+        verb, amount = "asks", totals[top]
+    if len(totals) == 1:
+        text = f"{top} {verb} {money_short(amount)} over {span}"
+    else:
+        text = f"{top} {verb} most: {money_short(amount)} over {span}"
 
+    subtitle = []
+    others = [name for name in names if name != top]
+    if others and shared is not None:
+        subtitle.append(
+            f"Over the {shared} {unit} all share: "
+            + ", ".join(f"{name} {money_short(totals[name])}" for name in others)
+        )
+        horizons = funding.attrs.get("horizons", {})
+        subtitle.append(
+            "Over each one's own horizon: "
+            + ", ".join(
+                f"{name} {money_short(own[name])}"
+                + (f" in {horizons[name]} quarters" if name in horizons else "")
+                for name in names
+            )
+        )
+    elif others:
+        subtitle.append(
+            "Totals: "
+            + ", ".join(f"{name} {money_short(totals[name])}" for name in others)
+        )
+    part = part_years(funding)
+    if part:
+        subtitle.append(f"Part years: {part}")
+    asks = funding.loc[[label for label in funding.index if str(label) in years]]
+    if (asks.to_numpy(dtype=float) < 0).any():
+        subtitle.append(
+            "Spend above holding the baseline run-rate, by fiscal year; below "
+            "zero, a saving"
+        )
+    else:
+        subtitle.append("Spend above holding the baseline run-rate, by fiscal year")
+    lines = [line for said in subtitle for line in wrap_subtitle(said)]
+    return {
+        "text": wrap_title(text),
+        "subtitle": lines if len(lines) > 1 else lines[0],
+    }
+
+
+# Scenarios whose funding bars are wide enough for level value labels.
+_LEVEL_LABELS_UP_TO = 3
 
 _FUNDING_DESCRIPTION = (
     "Grouped bar chart of the funding ask by fiscal year, one bar a scenario."
 )
 
 
-def _funding_layers(key: tuple[tuple[str, ...], tuple[str, ...]]) -> alt.LayerChart:
-    names, years = key
-    x = alt.X(
-        "fiscal_year:N", sort=list(years), title=None, axis=alt.Axis(labelAngle=0)
-    )
+def _funding_layers(
+    key: tuple[tuple[str, ...], tuple[str, ...], str],
+) -> alt.LayerChart:
+    names, years, axis_format = key
+    x = alt.X("year_label:N", sort=list(years), title=None, axis=alt.Axis(labelAngle=0))
     x_offset = alt.XOffset("scenario:N", sort=list(names))
-    y = alt.Y("funding_ask:Q", title="Funding ask", axis=alt.Axis(format=MONEY_AXIS))
+    y = alt.Y("funding_ask:Q", title="Funding ask", axis=money_axis(axis_format))
     tooltip = [
         alt.Tooltip("fiscal_year:N", title="Fiscal year"),
+        alt.Tooltip("covered:N", title="Months of the horizon"),
         alt.Tooltip("scenario:N", title="Scenario"),
         alt.Tooltip("funding_ask:Q", title="Funding ask", format=MONEY_TOOLTIP),
     ]
@@ -1320,37 +1684,77 @@ def _funding_layers(key: tuple[tuple[str, ...], tuple[str, ...]]) -> alt.LayerCh
             tooltip=tooltip,
         )
     )
+    # Past three scenarios the bars are too narrow for a level label: the
+    # labels stand upright on their bars.
+    upright = len(names) > _LEVEL_LABELS_UP_TO
     value_labels = [
         alt.Chart(alt.NamedData(f"labels_{side}"), name=f"value_labels_{side}")
-        .mark_text(baseline=baseline, dy=dy, fontSize=LABEL_SIZE - 1, color=INK)
+        .mark_text(
+            fontSize=LABEL_SIZE - 1,
+            color=INK,
+            **(
+                {"angle": 270, "align": align, "baseline": "middle", "dx": -dy}
+                if upright
+                else {"baseline": baseline, "dy": dy}
+            ),
+        )
         .encode(x=x, xOffset=x_offset, y=y, text="value_label:N", tooltip=tooltip)
-        for side, baseline, dy in (("up", "bottom", -3), ("down", "top", 3))
+        for side, baseline, dy, align in (
+            ("up", "bottom", -3, "left"),
+            ("down", "top", 3, "right"),
+        )
     ]
+    # A year past a scenario's horizon has no bar; it says so up from zero.
+    no_figure = (
+        alt.Chart(alt.NamedData("no_figure"), name="no_figure_labels")
+        .mark_text(
+            angle=270,
+            align="left",
+            baseline="middle",
+            dx=4,
+            fontSize=LABEL_SIZE - 1,
+            color=NEUTRAL,
+        )
+        .encode(
+            x=x,
+            xOffset=x_offset,
+            y=alt.Y("zero:Q", title="Funding ask", axis=money_axis(axis_format)),
+            text="value_label:N",
+            tooltip=tooltip,
+        )
+    )
     zero_rule = (
         alt.Chart(alt.NamedData("zero"), name="zero_rule")
         .mark_rule(color=INK)
         .encode(y=y)
     )
-    return alt.layer(funding_bars_layer, *value_labels, zero_rule).properties(
-        description=_FUNDING_DESCRIPTION
-    )
+    layers = [funding_bars_layer, *value_labels, no_figure, zero_rule]
+    return alt.layer(*layers).properties(description=_FUNDING_DESCRIPTION)
 
 
 def _funding_parts(funding_table: pd.DataFrame) -> _Parts:
-    if funding_table.empty or all(label == "Total" for label in funding_table.index):
+    if funding_table.empty or not any(
+        str(label).startswith("FY") for label in funding_table.index
+    ):
         return _empty("No funding ask to show.", _FUNDING_DESCRIPTION)
     bars = funding_records(funding_table)
     names = tuple(funding_table.columns)
-    years = tuple(dict.fromkeys(bar["fiscal_year"] for bar in bars))
+    years = tuple(dict.fromkeys(bar["year_label"] for bar in bars))
+    asks = [bar["funding_ask"] for bar in bars if bar["funding_ask"] is not None]
+    drawn = [bar for bar in bars if bar["funding_ask"] is not None]
     datasets: dict[str, Data] = {
-        "funding": bars,
-        "labels_up": [bar for bar in bars if bar["side"] == "up"],
-        "labels_down": [bar for bar in bars if bar["side"] == "down"],
+        "funding": drawn,
+        "labels_up": [bar for bar in drawn if bar["side"] == "up"],
+        "labels_down": [bar for bar in drawn if bar["side"] == "down"],
+        "no_figure": [
+            {**bar, "zero": 0.0} for bar in bars if bar["funding_ask"] is None
+        ],
         "zero": [{"funding_ask": 0.0}],
     }
+    axis_format = money_axis_format(min([0.0, *asks]), max([0.0, *asks]))
     return _Parts(
         "funding",
-        (names, years),
+        (names, years, axis_format),
         _funding_layers,
         _funding_title(funding_table),
         datasets,

@@ -343,7 +343,8 @@ def slide_charts(
     ]
     if compared:
         specs["scenarios"] = scenario_curves_spec(
-            curve_columns([Compared(scenario, projection), *compared])
+            curve_columns([Compared(scenario, projection), *compared]),
+            highlight=scenario.name,
         )
     return [
         SlideChart(name, _title_text(spec), for_slides(spec))

@@ -712,6 +712,16 @@ BRIDGE_MECHANISMS: tuple[str, ...] = (
 )
 
 
+def fixed_cost_mechanism(users_before: float, users_after: float) -> str:
+    """The bridge's name for fixed costs shared by the users of the two ends:
+    spread over more users when they grow, over fewer when they fall."""
+    if users_after > users_before:
+        return BRIDGE_MECHANISMS[0]
+    if users_after < users_before:
+        return "Fixed costs spread over fewer users"
+    return "Fixed costs over the same users"
+
+
 def cpsu_bridge(
     cost_base: CostBase,
     headcount: Headcount,
@@ -736,7 +746,8 @@ def cpsu_bridge(
     Each mechanism is the change of CPSU that its switch makes, so the parts
     add up to the total change. The change of step 1 is split by the lines'
     behaviour, each line's cost per user before and after: Fixed and
-    Depreciation lines give "Fixed costs spread over more users", Step lines
+    Depreciation lines give "Fixed costs spread over more users" (over
+    "fewer users" when users fall, `fixed_cost_mechanism`), Step lines
     "Step costs" (units bought in whole steps), Staffed lines "Staffing"
     (whole agents for the tickets of more users). A Per user or Per ticket
     line costs the same per user at any headcount, so growth moves it by
@@ -813,7 +824,10 @@ def cpsu_bridge(
     cpsu_to = cpsu[0] + np.cumsum(changes)
     return pd.DataFrame(
         {
-            "mechanism": list(BRIDGE_MECHANISMS),
+            "mechanism": [
+                fixed_cost_mechanism(float(users_at[0]), float(users_at[1])),
+                *BRIDGE_MECHANISMS[1:],
+            ],
             "change": changes,
             "cpsu_from": np.concatenate([[cpsu[0]], cpsu_to[:-1]]),
             "cpsu_to": cpsu_to,

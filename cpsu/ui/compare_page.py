@@ -21,6 +21,7 @@ from cpsu.compare import (
     curve_columns,
     default_quarters,
     difference_columns,
+    funding_notes,
     funding_table,
     month_name,
 )
@@ -208,6 +209,9 @@ def _scenarios_tab(
     )
     funding = funding_table(results, start)
     show_spec(st, funding_spec(funding), key="compare.funding")
+    notes = funding_notes(funding)
+    if notes:
+        st.caption(plain(notes))
     st.dataframe(
         arrow_table(funding, index=True),
         hide_index=True,
