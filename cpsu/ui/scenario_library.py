@@ -66,6 +66,7 @@ LOCK_NOTE = "scenarios.library.lock_note"
 SAVE_NEW_OPEN = "scenarios.library.save_new.open"  # the popovers, open or not
 LOCK_OPEN = "scenarios.library.lock.open"
 MESSAGES = "scenarios.library.messages"
+DELETE_ASKED = "scenarios.library.delete.asked"  # the name Delete asks about
 LINK_READ = "scenarios.library.link_read"
 
 _FILE_NAME = re.compile(
@@ -395,9 +396,23 @@ def _on_lock() -> None:
     st.session_state[CHOICE] = saved.name
 
 
+def _on_ask_delete() -> None:
+    saved = chosen()
+    if saved is not None:
+        st.session_state[DELETE_ASKED] = saved.name
+
+
+def _on_cancel_delete() -> None:
+    st.session_state.pop(DELETE_ASKED, None)
+
+
 def _on_delete() -> None:
     current, saved = library(), chosen()
+    asked = st.session_state.pop(DELETE_ASKED, None)
     if current is None or saved is None or saved.name == BASE or saved.locked:
+        return
+    if asked != saved.name:
+        # The question was about another scenario: ask again about this one.
         return
     if not current.saving_off:
         try:
@@ -508,12 +523,42 @@ def library_panel(workspace: Workspace) -> bool:
     delete.button(
         "Delete",
         key="scenarios.library.delete",
-        on_click=_on_delete,
+        on_click=_on_ask_delete,
         disabled=saved.locked or saved.name == BASE,
         help="Base stays: it is the scenario the library opens on",
         use_container_width=True,
     )
+    _ask_delete(saved)
     return saved.locked
+
+
+def _ask_delete(saved: SavedScenario) -> None:
+    """The question Delete asks before anything is deleted, while it is open."""
+    asked = st.session_state.get(DELETE_ASKED)
+    if asked is None:
+        return
+    if asked != saved.name or saved.locked or saved.name == BASE:
+        # Another scenario was chosen meanwhile: the question no longer holds.
+        st.session_state.pop(DELETE_ASKED, None)
+        return
+    st.warning(
+        f"Delete {plain(repr(saved.name))}? It cannot be brought back.",
+        icon=":material/delete:",
+    )
+    yes, cancel = st.columns(2)
+    yes.button(
+        "Yes, delete",
+        key="scenarios.library.delete.yes",
+        on_click=_on_delete,
+        type="primary",
+        use_container_width=True,
+    )
+    cancel.button(
+        "Cancel",
+        key="scenarios.library.delete.cancel",
+        on_click=_on_cancel_delete,
+        use_container_width=True,
+    )
 
 
 def share_link(scenario: Scenario, workspace: Workspace) -> None:
