@@ -212,7 +212,12 @@ def _read_link(current: Library, workspace: Workspace) -> None:
         # Nothing was kept: the link is the only copy of the scenario's state.
         state.set_sliders(linked)
         return
-    # A link never overwrites a saved scenario: its own values open as a new one.
+    # A link never overwrites a saved scenario: its own values open as a new
+    # one, once; the same link opened again chooses the one it made.
+    made = _made_by_link(current, linked)
+    if made is not None:
+        _choose(made)
+        return
     name = _unused_name(current, saved.name, "from link")
     if _save_new(current, replace(linked, name=name)):
         _say(
@@ -220,6 +225,16 @@ def _read_link(current: Library, workspace: Workspace) -> None:
             f"The link's assumptions differ from the saved {saved.name!r}; they "
             f"were opened as {name!r}.",
         )
+
+
+def _made_by_link(current: Library, linked: Scenario) -> SavedScenario | None:
+    """The scenario an earlier opening of the same link made: one named
+    "<name> (from link…)" that holds the link's assumptions."""
+    prefix = f"{linked.name} (from link"
+    for name, saved in current.scenarios.items():
+        if name.startswith(prefix) and saved.scenario == replace(linked, name=name):
+            return saved
+    return None
 
 
 def _unused_name(current: Library, name: str, why: str) -> str:
