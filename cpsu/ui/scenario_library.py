@@ -51,6 +51,7 @@ from cpsu.store import (
 )
 from cpsu.ui import state
 from cpsu.ui.projections import kept_projection
+from cpsu.ui.sliders import bound_widget
 from cpsu.ui.text import plain
 
 SAMPLE_COMPANY = "Quillfern Analytics"
@@ -463,17 +464,19 @@ def open_library(workspace: Workspace) -> Library | None:
     return current
 
 
-def library_panel(workspace: Workspace) -> bool:
+def library_panel(workspace: Workspace, page: str = "") -> bool:
     """The company and its scenarios, above the sliders; True when the chosen
-    scenario is locked (its sliders are then shown disabled)."""
+    scenario is locked (its sliders are then shown disabled). `page` names a
+    page other than Scenarios that draws the panel: its Company field is a
+    widget of its own, given the name kept in the session, since a widget key
+    shared by two pages starts blank on the second."""
     st.header("Scenario library")
     key = _company_key(workspace)
     current = open_library(workspace)
     st.text_input(
         "Company",
-        key=COMPANY,
         help="The name the company's scenarios are saved under",
-        persist_state="session",
+        **bound_widget(COMPANY, page),
     )
     if key is None:
         st.warning("Name the company the scenarios belong to.")
