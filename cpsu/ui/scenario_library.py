@@ -68,6 +68,7 @@ SAVE_NEW_OPEN = "scenarios.library.save_new.open"  # the popovers, open or not
 LOCK_OPEN = "scenarios.library.lock.open"
 MESSAGES = "scenarios.library.messages"
 DELETE_ASKED = "scenarios.library.delete.asked"  # the name Delete asks about
+REFUSED = "scenarios.library.refused"  # what the browser showed at a refusal
 LINK_READ = "scenarios.library.link_read"
 
 _FILE_NAME = re.compile(
@@ -247,12 +248,47 @@ def _unused_name(current: Library, name: str, why: str) -> str:
     return wanted
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A save refused because another session had changed the scenario: the
+    sliders the other session moved, each with the value this session's
+    browser showed for it. Until the browser shows the reloaded values, a
+    move it sends still carries these old ones (it was made before the reload
+    was drawn), and saving it would write them over the other's change."""
+
+    name: str
+    old_values: dict[str, object]
+
+    def is_stale(self, scenario: Scenario) -> bool:
+        """Whether a screen still shows a value from before the reload."""
+        shown = state.slider_values(scenario)
+        return any(shown[key] == value for key, value in self.old_values.items())
+
+
+def _remember_refused(
+    before: SavedScenario, screen: SavedScenario, fresh: SavedScenario
+) -> None:
+    """Keep what the browser showed of the sliders another session moved."""
+    was = state.slider_values(before.scenario)
+    now = state.slider_values(fresh.scenario)
+    shown = state.slider_values(screen.scenario)
+    # A browser value equal to the reloaded one tells nothing: left out.
+    moved = {key: shown[key] for key in now if was[key] != now[key] != shown[key]}
+    old = st.session_state.get(REFUSED)
+    if isinstance(old, _Refused) and old.name == screen.name:
+        # A refusal of a move sent before an earlier reload was drawn: the
+        # browser may still show the values of before that one too.
+        moved = {**old.old_values, **moved}
+    st.session_state[REFUSED] = _Refused(screen.name, moved)
+
+
 def _save(current: Library, updated: SavedScenario) -> None:
     """Save a changed scenario, or say why it was not; the session keeps the
     store's copy."""
     if current.saving_off:
         current.scenarios[updated.name] = updated
         return
+    before = current.scenarios.get(updated.name, updated)
     try:
         current.scenarios[updated.name] = open_store().save(current.key, updated)
         return
@@ -262,11 +298,14 @@ def _save(current: Library, updated: SavedScenario) -> None:
         _store_failed(current, problem)
         current.scenarios[updated.name] = updated
         return
-    _reload_refused(current, updated, refused)
+    _reload_refused(current, updated, refused, before)
 
 
 def _reload_refused(
-    current: Library, updated: SavedScenario, refused: StoreError | ScenarioLocked
+    current: Library,
+    updated: SavedScenario,
+    refused: StoreError | ScenarioLocked,
+    before: SavedScenario,
 ) -> None:
     """Show the stored scenario that another session changed, locked or deleted
     since this one opened it, and say so."""
@@ -289,6 +328,7 @@ def _reload_refused(
         return
     current.scenarios[name] = fresh
     _choose(fresh)
+    _remember_refused(before, updated, fresh)
     if isinstance(refused, ScenarioLocked):
         _say(
             "warning",
@@ -309,12 +349,41 @@ def _save_screen(current: Library) -> None:
     if saved is None:
         return
     screen = replace(state.current_scenario(), name=saved.name)
+    refused = st.session_state.get(REFUSED)
+    if isinstance(refused, _Refused) and refused.name == saved.name:
+        if not refused.is_stale(screen):
+            # The browser shows the reloaded values: its moves are its user's.
+            del st.session_state[REFUSED]
+        elif screen != saved.scenario and not saved.locked:
+            _refuse_stale_screen(current, saved, screen)
+            return
     if screen == saved.scenario:
         return
     if saved.locked:
         state.set_sliders(saved.scenario)
         return
     _save(current, saved.with_scenario(screen))
+
+
+def _refuse_stale_screen(
+    current: Library, saved: SavedScenario, screen: Scenario
+) -> None:
+    """Refuse a move sent by a browser that had not yet drawn the reload of a
+    refused save: show the stored scenario again, and say so again."""
+    fresh = saved
+    if not current.saving_off:
+        try:
+            fresh = open_store().load(current.key, saved.name)
+        except StoreError:
+            fresh = saved
+    current.scenarios[saved.name] = fresh
+    _choose(fresh)
+    _remember_refused(saved, saved.with_scenario(screen), fresh)
+    _say(
+        "warning",
+        f"Another session changed {saved.name!r} since you opened it; it is shown "
+        "as saved there, and your last change was not saved.",
+    )
 
 
 def _save_new(current: Library, scenario: Scenario) -> bool:
@@ -343,6 +412,7 @@ def _taken(current: Library, name: str) -> bool:
 
 
 def _on_choose() -> None:
+    st.session_state.pop(REFUSED, None)
     current, saved = library(), chosen()
     if current is None or saved is None:
         return
