@@ -13,6 +13,7 @@ COMPANY = workspace_key("Quillfern Analytics")
 DELETE = "scenarios.library.delete"
 YES = "scenarios.library.delete.yes"
 CANCEL = "scenarios.library.delete.cancel"
+UNDO = "scenarios.library.undo_delete"
 
 
 def stored_names() -> list[str]:
@@ -62,3 +63,21 @@ def test_the_question_is_dropped_when_another_scenario_is_chosen():
     choose(at, "Conservative")
     assert YES not in {button.key for button in at.button}
     assert stored_names() == ["Base", "Conservative", "Aggressive"]
+
+
+def test_undo_brings_a_deleted_scenario_back_with_its_assumptions():
+    at = choose(new_app(), "Conservative")
+    at.slider(key="scenarios.horizon").set_value(12).run()
+    at.button(key=DELETE).click().run()
+    at.button(key=YES).click().run()
+    assert "Conservative" not in stored_names()
+    at.button(key=UNDO).click().run()
+    assert not at.exception
+    assert stored_names() == ["Base", "Aggressive", "Conservative"]
+    assert at.selectbox(key=CHOICE).value == "Conservative"
+    assert at.slider(key="scenarios.horizon").value == 12
+    back = ScenarioStore.in_data_dir().load(COMPANY, "Conservative").scenario
+    assert back.horizon_quarters == 12
+    assert back.growth_per_quarter == 0.04  # Conservative's: half the sample's 8%
+    # Undo is offered once
+    assert UNDO not in {button.key for button in at.button}

@@ -68,6 +68,7 @@ SAVE_NEW_OPEN = "scenarios.library.save_new.open"  # the popovers, open or not
 LOCK_OPEN = "scenarios.library.lock.open"
 MESSAGES = "scenarios.library.messages"
 DELETE_ASKED = "scenarios.library.delete.asked"  # the name Delete asks about
+DELETED = "scenarios.library.deleted"  # the last deleted scenario, for Undo
 REFUSED = "scenarios.library.refused"  # what the browser showed at a refusal
 LINK_READ = "scenarios.library.link_read"
 
@@ -511,8 +512,24 @@ def _on_delete() -> None:
         except (UnreadableStore, StoreBusy) as problem:
             _store_failed(current, problem)
     current.scenarios.pop(saved.name, None)
+    st.session_state[DELETED] = (current.key, saved)
     _say("info", f"Deleted {saved.name!r}.")
     _choose_first(current)
+
+
+def _on_undo_delete() -> None:
+    current, deleted = library(), st.session_state.pop(DELETED, None)
+    if current is None or deleted is None or deleted[0] != current.key:
+        return
+    saved = deleted[1]
+    if _taken(current, saved.name):
+        _say(
+            "error",
+            f"{saved.name!r} was not brought back: a scenario of that name exists.",
+        )
+        return
+    if _save_new(current, saved.scenario):
+        _say("success", f"Brought {saved.name!r} back.")
 
 
 def _label(current: Library, name: str) -> str:
@@ -617,7 +634,22 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
         use_container_width=True,
     )
     _ask_delete(saved)
+    _offer_undo(current)
     return saved.locked
+
+
+def _offer_undo(current: Library) -> None:
+    """Undo for the last scenario this session deleted of the company in use."""
+    deleted = st.session_state.get(DELETED)
+    if deleted is None or deleted[0] != current.key:
+        return
+    st.button(
+        f"Undo: bring {deleted[1].name} back",
+        key="scenarios.library.undo_delete",
+        on_click=_on_undo_delete,
+        icon=":material/undo:",
+        use_container_width=True,
+    )
 
 
 def _ask_delete(saved: SavedScenario) -> None:
