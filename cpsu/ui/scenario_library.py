@@ -369,8 +369,9 @@ def _save_screen(current: Library) -> None:
 def _refuse_stale_screen(
     current: Library, saved: SavedScenario, screen: Scenario
 ) -> None:
-    """Refuse a move sent by a browser that had not yet drawn the reload of a
-    refused save: show the stored scenario again, and say so again."""
+    """Refuse the old values a browser sends before it has drawn the reload of
+    a refused save: the sliders the other session moved show its values again,
+    the user's own moves of the others are saved, and the refusal is said."""
     fresh = saved
     if not current.saving_off:
         try:
@@ -378,13 +379,24 @@ def _refuse_stale_screen(
         except StoreError:
             fresh = saved
     current.scenarios[saved.name] = fresh
-    _choose(fresh)
     _remember_refused(saved, saved.with_scenario(screen), fresh)
+    theirs = st.session_state[REFUSED].old_values
+    shown = state.slider_values(screen)
+    stored = state.slider_values(fresh.scenario)
+    _choose(fresh)
+    for key, value in shown.items():
+        # None is an override left to the data: its toggle says so.
+        if key not in theirs and value != stored[key] and value is not None:
+            st.session_state[key] = value
     _say(
         "warning",
-        f"Another session changed {saved.name!r} since you opened it; it is shown "
-        "as saved there, and your last change was not saved.",
+        f"Another session changed {saved.name!r} since you opened it; the "
+        "sliders it moved show its values, and your last change to them was not "
+        "saved.",
     )
+    merged = replace(state.current_scenario(), name=saved.name)
+    if merged != fresh.scenario:
+        _save(current, fresh.with_scenario(merged))
 
 
 def _save_new(current: Library, scenario: Scenario) -> bool:
