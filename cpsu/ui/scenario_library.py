@@ -5,8 +5,10 @@ keys the scenarios in the store. On a company's first use the starting
 three are added; choosing one moves the sliders to it; every change of the
 sliders is saved as it happens, carrying the version it was based on, so a
 change made meanwhile by another session is reloaded and said, never
-overwritten. A locked scenario shows disabled sliders and offers a copy to
-explore.
+overwritten; a move a browser sends before it has drawn that reload still
+carries the old values of the sliders the other session moved, and those are
+refused too. A locked scenario shows disabled sliders and offers a copy to
+explore. Delete asks first, and Undo brings the deleted scenario back.
 
 Each session keeps its own copy of the library; the store, one per process
 and data folder, is what sessions share. The store is called only when
@@ -16,7 +18,8 @@ panel says saving is off, and why.
 
 A share link is read once, on the session's first look at the library: a
 link naming a saved scenario chooses it, one naming another is saved as a
-new one, and a damaged link is named in a warning and changes nothing.
+new one (once: the same link opened again chooses the scenario it made), and
+a damaged link is named in a warning and changes nothing.
 """
 
 from __future__ import annotations
