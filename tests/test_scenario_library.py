@@ -380,6 +380,7 @@ def test_save_as_new_refuses_a_taken_or_blank_name_and_delete_removes_it():
     ]
 
     at.button(key="scenarios.library.delete").click().run()
+    at.button(key="scenarios.library.delete.yes").click().run()
     assert "Board plan" not in at.selectbox(key=CHOICE).options
     assert at.selectbox(key=CHOICE).value == "Base"
     assert "Board plan" not in [s.name for s in store().scenarios(COMPANY)]

@@ -369,7 +369,7 @@ def compare_view() -> None:
     """The library, the sliders and the comparison: one fragment."""
     workspace = state.workspace()
     with st.sidebar:
-        locked = library_panel(workspace)
+        locked = library_panel(workspace, page="compare")
         assumption_sliders(workspace, disabled=locked, page="compare")
     for note in state.reprice_mapped_lines():
         st.info(plain(note.message), icon=":material/sync:")

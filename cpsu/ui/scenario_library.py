@@ -5,8 +5,10 @@ keys the scenarios in the store. On a company's first use the starting
 three are added; choosing one moves the sliders to it; every change of the
 sliders is saved as it happens, carrying the version it was based on, so a
 change made meanwhile by another session is reloaded and said, never
-overwritten. A locked scenario shows disabled sliders and offers a copy to
-explore.
+overwritten; a move a browser sends before it has drawn that reload still
+carries the old values of the sliders the other session moved, and those are
+refused too. A locked scenario shows disabled sliders and offers a copy to
+explore. Delete asks first, and Undo brings the deleted scenario back.
 
 Each session keeps its own copy of the library; the store, one per process
 and data folder, is what sessions share. The store is called only when
@@ -16,7 +18,8 @@ panel says saving is off, and why.
 
 A share link is read once, on the session's first look at the library: a
 link naming a saved scenario chooses it, one naming another is saved as a
-new one, and a damaged link is named in a warning and changes nothing.
+new one (once: the same link opened again chooses the scenario it made), and
+a damaged link is named in a warning and changes nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from cpsu.store import (
 )
 from cpsu.ui import state
 from cpsu.ui.projections import kept_projection
+from cpsu.ui.sliders import bound_widget
 from cpsu.ui.text import plain
 
 SAMPLE_COMPANY = "Quillfern Analytics"
@@ -66,6 +70,9 @@ LOCK_NOTE = "scenarios.library.lock_note"
 SAVE_NEW_OPEN = "scenarios.library.save_new.open"  # the popovers, open or not
 LOCK_OPEN = "scenarios.library.lock.open"
 MESSAGES = "scenarios.library.messages"
+DELETE_ASKED = "scenarios.library.delete.asked"  # the name Delete asks about
+DELETED = "scenarios.library.deleted"  # the last deleted scenario, for Undo
+REFUSED = "scenarios.library.refused"  # what the browser showed at a refusal
 LINK_READ = "scenarios.library.link_read"
 
 _FILE_NAME = re.compile(
@@ -211,7 +218,12 @@ def _read_link(current: Library, workspace: Workspace) -> None:
         # Nothing was kept: the link is the only copy of the scenario's state.
         state.set_sliders(linked)
         return
-    # A link never overwrites a saved scenario: its own values open as a new one.
+    # A link never overwrites a saved scenario: its own values open as a new
+    # one, once; the same link opened again chooses the one it made.
+    made = _made_by_link(current, linked)
+    if made is not None:
+        _choose(made)
+        return
     name = _unused_name(current, saved.name, "from link")
     if _save_new(current, replace(linked, name=name)):
         _say(
@@ -219,6 +231,16 @@ def _read_link(current: Library, workspace: Workspace) -> None:
             f"The link's assumptions differ from the saved {saved.name!r}; they "
             f"were opened as {name!r}.",
         )
+
+
+def _made_by_link(current: Library, linked: Scenario) -> SavedScenario | None:
+    """The scenario an earlier opening of the same link made: one named
+    "<name> (from link…)" that holds the link's assumptions."""
+    prefix = f"{linked.name} (from link"
+    for name, saved in current.scenarios.items():
+        if name.startswith(prefix) and saved.scenario == replace(linked, name=name):
+            return saved
+    return None
 
 
 def _unused_name(current: Library, name: str, why: str) -> str:
@@ -230,12 +252,47 @@ def _unused_name(current: Library, name: str, why: str) -> str:
     return wanted
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A save refused because another session had changed the scenario: the
+    sliders the other session moved, each with the value this session's
+    browser showed for it. Until the browser shows the reloaded values, a
+    move it sends still carries these old ones (it was made before the reload
+    was drawn), and saving it would write them over the other's change."""
+
+    name: str
+    old_values: dict[str, object]
+
+    def is_stale(self, scenario: Scenario) -> bool:
+        """Whether a screen still shows a value from before the reload."""
+        shown = state.slider_values(scenario)
+        return any(shown[key] == value for key, value in self.old_values.items())
+
+
+def _remember_refused(
+    before: SavedScenario, screen: SavedScenario, fresh: SavedScenario
+) -> None:
+    """Keep what the browser showed of the sliders another session moved."""
+    was = state.slider_values(before.scenario)
+    now = state.slider_values(fresh.scenario)
+    shown = state.slider_values(screen.scenario)
+    # A browser value equal to the reloaded one tells nothing: left out.
+    moved = {key: shown[key] for key in now if was[key] != now[key] != shown[key]}
+    old = st.session_state.get(REFUSED)
+    if isinstance(old, _Refused) and old.name == screen.name:
+        # A refusal of a move sent before an earlier reload was drawn: the
+        # browser may still show the values of before that one too.
+        moved = {**old.old_values, **moved}
+    st.session_state[REFUSED] = _Refused(screen.name, moved)
+
+
 def _save(current: Library, updated: SavedScenario) -> None:
     """Save a changed scenario, or say why it was not; the session keeps the
     store's copy."""
     if current.saving_off:
         current.scenarios[updated.name] = updated
         return
+    before = current.scenarios.get(updated.name, updated)
     try:
         current.scenarios[updated.name] = open_store().save(current.key, updated)
         return
@@ -245,11 +302,14 @@ def _save(current: Library, updated: SavedScenario) -> None:
         _store_failed(current, problem)
         current.scenarios[updated.name] = updated
         return
-    _reload_refused(current, updated, refused)
+    _reload_refused(current, updated, refused, before)
 
 
 def _reload_refused(
-    current: Library, updated: SavedScenario, refused: StoreError | ScenarioLocked
+    current: Library,
+    updated: SavedScenario,
+    refused: StoreError | ScenarioLocked,
+    before: SavedScenario,
 ) -> None:
     """Show the stored scenario that another session changed, locked or deleted
     since this one opened it, and say so."""
@@ -272,6 +332,7 @@ def _reload_refused(
         return
     current.scenarios[name] = fresh
     _choose(fresh)
+    _remember_refused(before, updated, fresh)
     if isinstance(refused, ScenarioLocked):
         _say(
             "warning",
@@ -292,12 +353,53 @@ def _save_screen(current: Library) -> None:
     if saved is None:
         return
     screen = replace(state.current_scenario(), name=saved.name)
+    refused = st.session_state.get(REFUSED)
+    if isinstance(refused, _Refused) and refused.name == saved.name:
+        if not refused.is_stale(screen):
+            # The browser shows the reloaded values: its moves are its user's.
+            del st.session_state[REFUSED]
+        elif screen != saved.scenario and not saved.locked:
+            _refuse_stale_screen(current, saved, screen)
+            return
     if screen == saved.scenario:
         return
     if saved.locked:
         state.set_sliders(saved.scenario)
         return
     _save(current, saved.with_scenario(screen))
+
+
+def _refuse_stale_screen(
+    current: Library, saved: SavedScenario, screen: Scenario
+) -> None:
+    """Refuse the old values a browser sends before it has drawn the reload of
+    a refused save: the sliders the other session moved show its values again,
+    the user's own moves of the others are saved, and the refusal is said."""
+    fresh = saved
+    if not current.saving_off:
+        try:
+            fresh = open_store().load(current.key, saved.name)
+        except StoreError:
+            fresh = saved
+    current.scenarios[saved.name] = fresh
+    _remember_refused(saved, saved.with_scenario(screen), fresh)
+    theirs = st.session_state[REFUSED].old_values
+    shown = state.slider_values(screen)
+    stored = state.slider_values(fresh.scenario)
+    _choose(fresh)
+    for key, value in shown.items():
+        # None is an override left to the data: its toggle says so.
+        if key not in theirs and value != stored[key] and value is not None:
+            st.session_state[key] = value
+    _say(
+        "warning",
+        f"Another session changed {saved.name!r} since you opened it; the "
+        "sliders it moved show its values, and your last change to them was not "
+        "saved.",
+    )
+    merged = replace(state.current_scenario(), name=saved.name)
+    if merged != fresh.scenario:
+        _save(current, fresh.with_scenario(merged))
 
 
 def _save_new(current: Library, scenario: Scenario) -> bool:
@@ -326,6 +428,7 @@ def _taken(current: Library, name: str) -> bool:
 
 
 def _on_choose() -> None:
+    st.session_state.pop(REFUSED, None)
     current, saved = library(), chosen()
     if current is None or saved is None:
         return
@@ -395,9 +498,23 @@ def _on_lock() -> None:
     st.session_state[CHOICE] = saved.name
 
 
+def _on_ask_delete() -> None:
+    saved = chosen()
+    if saved is not None:
+        st.session_state[DELETE_ASKED] = saved.name
+
+
+def _on_cancel_delete() -> None:
+    st.session_state.pop(DELETE_ASKED, None)
+
+
 def _on_delete() -> None:
     current, saved = library(), chosen()
+    asked = st.session_state.pop(DELETE_ASKED, None)
     if current is None or saved is None or saved.name == BASE or saved.locked:
+        return
+    if asked != saved.name:
+        # The question was about another scenario: ask again about this one.
         return
     if not current.saving_off:
         try:
@@ -410,8 +527,24 @@ def _on_delete() -> None:
         except (UnreadableStore, StoreBusy) as problem:
             _store_failed(current, problem)
     current.scenarios.pop(saved.name, None)
+    st.session_state[DELETED] = (current.key, saved)
     _say("info", f"Deleted {saved.name!r}.")
     _choose_first(current)
+
+
+def _on_undo_delete() -> None:
+    current, deleted = library(), st.session_state.pop(DELETED, None)
+    if current is None or deleted is None or deleted[0] != current.key:
+        return
+    saved = deleted[1]
+    if _taken(current, saved.name):
+        _say(
+            "error",
+            f"{saved.name!r} was not brought back: a scenario of that name exists.",
+        )
+        return
+    if _save_new(current, saved.scenario):
+        _say("success", f"Brought {saved.name!r} back.")
 
 
 def _label(current: Library, name: str) -> str:
@@ -433,17 +566,19 @@ def open_library(workspace: Workspace) -> Library | None:
     return current
 
 
-def library_panel(workspace: Workspace) -> bool:
+def library_panel(workspace: Workspace, page: str = "") -> bool:
     """The company and its scenarios, above the sliders; True when the chosen
-    scenario is locked (its sliders are then shown disabled)."""
+    scenario is locked (its sliders are then shown disabled). `page` names a
+    page other than Scenarios that draws the panel: its Company field is a
+    widget of its own, given the name kept in the session, since a widget key
+    shared by two pages starts blank on the second."""
     st.header("Scenario library")
     key = _company_key(workspace)
     current = open_library(workspace)
     st.text_input(
         "Company",
-        key=COMPANY,
         help="The name the company's scenarios are saved under",
-        persist_state="session",
+        **bound_widget(COMPANY, page),
     )
     if key is None:
         st.warning("Name the company the scenarios belong to.")
@@ -508,12 +643,57 @@ def library_panel(workspace: Workspace) -> bool:
     delete.button(
         "Delete",
         key="scenarios.library.delete",
-        on_click=_on_delete,
+        on_click=_on_ask_delete,
         disabled=saved.locked or saved.name == BASE,
         help="Base stays: it is the scenario the library opens on",
         use_container_width=True,
     )
+    _ask_delete(saved)
+    _offer_undo(current)
     return saved.locked
+
+
+def _offer_undo(current: Library) -> None:
+    """Undo for the last scenario this session deleted of the company in use."""
+    deleted = st.session_state.get(DELETED)
+    if deleted is None or deleted[0] != current.key:
+        return
+    st.button(
+        f"Undo: bring {deleted[1].name} back",
+        key="scenarios.library.undo_delete",
+        on_click=_on_undo_delete,
+        icon=":material/undo:",
+        use_container_width=True,
+    )
+
+
+def _ask_delete(saved: SavedScenario) -> None:
+    """The question Delete asks before anything is deleted, while it is open."""
+    asked = st.session_state.get(DELETE_ASKED)
+    if asked is None:
+        return
+    if asked != saved.name or saved.locked or saved.name == BASE:
+        # Another scenario was chosen meanwhile: the question no longer holds.
+        st.session_state.pop(DELETE_ASKED, None)
+        return
+    st.warning(
+        f"Delete {plain(repr(saved.name))}? It cannot be brought back.",
+        icon=":material/delete:",
+    )
+    yes, cancel = st.columns(2)
+    yes.button(
+        "Yes, delete",
+        key="scenarios.library.delete.yes",
+        on_click=_on_delete,
+        type="primary",
+        use_container_width=True,
+    )
+    cancel.button(
+        "Cancel",
+        key="scenarios.library.delete.cancel",
+        on_click=_on_cancel_delete,
+        use_container_width=True,
+    )
 
 
 def share_link(scenario: Scenario, workspace: Workspace) -> None:

@@ -50,7 +50,13 @@ def _copy_back(widget: str, key: str) -> None:
 
 
 def _bound(key: str) -> dict[str, object]:
-    """The widget arguments that bind a widget to the state key `key`.
+    """The widget arguments that bind a slider to the state key `key` on the
+    page that draws the sliders now."""
+    return bound_widget(key, _PAGE.get())
+
+
+def bound_widget(key: str, page: str = "") -> dict[str, object]:
+    """The widget arguments that bind a widget to the state key `key` on `page`.
 
     A slider is also given the state's value as its `value`: the widget's
     state, set before it is drawn, is what it shows, and the value spares
@@ -63,7 +69,6 @@ def _bound(key: str) -> dict[str, object]:
     it was last given or moved: writing it at every run would undo a move
     the user made while an earlier run was still going.
     """
-    page = _PAGE.get()
     if not page:
         return {"key": key, "persist_state": "session"}
     widget = widget_key(key, page)
