@@ -106,6 +106,14 @@ class MoneyAxis:
     def axis(self) -> alt.Axis:
         return alt.Axis(format=self.format, values=self.values)
 
+    def axis_spec(self) -> dict[str, Any]:
+        """`axis()` as the Vega-Lite spec's properties."""
+        return {"format": self.format, "values": self.values}
+
+    def scale_spec(self) -> dict[str, Any]:
+        """`scale()` as the Vega-Lite spec's properties."""
+        return {"domain": [self.low, self.high], "nice": False, "zero": False}
+
 
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 
@@ -315,11 +323,42 @@ def cached_spec(
     return spec
 
 
+def with_y_axis(
+    spec: dict[str, Any],
+    axis: Mapping[str, Any],
+    scale: Mapping[str, Any],
+    layer: int | None = None,
+) -> dict[str, Any]:
+    """`spec` (a copy from `cached_spec`) with these properties set on the y
+    axis and scale of its encoding, or of one layer's. An axis that moves
+    with the data is set here rather than in the template's key, so that a
+    slider's move does not build the layers again; the dicts on the way are
+    copied, the template's own are left as they were."""
+    holder = spec
+    if layer is not None:
+        layers = list(spec["layer"])
+        holder = dict(layers[layer])
+        layers[layer] = holder
+        spec["layer"] = layers
+    encoding = dict(holder["encoding"])
+    holder["encoding"] = encoding
+    y = dict(encoding["y"])
+    encoding["y"] = y
+    y["axis"] = {**y.get("axis", {}), **axis}
+    y["scale"] = {**y.get("scale", {}), **scale}
+    return spec
+
+
 _CPSU_COLUMNS = ["quarter", "cpsu", "supported_users", "monthly_opex", "cpsu_change"]
 
 
-def _cpsu_layers(key: tuple[tuple[str, ...], MoneyAxis]) -> alt.LayerChart:
+# The axis a template is built with, before `with_y_axis` sets the real one.
+_ANY_AXIS = MoneyAxis(0.0, 1.0, 1.0, MONEY_AXIS)
+
+
+def _cpsu_layers(key: tuple[tuple[str, ...], MoneyAxis | None]) -> alt.LayerChart:
     quarters, y_axis = key
+    y_axis = y_axis or _ANY_AXIS
     base = alt.Chart(alt.NamedData("cpsu")).encode(x=_quarter_axis(list(quarters)))
     cpsu_line = base.mark_line(point=True, color=PALETTE[0]).encode(
         y=alt.Y(
@@ -370,14 +409,16 @@ def cpsu_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def cpsu_spec(table: Table) -> dict[str, Any]:
     """`cpsu_chart`'s Vega-Lite spec, its layers built once for its quarters
-    and axis; `table` may be the projection's columns."""
-    return cached_spec(
+    (the axis set on a copy); `table` may be the projection's columns."""
+    quarters, y_axis = _cpsu_key(table)
+    spec = cached_spec(
         "cpsu",
-        _cpsu_key(table),
+        (quarters, None),
         _cpsu_layers,
         cpsu_title_parts(table),
         _cpsu_data(table),
     )
+    return with_y_axis(spec, y_axis.axis_spec(), y_axis.scale_spec(), layer=0)
 
 
 # A pool's legend in rows of at most this many pools, above the plot, so
@@ -386,9 +427,10 @@ LEGEND_COLUMNS = 4
 
 
 def _pool_layers(
-    key: tuple[tuple[str, ...], tuple[str, ...], MoneyAxis],
+    key: tuple[tuple[str, ...], tuple[str, ...], MoneyAxis | None],
 ) -> alt.Chart:
     quarters, pools, y_axis = key
+    y_axis = y_axis or _ANY_AXIS
     return (
         alt.Chart(alt.NamedData("pools"))
         .mark_area(opacity=0.9)
@@ -448,6 +490,30 @@ def _first_and_last_totals(
     return first_total, last_total
 
 
+def _kept_rows(
+    columns: Mapping[str, list[Any]], keep: Sequence[bool]
+) -> dict[str, list[Any]]:
+    """The columns with only the rows where `keep` is true."""
+    return {
+        name: [value for value, kept in zip(values, keep, strict=True) if kept]
+        for name, values in columns.items()
+    }
+
+
+def _stack_ends(quarters: list[Any], values: list[Any]) -> list[float]:
+    """The highest and lowest point each quarter's stack reaches: the sum of
+    its costs above zero and of its credits below (an undefined value adds
+    nothing)."""
+    above: dict[Any, float] = {}
+    below: dict[Any, float] = {}
+    for quarter, value in zip(quarters, values, strict=True):
+        if value is None:
+            continue
+        side = above if value > 0 else below
+        side[quarter] = side.get(quarter, 0.0) + value
+    return [*above.values(), *below.values()] or [0.0]
+
+
 def _pool_parts(
     by_pool: pd.DataFrame,
 ) -> tuple[
@@ -456,25 +522,18 @@ def _pool_parts(
     dict[str, list[dict[str, Any]]],
 ]:
     # Only the pools that cost something in some quarter are drawn and named.
-    costs = by_pool["monthly_cost"].fillna(0.0)
-    present = set(by_pool.loc[costs != 0, "cost_pool"])
+    every = {name: column_values(column) for name, column in by_pool.items()}
+    present = {
+        pool
+        for pool, cost in zip(every["cost_pool"], every["monthly_cost"], strict=True)
+        if cost
+    }
     pools = tuple(pool for pool in POOLS if pool in present)
-    shown = by_pool[by_pool["cost_pool"].isin(present)]
-    columns = {name: column_values(column) for name, column in shown.items()}
-    quarters = tuple(dict.fromkeys(by_pool["quarter"]))
+    columns = _kept_rows(every, [pool in present for pool in every["cost_pool"]])
+    quarters = tuple(dict.fromkeys(every["quarter"]))
     columns["pool_order"] = [POOLS.index(pool) for pool in columns["cost_pool"]]
-    first, last = _first_and_last_totals(
-        list(by_pool["quarter"]), column_values(by_pool["monthly_cost"])
-    )
-    # The stack reaches the sum of a quarter's costs above zero, and below
-    # zero the sum of its credits.
-    stacked = by_pool.assign(monthly_cost=costs).groupby("quarter", sort=False)[
-        "monthly_cost"
-    ]
-    ends = [
-        *stacked.apply(lambda c: c[c > 0].sum()),
-        *stacked.apply(lambda c: c[c < 0].sum()),
-    ]
+    first, last = _first_and_last_totals(every["quarter"], every["monthly_cost"])
+    ends = _stack_ends(every["quarter"], every["monthly_cost"])
     if money(first, cents=False) == money(last, cents=False):
         text = f"Monthly run-rate holds at {money(last, cents=False)}"
     else:
@@ -496,8 +555,9 @@ def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
 
 def cost_by_pool_spec(by_pool: pd.DataFrame) -> dict[str, Any]:
     """`cost_by_pool_chart`'s Vega-Lite spec, its layers built once."""
-    key, title, data = _pool_parts(by_pool)
-    return cached_spec("pools", key, _pool_layers, title, data)
+    (quarters, pools, y_axis), title, data = _pool_parts(by_pool)
+    spec = cached_spec("pools", (quarters, pools, None), _pool_layers, title, data)
+    return with_y_axis(spec, y_axis.axis_spec(), y_axis.scale_spec())
 
 
 def whole_ticks(most: float, ticks: int = 5) -> list[int]:
@@ -515,6 +575,7 @@ def _agents_layers(
     key: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]],
 ) -> alt.Chart:
     quarters, tiers, ticks = key
+    ticks = ticks or (0, 1)
     return (
         alt.Chart(alt.NamedData("agents"))
         .mark_bar()
@@ -557,26 +618,29 @@ def staffed_tiers(agents: pd.DataFrame) -> tuple[str, ...]:
 def _agents_parts(
     agents: pd.DataFrame,
 ) -> tuple[
-    tuple[tuple[str, ...], tuple[str, ...]],
+    tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]],
     dict[str, str],
     dict[str, list[dict[str, Any]]],
 ]:
-    tiers = staffed_tiers(agents)
-    shown = agents[agents["tier"].isin(tiers)]
-    columns = {name: column_values(column) for name, column in shown.items()}
-    quarters = tuple(dict.fromkeys(agents["quarter"]))
+    every = {name: column_values(column) for name, column in agents.items()}
+    staffed = {
+        tier
+        for tier, count_ in zip(every["tier"], every["agents"], strict=True)
+        if count_ is not None and count_ > 0
+    }
+    tiers = tuple(tier for tier in TIER_COLOURS if tier in staffed)
+    columns = _kept_rows(every, [tier in staffed for tier in every["tier"]])
+    quarters = tuple(dict.fromkeys(every["quarter"]))
     order = list(TIER_COLOURS)
     columns["tier_order"] = [order.index(tier) for tier in columns["tier"]]
-    first, last = _first_and_last_totals(
-        list(agents["quarter"]), column_values(agents["agents"])
-    )
+    first, last = _first_and_last_totals(every["quarter"], every["agents"])
     if last == first:
         text = f"Staffed tiers hold at {count(first)} agent{'' if first == 1 else 's'}"
     else:
         text = f"Agents needed go from {count(first)} to {count(last)}"
     title = {"text": text, "subtitle": "Agents on staffed tiers"}
-    most = shown.groupby("quarter", sort=False)["agents"].sum().max()
-    key = (quarters, tiers, tuple(whole_ticks(most if len(shown) else 0.0)))
+    most = max(_stack_ends(columns["quarter"], columns["agents"]))
+    key = (quarters, tiers, tuple(whole_ticks(most)))
     return key, title, {"agents": rows_of(columns)}
 
 
@@ -589,8 +653,13 @@ def agents_chart(agents: pd.DataFrame) -> alt.Chart:
 
 def agents_spec(agents: pd.DataFrame) -> dict[str, Any]:
     """`agents_chart`'s Vega-Lite spec, its layers built once."""
-    key, title, data = _agents_parts(agents)
-    return cached_spec("agents", key, _agents_layers, title, data)
+    (quarters, tiers, ticks), title, data = _agents_parts(agents)
+    spec = cached_spec("agents", (quarters, tiers, ()), _agents_layers, title, data)
+    return with_y_axis(
+        spec,
+        {"values": list(ticks)},
+        {"domain": [0, ticks[-1]], "nice": False},
+    )
 
 
 def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:

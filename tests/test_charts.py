@@ -166,3 +166,30 @@ def test_a_quick_spec_carries_the_theme_active_when_drawn():
         plain = cpsu_spec(table)
     assert "title" not in plain.get("config", {})
     register_theme()
+
+
+def test_a_slider_move_builds_no_new_layers() -> None:
+    # The Scenarios page redraws its three charts at every move of a slider.
+    # Their layers are built once for the quarters (and the pools and tiers
+    # drawn): an axis that moves with the data is set on the copy, so twenty
+    # moves of growth, each giving other axes, add no template after the first.
+    from cpsu import charts
+
+    def draw(growth: float) -> None:
+        projection = project_lines(
+            FIXED, LICENCE, AGENTS, growth=growth, horizon=6, desk=DESK
+        )
+        cpsu_spec(projection.columns)
+        cost_by_pool_spec(projection.by_pool())
+        agents_spec(projection.agents_by_tier())
+
+    draw(0.02)
+    built = len(charts._TEMPLATES)
+    axes = set()
+    for step in range(20):
+        growth = 0.03 + 0.01 * step
+        draw(growth)
+        projection = project_lines(FIXED, LICENCE, AGENTS, growth=growth, horizon=6)
+        axes.add(json.dumps(cpsu_spec(projection.columns)["layer"][0]["encoding"]["y"]))
+    assert len(axes) > 5  # the axes did move
+    assert len(charts._TEMPLATES) == built
