@@ -131,6 +131,15 @@ def test_one_cost_line_and_one_quarter_are_said_in_the_singular():
     assert caption.endswith("· horizon 1 quarter")
     helps = [metric.proto.help for metric in at.metric]
     assert any("Spend over the next 1 quarter above" in text for text in helps)
+    # One Fixed line staffs no tier: a sentence stands where the agents chart
+    # would be empty, and only the CPSU and cost-by-pool charts are drawn.
+    assert any("No tier is staffed" in info.value for info in at.info)
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_the_sample_draws_its_three_charts(sample_page):
+    assert len(sample_page.get("vega_lite_chart")) == 3
+    assert not any("No tier is staffed" in info.value for info in sample_page.info)
 
 
 def test_the_sample_is_said_in_the_plural(sample_page):
