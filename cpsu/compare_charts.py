@@ -1391,8 +1391,10 @@ _BRIDGE_DESCRIPTION = (
 )
 
 
-def _bridge_layers(key: tuple[tuple[str, ...], str]) -> alt.LayerChart:
-    steps, axis_format = key
+def _bridge_layers(
+    key: tuple[tuple[str, ...], str, tuple[str, ...]],
+) -> alt.LayerChart:
+    steps, axis_format, kinds = key
     y = alt.Y(
         "step:N",
         sort=list(steps),
@@ -1425,7 +1427,8 @@ def _bridge_layers(key: tuple[tuple[str, ...], str]) -> alt.LayerChart:
                     domain=[START_END, LOWERS, RAISES, NO_CHANGE],
                     range=[NEUTRAL, LOWERS_COLOUR, RAISES_COLOUR, NEUTRAL],
                 ),
-                legend=alt.Legend(values=[START_END, LOWERS, RAISES]),
+                # Only what the bridge shows: no "Raises CPSU" when nothing does.
+                legend=alt.Legend(values=list(kinds)),
             ),
             tooltip=tooltip,
         )
@@ -1452,9 +1455,11 @@ def _bridge_parts(bridge: pd.DataFrame, start_label: str, end_label: str) -> _Pa
     data = bridge_bars(bridge, start_label, end_label)
     ends = [*data["bar_from"].tolist(), *data["bar_to"].tolist()]
     finite = [end for end in ends if math.isfinite(end)] or [0.0]
+    shown = set(data["kind"])
+    kinds = tuple(kind for kind in (START_END, LOWERS, RAISES) if kind in shown)
     return _Parts(
         "bridge",
-        (tuple(data["step"]), money_axis_format(min(finite), max(finite))),
+        (tuple(data["step"]), money_axis_format(min(finite), max(finite)), kinds),
         _bridge_layers,
         _bridge_title(bridge, start_label, end_label),
         {"bridge": data},

@@ -448,6 +448,19 @@ def test_bridge_colours_falls_rises_and_the_ends_apart():
     assert colours[START_END] not in (LOWERS_COLOUR, RAISES_COLOUR)
     assert encoding["x"]["axis"]["format"] == MONEY_AXIS
     assert encoding["y"]["sort"] == [row["step"] for row in bridge_rows(spec)]
+    # Both directions are in this bridge, so both are in its legend.
+    assert encoding["color"]["legend"]["values"] == [START_END, LOWERS, RAISES]
+
+
+def test_the_bridge_legend_names_only_what_the_bridge_shows():
+    # Only falls: no "Raises CPSU" in the legend.
+    falls = small_bridge()
+    falls = falls[falls["change"] <= 0]
+    spec = bridge_chart(falls).to_dict()
+    kinds = {row["kind"] for row in bridge_rows(spec)}
+    assert RAISES not in kinds
+    legend = layers(spec)["bridge_bars"]["encoding"]["color"]["legend"]
+    assert legend["values"] == [START_END, LOWERS]
 
 
 @functools.cache
