@@ -143,3 +143,44 @@ def test_in_house_or_managed_follows_the_inputs() -> None:
     # A contract cheaper than the agents' own cost per user: never.
     at.number_input(key="actuals.contract.price.PER_USER").set_value(5.0).run()
     assert any("never becomes the cheaper choice" in i.value for i in at.info)
+
+
+def test_a_locked_plan_comes_first_and_is_held_against_the_actuals() -> None:
+    from datetime import date
+
+    from cpsu.saved import CONSERVATIVE, starting_scenarios
+    from cpsu.store import ScenarioStore, data_dir, workspace_key
+
+    # The first session makes the company's three scenarios; Conservative is
+    # then locked, as leadership agreed to it.
+    actuals_page()
+    store = ScenarioStore.in_data_dir(data_dir())
+    company = workspace_key("Quillfern Analytics")
+    saved = store.load(company, CONSERVATIVE)
+    store.lock(
+        company, CONSERVATIVE, "Board, December", date(2026, 12, 1), saved.version
+    )
+
+    at = upload(
+        actuals_page(),
+        "after.csv",
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "2026-Q4,1200,150,209301.49\n2027-Q1,1300,160,221000\n",
+    )
+    assert not at.exception
+    plan = at.selectbox(key="actuals.plan")
+    assert plan.value == CONSERVATIVE
+    assert plan.options[0] == "Conservative (locked 2026-12-01)"
+    # Its projection, as the Conservative scenario of the sample's workspace.
+    workspace = sample_workspace()
+    conservative = next(
+        s for s in starting_scenarios(workspace.scenario) if s.name == CONSERVATIVE
+    )
+    projection = project(
+        workspace.cost_base, workspace.headcount, conservative.scenario
+    )
+    table = table_with(at, "Actual less plan")
+    assert table["CPSU, plan"].tolist() == pytest.approx(
+        list(projection.column("cpsu")[:2])
+    )
+    assert not any("is not locked" in c.value for c in at.caption)
