@@ -54,6 +54,7 @@ from cpsu.charts import (
     quarter_axis,
     records,
     rows_of,
+    with_y_axis,
 )
 from cpsu.compare import MONTHS as MONTHS_A_YEAR
 from cpsu.compare import (
@@ -280,15 +281,39 @@ def _chart(parts: _Parts) -> Any:
     )
 
 
+# The CPSU axis a template of the curves is built with; each call sets its
+# own on the copy (`_with_cpsu_axis`), so that a slider's move, which moves
+# the axis, does not build the layers again.
+_ANY_SCALE = CpsuScale(0.0, 1.0, (0.0, 1.0), MONEY_AXIS)
+
+
+def _with_cpsu_axis(spec: dict[str, Any], scale: CpsuScale) -> dict[str, Any]:
+    """`spec` with `scale` on every layer whose y is the CPSU axis."""
+    axis = {"format": scale.label_format, "values": list(scale.ticks)}
+    domain = {"domain": [scale.low, scale.high]}
+    for index, layer in enumerate(spec["layer"]):
+        y = layer.get("encoding", {}).get("y", {})
+        if y.get("title") == CPSU_AXIS_TITLE and "domain" in y.get("scale", {}):
+            with_y_axis(spec, axis, domain, layer=index)
+    return spec
+
+
 def _spec(parts: _Parts) -> dict[str, Any]:
-    return cached_spec(
+    key = parts.key
+    scale = getattr(key, "scale", None)
+    if isinstance(key, _CurvesKey) and scale is not None:
+        key = key._replace(scale=_ANY_SCALE)
+    spec = cached_spec(
         f"compare.{parts.kind}",
-        parts.key,
+        key,
         parts.layers,
         parts.title,
         parts.datasets,
         **parts.properties,
     )
+    if key is not parts.key:
+        spec = _with_cpsu_axis(spec, scale)
+    return spec
 
 
 def _empty_layers(key: tuple[str, str]) -> alt.Chart:
