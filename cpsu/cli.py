@@ -1313,7 +1313,6 @@ def run_pitch(args: argparse.Namespace) -> int:
         others=project_all(workspace.cost_base, workspace.headcount, others),
     )
     files: list[dict[str, Any]] = []
-    images: dict[str, bytes] = {}
     contents: list[tuple[Path, bytes]] = []
 
     def write(name: str, data: bytes, kind: str, chart: SlideChart | None) -> None:
@@ -1330,10 +1329,10 @@ def run_pitch(args: argparse.Namespace) -> int:
         )
 
     for chart in charts:
-        images[chart.name] = chart_png(chart.spec)
-        write(f"{chart.name}.png", images[chart.name], "png", chart)
+        write(f"{chart.name}.png", chart_png(chart.spec), "png", chart)
         write(f"{chart.name}.svg", chart_svg(chart.spec), "svg", chart)
-    write("deck.pptx", pitch_deck(case, charts, images), "pptx", None)
+    # The deck draws its own images: a slide's heading states each finding.
+    write("deck.pptx", pitch_deck(case, charts), "pptx", None)
     try:
         write_files(contents)
     except OutputError as problem:

@@ -54,6 +54,32 @@ def chart_png(spec: Mapping[str, Any], scale: float = PNG_SCALE) -> bytes:
     return vl_convert.vegalite_to_png(dict(spec), scale=scale)
 
 
+def deck_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A chart's spec for a slide of the deck. The slide's heading states the
+    chart's finding, so the image does not say it again: its title keeps only
+    the subtitle (what the chart shows), in the subtitle's style."""
+    out = dict(spec)
+    title = spec.get("title")
+    subtitle = title.get("subtitle") if isinstance(title, Mapping) else None
+    if not subtitle:
+        out.pop("title", None)
+        return out
+    style = spec.get("config", {}).get("title", {})
+    out["title"] = {
+        "text": subtitle,
+        "anchor": "start",
+        "fontSize": style.get("subtitleFontSize", 19),
+        "fontWeight": "normal",
+        "color": style.get("subtitleColor", "#555555"),
+    }
+    return out
+
+
+def deck_png(spec: Mapping[str, Any]) -> bytes:
+    """`chart_png` of the chart as a slide of the deck shows it (`deck_spec`)."""
+    return chart_png(deck_spec(spec))
+
+
 def chart_svg(spec: Mapping[str, Any]) -> bytes:
     """A chart as an SVG document, UTF-8."""
     return vl_convert.vegalite_to_svg(dict(spec)).encode("utf-8")
@@ -310,8 +336,9 @@ def pitch_deck(
 ) -> bytes:
     """The pitch as a 16:9 PowerPoint deck (.pptx bytes).
 
-    `images` are the charts' PNGs by name, when already drawn; a chart
-    without one is drawn here.
+    `images` are the charts' slide PNGs (`deck_png`) by name, when already
+    drawn; a chart without one is drawn here. Each chart slide's heading is
+    the chart's finding, and its image is drawn without it.
     """
     images = images or {}
     figures = case.figures
@@ -366,11 +393,11 @@ def pitch_deck(
             )
         for chart in charts:
             if chart.name == name:
-                png = images.get(chart.name) or chart_png(chart.spec)
+                png = images.get(chart.name) or deck_png(chart.spec)
                 _chart_slide(deck, chart, png)
     for chart in charts:
         if chart.name not in CHART_NAMES:
-            _chart_slide(deck, chart, images.get(chart.name) or chart_png(chart.spec))
+            _chart_slide(deck, chart, images.get(chart.name) or deck_png(chart.spec))
 
     _assumptions_slide(deck, case)
 

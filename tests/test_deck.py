@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import io
+import json
 import xml.etree.ElementTree as ElementTree
+from xml.sax.saxutils import escape
 
 import pytest
+import vl_convert
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from cpsu.charts import register_theme
-from cpsu.deck import chart_png, chart_svg, headline_rows, pitch_deck, png_size
+from cpsu.deck import (
+    chart_png,
+    chart_svg,
+    deck_png,
+    deck_spec,
+    headline_rows,
+    pitch_deck,
+    png_size,
+)
 from cpsu.pitch import narrative
 from cpsu.pitch_charts import CHART_NAMES, SLIDE_WIDTH, slide_charts
 from cpsu.workload import ServiceDesk
@@ -92,8 +103,8 @@ def test_the_deck_holds_the_figures_the_narrative_each_chart_and_assumptions(
         assert len(pictures) == 1
         picture = pictures[0]
         assert picture.image.content_type == "image/png"
-        # the picture is the chart's PNG, at twice the chart's size
-        assert png_size(picture.image.blob) == png_size(chart_png(chart.spec))
+        # the picture is the chart drawn for its slide, at twice its size
+        assert png_size(picture.image.blob) == png_size(deck_png(chart.spec))
         assert picture.left >= 0
         assert picture.left + picture.width <= deck.slide_width
         assert picture.top + picture.height <= deck.slide_height
@@ -118,6 +129,28 @@ def test_the_deck_uses_images_already_drawn(case, charts):
         if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
     )
     assert picture.image.blob == marker
+
+
+def test_a_slide_states_the_finding_once_in_its_heading(case, charts):
+    # The heading is the chart's finding; the image keeps only what the chart
+    # shows (the title's subtitle), so the finding is not said twice.
+    deck = Presentation(io.BytesIO(pitch_deck(case, charts)))
+    for slide, chart in zip(list(deck.slides)[3:], charts, strict=False):
+        assert slide.shapes.title.text == chart.title
+        picture = next(
+            shape
+            for shape in slide.shapes
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+        )
+        assert picture.image.blob == deck_png(chart.spec)
+        drawn = deck_spec(chart.spec)
+        subtitle = chart.spec["title"]["subtitle"]
+        assert drawn["title"]["text"] == subtitle
+        assert chart.title not in json.dumps(drawn["title"])
+        svg = vl_convert.vegalite_to_svg(drawn)
+        assert escape(chart.title) not in svg
+    # The files of the charts keep their own titles: they go on slides alone.
+    assert escape(charts[0].title) in chart_svg(charts[0].spec).decode()
 
 
 def test_the_deck_shows_caveats_apart_from_the_narrative():

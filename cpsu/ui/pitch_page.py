@@ -28,6 +28,7 @@ from cpsu.deck import (
     SVG_MIME,
     chart_png,
     chart_svg,
+    deck_png,
     headline_rows,
     pitch_deck,
 )
@@ -81,6 +82,16 @@ def chart_png_kept(chart: SlideChart) -> bytes:
     return _png(json.dumps(chart.spec, sort_keys=True))
 
 
+@lru_cache(maxsize=32)
+def _deck_png(spec_json: str) -> bytes:
+    return deck_png(json.loads(spec_json))
+
+
+def deck_png_kept(chart: SlideChart) -> bytes:
+    """The chart's PNG for a slide of the deck, drawn once for each spec."""
+    return _deck_png(json.dumps(chart.spec, sort_keys=True))
+
+
 def _chart_key(chart: SlideChart | str, kind: str) -> str:
     name = chart if isinstance(chart, str) else chart.name
     return f"pitch.download.{name}.{kind}"
@@ -109,7 +120,7 @@ def _builds(
             others=others,
         ),
         DECK_DOWNLOAD: lambda: pitch_deck(
-            case, charts, {chart.name: chart_png_kept(chart) for chart in charts}
+            case, charts, {chart.name: deck_png_kept(chart) for chart in charts}
         ),
     }
     for chart in charts:
