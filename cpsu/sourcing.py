@@ -113,13 +113,12 @@ def break_even(desk: InHouseDesk, contract: Contract) -> BreakEven:
             f"${marginal:,.2f} a user that the desk's agents cost, so the desk "
             "never becomes the cheaper choice.",
         )
-    # Past `bound` users even a just-hired agent (at most one more than the
-    # load needs) and the overhead are covered by the contract's margin.
-    slack = desk.cost_per_agent + desk.overhead - contract.fee
+    # The desk never needs more than the minimum plus one agent over its
+    # load: desk(U) <= (min + k * U + 1) * cost + overhead, k agents a user.
+    # Past `bound` users the contract's margin over the agents' own cost
+    # covers that, so the desk is never dearer there.
+    slack = (desk.min_agents + 1) * desk.cost_per_agent + desk.overhead - contract.fee
     bound = max(slack / (price - marginal), 0.0)
-    if desk.tickets_per_user > 0:
-        per_agent = desk.tickets_per_agent / desk.tickets_per_user
-        bound = max(bound, desk.min_agents * per_agent)
     top = math.ceil(bound) + 1
     if top > MAX_USERS:
         return BreakEven(

@@ -46,6 +46,27 @@ def test_a_minimum_of_agents_moves_the_break_even() -> None:
     assert break_even(desk, Contract(Pricing.PER_USER, 15.0)).users == 2000
 
 
+def test_a_minimum_of_agents_counts_when_users_raise_no_tickets() -> None:
+    # No tickets: the desk is its 2 agents whatever the size, 2 * $6,662.50 =
+    # $13,325 a month; the contract $14 a user. The contract reaches $13,325 at
+    # 13,325 / 14 = 951.8 users, so from ceil(951.8) = 952 on; at 951 it costs
+    # $13,314 < $13,325.
+    desk = InHouseDesk(0.0, 650, 6662.5, min_agents=2)
+    assert break_even(desk, Contract(Pricing.PER_USER, 14.0)).users == 952
+
+
+def test_a_tiny_ticket_rate_breaks_even_within_reach() -> None:
+    # 0.0001 tickets a user, 650 an agent: one agent serves 6,500,000 users,
+    # so up to 13,000,000 users the desk is its 2 agents, $13,325; agents cost
+    # 0.0001 / 650 * 6,662.50 = $0.001025 a user. Against $14 a user the
+    # contract passes $13,325 at 952 users (as above) and the desk's next
+    # agent, at 13,000,001 users ($19,987.50), is far below the contract then.
+    desk = InHouseDesk(0.0001, 650, 6662.5, min_agents=2)
+    found = break_even(desk, Contract(Pricing.PER_USER, 14.0))
+    assert found.users == 952
+    assert found.reason == ""
+
+
 def test_a_cheap_contract_never_breaks_even() -> None:
     # $11 a user against $12 of agents a user: the desk is never cheaper.
     desk = InHouseDesk(1.0, 500, 6000)
@@ -56,7 +77,11 @@ def test_a_cheap_contract_never_breaks_even() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    tickets=st.floats(min_value=0.2, max_value=3),
+    tickets=st.one_of(
+        st.just(0.0),
+        st.floats(min_value=1e-4, max_value=0.01),
+        st.floats(min_value=0.2, max_value=3),
+    ),
     per_agent=st.integers(min_value=100, max_value=1000),
     cost=st.floats(min_value=3000, max_value=12000),
     overhead=st.floats(min_value=0, max_value=20000),
@@ -84,6 +109,12 @@ def test_past_the_break_even_the_desk_is_never_dearer(
         return
     # Every size from the break-even to well past it: never dearer.
     users = np.arange(found.users, found.users + 20_000)
+    # and at every agent's step past it, where the desk is dearest for its
+    # size: the first user that needs one more agent, up to 10,000 agents.
+    if tickets > 0:
+        per_agent_users = per_agent / tickets
+        steps = np.floor(np.arange(1, 10_001) * per_agent_users) + 1
+        users = np.concatenate([users, steps[steps >= found.users]])
     assert np.all(
         desk.monthly_cost(users) <= contract.monthly_cost(users, tickets) + 1e-6
     )
