@@ -402,6 +402,11 @@ def plan_against_actual(projection: Projection, actuals: Actuals) -> pd.DataFram
         plan_opex = float(projection.column("monthly_opex")[t])
         plan_cpsu = float(projection.column("cpsu")[t])
         actual_cpsu = float(opex[index] / users[index])
+        # CPSU is shown to the cent: a variance under half a cent is none,
+        # never a "-$0.00".
+        variance = actual_cpsu - plan_cpsu
+        if abs(variance) < TIE:
+            variance = 0.0
         rows.append(
             (
                 quarter,
@@ -412,8 +417,8 @@ def plan_against_actual(projection: Projection, actuals: Actuals) -> pd.DataFram
                 float(opex[index]),
                 plan_cpsu,
                 actual_cpsu,
-                actual_cpsu - plan_cpsu,
-                actual_cpsu / plan_cpsu - 1.0 if plan_cpsu else np.nan,
+                variance,
+                variance / plan_cpsu if plan_cpsu else np.nan,
             )
         )
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -184,3 +186,59 @@ def test_a_locked_plan_comes_first_and_is_held_against_the_actuals() -> None:
         list(projection.column("cpsu")[:2])
     )
     assert not any("is not locked" in c.value for c in at.caption)
+
+
+def test_the_history_and_the_plan_each_count_contingent_workers_one_way() -> None:
+    from dataclasses import replace
+
+    from cpsu.saved import SavedScenario
+    from cpsu.store import ScenarioStore, data_dir, workspace_key
+
+    # A plan that counts a contingent worker as half a user, saved and locked
+    # so that it comes first; the Scenarios page's slider is at 0.25.
+    actuals_page()
+    workspace = sample_workspace()
+    half = replace(
+        workspace.scenario,
+        name="Half weight",
+        service_desk=replace(workspace.scenario.service_desk, contingent_weight=0.5),
+    )
+    store = ScenarioStore.in_data_dir(data_dir())
+    company = workspace_key("Quillfern Analytics")
+    saved = store.save(company, SavedScenario(half))
+    store.lock(company, "Half weight", "Board", date(2026, 12, 1), saved.version)
+
+    # The baseline quarter's actual cost is the plan's own: at 0.5 there are
+    # 1,200 + 75 users, and per-user costs follow them.
+    plan = project(workspace.cost_base, workspace.headcount, half)
+    baseline_opex = round(float(plan.column("monthly_opex")[0]), 2)
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.session_state["scenarios.contingent_weight"] = 0.25
+    at = at.switch_page(ACTUALS).run()
+    at = upload(
+        at,
+        "after.csv",
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        f"2026-Q4,1200,150,{baseline_opex:.2f}\n2027-Q1,1300,160,221000\n",
+    )
+    assert not at.exception
+    # The history counts them at the workbook's weight, 1, not the slider's:
+    # 2027-Q1 is 221,000 / (1,300 + 160) = $151.37 (at 0.25 it would be
+    # 221,000 / 1,340 = $164.93).
+    assert metric(at, "CPSU, 2027-Q1") == "$151.37"
+    # The plan counts the actuals at its own 0.5: the baseline quarter is the
+    # plan's own baseline (its cost to the cent, so a variance under half a
+    # cent), so no variance; 2027-Q1 is 221,000 / (1,300 + 80).
+    assert at.selectbox(key="actuals.plan").value == "Half weight"
+    table = table_with(at, "Actual less plan")
+    assert table["Actual less plan"].iat[0] == 0.0
+    assert table["CPSU, actual"].iat[1] == pytest.approx(221_000 / 1380)
+    assert table["Actual less plan"].iat[1] == pytest.approx(
+        221_000 / 1380 - plan.column("cpsu")[1]
+    )
+    assert any(
+        "Contingent workers counted at 0.5 of a user, as the plan Half weight says"
+        in c.value
+        for c in at.caption
+    )

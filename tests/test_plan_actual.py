@@ -3,6 +3,8 @@ a plan, checked by hand."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from cpsu.actuals import (
@@ -112,3 +114,18 @@ def test_a_plan_is_judged_against_the_curve_of_the_history() -> None:
     assert plan_verdict(curve, 1500, 0.7 * expected) is PlanVerdict.AMBITIOUS
     # A plan at 130% leaves savings the history says are there.
     assert plan_verdict(curve, 1500, 1.3 * expected) is PlanVerdict.TIMID
+
+
+def test_a_variance_under_half_a_cent_is_none() -> None:
+    # 2026-Q4 at $7,699.00 for 220 users: 7,699 / 220 = $34.99545, against the
+    # plan's $35.00 a variance of -$0.00455, under half a cent: shown as $0.00
+    # and 0%, never "-$0.00" or "-0%". At $7,698.80 it is -$0.00545, shown as -$0.01.
+    def actual_in_2026_q4(monthly_opex: float) -> Actuals:
+        return Actuals((ActualQuarter("2026-Q4", 200, 20, monthly_opex),))
+
+    table = plan_against_actual(_plan(), actual_in_2026_q4(7699.0))
+    assert table["cpsu_variance"].iat[0] == 0.0
+    assert math.copysign(1.0, table["cpsu_variance"].iat[0]) == 1.0
+    assert math.copysign(1.0, table["cpsu_variance_share"].iat[0]) == 1.0
+    table = plan_against_actual(_plan(), actual_in_2026_q4(7698.8))
+    assert table["cpsu_variance"].iat[0] == pytest.approx(7698.8 / 220 - 35.0)

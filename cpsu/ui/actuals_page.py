@@ -10,8 +10,10 @@ curve fitted on the history and laid over the scenario of the Scenarios
 page, a saved (preferably locked) scenario against the actuals that came
 after it, and the break-even between a staffed Tier 1 and a contract.
 
-CPSU counts contingent workers at the contingent weight of the scenario in
-use, as the projection does, so the history and the plan are in one unit.
+The history counts contingent workers at the workspace's own contingent
+weight (the workbook's Service desk sheet), whatever the Scenarios page's
+slider says; plan against actual counts them at the chosen plan's weight, as
+its projection does, so each comparison is in one unit.
 """
 
 from __future__ import annotations
@@ -172,15 +174,21 @@ def _report() -> None:
             st.table(issue_frame(issues))
 
 
-def _weighted(actuals: Actuals) -> Actuals:
-    """The actuals with the contingent weight of the scenario in use."""
-    weight = state.current_scenario().service_desk.contingent_weight
+def _weighted(actuals: Actuals, weight: float) -> Actuals:
+    """The actuals with contingent workers counted at `weight` of a user."""
     if weight == actuals.contingent_weight:
         return actuals
     try:
         return replace(actuals, contingent_weight=weight)
     except ActualsError:
         return actuals
+
+
+def _weight_note(weight: float, source: str) -> str | None:
+    """A caption saying a contingent weight other than 1 is in use."""
+    if weight == 1:
+        return None
+    return f"Contingent workers counted at {weight:g} of a user, as {source} says."
 
 
 def _headline(table: pd.DataFrame) -> None:
@@ -250,7 +258,8 @@ def _plan_section(actuals: Actuals, workspace) -> None:
     except ProjectionError as problem:
         st.warning(f"{plain(name)} cannot be projected: {plain(problem)}")
         return
-    table = plan_against_actual(projection, actuals)
+    plan_weight = chosen.scenario.service_desk.contingent_weight
+    table = plan_against_actual(projection, _weighted(actuals, plan_weight))
     after = table[table["t"] > 0]
     if after.empty:
         st.info(
@@ -260,6 +269,9 @@ def _plan_section(actuals: Actuals, workspace) -> None:
             icon=":material/schedule:",
         )
         return
+    note = _weight_note(plan_weight, f"the plan {plain(name)}")
+    if note:
+        st.caption(note)
     if not chosen.locked:
         st.caption(
             f"{plain(name)} is not locked, so it may have changed since it was "
@@ -278,6 +290,9 @@ def _plan_section(actuals: Actuals, workspace) -> None:
             "cpsu_variance": "Actual less plan",
             "cpsu_variance_share": "Share of plan",
         }
+    ).assign(
+        # One precision for the column: a share in percent to one decimal.
+        **{"Share of plan": lambda t: t["Share of plan"].mul(100).round(1) + 0.0}
     )[
         [
             "Quarter",
@@ -298,7 +313,7 @@ def _plan_section(actuals: Actuals, workspace) -> None:
             "CPSU, plan": st.column_config.NumberColumn(format="dollar"),
             "CPSU, actual": st.column_config.NumberColumn(format="dollar"),
             "Actual less plan": st.column_config.NumberColumn(format="dollar"),
-            "Share of plan": st.column_config.NumberColumn(format="percent"),
+            "Share of plan": st.column_config.NumberColumn(format="%.1f%%"),
         },
     )
     latest = after["quarter"].iat[-1]
@@ -457,13 +472,17 @@ def actuals_page() -> None:
     _upload_row()
     _report()
     workspace = state.workspace()
-    actuals = _weighted(_actuals())
-    table = history(actuals)
+    actuals = _actuals()
+    weight = workspace.scenario.service_desk.contingent_weight
+    table = history(_weighted(actuals, weight))
     st.caption(
         f"{plain(st.session_state.get(SOURCE, ''))} · {len(table)} "
         f"{'quarter' if len(table) == 1 else 'quarters'}, {table['quarter'].iat[0]} "
         f"to {table['quarter'].iat[-1]}"
     )
+    note = _weight_note(weight, "the workbook's Service desk sheet")
+    if note:
+        st.caption(note)
     _headline(table)
     try:
         curve = fit_experience_curve(table["supported_users"], table["cpsu"])
