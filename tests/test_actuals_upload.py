@@ -148,6 +148,43 @@ def test_a_satisfaction_score_out_of_five_is_not_read_as_a_percentage() -> None:
     assert "scale of 1 to 5" in message
 
 
+def test_a_satisfaction_score_out_of_ten_is_not_read_as_a_percentage() -> None:
+    # 8.9 and 9.1 would read as 8.9% and 9.1% satisfied: a score out of 10.
+    upload = _csv(
+        "Quarter,Employees,Monthly OPEX,Satisfaction\n"
+        "2026-Q1,100,10000,8.9\n2026-Q2,110,10500,9.1\n"
+    )
+    assert upload.actuals is None
+    (message,) = _errors(upload)
+    assert "row 2, column Satisfaction (D)" in message
+    assert "holds 8.9" in message
+    assert "scale of 1 to 10" in message
+
+
+def test_satisfaction_written_as_a_share_beyond_ten_is_read() -> None:
+    # 92 and 93 without their % sign are 92% and 93%, not scores.
+    upload = _csv(
+        "Quarter,Employees,Monthly OPEX,Satisfaction\n"
+        "2026-Q1,100,10000,92\n2026-Q2,110,10500,93\n"
+    )
+    assert _errors(upload) == []
+    assert upload.actuals is not None
+    assert [r.satisfaction for r in upload.actuals.rows] == pytest.approx([0.92, 0.93])
+
+
+def test_a_resolution_rate_of_plain_ones_is_read_as_100_percent_and_said() -> None:
+    upload = _csv(
+        "Quarter,Employees,Monthly OPEX,Resolution rate\n"
+        "2026-Q1,100,10000,1\n2026-Q2,110,10500,1\n"
+    )
+    assert _errors(upload) == []
+    assert upload.actuals is not None
+    assert [r.resolution_rate for r in upload.actuals.rows] == [1.0, 1.0]
+    (note,) = [str(i) for i in upload.issues if "only 1s" in str(i)]
+    assert "row 2, column Resolution rate (D)" in note
+    assert "read as 100%" in note
+
+
 def test_bad_cells_name_sheet_row_and_column() -> None:
     upload = _csv(
         "Quarter,Employees,Monthly OPEX,Resolution rate\n"

@@ -174,9 +174,10 @@ NAMES = {**HEADERS, **{POOL_FIELD + pool: pool for pool in POOLS}}
 REQUIRED = ("quarter", "employees")
 COST_FIELDS = ("monthly_opex", "quarterly_opex", "opex")
 SHEET_NAMES = ("actuals", "history", "cpsu history", "actual", "quarterly actuals")
-# A satisfaction score of 5 or less, written without a % sign, is a score on
-# a scale (1 to 5), not the share of users satisfied.
-SCORE_SCALE = 5.0
+# Satisfaction written without a % sign, every value from 1 to 10, is a
+# score on a scale of 5 or of 10, not the share of users satisfied.
+SCORE_SCALES = (5.0, 10.0)
+RATE_FIELDS = ("resolution_rate", "satisfaction")
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def read_actuals_table(
     rows: list[ActualQuarter] = []
     rows_read: list[int] = []
     previous: tuple[pd.Period, int] | None = None
-    scores: list[tuple[int, float]] = []
+    plain: dict[str, list[tuple[int, float]]] = {name: [] for name in RATE_FIELDS}
     for row_number, cells in table.rows[header.position + 1 :]:
         if row_is_blank(cells):
             continue
@@ -296,12 +297,12 @@ def read_actuals_table(
                 )
             )
             continue
-        row, quarter, found, score = _read_row(
+        row, quarter, found, written = _read_row(
             header, row_number, cells, cost, pools, conventions
         )
         issues.extend(found)
-        if score is not None:
-            scores.append((row_number, score))
+        for name, value in written.items():
+            plain[name].append((row_number, value))
         if quarter is not None:
             problem = _sequence_problem(previous, quarter, row_number)
             if problem:
@@ -314,20 +315,7 @@ def read_actuals_table(
     hidden = hidden_rows_warning(table, rows_read)
     if hidden is not None:
         issues.append(hidden)
-    if scores and all(value <= SCORE_SCALE for _, value in scores):
-        row_number, value = scores[0]
-        label = header.label("satisfaction")
-        issues.append(
-            error(
-                f"{label} holds {format_number(value)} and numbers like it: a score "
-                f"on a scale of 1 to {SCORE_SCALE:g}, not the share of users "
-                "satisfied. Write the share of users who rated support good or "
-                "better, as a percentage like 92%.",
-                table.name,
-                row_number,
-                label,
-            )
-        )
+    issues.extend(_rate_scale_issues(table.name, header, plain))
     if errors(issues):
         return ActualsUpload(None, tuple(issues), table.name)
     if not rows:
@@ -353,6 +341,52 @@ def read_actuals_table(
     return ActualsUpload(
         actuals, tuple(issues), table.name, has_pools=bool(pools), has_quality=quality
     )
+
+
+def _rate_scale_issues(
+    sheet: str, header: Header, plain: Mapping[str, list[tuple[int, float]]]
+) -> list[Issue]:
+    """Rate columns whose plain numbers (no % sign) say they are not shares:
+    satisfaction scored out of 5 or 10 (every plain number above 1 is 10 or
+    less) is refused; a column of plain 1s is read as 100%, and said so."""
+    issues: list[Issue] = []
+    for name, written in plain.items():
+        if not written:
+            continue
+        label = header.label(name)
+        values = [value for _, value in written]
+        if all(value == 1 for value in values):
+            issues.append(
+                warning(
+                    f"{label} holds only 1s, read as 100%. If they are scores or "
+                    "counts, write the share as a percentage like 72%.",
+                    sheet,
+                    written[0][0],
+                    label,
+                )
+            )
+            continue
+        # A plain number above 1 is read as a percentage without its sign;
+        # for satisfaction, every one of them at 10 or less is a score.
+        above = [(row, value) for row, value in written if value > 1]
+        if name != "satisfaction" or not above:
+            continue
+        if any(value > SCORE_SCALES[-1] for _, value in above):
+            continue
+        scale = next(top for top in SCORE_SCALES if max(v for _, v in above) <= top)
+        row_number, value = above[0]
+        issues.append(
+            error(
+                f"{label} holds {format_number(value)} and numbers like it: a score "
+                f"on a scale of 1 to {scale:g}, not the share of users satisfied. "
+                "Write the share of users who rated support good or better, as a "
+                "percentage like 92%.",
+                sheet,
+                row_number,
+                label,
+            )
+        )
+    return issues
 
 
 def _cost_field(
@@ -434,7 +468,7 @@ def _read_row(
     cost: str,
     pools: Sequence[str],
     conventions: Conventions,
-) -> tuple[ActualQuarter | None, pd.Period | None, list[Issue], float | None]:
+) -> tuple[ActualQuarter | None, pd.Period | None, list[Issue], dict[str, float]]:
     issues: list[Issue] = []
 
     def problem(name: str, message: str) -> None:
@@ -531,7 +565,8 @@ def _read_row(
             tickets = value / divisor
 
     rates: dict[str, float | None] = {"resolution_rate": None, "satisfaction": None}
-    score = None
+    # The rates written as plain numbers (no % sign), for the column's checks.
+    written: dict[str, float] = {}
     for name in rates:
         cell = header.cell(cells, name)
         if is_blank(cell):
@@ -541,15 +576,15 @@ def _read_row(
         except CellError as exc:
             problem(name, str(exc))
             continue
-        if name == "satisfaction" and rate.plain_percent:
-            score = rate.written
+        if not rate.percent:
+            written[name] = rate.written
         if not 0.0 <= rate.value <= 1.0:
             problem(name, f"is {rate.shown()}; a rate is from 0% to 100%")
             continue
         rates[name] = rate.value
 
     if issues or quarter is None:
-        return None, quarter, issues, score
+        return None, quarter, issues, written
     row = ActualQuarter(
         quarter=quarter_label(quarter),
         employees=people["employees"],
@@ -560,7 +595,7 @@ def _read_row(
         resolution_rate=rates["resolution_rate"],
         satisfaction=rates["satisfaction"],
     )
-    return row, quarter, issues, score
+    return row, quarter, issues, written
 
 
 def _actuals_sheet(tables: Mapping[str, Table]) -> Table | None:
