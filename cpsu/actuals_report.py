@@ -89,9 +89,13 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             f"{money(row['monthly_opex']):>15} {money(row['cpsu']):>10} "
             f"{percent(row['change'], signed=True):>8}"
         )
+    fell = (
+        f"CPSU fell in the last {_quarters(report['streak'])} in a row"
+        if report["streak"]
+        else "CPSU did not fall in the latest quarter"
+    )
     lines.append(
-        f"CPSU fell in the last {_quarters(report['streak'])} in a row; the longest "
-        f"run is {_quarters(report['longest_streak'])}"
+        f"{fell}; the longest run is {_quarters(report['longest_streak'])}"
         + (
             f" (to {report['longest_streak_ended']})."
             if report["longest_streak_ended"]

@@ -1629,13 +1629,21 @@ def build_parser() -> argparse.ArgumentParser:
 # --- actuals -------------------------------------------------------------------
 
 
+# A contingent worker is counted as a share of a user; beyond 10 users each
+# the weight is a typing slip, not a policy.
+MAX_CONTINGENT_WEIGHT = 10.0
+
+
 def _weight(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be 0 or more")
+    if not 0 <= value <= MAX_CONTINGENT_WEIGHT:
+        raise argparse.ArgumentTypeError(
+            f"{text} must be from 0 to {MAX_CONTINGENT_WEIGHT:g} (a contingent "
+            "worker counted as at most that many users)"
+        )
     return value
 
 
@@ -1661,11 +1669,14 @@ def run_actuals(args: argparse.Namespace) -> int:
         print(f"{args.file}: {found} {noun}; nothing was read.", file=sys.stderr)
         return EXIT_INPUT
     report = actuals_report(upload.actuals)
+    report["sheet"] = upload.sheet
     report["issues"] = [issue.as_dict() for issue in issues]
     if args.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK
     _say_issues(issues)
+    if upload.sheet and upload.sheet != Path(args.file).name:
+        print(f"Read from the sheet {upload.sheet}.")
     for line in report_lines(report):
         print(line)
     return EXIT_OK

@@ -50,7 +50,7 @@ def test_a_short_history_says_why_it_has_no_curve() -> None:
     assert report["average_change"] is None
     lines = report_lines(report)
     assert (
-        "CPSU fell in the last 0 quarters in a row; the longest run is 0 quarters."
+        "CPSU did not fall in the latest quarter; the longest run is 0 quarters."
         in lines
     )
 

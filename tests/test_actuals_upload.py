@@ -185,6 +185,36 @@ def test_a_resolution_rate_of_plain_ones_is_read_as_100_percent_and_said() -> No
     assert "read as 100%" in note
 
 
+def test_a_missing_contingent_column_is_counted_as_0_and_said() -> None:
+    upload = _csv("Quarter,Employees,Monthly OPEX\n2026-Q1,100,10000\n")
+    assert upload.actuals is not None
+    assert upload.actuals.rows[0].contingent == 0
+    (note,) = [str(i) for i in upload.issues if "Contingent" in str(i)]
+    assert "actuals.csv has no Contingent column" in note
+    assert "counted as 0" in note
+    # With the column there is nothing to say.
+    upload = _csv("Quarter,Employees,Contingent,Monthly OPEX\n2026-Q1,100,5,10000\n")
+    assert not [i for i in upload.issues if "Contingent" in str(i)]
+
+
+def test_an_unreadable_quarter_makes_one_error_not_two() -> None:
+    # 'someday' is refused; 2026-Q3 after it is not a gap after 2026-Q1.
+    upload = _csv(
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "2026-Q1,100,0,10000\nsomeday,100,0,10000\n2026-Q3,100,0,10000\n"
+    )
+    (message,) = _errors(upload)
+    assert "row 3, column Quarter (A)" in message
+    assert "someday" in message
+
+
+def test_a_csv_without_a_table_is_not_told_of_sheets() -> None:
+    upload = _csv("a,b\n1,2\n")
+    (message,) = _errors(upload)
+    assert "No table of actuals found" in message
+    assert "sheet" not in message.split("found")[1].split(")", 1)[1]
+
+
 def test_bad_cells_name_sheet_row_and_column() -> None:
     upload = _csv(
         "Quarter,Employees,Monthly OPEX,Resolution rate\n"

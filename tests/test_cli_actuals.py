@@ -98,3 +98,66 @@ def test_a_missing_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
         capsys, "actuals", str(SAMPLE_ACTUALS), "--contingent-weight", "-1"
     )
     assert code == 2
+
+
+def test_a_weight_beyond_ten_is_a_usage_error(capsys) -> None:
+    # 1e308 users a contingent worker made CPSU nonsense and exited 0.
+    for weight in ("1e308", "10.5"):
+        code, out, err = call(
+            capsys, "actuals", str(SAMPLE_ACTUALS), "--contingent-weight", weight
+        )
+        assert code == 2
+        assert out == ""
+        assert "must be from 0 to 10" in err
+    code, _, _ = call(
+        capsys, "actuals", str(SAMPLE_ACTUALS), "--contingent-weight", "10", "--json"
+    )
+    assert code == 0
+
+
+def _two_history_sheets(path: Path, names: tuple[str, str]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = names[0]
+    second = book.create_sheet(names[1])
+    for sheet, cost in ((first, 20_000), (second, 30_000)):
+        sheet.append(["Quarter", "Employees", "Contingent", "Monthly OPEX"])
+        sheet.append(["2026-Q1", 100, 0, cost])
+        sheet.append(["2026-Q2", 200, 0, cost * 1.5])
+    book.save(path)
+
+
+def test_two_sheets_of_actuals_read_the_first_and_name_the_other(
+    tmp_path: Path, capsys
+) -> None:
+    # Sheet A: $20,000 / 100 = $200; Sheet B would be $30,000 / 100 = $300.
+    path = tmp_path / "two.xlsx"
+    _two_history_sheets(path, ("Sheet A", "Sheet B"))
+    code, out, err = call(capsys, "actuals", str(path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["sheet"] == "Sheet A"
+    assert report["quarters"][0]["cpsu"] == pytest.approx(200)
+    (note,) = [i for i in report["issues"] if "Sheet B" in i["message"]]
+    assert note["severity"] == "warning"
+    assert "also looks like actuals and was not read" in note["message"]
+    code, out, err = call(capsys, "actuals", str(path))
+    assert code == 0
+    assert "Read from the sheet Sheet A." in out
+    assert "Sheet B" in err
+
+
+def test_a_sheet_named_actuals_is_read_whatever_its_place(
+    tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "named.xlsx"
+    _two_history_sheets(path, ("Plan", "Actuals"))
+    code, out, _ = call(capsys, "actuals", str(path), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["sheet"] == "Actuals"
+    # $30,000 / 100 users
+    assert report["quarters"][0]["cpsu"] == pytest.approx(300)
+    assert not any("not read" in i["message"] for i in report["issues"])

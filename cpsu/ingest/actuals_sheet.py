@@ -5,8 +5,8 @@ perhaps Contingent), the cost of support, and perhaps quality measures
 (Tickets, Resolution rate, Satisfaction). The cost is a monthly run-rate
 (Monthly OPEX), a quarter's spend (Quarterly OPEX, read as a third a month),
 or one column per cost pool. A cost column that does not say its period
-("OPEX", "Cost") is asked about, never guessed: a quarter's spend read as a
-month's would triple CPSU.
+("OPEX", "Cost") is refused with the names to use, never guessed: a
+quarter's spend read as a month's would triple CPSU.
 
 The reading is as tolerant as any upload's: title rows, headers under other
 names, text numbers and percentages, total rows. Quarters are in order and
@@ -256,6 +256,16 @@ def read_actuals_table(
     if conventions is None:
         conventions, found = decide_conventions(number_cells(table, header))
         issues.extend(found)
+    if "contingent" not in columns:
+        issues.append(
+            warning(
+                f"{table.name} has no Contingent column, so contingent workers were "
+                "counted as 0. If there are any, add a Contingent column with their "
+                "number each quarter.",
+                table.name,
+                header.row_number,
+            )
+        )
     if "tickets" in columns and "month" not in header.label("tickets").lower():
         issues.append(
             warning(
@@ -310,6 +320,10 @@ def read_actuals_table(
                     error(problem, table.name, row_number, header.label("quarter"))
                 )
             previous = (quarter, row_number)
+        else:
+            # The row's quarter is already an error; the next row is not held
+            # against the one before it, which would report a false gap.
+            previous = None
         if row is not None:
             rows.append(row)
     hidden = hidden_rows_warning(table, rows_read)
@@ -598,12 +612,14 @@ def _read_row(
     return row, quarter, issues, written
 
 
-def _actuals_sheet(tables: Mapping[str, Table]) -> Table | None:
-    """The sheet that holds the actuals: one named like Actuals, else the
-    first whose header has a Quarter, Employees and a cost."""
+def _actuals_sheets(tables: Mapping[str, Table]) -> list[Table]:
+    """The sheets that may hold the actuals, the one to read first: a sheet
+    named like Actuals alone; else every sheet whose header has a Quarter,
+    Employees and a cost, in the workbook's order."""
     for name, table in tables.items():
         if text_key(name) in {text_key(word) for word in SHEET_NAMES}:
-            return table
+            return [table]
+    found = []
     for table in tables.values():
         for _, cells in table.rows[:20]:
             columns, _, _ = match_row(cells, INDEX)
@@ -611,8 +627,9 @@ def _actuals_sheet(tables: Mapping[str, Table]) -> Table | None:
                 any(name in columns for name in COST_FIELDS)
                 or any(name.startswith(POOL_FIELD) for name in columns)
             ):
-                return table
-    return None
+                found.append(table)
+                break
+    return found
 
 
 def read_actuals(
@@ -655,25 +672,43 @@ def _read(data: bytes, filename: str, contingent_weight: float) -> ActualsUpload
         book = read_file_tables(data, name)
     except FileError as problem:
         return ActualsUpload(None, (error(str(problem)),))
-    table = _actuals_sheet(book.tables)
-    if table is None:
+    candidates = _actuals_sheets(book.tables)
+    if not candidates:
         names = ", ".join(f"'{sheet}'" for sheet in book.sheet_names)
         return ActualsUpload(
             None,
             (
                 *book.issues,
                 error(
-                    f"No table of actuals found (the file has {names}). Put a row "
-                    "per quarter on a sheet named Actuals, with the columns Quarter, "
-                    "Employees, Contingent and Monthly OPEX.",
+                    f"No table of actuals found (the file has {names}). "
+                    + (
+                        "Put a row per quarter on a sheet named Actuals"
+                        if book.format not in ("csv", "html")
+                        else "Put a row per quarter under a header row"
+                    )
+                    + ", with the columns Quarter, Employees, Contingent and "
+                    "Monthly OPEX.",
                 ),
             ),
         )
+    table, *others = candidates
     found = read_actuals_table(table, contingent_weight=contingent_weight)
     sheet_issues = book.sheet_issues.get(table.name, ())
+    choice = ()
+    if others:
+        names = ", ".join(f"'{other.name}'" for other in others)
+        choice = (
+            warning(
+                f"{table.name} was read as the actuals; {names} also "
+                f"{'looks' if len(others) == 1 else 'look'} like actuals and "
+                f"{'was' if len(others) == 1 else 'were'} not read. Name the sheet "
+                "to read Actuals, or remove the others.",
+                table.name,
+            ),
+        )
     return ActualsUpload(
         found.actuals,
-        (*book.issues, *sheet_issues, *found.issues),
+        (*book.issues, *choice, *sheet_issues, *found.issues),
         found.sheet,
         found.has_pools,
         found.has_quality,
