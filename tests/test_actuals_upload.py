@@ -215,6 +215,48 @@ def test_a_csv_without_a_table_is_not_told_of_sheets() -> None:
     assert "sheet" not in message.split("found")[1].split(")", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("2022-12-31", "2023-03-31"),
+        ("12/31/2022", "03/31/2023"),
+        ("31/12/2022", "31/03/2023"),
+        ("Dec 2022", "Mar 2023"),
+        ("December 2022", "March 2023"),
+    ],
+)
+def test_a_quarter_written_as_a_date_in_it_is_read(first: str, second: str) -> None:
+    upload = _csv(
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        f"{first},100,0,10000\n{second},110,0,10500\n"
+    )
+    assert _errors(upload) == []
+    assert upload.actuals is not None
+    assert upload.actuals.quarters == ["2022-Q4", "2023-Q1"]
+
+
+def test_a_day_month_order_that_changes_the_quarter_is_asked_about() -> None:
+    # 03/04/2026 is 2026-03-04 (Q1) month first and 2026-04-03 (Q2) day first,
+    # and nothing in the file says which: asked, not guessed. 05/06/2026 is in
+    # Q2 either way (May 6 or June 5), so it is read.
+    upload = _csv(
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "03/04/2026,100,0,10000\n05/06/2026,110,0,10500\n"
+    )
+    (message,) = _errors(upload)
+    assert "row 2, column Quarter (A)" in message
+    assert "day or month first" in message
+    # A date of the file that only reads day first settles the order: 03/04
+    # is then 3 April, 2026-Q2, after 31/03/2026 in Q1.
+    upload = _csv(
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "31/03/2026,100,0,10000\n03/04/2026,110,0,10500\n"
+    )
+    assert _errors(upload) == []
+    assert upload.actuals is not None
+    assert upload.actuals.quarters == ["2026-Q1", "2026-Q2"]
+
+
 def test_bad_cells_name_sheet_row_and_column() -> None:
     upload = _csv(
         "Quarter,Employees,Monthly OPEX,Resolution rate\n"

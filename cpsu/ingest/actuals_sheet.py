@@ -27,19 +27,30 @@ from cpsu.actuals import ActualQuarter, Actuals
 from cpsu.costs import POOLS
 from cpsu.formatting import money
 from cpsu.ingest.cells import (
+    UNDECIDED_DATES,
+    AmbiguousDate,
     CellError,
     Conventions,
+    DateOrder,
     clean_text,
     format_number,
     is_blank,
+    is_year_last_date,
     read_count,
+    read_date,
     read_money,
     read_rate,
     show,
     text_key,
 )
-from cpsu.ingest.conventions import NumberCell, decide_conventions
+from cpsu.ingest.conventions import (
+    DateCell,
+    NumberCell,
+    decide_conventions,
+    decide_date_order,
+)
 from cpsu.ingest.issues import Issue, error, errors, warning
+from cpsu.ingest.lists import month_of_header
 from cpsu.ingest.sniff import FileError, read_file_tables
 from cpsu.ingest.table import (
     TOTAL_ROW,
@@ -195,15 +206,50 @@ class ActualsUpload:
         return bool(errors(self.issues))
 
 
-def _quarter(cell: Cell) -> pd.Period:
+def _quarter(cell: Cell, order: DateOrder = UNDECIDED_DATES) -> pd.Period:
+    """The quarter of a cell: a label (2026-Q4, Q4 2026), a month (Dec 2026,
+    December 2026) or a date in the quarter (a date cell, 2026-12-31, or
+    31/12/2026 by the file's day-month `order`)."""
     if isinstance(cell, datetime | date):
         return pd.Period(cell, freq="Q")
-    if isinstance(cell, str):
-        try:
-            return parse_quarter(clean_text(cell))
-        except ValueError:
-            pass
-    raise CellError(f"is {show(cell)}, not a quarter; write it like 2026-Q4")
+    if not isinstance(cell, str):
+        raise CellError(f"is {show(cell)}, not a quarter; write it like 2026-Q4")
+    text = clean_text(cell)
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        pass
+    month = month_of_header(text)
+    if month is not None and month[0] is not None:
+        return pd.Period(year=month[0], month=month[1], freq="Q")
+    try:
+        return pd.Period(read_date(text, order=order), freq="Q")
+    except AmbiguousDate:
+        # 05/06/2026 is in 2026-Q2 read either way; 03/04/2026 is not.
+        readings = {
+            pd.Period(read_date(text, order=DateOrder(first)), freq="Q")
+            for first in (True, False)
+        }
+        if len(readings) == 1:
+            return readings.pop()
+        raise
+    except CellError:
+        pass
+    raise CellError(
+        f"is {show(cell)}, not a quarter; write it like 2026-Q4 or as a date in "
+        "the quarter, like 2026-12-31"
+    )
+
+
+def _date_cells(table: Table, header: Header) -> list[DateCell]:
+    """The Quarter cells written as dates with the year last (31/12/2026)."""
+    label = header.label("quarter")
+    return [
+        DateCell(cell, table.name, row_number, label)
+        for row_number, cells in table.rows[header.position + 1 :]
+        if isinstance(cell := header.cell(cells, "quarter"), str)
+        and is_year_last_date(cell)
+    ]
 
 
 def _find_header(table: Table) -> Header | list[Issue]:
@@ -256,6 +302,8 @@ def read_actuals_table(
     if conventions is None:
         conventions, found = decide_conventions(number_cells(table, header))
         issues.extend(found)
+    dates, found = decide_date_order(_date_cells(table, header))
+    issues.extend(found)
     if "contingent" not in columns:
         issues.append(
             warning(
@@ -308,7 +356,7 @@ def read_actuals_table(
             )
             continue
         row, quarter, found, written = _read_row(
-            header, row_number, cells, cost, pools, conventions
+            header, row_number, cells, cost, pools, conventions, dates
         )
         issues.extend(found)
         for name, value in written.items():
@@ -482,6 +530,7 @@ def _read_row(
     cost: str,
     pools: Sequence[str],
     conventions: Conventions,
+    dates: DateOrder = UNDECIDED_DATES,
 ) -> tuple[ActualQuarter | None, pd.Period | None, list[Issue], dict[str, float]]:
     issues: list[Issue] = []
 
@@ -495,7 +544,7 @@ def _read_row(
         problem("quarter", "is empty; write the quarter like 2026-Q4")
     else:
         try:
-            quarter = _quarter(quarter_cell)
+            quarter = _quarter(quarter_cell, dates)
         except CellError as exc:
             problem("quarter", str(exc))
 
