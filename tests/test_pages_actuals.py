@@ -95,6 +95,11 @@ def test_a_bad_upload_is_refused_and_the_last_good_history_stays() -> None:
     assert "Monthly OPEX" in problems.iloc[0, -1]
     # The good history is still shown.
     assert metric(at, "CPSU, 2026-Q3") == "$128.00"
+    # With the file taken out of the uploader (or one it refused as too big)
+    # the report of the bad file goes; the good history stays.
+    at.file_uploader(key="actuals.upload").clear().run()
+    assert not at.error
+    assert metric(at, "CPSU, 2026-Q3") == "$128.00"
     # And the sample comes back on request.
     at.button(key="actuals.restore").click().run()
     assert metric(at, "CPSU, 2026-Q4") == "$155.04"
@@ -242,3 +247,26 @@ def test_the_history_and_the_plan_each_count_contingent_workers_one_way() -> Non
         in c.value
         for c in at.caption
     )
+
+
+def test_actuals_after_the_plans_horizon_are_said_to_be_after_it() -> None:
+    # The sample's Base plan runs 2026-Q4 to 2028-Q4; actuals of 2030 lie past it.
+    at = upload(
+        actuals_page(),
+        "later.csv",
+        "Quarter,Employees,Contingent,Monthly OPEX\n"
+        "2030-Q1,1200,150,209301.49\n2030-Q2,1300,160,221000\n",
+    )
+    assert not at.exception
+    (note,) = [i.value for i in at.info if "all come after" in i.value]
+    assert "(2030-Q1 to 2030-Q2)" in note
+    assert "ends in 2028-Q4" in note
+    assert not any(i.value.startswith("No actuals yet") for i in at.info)
+
+
+def test_the_tickets_per_user_field_shows_what_it_computes_with() -> None:
+    # The sample's 0.968 tickets a user after self-service was shown as 0.97.
+    at = actuals_page()
+    field = at.number_input(key="actuals.desk.tickets")
+    assert field.proto.format == "%.3f"
+    assert field.value == pytest.approx(round(field.value, 3))

@@ -50,6 +50,7 @@ from cpsu.formatting import count, money, percent
 from cpsu.ingest.actuals_sheet import read_actuals
 from cpsu.ingest.issues import Issue, Severity
 from cpsu.projection import ProjectionError
+from cpsu.scenario import parse_quarter
 from cpsu.sourcing import Contract, InHouseDesk, Pricing, break_even
 from cpsu.ui import state
 from cpsu.ui.projections import kept_projection, projection_of
@@ -141,6 +142,10 @@ def _upload_row() -> None:
         )
     if uploaded is not None:
         _accept(uploaded.file_id, uploaded.name, uploaded.getvalue())
+    else:
+        # A removed file, or one over the uploader's limit that it never held:
+        # a report of an earlier file would read as if it were about this one.
+        st.session_state[REPORT] = None
 
 
 def _report() -> None:
@@ -261,6 +266,16 @@ def _plan_section(actuals: Actuals, workspace) -> None:
     plan_weight = chosen.scenario.service_desk.contingent_weight
     table = plan_against_actual(projection, _weighted(actuals, plan_weight))
     after = table[table["t"] > 0]
+    horizon_end = parse_quarter(projection.quarters[-1])
+    if after.empty and parse_quarter(actuals.quarters[0]) > horizon_end:
+        st.info(
+            f"The actuals ({actuals.quarters[0]} to {actuals.quarters[-1]}) all come "
+            f"after **{plain(name)}** ends in {projection.quarters[-1]}, so there is "
+            f"nothing to hold it against: it plans {projection.quarters[1]} to "
+            f"{projection.quarters[-1]}. Choose a plan that covers them.",
+            icon=":material/schedule:",
+        )
+        return
     if after.empty:
         st.info(
             f"No actuals yet for the quarters of **{plain(name)}** after its baseline "
@@ -370,6 +385,7 @@ def _sourcing_section(workspace, users_now: float) -> None:
             max_value=10.0,
             value=round(tickets, 3),
             step=0.05,
+            format="%.3f",
             key="actuals.desk.tickets",
         )
         per_agent = st.number_input(
