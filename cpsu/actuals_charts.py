@@ -12,6 +12,7 @@ product's theme (cpsu.charts) and read their data inline.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import altair as alt
@@ -49,39 +50,115 @@ PLAN_COLOUR = PALETTE[1]
 
 
 def _band(
-    low: float, high: float, label: str, scale: alt.Scale, below: bool = False
+    low: float,
+    high: float,
+    label: str,
+    scale: alt.Scale,
+    below: bool = False,
+    spot: tuple[str, str] | None = None,
 ) -> list[alt.Chart]:
     """A horizontal benchmark band with its label inside at the top left, or
-    just under the band when `below` (for a band too thin to hold it)."""
+    just under the band when `below` (for a band too thin to hold it).
+    `spot` places the label otherwise: (the band edge, "low" or "high", and
+    the text's baseline, "top" to hang under that edge or "bottom" to stand
+    on it); None for the spot `below` says."""
     data = pd.DataFrame({"low": [low], "high": [high], "label": [label]})
     band = (
         alt.Chart(data)
         .mark_rect(color=BENCHMARK_FILL, opacity=0.7)
         .encode(y=alt.Y("low:Q", scale=scale, title=None), y2="high:Q")
     )
+    edge, baseline = spot or (("low" if below else "high"), "top")
     text = (
         alt.Chart(data)
         .mark_text(
-            align="left", baseline="top", dx=6, dy=4, color=BENCHMARK_TEXT, fontSize=11
+            align="left",
+            baseline=baseline,
+            dx=6,
+            dy=4 if baseline == "top" else -4,
+            color=BENCHMARK_TEXT,
+            fontSize=11,
         )
-        .encode(
-            y=alt.Y("low:Q" if below else "high:Q", scale=scale),
-            x=alt.value(0),
-            text="label:N",
-        )
+        .encode(y=alt.Y(f"{edge}:Q", scale=scale), x=alt.value(0), text="label:N")
     )
     return [band, text]
 
 
+# A band's label is about this many pixels tall, with its offset from the edge.
+LABEL_PIXELS = 20.0
+
+
+def _segments(line: Sequence[float]) -> list[tuple[float, float]]:
+    """The segments a line of points draws; a lone point is one of no length."""
+    values = list(line)
+    if len(values) == 1:
+        return [(values[0], values[0])]
+    return list(pairwise(values))
+
+
+def label_spot(
+    lines: Sequence[Sequence[float]], low: float, high: float, top: float
+) -> tuple[str, str] | None:
+    """Where a band's label can stand clear of every line drawn: inside the
+    band at its top or bottom, or just above or below it, as (edge,
+    baseline) for `_band`; None when every spot is crossed.
+
+    The label runs across most of the plot's width, so a spot is clear only
+    when no line passes through its height anywhere: no point in it, and no
+    segment between two points that crosses it. `top` is the y axis's top,
+    which sets how many dollars a pixel is (on a plot HEIGHT pixels tall).
+    """
+    span = LABEL_PIXELS * top / HEIGHT
+    spots = [
+        (("high", "top"), high - span, high),
+        (("low", "bottom"), low, low + span),
+        (("high", "bottom"), high, high + span),
+        (("low", "top"), low - span, low),
+    ]
+    for spot, bottom, ceiling in spots:
+        if bottom < 0 or ceiling > top:
+            continue
+        if not any(
+            min(a, b) <= ceiling and max(a, b) >= bottom
+            for line in lines
+            for a, b in _segments(line)
+        ):
+            return spot
+    return None
+
+
+# Up to this many quarters each is labelled; past it, a label a year or fewer.
+ALL_LABELS = 24
+MOST_LABELS = 16
+
+
+def quarter_labels(quarters: Sequence[str]) -> list[str]:
+    """The quarters to label on a time axis: every one up to ALL_LABELS, else
+    the first quarter of each year (Q1), or of every second, fourth... year,
+    so that at most MOST_LABELS are shown and never overlap."""
+    quarters = list(quarters)
+    if len(quarters) <= ALL_LABELS:
+        return quarters
+    years = [q for q in quarters if q.endswith("Q1")] or quarters[::4]
+    step = -(-len(years) // MOST_LABELS)
+    return years[::step]
+
+
 def _quarter_x(quarters: Sequence[str]) -> alt.X:
-    """Quarters along the x axis; slanted when there are many to fit."""
+    """Quarters along the x axis; slanted when there are many to fit, and
+    thinned to a label a year (or fewer) when there are more than that."""
     if len(quarters) <= 8:
         return quarter_axis(list(quarters))
     return alt.X(
         "quarter:O",
         sort=list(quarters),
         title=None,
-        axis=alt.Axis(labelAngle=-45, labelAlign="right"),
+        axis=alt.Axis(
+            labelAngle=-45,
+            labelAlign="right",
+            values=quarter_labels(quarters),
+            labelOverlap="greedy",
+        ),
     )
 
 
@@ -132,13 +209,33 @@ def cpsu_history_chart(
     ].copy()
     data["reduction"] = np.where(table["reduction"], FELL, NOT_FELL)
     data.loc[data.index[0], "reduction"] = FIRST
+    # The legend lists only the kinds of quarter drawn.
+    kinds = [
+        (kind, colour, shape)
+        for kind, colour, shape in (
+            (FIRST, BENCHMARK_TEXT, "square"),
+            (FELL, PALETTE[0], "circle"),
+            (NOT_FELL, WARNING_COLOUR, "triangle-up"),
+        )
+        if (data["reduction"] == kind).any()
+    ]
     low, high, label = MANAGED_IT
     top = max(float(table["cpsu"].max()), high) * 1.05
     scale = alt.Scale(domain=[0, top])
     y = alt.Y(
         "cpsu:Q", title="CPSU a month", axis=alt.Axis(format=MONEY_AXIS), scale=scale
     )
-    layers: list[alt.Chart] = _band(low, high, f"{label} ({MANAGED_IT_SOURCE})", scale)
+    lines = [table["cpsu"].to_numpy(dtype=float).tolist()]
+    if curve is not None:
+        users = table["supported_users"].to_numpy(dtype=float)
+        lines.append(np.asarray(curve.cpsu(users), dtype=float).tolist())
+    band_label = f"{label} ({MANAGED_IT_SOURCE})"
+    spot = label_spot(lines, low, high, top)
+    layers: list[alt.Chart] = _band(low, high, band_label, scale, spot=spot)
+    if spot is None:
+        # Every spot by the band is crossed by a line: the label goes above
+        # the plot, in the subtitle, and the band keeps no text of its own.
+        layers = layers[:1]
     if curve is not None:
         fitted = pd.DataFrame({"quarter": quarters})
         users = table["supported_users"].to_numpy(dtype=float)
@@ -168,16 +265,16 @@ def cpsu_history_chart(
             color=alt.Color(
                 "reduction:N",
                 scale=alt.Scale(
-                    domain=[FIRST, FELL, NOT_FELL],
-                    range=[BENCHMARK_TEXT, PALETTE[0], WARNING_COLOUR],
+                    domain=[kind for kind, _, _ in kinds],
+                    range=[colour for _, colour, _ in kinds],
                 ),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             shape=alt.Shape(
                 "reduction:N",
                 scale=alt.Scale(
-                    domain=[FIRST, FELL, NOT_FELL],
-                    range=["square", "circle", "triangle-up"],
+                    domain=[kind for kind, _, _ in kinds],
+                    range=[shape for _, _, shape in kinds],
                 ),
                 legend=alt.Legend(title=None, orient="top"),
             ),
@@ -193,6 +290,8 @@ def cpsu_history_chart(
         ),
     ]
     subtitle = history_title(table)
+    if spot is None:
+        subtitle["subtitle"].append(f"Grey band: {band_label}, a benchmark")
     if curve is not None:
         subtitle["subtitle"].append(
             f"Dashed: the experience curve ({percent(curve.per_doubling)} lower per "
@@ -238,6 +337,14 @@ def indexed_chart(table: pd.DataFrame) -> alt.Chart:
         )
     else:
         text = "Users and cost, indexed to 100"
+    # The gap between the lines is a saving per user only when cost grew
+    # the slower.
+    if cost < users:
+        gap = "; the gap is the saving per user"
+    elif cost > users:
+        gap = "; cost grew faster than users, so the gap is the rise per user"
+    else:
+        gap = ""
     return (
         alt.Chart(long)
         .mark_line(point=True)
@@ -268,8 +375,7 @@ def indexed_chart(table: pd.DataFrame) -> alt.Chart:
         .properties(
             title={
                 "text": text,
-                "subtitle": f"Each indexed to 100 in {quarters[0]}; the gap is the "
-                "saving per user",
+                "subtitle": f"Each indexed to 100 in {quarters[0]}" + gap,
             },
             description=(
                 "Line chart of supported users and monthly cost, indexed to 100."
@@ -318,16 +424,33 @@ def quality_chart(
             )
         ]
     ).dropna(subset=["rate"])
+    # The resolution benchmarks and the legend go with what is drawn.
+    measures = [
+        (name, colour)
+        for name, colour in (
+            ("Resolved at Tier 1", PALETTE[2]),
+            ("Satisfied users", PALETTE[3]),
+        )
+        if (long["measure"] == name).any()
+    ]
+    resolution = any(name == "Resolved at Tier 1" for name, _ in measures)
     low, high, label = RESOLUTION_TYPICAL
-    floor = min(float(long["rate"].min()) if len(long) else low, low) - 0.05
+    lowest = float(long["rate"].min()) if len(long) else low
+    floor = (min(lowest, low) if resolution else lowest) - 0.05
     scale = alt.Scale(domain=[max(0.0, floor), 1.0], zero=False)
     y = alt.Y("rate:Q", title=None, axis=alt.Axis(format=".0%"), scale=scale)
-    layers = _band(low, high, f"{label} ({RESOLUTION_SOURCE})", scale, below=True)
-    target = pd.DataFrame({"rate": [RESOLUTION_TARGET], "label": ["Common target 70%"]})
+    layers: list[alt.Chart] = []
+    if resolution:
+        layers += _band(low, high, f"{label} ({RESOLUTION_SOURCE})", scale, True)
+        target = pd.DataFrame(
+            {"rate": [RESOLUTION_TARGET], "label": ["Common target 70%"]}
+        )
+        layers.append(
+            alt.Chart(target)
+            .mark_rule(color=BENCHMARK_TEXT, strokeDash=[2, 3])
+            .encode(y=alt.Y("rate:Q", scale=scale))
+        )
     layers += [
-        alt.Chart(target)
-        .mark_rule(color=BENCHMARK_TEXT, strokeDash=[2, 3])
-        .encode(y=alt.Y("rate:Q", scale=scale)),
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
@@ -336,8 +459,8 @@ def quality_chart(
             color=alt.Color(
                 "measure:N",
                 scale=alt.Scale(
-                    domain=["Resolved at Tier 1", "Satisfied users"],
-                    range=[PALETTE[2], PALETTE[3]],
+                    domain=[name for name, _ in measures],
+                    range=[colour for _, colour in measures],
                 ),
                 legend=alt.Legend(title=None, orient="top"),
             ),
@@ -369,7 +492,12 @@ def quality_chart(
         },
         description=(
             "Line chart of the share of tickets resolved at Tier 1 and of satisfied "
-            "users by quarter, with the typical resolution range as a grey band."
+            "users by quarter"
+            + (
+                ", with the typical resolution range as a grey band."
+                if resolution
+                else "."
+            )
         ),
         width=WIDTH,
         height=HEIGHT,
@@ -617,7 +745,13 @@ def sourcing_chart(
     # The smallest sizes cost far more per user; the axis stops short of them
     # and the line is cut at its edge rather than flattened.
     ceiling = float(np.quantile(long["per_user"], 0.9)) * 1.3
-    x = alt.X("users:Q", title="Supported users", axis=alt.Axis(format=",.0f"))
+    # Five ticks at most: users run to tens of thousands, whose labels
+    # would run into each other at the axis's default count.
+    x = alt.X(
+        "users:Q",
+        title="Supported users",
+        axis=alt.Axis(format=",.0f", tickCount=5, labelOverlap="greedy"),
+    )
     scale = alt.Scale(domain=[0, ceiling])
     y = alt.Y(
         "per_user:Q",

@@ -4,11 +4,14 @@ chart needs. Every chart also renders (vl-convert) without error."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
 import pytest
 import vl_convert
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cpsu.actuals import (
     ActualQuarter,
@@ -19,12 +22,20 @@ from cpsu.actuals import (
     quality_warnings,
 )
 from cpsu.actuals_charts import (
+    ALL_LABELS,
+    FELL,
+    FIRST,
+    HEIGHT,
+    MOST_LABELS,
+    NOT_FELL,
     cpsu_history_chart,
     experience_curve_chart,
     history_title,
     indexed_chart,
+    label_spot,
     plan_actual_chart,
     quality_chart,
+    quarter_labels,
     sourcing_chart,
 )
 from cpsu.charts import register_theme
@@ -215,3 +226,146 @@ def test_the_sourcing_chart_marks_today_and_the_break_even() -> None:
         "The in-house desk never becomes cheaper than the contract"
     )
     assert texts(spec) == ["Today: 1,000"]
+
+
+def _history_of(cpsu: list[float], first: str = "2026-Q1") -> pd.DataFrame:
+    """A history of 100 users a quarter at the given CPSUs, from `first`."""
+    start = pd.Period(first, freq="Q")
+    return history(
+        Actuals(
+            tuple(
+                ActualQuarter(
+                    f"{(start + i).year}-Q{(start + i).quarter}", 100, 0, c * 100
+                )
+                for i, c in enumerate(cpsu)
+            )
+        )
+    )
+
+
+def _axis_values(spec: dict[str, Any]) -> list[str] | None:
+    for layer in layers(spec):
+        axis = layer.get("encoding", {}).get("x", {}).get("axis", {})
+        if "values" in axis:
+            return axis["values"]
+    return None
+
+
+@given(st.integers(min_value=1, max_value=400))
+def test_a_time_axis_labels_few_enough_quarters_to_fit(count: int) -> None:
+    quarters = [
+        f"{(q := pd.Period('1977-Q1', freq='Q') + i).year}-Q{q.quarter}"
+        for i in range(count)
+    ]
+    shown = quarter_labels(quarters)
+    assert len(shown) <= max(ALL_LABELS, MOST_LABELS)
+    assert set(shown) <= set(quarters)
+    if count <= ALL_LABELS:
+        assert shown == quarters
+    else:
+        # Years only, evenly spaced: the first quarter of every n-th year.
+        assert all(q.endswith("-Q1") for q in shown)
+        years = [int(q[:4]) for q in shown]
+        assert len({b - a for a, b in pairwise(years)}) <= 1
+
+
+def test_two_hundred_quarters_show_a_label_every_few_years() -> None:
+    # 1977-Q1 to 2026-Q4 is 200 quarters, 50 years: 50 Q1s, at most 16 shown,
+    # so one every ceil(50 / 16) = 4 years, 13 labels.
+    table = _history_of([200 - 0.5 * i for i in range(200)], "1977-Q1")
+    spec = cpsu_history_chart(table).to_dict()
+    values = _axis_values(spec)
+    assert values is not None
+    assert values[:3] == ["1977-Q1", "1981-Q1", "1985-Q1"]
+    assert len(values) == 13
+    renders(cpsu_history_chart(table))
+
+
+def _reduction_domain(spec: dict[str, Any]) -> list[str]:
+    for layer in layers(spec):
+        colour = layer.get("encoding", {}).get("color", {})
+        if colour.get("field") == "reduction":
+            return colour["scale"]["domain"]
+    raise AssertionError("no reduction legend")
+
+
+def test_the_history_legend_lists_only_the_kinds_of_quarter_drawn() -> None:
+    falling = cpsu_history_chart(_history_of([200, 190, 180])).to_dict()
+    assert _reduction_domain(falling) == [FIRST, FELL]
+    rising = cpsu_history_chart(_history_of([180, 190, 200])).to_dict()
+    assert _reduction_domain(rising) == [FIRST, NOT_FELL]
+    one = cpsu_history_chart(_history_of([150])).to_dict()
+    assert _reduction_domain(one) == [FIRST]
+
+
+def test_the_managed_it_label_stands_where_no_line_is() -> None:
+    # The axis runs to 250 * 1.05 = $262.50 over 300 pixels, so the label's 20
+    # pixels are 20 * 262.5 / 300 = $17.50: inside the band's top it spans
+    # $232.50 to $250. CPSU at $245 every quarter runs through it; the band's
+    # bottom ($100 to $117.50) is clear.
+    top = 250 * 1.05
+    assert label_spot([[245.0] * 8], 100, 250, top) == ("low", "bottom")
+    # A line that crosses from $90 to $260 crosses every spot by the band.
+    assert label_spot([[90.0, 260.0]], 100, 250, top) is None
+    assert HEIGHT == 300
+
+    spec = cpsu_history_chart(_history_of([245.0] * 8)).to_dict()
+    (text,) = [layer for layer in layers(spec) if mark(layer) == "text"]
+    assert text["encoding"]["y"]["field"] == "low"
+    assert text["mark"]["baseline"] == "bottom"
+    # No spot free: the label moves above the plot, into the subtitle.
+    spec = cpsu_history_chart(_history_of([90.0, 260.0, 90.0])).to_dict()
+    assert not [layer for layer in layers(spec) if mark(layer) == "text"]
+    assert any(
+        line.startswith("Grey band: Full managed IT: $100 to $250")
+        for line in spec["title"]["subtitle"]
+    )
+
+
+def test_quality_without_a_resolution_rate_has_no_resolution_band_or_legend() -> None:
+    table = history(
+        Actuals(
+            (
+                ActualQuarter("2026-Q1", 100, 0, 10_000.0, satisfaction=0.92),
+                ActualQuarter("2026-Q2", 110, 0, 10_500.0, satisfaction=0.93),
+            )
+        )
+    )
+    chart = quality_chart(table)
+    spec = chart.to_dict()
+    assert not [layer for layer in layers(spec) if mark(layer) in ("rect", "rule")]
+    assert not any("Tier 1 resolution" in t for t in texts(spec))
+    (line,) = [layer for layer in layers(spec) if mark(layer) == "line"]
+    assert line["encoding"]["color"]["scale"]["domain"] == ["Satisfied users"]
+    renders(chart)
+
+
+def test_the_indexed_subtitle_speaks_of_a_saving_only_when_there_is_one() -> None:
+    # 100 users throughout; cost $10,000 then $12,000: cost grew faster.
+    table = history(
+        Actuals(
+            (
+                ActualQuarter("2026-Q1", 100, 0, 10_000.0),
+                ActualQuarter("2026-Q2", 100, 0, 12_000.0),
+            )
+        )
+    )
+    subtitle = indexed_chart(table).to_dict()["title"]["subtitle"]
+    assert "saving" not in subtitle
+    assert "cost grew faster than users" in subtitle
+    sample = indexed_chart(sample_table()).to_dict()["title"]["subtitle"]
+    assert sample.endswith("the gap is the saving per user")
+
+
+def test_the_sourcing_chart_asks_for_few_user_ticks() -> None:
+    desk = InHouseDesk(1.0, 500, 6000)
+    contract = Contract(Pricing.PER_USER, 15.0)
+    spec = sourcing_chart(desk, contract, break_even(desk, contract), 1000).to_dict()
+    axes = [
+        layer["encoding"]["x"]["axis"]
+        for layer in layers(spec)
+        if layer.get("encoding", {}).get("x", {}).get("field") == "users"
+        and "axis" in layer["encoding"]["x"]
+    ]
+    assert axes
+    assert all(axis["tickCount"] <= 5 for axis in axes)
