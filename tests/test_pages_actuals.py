@@ -242,6 +242,9 @@ def test_the_history_and_the_plan_each_count_contingent_workers_one_way() -> Non
     assert table["Actual less plan"].iat[1] == pytest.approx(
         221_000 / 1380 - plan.column("cpsu")[1]
     )
+    # The share of plan in percent, one decimal in every row, and no "-0%".
+    share = (221_000 / 1380) / plan.column("cpsu")[1] - 1
+    assert table["Share of plan"].tolist() == [0.0, round(share * 100, 1)]
     assert any(
         "Contingent workers counted at 0.5 of a user, as the plan Half weight says"
         in c.value
