@@ -273,3 +273,26 @@ def test_the_tickets_per_user_field_shows_what_it_computes_with() -> None:
     field = at.number_input(key="actuals.desk.tickets")
     assert field.proto.format == "%.3f"
     assert field.value == pytest.approx(round(field.value, 3))
+
+
+def test_the_experience_curve_judges_a_scenario_in_its_own_unit() -> None:
+    from dataclasses import replace
+
+    from cpsu.actuals import fit_experience_curve
+
+    # With the slider at 0.25 the scenario in use counts a contingent worker
+    # as a quarter of a user; its verdict is on the history counted so too,
+    # while the headline stays at the workbook's weight.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.session_state["scenarios.contingent_weight"] = 0.25
+    at = at.switch_page(ACTUALS).run()
+    assert not at.exception
+    assert metric(at, "CPSU, 2026-Q4") == "$155.04"
+    quarter_weight = history(replace(sample_actuals(), contingent_weight=0.25))
+    curve = fit_experience_curve(
+        quarter_weight["supported_users"], quarter_weight["cpsu"]
+    )
+    expected = percent(-curve.per_doubling, signed=True)
+    assert metric(at, "CPSU change per doubling of users") == expected
+    assert expected != "-14.6%"  # the curve at the workbook's weight
+    assert any("counted at 0.25 of a user" in c.value for c in at.caption)

@@ -532,10 +532,30 @@ def actuals_page() -> None:
         )
 
     st.subheader("Experience curve")
+    scenario = state.current_scenario()
+    # The scenario in use is judged against the history in its own unit: when
+    # its contingent weight is not the workspace's, the curve is fitted on
+    # the history counted at the scenario's weight.
+    scenario_weight = scenario.service_desk.contingent_weight
+    curve_table = table
+    if curve is not None and scenario_weight != weight:
+        curve_table = history(_weighted(actuals, scenario_weight))
+        try:
+            curve = fit_experience_curve(
+                curve_table["supported_users"], curve_table["cpsu"]
+            )
+        except ActualsError as problem:
+            curve = None
+            curve_note = str(problem)
     if curve is None:
         st.info(curve_note, icon=":material/info:")
     else:
-        scenario = state.current_scenario()
+        if scenario_weight != weight:
+            st.caption(
+                f"Here contingent workers are counted at {scenario_weight:g} of a "
+                f"user, as the scenario in use ({plain(scenario.name)}) counts them, "
+                "so that the history and the plan are in one unit."
+            )
         try:
             plan = projection_of(workspace, scenario).table
         except ProjectionError:
@@ -555,7 +575,7 @@ def actuals_page() -> None:
         )
         r2_column.metric("R squared (on logs)", f"{curve.r2:.3f}")
         st.altair_chart(
-            experience_curve_chart(table, curve, plan, verdict, scenario.name),
+            experience_curve_chart(curve_table, curve, plan, verdict, scenario.name),
             theme=None,
             width="stretch",
         )
