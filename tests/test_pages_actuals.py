@@ -296,3 +296,31 @@ def test_the_experience_curve_judges_a_scenario_in_its_own_unit() -> None:
     assert metric(at, "CPSU change per doubling of users") == expected
     assert expected != "-14.6%"  # the curve at the workbook's weight
     assert any("counted at 0.25 of a user" in c.value for c in at.caption)
+
+
+def test_a_workbook_weight_other_than_1_counts_the_history_and_says_so() -> None:
+    from dataclasses import replace
+
+    # A cost base whose Service desk sheet counts a contingent worker as half
+    # a user: the sample's 2026-Q4 is 209,301.49 / (1,200 + 0.5 * 150) =
+    # 209,301.49 / 1,275 = $164.16, whatever the slider.
+    workspace = sample_workspace()
+    half = replace(
+        workspace,
+        scenario=replace(
+            workspace.scenario,
+            service_desk=replace(
+                workspace.scenario.service_desk, contingent_weight=0.5
+            ),
+        ),
+    )
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["workspace"] = half
+    at = at.run().switch_page(ACTUALS).run()
+    assert not at.exception
+    assert metric(at, "CPSU, 2026-Q4") == "$164.16"
+    assert any(
+        c.value == "Contingent workers counted at 0.5 of a user, as the workbook's "
+        "Service desk sheet says."
+        for c in at.caption
+    )
