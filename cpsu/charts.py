@@ -157,8 +157,15 @@ def money_axis(
 
 
 def quarter_axis(quarters: list[str]) -> alt.X:
-    """The x axis of quarters, in the order given, labels level."""
-    return alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=0))
+    """The x axis of quarters, in the order given, labels level; where the
+    labels would run together (many quarters, a narrow chart), every other
+    one is left out until they stand apart."""
+    return alt.X(
+        "quarter:O",
+        sort=quarters,
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelOverlap="parity", labelSeparation=8),
+    )
 
 
 _quarter_axis = quarter_axis
@@ -194,6 +201,28 @@ def cpsu_title_of(cpsu: Sequence[float], quarters: Sequence[str]) -> dict[str, s
             f"Monthly cost per supported user, from {money(first)} in {quarters[0]}"
         ),
     }
+
+
+# The plot's height on a page, in pixels, titles, labels and legend apart.
+PAGE_PLOT_HEIGHT = 300
+
+
+def page_spec(
+    spec: Mapping[str, Any], plot_height: int | None = None
+) -> dict[str, Any]:
+    """`spec` as a page shows it, stretched to the column's width: its plot
+    keeps its height (`plot_height`, else the spec's own, else
+    `PAGE_PLOT_HEIGHT`) and its titles, labels and legend add to it.
+
+    Left to the page's default (the whole chart fitted into a fixed height),
+    a long title, a band of labels above the plot or a legend of many rows
+    would take their room from the plot until it had none. A shallow copy:
+    the layers are shared with the spec given.
+    """
+    shown = dict(spec)
+    shown["autosize"] = {"type": "fit-x", "contains": "padding"}
+    shown["height"] = plot_height or spec.get("height") or PAGE_PLOT_HEIGHT
+    return shown
 
 
 # --- charts that move with a slider ------------------------------------------------

@@ -7,6 +7,7 @@ import functools
 import itertools
 import json
 import math
+import re
 from dataclasses import replace
 
 import altair as alt
@@ -1120,3 +1121,75 @@ def test_the_arrays_draw_what_the_tables_draw_for_the_sample(lines):
             (table[table["reached"]].groupby("t").size() > 3).any()
             for table in tables.values()
         )
+
+
+# --- the curves on a page: the plot keeps its height -------------------------------
+
+
+def page_curves(count: int, horizon: int, growth: float = 0.08) -> dict:
+    """The Compare page's curves of `count` of the sample's scenarios at this
+    horizon, with the first's hire rules and guardrail rings, as the page
+    hands them to Streamlit."""
+    from cpsu.charts import page_spec
+
+    workspace = sample()
+    base = replace(workspace.scenario, growth_per_quarter=growth)
+    starting = [saved.scenario for saved in starting_scenarios(base)]
+    every = [
+        *starting,
+        replace(base, name="Copy of Base"),
+        replace(base, name="Twenty quarters", horizon_quarters=20),
+    ]
+    scenarios = [replace(s, horizon_quarters=horizon) for s in every[:count]]
+    if count == 5:
+        scenarios[-1] = every[-1]
+    first = scenarios[0]
+    costs, people = workspace.cost_base, workspace.headcount
+    return page_spec(
+        scenario_curves_spec(
+            curve_columns(project_all(costs, people, scenarios)),
+            triggers={first.name: hire_trigger_arrays(costs, people, first)},
+            guardrail_marks={first.name: guardrail_arrays(costs, people, first)},
+        )
+    )
+
+
+@pytest.mark.parametrize("count", [2, 3, 5])
+@pytest.mark.parametrize("horizon", [8, 20, 40])
+def test_the_curves_keep_a_readable_plot_whatever_the_scenarios_and_quarters(
+    count, horizon
+):
+    from tests.chart_render import drawn_on_page
+
+    register_theme()
+    spec = page_curves(count, horizon)
+    # A Compare column of the tester's window: 940 pixels.
+    drawn = drawn_on_page(spec, 940)
+    # The plot keeps its own height; the titles, the upright hire labels and
+    # the legend add theirs above and below it.
+    assert drawn.plot_height >= 250
+    assert drawn.height > drawn.plot_height + 100
+    # The quarters shown on the x axis stand apart: a label of 7 characters
+    # of 12-pixel type is under 50 pixels wide.
+    quarters = sorted(
+        text.x for text in drawn.texts if re.fullmatch(r"\d{4}-Q\d", text.text)
+    )
+    assert len(quarters) >= 5
+    assert min(b - a for a, b in itertools.pairwise(quarters)) >= 50
+    # Every hire label stands upright on the top edge of the plot, reading
+    # up into the band above it.
+    hires = [text for text in drawn.texts if " agent " in text.text]
+    assert hires
+    assert all(text.y == pytest.approx(drawn.plot_top) for text in hires)
+
+
+def test_many_hires_in_a_quarter_keep_the_plot_and_a_short_band():
+    from tests.chart_render import drawn_on_page
+
+    register_theme()
+    # Growing 25% a quarter for 40 quarters, the sample hires in almost every
+    # quarter, often in several tiers at once.
+    spec = page_curves(3, 40, growth=0.25)
+    assert max(len(hire["label"]) for hire in spec["datasets"]["hires"]) > 40
+    drawn = drawn_on_page(spec, 700)
+    assert drawn.plot_height >= 250

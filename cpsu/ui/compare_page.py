@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from cpsu.charts import page_spec
 from cpsu.compare import (
     Compared,
     curve_columns,
@@ -151,11 +152,13 @@ def _scenarios_tab(
         }
     show_spec(
         st,
-        scenario_curves_spec(
-            curve_columns(results),
-            bands=band,
-            triggers={first.name: triggers},
-            guardrail_marks={first.name: marks},
+        page_spec(
+            scenario_curves_spec(
+                curve_columns(results),
+                bands=band,
+                triggers={first.name: triggers},
+                guardrail_marks={first.name: marks},
+            )
         ),
         key="compare.curves",
     )
@@ -208,7 +211,7 @@ def _scenarios_tab(
         "2027 is FY2027",
     )
     funding = funding_table(results, start)
-    show_spec(st, funding_spec(funding), key="compare.funding")
+    show_spec(st, page_spec(funding_spec(funding)), key="compare.funding")
     notes = funding_notes(funding)
     if notes:
         st.caption(plain(notes))
@@ -244,7 +247,7 @@ def _scenarios_tab(
 def _sensitivity_tab(workspace: Workspace, first: Compared) -> None:
     scenario = first.scenario
     table = tornado(workspace.cost_base, workspace.headcount, scenario)
-    show_spec(st, tornado_spec(table), key="compare.tornado")
+    show_spec(st, page_spec(tornado_spec(table)), key="compare.tornado")
     st.dataframe(
         table[["label", "low", "high", "cpsu_low", "cpsu_high", "swing", "source"]],
         hide_index=True,
@@ -270,10 +273,12 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     table = first.projection.table
     show_spec(
         st,
-        bridge_spec(
-            bridge,
-            start_label=str(table["quarter"].iloc[0]),
-            end_label=str(table["quarter"].iloc[-1]),
+        page_spec(
+            bridge_spec(
+                bridge,
+                start_label=str(table["quarter"].iloc[0]),
+                end_label=str(table["quarter"].iloc[-1]),
+            )
         ),
         key="compare.bridge",
     )
