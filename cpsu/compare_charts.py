@@ -425,6 +425,37 @@ def _curves_title(curves: Mapping[str, list[Any]]) -> dict[str, str]:
     return {"text": text, "subtitle": f"CPSU a month in {quarter}: {ends}"}
 
 
+def _names_said(names: Sequence[str]) -> str:
+    """Names in a sentence: "A", "A and B", "A, B and C"."""
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def same_curves(curves: Curves) -> list[list[str]]:
+    """The scenarios whose curves are one and the same (the same quarters, and
+    CPSU equal to the cent in each), in groups of two or more, in the order
+    the scenarios come: drawn, one line hides the others."""
+    lists = _curve_lists(curves)
+    groups: dict[tuple, list[str]] = {}
+    for name, own in _by_scenario(lists).items():
+        shape = tuple(
+            (quarter, None if cpsu is None else round(float(cpsu), 2))
+            for _, quarter, cpsu in own
+        )
+        groups.setdefault(shape, []).append(name)
+    return [names for names in groups.values() if len(names) > 1]
+
+
+def same_curves_note(curves: Curves) -> str:
+    """A sentence naming the scenarios one line draws ("" when none share one)."""
+    said = [
+        f"{_names_said(names)} have the same curve, drawn as one line"
+        for names in same_curves(curves)
+    ]
+    return "; ".join(said)
+
+
 def _band_data(bands: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     columns = ["quarter", "t", "p10", "p50", "p90"]
     data = {
@@ -963,6 +994,12 @@ def _curves_parts(
         highlight = None
     title = _curves_title(curves)
     subtitle = wrap_subtitle(title["subtitle"])
+    # A line drawn over another of the same values hides it, yet both stay
+    # in the legend: say which share a line.
+    same = same_curves_note(curves)
+    if same:
+        subtitle += wrap_subtitle(same)
+        description_parts.append(same)
     datasets: dict[str, Data] = {}
     shown = list(curves["cpsu"])
 

@@ -1193,3 +1193,24 @@ def test_many_hires_in_a_quarter_keep_the_plot_and_a_short_band():
     assert max(len(hire["label"]) for hire in spec["datasets"]["hires"]) > 40
     drawn = drawn_on_page(spec, 700)
     assert drawn.plot_height >= 250
+
+
+def test_scenarios_with_the_same_curve_are_named_as_drawn_as_one_line():
+    twin = replace(FLAT, name="Flat again")
+    curves = cpsu_curves(project_all(COSTS, THOUSAND, [FLAT, GROWTH, twin]))
+    spec = scenario_curves_spec(curves)
+    # Flat and Flat again hold $42.00 in every quarter (see `curves`); Growth
+    # differs from 2027-Q1 ($43.64).
+    assert spec["title"]["subtitle"][-1] == (
+        "Flat and Flat again have the same curve, drawn as one line"
+    )
+    assert "Flat and Flat again have the same curve" in spec["description"]
+    assert dumps(spec) == dumps(scenario_curves_chart(curves).to_dict())
+    # Curves that part by a cent or more are not said to be the same.
+    apart = curves.assign(
+        cpsu=curves["cpsu"] + (curves["scenario"] == "Flat again") * 0.01
+    )
+    assert all(
+        "same curve" not in line
+        for line in scenario_curves_spec(apart)["title"]["subtitle"]
+    )

@@ -228,3 +228,25 @@ def test_the_first_scenario_s_hires_and_guardrails_are_drawn_and_listed(
     ]
     shown = ["quarter", "tiers_over", "resolution_below_target", "flat_staff_fall"]
     assert table.to_numpy().tolist() == marks.loc[flagged, shown].to_numpy().tolist()
+
+
+def test_the_curves_keep_their_plot_over_twenty_quarters_with_many_hires():
+    from tests.chart_render import drawn_on_page
+
+    at = compare_page(new_app())
+    at.slider(key=widget_key(state.HORIZON, "compare")).set_value(20).run()
+    assert not at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    # Base now runs to 2031-Q4, the others to 2028-Q4.
+    assert spec["layer"][0]["encoding"]["x"]["sort"][-1] == "2031-Q4"
+    labels = next(layer for layer in spec["layer"] if layer["name"] == "hire_labels_0")
+    assert len(labels["data"]["values"]) >= 5
+    # Drawn in a column of 940 pixels, the plot keeps 300 pixels of height
+    # whatever the titles, the band of upright hire labels and the legend take.
+    drawn = drawn_on_page(spec, 940)
+    assert drawn.plot_height == 300
+    # Twenty-one quarters are labelled every other one: 2026-Q4, 2027-Q2...
+    quarters = [
+        text.text for text in drawn.texts if re.fullmatch(r"\d{4}-Q\d", text.text)
+    ]
+    assert quarters[:3] == ["2026-Q4", "2027-Q2", "2027-Q4"]

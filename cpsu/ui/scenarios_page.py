@@ -10,6 +10,7 @@ at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
 import streamlit as st
 
 from cpsu.charts import (
+    HALF_TITLE_WIDTH,
     agents_spec,
     cost_by_pool_spec,
     cpsu_spec,
@@ -120,11 +121,19 @@ def show_scenario(workspace: Workspace) -> Build | None:
     show_spec(st, page_spec(cpsu_spec(projection.columns)), key="scenarios.cpsu_chart")
     pools, agents = st.columns(2)
     show_spec(
-        pools, page_spec(cost_by_pool_spec(projection.by_pool())), key="scenarios.pools"
+        pools,
+        page_spec(
+            cost_by_pool_spec(projection.by_pool()), title_width=HALF_TITLE_WIDTH
+        ),
+        key="scenarios.pools",
     )
     by_tier = projection.agents_by_tier()
     if staffed_tiers(by_tier):
-        show_spec(agents, page_spec(agents_spec(by_tier)), key="scenarios.agents")
+        show_spec(
+            agents,
+            page_spec(agents_spec(by_tier), title_width=HALF_TITLE_WIDTH),
+            key="scenarios.agents",
+        )
     else:
         agents.info(
             "No tier is staffed with agents of its own: the cost base has no Staffed "
