@@ -5,6 +5,7 @@ Every test saves to its own CPSU_DATA_DIR (see conftest.py)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -250,3 +251,27 @@ def test_the_curves_keep_their_plot_over_twenty_quarters_with_many_hires():
         text.text for text in drawn.texts if re.fullmatch(r"\d{4}-Q\d", text.text)
     ]
     assert quarters[:3] == ["2026-Q4", "2027-Q2", "2027-Q4"]
+
+
+def test_quarters_past_the_first_s_horizon_are_named_and_blank_cells_stay_blank():
+    at = compare_page(new_app())
+    # Base runs 20 quarters, measured against Conservative's 8: quarters 10 and
+    # 20 are Base's alone. 2026-Q4 + 10 quarters = 2029-Q2; + 20 = 2031-Q4.
+    at.slider(key=widget_key(state.HORIZON, "compare")).set_value(20).run()
+    at.multiselect(key="compare.scenarios").set_value(["Conservative", "Base"]).run()
+    chips = at.multiselect(key="compare.at")
+    assert chips.format_func(10) == "2029-Q2 (quarter 10)"
+    assert chips.format_func(20) == "2031-Q4 (quarter 20)"
+    assert "2028-Q4 (quarter 8)" in chips.options
+    chips.set_value([4, 10, 20]).run()
+    assert not at.exception
+    # Conservative has no CPSU in 2029-Q2 to set Base's against, nor a
+    # funding ask in FY2030: the cells are sent empty and drawn blank, not
+    # as "None".
+    rows = differences(at)
+    assert math.isnan(rows[("Base", "2029-Q2")].cpsu_vs_first)
+    funding = at.dataframe[1].value
+    assert funding.isna().any().any()
+    for frame in at.dataframe:
+        assert frame.proto.HasField("placeholder")
+        assert frame.proto.placeholder == ""

@@ -25,6 +25,8 @@ from cpsu.compare import (
     funding_notes,
     funding_table,
     month_name,
+    quarter_choice,
+    quarter_labels,
 )
 from cpsu.compare_charts import (
     bridge_spec,
@@ -56,7 +58,7 @@ from cpsu.ui import state
 from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import arrow_columns, arrow_table
+from cpsu.ui.tables import MISSING, arrow_columns, arrow_table
 from cpsu.ui.text import plain
 
 PICKED = "compare.scenarios"
@@ -163,16 +165,14 @@ def _scenarios_tab(
         key="compare.curves",
     )
 
-    labels = first.projection.quarters
+    offered = quarter_labels(results)
     horizon = max(result.scenario.horizon_quarters for result in results)
     every = list(range(horizon + 1))
     at = st.multiselect(
         "Compare at quarters",
         every,
         default=_default(AT, every, default_quarters(horizon)),
-        format_func=lambda t: (
-            f"{labels[t]} (quarter {t})" if t < len(labels) else str(t)
-        ),
+        format_func=lambda t: quarter_choice(t, offered),
         key=AT,
         persist_state="session",
     )
@@ -181,6 +181,7 @@ def _scenarios_tab(
         arrow_columns({name: values for name, values in table.items() if name != "t"}),
         hide_index=True,
         key="compare.differences",
+        placeholder=MISSING,
         column_config={
             "scenario": st.column_config.TextColumn("Scenario"),
             "quarter": st.column_config.TextColumn("Quarter"),
@@ -219,6 +220,7 @@ def _scenarios_tab(
         arrow_table(funding, index=True),
         hide_index=True,
         key="compare.funding_table",
+        placeholder=MISSING,
         column_config={
             "fiscal_year": st.column_config.TextColumn("Fiscal year"),
             **{
@@ -241,6 +243,7 @@ def _scenarios_tab(
             arrow_table(marks.table(list(shown)), shown, rows=flagged),
             hide_index=True,
             key="compare.guardrails",
+            placeholder=MISSING,
         )
 
 
@@ -252,6 +255,7 @@ def _sensitivity_tab(workspace: Workspace, first: Compared) -> None:
         table[["label", "low", "high", "cpsu_low", "cpsu_high", "swing", "source"]],
         hide_index=True,
         key="compare.tornado_table",
+        placeholder=MISSING,
         column_config={
             "label": st.column_config.TextColumn("Assumption"),
             "low": st.column_config.NumberColumn("Low", format="%.3f"),
@@ -282,7 +286,9 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
         ),
         key="compare.bridge",
     )
-    st.dataframe(bridge, hide_index=True, key="compare.bridge_table")
+    st.dataframe(
+        bridge, hide_index=True, key="compare.bridge_table", placeholder=MISSING
+    )
     triggers = hire_triggers(
         workspace.cost_base,
         workspace.headcount,
@@ -292,7 +298,9 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     )
     if len(triggers):
         st.subheader("Next hires")
-        st.dataframe(triggers, hide_index=True, key="compare.triggers")
+        st.dataframe(
+            triggers, hide_index=True, key="compare.triggers", placeholder=MISSING
+        )
 
 
 def _lever_choice(workspace: Workspace) -> Lever:
