@@ -1639,6 +1639,11 @@ def funding_title(funding: pd.DataFrame) -> alt.TitleParams:
     return alt.TitleParams(**_funding_title(funding))
 
 
+def _quarters_count(count: int) -> str:
+    """ "1 quarter", "8 quarters"."""
+    return f"{count} quarter" if count == 1 else f"{count} quarters"
+
+
 def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
     """The largest ask (or, when none asks, the largest saving), with every
     scenario's total. Totals are set side by side only over the same span:
@@ -1669,13 +1674,20 @@ def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
         compared = own
         span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
     totals = {name: 0.0 if math.isnan(v) else float(v) for name, v in compared.items()}
+    nothing = money_short(0.0)
     top = max(totals, key=lambda name: totals[name])
-    if totals[top] <= 0:
+    verb, amount = "asks", totals[top]
+    if money_short(amount) == nothing or amount <= 0:
         top = min(totals, key=lambda name: totals[name])
         verb, amount = "saves", -totals[top]
-    else:
-        verb, amount = "asks", totals[top]
-    if len(totals) == 1:
+    if money_short(amount) == nothing or amount <= 0:
+        # An ask of $0 neither asks nor saves: it holds the baseline.
+        top = names[0]
+        if len(totals) == 1:
+            text = f"{top} holds the baseline run-rate over {span}"
+        else:
+            text = f"Every scenario holds the baseline run-rate over {span}"
+    elif len(totals) == 1:
         text = f"{top} {verb} {money_short(amount)} over {span}"
     else:
         text = f"{top} {verb} most: {money_short(amount)} over {span}"
@@ -1692,7 +1704,7 @@ def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
             "Over each one's own horizon: "
             + ", ".join(
                 f"{name} {money_short(own[name])}"
-                + (f" in {horizons[name]} quarters" if name in horizons else "")
+                + (f" in {_quarters_count(horizons[name])}" if name in horizons else "")
                 for name in names
             )
         )

@@ -1214,3 +1214,28 @@ def test_scenarios_with_the_same_curve_are_named_as_drawn_as_one_line():
         "same curve" not in line
         for line in scenario_curves_spec(apart)["title"]["subtitle"]
     )
+
+
+def test_a_scenario_that_holds_the_baseline_is_said_to_neither_ask_nor_save():
+    # Hold keeps 100 users at $10: its run-rate is the baseline's every
+    # quarter, so its ask is $0.
+    alone = funding_spec(funding(replace(HOLD, horizon_quarters=1)))
+    assert alone["title"]["text"] == "Hold holds the baseline run-rate over FY2027"
+    both = funding_spec(funding(HOLD, replace(HOLD, name="Hold too")))
+    assert both["title"]["text"] == (
+        "Every scenario holds the baseline run-rate over FY2027 to FY2028"
+    )
+    # A saving beside an ask of $0 is still said.
+    assert funding_spec(funding(HOLD, SHRINK))["title"]["text"].startswith(
+        "Shrink saves most: $2,700"
+    )
+
+
+def test_a_one_quarter_horizon_is_said_in_the_singular():
+    # Grow runs one quarter, Hold four: 1 quarter, not "1 quarters". Grow has
+    # 110 users at $10 in 2027-Q1, $100 a month above the baseline: 3 x 100 = $300.
+    spec = funding_spec(funding(replace(GROW, horizon_quarters=1), HOLD))
+    own = spec["title"]["subtitle"][1]
+    assert own.startswith("Over each one's own horizon: ")
+    assert "Grow $300 in 1 quarter," in own
+    assert "Hold $0 in 4 quarters" in own
