@@ -10,6 +10,7 @@ the app; the builders only describe data and layers.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -157,8 +158,15 @@ def money_axis(
 
 
 def quarter_axis(quarters: list[str]) -> alt.X:
-    """The x axis of quarters, in the order given, labels level."""
-    return alt.X("quarter:O", sort=quarters, title=None, axis=alt.Axis(labelAngle=0))
+    """The x axis of quarters, in the order given, labels level; where the
+    labels would run together (many quarters, a narrow chart), every other
+    one is left out until they stand apart."""
+    return alt.X(
+        "quarter:O",
+        sort=quarters,
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelOverlap="parity", labelSeparation=8),
+    )
 
 
 _quarter_axis = quarter_axis
@@ -194,6 +202,44 @@ def cpsu_title_of(cpsu: Sequence[float], quarters: Sequence[str]) -> dict[str, s
             f"Monthly cost per supported user, from {money(first)} in {quarters[0]}"
         ),
     }
+
+
+# The plot's height on a page, in pixels, titles, labels and legend apart.
+PAGE_PLOT_HEIGHT = 300
+# The characters of a line of title in a half-width column (18-pixel type
+# in about 360 pixels).
+HALF_TITLE_WIDTH = 32
+
+
+def page_spec(
+    spec: Mapping[str, Any],
+    plot_height: int | None = None,
+    title_width: int | None = None,
+) -> dict[str, Any]:
+    """`spec` as a page shows it, stretched to the column's width: its plot
+    keeps its height (`plot_height`, else the spec's own, else
+    `PAGE_PLOT_HEIGHT`) and its titles, labels and legend add to it. With
+    `title_width` (in characters, `HALF_TITLE_WIDTH` in a half-width
+    column), a longer title is wrapped into lines, not cut at the edge.
+
+    Left to the page's default (the whole chart fitted into a fixed height),
+    a long title, a band of labels above the plot or a legend of many rows
+    would take their room from the plot until it had none. A shallow copy:
+    the layers are shared with the spec given.
+    """
+    shown = dict(spec)
+    shown["autosize"] = {"type": "fit-x", "contains": "padding"}
+    shown["height"] = plot_height or spec.get("height") or PAGE_PLOT_HEIGHT
+    title = shown.get("title")
+    if (
+        title_width
+        and isinstance(title, Mapping)
+        and isinstance(title.get("text"), str)
+    ):
+        lines = textwrap.wrap(title["text"], title_width, break_long_words=False)
+        if len(lines) > 1:
+            shown["title"] = {**title, "text": lines}
+    return shown
 
 
 # --- charts that move with a slider ------------------------------------------------
@@ -422,8 +468,9 @@ def cpsu_spec(table: Table) -> dict[str, Any]:
 
 
 # A pool's legend in rows of at most this many pools, above the plot, so
-# that it never narrows the plot, nor takes the height of a tall list.
-LEGEND_COLUMNS = 4
+# that it never narrows the plot, nor takes the height of a tall list; two
+# of the longest names ("Service desk (Tier 1)") fit a half-width column.
+LEGEND_COLUMNS = 2
 
 
 def _pool_layers(
@@ -518,7 +565,7 @@ def _pool_parts(
     by_pool: pd.DataFrame,
 ) -> tuple[
     tuple[tuple[str, ...], tuple[str, ...], MoneyAxis],
-    dict[str, str],
+    dict[str, Any],
     dict[str, list[dict[str, Any]]],
 ]:
     # Only the pools that cost something in some quarter are drawn and named.

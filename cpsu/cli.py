@@ -814,6 +814,8 @@ def _projected_case(
 
 
 def run_project(args: argparse.Namespace) -> int:
+    if args.force and not args.out:
+        raise UsageError("--force replaces the workbook --out names; give --out too")
     out = _out_path(args.out, args.file, args.force) if args.out else None
     projected = _projected_case(args)
     if projected is None:

@@ -184,6 +184,26 @@ def default_quarters(horizon: int) -> list[int]:
     return sorted(chosen)
 
 
+def quarter_labels(results: Sequence[Compared]) -> list[str]:
+    """The quarters' labels of the longest projection among the results, in
+    the order of t: every quarter any of them reaches."""
+    longest: list[str] = []
+    for result in results:
+        if result.projection is not None and len(result.projection.quarters) > len(
+            longest
+        ):
+            longest = list(result.projection.quarters)
+    return longest
+
+
+def quarter_choice(t: int, labels: Sequence[str]) -> str:
+    """A quarter offered to compare at: "2029-Q2 (quarter 10)", or only
+    "Quarter 10" past the labels known."""
+    if 0 <= t < len(labels):
+        return f"{labels[t]} (quarter {t})"
+    return f"Quarter {t}"
+
+
 DIFFERENCE_COLUMNS = (
     "scenario",
     "t",

@@ -425,6 +425,37 @@ def _curves_title(curves: Mapping[str, list[Any]]) -> dict[str, str]:
     return {"text": text, "subtitle": f"CPSU a month in {quarter}: {ends}"}
 
 
+def _names_said(names: Sequence[str]) -> str:
+    """Names in a sentence: "A", "A and B", "A, B and C"."""
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def same_curves(curves: Curves) -> list[list[str]]:
+    """The scenarios whose curves are one and the same (the same quarters, and
+    CPSU equal to the cent in each), in groups of two or more, in the order
+    the scenarios come: drawn, one line hides the others."""
+    lists = _curve_lists(curves)
+    groups: dict[tuple, list[str]] = {}
+    for name, own in _by_scenario(lists).items():
+        shape = tuple(
+            (quarter, None if cpsu is None else round(float(cpsu), 2))
+            for _, quarter, cpsu in own
+        )
+        groups.setdefault(shape, []).append(name)
+    return [names for names in groups.values() if len(names) > 1]
+
+
+def same_curves_note(curves: Curves) -> str:
+    """A sentence naming the scenarios one line draws ("" when none share one)."""
+    said = [
+        f"{_names_said(names)} have the same curve, drawn as one line"
+        for names in same_curves(curves)
+    ]
+    return "; ".join(said)
+
+
 def _band_data(bands: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     columns = ["quarter", "t", "p10", "p50", "p90"]
     data = {
@@ -963,6 +994,12 @@ def _curves_parts(
         highlight = None
     title = _curves_title(curves)
     subtitle = wrap_subtitle(title["subtitle"])
+    # A line drawn over another of the same values hides it, yet both stay
+    # in the legend: say which share a line.
+    same = same_curves_note(curves)
+    if same:
+        subtitle += wrap_subtitle(same)
+        description_parts.append(same)
     datasets: dict[str, Data] = {}
     shown = list(curves["cpsu"])
 
@@ -1602,6 +1639,11 @@ def funding_title(funding: pd.DataFrame) -> alt.TitleParams:
     return alt.TitleParams(**_funding_title(funding))
 
 
+def _quarters_count(count: int) -> str:
+    """ "1 quarter", "8 quarters"."""
+    return f"{count} quarter" if count == 1 else f"{count} quarters"
+
+
 def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
     """The largest ask (or, when none asks, the largest saving), with every
     scenario's total. Totals are set side by side only over the same span:
@@ -1632,13 +1674,20 @@ def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
         compared = own
         span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
     totals = {name: 0.0 if math.isnan(v) else float(v) for name, v in compared.items()}
+    nothing = money_short(0.0)
     top = max(totals, key=lambda name: totals[name])
-    if totals[top] <= 0:
+    verb, amount = "asks", totals[top]
+    if money_short(amount) == nothing or amount <= 0:
         top = min(totals, key=lambda name: totals[name])
         verb, amount = "saves", -totals[top]
-    else:
-        verb, amount = "asks", totals[top]
-    if len(totals) == 1:
+    if money_short(amount) == nothing or amount <= 0:
+        # An ask of $0 neither asks nor saves: it holds the baseline.
+        top = names[0]
+        if len(totals) == 1:
+            text = f"{top} holds the baseline run-rate over {span}"
+        else:
+            text = f"Every scenario holds the baseline run-rate over {span}"
+    elif len(totals) == 1:
         text = f"{top} {verb} {money_short(amount)} over {span}"
     else:
         text = f"{top} {verb} most: {money_short(amount)} over {span}"
@@ -1655,7 +1704,7 @@ def _funding_title(funding: pd.DataFrame) -> dict[str, Any]:
             "Over each one's own horizon: "
             + ", ".join(
                 f"{name} {money_short(own[name])}"
-                + (f" in {horizons[name]} quarters" if name in horizons else "")
+                + (f" in {_quarters_count(horizons[name])}" if name in horizons else "")
                 for name in names
             )
         )

@@ -577,7 +577,13 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
             )
     total = figures.funding_ask
     years = _fiscal_years(case)
-    if total >= 0:
+    if money(total, cents=False) == money(0.0, cents=False):
+        # Nothing asked and nothing saved: the plan holds the baseline.
+        sentences.append(
+            f"Over {_quarters_phrase(figures.horizon_quarters)} the plan holds "
+            "today's run-rate: it asks for nothing above it."
+        )
+    elif total >= 0:
         sentences.append(
             f"Over {_quarters_phrase(figures.horizon_quarters)} the plan asks "
             f"{money(total, cents=False)} above holding today's run-rate: {years}."

@@ -148,11 +148,11 @@ def test_a_one_line_cost_base_charts_its_one_pool_and_no_agents():
     assert "No tier is staffed" in left.sentence
 
 
-def test_the_sample_s_legends_name_its_pools_and_tiers_in_rows_of_four():
+def test_the_sample_s_legends_name_its_pools_and_tiers_in_rows_of_two():
     projection = sample_projection()
     colour = cost_by_pool_spec(projection.by_pool())["encoding"]["color"]
     assert len(colour["scale"]["domain"]) == 7  # the sample costs every pool
-    assert colour["legend"]["columns"] == 4  # two rows of at most four
+    assert colour["legend"]["columns"] == 2  # four rows of at most two
     agents = agents_spec(projection.agents_by_tier())["encoding"]
     assert agents["color"]["scale"]["domain"] == ["Tier 1", "Desktop", "Tier 2"]
     # whole agents only, 8 to 11 of them: ticks 0 to 12 in steps of 2 (steps

@@ -216,3 +216,10 @@ def test_a_set_of_files_is_all_new_or_all_as_it_was(tmp_path_factory, sizes, lim
     else:
         assert os.waitstatus_to_exitcode(status) == 1
         assert after == earlier
+
+
+def test_force_without_out_is_a_usage_error(capsys):
+    code, out, err = call(capsys, "project", str(SAMPLE), "--force")
+    assert code == 2
+    assert out == ""
+    assert "--force" in err and "--out" in err

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cpsu.compare import (
+    Compared,
     cpsu_curves,
     curve_columns,
     default_quarters,
@@ -15,6 +16,8 @@ from cpsu.compare import (
     funding_by_fiscal_year,
     funding_table,
     project_all,
+    quarter_choice,
+    quarter_labels,
 )
 from cpsu.costs import Behaviour, CostBase, CostLine
 from cpsu.scenario import Scenario
@@ -246,3 +249,20 @@ def test_the_columns_of_curves_and_differences_are_their_tables(
     assert [len(column) for column in columns.values()] == [len(table)] * table.shape[1]
     if len(table):
         pd.testing.assert_frame_equal(pd.DataFrame(columns), table, check_exact=True)
+
+
+def test_quarters_to_compare_at_are_named_from_the_longest_projection():
+    short = project_lines(PER_USER, employees=100, horizon=2)
+    long = project_lines(PER_USER, employees=100, horizon=10)
+    results = [
+        Compared(Scenario(name="Short"), short),
+        Compared(Scenario(name="Broken"), None, "cannot be projected"),
+        Compared(Scenario(name="Long"), long),
+    ]
+    labels = quarter_labels(results)
+    # 2026-Q4 and ten quarters on: 2027-Q4 is quarter 4, 2029-Q2 quarter 10.
+    assert len(labels) == 11
+    assert quarter_choice(10, labels) == "2029-Q2 (quarter 10)"
+    assert quarter_choice(4, labels) == "2027-Q4 (quarter 4)"
+    assert quarter_choice(11, labels) == "Quarter 11"
+    assert quarter_labels(results[:2]) == ["2026-Q4", "2027-Q1", "2027-Q2"]

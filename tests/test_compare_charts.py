@@ -7,6 +7,7 @@ import functools
 import itertools
 import json
 import math
+import re
 from dataclasses import replace
 
 import altair as alt
@@ -1120,3 +1121,121 @@ def test_the_arrays_draw_what_the_tables_draw_for_the_sample(lines):
             (table[table["reached"]].groupby("t").size() > 3).any()
             for table in tables.values()
         )
+
+
+# --- the curves on a page: the plot keeps its height -------------------------------
+
+
+def page_curves(count: int, horizon: int, growth: float = 0.08) -> dict:
+    """The Compare page's curves of `count` of the sample's scenarios at this
+    horizon, with the first's hire rules and guardrail rings, as the page
+    hands them to Streamlit."""
+    from cpsu.charts import page_spec
+
+    workspace = sample()
+    base = replace(workspace.scenario, growth_per_quarter=growth)
+    starting = [saved.scenario for saved in starting_scenarios(base)]
+    every = [
+        *starting,
+        replace(base, name="Copy of Base"),
+        replace(base, name="Twenty quarters", horizon_quarters=20),
+    ]
+    scenarios = [replace(s, horizon_quarters=horizon) for s in every[:count]]
+    if count == 5:
+        scenarios[-1] = every[-1]
+    first = scenarios[0]
+    costs, people = workspace.cost_base, workspace.headcount
+    return page_spec(
+        scenario_curves_spec(
+            curve_columns(project_all(costs, people, scenarios)),
+            triggers={first.name: hire_trigger_arrays(costs, people, first)},
+            guardrail_marks={first.name: guardrail_arrays(costs, people, first)},
+        )
+    )
+
+
+@pytest.mark.parametrize("count", [2, 3, 5])
+@pytest.mark.parametrize("horizon", [8, 20, 40])
+def test_the_curves_keep_a_readable_plot_whatever_the_scenarios_and_quarters(
+    count, horizon
+):
+    from tests.chart_render import drawn_on_page
+
+    register_theme()
+    spec = page_curves(count, horizon)
+    # A Compare column of the tester's window: 940 pixels.
+    drawn = drawn_on_page(spec, 940)
+    # The plot keeps its own height; the titles, the upright hire labels and
+    # the legend add theirs above and below it.
+    assert drawn.plot_height >= 250
+    assert drawn.height > drawn.plot_height + 100
+    # The quarters shown on the x axis stand apart: a label of 7 characters
+    # of 12-pixel type is under 50 pixels wide.
+    quarters = sorted(
+        text.x for text in drawn.texts if re.fullmatch(r"\d{4}-Q\d", text.text)
+    )
+    assert len(quarters) >= 5
+    assert min(b - a for a, b in itertools.pairwise(quarters)) >= 50
+    # Every hire label stands upright on the top edge of the plot, reading
+    # up into the band above it.
+    hires = [text for text in drawn.texts if " agent " in text.text]
+    assert hires
+    assert all(text.y == pytest.approx(drawn.plot_top) for text in hires)
+
+
+def test_many_hires_in_a_quarter_keep_the_plot_and_a_short_band():
+    from tests.chart_render import drawn_on_page
+
+    register_theme()
+    # Growing 25% a quarter for 40 quarters, the sample hires in almost every
+    # quarter, often in several tiers at once.
+    spec = page_curves(3, 40, growth=0.25)
+    assert max(len(hire["label"]) for hire in spec["datasets"]["hires"]) > 40
+    drawn = drawn_on_page(spec, 700)
+    assert drawn.plot_height >= 250
+
+
+def test_scenarios_with_the_same_curve_are_named_as_drawn_as_one_line():
+    twin = replace(FLAT, name="Flat again")
+    curves = cpsu_curves(project_all(COSTS, THOUSAND, [FLAT, GROWTH, twin]))
+    spec = scenario_curves_spec(curves)
+    # Flat and Flat again hold $42.00 in every quarter (see `curves`); Growth
+    # differs from 2027-Q1 ($43.64).
+    assert spec["title"]["subtitle"][-1] == (
+        "Flat and Flat again have the same curve, drawn as one line"
+    )
+    assert "Flat and Flat again have the same curve" in spec["description"]
+    assert dumps(spec) == dumps(scenario_curves_chart(curves).to_dict())
+    # Curves that part by a cent or more are not said to be the same.
+    apart = curves.assign(
+        cpsu=curves["cpsu"] + (curves["scenario"] == "Flat again") * 0.01
+    )
+    assert all(
+        "same curve" not in line
+        for line in scenario_curves_spec(apart)["title"]["subtitle"]
+    )
+
+
+def test_a_scenario_that_holds_the_baseline_is_said_to_neither_ask_nor_save():
+    # Hold keeps 100 users at $10: its run-rate is the baseline's every
+    # quarter, so its ask is $0.
+    alone = funding_spec(funding(replace(HOLD, horizon_quarters=1)))
+    assert alone["title"]["text"] == "Hold holds the baseline run-rate over FY2027"
+    both = funding_spec(funding(HOLD, replace(HOLD, name="Hold too")))
+    assert both["title"]["text"] == (
+        "Every scenario holds the baseline run-rate over FY2027 to FY2028"
+    )
+    # A saving beside an ask of $0 is still said.
+    assert funding_spec(funding(HOLD, SHRINK))["title"]["text"].startswith(
+        "Shrink saves most: $2,700"
+    )
+
+
+def test_a_one_quarter_horizon_is_said_in_the_singular():
+    # Grow runs one quarter, Hold four: 1 quarter, not "1 quarters". Grow has
+    # 110 users at $10 in 2027-Q1, $100 a month above the baseline: 3 x 100 = $300.
+    spec = funding_spec(funding(replace(GROW, horizon_quarters=1), HOLD))
+    own = spec["title"]["subtitle"][1]
+    assert own.startswith("Over each one's own horizon: ")
+    assert "Grow $300 in 1 quarter," in own
+    assert "Hold $0 in 4 quarters" in own

@@ -5,6 +5,7 @@ Every test saves to its own CPSU_DATA_DIR (see conftest.py)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -228,3 +229,49 @@ def test_the_first_scenario_s_hires_and_guardrails_are_drawn_and_listed(
     ]
     shown = ["quarter", "tiers_over", "resolution_below_target", "flat_staff_fall"]
     assert table.to_numpy().tolist() == marks.loc[flagged, shown].to_numpy().tolist()
+
+
+def test_the_curves_keep_their_plot_over_twenty_quarters_with_many_hires():
+    from tests.chart_render import drawn_on_page
+
+    at = compare_page(new_app())
+    at.slider(key=widget_key(state.HORIZON, "compare")).set_value(20).run()
+    assert not at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    # Base now runs to 2031-Q4, the others to 2028-Q4.
+    assert spec["layer"][0]["encoding"]["x"]["sort"][-1] == "2031-Q4"
+    labels = next(layer for layer in spec["layer"] if layer["name"] == "hire_labels_0")
+    assert len(labels["data"]["values"]) >= 5
+    # Drawn in a column of 940 pixels, the plot keeps 300 pixels of height
+    # whatever the titles, the band of upright hire labels and the legend take.
+    drawn = drawn_on_page(spec, 940)
+    assert drawn.plot_height == 300
+    # Twenty-one quarters are labelled every other one: 2026-Q4, 2027-Q2...
+    quarters = [
+        text.text for text in drawn.texts if re.fullmatch(r"\d{4}-Q\d", text.text)
+    ]
+    assert quarters[:3] == ["2026-Q4", "2027-Q2", "2027-Q4"]
+
+
+def test_quarters_past_the_first_s_horizon_are_named_and_blank_cells_stay_blank():
+    at = compare_page(new_app())
+    # Base runs 20 quarters, measured against Conservative's 8: quarters 10 and
+    # 20 are Base's alone. 2026-Q4 + 10 quarters = 2029-Q2; + 20 = 2031-Q4.
+    at.slider(key=widget_key(state.HORIZON, "compare")).set_value(20).run()
+    at.multiselect(key="compare.scenarios").set_value(["Conservative", "Base"]).run()
+    chips = at.multiselect(key="compare.at")
+    assert chips.format_func(10) == "2029-Q2 (quarter 10)"
+    assert chips.format_func(20) == "2031-Q4 (quarter 20)"
+    assert "2028-Q4 (quarter 8)" in chips.options
+    chips.set_value([4, 10, 20]).run()
+    assert not at.exception
+    # Conservative has no CPSU in 2029-Q2 to set Base's against, nor a
+    # funding ask in FY2030: the cells are sent empty and drawn blank, not
+    # as "None".
+    rows = differences(at)
+    assert math.isnan(rows[("Base", "2029-Q2")].cpsu_vs_first)
+    funding = at.dataframe[1].value
+    assert funding.isna().any().any()
+    for frame in at.dataframe:
+        assert frame.proto.HasField("placeholder")
+        assert frame.proto.placeholder == ""

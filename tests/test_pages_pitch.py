@@ -222,3 +222,20 @@ def test_a_cost_base_without_agents_says_so_instead_of_an_empty_chart():
     assert any(c.value.startswith("No tier is staffed") for c in at.caption)
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels[2:] == ["PNG", "SVG"] * len(descriptions)
+
+
+def test_the_page_s_charts_keep_the_slide_s_plot_height():
+    import json
+
+    from cpsu.pitch_charts import SLIDE_HEIGHT
+    from tests.chart_render import drawn_on_page
+
+    at = new_pitch()
+    assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    # The sample's case and its other scenarios: every chart of CHART_NAMES.
+    assert len(specs) == len(CHART_NAMES)
+    for spec in specs:
+        # In a column of 940 pixels, titles and legends take their own room:
+        # the plot keeps the slide's height.
+        assert drawn_on_page(spec, 940).plot_height == SLIDE_HEIGHT

@@ -174,3 +174,40 @@ def test_the_gl_mapping_counts_postings_months_and_groups_by_number():
     upload(at, "one.xlsx", one_posting_export())
     assert not at.exception
     assert any(c.value.startswith("1 posting over 1 month") for c in at.caption)
+
+
+def page_charts(at: AppTest) -> list[dict]:
+    """The Vega-Lite specs the page sends the browser, in the page's order."""
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def test_the_cost_by_pool_chart_fits_its_half_width_column(sample_page):
+    from tests.chart_render import drawn_on_page
+
+    charts = page_charts(sample_page)
+    [pools] = [
+        spec
+        for spec in charts
+        if spec["title"].get("subtitle") == "Monthly cost by cost pool"
+    ]
+    # The sample's run-rate goes from $209,301 to $332,261: the title is
+    # wrapped into lines of at most 32 characters, each under about 330
+    # pixels of 18-pixel type, instead of cut at the column's edge.
+    assert pools["title"]["text"] == [
+        "Monthly run-rate goes from",
+        "$209,301 to $332,261",
+    ]
+    # Half of a page of 940 pixels, less the gap: a column of 420 pixels. Every
+    # pool is named in the legend, each name ending inside the column (a
+    # character of 12-pixel type is under 7 pixels wide).
+    drawn = drawn_on_page(pools, 420)
+    named = {text.text: text for text in drawn.texts}
+    legend = pools["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert len(legend) == 7
+    for pool in legend:
+        assert named[pool].x + 7 * len(pool) <= drawn.width, pool
+    assert "Desktop support" in named
+    # Each chart of the page keeps a plot of its own height under its title.
+    for spec in charts:
+        assert spec["autosize"]["type"] == "fit-x"
+        assert drawn_on_page(spec, 420).plot_height >= 250

@@ -231,3 +231,32 @@ def test_other_scenarios_add_a_comparison_of_their_cpsu():
     }
     assert MONEY_AXIS in axis_formats(compared.spec)
     assert compared.spec["config"]["title"]["fontSize"] == 28
+
+
+def test_seven_scenarios_on_the_page_keep_the_slide_s_plot_and_name_twins():
+    from cpsu.charts import page_spec
+    from tests.chart_render import drawn_on_page
+
+    case = small_case(growth_per_quarter=0.4, horizon_quarters=3)
+    workspace = case.workspace
+    scenarios = [
+        replace(case.scenario, name=f"Growth {growth:.0%}", growth_per_quarter=growth)
+        for growth in (0.0, 0.1, 0.2, 0.3, 0.5)
+    ]
+    # A copy of the case under another name draws the case's very curve.
+    scenarios.append(replace(case.scenario, name="Copy of Base"))
+    others = [
+        Compared(one, project(workspace.cost_base, workspace.headcount, one))
+        for one in scenarios
+    ]
+    compared = slide_charts(case, others=others)[-1]
+    assert len({row["scenario"] for row in compared.spec["datasets"]["curves"]}) == 7
+    assert (
+        "Base and Copy of Base have the same curve, drawn as one line"
+        in compared.spec["title"]["subtitle"]
+    )
+    # On the page, in a column of 940 pixels, the plot keeps the slide's
+    # height; the seven scenarios' legend and the titles add to it.
+    drawn = drawn_on_page(page_spec(compared.spec), 940)
+    assert drawn.plot_height == SLIDE_HEIGHT
+    assert "Copy of Base" in {text.text for text in drawn.texts}

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from cpsu.charts import page_spec
 from cpsu.compare import (
     Compared,
     curve_columns,
@@ -24,6 +25,8 @@ from cpsu.compare import (
     funding_notes,
     funding_table,
     month_name,
+    quarter_choice,
+    quarter_labels,
 )
 from cpsu.compare_charts import (
     bridge_spec,
@@ -55,7 +58,7 @@ from cpsu.ui import state
 from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import arrow_columns, arrow_table
+from cpsu.ui.tables import MISSING, arrow_columns, arrow_table
 from cpsu.ui.text import plain
 
 PICKED = "compare.scenarios"
@@ -151,25 +154,25 @@ def _scenarios_tab(
         }
     show_spec(
         st,
-        scenario_curves_spec(
-            curve_columns(results),
-            bands=band,
-            triggers={first.name: triggers},
-            guardrail_marks={first.name: marks},
+        page_spec(
+            scenario_curves_spec(
+                curve_columns(results),
+                bands=band,
+                triggers={first.name: triggers},
+                guardrail_marks={first.name: marks},
+            )
         ),
         key="compare.curves",
     )
 
-    labels = first.projection.quarters
+    offered = quarter_labels(results)
     horizon = max(result.scenario.horizon_quarters for result in results)
     every = list(range(horizon + 1))
     at = st.multiselect(
         "Compare at quarters",
         every,
         default=_default(AT, every, default_quarters(horizon)),
-        format_func=lambda t: (
-            f"{labels[t]} (quarter {t})" if t < len(labels) else str(t)
-        ),
+        format_func=lambda t: quarter_choice(t, offered),
         key=AT,
         persist_state="session",
     )
@@ -178,6 +181,7 @@ def _scenarios_tab(
         arrow_columns({name: values for name, values in table.items() if name != "t"}),
         hide_index=True,
         key="compare.differences",
+        placeholder=MISSING,
         column_config={
             "scenario": st.column_config.TextColumn("Scenario"),
             "quarter": st.column_config.TextColumn("Quarter"),
@@ -208,7 +212,7 @@ def _scenarios_tab(
         "2027 is FY2027",
     )
     funding = funding_table(results, start)
-    show_spec(st, funding_spec(funding), key="compare.funding")
+    show_spec(st, page_spec(funding_spec(funding)), key="compare.funding")
     notes = funding_notes(funding)
     if notes:
         st.caption(plain(notes))
@@ -216,6 +220,7 @@ def _scenarios_tab(
         arrow_table(funding, index=True),
         hide_index=True,
         key="compare.funding_table",
+        placeholder=MISSING,
         column_config={
             "fiscal_year": st.column_config.TextColumn("Fiscal year"),
             **{
@@ -238,17 +243,19 @@ def _scenarios_tab(
             arrow_table(marks.table(list(shown)), shown, rows=flagged),
             hide_index=True,
             key="compare.guardrails",
+            placeholder=MISSING,
         )
 
 
 def _sensitivity_tab(workspace: Workspace, first: Compared) -> None:
     scenario = first.scenario
     table = tornado(workspace.cost_base, workspace.headcount, scenario)
-    show_spec(st, tornado_spec(table), key="compare.tornado")
+    show_spec(st, page_spec(tornado_spec(table)), key="compare.tornado")
     st.dataframe(
         table[["label", "low", "high", "cpsu_low", "cpsu_high", "swing", "source"]],
         hide_index=True,
         key="compare.tornado_table",
+        placeholder=MISSING,
         column_config={
             "label": st.column_config.TextColumn("Assumption"),
             "low": st.column_config.NumberColumn("Low", format="%.3f"),
@@ -270,14 +277,18 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     table = first.projection.table
     show_spec(
         st,
-        bridge_spec(
-            bridge,
-            start_label=str(table["quarter"].iloc[0]),
-            end_label=str(table["quarter"].iloc[-1]),
+        page_spec(
+            bridge_spec(
+                bridge,
+                start_label=str(table["quarter"].iloc[0]),
+                end_label=str(table["quarter"].iloc[-1]),
+            )
         ),
         key="compare.bridge",
     )
-    st.dataframe(bridge, hide_index=True, key="compare.bridge_table")
+    st.dataframe(
+        bridge, hide_index=True, key="compare.bridge_table", placeholder=MISSING
+    )
     triggers = hire_triggers(
         workspace.cost_base,
         workspace.headcount,
@@ -287,7 +298,9 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     )
     if len(triggers):
         st.subheader("Next hires")
-        st.dataframe(triggers, hide_index=True, key="compare.triggers")
+        st.dataframe(
+            triggers, hide_index=True, key="compare.triggers", placeholder=MISSING
+        )
 
 
 def _lever_choice(workspace: Workspace) -> Lever:

@@ -22,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from cpsu.charts import page_spec
 from cpsu.deck import (
     DECK_MIME,
     PNG_MIME,
@@ -211,7 +212,7 @@ def _show_case() -> (
     said = {left.name: left for left in left_out_charts(case)}
     for name in CHART_NAMES:
         if name in shown:
-            show_spec(st, shown[name].spec, key=f"pitch.chart.{name}")
+            show_spec(st, page_spec(shown[name].spec), key=f"pitch.chart.{name}")
         elif name in said:
             st.subheader(said[name].heading)
             st.caption(plain(said[name].sentence))

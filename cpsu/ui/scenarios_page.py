@@ -9,7 +9,14 @@ at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
 
 import streamlit as st
 
-from cpsu.charts import agents_spec, cost_by_pool_spec, cpsu_spec, staffed_tiers
+from cpsu.charts import (
+    HALF_TITLE_WIDTH,
+    agents_spec,
+    cost_by_pool_spec,
+    cpsu_spec,
+    page_spec,
+    staffed_tiers,
+)
 from cpsu.formatting import count, money, percent
 from cpsu.pitch import headline_figures, sanity_notes
 from cpsu.projection import ProjectionError
@@ -111,12 +118,22 @@ def show_scenario(workspace: Workspace) -> Build | None:
             "after it."
         )
 
-    show_spec(st, cpsu_spec(projection.columns), key="scenarios.cpsu_chart")
+    show_spec(st, page_spec(cpsu_spec(projection.columns)), key="scenarios.cpsu_chart")
     pools, agents = st.columns(2)
-    show_spec(pools, cost_by_pool_spec(projection.by_pool()), key="scenarios.pools")
+    show_spec(
+        pools,
+        page_spec(
+            cost_by_pool_spec(projection.by_pool()), title_width=HALF_TITLE_WIDTH
+        ),
+        key="scenarios.pools",
+    )
     by_tier = projection.agents_by_tier()
     if staffed_tiers(by_tier):
-        show_spec(agents, agents_spec(by_tier), key="scenarios.agents")
+        show_spec(
+            agents,
+            page_spec(agents_spec(by_tier), title_width=HALF_TITLE_WIDTH),
+            key="scenarios.agents",
+        )
     else:
         agents.info(
             "No tier is staffed with agents of its own: the cost base has no Staffed "
