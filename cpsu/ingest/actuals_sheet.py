@@ -49,6 +49,7 @@ from cpsu.ingest.conventions import (
     decide_conventions,
     decide_date_order,
 )
+from cpsu.ingest.headcount_sheet import SequenceWords, sequence_problem
 from cpsu.ingest.issues import Issue, error, errors, warning
 from cpsu.ingest.lists import month_of_header
 from cpsu.ingest.sniff import FileError, read_file_tables
@@ -362,7 +363,7 @@ def read_actuals_table(
         for name, value in written.items():
             plain[name].append((row_number, value))
         if quarter is not None:
-            problem = _sequence_problem(previous, quarter, row_number)
+            problem = sequence_problem(previous, quarter, ACTUALS_WORDS)
             if problem:
                 issues.append(
                     error(problem, table.name, row_number, header.label("quarter"))
@@ -497,30 +498,12 @@ def _cost_field(
     return None
 
 
-def _sequence_problem(
-    previous: tuple[pd.Period, int] | None, quarter: pd.Period, row_number: int
-) -> str | None:
-    if previous is None:
-        return None
-    last, last_row = previous
-    label = quarter_label(quarter)
-    if quarter == last:
-        return f"{label} is also in row {last_row}; each quarter appears once."
-    if quarter < last:
-        return (
-            f"{label} comes after {quarter_label(last)} (row {last_row}); list the "
-            "quarters oldest first."
-        )
-    if quarter != last + 1:
-        missing = quarter_label(last + 1)
-        if quarter != last + 2:
-            missing += f" to {quarter_label(quarter - 1)}"
-        return (
-            f"{label} follows {quarter_label(last)} (row {last_row}), leaving out "
-            f"{missing}. A streak counts quarters in a row, so add the missing "
-            "quarters."
-        )
-    return None
+# A streak counts quarters in a row: a gap or a repeat would bend it.
+ACTUALS_WORDS = SequenceWords(
+    repeated=" each quarter appears once.",
+    backwards=" list the quarters oldest first.",
+    gap=". A streak counts quarters in a row, so add the missing quarters.",
+)
 
 
 def _read_row(

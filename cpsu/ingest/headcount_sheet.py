@@ -11,6 +11,7 @@ row per person, is counted into quarters instead (see `roster.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -122,7 +123,7 @@ def read_headcount(
         row, quarter, row_issues = _read_row(header, row_number, cells, conventions)
         issues.extend(row_issues)
         if quarter is not None:
-            problem = _sequence_problem(previous, quarter, row_number)
+            problem = sequence_problem(previous, quarter)
             if problem:
                 issues.append(
                     error(
@@ -181,32 +182,45 @@ def _first_data_row(table: Table, header: Header) -> int | None:
     return None
 
 
-def _sequence_problem(
-    previous: tuple[pd.Period, int] | None, quarter: pd.Period, row_number: int
+@dataclass(frozen=True)
+class SequenceWords:
+    """What a table of quarters says after each kind of break in its order."""
+
+    repeated: str  # after "2026-Q2 is also in row 3;"
+    backwards: str  # after "2026-Q1 comes after 2026-Q2 (row 3);"
+    gap: str  # after "2026-Q4 follows 2026-Q2 (row 3), leaving out 2026-Q3"
+
+
+HEADCOUNT_WORDS = SequenceWords(
+    repeated=" each quarter appears once. Delete one of the two rows.",
+    backwards=" list the quarters in order, the baseline first.",
+    gap="; plan rows go one quarter at a time without gaps. Add the missing quarters.",
+)
+
+
+def sequence_problem(
+    previous: tuple[pd.Period, int] | None,
+    quarter: pd.Period,
+    words: SequenceWords = HEADCOUNT_WORDS,
 ) -> str | None:
+    """What is wrong with `quarter` coming after `previous` (the quarter and
+    row before it): a repeat, a step back or a gap; None when it is the next."""
     if previous is None:
         return None
     last, last_row = previous
     label = quarter_label(quarter)
     if quarter == last:
-        return (
-            f"{label} is also in row {last_row}; each quarter appears once. Delete "
-            "one of the two rows."
-        )
-    expected = last + 1
-    if quarter < expected:
-        return (
-            f"{label} comes after {quarter_label(last)} (row {last_row}); list the "
-            "quarters in order, the baseline first."
-        )
-    if quarter != expected:
-        missing = quarter_label(expected)
-        if quarter != expected + 1:
+        return f"{label} is also in row {last_row};{words.repeated}"
+    if quarter < last + 1:
+        before = f"{quarter_label(last)} (row {last_row})"
+        return f"{label} comes after {before};{words.backwards}"
+    if quarter != last + 1:
+        missing = quarter_label(last + 1)
+        if quarter != last + 2:
             missing += f" to {quarter_label(quarter - 1)}"
         return (
             f"{label} follows {quarter_label(last)} (row {last_row}), leaving out "
-            f"{missing}; plan rows go one quarter at a time without gaps. Add the "
-            "missing quarters."
+            f"{missing}{words.gap}"
         )
     return None
 
