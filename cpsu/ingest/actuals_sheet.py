@@ -532,21 +532,27 @@ def _read_row(
             problem("quarter", str(exc))
 
     people: dict[str, float] = {}
-    for name in ("employees", "contingent"):
+
+    def counted(name: str) -> float | None:
+        """A count of 0 or more from the row's cell; None when blank or wrong."""
         cell = header.cell(cells, name)
         if is_blank(cell):
-            if name == "employees":
-                problem(name, "is empty; enter the employees supported (0 if none)")
-            people[name] = 0.0
-            continue
+            return None
         try:
             value = read_count(cell, conventions=conventions).value
         except CellError as exc:
             problem(name, str(exc))
-            continue
+            return None
         if value < 0:
             problem(name, f"is {format_number(value)}; it cannot be negative")
-        people[name] = value
+            return None
+        return value
+
+    for name in ("employees", "contingent"):
+        value = counted(name)
+        if value is None and name == "employees" and is_blank(header.cell(cells, name)):
+            problem(name, "is empty; enter the employees supported (0 if none)")
+        people[name] = 0.0 if value is None else value
 
     def amount(name: str) -> float | None:
         cell = header.cell(cells, name)
@@ -598,16 +604,8 @@ def _read_row(
 
     tickets = None
     for name, divisor in (("tickets", 1.0), ("quarterly_tickets", 3.0)):
-        cell = header.cell(cells, name)
-        if name in header.columns and not is_blank(cell):
-            try:
-                value = read_count(cell, conventions=conventions).value
-            except CellError as exc:
-                problem(name, str(exc))
-                continue
-            if value < 0:
-                problem(name, f"is {format_number(value)}; it cannot be negative")
-                continue
+        value = counted(name) if name in header.columns else None
+        if value is not None:
             tickets = value / divisor
 
     rates: dict[str, float | None] = {"resolution_rate": None, "satisfaction": None}

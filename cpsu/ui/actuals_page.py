@@ -67,6 +67,19 @@ SOURCE = "actuals.source"  # where they came from, for the caption
 REPORT = "actuals.report"  # (file id, file name, ActualsUpload) of the last upload
 UPLOAD = "actuals.upload"
 PLAN_CHOICE = "actuals.plan"
+# The history table's columns: each one's heading and number format.
+TABLE_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "quarter": ("Quarter", None),
+    "employees": ("Employees", "localized"),
+    "contingent": ("Contingent", "localized"),
+    "supported_users": ("Supported users", "localized"),
+    "monthly_opex": ("Monthly OPEX", "dollar"),
+    "cpsu": ("CPSU", "dollar"),
+    "change": ("Change", "percent"),
+    "tickets": ("Tickets a month", "localized"),
+    "resolution_rate": ("Resolution rate", "percent"),
+    "satisfaction": ("Satisfaction", "percent"),
+}
 CHART_HEIGHT = 380  # pixels, legend and title included
 
 
@@ -594,43 +607,13 @@ def actuals_page() -> None:
 
     with st.expander("The history as a table"):
         st.dataframe(
-            table[
-                [
-                    "quarter",
-                    "employees",
-                    "contingent",
-                    "supported_users",
-                    "monthly_opex",
-                    "cpsu",
-                    "change",
-                    "tickets",
-                    "resolution_rate",
-                    "satisfaction",
-                ]
-            ].rename(
-                columns={
-                    "quarter": "Quarter",
-                    "employees": "Employees",
-                    "contingent": "Contingent",
-                    "supported_users": "Supported users",
-                    "monthly_opex": "Monthly OPEX",
-                    "cpsu": "CPSU",
-                    "change": "Change",
-                    "tickets": "Tickets a month",
-                    "resolution_rate": "Resolution rate",
-                    "satisfaction": "Satisfaction",
-                }
+            table[list(TABLE_COLUMNS)].rename(
+                columns={name: label for name, (label, _) in TABLE_COLUMNS.items()}
             ),
             hide_index=True,
             column_config={
-                "Employees": st.column_config.NumberColumn(format="localized"),
-                "Contingent": st.column_config.NumberColumn(format="localized"),
-                "Supported users": st.column_config.NumberColumn(format="localized"),
-                "Monthly OPEX": st.column_config.NumberColumn(format="dollar"),
-                "CPSU": st.column_config.NumberColumn(format="dollar"),
-                "Change": st.column_config.NumberColumn(format="percent"),
-                "Tickets a month": st.column_config.NumberColumn(format="localized"),
-                "Resolution rate": st.column_config.NumberColumn(format="percent"),
-                "Satisfaction": st.column_config.NumberColumn(format="percent"),
+                label: st.column_config.NumberColumn(format=shown)
+                for label, shown in TABLE_COLUMNS.values()
+                if shown
             },
         )
