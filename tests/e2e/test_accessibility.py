@@ -148,3 +148,37 @@ def test_no_serious_violation_from_our_content(page, app_url, axe_script, target
     violations = axe_violations(page, axe_script)
     report(target.path, violations)
     assert blocking(violations) == []
+
+
+def chart_names(page) -> list[str]:
+    """The accessible name of each chart on the page, as a screen reader has it."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+            .map(chart => chart.getAttribute('aria-label') || '')"""
+    )
+
+
+def test_each_chart_is_named_by_its_title_then_its_description(page, app_url):
+    open_drawn(page, app_url, PAGES[1])
+    names = chart_names(page)
+    assert len(names) == 3  # CPSU, cost by pool, agents by tier
+    assert re.fullmatch(
+        r"CPSU (falls|rises) [\d.]+% to \$[\d,.]+ by \d{4}-Q\d\. "
+        r"Monthly cost per supported user, from \$[\d,.]+ in \d{4}-Q\d\. "
+        r"Line chart of CPSU by quarter with the baseline CPSU marked\.",
+        names[0],
+    ), names[0]
+    assert names[1].endswith(
+        "Stacked area chart of monthly cost by cost pool and quarter."
+    )
+    assert not names[1].startswith("Stacked")  # the title comes first
+
+
+@pytest.mark.parametrize(
+    "target", [target for target in PAGES if target.charts], ids=lambda t: t.path
+)
+def test_no_chart_is_left_without_a_name(page, app_url, target):
+    open_drawn(page, app_url, target)
+    names = chart_names(page)
+    print(f"\n{target.path}: {len(names)} chart(s)")
+    assert names and all(len(name) > 40 for name in names), names
