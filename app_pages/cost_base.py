@@ -8,6 +8,7 @@ from cpsu.ingest.issues import Severity
 from cpsu.projection import ProjectionError
 from cpsu.ui import state
 from cpsu.ui.mapping import mapping_section
+from cpsu.ui.projections import show_altair
 from cpsu.ui.read_choices import apply_pending_choices, read_choices
 from cpsu.ui.sheet_picker import sheet_picker
 from cpsu.ui.tables import cost_line_view, issue_frame, issues_csv, run_rate_view
@@ -147,9 +148,7 @@ run_rate.metric("Monthly run-rate", money(baseline["monthly_opex"]))
 cpsu.metric("CPSU", money(baseline["cpsu"]))
 
 chart_column, pools_column = st.columns([3, 2])
-chart_column.altair_chart(
-    run_rate_by_pool_chart(projection.run_rate_by_pool(0)), theme=None
-)
+show_altair(chart_column, run_rate_by_pool_chart(projection.run_rate_by_pool(0)))
 pools, pool_columns = run_rate_view(projection)
 pools_column.dataframe(
     pools, column_config=pool_columns, hide_index=True, key="cost_base.pools"

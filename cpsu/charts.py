@@ -255,6 +255,45 @@ _TEMPLATES: dict[tuple, dict[str, Any]] = {}
 _MAX_TEMPLATES = 256
 
 
+def _title_parts(title: Any) -> list[str]:
+    """The text and the subtitle of a Vega-Lite title, each as one plain line.
+
+    A text given as a list is one sentence wrapped over lines: its lines are
+    joined with spaces.
+    """
+    if title is None or title is alt.Undefined:
+        return []
+    if hasattr(title, "to_dict"):
+        title = title.to_dict()
+    if isinstance(title, str):
+        return [title]
+    if isinstance(title, Mapping):
+        return _title_parts(title.get("text")) + _title_parts(title.get("subtitle"))
+    if isinstance(title, Sequence):
+        return [" ".join(line.strip() for line in title if isinstance(line, str))]
+    return []
+
+
+def chart_alt(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str | None:
+    """A chart's title, subtitle and description as one text for screen readers.
+
+    Takes an Altair chart or its Vega-Lite spec; None when it has neither.
+    """
+    if isinstance(chart, Mapping):
+        title, description = chart.get("title"), chart.get("description")
+    else:
+        title, description = chart.title, chart.description
+    parts = _title_parts(title)
+    if isinstance(description, str):
+        parts.append(description)
+    sentences = [
+        part if part.endswith((".", "?", "!")) else part + "."
+        for part in (part.strip() for part in parts)
+        if part
+    ]
+    return " ".join(sentences) or None
+
+
 def json_ready(values: list[Any]) -> list[Any]:
     ready = []
     for value in values:

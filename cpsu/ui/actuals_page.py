@@ -53,7 +53,7 @@ from cpsu.projection import ProjectionError
 from cpsu.scenario import parse_quarter
 from cpsu.sourcing import Contract, InHouseDesk, Pricing, break_even
 from cpsu.ui import state
-from cpsu.ui.projections import kept_projection, projection_of
+from cpsu.ui.projections import kept_projection, projection_of, show_altair
 from cpsu.ui.scenario_library import open_library
 from cpsu.ui.tables import issue_frame
 from cpsu.ui.text import plain
@@ -305,8 +305,8 @@ def _plan_section(actuals: Actuals, workspace) -> None:
             f"{plain(name)} is not locked, so it may have changed since it was "
             "agreed; lock the plan leadership agreed to on the Scenarios page."
         )
-    st.altair_chart(
-        plan_actual_chart(table, name), theme=None, width="stretch", height=CHART_HEIGHT
+    show_altair(
+        st, plan_actual_chart(table, name), width="stretch", height=CHART_HEIGHT
     )
     shown = table.rename(
         columns={
@@ -482,9 +482,9 @@ def _sourcing_section(workspace, users_now: float) -> None:
             f"today the company is {side}. Agents cost {money(found.desk_per_user)} a "
             f"user a month against the contract's {money(found.contract_per_user)}."
         )
-    st.altair_chart(
+    show_altair(
+        st,
         sourcing_chart(desk, contract, found, users_now),
-        theme=None,
         width="stretch",
         height=CHART_HEIGHT,
     )
@@ -518,22 +518,20 @@ def actuals_page() -> None:
     except ActualsError as problem:
         curve = None
         curve_note = str(problem)
-    st.altair_chart(
+    show_altair(
+        st,
         cpsu_history_chart(table, curve),
-        theme=None,
         width="stretch",
         height=CHART_HEIGHT,
     )
     warnings = quality_warnings(table)
     for warning in warnings:
         st.warning(warning.message, icon=":material/warning:")
-    st.altair_chart(
-        indexed_chart(table), theme=None, width="stretch", height=CHART_HEIGHT
-    )
+    show_altair(st, indexed_chart(table), width="stretch", height=CHART_HEIGHT)
     if table[["resolution_rate", "satisfaction"]].notna().any().any():
-        st.altair_chart(
+        show_altair(
+            st,
             quality_chart(table, warnings),
-            theme=None,
             width="stretch",
             height=CHART_HEIGHT,
         )
@@ -587,9 +585,9 @@ def actuals_page() -> None:
             percent(-curve.per_doubling, signed=True),
         )
         r2_column.metric("R squared (on logs)", f"{curve.r2:.3f}")
-        st.altair_chart(
+        show_altair(
+            st,
             experience_curve_chart(curve_table, curve, plan, verdict, scenario.name),
-            theme=None,
             width="stretch",
         )
         if verdict is not None and plan is not None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import streamlit as st
 
+from cpsu.charts import chart_alt
 from cpsu.projection import (
     Assumptions,
     Model,
@@ -235,8 +236,18 @@ def kept_projection(workspace: Workspace, scenario: Scenario) -> Projection:
     return projection
 
 
+def show_altair(container: Any, chart: Any, **options: Any) -> None:
+    """Draw an Altair chart in the product's theme, its title and description
+    given to screen readers as the chart's name."""
+    container.altair_chart(chart, theme=None, alt=chart_alt(chart), **options)
+
+
 def show_spec(container: Any, spec: dict[str, Any], key: str) -> None:
     """Draw a Vega-Lite spec from cpsu.charts in the product's theme."""
     container.vega_lite_chart(
-        inline_datasets(spec), theme=None, key=key, width="stretch"
+        inline_datasets(spec),
+        theme=None,
+        key=key,
+        width="stretch",
+        alt=chart_alt(spec),
     )
