@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,3 +214,28 @@ def test_no_text_of_the_file_reaches_a_refusal_line(
     (record,) = records
     assert MARKER not in record.getMessage()
     assert "errors=1" in record.getMessage()
+
+
+def test_the_operator_lines_reach_standard_error_once(tmp_path):
+    """Outside pytest no one configures the root logger: the app's own handler
+    writes each line, once, as the server's log shows it."""
+    script = (
+        "from streamlit.testing.v1 import AppTest\n"
+        f"AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=60).run()\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, oplog.SLOW_RERUN_VARIABLE: "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = [
+        line
+        for line in ran.stderr.splitlines()
+        if "cpsu.operator: slow rerun page='Scenarios'" in line
+    ]
+    assert len(lines) == 1
+    assert " WARNING " in lines[0]
