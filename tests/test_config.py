@@ -110,3 +110,25 @@ def test_the_proxy_example_lets_through_the_largest_upload_and_no_more():
     assert "--server.address 127.0.0.1" in deploy
     for variable in ("CPSU_DATA_DIR", "CPSU_CHROMIUM", "CPSU_SLOW_RERUN_MS"):
         assert f"`{variable}`" in deploy
+
+
+def test_a_failing_page_shows_a_generic_message_and_logs_the_details():
+    # AppTest reads .streamlit/config.toml from the folder it runs in, as the
+    # server does.
+    script = (
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_string('raise ValueError(\"broke on cell 42\")').run()\n"
+        "print([element.message for element in at.exception])\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "broke on cell 42" not in ran.stdout
+    assert "redacted" in ran.stdout
+    assert "Uncaught app execution" in ran.stderr
+    assert "ValueError: broke on cell 42" in ran.stderr
