@@ -1,7 +1,8 @@
 """CPSU budget-case builder: the router.
 
 Sets the page, registers the chart theme, loads the sample company on a
-session's first run and declares the pages.
+session's first run and declares the pages; a page run slower than
+CPSU_SLOW_RERUN_MS goes to the operator's log.
 """
 
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from cpsu.charts import register_theme
+from cpsu.ui.oplog import configure_operator_log, timed_page
 from cpsu.ui.state import init_session
 
 st.set_page_config(
@@ -17,6 +19,7 @@ st.set_page_config(
     layout="wide",
 )
 register_theme()
+configure_operator_log()
 init_session()
 
 pages = [
@@ -31,4 +34,6 @@ pages = [
     st.Page("app_pages/pitch.py", title="Pitch", icon=":material/co_present:"),
     st.Page("app_pages/actuals.py", title="Actuals", icon=":material/history:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with timed_page(page.title):
+    page.run()

@@ -52,7 +52,7 @@ from cpsu.ingest.issues import Issue, Severity
 from cpsu.projection import ProjectionError
 from cpsu.scenario import parse_quarter
 from cpsu.sourcing import Contract, InHouseDesk, Pricing, break_even
-from cpsu.ui import state
+from cpsu.ui import oplog, state
 from cpsu.ui.projections import kept_projection, projection_of, show_altair
 from cpsu.ui.scenario_library import open_library
 from cpsu.ui.tables import issue_frame
@@ -115,6 +115,12 @@ def _accept(file_id: str, name: str, data: bytes) -> None:
     if upload.actuals is not None and not upload.has_errors:
         st.session_state[ACTUALS] = upload.actuals
         st.session_state[SOURCE] = name
+        quarters = len(upload.actuals.rows)
+        oplog.upload_accepted(
+            "Actuals", "actuals", name, len(data), quarters, "quarters"
+        )
+    else:
+        oplog.upload_refused("Actuals", "actuals", name, len(data), upload.issues)
 
 
 def _upload_row() -> None:

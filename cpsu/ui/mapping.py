@@ -31,7 +31,7 @@ from cpsu.mapping import (
     negative_run_rate,
     save_rules,
 )
-from cpsu.ui import state
+from cpsu.ui import oplog, state
 from cpsu.ui.tables import issue_frame
 from cpsu.ui.text import plain
 
@@ -144,6 +144,13 @@ def _rules_files() -> None:
         st.session_state[RULES_REPORT] = RulesReport(
             rules_file.file_id, rules_file.name, len(loaded), tuple(problems)
         )
+        size = len(rules_file.getvalue())
+        if errors(problems):
+            oplog.upload_refused("Cost base", "rules", rules_file.name, size, problems)
+        else:
+            oplog.upload_accepted(
+                "Cost base", "rules", rules_file.name, size, len(loaded), "rules"
+            )
         if loaded:
             st.session_state[RULES] = loaded
             st.rerun()

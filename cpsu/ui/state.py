@@ -35,6 +35,7 @@ from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import has_mapped_per_user, reprice_per_user
 from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario, Workspace
+from cpsu.ui import oplog
 from cpsu.ui.projections import projection_of
 from cpsu.ui.sheets import cost_sheet_choices
 from cpsu.ui.text import plain
@@ -386,6 +387,7 @@ def accept_upload(
                 asked=choices_asked(export.issues),
                 read_label=bar.label,
             )
+            _log_upload(len(data), len(export.entries), "postings")
             status.update(
                 label=plain(bar.label),
                 state="error" if failed else "complete",
@@ -399,6 +401,7 @@ def accept_upload(
                 else f"Read {file_name}"
             )
             _accept_roster(roster, file_name, file_id, choices, bar.label)
+            _log_upload(len(data), roster.people, "people")
             status.update(
                 label=plain(bar.label),
                 state="error" if roster.has_errors else "complete",
@@ -445,6 +448,22 @@ def accept_upload(
         asked=choices_asked(issues),
         read_label=bar.label,
     )
+    _log_upload(len(data), lines, "lines")
+
+
+def _log_upload(size_bytes: int, read: int, unit: str) -> None:
+    """One line in the operator's log for the upload just reported."""
+    report = upload_report()
+    if report is None:
+        return
+    if report.accepted:
+        oplog.upload_accepted(
+            "Cost base", report.kind, report.file_name, size_bytes, read, unit
+        )
+    else:
+        oplog.upload_refused(
+            "Cost base", report.kind, report.file_name, size_bytes, report.issues
+        )
 
 
 ROSTER_MARK = " + roster "
