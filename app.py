@@ -35,5 +35,7 @@ pages = [
     st.Page("app_pages/actuals.py", title="Actuals", icon=":material/history:"),
 ]
 page = st.navigation(pages)
-with timed_page(page.title):
+# Run bare (python app.py, as a spawned process re-imports its parent's main
+# module), a page has no title to time it by.
+with timed_page(getattr(page, "title", "") or "page"):
     page.run()
