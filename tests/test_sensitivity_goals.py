@@ -12,31 +12,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpsu.costs import Behaviour, CostBase, CostLine, Tier
+from cpsu.costs import Behaviour, CostBase, CostLine
 from cpsu.projection import project
 from cpsu.scenario import Scenario
 from cpsu.sensitivity import CpsuTarget, SteadyFall, assumption_lever, solve
-from cpsu.workload import ServiceDesk
-from tests.model_builders import headcount
 from tests.test_cli import SAMPLE, call
+from tests.test_sensitivity import DESK_STAFF as SOLVER_DESK_STAFF
+from tests.test_sensitivity import ONE_TICKET, THOUSAND
 
-THOUSAND = headcount(("2026-Q4", 1000, 0))
 OVERHEAD = CostLine("Overhead", "Other", Behaviour.FIXED, amount=10_000)
-DESK_STAFF = CostLine(
-    "Desk staff",
-    "Service desk (Tier 1)",
-    Behaviour.STAFFED,
-    unit_cost=5_000,
-    tier=Tier.TIER_1,
-    tickets_per_agent=600,
-)
-ONE_TICKET = ServiceDesk(
-    tickets_per_user_month=1.0,
-    resolution_rate=0.5,
-    deskside_share=0.0,
-    deflection=0.0,
-    deflection_cap=0.5,
-)
+# The desk of the solver's own tests, without its 3% escalation, so that the
+# sums by hand below need no price rise.
+DESK_STAFF = replace(SOLVER_DESK_STAFF, escalation=0.0)
 ONE_QUARTER = Scenario(horizon_quarters=1, service_desk=ONE_TICKET)
 
 
