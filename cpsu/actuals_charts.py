@@ -162,6 +162,29 @@ def _quarter_x(quarters: Sequence[str]) -> alt.X:
     )
 
 
+SOLID, DASHED = [1, 0], [6, 3]
+
+
+def _two_lines(
+    field: str, lines: tuple[tuple[str, str, list[int]], ...]
+) -> dict[str, Any]:
+    """The colour and dash of lines told apart by `field`: each (name, colour,
+    dash), so that a line is known by its dash as well as its colour."""
+    names = [name for name, _, _ in lines]
+    return {
+        "color": alt.Color(
+            f"{field}:N",
+            scale=alt.Scale(domain=names, range=[colour for _, colour, _ in lines]),
+            legend=alt.Legend(title=None, orient="top"),
+        ),
+        "strokeDash": alt.StrokeDash(
+            f"{field}:N",
+            scale=alt.Scale(domain=names, range=[dash for _, _, dash in lines]),
+            legend=None,
+        ),
+    }
+
+
 def _signed(value: float | None) -> str:
     return percent(value, signed=True)
 
@@ -351,20 +374,12 @@ def indexed_chart(table: pd.DataFrame) -> alt.Chart:
         .encode(
             x=_quarter_x(quarters),
             y=alt.Y("index:Q", title=f"Index ({quarters[0]} = 100)"),
-            color=alt.Color(
-                "measure:N",
-                scale=alt.Scale(
-                    domain=["Supported users", "Monthly cost"],
-                    range=[PALETTE[0], PALETTE[1]],
+            **_two_lines(
+                "measure",
+                (
+                    ("Supported users", PALETTE[0], SOLID),
+                    ("Monthly cost", PALETTE[1], DASHED),
                 ),
-                legend=alt.Legend(title=None, orient="top"),
-            ),
-            strokeDash=alt.StrokeDash(
-                "measure:N",
-                scale=alt.Scale(
-                    domain=["Supported users", "Monthly cost"], range=[[1, 0], [6, 3]]
-                ),
-                legend=None,
             ),
             tooltip=[
                 alt.Tooltip("quarter:O", title="Quarter"),
@@ -693,17 +708,9 @@ def plan_actual_chart(table: pd.DataFrame, plan_name: str) -> alt.Chart:
                 axis=alt.Axis(format=MONEY_AXIS),
                 scale=alt.Scale(zero=False, padding=20),
             ),
-            color=alt.Color(
-                "series:N",
-                scale=alt.Scale(
-                    domain=[plan_name, "Actual"], range=[PLAN_COLOUR, PALETTE[0]]
-                ),
-                legend=alt.Legend(title=None, orient="top"),
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=[plan_name, "Actual"], range=[[6, 3], [1, 0]]),
-                legend=None,
+            **_two_lines(
+                "series",
+                ((plan_name, PLAN_COLOUR, DASHED), ("Actual", PALETTE[0], SOLID)),
             ),
             tooltip=[
                 alt.Tooltip("quarter:O", title="Quarter"),
@@ -769,20 +776,12 @@ def sourcing_chart(
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "option:N",
-                scale=alt.Scale(
-                    domain=["In-house desk", "Managed contract"],
-                    range=[PALETTE[0], PLAN_COLOUR],
+            **_two_lines(
+                "option",
+                (
+                    ("In-house desk", PALETTE[0], SOLID),
+                    ("Managed contract", PLAN_COLOUR, DASHED),
                 ),
-                legend=alt.Legend(title=None, orient="top"),
-            ),
-            strokeDash=alt.StrokeDash(
-                "option:N",
-                scale=alt.Scale(
-                    domain=["In-house desk", "Managed contract"], range=[[1, 0], [6, 3]]
-                ),
-                legend=None,
             ),
             tooltip=[
                 alt.Tooltip("option:N", title="Option"),
