@@ -129,7 +129,7 @@ except ProjectionError as problem:
     st.error(plain(problem))
     st.stop()
 
-st.subheader(f"What was understood: {plain(workspace.source)}")
+st.header(f"What was understood: {plain(workspace.source)}")
 if note := state.service_desk_note():
     st.caption(note)
 baseline = projection.baseline
@@ -154,7 +154,7 @@ pools_column.dataframe(
     pools, column_config=pool_columns, hide_index=True, key="cost_base.pools"
 )
 
-st.subheader("Cost lines")
+st.header("Cost lines")
 lines_view, line_columns = cost_line_view(workspace.cost_base, projection)
 st.dataframe(
     lines_view,

@@ -439,7 +439,7 @@ def test_a_second_roster_replaces_the_first_in_the_source_too():
     at = cost_base_page(new_app())
     upload(at, "roster-1.xlsx", roster_bytes())
     upload(at, "roster-2.xlsx", roster_bytes())
-    heading = next(h.value for h in at.subheader if "What was understood" in h.value)
+    heading = next(h.value for h in at.header if "What was understood" in h.value)
     # the heading escapes Markdown: "roster\-2.xlsx" shows as roster-2.xlsx
     assert heading.endswith("roster roster\\-2\\.xlsx")
     assert "roster\\-1" not in heading
@@ -564,7 +564,7 @@ def test_the_sheet_picker_offers_cost_tables_first_and_marks_hidden_ones():
     ]
     assert picker.value == "FY27 budget"
     assert metric(at, "Monthly run-rate") == "$2,200.00"  # 1,000 + 1,200
-    heading = next(h.value for h in at.subheader if "What was understood" in h.value)
+    heading = next(h.value for h in at.header if "What was understood" in h.value)
     assert heading.endswith("budgets\\.xlsx, sheet FY27 budget")
     assert "come from the sheet FY27 budget" in " ".join(c.value for c in at.caption)
 
@@ -586,7 +586,7 @@ def test_the_picked_sheet_stays_through_a_page_switch_and_can_still_change():
     sheet_picker(at).set_value("Draft FY28").run()
     assert not at.exception
     assert metric(at, "Monthly run-rate") == "$5,000.00"
-    heading = next(h.value for h in at.subheader if "What was understood" in h.value)
+    heading = next(h.value for h in at.header if "What was understood" in h.value)
     assert heading.endswith("sheet Draft FY28")
 
 

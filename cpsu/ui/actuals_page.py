@@ -252,7 +252,7 @@ def _headline(table: pd.DataFrame) -> None:
 
 
 def _plan_section(actuals: Actuals, workspace) -> None:
-    st.subheader("Plan against actual")
+    st.header("Plan against actual")
     current = open_library(workspace)
     saved = list(current.scenarios.values()) if current is not None else []
     if not saved:
@@ -390,7 +390,7 @@ def _tier_1_defaults(workspace) -> tuple[float, float, int]:
 
 
 def _sourcing_section(workspace, users_now: float) -> None:
-    st.subheader("In-house or managed")
+    st.header("In-house or managed")
     scenario = state.current_scenario()
     desk_defaults = scenario.service_desk
     tickets = desk_defaults.tickets_per_user_month * (1 - desk_defaults.deflection)
@@ -548,7 +548,7 @@ def actuals_page() -> None:
             icon=":material/info:",
         )
 
-    st.subheader("Experience curve")
+    st.header("Experience curve")
     scenario = state.current_scenario()
     # The scenario in use is judged against the history in its own unit: when
     # its contingent weight is not the workspace's, the curve is fitted on

@@ -201,7 +201,7 @@ def _scenarios_tab(
         },
     )
 
-    st.subheader("Funding ask by fiscal year")
+    st.header("Funding ask by fiscal year")
     start = st.selectbox(
         "Fiscal year starts in",
         range(1, 13),
@@ -232,7 +232,7 @@ def _scenarios_tab(
 
     flagged = marks.flagged
     if flagged.any():
-        st.subheader(f"Guardrails of {first.name}")
+        st.header(f"Guardrails of {first.name}")
         shown = {
             "quarter": "Quarter",
             "tiers_over": "Over 85% utilisation",
@@ -297,7 +297,7 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
         run=kept_run(workspace, scenario),
     )
     if len(triggers):
-        st.subheader("Next hires")
+        st.header("Next hires")
         st.dataframe(
             triggers, hide_index=True, key="compare.triggers", placeholder=MISSING
         )

@@ -187,7 +187,7 @@ def _rules_files() -> None:
 def mapping_section(export: GLExport) -> None:
     """The whole mapping step for one GL export."""
     mapping = apply_rules(export, rules())
-    st.subheader(f"Map the GL export: {plain(export.source)}")
+    st.header(f"Map the GL export: {plain(export.source)}")
     st.caption(
         f"{count(len(export.entries))} "
         f"{'posting' if len(export.entries) == 1 else 'postings'} over "

@@ -214,14 +214,14 @@ def _show_case() -> (
         if name in shown:
             show_spec(st, page_spec(shown[name].spec), key=f"pitch.chart.{name}")
         elif name in said:
-            st.subheader(said[name].heading)
+            st.header(said[name].heading)
             st.caption(plain(said[name].sentence))
     projected = [(o.scenario, o.projection) for o in others if o.projection is not None]
     return case, charts, projected
 
 
 def _download_buttons(charts: list[SlideChart]) -> None:
-    st.subheader("Downloads")
+    st.header("Downloads")
     workbook, deck = st.columns(2)
     with workbook:
         download_button(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from cpsu.charts import chart_alt
@@ -239,15 +240,20 @@ def kept_projection(workspace: Workspace, scenario: Scenario) -> Projection:
 def show_altair(container: Any, chart: Any, **options: Any) -> None:
     """Draw an Altair chart in the product's theme, its title and description
     given to screen readers as the chart's name."""
-    container.altair_chart(chart, theme=None, alt=chart_alt(chart), **options)
+    name = chart_alt(chart)
+    if name is not None:
+        # The name holds the description: sent twice, Streamlit logs a
+        # warning with a stack on every run of the page.
+        chart = chart.copy(deep=False)
+        chart.description = alt.Undefined
+    container.altair_chart(chart, theme=None, alt=name, **options)
 
 
 def show_spec(container: Any, spec: dict[str, Any], key: str) -> None:
     """Draw a Vega-Lite spec from cpsu.charts in the product's theme."""
-    container.vega_lite_chart(
-        inline_datasets(spec),
-        theme=None,
-        key=key,
-        width="stretch",
-        alt=chart_alt(spec),
-    )
+    name = chart_alt(spec)
+    drawn = inline_datasets(spec)
+    if name is not None:
+        # As in show_altair: the description is said once, in the name.
+        drawn = {part: value for part, value in drawn.items() if part != "description"}
+    container.vega_lite_chart(drawn, theme=None, key=key, width="stretch", alt=name)

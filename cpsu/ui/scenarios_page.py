@@ -143,7 +143,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
 
     share_link(scenario, workspace)
 
-    st.subheader("Projection")
+    st.header("Projection")
     table, table_columns = projection_arrow(projection)
     st.dataframe(
         table,

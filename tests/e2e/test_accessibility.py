@@ -21,6 +21,9 @@ from tests.e2e.test_browser import wait_until_idle
 pytestmark = pytest.mark.e2e
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Rules held at any impact: headings that skip a level (an h3 straight under
+# the page's h1) mislead a screen reader's outline of the page.
+BLOCKING_RULES = {"heading-order", "page-has-heading-one"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def is_known(rule: str, target: str, exceptions: list[KnownException]) -> bool:
     )
 
 
-def test_blocking_keeps_serious_and_critical_and_drops_only_known_widgets():
+def test_blocking_keeps_serious_critical_and_heading_order_and_drops_known_widgets():
     def violation(rule, impact, *targets):
         return {
             "id": rule,
@@ -103,15 +106,18 @@ def test_blocking_keeps_serious_and_critical_and_drops_only_known_widgets():
         violation("heading-order", "moderate", "#projection"),
         violation("aria-required-children", "critical", "[role=listbox]"),
     ]
+    found.append(violation("region", "moderate", ".stMarkdown"))
     assert blocking(found) == [
         ("color-contrast", "serious", ".caption > p"),
         ("color-contrast", "serious", ".stWidget > span"),
+        ("heading-order", "moderate", "#projection"),
         ("aria-required-children", "critical", "[role=listbox]"),
     ]
 
     widget = KnownException("color-contrast", re.compile(r"\.stWidget"), "theirs")
     assert blocking(found, [widget]) == [
         ("color-contrast", "serious", ".caption > p"),
+        ("heading-order", "moderate", "#projection"),
         ("aria-required-children", "critical", "[role=listbox]"),
     ]
 
@@ -119,15 +125,15 @@ def test_blocking_keeps_serious_and_critical_and_drops_only_known_widgets():
 def blocking(
     violations: list[dict], exceptions: list[KnownException] = KNOWN_EXCEPTIONS
 ) -> list[tuple[str, str, str]]:
-    """(rule, impact, selector) of each serious or critical node not excused."""
+    """(rule, impact, selector) of each serious or critical node, and of each
+    node of a rule held at any impact, not excused."""
     found = []
     for violation in violations:
         for node in violation["nodes"]:
             impact = node.get("impact") or violation.get("impact")
             target = " ".join(str(part) for part in node["target"])
-            if impact in BLOCKING_IMPACTS and not is_known(
-                violation["id"], target, exceptions
-            ):
+            held = impact in BLOCKING_IMPACTS or violation["id"] in BLOCKING_RULES
+            if held and not is_known(violation["id"], target, exceptions):
                 found.append((violation["id"], impact, target))
     return found
 
