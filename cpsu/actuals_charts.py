@@ -171,16 +171,20 @@ def _two_lines(
     """The colour and dash of lines told apart by `field`: each (name, colour,
     dash), so that a line is known by its dash as well as its colour."""
     names = [name for name, _, _ in lines]
+    # A line in the legend, not a point, so that it shows the dash too.
+    legend = alt.Legend(title=None, orient="top", symbolType="stroke")
     return {
         "color": alt.Color(
             f"{field}:N",
             scale=alt.Scale(domain=names, range=[colour for _, colour, _ in lines]),
-            legend=alt.Legend(title=None, orient="top"),
+            legend=legend,
         ),
+        # The same legend as the colour's: Vega-Lite draws one, each
+        # symbol in its line's colour and dash.
         "strokeDash": alt.StrokeDash(
             f"{field}:N",
             scale=alt.Scale(domain=names, range=[dash for _, _, dash in lines]),
-            legend=None,
+            legend=legend,
         ),
     }
 
@@ -471,13 +475,14 @@ def quality_chart(
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "measure:N",
-                scale=alt.Scale(
-                    domain=[name for name, _ in measures],
-                    range=[colour for _, colour in measures],
+            **_two_lines(
+                "measure",
+                tuple(
+                    (name, colour, dash)
+                    for (name, colour), dash in zip(
+                        measures, (SOLID, DASHED), strict=False
+                    )
                 ),
-                legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=[
                 alt.Tooltip("quarter:O", title="Quarter"),

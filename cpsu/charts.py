@@ -40,6 +40,12 @@ TIER_COLOURS: dict[str, str] = {
     Tier.DESKTOP.value: PALETTE[1],
     Tier.TIER_2.value: PALETTE[2],
 }
+# Each tier's outline, so that a tier is known by its dash as well as its colour.
+TIER_DASHES: dict[str, list[int]] = {
+    Tier.TIER_1.value: [],
+    Tier.DESKTOP.value: [6, 3],
+    Tier.TIER_2.value: [2, 2],
+}
 MONEY_AXIS = "$,.0f"
 MONEY_TOOLTIP = "$,.2f"
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
@@ -512,16 +518,133 @@ def cpsu_spec(table: Table) -> dict[str, Any]:
 LEGEND_COLUMNS = 2
 
 
+# --- bands named on the chart ---------------------------------------------------
+#
+# A stacked chart names each band on the band itself, so that colour is not
+# the only way to tell the bands apart. A band is named once, at the quarter
+# where it is thickest, if there it is tall enough for a line of text on the
+# smallest plot a page or slide draws; a thinner band is a sliver named by its
+# tooltip and by the table beside the chart.
+
+BAND_LABEL_SIZE = 11
+# The shortest plot a chart is drawn on (a page's), and the least height in
+# pixels a band needs there to hold its name.
+SMALLEST_PLOT_HEIGHT = 300
+BAND_LABEL_ROOM = 12
+INK = "#141312"
+PAPER = "#FFFFFF"
+BAND_FIELD = "band"
+
+
+def _luminance(colour: str) -> float:
+    """The relative luminance of a colour written #RRGGBB (WCAG 2)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG 2 contrast ratio of two colours written #RRGGBB."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def label_ink(fill: str) -> str:
+    """Ink or paper, whichever reads better on `fill`."""
+    return max((INK, PAPER), key=lambda ink: contrast(ink, fill))
+
+
+def band_labels(
+    quarters: Sequence[Any],
+    groups: Sequence[str],
+    values: Sequence[Any],
+    colours: Mapping[str, str],
+    axis_span: float,
+) -> list[dict[str, Any]]:
+    """Where each band of a chart stacked from zero (groups stacked in the
+    order of `colours`, costs above zero) is named: one row per band tall
+    enough, at the quarter where it is thickest (the latest of equals), with
+    the middle of the band there, the text's alignment (left at the first
+    quarter, right at the last, centred between) and its ink."""
+    order = list(colours)
+    shown = list(dict.fromkeys(quarters))
+    tops: dict[Any, float] = dict.fromkeys(shown, 0.0)
+    thickest: dict[str, tuple[float, int, float]] = {}
+    rows = sorted(
+        (
+            (shown.index(quarter), order.index(group), group, float(value))
+            for quarter, group, value in zip(quarters, groups, values, strict=True)
+            if value is not None and value > 0 and group in colours
+        ),
+    )
+    for place, _, group, value in rows:
+        quarter = shown[place]
+        bottom = tops[quarter]
+        tops[quarter] = bottom + value
+        best = thickest.get(group)
+        if best is None or value >= best[0]:
+            thickest[group] = (value, place, bottom + value / 2)
+    least = axis_span * BAND_LABEL_ROOM / SMALLEST_PLOT_HEIGHT if axis_span > 0 else 0
+    labels = []
+    for group in order:
+        if group not in thickest or thickest[group][0] < least:
+            continue
+        _, place, middle = thickest[group]
+        align = (
+            "left" if place == 0 else "right" if place == len(shown) - 1 else "center"
+        )
+        labels.append(
+            {
+                "quarter": shown[place],
+                "label_y": middle,
+                BAND_FIELD: group,
+                "align": align,
+                "ink": label_ink(colours[group]),
+            }
+        )
+    return labels
+
+
+def band_label_layers(dataset: str, x: alt.X, title: str) -> list[alt.Chart]:
+    """The text layers that write `band_labels`' rows (read from `dataset`)
+    on their bands, one layer per alignment, along the bands' own `x`; the
+    tooltip calls the band's group `title`, as the bands' layer does."""
+    layers = []
+    for align, dx in (("left", 4), ("center", 0), ("right", -4)):
+        layers.append(
+            alt.Chart(alt.NamedData(dataset))
+            .transform_filter(alt.datum.align == align)
+            .mark_text(
+                align=align,
+                baseline="middle",
+                dx=dx,
+                fontSize=BAND_LABEL_SIZE,
+                fontWeight="bold",
+            )
+            .encode(
+                x=x,
+                y=alt.Y("label_y:Q", stack=None, title=None),
+                text=alt.Text(f"{BAND_FIELD}:N"),
+                color=alt.Color("ink:N", scale=None, legend=None),
+                tooltip=[alt.Tooltip(f"{BAND_FIELD}:N", title=title)],
+            )
+        )
+    return layers
+
+
 def _pool_layers(
     key: tuple[tuple[str, ...], tuple[str, ...], MoneyAxis | None],
-) -> alt.Chart:
+) -> alt.LayerChart:
     quarters, pools, y_axis = key
     y_axis = y_axis or _ANY_AXIS
-    return (
+    x = _quarter_axis(list(quarters))
+    areas = (
         alt.Chart(alt.NamedData("pools"))
-        .mark_area(opacity=0.9)
+        .mark_area()
         .encode(
-            x=_quarter_axis(list(quarters)),
+            x=x,
             y=alt.Y(
                 "monthly_cost:Q",
                 stack="zero",
@@ -553,9 +676,12 @@ def _pool_layers(
                 ),
             ],
         )
-        .properties(
-            description="Stacked area chart of monthly cost by cost pool and quarter.",
-        )
+    )
+    return alt.layer(areas, *band_label_layers("pool_labels", x, "Pool")).properties(
+        description=(
+            "Stacked area chart of monthly cost by cost pool and quarter, "
+            "each pool named on its band."
+        ),
     )
 
 
@@ -628,8 +754,16 @@ def _pool_parts(
             f"to {money(last, cents=False)}"
         )
     title = {"text": text, "subtitle": "Monthly cost by cost pool"}
-    key = (quarters, pools, money_axis(ends, zero=True))
-    return key, title, {"pools": rows_of(columns)}
+    y_axis = money_axis(ends, zero=True)
+    labels = band_labels(
+        columns["quarter"],
+        columns["cost_pool"],
+        columns["monthly_cost"],
+        {pool: POOL_COLOURS[pool] for pool in pools},
+        y_axis.high - y_axis.low,
+    )
+    key = (quarters, pools, y_axis)
+    return key, title, {"pools": rows_of(columns), "pool_labels": labels}
 
 
 def cost_by_pool_chart(by_pool: pd.DataFrame) -> alt.Chart:
@@ -643,7 +777,7 @@ def cost_by_pool_spec(by_pool: pd.DataFrame) -> dict[str, Any]:
     """`cost_by_pool_chart`'s Vega-Lite spec, its layers built once."""
     (quarters, pools, y_axis), title, data = _pool_parts(by_pool)
     spec = cached_spec("pools", (quarters, pools, None), _pool_layers, title, data)
-    return with_y_axis(spec, y_axis.axis_spec(), y_axis.scale_spec())
+    return with_y_axis(spec, y_axis.axis_spec(), y_axis.scale_spec(), layer=0)
 
 
 def whole_ticks(most: float, ticks: int = 5) -> list[int]:
@@ -664,7 +798,9 @@ def _agents_layers(
     ticks = ticks or (0, 1)
     return (
         alt.Chart(alt.NamedData("agents"))
-        .mark_bar()
+        # Each tier's bars are outlined in a dash of its own, so that colour
+        # is not the only way to tell the tiers apart.
+        .mark_bar(stroke=INK, strokeWidth=1.5)
         .encode(
             x=_quarter_axis(list(quarters)),
             y=alt.Y(
@@ -680,6 +816,13 @@ def _agents_layers(
                 title="Tier",
                 scale=alt.Scale(
                     domain=list(tiers), range=[TIER_COLOURS[t] for t in tiers]
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "tier:N",
+                title="Tier",
+                scale=alt.Scale(
+                    domain=list(tiers), range=[TIER_DASHES[t] for t in tiers]
                 ),
             ),
             order=alt.Order("tier_order:Q"),

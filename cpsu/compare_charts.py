@@ -97,14 +97,16 @@ SCENARIO_PALETTE: tuple[str, ...] = (*PALETTE[:6], "#000000")
 # From the fifth scenario on, lines are dashed as well, so that the pairs of
 # the palette closest in hue (blue and sky blue, orange and vermillion) and
 # any colour used again past seven scenarios still differ.
+# Each of the first seven scenarios has a dash of its own as well as a
+# colour, so that colour is never the only way to tell two apart.
 _SCENARIO_DASHES: tuple[tuple[int, ...], ...] = (
     (),
-    (),
-    (),
-    (),
-    (7, 3),
-    (2, 2),
-    (9, 3, 2, 3),
+    (8, 4),
+    (2, 3),
+    (10, 3, 2, 3),
+    (4, 4),
+    (14, 4),
+    (1, 5),
 )
 
 
@@ -120,15 +122,13 @@ def scenario_scale(names: Sequence[str]) -> alt.Scale:
 
 
 def scenario_dash(names: Sequence[str]) -> alt.StrokeDash:
-    """Each scenario's line pattern: solid for the first four, then dashes;
-    past seven, where the colours repeat, a dash the colour's first scenario
-    did not have."""
+    """Each scenario's line pattern, solid for the first and a dash of its own
+    for each of the next six; past seven, where the colours repeat, a dash
+    no earlier scenario of the same colour had."""
     dashes = []
     for index in range(len(names)):
-        if index < len(SCENARIO_PALETTE):
-            dashes.append(list(_SCENARIO_DASHES[index]))
-        else:
-            dashes.append(list(_SCENARIO_DASHES[4 + index % 3]))
+        turn = index // len(_SCENARIO_DASHES)
+        dashes.append(list(_SCENARIO_DASHES[(index + turn) % len(_SCENARIO_DASHES)]))
     return alt.StrokeDash(
         "scenario:N",
         scale=alt.Scale(domain=list(names), range=dashes),
@@ -495,7 +495,7 @@ def _band_layers(
     return [uncertainty_band, band_median]
 
 
-_HIRE_COLUMNS = ["scenario", "quarter", "t", "label", "users_above", "row"]
+_HIRE_COLUMNS = ["scenario", "quarter", "t", "label", "users_above", "row", "text"]
 # Agents named in one label on the chart; more are counted ("and 12 more"),
 # as a label of dozens of names cannot be read.
 _HIRES_NAMED = 3
@@ -574,15 +574,20 @@ def _hire_rows(triggers: Mapping[str, Triggers]) -> list[tuple[Any, ...]]:
             rows_at[t] = row + 1
             more = count - _HIRES_NAMED
             rest = f" and {more:,} more" if more > 0 else ""
+            label = (
+                ", ".join(f"{tier} agent {agent}" for tier, agent, _ in shown) + rest
+            )
             rows.append(
                 (
                     name,
                     quarter,
                     t,
-                    ", ".join(f"{tier} agent {agent}" for tier, agent, _ in shown)
-                    + rest,
+                    label,
                     ", ".join(f"{users:,.0f}" for _, _, users in shown) + rest,
                     row,
+                    # Among several scenarios a label names its own, so that
+                    # its colour is not the only thing that says whose it is.
+                    f"{name}: {label}" if len(triggers) > 1 else label,
                 )
             )
     return rows
@@ -593,8 +598,9 @@ def hire_labels(triggers: Mapping[str, Triggers]) -> pd.DataFrame:
     each scenario's hire_triggers table or hire_trigger_arrays), one row per
     scenario and quarter: scenario, quarter, t, label ("Tier 1 agent 4", and
     more joined by commas when several tiers hire in that quarter, up to three,
-    then "and 5 more") and row
-    (0 for the first scenario hiring in that quarter, 1 for the next...)."""
+    then "and 5 more"), row (0 for the first scenario hiring in that quarter,
+    1 for the next...) and text, the label as the chart writes it (after its
+    scenario's name, "Base: Tier 1 agent 4", when there are several)."""
     return pd.DataFrame(_hire_rows(triggers), columns=_HIRE_COLUMNS)
 
 
@@ -635,7 +641,7 @@ def _hire_layers(rows: int, names: Sequence[str], x: alt.X) -> list[alt.Chart]:
         .encode(
             x=x,
             y=alt.value(0),
-            text="label:N",
+            text="text:N",
             color=scenario_colour(names),
             tooltip=tooltip,
         )
@@ -1754,12 +1760,15 @@ def _funding_layers(
     ]
     funding_bars_layer = (
         alt.Chart(alt.NamedData("funding"), name="funding_bars")
-        .mark_bar()
+        # Each bar is outlined in its scenario's dash, as its curve is drawn,
+        # so that colour is not the only way to tell the scenarios apart.
+        .mark_bar(stroke=INK, strokeWidth=1.5)
         .encode(
             x=x,
             xOffset=x_offset,
             y=y,
             color=scenario_colour(names, symbol="square"),
+            strokeDash=scenario_dash(names),
             tooltip=tooltip,
         )
     )

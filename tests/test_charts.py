@@ -67,15 +67,16 @@ def test_falling_cpsu_is_titled_as_a_fall():
 
 def test_cost_by_pool_stacks_pools_in_a_fixed_colour_order():
     spec = cost_by_pool_chart(projection().by_pool()).to_dict()
-    assert spec["mark"]["type"] == "area"
-    colour = spec["encoding"]["color"]["scale"]
+    areas = spec["layer"][0]
+    assert areas["mark"]["type"] == "area"
+    colour = areas["encoding"]["color"]["scale"]
     # Only the three pools with a line, in the pools' order, each in its own
     # colour on every chart.
     present = ["Productivity software", "Support tools", "Service desk (Tier 1)"]
     assert [pool for pool in POOLS if pool in present] == present
     assert colour["domain"] == present
     assert colour["range"] == [POOL_COLOURS[p] for p in present]
-    assert spec["encoding"]["y"]["stack"] == "zero"
+    assert areas["encoding"]["y"]["stack"] == "zero"
     assert spec["title"]["text"] == "Monthly run-rate goes from $62,000 to $76,400"
 
 

@@ -115,7 +115,7 @@ def test_a_shrinking_company_s_axes_stay_above_zero():
     y = cpsu_spec(projection.columns)["layer"][0]["encoding"]["y"]
     assert y["scale"]["domain"][0] >= 0
     assert y["scale"]["zero"] is False and y["scale"]["nice"] is False
-    pools = cost_by_pool_spec(projection.by_pool())["encoding"]["y"]
+    pools = cost_by_pool_spec(projection.by_pool())["layer"][0]["encoding"]["y"]
     assert pools["scale"]["domain"][0] == 0
 
 
@@ -126,7 +126,7 @@ def test_a_one_line_cost_base_charts_its_one_pool_and_no_agents():
     workspace = one_line_workspace()
     projection = project(workspace.cost_base, workspace.headcount, workspace.scenario)
     pools = cost_by_pool_spec(projection.by_pool())
-    colour = pools["encoding"]["color"]
+    colour = pools["layer"][0]["encoding"]["color"]
     assert colour["scale"]["domain"] == ["Productivity software"]
     assert colour["scale"]["range"] == [POOL_COLOURS["Productivity software"]]
     assert {row["cost_pool"] for row in pools["datasets"]["pools"]} == {
@@ -150,7 +150,7 @@ def test_a_one_line_cost_base_charts_its_one_pool_and_no_agents():
 
 def test_the_sample_s_legends_name_its_pools_and_tiers_in_rows_of_two():
     projection = sample_projection()
-    colour = cost_by_pool_spec(projection.by_pool())["encoding"]["color"]
+    colour = cost_by_pool_spec(projection.by_pool())["layer"][0]["encoding"]["color"]
     assert len(colour["scale"]["domain"]) == 7  # the sample costs every pool
     assert colour["legend"]["columns"] == 2  # four rows of at most two
     agents = agents_spec(projection.agents_by_tier())["encoding"]

@@ -1032,6 +1032,19 @@ def test_the_arrays_label_hires_as_the_tables_do_by_hand():
         "label": "Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more",
         "users_above": "1,200, 1,000, 1,250 and 2 more",
         "row": 0,
+        # One scenario: its colour tells no other apart, the text names none.
+        "text": "Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more",
+    }
+    # Among two, the chart's text names the scenario before the agents.
+    both = hire_records(
+        {
+            "Grow": hire_trigger_arrays(costs, THOUSAND, scenario),
+            "Again": hire_trigger_arrays(costs, THOUSAND, scenario),
+        }
+    )
+    assert {row["text"] for row in both if row["quarter"] == "2027-Q1"} == {
+        f"{name}: Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more"
+        for name in ("Grow", "Again")
     }
 
 

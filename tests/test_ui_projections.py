@@ -99,16 +99,16 @@ def test_a_layered_chart_carries_each_dataset_in_the_layers_that_read_it():
 
 
 def test_a_single_view_becomes_the_one_layer_that_holds_its_data():
-    from cpsu.charts import cost_by_pool_spec
+    from cpsu.charts import agents_spec
     from cpsu.ui.projections import inline_datasets
     from tests.test_charts import projection
 
-    spec = cost_by_pool_spec(projection().by_pool())
+    spec = agents_spec(projection().agents_by_tier())
     inlined = inline_datasets(spec)
 
     (view,) = inlined["layer"]
     assert view == {
-        "data": {"values": spec["datasets"]["pools"]},
+        "data": {"values": spec["datasets"]["agents"]},
         "mark": spec["mark"],
         "encoding": spec["encoding"],
     }
