@@ -334,16 +334,17 @@ def cpsu_table(cpsu: list[float]) -> pd.DataFrame:
 @settings(max_examples=30, deadline=None)
 @given(CPSU_VALUES, CPSU_VALUES)
 def test_a_chart_drawn_after_anothers_is_the_chart_drawn_alone(ours, theirs):
-    _TEMPLATES.clear()
-    alone = json.dumps(cpsu_spec(cpsu_table(ours)), sort_keys=True)
-    _TEMPLATES.clear()
-    cpsu_spec(cpsu_table(theirs))
-    after = json.dumps(cpsu_spec(cpsu_table(ours)), sort_keys=True)
-    assert after == alone
-    # and theirs, drawn again after ours, is theirs alone
-    again = json.dumps(cpsu_spec(cpsu_table(theirs)), sort_keys=True)
-    _TEMPLATES.clear()
-    assert again == json.dumps(cpsu_spec(cpsu_table(theirs)), sort_keys=True)
+    def alone(cpsu: list[float]) -> str:
+        _TEMPLATES.clear()
+        return json.dumps(cpsu_spec(cpsu_table(cpsu)), sort_keys=True)
+
+    ours_alone, theirs_alone = alone(ours), alone(theirs)
+    # Two sessions draw in turn from the kept layers; each spec is sent to its
+    # browser after the other's call, so neither call may touch the other's.
+    our_spec = cpsu_spec(cpsu_table(ours))
+    their_spec = cpsu_spec(cpsu_table(theirs))
+    assert json.dumps(our_spec, sort_keys=True) == ours_alone
+    assert json.dumps(their_spec, sort_keys=True) == theirs_alone
 
 
 # --- answers kept by a cost base's identity -------------------------------------
