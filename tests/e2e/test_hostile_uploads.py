@@ -171,6 +171,14 @@ def open_cost_base(page, url: str) -> None:
     wait_until_idle(page)
 
 
+def shown(page) -> str:
+    """The page's text and the values in its fields (the sidebar's Company)."""
+    values = page.eval_on_selector_all(
+        "input, textarea", "els => els.map(e => e.value)"
+    )
+    return page.locator("body").inner_text() + "\n" + "\n".join(values)
+
+
 def downloaded_cpsu(page, folder: Path) -> list[float]:
     """The CPSU by quarter in the scenario workbook the page downloads."""
     with page.expect_download(timeout=60_000) as download_info:
@@ -203,13 +211,14 @@ def test_two_browsers_at_once_see_and_download_only_their_own(
         sample = money(sample_baseline_cpsu())
         assert metric_value(beta.page, "CPSU") == sample
         assert metric_value(beta.page, "Supported users") == "1,350"
-        assert "alpha-costs" not in beta.page.locator("body").inner_text()
+        assert "alpha-costs" not in shown(beta.page)
 
         for session in (alpha, beta):
             session.page.get_by_role("link", name="Scenarios").click()
             session.page.get_by_role("heading", name="Scenarios").wait_for()
             wait_until_idle(session.page)
-        assert "alpha-costs" not in beta.page.locator("body").inner_text()
+        assert "alpha-costs" in shown(alpha.page)  # its company, in the sidebar
+        assert "alpha-costs" not in shown(beta.page)
         ours = downloaded_cpsu(alpha.page, tmp_path)
         theirs = downloaded_cpsu(beta.page, tmp_path)
         assert ours[0] == 35.0
