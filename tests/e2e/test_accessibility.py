@@ -175,7 +175,8 @@ def test_each_chart_is_named_by_its_title_then_its_description(page, app_url):
         names[0],
     ), names[0]
     assert names[1].endswith(
-        "Stacked area chart of monthly cost by cost pool and quarter."
+        "Stacked area chart of monthly cost by cost pool and quarter, "
+        "each pool named on its band."
     )
     assert not names[1].startswith("Stacked")  # the title comes first
 
