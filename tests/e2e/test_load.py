@@ -139,31 +139,44 @@ def plan_session(index: int) -> Plan:
     )
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process and its descendants, in KiB (VmRSS)."""
-    total = 0
-    pending = [pid]
+def process_tree(pid: int, skip: int | None = None) -> list[int]:
+    """A process and its descendants, less `skip` and its own."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
+        if current == skip:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+        found.append(current)
         for task in Path(f"/proc/{current}/task").glob("*"):
             try:
                 children = (task / "children").read_text().split()
             except OSError:
                 continue
             pending.extend(int(child) for child in children)
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its descendants, in KiB (VmRSS)."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
     return total
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system processor time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User and system processor time of a process so far (all its threads)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
     # utime and stime are the 14th and 15th fields, the 12th and 13th after ")"
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -370,18 +383,32 @@ async def run_session(
 
 @dataclass
 class Memory:
-    """The server's resident memory, and the processor time it took for the
-    sessions (all its threads: Streamlit runs each session's script in one)."""
+    """The server's resident memory, and the processor time the sessions took:
+    the server's (all its threads: Streamlit runs each session's script in
+    one) and the client side's (Chromium, Playwright's driver, this test)."""
 
     idle_kib: int = 0
     peak_kib: int = 0
     after_kib: int = 0
     cpu_seconds: float = 0.0
+    client_cpu: dict[int, float] = field(default_factory=dict)  # by process
+    client_cpu_before: dict[int, float] = field(default_factory=dict)
+
+    def sample(self, server: int) -> None:
+        self.peak_kib = max(self.peak_kib, rss_kib(server))
+        for member in process_tree(os.getpid(), skip=server):
+            seconds = cpu_seconds(member)
+            self.client_cpu[member] = max(self.client_cpu.get(member, 0.0), seconds)
+
+    @property
+    def client_cpu_seconds(self) -> float:
+        """About: a process's time after its last sample is missed."""
+        return sum(self.client_cpu.values()) - sum(self.client_cpu_before.values())
 
 
 async def sample_memory(pid: int, memory: Memory, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        memory.peak_kib = max(memory.peak_kib, rss_kib(pid))
+        memory.sample(pid)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), MEMORY_POLL_SECONDS)
 
@@ -409,6 +436,8 @@ async def load(
             await asyncio.sleep(1)
             memory.idle_kib = memory.peak_kib = rss_kib(pid)
             cpu_before = cpu_seconds(pid)
+            memory.sample(pid)
+            memory.client_cpu_before = dict(memory.client_cpu)
 
             start, stop = asyncio.Event(), asyncio.Event()
             sampler = asyncio.create_task(sample_memory(pid, memory, stop))
@@ -420,6 +449,7 @@ async def load(
             start.set()
             results = await asyncio.gather(*sessions)
             elapsed = time.monotonic() - began
+            memory.sample(pid)
             stop.set()
             await sampler
             memory.after_kib = rss_kib(pid)
@@ -473,8 +503,9 @@ def figures_table(results: list[Result], memory: Memory, elapsed: float) -> str:
         f"(peak - idle) / {len(results)} = {per_session:.1f} MiB a session"
     )
     rows.append(
-        f"  server processor time {memory.cpu_seconds:.1f} s "
-        f"({memory.cpu_seconds / len(results):.2f} s a session)"
+        f"  processor time: server {memory.cpu_seconds:.1f} s "
+        f"({memory.cpu_seconds / len(results):.2f} s a session), browsers and "
+        f"test about {memory.client_cpu_seconds:.0f} s, on {os.cpu_count()} cores"
     )
     return "\n".join(rows)
 
