@@ -87,6 +87,7 @@ class Result:
     upload_seconds: float = float("nan")
     slider_seconds: float = float("nan")
     download_seconds: float = float("nan")
+    step: str = "open Cost base"
     problems: list[str] = field(default_factory=list)
 
 
@@ -343,6 +344,30 @@ def workbook_problems(path: Path, plan: Plan) -> list[str]:
     return problems
 
 
+async def what_shows(page: Any, plan: Plan) -> str:
+    """The page's address, growth slider, CPSU figures and running status."""
+    if page is None:
+        return "no page"
+    try:
+        sliders = page.get_by_test_id("stSlider").filter(has_text="Growth per quarter")
+        growth = (
+            await sliders.locator("input[type=range]").input_value(timeout=5_000)
+            if await sliders.count()
+            else None
+        )
+        running = await page.get_by_test_id("stStatusWidget").is_visible()
+        figures = [
+            await metric(page, label)
+            for label in ("CPSU", plan.baseline_label, plan.horizon_label)
+        ]
+    except Exception as error:  # the page may be gone
+        return f"unreadable ({type(error).__name__})"
+    return (
+        f"address {urlsplit(page.url).path}?{urlsplit(page.url).query}, "
+        f"growth slider {growth}, CPSU figures {figures}, running {running}"
+    )
+
+
 def note_failed(response: Any, result: Result) -> None:
     """Note a request the server failed; the page's probes of the health and
     host-config addresses under a page's own path (before the root's) aside."""
@@ -361,21 +386,28 @@ async def run_session(
     context = await browser.new_context(
         accept_downloads=True, viewport={"width": 1500, "height": 1000}
     )
+    page = None
     try:
         page = await context.new_page()
         page.set_default_timeout(STEP_TIMEOUT_MS)
         page.on("response", lambda response: note_failed(response, result))
         await start.wait()
         await page.goto(f"{url}/cost_base")
+        result.step = "upload"
         await upload_cost_file(page, plan, folder, result)
         if await exceptions_shown(page):
             result.problems.append("an exception is shown on Cost base")
+        result.step = "move growth"
         await move_growth(page, plan, result)
+        result.step = "download"
         await download_workbook(page, plan, folder, result)
         if await exceptions_shown(page):
             result.problems.append("an exception is shown on Scenarios")
     except Exception as error:  # each session's failure is reported
-        result.problems.append(f"{type(error).__name__}: {error}".splitlines()[0])
+        failure = f"{type(error).__name__}: {error}".splitlines()[0]
+        result.problems.append(
+            f"{result.step}: {failure}; the page then: {await what_shows(page, plan)}"
+        )
     finally:
         await context.close()
     return result
