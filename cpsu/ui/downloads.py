@@ -17,6 +17,16 @@ still alive (Streamlit's script thread runs every rerun queued behind the one
 it is on, and ends when there is none), and nothing started or ended for a
 moment, long enough for a move sent with the click to start its run. Then it
 builds from the newest run's offer.
+
+Streamlit stores the file built at a click without any session referring to
+it, and the end of any session's run collects such files (the second time it
+sees one). With many sessions at work, two runs of others can end before the
+browser has fetched the file, and the download fails with a 404.
+`keep_built_files` makes the clicking session refer to the file it built, at
+a place of its own beside the button, until the session's next full run.
+It reaches into Streamlit's media file manager (its lock, deferred callables,
+file metadata and references by session, as of Streamlit 1.67):
+tests/test_download_kept.py fails when those change.
 """
 
 from __future__ import annotations
@@ -25,8 +35,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 # A move sent with the click starts its run within milliseconds; a click waits
 # this long without a run starting or ending before it builds.
@@ -115,6 +127,29 @@ def live_file(key: str) -> LiveFile:
     return st.session_state.setdefault(f"{key}.live_file", LiveFile())
 
 
+def keep_built_files() -> None:
+    """Make a session that builds a file at a click refer to it (see the module's
+    notes); installed once per process, a no-op after that."""
+    execute = MediaFileManager.execute_deferred
+    if getattr(execute, "keeps_built_files", False):
+        return
+
+    def execute_and_keep(manager: MediaFileManager, file_id: str) -> str:
+        with manager._lock:
+            entry = manager._deferred_callables.get(file_id)
+        url = execute(manager, file_id)
+        if entry is not None:
+            built = urlsplit(url).path.rsplit("/", 1)[-1].split(".", 1)[0]
+            with manager._lock:
+                if built in manager._file_metadata:
+                    session = manager._files_by_session_and_coord[entry["session_id"]]
+                    session[f"{entry['coordinates']}.built"] = built
+        return url
+
+    execute_and_keep.keeps_built_files = True  # type: ignore[attr-defined]
+    MediaFileManager.execute_deferred = execute_and_keep  # type: ignore[method-assign]
+
+
 def download_button(
     label: str,
     file: LiveFile,
@@ -125,6 +160,7 @@ def download_button(
     **options,
 ) -> None:
     """A download button that builds its file at the click; the page carries on."""
+    keep_built_files()
     st.download_button(
         label,
         data=file,

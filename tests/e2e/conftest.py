@@ -65,6 +65,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> N
 def app_server(data_dir: Path, log: Path) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port, saving scenarios in
     `data_dir`; its address while it runs, stopped afterwards."""
+    with app_server_process(data_dir, log) as (url, _process):
+        yield url
+
+
+@contextmanager
+def app_server_process(
+    data_dir: Path, log: Path
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As `app_server`, with the server's process too (to read its memory)."""
     port = _free_port()
     env = {**os.environ, DATA_DIR_VARIABLE: str(data_dir)}
     with log.open("wb") as out:
@@ -92,7 +101,7 @@ def app_server(data_dir: Path, log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
