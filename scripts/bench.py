@@ -51,7 +51,7 @@ FULL = {
 SMALL = {
     "import": {"rows": 300, "runs": 1},
     "rerun": {"changes": 2, "lines": 300},
-    "export": {"lines": 300, "runs": 1},
+    "export": {"lines": 300, "runs": 1, "sample_runs": 1},
     "model": {"draws": 50, "runs": 1},
 }
 

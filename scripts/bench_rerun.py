@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
 from cpsu.costs import CostBase
@@ -145,12 +144,8 @@ def measure(changes: int = 20, lines: int = 5000) -> list[Goal]:
 
 
 def _time_changes(folder: Path, changes: int, lines: int) -> dict[str, list[float]]:
-    minimal = minimal_page(folder)
-    # Warnings the app's pages log on each run would bury the figures; the
-    # first run read Streamlit's configuration, which sets the level.
-    set_log_level("ERROR")
     pages = {
-        MINIMAL: minimal,
+        MINIMAL: minimal_page(folder),
         "Scenarios, sample": app_page(SCENARIOS, None),
         f"Scenarios, {lines:,} lines": app_page(SCENARIOS, lines),
         "Compare, sample": app_page(COMPARE, None),
