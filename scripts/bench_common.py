@@ -97,7 +97,8 @@ def _version(name: str) -> str:
 
 
 def machine_lines() -> list[str]:
-    """The machine a run measured: CPU model, cores, memory, Python, libraries.
+    """The machine a run measured: CPU model, cores, memory, Python, libraries,
+    and how busy it was.
 
     No host name and no paths: this goes into the README as it is.
     """
@@ -105,10 +106,24 @@ def machine_lines() -> list[str]:
     return [
         f"CPU: {_cpu_model()}, {os.cpu_count()} cores",
         f"Memory: {memory:.1f} GiB" if memory is not None else "Memory: unknown",
-        f"OS: {platform.system()} {platform.release()} ({platform.machine()})",
+        f"OS: {platform.system()} ({platform.machine()})",
         f"Python {platform.python_version()} ({sys.implementation.name})",
         "Libraries: " + ", ".join(f"{name} {_version(name)}" for name in LIBRARIES),
+        _load_line(),
     ]
+
+
+def _load_line() -> str:
+    """How busy the machine was: other work slows a run, and shakes its ratios."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "Load average: unknown"
+    cores = os.cpu_count() or 1
+    return (
+        f"Load average at the end: {one:.1f}, {five:.1f}, {fifteen:.1f} "
+        f"(1, 5, 15 min; {cores} cores)"
+    )
 
 
 def _seconds(value: float) -> str:
