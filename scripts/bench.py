@@ -27,6 +27,7 @@ script itself; its figures are not the goals' sizes.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,9 @@ def run_all(sizes: dict[str, dict[str, int]]) -> list[Goal]:
     }
     goals: list[Goal] = []
     for name, measure in measures.items():
+        # What one benchmark left behind should not be collected in another's
+        # time.
+        gc.collect()
         started = time.perf_counter()
         goals.extend(measure(**sizes[name]))
         print(f"  ({name} benchmark took {time.perf_counter() - started:.0f} s)\n")

@@ -125,6 +125,7 @@ def test_one_run_prints_every_goal_with_its_ratio_and_the_machine():
     assert re.search(r"CPU: .+, \d+ cores", machine)
     assert re.search(r"Memory: \d+\.\d GiB", machine)
     assert re.search(r"Python 3\.\d+", machine)
+    assert re.search(r"Load average at the end: \d+\.\d", machine)
     for library in ("pandas", "streamlit", "openpyxl", "python-calamine"):
         assert re.search(rf"{library} \d+\.\d+", machine), library
 
