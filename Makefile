@@ -35,9 +35,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench_import.py
-	$(BIN)/python scripts/bench_model.py
-	$(BIN)/python scripts/bench_rerun.py
+	$(BIN)/python scripts/bench.py
 
 sample: $(STAMP)
 	$(BIN)/python -m sample_data.build
