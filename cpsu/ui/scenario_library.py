@@ -735,12 +735,19 @@ def _on_undo_delete() -> None:
         _say("success", f"Brought {saved.name!r} back.")
 
 
-def _label(current: Library, name: str) -> str:
-    if current.scenarios[name].locked:
-        return f"{name} (locked)"
-    if (current.key, name) in st.session_state.get(DRAFTS, {}):
-        return f"{name} (unsaved changes)"
-    return name
+def _labels(current: Library) -> dict[str, str]:
+    """Each scenario's name as the box shows it: marked when locked, or when
+    this session keeps unsaved changes to it."""
+    drafts = st.session_state.get(DRAFTS, {})
+    labels = {}
+    for name, saved in current.scenarios.items():
+        if saved.locked:
+            labels[name] = f"{name} (locked)"
+        elif (current.key, name) in drafts:
+            labels[name] = f"{name} (unsaved changes)"
+        else:
+            labels[name] = name
+    return labels
 
 
 def open_library(workspace: Workspace) -> Library | None:
@@ -801,11 +808,12 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
     names = list(current.scenarios)
     if st.session_state.get(CHOICE) not in names:
         _choose_first(current)
+    labels = _labels(current)
     st.selectbox(
         "Scenario",
         names,
         key=CHOICE,
-        format_func=lambda name: _label(current, name),
+        format_func=lambda name: labels.get(name, name),
         on_change=_on_choose,
         persist_state="session",
     )
