@@ -231,3 +231,17 @@ def test_an_upload_keeps_the_unsaved_changes_of_the_company_left():
     at.text_input(key="scenarios.company").set_value("Quillfern Analytics").run()
     assert at.slider(key=GROWTH).value == pytest.approx(0.15)
     assert UNSAVED in warnings(at)
+
+
+def test_a_workbook_for_the_company_in_use_says_it_replaced_unsaved_changes():
+    at = uploaded("budget.xlsx", small_with_growth(0.05))
+    at.slider(key=GROWTH).set_value(0.07).run()
+    at = cost_base_page(at)
+    upload(at, "budget.xlsx", small_with_growth(0.09))
+    at = scenarios_page(at)
+    assert at.slider(key=GROWTH).value == pytest.approx(0.09)
+    assert "the uploaded workbook's assumptions, as unsaved changes to 'Base'" in (
+        infos(at)
+    )
+    assert "they replaced the changes you had not saved" in infos(at)
+    assert stored(company="budget").scenario.growth_per_quarter == 0.05

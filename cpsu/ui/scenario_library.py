@@ -761,13 +761,31 @@ def open_library(workspace: Workspace) -> Library | None:
     if key is not None and (current is None or current.key != key):
         current = _open_company(key, workspace)
     elif _unseen_upload() is not None:
-        # A workbook of the company in use: its assumptions are on the
-        # sliders, as unsaved changes to the chosen scenario.
         st.session_state[FILE_SEEN] = st.session_state.get(state.LAST_UPLOAD_ID)
+        _say_file_on_sliders(st.session_state.get(state.SLIDERS_BEFORE))
     st.session_state.pop(state.SLIDERS_BEFORE, None)
     if current is not None and not st.session_state.get(LINK_READ):
         _read_link(current, workspace)
     return current
+
+
+def _say_file_on_sliders(before: Scenario | None) -> None:
+    """Say that a workbook of the company in use put its assumptions on the
+    sliders, as unsaved changes to the chosen scenario, and whether they took
+    the place of unsaved changes of the user's."""
+    saved = chosen()
+    if saved is None or not unsaved_changes():
+        return
+    replaced = before is not None and replace(before, name=saved.name) not in (
+        saved.scenario,
+        _screen(saved.name),
+    )
+    _say(
+        "info",
+        f"The sliders show the uploaded workbook's assumptions, as unsaved "
+        f"changes to {saved.name!r}"
+        + ("; they replaced the changes you had not saved." if replaced else "."),
+    )
 
 
 def _keep_locked(saved: SavedScenario) -> None:
