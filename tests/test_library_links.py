@@ -4,6 +4,8 @@ user keeps them only by saving (AppTest, query parameters)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from cpsu.store import ScenarioStore, workspace_key
 from tests.test_pages import new_app
 from tests.test_scenario_library import (
@@ -64,3 +66,25 @@ def test_a_link_is_kept_only_when_the_user_saves_it(monkeypatch, tmp_path):
     kept = ScenarioStore.in_data_dir().load(COMPANY, "Ten quarters").scenario
     assert kept.horizon_quarters == 10
     assert kept.growth_per_quarter == 0.04  # Conservative's: half the sample's 8%
+
+
+def test_a_link_to_a_locked_scenario_opens_as_changes_to_base(monkeypatch, tmp_path):
+    link = link_to_conservative(12, monkeypatch, tmp_path)
+    store = ScenarioStore.in_data_dir()
+    restarted_app()  # makes the starting three here
+    conservative = store.load(COMPANY, "Conservative")
+    store.lock(
+        COMPANY, "Conservative", "Board", date(2026, 12, 1), conservative.version
+    )
+    opened = restarted_app(link)
+    assert not opened.exception
+    assert opened.selectbox(key=CHOICE).value == "Base"
+    assert "'Conservative' is locked here" in opened.info[0].value
+    assert opened.slider(key="scenarios.horizon").value == 12
+    assert not opened.slider(key="scenarios.horizon").disabled
+    assert "Unsaved changes to Base" in warnings(opened)
+    opened.session_state["scenarios.library.save_new.open"] = True
+    opened.run()
+    name = opened.text_input(key="scenarios.library.new_name").value
+    assert name == "Conservative (from link)"
+    assert stored_names() == STARTING
