@@ -16,7 +16,8 @@ lru_cache and module-level dicts in cpsu/ and app_pages/):
 - `pitch_page._png` and `_deck_png`: chart images keyed by the whole spec,
   data included.
 - `scenario_library._store_in`: the saved-scenario store by data folder,
-  shared on purpose: a company's scenarios are saved under its name.
+  shared on purpose: a company's scenarios are saved under its name, and
+  only what a user saves (Save changes, Save as new) is written to it.
 
 Everything else a page keeps lives in its session's state.
 """
@@ -183,12 +184,15 @@ def test_sliders_stay_in_their_session_and_saved_scenarios_appear_once_saved(
     assert alpha.slider(key=state.GROWTH).value == 0.20
     assert metric(alpha, "CPSU 2028-Q2") == alpha_horizon
 
-    # Alpha's company, named by another session before alpha saves "Plan A":
-    # its moves are saved as they happen, "Plan A" is not there yet.
+    # Alpha's company, named by another session before alpha saves anything:
+    # its moves stay in its session, so the saved Base (the file's 5% growth)
+    # is what the other sees, and "Plan A" is not there yet.
     early = new_app()
     early.text_input(key="scenarios.company").set_value("alpha-costs").run()
     assert "Plan A" not in early.selectbox(key="scenarios.library.choice").options
-    assert early.slider(key=state.GROWTH).value == 0.20
+    assert early.slider(key=state.GROWTH).value == 0.05
+    alpha_key = workspace_key("alpha-costs")
+    assert store.load(alpha_key, "Base").scenario.growth_per_quarter == 0.05
 
     save_as(alpha, "Plan A")
     assert not alpha.exception

@@ -7,7 +7,7 @@ import re
 
 from cpsu.store import ScenarioStore, workspace_key
 from tests.test_pages import new_app
-from tests.test_scenario_library import CHOICE, choose, warnings
+from tests.test_scenario_library import CHOICE, choose, save_changes, warnings
 
 COMPANY = workspace_key("Quillfern Analytics")
 DELETE = "scenarios.library.delete"
@@ -68,6 +68,7 @@ def test_the_question_is_dropped_when_another_scenario_is_chosen():
 def test_undo_brings_a_deleted_scenario_back_with_its_assumptions():
     at = choose(new_app(), "Conservative")
     at.slider(key="scenarios.horizon").set_value(12).run()
+    save_changes(at)
     at.button(key=DELETE).click().run()
     at.button(key=YES).click().run()
     assert "Conservative" not in stored_names()
@@ -81,3 +82,10 @@ def test_undo_brings_a_deleted_scenario_back_with_its_assumptions():
     assert back.growth_per_quarter == 0.04  # Conservative's: half the sample's 8%
     # Undo is offered once
     assert UNDO not in {button.key for button in at.button}
+
+
+def test_the_question_says_unsaved_changes_go_with_the_scenario():
+    at = choose(new_app(), "Conservative")
+    at.slider(key="scenarios.horizon").set_value(12).run()
+    at.button(key=DELETE).click().run()
+    assert "Your unsaved changes to it go too." in warnings(at)

@@ -139,9 +139,10 @@ def test_a_slider_moved_after_the_pitch_was_seen_reaches_its_downloads():
 
 
 def test_a_session_started_on_the_pitch_shows_the_saved_scenario():
-    # One session moves Base's growth on Scenarios, which saves it.
+    # One session moves Base's growth on Scenarios and saves it.
     first = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     first.slider(key="scenarios.growth").set_value(0.15).run()
+    first.button(key="scenarios.library.save_changes").click().run()
     assert not first.exception
 
     # A new session whose first run is the Pitch page (never Scenarios)

@@ -1,6 +1,7 @@
 """The Scenarios page's levers, named scenarios, saving and share links, as a
-user meets them (AppTest). Every test saves to its own CPSU_DATA_DIR (see
-conftest.py)."""
+user meets them (AppTest). A slider changes the session's scenario in
+progress; Save changes writes it to the store. Every test saves to its own
+CPSU_DATA_DIR (see conftest.py)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,22 @@ def store() -> ScenarioStore:
 
 def choose(at: AppTest, name: str) -> AppTest:
     return at.selectbox(key=CHOICE).set_value(name).run()
+
+
+SAVE_CHANGES = "scenarios.library.save_changes"
+DISCARD_CHANGES = "scenarios.library.discard_changes"
+SAVE_MINE = "scenarios.library.conflict.save_mine"
+SHOW_SAVED = "scenarios.library.conflict.show_saved"
+
+
+def save_changes(at: AppTest) -> AppTest:
+    """Click Save changes, offered while the sliders differ from the saved."""
+    return at.button(key=SAVE_CHANGES).click().run()
+
+
+def errors(at: AppTest) -> str:
+    """The errors as the user reads them (Markdown escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
 
 
 def turn_on(at: AppTest, key: str, value: float) -> AppTest:
@@ -229,7 +246,11 @@ def test_every_value_holds_through_a_page_switch_a_download_and_a_rerun():
 
 
 def test_every_lever_is_saved_and_a_restarted_app_finds_it():
-    set_every_lever(new_app())
+    at = set_every_lever(new_app())
+    # moved, not saved: the store still has the sample's
+    assert store().load(COMPANY, "Base").version == 1
+    save_changes(at)
+    assert not at.exception
     at = restarted_app()
     assert_every_lever_holds(at)
     saved = store().load(COMPANY, "Base").scenario
@@ -259,6 +280,9 @@ def test_the_library_starts_with_three_and_choosing_moves_the_sliders():
 def test_a_change_to_a_chosen_scenario_is_saved_for_a_restarted_app():
     at = choose(new_app(), "Conservative")
     at.slider(key="scenarios.growth").set_value(0.05).run()
+    # half the sample's 8%, as saved, until Save changes
+    assert store().load(COMPANY, "Conservative").scenario.growth_per_quarter == 0.04
+    save_changes(at)
     assert store().load(COMPANY, "Conservative").scenario.growth_per_quarter == 0.05
     # Base is untouched
     assert store().load(COMPANY, "Base").scenario.growth_per_quarter == 0.08
@@ -283,20 +307,51 @@ def test_a_rerun_that_changes_nothing_does_not_call_the_store(monkeypatch):
     at.run()
     assert calls == []
     at.slider(key="scenarios.growth").set_value(0.10).run()
+    assert calls == []  # a move stays in the session
+    save_changes(at)
     assert calls == [True]  # one write
 
 
-def test_a_change_made_by_another_session_is_reloaded_and_said():
+def test_a_save_based_on_a_version_another_session_saved_over_is_refused():
     mine, theirs = new_app(), new_app()
-    theirs.slider(key="scenarios.growth").set_value(0.15).run()
+    save_changes(theirs.slider(key="scenarios.growth").set_value(0.15).run())
     mine.slider(key="scenarios.tickets_per_user").set_value(2.0).run()
-    assert "Another session changed 'Base'" in warnings(mine)
-    # their change is shown, and mine was not saved over it
+    # mine opened Base before their save: its sliders still show 8%
+    assert mine.slider(key="scenarios.growth").value == pytest.approx(0.08)
+    save_changes(mine)
+    assert "Your changes to Base were not saved: another session saved" in (
+        errors(mine)
+    )
+    # nothing written over theirs, and mine's values are still on its sliders
+    saved = store().load(COMPANY, "Base")
+    assert saved.scenario.growth_per_quarter == 0.15
+    assert saved.scenario.service_desk.tickets_per_user_month == 1.1
+    assert mine.slider(key="scenarios.tickets_per_user").value == pytest.approx(2.0)
+    assert mine.slider(key="scenarios.growth").value == pytest.approx(0.08)
+    # Save changes is not offered again; saving mine as new keeps both
+    assert SAVE_CHANGES not in {button.key for button in mine.button}
+    mine.button(key=SAVE_MINE).click().run()
+    assert mine.selectbox(key=CHOICE).value == "Base (copy)"
+    copy = store().load(COMPANY, "Base (copy)").scenario
+    assert copy.service_desk.tickets_per_user_month == 2.0
+    assert copy.growth_per_quarter == 0.08
+    assert store().load(COMPANY, "Base").version == saved.version
+    # Base, chosen again, is theirs
+    choose(mine, "Base")
     assert mine.slider(key="scenarios.growth").value == pytest.approx(0.15)
-    assert mine.slider(key="scenarios.tickets_per_user").value == pytest.approx(1.1)
-    saved = store().load(COMPANY, "Base").scenario
-    assert saved.growth_per_quarter == 0.15
-    assert saved.service_desk.tickets_per_user_month == 1.1
+
+
+def test_after_a_refused_save_discard_shows_the_saved_values():
+    mine, theirs = new_app(), new_app()
+    save_changes(theirs.slider(key="scenarios.growth").set_value(0.15).run())
+    save_changes(mine.slider(key="scenarios.growth").set_value(0.02).run())
+    assert "were not saved" in errors(mine)
+    mine.button(key=SHOW_SAVED).click().run()
+    assert not mine.error
+    assert mine.slider(key="scenarios.growth").value == pytest.approx(0.15)
+    # now based on their version: a new move saves
+    save_changes(mine.slider(key="scenarios.growth").set_value(0.03).run())
+    assert store().load(COMPANY, "Base").scenario.growth_per_quarter == 0.03
 
 
 def open_popover(at: AppTest, key: str) -> AppTest:
@@ -342,7 +397,7 @@ def test_a_locked_scenario_disables_its_sliders_and_refuses_saves():
     at.button(key="scenarios.library.copy").click().run()
     assert at.selectbox(key=CHOICE).value == "Aggressive (copy)"
     assert not at.slider(key="scenarios.growth").disabled
-    at.slider(key="scenarios.growth").set_value(0.2).run()
+    save_changes(at.slider(key="scenarios.growth").set_value(0.2).run())
     copy = store().load(COMPANY, "Aggressive (copy)").scenario
     assert copy.growth_per_quarter == 0.2
 
@@ -398,13 +453,19 @@ def test_the_address_follows_the_scenario_and_a_reload_opens_it():
     assert at.query_params["g"] == "0.04"
     assert "?v=1&n=Conservative" in at.code[0].value
 
-    # a reload is a new session with the address's query: the same scenario
+    # a reload is a new session with the address's query: the same scenario,
+    # its unsaved changes shown as such and saved nowhere
     reloaded = restarted_app(dict(at.query_params))
     assert reloaded.selectbox(key=CHOICE).value == "Conservative"
     assert reloaded.slider(key="scenarios.horizon").value == 12
     assert metric(reloaded, "CPSU 2029-Q4") == metric(at, "CPSU 2029-Q4")
     assert len(reloaded.selectbox(key=CHOICE).options) == 3
-    assert not reloaded.info
+    assert "Unsaved changes to Conservative: 1 assumption differs" in (
+        warnings(reloaded)
+    )
+    assert "horizon 12 quarters (saved 8 quarters)" in warnings(reloaded)
+    assert store().load(COMPANY, "Conservative").version == 1
+    assert store().load(COMPANY, "Base").version == 1
 
 
 def test_a_link_never_overwrites_a_saved_scenario(monkeypatch, tmp_path):
@@ -416,20 +477,31 @@ def test_a_link_never_overwrites_a_saved_scenario(monkeypatch, tmp_path):
     monkeypatch.setenv("CPSU_DATA_DIR", str(tmp_path / "elsewhere"))
     opened = restarted_app(link)
     assert not opened.exception
-    assert opened.selectbox(key=CHOICE).value == "Conservative (from link)"
+    assert opened.selectbox(key=CHOICE).value == "Conservative"
     assert "differ from the saved 'Conservative'" in opened.info[0].value
+    assert "Unsaved changes to Conservative" in warnings(opened)
     assert opened.slider(key="scenarios.growth").value == pytest.approx(0.04)
     assert opened.slider(key="scenarios.horizon").value == 12
     assert metric(opened, "CPSU 2029-Q4") == metric(at, "CPSU 2029-Q4")
     assert store().load(COMPANY, "Conservative").scenario.horizon_quarters == 8
+    assert len(store().scenarios(COMPANY)) == 3  # nothing saved by the link
 
 
-def test_a_link_to_a_scenario_the_library_lacks_saves_it():
+def test_a_link_to_a_scenario_the_library_lacks_is_shown_until_saved_under_its_name():
     at = restarted_app({"v": "1", "n": "Hiring freeze", "g": "0", "p": "0.05"})
-    assert at.selectbox(key=CHOICE).value == "Hiring freeze"
+    assert at.selectbox(key=CHOICE).value == "Base"
+    assert "'Hiring freeze' is not saved for this company" in at.info[0].value
     assert at.slider(key="scenarios.growth").value == 0.0
+    assert at.slider(key="scenarios.productivity").value == pytest.approx(0.05)
+    assert "Hiring freeze" not in [s.name for s in store().scenarios(COMPANY)]
+    # Save as new offers the link's name
+    open_popover(at, "scenarios.library.save_new.open")
+    assert at.text_input(key="scenarios.library.new_name").value == "Hiring freeze"
+    at.button(key="scenarios.library.save_new").click().run()
+    assert at.selectbox(key=CHOICE).value == "Hiring freeze"
     saved = store().load(COMPANY, "Hiring freeze").scenario
     assert saved.levers.productivity == 0.05
+    assert store().load(COMPANY, "Base").version == 1
 
 
 @pytest.mark.parametrize(
@@ -465,7 +537,12 @@ def test_a_broken_store_file_leaves_the_page_working_with_saving_off(cpsu_data_d
     save_as(at, "Mine")
     assert at.selectbox(key=CHOICE).value == "Mine"
     choose(at, "Conservative")
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.04)
+    save_changes(at.slider(key="scenarios.growth").set_value(0.05).run())
+    choose(at, "Mine")
     assert at.slider(key="scenarios.growth").value == pytest.approx(0.06)
+    choose(at, "Conservative")
+    assert at.slider(key="scenarios.growth").value == pytest.approx(0.05)
     # and the file was left as it was
     assert (folder / STORE_FILE).read_bytes().startswith(b"these are not")
 
@@ -504,13 +581,17 @@ def test_the_chosen_scenario_and_company_hold_through_a_page_switch():
 def test_a_scenario_locked_by_another_session_is_shown_locked():
     mine, theirs = choose(new_app(), "Conservative"), choose(new_app(), "Conservative")
     lock(theirs, "Sent to the board")
-    mine.slider(key="scenarios.growth").set_value(0.07).run()
-    assert "Another session locked 'Conservative' (Sent to the board)" in (
-        warnings(mine)
-    )
+    save_changes(mine.slider(key="scenarios.growth").set_value(0.07).run())
+    assert (
+        "Your changes to Conservative were not saved: another session saved or "
+        "locked it"
+    ) in errors(mine)
+    assert mine.slider(key="scenarios.growth").value == pytest.approx(0.07)
+    assert store().load(COMPANY, "Conservative").scenario.growth_per_quarter == 0.04
+    mine.button(key=SHOW_SAVED).click().run()
     assert mine.slider(key="scenarios.growth").value == pytest.approx(0.04)
     assert mine.slider(key="scenarios.growth").disabled
-    assert store().load(COMPANY, "Conservative").scenario.growth_per_quarter == 0.04
+    assert "Sent to the board" in " ".join(info.value for info in mine.info)
 
 
 def test_a_busy_store_turns_saving_off_and_the_page_carries_on(monkeypatch):
@@ -522,7 +603,7 @@ def test_a_busy_store_turns_saving_off_and_the_page_carries_on(monkeypatch):
         raise StoreBusy("The scenario store was busy with another save; try again.")
 
     monkeypatch.setattr(ScenarioStore, "save", busy)
-    at.slider(key="scenarios.growth").set_value(0.11).run()
+    save_changes(at.slider(key="scenarios.growth").set_value(0.11).run())
     assert not at.exception
     assert "Saving is off: The scenario store was busy" in warnings(at)
     assert at.slider(key="scenarios.growth").value == pytest.approx(0.11)
@@ -546,7 +627,7 @@ def test_one_store_a_data_folder_is_shared_by_the_sessions(monkeypatch, tmp_path
 def test_with_saving_off_a_reload_takes_the_scenario_from_the_link(cpsu_data_dir):
     (cpsu_data_dir / STORE_FILE).write_bytes(b"junk")
     at = restarted_app()
-    at.slider(key="scenarios.growth").set_value(0.13).run()
+    save_changes(at.slider(key="scenarios.growth").set_value(0.13).run())
     reloaded = restarted_app(dict(at.query_params))
     assert "Saving is off" in warnings(reloaded)
     assert reloaded.selectbox(key=CHOICE).value == "Base"
@@ -577,7 +658,7 @@ def test_a_scenario_saved_in_the_app_is_projected_by_the_cli(capsys):
     at = new_app()
     at.slider(key="scenarios.horizon").set_value(6).run()
     save_as(at, "Board plan")
-    at.slider(key="scenarios.growth").set_value(0.15).run()
+    save_changes(at.slider(key="scenarios.growth").set_value(0.15).run())
     shown = metric(at, "CPSU 2028-Q2")
 
     code, out, err = call(
@@ -611,6 +692,9 @@ def test_a_line_change_is_saved_with_its_scenario_and_comes_back():
     assert not at.exception
     # A cheaper licence from quarter 1 lowers CPSU at the horizon.
     assert dollars(metric(at, HORIZON_CPSU)) < before
+    assert "line changes 1 (saved 0)" in warnings(at)
+    assert store().load(COMPANY, "Aggressive").scenario.changes == ()
+    save_changes(at)
     saved = store().load(COMPANY, "Aggressive").scenario
     assert [(c.item, c.from_quarter, c.line.unit_cost) for c in saved.changes] == [
         ("Microsoft 365 E3", 1, 30.0)

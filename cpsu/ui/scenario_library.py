@@ -2,24 +2,37 @@
 
 The company's name (the sample's, or an upload's file name, and editable)
 keys the scenarios in the store. On a company's first use the starting
-three are added; choosing one moves the sliders to it; every change of the
-sliders is saved as it happens, carrying the version it was based on, so a
-change made meanwhile by another session is reloaded and said, never
-overwritten; a move a browser sends before it has drawn that reload still
-carries the old values of the sliders the other session moved, and those are
-refused too. A locked scenario shows disabled sliders and offers a copy to
-explore. Delete asks first, and Undo brings the deleted scenario back.
+three are added; choosing one moves the sliders to it.
+
+Moving a slider changes this session's scenario in progress, never the
+store: another session on the same company goes on seeing the saved values.
+The panel says when the sliders differ from the chosen saved scenario, and
+in which assumptions, and offers Save changes and Discard changes. A save
+carries the version it was based on: one based on a version that another
+session has saved over (or locked) since is refused and said, and the
+user's values stay on the sliders, to be saved as a new scenario or dropped
+for the saved one. Nothing is ever written over another session's save.
+The unsaved changes of a scenario the user leaves for another (or for
+another company) are kept in the session and come back when it is chosen
+again; the panel says so.
+
+A locked scenario shows disabled sliders and offers a copy to explore.
+Delete asks first, and Undo brings the deleted scenario back.
 
 Each session keeps its own copy of the library; the store, one per process
-and data folder, is what sessions share. The store is called only when
-something changes: the company, the choice, the sliders, or a button. When
-the store cannot be opened, the library lives in the session alone and the
-panel says saving is off, and why.
+and data folder, is what sessions share. The store is called only when the
+company or the choice changes, or at a button. When the store cannot be
+opened, the library lives in the session alone and the panel says saving is
+off, and why.
 
-A share link is read once, on the session's first look at the library: a
-link naming a saved scenario chooses it, one naming another is saved as a
-new one (once: the same link opened again chooses the scenario it made), and
-a damaged link is named in a warning and changes nothing.
+An upload that opens a company's existing library (one of the same name)
+whose Base differs from the file's own assumptions says which values differ
+and offers to use the file's, as unsaved changes: the user decides.
+
+A share link is read once, on the session's first look at the library: its
+assumptions open as unsaved changes to the scenario it names (to Base when
+the library lacks that one or it is locked), and a damaged link is named in
+a warning and changes nothing. Opening a link saves nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +45,7 @@ from pathlib import Path
 import streamlit as st
 
 from cpsu.compare import Compared
+from cpsu.formatting import percent
 from cpsu.projection import Projection, ProjectionError
 from cpsu.saved import BASE, SavedScenario, ScenarioLocked, starting_scenarios
 from cpsu.scenario import Scenario, Workspace
@@ -65,6 +79,10 @@ COMPANY_DEFAULT = "scenarios.library.company_default"
 LIBRARIES = "scenarios.library.by_company"
 CURRENT = "scenarios.library.current"
 CHOICE = "scenarios.library.choice"
+SHOWN = "scenarios.library.shown"  # (company key, name) the sliders show
+DRAFTS = "scenarios.library.drafts"  # unsaved changes of scenarios left
+CONFLICT = "scenarios.library.conflict"  # (company key, name) of a refused save
+FILE_OFFER = "scenarios.library.file_offer"  # (company key, the file's scenario)
 NEW_NAME = "scenarios.library.new_name"
 LOCK_NOTE = "scenarios.library.lock_note"
 SAVE_NEW_OPEN = "scenarios.library.save_new.open"  # the popovers, open or not
@@ -72,12 +90,37 @@ LOCK_OPEN = "scenarios.library.lock.open"
 MESSAGES = "scenarios.library.messages"
 DELETE_ASKED = "scenarios.library.delete.asked"  # the name Delete asks about
 DELETED = "scenarios.library.deleted"  # the last deleted scenario, for Undo
-REFUSED = "scenarios.library.refused"  # what the browser showed at a refusal
 LINK_READ = "scenarios.library.link_read"
+FILE_SEEN = "scenarios.library.file_seen"  # the upload last set against a library
+
+SAVE_CHANGES = "scenarios.library.save_changes"
+DISCARD_CHANGES = "scenarios.library.discard_changes"
+SAVE_MINE = "scenarios.library.conflict.save_mine"
+SHOW_SAVED = "scenarios.library.conflict.show_saved"
+USE_FILE = "scenarios.library.use_file"
+KEEP_SAVED = "scenarios.library.keep_saved"
 
 _FILE_NAME = re.compile(
     r"([^,+]+?\.(?:xlsx|xlsm|xls|csv|tsv|txt|html?))", re.IGNORECASE
 )
+
+# How each slider's assumption is named and shown when two scenarios differ.
+_ASSUMPTIONS: dict[str, tuple[str, str]] = {
+    state.GROWTH: ("growth per quarter", "percent"),
+    state.HORIZON: ("horizon", "quarters"),
+    state.CONTINGENT_SHARE: ("contingent share", "percent"),
+    state.TICKETS_PER_USER: ("tickets per user a month", "number"),
+    state.TICKETS_TREND: ("yearly ticket trend", "percent"),
+    state.RESOLUTION_RATE: ("resolution rate", "percent"),
+    state.DESKSIDE_SHARE: ("desk-side share", "percent"),
+    state.DEFLECTION: ("deflection", "percent"),
+    state.DEFLECTION_STEP: ("deflection gain a quarter", "percent"),
+    state.DEFLECTION_CAP: ("deflection cap", "percent"),
+    state.CONTINGENT_WEIGHT: ("contingent weight", "number"),
+    state.PRODUCTIVITY: ("agent productivity", "percent"),
+    state.LABOUR_ESCALATION: ("labour escalation a year", "percent"),
+    state.LICENCE_ESCALATION: ("licence escalation a year", "percent"),
+}
 
 
 @dataclass
@@ -88,6 +131,16 @@ class Library:
     key: str
     scenarios: dict[str, SavedScenario] = field(default_factory=dict)
     saving_off: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Unsaved changes to a saved scenario, kept while another is chosen: the
+    scenario the sliders showed, and the saved one it was based on (whose
+    version its save carries)."""
+
+    based_on: SavedScenario
+    scenario: Scenario
 
 
 @st.cache_resource(show_spinner=False)
@@ -112,6 +165,35 @@ def company_default(workspace: Workspace) -> str:
     return workspace.source.strip() or "My company"
 
 
+def _shown_value(value: object, style: str) -> str:
+    if value is None:
+        return "the data's own"
+    if style == "percent":
+        return percent(float(value), 1)  # type: ignore[arg-type]
+    if style == "quarters":
+        return f"{value} quarters"
+    return f"{value:g}"
+
+
+def differences(scenario: Scenario, other: Scenario, other_is: str) -> list[str]:
+    """Each assumption in which `scenario` differs from `other`, with both
+    values: 'growth per quarter 10.0% (saved 8.0%)' when `other_is` is 'saved'."""
+    now, was = state.slider_values(scenario), state.slider_values(other)
+    phrases = [
+        f"{label} {_shown_value(now[key], style)} "
+        f"({other_is} {_shown_value(was[key], style)})"
+        for key, (label, style) in _ASSUMPTIONS.items()
+        if now[key] != was[key]
+    ]
+    if scenario.changes != other.changes:
+        phrases.append(
+            f"line changes {len(scenario.changes)} ({other_is} {len(other.changes)})"
+        )
+    if not phrases and replace(scenario, name=other.name) != other:
+        phrases.append("assumptions no slider shows")
+    return phrases
+
+
 def _say(kind: str, text: str) -> None:
     st.session_state.setdefault(MESSAGES, []).append((kind, text))
 
@@ -122,49 +204,145 @@ def library() -> Library | None:
 
 
 def chosen() -> SavedScenario | None:
-    """The saved scenario the sliders show."""
+    """The saved scenario the sliders show, as this session last had it."""
     current = library()
     if current is None:
         return None
     return current.scenarios.get(st.session_state.get(CHOICE, ""))
 
 
-def _choose(saved: SavedScenario) -> None:
+def _screen(name: str) -> Scenario:
+    """The scenario in progress: the sliders, named `name`."""
+    return replace(state.current_scenario(), name=name)
+
+
+def unsaved_changes() -> list[str]:
+    """What the sliders change of the chosen saved scenario, one phrase an
+    assumption; empty when they show it as saved, or it is locked."""
+    saved = chosen()
+    if saved is None or saved.locked:
+        return []
+    screen = _screen(saved.name)
+    if screen == saved.scenario:
+        return []
+    return differences(screen, saved.scenario, "saved")
+
+
+def _drafts() -> dict[tuple[str, str], Draft]:
+    return st.session_state.setdefault(DRAFTS, {})
+
+
+def _conflict(current: Library, name: str) -> bool:
+    """Whether the last save of `name` was refused, its values still unsaved."""
+    return st.session_state.get(CONFLICT) == (current.key, name)
+
+
+def _choose(saved: SavedScenario, scenario: Scenario | None = None) -> None:
+    """Choose a saved scenario: the sliders show it, or `scenario`, as
+    unsaved changes to it."""
+    current = library()
     st.session_state[CHOICE] = saved.name
-    state.set_sliders(saved.scenario)
+    if current is not None:
+        st.session_state[SHOWN] = (current.key, saved.name)
+    shown = saved.scenario if scenario is None else replace(scenario, name=saved.name)
+    state.set_sliders(shown)
 
 
 def _choose_first(current: Library) -> None:
     """Choose Base, or the first scenario when Base is gone."""
-    _choose(current.scenarios.get(BASE) or next(iter(current.scenarios.values())))
+    if not current.scenarios:
+        return
+    first = BASE if BASE in current.scenarios else next(iter(current.scenarios))
+    _enter(current, first)
+
+
+def _leave(in_progress: Scenario | None = None) -> None:
+    """Keep the unsaved changes of the scenario the sliders show (or showed
+    before an upload replaced them: `in_progress`), before they show another
+    one, of this company or another, and say so."""
+    st.session_state.pop(CONFLICT, None)
+    shown, current = st.session_state.get(SHOWN), library()
+    if shown is None or current is None or shown[0] != current.key:
+        return
+    saved = current.scenarios.get(shown[1])
+    if saved is None or saved.locked:
+        return
+    screen = replace(in_progress or state.current_scenario(), name=saved.name)
+    if screen == saved.scenario:
+        _drafts().pop(shown, None)
+        return
+    _drafts()[shown] = Draft(saved, screen)
+    _say(
+        "info",
+        f"Your unsaved changes to {saved.name!r} are kept in this session: choose "
+        "it again to go on with them and save them.",
+    )
+
+
+def _enter(current: Library, name: str) -> None:
+    """Choose a scenario as the store has it now, or with this session's
+    unsaved changes to it; changes based on a version saved over since are
+    shown as a refused save."""
+    saved = current.scenarios.get(name)
+    if saved is None:
+        return
+    fresh = saved
+    if not current.saving_off:
+        try:
+            fresh = open_store().load(current.key, name)
+        except ScenarioNotFound:
+            _say("warning", f"Another session deleted {name!r}.")
+            current.scenarios.pop(name, None)
+            _drafts().pop((current.key, name), None)
+            _choose_first(current)
+            return
+        except (UnreadableStore, StoreBusy) as problem:
+            _store_failed(current, problem)
+    draft = _drafts().pop((current.key, name), None)
+    if draft is None:
+        current.scenarios[name] = fresh
+        _choose(fresh)
+        return
+    if draft.based_on.version == fresh.version and not fresh.locked:
+        current.scenarios[name] = fresh
+        _choose(fresh, draft.scenario)
+        return
+    # Saved over (or locked) by another session meanwhile: the changes stay
+    # on the sliders, based on the version they were made from, and a save
+    # of them is refused until the user says what to do.
+    current.scenarios[name] = draft.based_on
+    _choose(draft.based_on, draft.scenario)
+    st.session_state[CONFLICT] = (current.key, name)
 
 
 def _store_failed(current: Library, problem: StoreError) -> None:
     current.saving_off = str(problem)
 
 
-def _load(key: str, base: Scenario) -> Library:
+def _load(key: str, base: Scenario) -> tuple[Library, bool]:
     """A company's library from the store, with the starting three on its first
-    use; the session's own when the store cannot be opened."""
+    use (then True); the session's own when the store cannot be opened."""
     kept = st.session_state.setdefault(LIBRARIES, {})
     try:
         store = open_store()
         stored = store.scenarios(key)
-        if not stored:
+        first_use = not stored
+        if first_use:
             store.add_missing(key, starting_scenarios(base))
             stored = store.scenarios(key)
     except (UnreadableStore, StoreBusy) as problem:
         if key in kept and kept[key].saving_off:
-            return kept[key]
+            return kept[key], False
         loaded = Library(
             key,
             {saved.name: saved for saved in starting_scenarios(base)},
             saving_off=str(problem),
         )
+        first_use = True
     else:
         loaded = Library(key, {saved.name: saved for saved in stored})
     kept[key] = loaded
-    return loaded
+    return loaded, first_use
 
 
 def _company_key(workspace: Workspace) -> str | None:
@@ -183,16 +361,59 @@ def _company_key(workspace: Workspace) -> str | None:
         return None
 
 
+def _unseen_upload() -> object | None:
+    """The last accepted workbook upload, while no library has been opened
+    since it (the sliders then hold its assumptions); None for a CSV or a GL
+    export, which carry no assumptions of their own."""
+    report = state.upload_report()
+    if report is None or not report.accepted or report.kind != "workbook":
+        return None
+    upload = st.session_state.get(state.LAST_UPLOAD_ID)
+    return None if upload == st.session_state.get(FILE_SEEN) else upload
+
+
+def _file_scenario(workspace: Workspace) -> Scenario | None:
+    """The assumptions of the workbook just uploaded, as the sliders took
+    them, the first time a library is opened after it; None otherwise."""
+    upload = _unseen_upload()
+    if upload is None:
+        return None
+    st.session_state[FILE_SEEN] = upload
+    return replace(state.current_scenario(), changes=workspace.scenario.changes)
+
+
 def _open_company(key: str, workspace: Workspace) -> Library:
-    base = replace(state.current_scenario(), changes=workspace.scenario.changes)
-    current = _load(key, base)
+    file_scenario = _file_scenario(workspace)
+    offer = st.session_state.pop(FILE_OFFER, None)
+    previous = library()
+    renamed = previous is not None and offer is not None and offer[0] == previous.key
+    if file_scenario is None and renamed:
+        # Renamed before the file's assumptions were used: the new company's
+        # library starts from the file's, not from the old library's Base.
+        file_scenario = offer[1]
+    base = file_scenario or replace(
+        state.current_scenario(), changes=workspace.scenario.changes
+    )
+    # An upload (or going back to the sample) replaced the sliders: what they
+    # held before is what the company left had in progress.
+    _leave(st.session_state.pop(state.SLIDERS_BEFORE, None))
+    current, first_use = _load(key, base)
     st.session_state[CURRENT] = current
     _choose_first(current)
+    stored_base = current.scenarios.get(BASE)
+    if (
+        file_scenario is not None
+        and not first_use
+        and stored_base is not None
+        and differences(file_scenario, stored_base.scenario, "saved")
+    ):
+        st.session_state[FILE_OFFER] = (key, replace(file_scenario, name=BASE))
     return current
 
 
 def _read_link(current: Library, workspace: Workspace) -> None:
-    """Open the scenario of the link the session started with, if any."""
+    """Open the scenario of the link the session started with, if any, as
+    unsaved changes: a link never saves anything."""
     st.session_state[LINK_READ] = True
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     if not set(query) - STREAMLIT_KEYS:
@@ -206,41 +427,44 @@ def _read_link(current: Library, workspace: Workspace) -> None:
             "scenario instead.",
         )
         return
-    saved = current.scenarios.get(linked.name)
-    if saved is None:
-        _save_new(current, linked)
-        return
-    linked = replace(linked, changes=saved.scenario.changes)
-    _choose(saved)
-    if linked == saved.scenario:
-        return
-    if current.saving_off and not saved.locked:
-        # Nothing was kept: the link is the only copy of the scenario's state.
-        state.set_sliders(linked)
-        return
-    # A link never overwrites a saved scenario: its own values open as a new
-    # one, once; the same link opened again chooses the one it made.
-    made = _made_by_link(current, linked)
-    if made is not None:
-        _choose(made)
-        return
-    name = _unused_name(current, saved.name, "from link")
-    if _save_new(current, replace(linked, name=name)):
+    named = current.scenarios.get(linked.name)
+    if named is not None and not named.locked:
+        linked = replace(linked, changes=named.scenario.changes)
+        if linked == named.scenario:
+            _choose(named)
+            return
+        _choose(named, linked)
         _say(
             "info",
-            f"The link's assumptions differ from the saved {saved.name!r}; they "
-            f"were opened as {name!r}.",
+            f"The link's assumptions differ from the saved {named.name!r}: they are "
+            "shown as unsaved changes to it, saved only if you save them.",
         )
-
-
-def _made_by_link(current: Library, linked: Scenario) -> SavedScenario | None:
-    """The scenario an earlier opening of the same link made: one named
-    "<name> (from link…)" that holds the link's assumptions."""
-    prefix = f"{linked.name} (from link"
-    for name, saved in current.scenarios.items():
-        if name.startswith(prefix) and saved.scenario == replace(linked, name=name):
-            return saved
-    return None
+        return
+    if named is not None and replace(linked, changes=named.scenario.changes) == (
+        named.scenario
+    ):
+        _choose(named)
+        return
+    onto = next((s for s in current.scenarios.values() if not s.locked), None)
+    if onto is None:
+        _say(
+            "warning",
+            f"The link's assumptions for {linked.name!r} are not shown: every "
+            "scenario of this company is locked.",
+        )
+        return
+    st.session_state[NEW_NAME] = (
+        _unused_name(current, linked.name, "from link")
+        if _taken(current, linked.name)
+        else linked.name
+    )
+    why = "is locked here" if named is not None else "is not saved for this company"
+    _choose(onto, replace(linked, changes=onto.scenario.changes))
+    _say(
+        "info",
+        f"The link's scenario {linked.name!r} {why}: its assumptions are shown as "
+        f"unsaved changes to {onto.name!r}. Use Save as new… to keep them.",
+    )
 
 
 def _unused_name(current: Library, name: str, why: str) -> str:
@@ -250,156 +474,6 @@ def _unused_name(current: Library, name: str, why: str) -> str:
         number += 1
         wanted = f"{name} ({why} {number})"
     return wanted
-
-
-@dataclass(frozen=True)
-class _Refused:
-    """A save refused because another session had changed the scenario: the
-    sliders the other session moved, each with the value this session's
-    browser showed for it. Until the browser shows the reloaded values, a
-    move it sends still carries these old ones (it was made before the reload
-    was drawn), and saving it would write them over the other's change."""
-
-    name: str
-    old_values: dict[str, object]
-
-    def is_stale(self, scenario: Scenario) -> bool:
-        """Whether a screen still shows a value from before the reload."""
-        shown = state.slider_values(scenario)
-        return any(shown[key] == value for key, value in self.old_values.items())
-
-
-def _remember_refused(
-    before: SavedScenario, screen: SavedScenario, fresh: SavedScenario
-) -> None:
-    """Keep what the browser showed of the sliders another session moved."""
-    was = state.slider_values(before.scenario)
-    now = state.slider_values(fresh.scenario)
-    shown = state.slider_values(screen.scenario)
-    # A browser value equal to the reloaded one tells nothing: left out.
-    moved = {key: shown[key] for key in now if was[key] != now[key] != shown[key]}
-    old = st.session_state.get(REFUSED)
-    if isinstance(old, _Refused) and old.name == screen.name:
-        # A refusal of a move sent before an earlier reload was drawn: the
-        # browser may still show the values of before that one too.
-        moved = {**old.old_values, **moved}
-    st.session_state[REFUSED] = _Refused(screen.name, moved)
-
-
-def _save(current: Library, updated: SavedScenario) -> None:
-    """Save a changed scenario, or say why it was not; the session keeps the
-    store's copy."""
-    if current.saving_off:
-        current.scenarios[updated.name] = updated
-        return
-    before = current.scenarios.get(updated.name, updated)
-    try:
-        current.scenarios[updated.name] = open_store().save(current.key, updated)
-        return
-    except (StaleScenario, ScenarioLocked) as problem:
-        refused: StoreError | ScenarioLocked = problem
-    except (UnreadableStore, StoreBusy) as problem:
-        _store_failed(current, problem)
-        current.scenarios[updated.name] = updated
-        return
-    _reload_refused(current, updated, refused, before)
-
-
-def _reload_refused(
-    current: Library,
-    updated: SavedScenario,
-    refused: StoreError | ScenarioLocked,
-    before: SavedScenario,
-) -> None:
-    """Show the stored scenario that another session changed, locked or deleted
-    since this one opened it, and say so."""
-    name = updated.name
-    try:
-        fresh = open_store().load(current.key, name)
-    except ScenarioNotFound:
-        # Deleted meanwhile: the change is kept under its name.
-        try:
-            current.scenarios[name] = open_store().save(
-                current.key, replace(updated, version=0)
-            )
-        except StoreError as problem:
-            _say("error", f"Your change to {name!r} was not saved: {problem}")
-            return
-        _say("warning", f"Another session deleted {name!r}; it was saved again.")
-        return
-    except (UnreadableStore, StoreBusy) as problem:
-        _store_failed(current, problem)
-        return
-    current.scenarios[name] = fresh
-    _choose(fresh)
-    _remember_refused(before, updated, fresh)
-    if isinstance(refused, ScenarioLocked):
-        _say(
-            "warning",
-            f"Another session locked {name!r} ({fresh.lock_note}); it is shown as "
-            "locked, and your last change was not saved.",
-        )
-        return
-    _say(
-        "warning",
-        f"Another session changed {name!r} since you opened it; it is shown as "
-        "saved there, and your last change was not saved.",
-    )
-
-
-def _save_screen(current: Library) -> None:
-    """Save the sliders into the chosen scenario when they differ from it."""
-    saved = chosen()
-    if saved is None:
-        return
-    screen = replace(state.current_scenario(), name=saved.name)
-    refused = st.session_state.get(REFUSED)
-    if isinstance(refused, _Refused) and refused.name == saved.name:
-        if not refused.is_stale(screen):
-            # The browser shows the reloaded values: its moves are its user's.
-            del st.session_state[REFUSED]
-        elif screen != saved.scenario and not saved.locked:
-            _refuse_stale_screen(current, saved, screen)
-            return
-    if screen == saved.scenario:
-        return
-    if saved.locked:
-        state.set_sliders(saved.scenario)
-        return
-    _save(current, saved.with_scenario(screen))
-
-
-def _refuse_stale_screen(
-    current: Library, saved: SavedScenario, screen: Scenario
-) -> None:
-    """Refuse the old values a browser sends before it has drawn the reload of
-    a refused save: the sliders the other session moved show its values again,
-    the user's own moves of the others are saved, and the refusal is said."""
-    fresh = saved
-    if not current.saving_off:
-        try:
-            fresh = open_store().load(current.key, saved.name)
-        except StoreError:
-            fresh = saved
-    current.scenarios[saved.name] = fresh
-    _remember_refused(saved, saved.with_scenario(screen), fresh)
-    theirs = st.session_state[REFUSED].old_values
-    shown = state.slider_values(screen)
-    stored = state.slider_values(fresh.scenario)
-    _choose(fresh)
-    for key, value in shown.items():
-        # None is an override left to the data: its toggle says so.
-        if key not in theirs and value != stored[key] and value is not None:
-            st.session_state[key] = value
-    _say(
-        "warning",
-        f"Another session changed {saved.name!r} since you opened it; the "
-        "sliders it moved show its values, and your last change to them was not "
-        "saved.",
-    )
-    merged = replace(state.current_scenario(), name=saved.name)
-    if merged != fresh.scenario:
-        _save(current, fresh.with_scenario(merged))
 
 
 def _save_new(current: Library, scenario: Scenario) -> bool:
@@ -418,6 +492,7 @@ def _save_new(current: Library, scenario: Scenario) -> bool:
         _store_failed(current, problem)
         stored = new
     current.scenarios[stored.name] = stored
+    st.session_state.pop(CONFLICT, None)
     _choose(stored)
     return True
 
@@ -428,22 +503,133 @@ def _taken(current: Library, name: str) -> bool:
 
 
 def _on_choose() -> None:
-    st.session_state.pop(REFUSED, None)
+    current, name = library(), st.session_state.get(CHOICE)
+    if current is None or name is None:
+        return
+    _leave()
+    _enter(current, name)
+
+
+def _on_save_changes() -> None:
+    """Save the sliders into the chosen scenario, based on the version this
+    session opened; refused, and said, when another session saved it since."""
+    current, saved = library(), chosen()
+    if current is None or saved is None or saved.locked:
+        return
+    if _conflict(current, saved.name):
+        return
+    screen = _screen(saved.name)
+    if screen == saved.scenario:
+        return
+    updated = saved.with_scenario(screen)
+    if current.saving_off:
+        current.scenarios[saved.name] = updated
+        _say("success", f"Saved your changes to {saved.name!r} in this session.")
+        return
+    try:
+        stored = open_store().save(current.key, updated)
+    except (StaleScenario, ScenarioLocked):
+        _save_refused(current, updated)
+        return
+    except (UnreadableStore, StoreBusy) as problem:
+        _store_failed(current, problem)
+        current.scenarios[saved.name] = updated
+        return
+    current.scenarios[saved.name] = stored
+    _choose(stored)
+    _say("success", f"Saved your changes to {saved.name!r}.")
+
+
+def _save_refused(current: Library, updated: SavedScenario) -> None:
+    """A save refused by the store: put a deleted scenario back under its
+    name, since its user asked to save it; otherwise keep the user's values on
+    the sliders and mark the refusal, for the panel to say and offer choices."""
+    name = updated.name
+    try:
+        open_store().load(current.key, name)
+    except ScenarioNotFound:
+        try:
+            stored = open_store().save(current.key, replace(updated, version=0))
+        except StoreError as problem:
+            _say("error", f"Your changes to {name!r} were not saved: {problem}")
+            return
+        current.scenarios[name] = stored
+        _choose(stored)
+        _say(
+            "warning",
+            f"Another session had deleted {name!r}; your values were saved under "
+            "its name again.",
+        )
+        return
+    except (UnreadableStore, StoreBusy) as problem:
+        _store_failed(current, problem)
+        current.scenarios[name] = updated
+        return
+    st.session_state[CONFLICT] = (current.key, name)
+
+
+def _on_discard_changes() -> None:
+    """Set the sliders back to the chosen scenario as it is saved now."""
     current, saved = library(), chosen()
     if current is None or saved is None:
         return
-    if not current.saving_off:
-        try:
-            saved = open_store().load(current.key, saved.name)
-        except ScenarioNotFound:
-            _say("warning", f"Another session deleted {saved.name!r}.")
-            current.scenarios.pop(saved.name, None)
-            _choose_first(current)
-            return
-        except (UnreadableStore, StoreBusy) as problem:
-            _store_failed(current, problem)
-        current.scenarios[saved.name] = saved
-    state.set_sliders(saved.scenario)
+    st.session_state.pop(CONFLICT, None)
+    _drafts().pop((current.key, saved.name), None)
+    _enter(current, saved.name)
+    now = chosen()
+    if now is None or now.name != saved.name:
+        return
+    if now.version != saved.version:
+        _say(
+            "info",
+            f"Discarded your changes: the sliders show {saved.name!r} as another "
+            "session saved it since you opened it.",
+        )
+    else:
+        _say("info", f"Discarded your changes to {saved.name!r}.")
+
+
+def _on_save_mine_as_new() -> None:
+    """After a refused save, keep the user's values as a scenario of their own."""
+    current, saved = library(), chosen()
+    if current is None or saved is None:
+        return
+    name = _unused_name(current, saved.name, "copy")
+    if _save_new(current, _screen(name)):
+        _say(
+            "success",
+            f"Saved your values as {name!r}; {saved.name!r} keeps the values "
+            "another session saved.",
+        )
+
+
+def _on_use_file() -> None:
+    """Put the uploaded file's assumptions on the sliders, as unsaved changes
+    to Base."""
+    current, offer = library(), st.session_state.pop(FILE_OFFER, None)
+    if current is None or offer is None or offer[0] != current.key:
+        return
+    _leave()
+    st.session_state.pop(MESSAGES, None)
+    _enter(current, BASE)
+    base = chosen()
+    if base is None or base.name != BASE or base.locked:
+        _say(
+            "error",
+            "Base is locked or gone: the file's assumptions cannot be shown as "
+            "changes to it. Rename the company to start a library from the file.",
+        )
+        return
+    _choose(base, offer[1])
+    _say(
+        "info",
+        "The sliders show this file's assumptions as unsaved changes to Base: "
+        "save them to keep them.",
+    )
+
+
+def _on_keep_saved() -> None:
+    st.session_state.pop(FILE_OFFER, None)
 
 
 def _on_save_as_new() -> None:
@@ -457,7 +643,7 @@ def _on_save_as_new() -> None:
     if _taken(current, name):
         _say("error", f"A scenario named {name!r} already exists; choose another name.")
         return
-    if _save_new(current, replace(state.current_scenario(), name=name)):
+    if _save_new(current, _screen(name)):
         st.session_state[NEW_NAME] = ""
         _say("success", f"Saved as {name!r}.")
 
@@ -473,7 +659,7 @@ def _on_save_copy() -> None:
 
 def _on_lock() -> None:
     current, saved = library(), chosen()
-    if current is None or saved is None:
+    if current is None or saved is None or unsaved_changes():
         return
     note = (st.session_state.get(LOCK_NOTE) or "").strip()
     if not note:
@@ -527,6 +713,8 @@ def _on_delete() -> None:
         except (UnreadableStore, StoreBusy) as problem:
             _store_failed(current, problem)
     current.scenarios.pop(saved.name, None)
+    _drafts().pop((current.key, saved.name), None)
+    st.session_state.pop(CONFLICT, None)
     st.session_state[DELETED] = (current.key, saved)
     _say("info", f"Deleted {saved.name!r}.")
     _choose_first(current)
@@ -547,8 +735,19 @@ def _on_undo_delete() -> None:
         _say("success", f"Brought {saved.name!r} back.")
 
 
-def _label(current: Library, name: str) -> str:
-    return f"{name} (locked)" if current.scenarios[name].locked else name
+def _labels(current: Library) -> dict[str, str]:
+    """Each scenario's name as the box shows it: marked when locked, or when
+    this session keeps unsaved changes to it."""
+    drafts = st.session_state.get(DRAFTS, {})
+    labels = {}
+    for name, saved in current.scenarios.items():
+        if saved.locked:
+            labels[name] = f"{name} (locked)"
+        elif (current.key, name) in drafts:
+            labels[name] = f"{name} (unsaved changes)"
+        else:
+            labels[name] = name
+    return labels
 
 
 def open_library(workspace: Workspace) -> Library | None:
@@ -561,9 +760,38 @@ def open_library(workspace: Workspace) -> Library | None:
     current = library()
     if key is not None and (current is None or current.key != key):
         current = _open_company(key, workspace)
+    elif _unseen_upload() is not None:
+        st.session_state[FILE_SEEN] = st.session_state.get(state.LAST_UPLOAD_ID)
+        _say_file_on_sliders(st.session_state.get(state.SLIDERS_BEFORE))
+    st.session_state.pop(state.SLIDERS_BEFORE, None)
     if current is not None and not st.session_state.get(LINK_READ):
         _read_link(current, workspace)
     return current
+
+
+def _say_file_on_sliders(before: Scenario | None) -> None:
+    """Say that a workbook of the company in use put its assumptions on the
+    sliders, as unsaved changes to the chosen scenario, and whether they took
+    the place of unsaved changes of the user's."""
+    saved = chosen()
+    if saved is None or not unsaved_changes():
+        return
+    replaced = before is not None and replace(before, name=saved.name) not in (
+        saved.scenario,
+        _screen(saved.name),
+    )
+    _say(
+        "info",
+        f"The sliders show the uploaded workbook's assumptions, as unsaved "
+        f"changes to {saved.name!r}"
+        + ("; they replaced the changes you had not saved." if replaced else "."),
+    )
+
+
+def _keep_locked(saved: SavedScenario) -> None:
+    """A locked scenario's sliders never move: a value forced in goes back."""
+    if saved.locked and _screen(saved.name) != saved.scenario:
+        state.set_sliders(saved.scenario)
 
 
 def library_panel(workspace: Workspace, page: str = "") -> bool:
@@ -584,7 +812,6 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
         st.warning("Name the company the scenarios belong to.")
     if current is None:
         return False
-    _save_screen(current)
 
     if current.saving_off:
         st.warning(
@@ -594,19 +821,22 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
         )
     for kind, text in st.session_state.pop(MESSAGES, []):
         getattr(st, kind)(plain(text))
+    _offer_file(current)
 
     names = list(current.scenarios)
     if st.session_state.get(CHOICE) not in names:
         _choose_first(current)
+    labels = _labels(current)
     st.selectbox(
         "Scenario",
         names,
         key=CHOICE,
-        format_func=lambda name: _label(current, name),
+        format_func=lambda name: labels.get(name, name),
         on_change=_on_choose,
         persist_state="session",
     )
     saved = current.scenarios[st.session_state[CHOICE]]
+    _keep_locked(saved)
     if saved.locked:
         when = saved.locked_on.isoformat() if saved.locked_on else "an unknown date"
         st.info(
@@ -619,6 +849,13 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
             key="scenarios.library.copy",
             on_click=_on_save_copy,
         )
+    unsaved = unsaved_changes()
+    if _conflict(current, saved.name):
+        _refused_save(saved, unsaved)
+    elif unsaved:
+        _unsaved(saved, unsaved)
+    elif not saved.locked:
+        st.caption(f"The sliders show {plain(saved.name)} as saved.")
     # The popovers' fields are drawn only while open: a slider never pays
     # for them.
     with st.popover(
@@ -632,7 +869,8 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
     lock, delete = st.columns(2)
     with lock.popover(
         "Lock…",
-        disabled=saved.locked,
+        disabled=saved.locked or bool(unsaved),
+        help="Save or discard the changes first" if unsaved else None,
         use_container_width=True,
         key=LOCK_OPEN,
         on_change="rerun",
@@ -648,9 +886,93 @@ def library_panel(workspace: Workspace, page: str = "") -> bool:
         help="Base stays: it is the scenario the library opens on",
         use_container_width=True,
     )
-    _ask_delete(saved)
+    _ask_delete(saved, bool(unsaved))
     _offer_undo(current)
     return saved.locked
+
+
+def _unsaved(saved: SavedScenario, unsaved: list[str]) -> None:
+    """Say what the sliders change of the saved scenario; offer to save or
+    discard it."""
+    count = len(unsaved)
+    st.warning(
+        f"Unsaved changes to {plain(saved.name)}: {count} "
+        f"{'assumption differs' if count == 1 else 'assumptions differ'} from the "
+        f"saved one ({plain('; '.join(unsaved))}). Only you see them until you save.",
+        icon=":material/edit_note:",
+    )
+    save, discard = st.columns(2)
+    save.button(
+        "Save changes",
+        key=SAVE_CHANGES,
+        on_click=_on_save_changes,
+        type="primary",
+        use_container_width=True,
+    )
+    discard.button(
+        "Discard changes",
+        key=DISCARD_CHANGES,
+        on_click=_on_discard_changes,
+        use_container_width=True,
+    )
+
+
+def _refused_save(saved: SavedScenario, unsaved: list[str]) -> None:
+    """Say that a save was refused, the user's values kept; offer what to do."""
+    kept = f" ({plain('; '.join(unsaved))})" if unsaved else ""
+    st.error(
+        f"Your changes to {plain(saved.name)} were not saved: another session saved "
+        f"or locked it since you opened it. Your values are still on the "
+        f"sliders{kept}. Save them as a new scenario, or discard them to see "
+        f"{plain(saved.name)} as it is saved now.",
+        icon=":material/sync_problem:",
+    )
+    mine, theirs = st.columns(2)
+    mine.button(
+        "Save mine as new",
+        key=SAVE_MINE,
+        on_click=_on_save_mine_as_new,
+        type="primary",
+        use_container_width=True,
+    )
+    theirs.button(
+        "Discard mine",
+        key=SHOW_SAVED,
+        on_click=_on_discard_changes,
+        use_container_width=True,
+    )
+
+
+def _offer_file(current: Library) -> None:
+    """Say which of an uploaded file's assumptions differ from the Base of the
+    company's existing library, and offer to use them."""
+    offer = st.session_state.get(FILE_OFFER)
+    base = current.scenarios.get(BASE)
+    if offer is None or offer[0] != current.key or base is None:
+        return
+    differ = differences(offer[1], base.scenario, "saved Base")
+    if not differ:
+        return
+    st.warning(
+        f"A library named {plain(st.session_state.get(COMPANY) or current.key)} "
+        "already exists, and this file's own assumptions differ from its saved "
+        f"Base: {plain('; '.join(differ))}. The sliders show the saved Base. "
+        "Rename the company to start a library of its own from the file.",
+        icon=":material/difference:",
+    )
+    use, keep = st.columns(2)
+    use.button(
+        "Use this file's assumptions",
+        key=USE_FILE,
+        on_click=_on_use_file,
+        use_container_width=True,
+    )
+    keep.button(
+        "Keep the saved Base",
+        key=KEEP_SAVED,
+        on_click=_on_keep_saved,
+        use_container_width=True,
+    )
 
 
 def _offer_undo(current: Library) -> None:
@@ -667,7 +989,7 @@ def _offer_undo(current: Library) -> None:
     )
 
 
-def _ask_delete(saved: SavedScenario) -> None:
+def _ask_delete(saved: SavedScenario, unsaved: bool) -> None:
     """The question Delete asks before anything is deleted, while it is open."""
     asked = st.session_state.get(DELETE_ASKED)
     if asked is None:
@@ -676,8 +998,9 @@ def _ask_delete(saved: SavedScenario) -> None:
         # Another scenario was chosen meanwhile: the question no longer holds.
         st.session_state.pop(DELETE_ASKED, None)
         return
+    also = " Your unsaved changes to it go too." if unsaved else ""
     st.warning(
-        f"Delete {plain(repr(saved.name))}? It cannot be brought back.",
+        f"Delete {plain(repr(saved.name))}? It cannot be brought back.{also}",
         icon=":material/delete:",
     )
     yes, cancel = st.columns(2)

@@ -2,7 +2,7 @@
 answer.
 
 The scenario library, the sliders and all they move are one fragment, so a
-slider reruns only it (and saves the scenario it changed);
+slider reruns only it (the library then says what is unsaved);
 the download button is drawn after it, on full runs, and builds the workbook
 at the click from the scenario the fragment last showed (see cpsu.ui.downloads).
 """

@@ -110,6 +110,10 @@ OVERRIDE_STARTS: dict[str, float] = {
 # The scenario the sliders are applied over: its name and its line changes,
 # which no slider shows.
 SCENARIO_BASIS = "scenarios.basis"
+# The sliders' scenario just before new data replaced it (an upload's
+# workbook, or the sample again), until the scenario library has kept it as
+# the unsaved changes of the company left.
+SLIDERS_BEFORE = "scenarios.before_new_data"
 
 
 @dataclass(frozen=True)
@@ -433,6 +437,7 @@ def accept_upload(
         st.session_state[GL_EXPORT] = None
         # A CSV holds cost lines only: the sliders keep the scenario in play.
         if upload.kind == "workbook":
+            st.session_state.setdefault(SLIDERS_BEFORE, current_scenario())
             set_sliders(_carried_scenario(upload, updated.scenario))
         issues = (*issues, *reprice_mapped_lines())
     st.session_state[UPLOAD_REPORT] = UploadReport(
@@ -569,6 +574,7 @@ def restore_sample() -> None:
     st.session_state[WORKSPACE] = sample_workspace()
     st.session_state[UPLOAD_REPORT] = None
     st.session_state[LAST_FILE] = None
+    st.session_state.setdefault(SLIDERS_BEFORE, current_scenario())
     set_sliders(sample_workspace().scenario)
 
 

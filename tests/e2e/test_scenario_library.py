@@ -1,5 +1,6 @@
-"""Nothing lost in a real browser: a reload keeps the scenario, and the library's
-scenarios open from the sidebar."""
+"""Nothing lost in a real browser: a reload keeps the scenario in progress, the
+library's scenarios open from the sidebar, and what is saved outlives the
+server."""
 
 from __future__ import annotations
 
@@ -117,6 +118,8 @@ def test_a_server_restart_brings_the_saved_scenarios_back(browser, tmp_path):
             assert moved == pytest.approx(0.76)  # Aggressive's 71% + 5 points
             wait_for_address(page, "r", moved)
             shown = metric_value(page, horizon_label(page))
+            page.get_by_role("button", name="Save changes", exact=True).click()
+            page.get_by_text("Saved your changes to 'Aggressive'.").wait_for()
 
         # a new server process, and the page opened without a link
         with app_server(data, tmp_path / "second.log") as url:
