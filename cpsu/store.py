@@ -144,10 +144,9 @@ class ScenarioStore:
     The store also keeps one idle connection open for as long as it lives.
     It runs nothing, but while it is open the write-ahead log stays: when
     the last connection to a WAL database closes, SQLite copies the log into
-    the file and deletes it, which took most of the time of a save (each
-    slider change is one). It is closed before the process forks, since
-    SQLite connections must not cross a fork, and opened again at the next
-    call.
+    the file and deletes it, which took most of the time of a save. It is
+    closed before the process forks, since SQLite connections must not cross
+    a fork, and opened again at the next call.
     """
 
     def __init__(
@@ -214,8 +213,8 @@ class ScenarioStore:
         )
         connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
         # In WAL mode NORMAL never corrupts the file; a power cut may lose the
-        # last saves, not the store. Each slider change is a save, and a full
-        # sync of each took tens of milliseconds on a busy disk.
+        # last saves, not the store. A full sync of each save took tens of
+        # milliseconds on a busy disk.
         connection.execute("PRAGMA synchronous = NORMAL")
         return connection
 
