@@ -585,9 +585,9 @@ def _hire_rows(triggers: Mapping[str, Triggers]) -> list[tuple[Any, ...]]:
                     label,
                     ", ".join(f"{users:,.0f}" for _, _, users in shown) + rest,
                     row,
-                    # Among several scenarios a label names its own, so that
-                    # its colour is not the only thing that says whose it is.
-                    f"{name}: {label}" if len(triggers) > 1 else label,
+                    # A label names its scenario, so that among the curves its
+                    # colour is not the only thing that says whose it is.
+                    f"{name}: {label}",
                 )
             )
     return rows
@@ -599,8 +599,8 @@ def hire_labels(triggers: Mapping[str, Triggers]) -> pd.DataFrame:
     scenario and quarter: scenario, quarter, t, label ("Tier 1 agent 4", and
     more joined by commas when several tiers hire in that quarter, up to three,
     then "and 5 more"), row (0 for the first scenario hiring in that quarter,
-    1 for the next...) and text, the label as the chart writes it (after its
-    scenario's name, "Base: Tier 1 agent 4", when there are several)."""
+    1 for the next...) and text, the label as the chart writes it, after its
+    scenario's name ("Base: Tier 1 agent 4")."""
     return pd.DataFrame(_hire_rows(triggers), columns=_HIRE_COLUMNS)
 
 
@@ -1227,7 +1227,9 @@ def _tornado_layers(key: tuple[str]) -> alt.LayerChart:
         "cpsu_end:Q",
         title="CPSU a month at the horizon",
         axis=money_axis(axis_format, tickCount=8),
-        scale=alt.Scale(zero=False, padding=30),
+        # Room beyond the widest bars for their value labels ("$121.46"),
+        # which would otherwise run into the assumptions' names.
+        scale=alt.Scale(zero=False, padding=60),
     )
     tooltip = [
         alt.Tooltip("label:N", title="Assumption"),
@@ -1238,7 +1240,9 @@ def _tornado_layers(key: tuple[str]) -> alt.LayerChart:
     ]
     bars = (
         alt.Chart(alt.NamedData("bars"), name="tornado_bars")
-        .mark_bar(height={"band": 0.9})
+        # The high end's bars are outlined in dashes, which the legend shows:
+        # colour is not the only way to tell the ends apart.
+        .mark_bar(height={"band": 0.9}, stroke=INK, strokeWidth=1.5)
         .encode(
             y=y,
             yOffset=y_offset,
@@ -1251,6 +1255,11 @@ def _tornado_layers(key: tuple[str]) -> alt.LayerChart:
                     domain=[LOW_END, HIGH_END],
                     range=[LOW_END_COLOUR, HIGH_END_COLOUR],
                 ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "end:N",
+                title=None,
+                scale=alt.Scale(domain=[LOW_END, HIGH_END], range=[[], [5, 3]]),
             ),
             tooltip=tooltip,
         )

@@ -39,7 +39,9 @@ VIEWS = [
 ]
 COLOUR_CHANNELS = ("color", "fill", "stroke")
 SECOND_CHANNELS = ("strokeDash", "shape")
-POSITION_CHANNELS = ("x", "y", "row", "column", "facet", "xOffset", "yOffset")
+# Not xOffset nor yOffset: a bar's place within its group says nothing by
+# itself (which of two bars is the low end?).
+POSITION_CHANNELS = ("x", "y", "row", "column", "facet")
 
 
 @dataclass

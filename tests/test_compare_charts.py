@@ -1032,10 +1032,11 @@ def test_the_arrays_label_hires_as_the_tables_do_by_hand():
         "label": "Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more",
         "users_above": "1,200, 1,000, 1,250 and 2 more",
         "row": 0,
-        # One scenario: its colour tells no other apart, the text names none.
-        "text": "Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more",
+        # The chart's text names the scenario: the page draws the hires of
+        # one scenario among the curves of several.
+        "text": "Grow: Tier 1 agent 5, Desktop agent 5, Desktop agent 6 and 2 more",
     }
-    # Among two, the chart's text names the scenario before the agents.
+    # Among two, each names its own.
     both = hire_records(
         {
             "Grow": hire_trigger_arrays(costs, THOUSAND, scenario),
