@@ -80,7 +80,8 @@ def test_an_accepted_cost_file_is_logged_with_its_lines(caplog):
     assert not at.exception
     accepted = [line for line in operator_lines(caplog) if "upload accepted" in line]
     assert accepted == [
-        f"upload accepted page=Cost base kind=csv ext=.csv bytes={len(data)} lines=2"
+        "upload accepted page=Cost base kind=cost-list ext=.csv "
+        f"bytes={len(data)} lines=2"
     ]
 
 
@@ -239,3 +240,27 @@ def test_the_operator_lines_reach_standard_error_once(tmp_path):
     ]
     assert len(lines) == 1
     assert " WARNING " in lines[0]
+
+
+def _png() -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "category"),
+    [
+        # A refusal of the whole file says what to upload instead ("the Costs
+        # sheet as CSV"): its category is what the file is, not "sheets".
+        ("picture.png", _png, "not a spreadsheet"),
+        ("picture.xlsx", _png, "not a spreadsheet"),
+        ("noise.csv", lambda: bytes(range(256)) * 8, "not a spreadsheet"),
+        ("cut.xlsx", lambda: b"PK\x03\x04" + bytes(40), "damaged file"),
+        ("empty.csv", lambda: b"", "empty file"),
+    ],
+)
+def test_a_whole_file_refusal_is_logged_as_what_the_file_is(name, data, category):
+    from cpsu.ingest import read_upload
+    from cpsu.ingest.issues import errors
+
+    first = errors(read_upload(data(), name).issues)[0]
+    assert oplog.category(first) == category

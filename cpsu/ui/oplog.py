@@ -43,6 +43,19 @@ log = logging.getLogger(LOGGER_NAME)
 # itself is never logged. The first match wins, so narrower phrases go first.
 _CATEGORIES = (
     ("file is empty", "empty file"),
+    # What the file is, before what it holds: a refusal of a whole file
+    # mentions sheets and workbooks only to say what to upload instead.
+    ("zip bomb", "over a size limit"),
+    ("unpacks to more than", "over a size limit"),
+    ("at most 250,000 rows", "over a size limit"),
+    ("dtd", "unsafe XML"),
+    ("entities", "unsafe XML"),
+    ("picture", "not a spreadsheet"),
+    ("not a workbook", "not a spreadsheet"),
+    ("neither a workbook", "not a spreadsheet"),
+    ("without a table", "not a spreadsheet"),
+    ("damaged", "damaged file"),
+    ("no saved result", "formula without a value"),
     ("too large", "value too large"),
     ("not a number", "not a number"),
     ("is empty", "empty cell"),

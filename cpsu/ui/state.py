@@ -461,13 +461,16 @@ def _log_upload(size_bytes: int, read: int, unit: str) -> None:
     report = upload_report()
     if report is None:
         return
+    # The reader's "csv" is any cost list without the workbook's sheets: a
+    # CSV, but also a list or an HTML table named .xlsx.
+    kind = "workbook" if report.kind == "workbook" else "cost-list"
     if report.accepted:
         oplog.upload_accepted(
-            "Cost base", report.kind, report.file_name, size_bytes, read, unit
+            "Cost base", kind, report.file_name, size_bytes, read, unit
         )
     else:
         oplog.upload_refused(
-            "Cost base", report.kind, report.file_name, size_bytes, report.issues
+            "Cost base", kind, report.file_name, size_bytes, report.issues
         )
 
 
