@@ -34,15 +34,17 @@ class ServiceDesk:
     def __post_init__(self) -> None:
         if self.tickets_per_user_month < 0:
             raise ValueError("Tickets per user per month cannot be negative.")
-        for name in (
-            "resolution_rate",
-            "deskside_share",
-            "deflection",
-            "deflection_cap",
+        for name, said in (
+            ("resolution_rate", "The Tier 1 resolution rate"),
+            ("deskside_share", "The desk-side share of escalations"),
+            ("deflection", "Deflection"),
+            ("deflection_cap", "The deflection cap"),
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, not {value}.")
+                raise ValueError(
+                    f"{said} must be between 0% and 100% (0 and 1), not {value:g}."
+                )
         if self.contingent_weight < 0:
             raise ValueError("Contingent weight cannot be negative.")
         if self.tickets_trend <= -1.0:

@@ -90,3 +90,22 @@ def test_a_bad_choice_is_a_usage_error(tmp_path, capsys):
         main(["check", str(path), "--period", "week"])
     assert stop.value.code == 2
     assert "invalid choice: 'week'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("--resolution-rate", "The Tier 1 resolution rate"),
+        ("--deflection-cap", "The deflection cap"),
+    ],
+)
+def test_a_share_out_of_range_is_refused_in_the_options_words(option, said, capsys):
+    # A user who typed 1.5 for 150% reads the share's name, not the model's field.
+    from cpsu.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["project", "sample_data/sample_company.xlsx", option, "1.5"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert f"{said} must be between 0% and 100% (0 and 1), not 1.5." in error
+    assert "_" not in error.split("error:", 1)[1]

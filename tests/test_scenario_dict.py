@@ -147,7 +147,7 @@ def test_a_value_the_model_refuses_names_the_record():
     def change(data):
         data["service_desk"]["resolution_rate"] = 1.5
 
-    _bad(change, "service_desk", "resolution_rate must be between 0 and 1")
+    _bad(change, "service_desk", "Tier 1 resolution rate must be between 0% and 100%")
 
 
 def test_a_line_the_model_refuses_names_the_line():

@@ -194,7 +194,8 @@ def _report() -> None:
         icon=":material/check:",
     )
     if issues:
-        with st.expander(f"Check {len(issues)} notes on how the file was read"):
+        notes = "note" if len(issues) == 1 else "notes"
+        with st.expander(f"Check {len(issues)} {notes} on how the file was read"):
             st.table(issue_frame(issues))
 
 
