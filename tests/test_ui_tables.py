@@ -88,11 +88,20 @@ def test_the_projection_view_is_the_table_with_counts_rounded():
         FIXED, LICENCE, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
     )
     table, config = projection_view(projection)
-    counts = [name for name in table if fmt(config, name) == "localized"]
     # What the page shows is exactly the projection's columns, in the order
-    # configured, with the counts rounded as pandas rounds them.
+    # configured, each rounded to the decimals its column shows, as
+    # cpsu.formatting rounds them (Python's format of the exact value).
     expected = projection.table[list(table.columns)].copy()
-    expected[counts] = expected[counts].round()
+    for name in expected:
+        if name == "quarter":
+            continue
+        step = config[name]["type_config"]["step"]
+        places = 0 if step == 1 else len(repr(step).split(".")[1])
+        if fmt(config, name) == "percent":
+            shown = [float(f"{v * 100:.{places - 2}f}") / 100 for v in expected[name]]
+        else:
+            shown = [float(f"{v:.{places}f}") for v in expected[name]]
+        expected[name] = shown
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
 
 
