@@ -39,13 +39,15 @@ def _decimals(step: float) -> int:
 
 
 def _cut(value: float, decimals: int) -> float:
-    """The browser's cut of a value to a column's decimals (not a rounding)."""
+    """The browser's cut of a value to a column's decimals (not a rounding);
+    as JavaScript's Math.trunc, a negative value cut to zero keeps its sign."""
     if decimals <= 0:
-        return float(math.trunc(value))
+        return math.copysign(float(math.trunc(value)), value)
     scale = 10**decimals
     scaled = value * scale
     nudge = 2**-52 * abs(scaled) * 10
-    return math.trunc(scaled + math.copysign(nudge, scaled)) / scale
+    cut = float(math.trunc(scaled + math.copysign(nudge, scaled)))
+    return math.copysign(cut, scaled) / scale
 
 
 def _half_away(value: Decimal, decimals: int, grouped: bool = True) -> str:
@@ -75,7 +77,8 @@ def drawn(value: float | None, type_config: dict) -> str:
         return _half_away(exact, decimals)
     match = SPRINTF.fullmatch(shown)
     if match:
-        text = _half_away(exact, int(match.group(1)), grouped=False)
+        # sprintf writes a negative zero without its sign.
+        text = _half_away(exact + 0, int(match.group(1)), grouped=False)
         return text + ("%" if match.group(2) else "")
     assert value == int(value), f"{value} drawn with no format: all its digits"
     return str(int(value))
@@ -290,3 +293,26 @@ def test_why_cpsu_moves_shows_readable_tables(app):
     for row in range(len(triggers)):
         users = triggers["users_above"].iloc[row]
         assert cell(data, config, "users_above", row) == f"{users:,.0f}"
+
+
+def test_the_actuals_plan_tables_show_rounded_values():
+    from tests.test_pages_actuals import actuals_page, upload
+
+    # Actuals after the sample's baseline with a cost per pool, so the plan
+    # against actual and the variance by pool are drawn: 2027-Q1 is
+    # (150,000.01 + 71,000) / (1,300 + 160) = 151.3699 a user, $151.37.
+    at = upload(
+        actuals_page(),
+        "after.csv",
+        "Quarter,Employees,Contingent,Productivity software,Other\n"
+        "2026-Q4,1200,150,140000,69301.49\n"
+        "2027-Q1,1300,160,150000.01,71000\n"
+        "2027-Q2,1400,170,155000,74000.333\n",
+    )
+    assert not at.exception
+    plan, plan_config = table_of(at, "Actual less plan")
+    assert cell(plan, plan_config, "CPSU, actual", 1) == "$151.37"
+    variance, _ = table_of(at, "Pool")
+    assert variance.num_rows
+    problems = [p for table in tables(at) for p in mismatches(*table)]
+    assert not problems, "\n".join(problems)
