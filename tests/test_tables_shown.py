@@ -316,3 +316,17 @@ def test_the_actuals_plan_tables_show_rounded_values():
     assert variance.num_rows
     problems = [p for table in tables(at) for p in mismatches(*table)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_gl_mapping_tables_show_readable_values():
+    from tests.test_pages import add_rule, gl_export_bytes, upload
+
+    # A GL export mid-mapping: the rules' previews and the unmapped queue.
+    at = upload(cost_base_page(new_app()), "gl.xlsx", gl_export_bytes())
+    at = add_rule(at, "vendor", "Microsoft", "Productivity software", "Per user")
+    assert not at.exception
+    found = tables(at)
+    headers = [name for _, data, _ in found for name in data.column_names]
+    assert "Postings" in headers and "A month" in headers
+    problems = [p for table in found for p in mismatches(*table)]
+    assert not problems, "\n".join(problems)
