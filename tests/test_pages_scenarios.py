@@ -101,10 +101,13 @@ def test_the_table_keeps_the_models_numbers(sample_page):
         None, read_upload(SAMPLE.read_bytes(), SAMPLE.name), SAMPLE.name
     )
     table = project(workspace.cost_base, workspace.headcount, workspace.scenario).table
-    # Money stays exact (the browser rounds it for display only); counts are
-    # the model's rounded to whole numbers.
-    np.testing.assert_allclose(shown["cpsu"], table["cpsu"], rtol=1e-12)
-    np.testing.assert_allclose(shown["monthly_opex"], table["monthly_opex"])
+    # Every number is the model's rounded to the decimals it is shown to (the
+    # browser would cut it, not round it): CPSU to the cent, the run-rate and
+    # counts whole.
+    np.testing.assert_array_equal(shown["cpsu"], np.round(table["cpsu"], 2))
+    np.testing.assert_array_equal(
+        shown["monthly_opex"], np.round(table["monthly_opex"])
+    )
     np.testing.assert_array_equal(shown["tickets"], np.round(table["tickets"]))
 
 

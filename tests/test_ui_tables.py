@@ -88,11 +88,20 @@ def test_the_projection_view_is_the_table_with_counts_rounded():
         FIXED, LICENCE, growth=0.03, horizon=3, desk=ServiceDesk(resolution_rate=0.7)
     )
     table, config = projection_view(projection)
-    counts = [name for name in table if fmt(config, name) == "localized"]
     # What the page shows is exactly the projection's columns, in the order
-    # configured, with the counts rounded as pandas rounds them.
+    # configured, each rounded to the decimals its column shows, as
+    # cpsu.formatting rounds them (Python's format of the exact value).
     expected = projection.table[list(table.columns)].copy()
-    expected[counts] = expected[counts].round()
+    for name in expected:
+        if name == "quarter":
+            continue
+        step = config[name]["type_config"]["step"]
+        places = 0 if step == 1 else len(repr(step).split(".")[1])
+        if fmt(config, name) == "percent":
+            shown = [float(f"{v * 100:.{places - 2}f}") / 100 for v in expected[name]]
+        else:
+            shown = [float(f"{v:.{places}f}") for v in expected[name]]
+        expected[name] = shown
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
 
 
@@ -187,3 +196,40 @@ def test_columns_go_to_arrow_as_st_dataframe_sends_their_table(growths, quarters
     ).read_all()
     quick = arrow_columns(difference_columns(results, quarters))
     assert quick.equals(sent.replace_schema_metadata(None))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    whole=st.integers(-(10**9), 10**9),
+    eighths=st.integers(0, 7),
+    nudge=st.sampled_from([0.0, 1e-12, -1e-12, 1e-7, -1e-7]),
+    places=st.sampled_from([0, 1, 2, 3]),
+    kind=st.sampled_from(["money", "count", "rate"]),
+    other=st.floats(-1e9, 1e9, allow_nan=False),
+)
+def test_values_are_rounded_as_formatting_rounds_them(
+    whole, eighths, nudge, places, kind, other
+):
+    import numpy as np
+
+    from cpsu.ui.tables import as_shown
+
+    # Eighths are exact in binary, so x.125, x.5, ... are true ties at some
+    # decimals (Python's format sends them to even). A decimal half such as
+    # 0.015 is not: its binary value is 0.01499..., which Python's format
+    # rounds down, while NumPy's scaling lands on 1.5 and rounds up.
+    shown_places = places - 2 if kind == "rate" else places
+    decimal_half = float(f"{whole}5") / 10 ** (max(shown_places, 0) + 1)
+    if kind == "rate":
+        decimal_half /= 100
+    values = np.array(
+        [whole / 1000 + eighths / 8 + nudge, decimal_half, other, float("nan")]
+    )
+    rounded = as_shown(values, kind, places)
+    if kind == "rate":
+        digits = max(places - 2, 0)
+        expected = [float(f"{v * 100:.{digits}f}") / 100 for v in values]
+    else:
+        expected = [float(f"{v:.{places}f}") for v in values]
+    assert rounded[:3].tolist() == expected[:3]
+    assert math.isnan(rounded[3])

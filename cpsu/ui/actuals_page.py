@@ -55,7 +55,7 @@ from cpsu.sourcing import Contract, InHouseDesk, Pricing, break_even
 from cpsu.ui import oplog, state
 from cpsu.ui.projections import kept_projection, projection_of, show_altair
 from cpsu.ui.scenario_library import open_library
-from cpsu.ui.tables import issue_frame
+from cpsu.ui.tables import MISSING, Column, as_shown, issue_frame, shown_arrow
 from cpsu.ui.text import plain
 
 SAMPLE_ACTUALS = state.SAMPLE_PATH.parent / "sample_actuals.xlsx"
@@ -79,6 +79,13 @@ TABLE_COLUMNS: dict[str, tuple[str, str | None]] = {
     "tickets": ("Tickets a month", "localized"),
     "resolution_rate": ("Resolution rate", "percent"),
     "satisfaction": ("Satisfaction", "percent"),
+}
+# The kind of number (cpsu.ui.tables) each of the history's formats shows.
+HISTORY_KINDS = {
+    None: "text",
+    "localized": "count",
+    "dollar": "money",
+    "percent": "rate",
 }
 CHART_HEIGHT = 380  # pixels, legend and title included
 
@@ -315,41 +322,37 @@ def _plan_section(actuals: Actuals, workspace) -> None:
     show_altair(
         st, plan_actual_chart(table, name), width="stretch", height=CHART_HEIGHT
     )
-    shown = table.rename(
-        columns={
-            "quarter": "Quarter",
-            "plan_users": "Users, plan",
-            "actual_users": "Users, actual",
-            "plan_cpsu": "CPSU, plan",
-            "actual_cpsu": "CPSU, actual",
-            "cpsu_variance": "Actual less plan",
-            "cpsu_variance_share": "Share of plan",
-        }
-    ).assign(
-        # One precision for the column: a share in percent to one decimal.
-        **{"Share of plan": lambda t: t["Share of plan"].mul(100).round(1) + 0.0}
-    )[
-        [
-            "Quarter",
-            "Users, plan",
-            "Users, actual",
-            "CPSU, plan",
-            "CPSU, actual",
-            "Actual less plan",
-            "Share of plan",
-        ]
+    # Sent under their labels, as a user reads them.
+    plan_columns = [
+        Column("Quarter", "Quarter", "text"),
+        Column("Users, plan", "Users, plan", "count"),
+        Column("Users, actual", "Users, actual", "count"),
+        Column("CPSU, plan", "CPSU, plan", "money"),
+        Column("CPSU, actual", "CPSU, actual", "money"),
+        Column("Actual less plan", "Actual less plan", "money"),
+        Column("Share of plan", "Share of plan", "count", decimals=1),
     ]
+    names = [
+        "quarter",
+        "plan_users",
+        "actual_users",
+        "plan_cpsu",
+        "actual_cpsu",
+        "cpsu_variance",
+        "cpsu_variance_share",
+    ]
+    given = {c.name: table[name] for c, name in zip(plan_columns, names, strict=True)}
+    # The share in percent to one decimal, rounded as `percent` rounds it, and
+    # a zero without a sign (no "-0.0%").
+    given["Share of plan"] = (
+        as_shown(table["cpsu_variance_share"] * 100, "count", 1) + 0.0
+    )
+    shown, shown_config = shown_arrow(given, plan_columns)
+    shown_config["Share of plan"] = st.column_config.NumberColumn(
+        "Share of plan", format="%.1f%%"
+    )
     st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
-            "Users, plan": st.column_config.NumberColumn(format="localized"),
-            "Users, actual": st.column_config.NumberColumn(format="localized"),
-            "CPSU, plan": st.column_config.NumberColumn(format="dollar"),
-            "CPSU, actual": st.column_config.NumberColumn(format="dollar"),
-            "Actual less plan": st.column_config.NumberColumn(format="dollar"),
-            "Share of plan": st.column_config.NumberColumn(format="%.1f%%"),
-        },
+        shown, hide_index=True, placeholder=MISSING, column_config=shown_config
     )
     latest = after["quarter"].iat[-1]
     pools = pool_variance(projection, actuals, latest)
@@ -359,20 +362,22 @@ def _plan_section(actuals: Actuals, workspace) -> None:
         )
         return
     st.markdown(f"**Variance by pool, {latest}** (monthly run-rate, actual less plan)")
-    st.dataframe(
-        pools.rename(
-            columns={
-                "cost_pool": "Pool",
-                "plan": "Plan",
-                "actual": "Actual",
-                "variance": "Actual less plan",
-            }
-        ),
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="dollar")
-            for name in ("Plan", "Actual", "Actual less plan")
+    variance, variance_config = shown_arrow(
+        {
+            "Pool": pools["cost_pool"],
+            "Plan": pools["plan"],
+            "Actual": pools["actual"],
+            "Actual less plan": pools["variance"],
         },
+        [
+            Column("Pool", "Pool", "text"),
+            Column("Plan", "Plan", "money"),
+            Column("Actual", "Actual", "money"),
+            Column("Actual less plan", "Actual less plan", "money"),
+        ],
+    )
+    st.dataframe(
+        variance, hide_index=True, placeholder=MISSING, column_config=variance_config
     )
 
 
@@ -611,14 +616,16 @@ def actuals_page() -> None:
     _sourcing_section(workspace, float(table["supported_users"].iat[-1]))
 
     with st.expander("The history as a table"):
-        st.dataframe(
-            table[list(TABLE_COLUMNS)].rename(
-                columns={name: label for name, (label, _) in TABLE_COLUMNS.items()}
-            ),
-            hide_index=True,
-            column_config={
-                label: st.column_config.NumberColumn(format=shown)
+        history_table, history_config = shown_arrow(
+            {label: table[name] for name, (label, _) in TABLE_COLUMNS.items()},
+            [
+                Column(label, label, HISTORY_KINDS[shown])
                 for label, shown in TABLE_COLUMNS.values()
-                if shown
-            },
+            ],
+        )
+        st.dataframe(
+            history_table,
+            hide_index=True,
+            placeholder=MISSING,
+            column_config=history_config,
         )

@@ -58,7 +58,7 @@ from cpsu.ui import state
 from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
 from cpsu.ui.sliders import assumption_sliders
-from cpsu.ui.tables import MISSING, arrow_columns, arrow_table
+from cpsu.ui.tables import MISSING, Column, arrow_table, shown_arrow
 from cpsu.ui.text import plain
 
 PICKED = "compare.scenarios"
@@ -73,6 +73,37 @@ TARGET_QUARTER = "compare.solve.quarter"
 FALL = "compare.solve.fall"
 PRICE_ITEM = "compare.solve.item"
 SOLUTION = "compare.solve.solution"
+
+# The analyses' tables as the page shows them: readable headers, money to the
+# cent, users whole; columns not named here (such as a quarter's number) are
+# not sent.
+BRIDGE_COLUMNS = [
+    Column("mechanism", "What moved CPSU", "text"),
+    Column("change", "Change of CPSU", "money", "This mechanism's part of the change"),
+    Column("cpsu_from", "CPSU before", "money"),
+    Column("cpsu_to", "CPSU after", "money"),
+]
+TRIGGER_COLUMNS = [
+    Column("item", "Cost line", "text"),
+    Column("tier", "Tier", "text"),
+    Column("agent", "Agent", "count", "The agent's number on this line"),
+    Column(
+        "users_above",
+        "Needed above (users)",
+        "count",
+        "Supported users above which this agent is needed, in that quarter",
+    ),
+    Column("quarter", "First needed in", "text", "Empty: not within the horizon"),
+]
+TORNADO_COLUMNS = [
+    Column("label", "Assumption", "text"),
+    Column("low", "Low", "count", decimals=3),
+    Column("high", "High", "count", decimals=3),
+    Column("cpsu_low", "CPSU at low", "money"),
+    Column("cpsu_high", "CPSU at high", "money"),
+    Column("swing", "Swing", "money"),
+    Column("source", "Range from", "text"),
+]
 
 TAB_NAMES = ("Scenarios", "Sensitivity", "Why CPSU moves", "What must be true")
 TICKETS_PER_AGENT = "Tier 1 tickets per agent"
@@ -177,28 +208,24 @@ def _scenarios_tab(
         persist_state="session",
     )
     table = difference_columns(results, sorted(at))
+    differences, difference_config = shown_arrow(
+        table,
+        [
+            Column("scenario", "Scenario", "text"),
+            Column("quarter", "Quarter", "text"),
+            Column("supported_users", "Supported users", "count"),
+            Column("monthly_opex", "Monthly run-rate", "money"),
+            Column("cpsu", "CPSU", "money"),
+            Column("cpsu_vs_first", f"CPSU vs {first.name}", "money"),
+            Column("cpsu_vs_first_share", f"Change vs {first.name}", "rate"),
+        ],
+    )
     st.dataframe(
-        arrow_columns({name: values for name, values in table.items() if name != "t"}),
+        differences,
         hide_index=True,
         key="compare.differences",
         placeholder=MISSING,
-        column_config={
-            "scenario": st.column_config.TextColumn("Scenario"),
-            "quarter": st.column_config.TextColumn("Quarter"),
-            "supported_users": st.column_config.NumberColumn(
-                "Supported users", format="localized"
-            ),
-            "monthly_opex": st.column_config.NumberColumn(
-                "Monthly run-rate", format="dollar"
-            ),
-            "cpsu": st.column_config.NumberColumn("CPSU", format="dollar"),
-            "cpsu_vs_first": st.column_config.NumberColumn(
-                f"CPSU vs {first.name}", format="dollar"
-            ),
-            "cpsu_vs_first_share": st.column_config.NumberColumn(
-                f"Change vs {first.name}", format="percent"
-            ),
-        },
+        column_config=difference_config,
     )
 
     st.header("Funding ask by fiscal year")
@@ -216,18 +243,20 @@ def _scenarios_tab(
     notes = funding_notes(funding)
     if notes:
         st.caption(plain(notes))
+    years = funding.reset_index()
+    funding_shown, funding_config = shown_arrow(
+        {name: years[name] for name in years.columns},
+        [
+            Column("fiscal_year", "Fiscal year", "text"),
+            *(Column(name, name, "money") for name in funding.columns),
+        ],
+    )
     st.dataframe(
-        arrow_table(funding, index=True),
+        funding_shown,
         hide_index=True,
         key="compare.funding_table",
         placeholder=MISSING,
-        column_config={
-            "fiscal_year": st.column_config.TextColumn("Fiscal year"),
-            **{
-                name: st.column_config.NumberColumn(name, format="dollar")
-                for name in funding.columns
-            },
-        },
+        column_config=funding_config,
     )
 
     flagged = marks.flagged
@@ -251,20 +280,14 @@ def _sensitivity_tab(workspace: Workspace, first: Compared) -> None:
     scenario = first.scenario
     table = tornado(workspace.cost_base, workspace.headcount, scenario)
     show_spec(st, page_spec(tornado_spec(table)), key="compare.tornado")
+    tornado_shown, tornado_config = shown_arrow(table, TORNADO_COLUMNS)
+    tornado_config["source"] = st.column_config.TextColumn("Range from", width="large")
     st.dataframe(
-        table[["label", "low", "high", "cpsu_low", "cpsu_high", "swing", "source"]],
+        tornado_shown,
         hide_index=True,
         key="compare.tornado_table",
         placeholder=MISSING,
-        column_config={
-            "label": st.column_config.TextColumn("Assumption"),
-            "low": st.column_config.NumberColumn("Low", format="%.3f"),
-            "high": st.column_config.NumberColumn("High", format="%.3f"),
-            "cpsu_low": st.column_config.NumberColumn("CPSU at low", format="dollar"),
-            "cpsu_high": st.column_config.NumberColumn("CPSU at high", format="dollar"),
-            "swing": st.column_config.NumberColumn("Swing", format="dollar"),
-            "source": st.column_config.TextColumn("Range from", width="large"),
-        },
+        column_config=tornado_config,
     )
 
 
@@ -286,8 +309,13 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
         ),
         key="compare.bridge",
     )
+    bridge_shown, bridge_config = shown_arrow(bridge, BRIDGE_COLUMNS)
     st.dataframe(
-        bridge, hide_index=True, key="compare.bridge_table", placeholder=MISSING
+        bridge_shown,
+        hide_index=True,
+        key="compare.bridge_table",
+        placeholder=MISSING,
+        column_config=bridge_config,
     )
     triggers = hire_triggers(
         workspace.cost_base,
@@ -298,8 +326,13 @@ def _bridge_tab(workspace: Workspace, first: Compared) -> None:
     )
     if len(triggers):
         st.header("Next hires")
+        triggers_shown, trigger_config = shown_arrow(triggers, TRIGGER_COLUMNS)
         st.dataframe(
-            triggers, hide_index=True, key="compare.triggers", placeholder=MISSING
+            triggers_shown,
+            hide_index=True,
+            key="compare.triggers",
+            placeholder=MISSING,
+            column_config=trigger_config,
         )
 
 

@@ -10,6 +10,12 @@ left empty: give the table to st.dataframe with `placeholder=MISSING`, or
 Streamlit writes "None" in the cell. The browser formats the numbers,
 so a table costs a page next to nothing to draw again when a slider moves
 (a pandas Styler formatted each cell in Python, many times slower).
+
+The browser cuts a value to its column's decimals rather than rounding it
+($155.038 would show as $155.03), so every number is sent already rounded
+to the decimals it is shown to, exactly as cpsu.formatting writes it for a
+headline or the command line: a table and a headline never disagree. The
+downloads (CSV, workbook) keep full precision; only what is drawn rounds.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from cpsu.projection import POOL_COLUMNS, TIER_KEYS, Projection
 from cpsu.ui.text import plain
 
 # How the browser shows each kind of number (see st.column_config.NumberColumn);
-# counts are rounded to their decimals first.
+# every number is rounded to its decimals first (`as_shown`).
 NUMBER_FORMATS = {"money": "dollar", "count": "localized", "rate": "percent"}
 KINDS = (*NUMBER_FORMATS, "text")
 # The decimals each kind shows unless its column says otherwise: cents, whole
@@ -115,24 +121,66 @@ def _projection_columns() -> list[Column]:
     return columns
 
 
-def _rounded(values: pd.Series, places: int = 0) -> pd.Series | np.ndarray:
-    if values.dtype == np.float64:
-        return np.round(values.to_numpy(), places)
-    return values.round(places)
+def _format_rounded(numbers: np.ndarray, places: int) -> np.ndarray:
+    """Each number rounded to `places` decimals exactly as Python's format
+    rounds it (the exact binary value; a tie to even).
+
+    NumPy's rounding scales the value first, which can land a value a hair
+    off a half exactly on it; only values that near a half are formatted one
+    by one, so a long table costs little more than NumPy's rounding.
+    """
+    scaled = numbers * 10.0**places
+    rounded = np.round(numbers, places)
+    # Scaling errs by half a unit in the last place of the scaled value; a
+    # value further than that from a half rounds the same either way.
+    with np.errstate(invalid="ignore"):
+        off_half = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5)
+        near_half = off_half <= 1e-6 + 4 * np.spacing(np.abs(scaled))
+    for i in np.flatnonzero(near_half):
+        rounded[i] = float(f"{numbers[i]:.{places}f}")
+    return rounded
+
+
+def as_shown(
+    values: Sequence[Any] | np.ndarray | pd.Series, kind: str, places: int
+) -> np.ndarray:
+    """Numbers rounded to the decimals shown, as cpsu.formatting rounds them.
+
+    Python's formatting rounds the exact binary value, a tie to even; the
+    browser would cut the value instead, so it is sent rounded. A rate is
+    shown as a percentage with two decimals fewer than its share, and rounded
+    as `percent` rounds the percentage. Undefined values stay NaN.
+    """
+    if isinstance(values, np.ndarray) and values.dtype == np.float64:
+        numbers = values
+    else:
+        numbers = np.asarray(pd.Series(values, dtype="float64"), dtype=np.float64)
+    if kind == "rate":
+        rounded = _format_rounded(numbers * 100, max(places - 2, 0)) / 100
+    else:
+        rounded = _format_rounded(numbers, places)
+    if kind == "money":
+        # money() writes a zero without a sign; so must the browser.
+        rounded = np.where(numbers == 0, 0.0, rounded)
+    return rounded
+
+
+def _shown(values: Any, column: Column) -> Any:
+    if column.kind == "text":
+        return values
+    rounded = as_shown(values, column.kind, column.places)
+    if isinstance(values, pd.Series):
+        return pd.Series(rounded, index=values.index, name=values.name)
+    return rounded
 
 
 def _view(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
-    """The frame's shown columns, in order, counts rounded to whole numbers."""
+    """The frame's shown columns, in order, each number rounded as shown."""
     shown = [c for c in columns if c.name in frame.columns]
     # One new table from the columns, rather than a copy changed column by
     # column: the Scenarios page draws it at every slider change.
     return pd.DataFrame(
-        {
-            c.name: _rounded(frame[c.name], c.places)
-            if c.kind == "count"
-            else frame[c.name]
-            for c in shown
-        },
+        {c.name: _shown(frame[c.name], c) for c in shown},
         index=frame.index,
     )
 
@@ -230,11 +278,28 @@ def projection_arrow(projection: Projection) -> tuple[pa.Table, dict]:
         values = given[c.name]
         if not isinstance(values, np.ndarray):  # the quarters' labels
             arrays.append(pa.array(values, type=pa.large_string()))
-        elif c.kind == "count":
-            arrays.append(pa.array(np.round(values, c.places), from_pandas=True))
         else:
-            arrays.append(pa.array(values, from_pandas=True))
+            arrays.append(pa.array(_shown(values, c), from_pandas=True))
     return pa.Table.from_arrays(arrays, names=[c.name for c in shown]), config
+
+
+def shown_arrow(
+    given: pd.DataFrame | Mapping[str, Sequence[Any]], columns: Sequence[Column]
+) -> tuple[pa.Table, dict]:
+    """The given columns named in `columns`, in their order, as the Arrow table
+    st.dataframe sends (see `arrow_columns`), each number rounded as shown,
+    and their column configuration. Columns not named are not sent."""
+    shown = [c for c in columns if c.name in given]
+    arrays = []
+    for c in shown:
+        values = given[c.name]
+        if c.kind == "text":
+            texts = [None if pd.isna(value) else str(value) for value in values]
+            arrays.append(pa.array(texts, type=pa.large_string()))
+        else:
+            arrays.append(pa.array(_shown(values, c), from_pandas=True))
+    table = pa.Table.from_arrays(arrays, names=[c.name for c in shown])
+    return table, column_config(shown)
 
 
 COST_LINE_COLUMNS = [
