@@ -88,6 +88,7 @@ from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
     TOTAL_ROW,
     Cell,
+    MergedRange,
     Table,
     blank_gaps,
     hidden_rows_warning,
@@ -1437,6 +1438,14 @@ class _ListReader:
         # (item, row, latest running total, months it covers)
         self.running: list[tuple[str, int, float, int]] = []
         self.rising: list[tuple[str, int]] = []  # lines that only ever rise
+        # Rows below the first of cells merged down over them: under a figure
+        # (a number, left in the merge's first row only) or under the item.
+        self.merged_figures = _merged_rows(table, layout.figures)
+        self.merged_items = _merged_rows(table, (layout.item,))
+        # rows with an item but no figures of their own, under a merged figure
+        self.under_merged: dict[MergedRange, list[tuple[int, str]]] = {}
+        # rows holding nothing but an item merged down from the row above
+        self.item_merged: dict[MergedRange, list[int]] = {}
 
     def issue(
         self,
@@ -1474,6 +1483,7 @@ class _ListReader:
             self._row(row_number, cells)
             self.after_blank = False
         self._close_section()
+        self._merged_issues()
         self._check_subtotals()
         self._ended_issue()
         self._cycles_issue()
@@ -1876,6 +1886,8 @@ class _ListReader:
                 layout.item,
             )
         if not filled:
+            if item and self._under_merge(row_number, item):
+                return
             if item and self.lines and _ENDS_LIST.match(item):
                 self.ended = (row_number, item)
                 return
@@ -1918,6 +1930,111 @@ class _ListReader:
             months = self._months_of(cells)
             self.block.add(row_number, figures, months)
             self.everything.add(row_number, figures, months)
+
+    def _under_merge(self, row_number: int, item: str) -> bool:
+        """Keep a row with an item but no figures that lies under cells merged
+        down from a row above it, to be named in one warning for the merge
+        (`_merged_issues`) rather than read as a section heading; True if it does.
+        """
+        merge = self.merged_figures.get(row_number)
+        if merge is not None:
+            self.under_merged.setdefault(merge, []).append((row_number, item))
+            return True
+        merge = self.merged_items.get(row_number)
+        if merge is not None and item == self._item_of(merge.top):
+            self.item_merged.setdefault(merge, []).append(row_number)
+            return True
+        return False
+
+    def _cells_of(self, row_number: int) -> Sequence[Cell]:
+        return next(
+            (cells for number, cells in self.table.rows if number == row_number), ()
+        )
+
+    def _item_of(self, row_number: int) -> str:
+        return _text(_cell(self._cells_of(row_number), self.layout.item))
+
+    def _merged_issues(self) -> None:
+        """One warning for each merge that rows with an item but no figures of
+        their own lie under, naming them and saying where its figure counted."""
+        layout = self.layout
+        for merge, rows in self.under_merged.items():
+            column = next(
+                index for index in layout.figures if merge.left <= index <= merge.right
+            )
+            message = self._under_merged_message(merge, rows, column)
+            self.issue(Severity.WARNING, message, rows[0][0], column)
+        for merge, numbers in self.item_merged.items():
+            one = len(numbers) == 1
+            self.issue(
+                Severity.WARNING,
+                f"{_rows_named(numbers)} {'holds' if one else 'hold'} only "
+                f"'{self._item_of(merge.top)}', merged down from row {merge.top} "
+                f"over {merge.span}, and no amount, so "
+                f"{'it was' if one else 'they were'} read as part of row "
+                f"{merge.top}.",
+                numbers[0],
+                layout.item,
+            )
+
+    def _under_merged_message(
+        self, merge: MergedRange, rows: Sequence[tuple[int, str]], column: int
+    ) -> str:
+        """What became of rows with an item but no figures under a figure
+        merged down from `merge.top`: counted once there, or not at all."""
+        cells = self._cells_of(merge.top)
+        value = show(_cell(cells, column))
+        top_item = _text(_cell(cells, self.layout.item))
+        numbers = [row for row, _ in rows]
+        counted = merge.top in self.values
+        rows_named = _rows_named(numbers)
+        one = len(rows) == 1
+        were = "was" if one else "were"
+        item_merge = self.merged_items.get(numbers[0])
+        if (
+            item_merge is not None
+            and item_merge.top == merge.top
+            and all(item == top_item for _, item in rows)
+        ):
+            # The item merged down with its amount: one line written tall.
+            said = (
+                f"'{top_item}' and its amount, {value}, are merged down from row "
+                f"{merge.top} ({item_merge.span} and {merge.span})"
+            )
+            if counted:
+                return (
+                    f"{said}, so {rows_named.lower()} {were} read as part of row "
+                    f"{merge.top}'s line and {value} counted once. If each row is "
+                    "a cost of its own, unmerge the cells and fill in each row."
+                )
+            return (
+                f"{said}; row {merge.top} was not read as a cost line, and "
+                f"{rows_named.lower()} {were} not counted either. Unmerge the cells "
+                "and fill in each row."
+            )
+        names = listing([f"'{item}'" for _, item in rows])
+        at = f"row {merge.top}" + (f" ('{top_item}')" if top_item else "")
+        said = (
+            f"{rows_named} ({names}) {'has' if one else 'have'} no amount of "
+            f"{'its' if one else 'their'} own in {self.layout.labels[column]}: "
+            f"{'it sits' if one else 'they sit'} under {value}, merged over "
+            f"{merge.span}"
+        )
+        if counted:
+            return (
+                f"{said}, which was counted once, on {at}, and "
+                f"{'it was' if one else 'they were'} not counted as "
+                f"{'a line' if one else 'lines'}. If {value} is the cost of "
+                f"{_rows_named(range(merge.top, merge.bottom + 1)).lower()} "
+                "together, that is right; if each "
+                "row has a cost of its own, unmerge the cells and fill in each "
+                "row's amount."
+            )
+        return (
+            f"{said}, which belongs to {at}; row {merge.top} was not read as a "
+            f"cost line, and {'it was' if one else 'they were'} not counted "
+            "either. Unmerge the cells and fill in each row's amount."
+        )
 
     def _quiet_figures(self, cells: Sequence[Cell]) -> dict[int, float] | None:
         """The row's money in the columns totals are checked in; None when a
@@ -3005,6 +3122,35 @@ _TOTAL_AFFIX = re.compile(
     r"|[\s:\-\u2013]*\b(?:sub-?\s*)?totals?\s*:?$",
     re.IGNORECASE,
 )
+
+
+def _rows_named(rows: Sequence[int]) -> str:
+    """'Row 3', 'Rows 3 and 4', 'Rows 3 to 6' or 'Rows 3, 5 and 9'."""
+    if len(rows) == 1:
+        return f"Row {rows[0]}"
+    if len(rows) > 2 and list(rows) == list(range(rows[0], rows[-1] + 1)):
+        return f"Rows {rows[0]} to {rows[-1]}"
+    return f"Rows {listing([str(row) for row in rows])}"
+
+
+def _merged_rows(table: Table, columns: Sequence[int]) -> dict[int, MergedRange]:
+    """Each row below the first of cells merged down over one of `columns`,
+    with that merge, where the merge's first row holds something there."""
+    if not table.merges:
+        return {}
+    cells_of = dict(table.rows)
+    found: dict[int, MergedRange] = {}
+    for merge in table.merges:
+        first = cells_of.get(merge.top, ())
+        if all(
+            is_blank(_cell(first, index))
+            for index in columns
+            if merge.left <= index <= merge.right
+        ):
+            continue
+        for row in range(merge.top + 1, merge.bottom + 1):
+            found.setdefault(row, merge)
+    return found
 
 
 def _section_name(item: str) -> str:

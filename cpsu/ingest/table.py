@@ -67,6 +67,8 @@ class Table:
     shown_scales: Mapping[tuple[int, int], float] = field(default_factory=dict)
     outline_levels: Mapping[int, int] = field(default_factory=dict)  # row -> level
     summary_below: bool = True  # an outline's summary rows are below their detail
+    # Cells merged down over several rows, as `fill_merged` read them.
+    merges: tuple[MergedRange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -567,6 +569,35 @@ def two_row_header_hint(table: Table) -> Issue | None:
 
 # A merged range, 0-based and inclusive: ((top row, left column), (bottom, right)).
 Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """Cells merged down over several rows: the first and last row as the user
+    sees them, and the first and last column, 0-based."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+    @property
+    def span(self) -> str:
+        """The range as Excel writes it, like 'C2:C4'."""
+        return (
+            f"{column_letter(self.left)}{self.top}:"
+            f"{column_letter(self.right)}{self.bottom}"
+        )
+
+
+def merged_down(merged: Sequence[Merge]) -> tuple[MergedRange, ...]:
+    """The ranges of `merged` that run down more than one row, as many as
+    `fill_merged` fills in, for a `Table` to keep."""
+    return tuple(
+        MergedRange(top + 1, bottom + 1, left, right)
+        for (top, left), (bottom, right) in merged[:MAX_MERGED_RANGES]
+        if bottom > top
+    )
 
 
 def fill_merged(
