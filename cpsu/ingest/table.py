@@ -638,7 +638,11 @@ def fill_merged(
                 column=letter,
             )
             continue
-        for row in range(top + 1, min(bottom, len(grid) - 1) + 1):
+        # Rows past the sheet's last filled row hold nothing to fill.
+        last = min(bottom, len(grid) - 1)
+        if last <= top:
+            continue
+        for row in range(top + 1, last + 1):
             cells = grid[row]
             if len(cells) <= left:
                 cells.extend([None] * (left + 1 - len(cells)))
@@ -646,7 +650,7 @@ def fill_merged(
                 cells[left] = value
         yield warning(
             f"Cells {span} are merged; {show(value)} was read for each of rows "
-            f"{top + 1} to {bottom + 1}.",
+            f"{top + 1} to {last + 1}.",
             sheet=sheet,
             row=top + 1,
             column=letter,
