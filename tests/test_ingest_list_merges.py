@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from cpsu.cli import main
 from cpsu.ingest import Upload, read_upload
-from tests.ingest_fixtures import warnings_of
+from tests.ingest_fixtures import ods_bytes, ods_sheet_xml, warnings_of
 
 # The tester's sheet: a section merged over A2:A4 and 300 merged over C2:C4
 # beside three items, then one more line of its own.
@@ -94,6 +94,13 @@ def test_items_beside_an_amount_merged_down_are_named_in_one_warning():
 def test_the_same_sheet_saved_as_xls_by_libreoffice_reads_alike(converted):
     data = converted("budget", workbook(BUDGET, BUDGET_MERGES), "xls")
     upload = read_upload(data, "merged_as.xls")
+    assert_the_budget_is_read_and_said(upload)
+
+
+def test_the_same_sheet_as_an_ods_reads_alike():
+    # A2:A4 and C2:C4, as (first row, first column, last row, last column).
+    sheet = ods_sheet_xml(BUDGET, [(2, 1, 4, 1), (2, 3, 4, 3)])
+    upload = read_upload(ods_bytes({"Budget": sheet}), "merged.ods")
     assert_the_budget_is_read_and_said(upload)
 
 
