@@ -352,3 +352,16 @@ def test_a_line_merged_down_past_the_last_row_is_not_said_to_fill_rows():
     # Row 4 holds nothing of its own, so the sheet ends at row 3: no row
     # was given 'Backup'.
     assert not any("'Backup' was read" in issue.message for issue in upload.issues)
+
+
+def test_the_cost_base_page_shows_the_rows_under_the_merged_amount():
+    from tests.test_pages import cost_base_page, metric, new_app, table_with, upload
+
+    at = cost_base_page(new_app())
+    upload(at, "merged.xlsx", workbook(BUDGET, BUDGET_MERGES))
+    assert not at.exception
+    assert metric(at, "Monthly run-rate") == "$340.00"  # 300 + 40
+    issues = table_with(at, "Severity")
+    said = issues[issues["Problem and what to do"].str.contains("'three'")]
+    assert said["Where"].tolist() == [r"Budget, row 3, column Monthly cost \(C\)"]
+    assert said["Severity"].tolist() == ["Warning"]
