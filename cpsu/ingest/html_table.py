@@ -34,6 +34,7 @@ from cpsu.ingest.table import (
     Merge,
     Table,
     fill_merged,
+    merged_down,
 )
 
 MAX_TABLE_CELLS = 2_000_000
@@ -109,6 +110,7 @@ def read_html_tables(text: str) -> tuple[list[Table], dict[str, list[Issue]]]:
                     (index + 1, tuple(cells)) for index, cells in enumerate(rows)
                 ),
                 hidden_rows=frozenset(hidden),
+                merges=merged_down(spans),
             )
         )
     if not tables:

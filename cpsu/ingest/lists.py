@@ -42,7 +42,10 @@ with or without a grand total above them all. A named total at the foot is
 still checked against the lines above it. A row equal to rows below it while
 the rest of the list is not laid out so is counted, with a warning, and so is
 a row named as a total that adds up neither the lines above it nor those
-below. A heading like Assumptions or Notes below the list ends it.
+below. A heading like Assumptions or Notes below the list ends it. Rows
+that name an item under an amount merged down from a row above (a merged
+number is read in its first row only) are not headings but named in one
+warning for the merge, which says where its amount was counted.
 
 The amount is a line's cost, never its price per seat: seats x price is used
 only when no column holds the cost, and said. Amounts stated in thousands or
@@ -88,6 +91,7 @@ from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
     TOTAL_ROW,
     Cell,
+    MergedRange,
     Table,
     blank_gaps,
     hidden_rows_warning,
@@ -1437,6 +1441,15 @@ class _ListReader:
         # (item, row, latest running total, months it covers)
         self.running: list[tuple[str, int, float, int]] = []
         self.rising: list[tuple[str, int]] = []  # lines that only ever rise
+        # Rows below the first of cells merged down over them: under a figure
+        # (a number, left in the merge's first row only) or under the item.
+        self.merged_figures = _merged_rows(table, layout.figures)
+        self.merged_items = _merged_rows(table, (layout.item,))
+        # rows with an item but no figures of their own, under a merged figure
+        self.under_merged: dict[MergedRange, list[tuple[int, str]]] = {}
+        # rows holding nothing but an item merged down from the row above
+        self.item_merged: dict[MergedRange, list[int]] = {}
+        self.cells_by_row: dict[int, Sequence[Cell]] | None = None  # when needed
 
     def issue(
         self,
@@ -1474,6 +1487,7 @@ class _ListReader:
             self._row(row_number, cells)
             self.after_blank = False
         self._close_section()
+        self._merged_issues()
         self._check_subtotals()
         self._ended_issue()
         self._cycles_issue()
@@ -1876,6 +1890,8 @@ class _ListReader:
                 layout.item,
             )
         if not filled:
+            if item and self._under_merge(row_number, item):
+                return
             if item and self.lines and _ENDS_LIST.match(item):
                 self.ended = (row_number, item)
                 return
@@ -1918,6 +1934,142 @@ class _ListReader:
             months = self._months_of(cells)
             self.block.add(row_number, figures, months)
             self.everything.add(row_number, figures, months)
+
+    def _under_merge(self, row_number: int, item: str) -> bool:
+        """Keep a row with an item but no figures that lies under cells merged
+        down from a row above it, to be named in one warning for the merge
+        (`_merged_issues`) rather than read as a section heading; True if it does.
+        """
+        merge = self.merged_figures.get(row_number)
+        if merge is not None:
+            self.under_merged.setdefault(merge, []).append((row_number, item))
+            return True
+        merge = self.merged_items.get(row_number)
+        if merge is not None and item == self._item_of(merge.top):
+            self.item_merged.setdefault(merge, []).append(row_number)
+            return True
+        return False
+
+    def _cells_of(self, row_number: int) -> Sequence[Cell]:
+        if self.cells_by_row is None:
+            self.cells_by_row = dict(self.table.rows)
+        return self.cells_by_row.get(row_number, ())
+
+    def _item_of(self, row_number: int) -> str:
+        return _text(_cell(self._cells_of(row_number), self.layout.item))
+
+    def _merged_issues(self) -> None:
+        """One warning for each merge that rows with an item but no figures of
+        their own lie under, naming them and saying where its figure counted."""
+        layout = self.layout
+        by_rows: dict[tuple[int, int], list[MergedRange]] = {}
+        if self.under_merged:
+            for merge in sorted(self.table.merges, key=lambda merge: merge.left):
+                by_rows.setdefault((merge.top, merge.bottom), []).append(merge)
+        for merge, rows in self.under_merged.items():
+            column = next(
+                index for index in layout.figures if merge.left <= index <= merge.right
+            )
+            beside = by_rows[merge.top, merge.bottom]
+            message = self._under_merged_message(merge, rows, column, beside)
+            self.issue(Severity.WARNING, message, rows[0][0], column)
+        for merge, numbers in self.item_merged.items():
+            one = len(numbers) == 1
+            self.issue(
+                Severity.WARNING,
+                f"{_rows_named(numbers)} {'holds' if one else 'hold'} only "
+                f"'{self._item_of(merge.top)}', merged down from row {merge.top} "
+                f"over {merge.span}, and no amount, so "
+                f"{'it was' if one else 'they were'} read as part of row "
+                f"{merge.top}.",
+                numbers[0],
+                layout.item,
+            )
+
+    def _under_merged_message(
+        self,
+        merge: MergedRange,
+        rows: Sequence[tuple[int, str]],
+        column: int,
+        same_rows: Sequence[MergedRange],
+    ) -> str:
+        """What became of rows with an item but no figures under a figure
+        merged down from `merge.top`: counted once there, or not at all.
+        `same_rows` are the merges over the same rows, by column."""
+        layout = self.layout
+        cells = self._cells_of(merge.top)
+        top_item = _text(_cell(cells, layout.item))
+        numbers = [row for row, _ in rows]
+        counted = merge.top in self.values
+        rows_named = _rows_named(numbers)
+        one = len(rows) == 1
+        were = "was" if one else "were"
+        they_were = "it was" if one else "they were"
+        # A grid's months each merged down over the same rows are said at once.
+        beside = [
+            other
+            for other in same_rows
+            if any(
+                other.left <= index <= other.right and not is_blank(_cell(cells, index))
+                for index in layout.figures
+            )
+        ]
+        if len(beside) > 1:
+            figure, is_ = "the amounts", "are"
+            under = f"{figure} merged over {listing([m.span for m in beside])}"
+            where = listing(
+                [
+                    layout.labels[index]
+                    for index in layout.figures
+                    if any(m.left <= index <= m.right for m in beside)
+                ]
+            )
+        else:
+            figure, is_ = show(_cell(cells, column)), "is"
+            under = f"{figure}, merged over {merge.span}"
+            where = layout.labels[column]
+        item_merge = self.merged_items.get(numbers[0])
+        if (
+            item_merge is not None
+            and item_merge.top == merge.top
+            and all(item == top_item for _, item in rows)
+        ):
+            # The item merged down with its amount: one line written tall.
+            said = (
+                f"'{top_item}' is merged down from row {merge.top} over "
+                f"{item_merge.span}, beside {under}"
+            )
+            if counted:
+                return (
+                    f"{said}, so {rows_named.lower()} {were} read as part of row "
+                    f"{merge.top}'s line, {figure} counted once. If each row is "
+                    "a cost of its own, unmerge the cells and fill in each row."
+                )
+            return (
+                f"{said}; row {merge.top} was not read as a cost line, and "
+                f"{rows_named.lower()} {were} not counted either. Unmerge the "
+                "cells and fill in each row."
+            )
+        names = listing([f"'{item}'" for _, item in rows])
+        at = f"row {merge.top}" + (f" ('{top_item}')" if top_item else "")
+        said = (
+            f"{rows_named} ({names}) {'has' if one else 'have'} no amount of "
+            f"{'its' if one else 'their'} own in {where}: "
+            f"{'it sits' if one else 'they sit'} under {under}"
+        )
+        if counted:
+            every = _rows_named(range(merge.top, merge.bottom + 1)).lower()
+            return (
+                f"{said}, counted once, on {at}, and {they_were} not counted as "
+                f"{'a line' if one else 'lines'}. If {figure} {is_} the cost of "
+                f"{every} together, that is right; if each row has a cost of its "
+                "own, unmerge the cells and fill in each row's amount."
+            )
+        return (
+            f"{said}, which belong{'s' if is_ == 'is' else ''} to {at}; row "
+            f"{merge.top} was not read as a cost line, and {they_were} not "
+            "counted either. Unmerge the cells and fill in each row's amount."
+        )
 
     def _quiet_figures(self, cells: Sequence[Cell]) -> dict[int, float] | None:
         """The row's money in the columns totals are checked in; None when a
@@ -3005,6 +3157,36 @@ _TOTAL_AFFIX = re.compile(
     r"|[\s:\-\u2013]*\b(?:sub-?\s*)?totals?\s*:?$",
     re.IGNORECASE,
 )
+
+
+def _rows_named(rows: Sequence[int]) -> str:
+    """'Row 3', 'Rows 3 and 4', 'Rows 3 to 6' or 'Rows 3, 5 and 9'."""
+    if len(rows) == 1:
+        return f"Row {rows[0]}"
+    if len(rows) > 2 and list(rows) == list(range(rows[0], rows[-1] + 1)):
+        return f"Rows {rows[0]} to {rows[-1]}"
+    return f"Rows {listing([str(row) for row in rows])}"
+
+
+def _merged_rows(table: Table, columns: Sequence[int]) -> dict[int, MergedRange]:
+    """Each row below the first of cells merged down over one of `columns`,
+    with that merge, where the merge's first row holds something there."""
+    if not table.merges or not table.rows:
+        return {}
+    cells_of = dict(table.rows)
+    last = table.rows[-1][0]  # a whole column merged reaches far past the list
+    found: dict[int, MergedRange] = {}
+    for merge in sorted(table.merges, key=lambda merge: (merge.top, merge.left)):
+        first = cells_of.get(merge.top, ())
+        if all(
+            is_blank(_cell(first, index))
+            for index in columns
+            if merge.left <= index <= merge.right
+        ):
+            continue
+        for row in range(merge.top + 1, min(merge.bottom, last) + 1):
+            found.setdefault(row, merge)
+    return found
 
 
 def _section_name(item: str) -> str:

@@ -67,6 +67,8 @@ class Table:
     shown_scales: Mapping[tuple[int, int], float] = field(default_factory=dict)
     outline_levels: Mapping[int, int] = field(default_factory=dict)  # row -> level
     summary_below: bool = True  # an outline's summary rows are below their detail
+    # Cells merged down over several rows, as `fill_merged` read them.
+    merges: tuple[MergedRange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -569,6 +571,35 @@ def two_row_header_hint(table: Table) -> Issue | None:
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
+@dataclass(frozen=True)
+class MergedRange:
+    """Cells merged down over several rows: the first and last row as the user
+    sees them, and the first and last column, 0-based."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+    @property
+    def span(self) -> str:
+        """The range as Excel writes it, like 'C2:C4'."""
+        return (
+            f"{column_letter(self.left)}{self.top}:"
+            f"{column_letter(self.right)}{self.bottom}"
+        )
+
+
+def merged_down(merged: Sequence[Merge]) -> tuple[MergedRange, ...]:
+    """The ranges of `merged` that run down more than one row, as many as
+    `fill_merged` fills in, for a `Table` to keep."""
+    return tuple(
+        MergedRange(top + 1, bottom + 1, left, right)
+        for (top, left), (bottom, right) in merged[:MAX_MERGED_RANGES]
+        if bottom > top
+    )
+
+
 def fill_merged(
     grid: list[list[object]],
     merged: Sequence[Merge],
@@ -607,7 +638,11 @@ def fill_merged(
                 column=letter,
             )
             continue
-        for row in range(top + 1, min(bottom, len(grid) - 1) + 1):
+        # Rows past the sheet's last filled row hold nothing to fill.
+        last = min(bottom, len(grid) - 1)
+        if last <= top:
+            continue
+        for row in range(top + 1, last + 1):
             cells = grid[row]
             if len(cells) <= left:
                 cells.extend([None] * (left + 1 - len(cells)))
@@ -615,7 +650,7 @@ def fill_merged(
                 cells[left] = value
         yield warning(
             f"Cells {span} are merged; {show(value)} was read for each of rows "
-            f"{top + 1} to {bottom + 1}.",
+            f"{top + 1} to {last + 1}.",
             sheet=sheet,
             row=top + 1,
             column=letter,

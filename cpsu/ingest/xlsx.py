@@ -61,6 +61,7 @@ from cpsu.ingest.table import (
     Table,
     fill_merged,
     match_row,
+    merged_down,
 )
 from cpsu.ingest.vocabulary import (
     COST_HEADER_INDEX,
@@ -1155,6 +1156,7 @@ def _read_table(
         shown_scales=scan.shown_scales,
         outline_levels=scan.outline_levels,
         summary_below=scan.summary_below,
+        merges=merged_down(merged),
     )
 
 
