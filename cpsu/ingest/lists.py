@@ -1428,6 +1428,8 @@ class _ListReader:
         self.after_blank = False  # a blank row came between this row and the last
         self.setting = False  # the list was ended by a row of settings, not costs
         self.near_subtotal: int | None = None  # the last line warned as one
+        # The block that line was counted in, and the lines after it there.
+        self.after_near: tuple[_Block, _Block] | None = None
         # A grid whose title says its months are running totals, or may be.
         titles = " ".join(_title_texts(table, layout)) if layout.is_grid else ""
         sure = _CUMULATIVE.search(titles)
@@ -1918,6 +1920,10 @@ class _ListReader:
             months = self._months_of(cells)
             self.block.add(row_number, figures, months)
             self.everything.add(row_number, figures, months)
+            if row_number == self.near_subtotal:
+                self.after_near = (self.block, _Block())
+            elif self.after_near is not None and self.after_near[0] is self.block:
+                self.after_near[1].add(row_number, figures, months)
 
     def _quiet_figures(self, cells: Sequence[Cell]) -> dict[int, float] | None:
         """The row's money in the columns totals are checked in; None when a
@@ -1978,13 +1984,11 @@ class _ListReader:
             return
         rows = block.rows
         sums = {index: block.sums.get(index, 0.0) for index in checked}
-        if self.near_subtotal in rows:
+        if self.after_near is not None and self.after_near[0] is block:
             # Lines after a row warned as a rounded subtotal make the next block.
-            rows = rows[rows.index(self.near_subtotal) + 1 :]
-            sums = {
-                index: sum(self.values[row].get(index, 0.0) for row in rows)
-                for index in checked
-            }
+            after = self.after_near[1]
+            rows = after.rows
+            sums = {index: after.sums.get(index, 0.0) for index in checked}
         if len(rows) < 2:
             return
         if all(_cents(figures[index]) == _cents(sums[index]) for index in checked):
@@ -2008,7 +2012,7 @@ class _ListReader:
         if len(near) != len(checked):
             return
         index = near[0]
-        self.near_subtotal = row_number
+        self.near_subtotal, self.after_near = row_number, None
         self.issue(
             Severity.WARNING,
             f"'{item}' is {_money(figures[index])}, within "
@@ -3044,10 +3048,18 @@ def _total_name(item: str, section: str | None) -> bool:
     return section is not None and text_key(" ".join(words)) == text_key(section)
 
 
-def _summed(
-    keys: Sequence[Mapping[int, int]], columns: Sequence[int]
-) -> dict[int, int]:
-    return {index: sum(key.get(index, 0) for key in keys) for index in columns}
+@dataclass
+class _Running:
+    """Lines added up as they are read: their rows, and their cents per column
+    summed so far, so that a row is compared with them in one step."""
+
+    rows: list[int] = field(default_factory=list)
+    sums: dict[int, int] = field(default_factory=dict)
+
+    def add(self, row: int, key: Mapping[int, int]) -> None:
+        self.rows.append(row)
+        for index, cents in key.items():
+            self.sums[index] = self.sums.get(index, 0) + cents
 
 
 def _rounded_off(stated: int, summed: int) -> bool:
@@ -3059,15 +3071,13 @@ def _rounded_off(stated: int, summed: int) -> bool:
     return abs(stated - summed) < unit or abs(stated - summed) <= abs(summed) * 0.0005
 
 
-def _compare(
-    key: Mapping[int, int], block: Sequence[Mapping[int, int]]
-) -> tuple[str, int, int]:
+def _compare(key: Mapping[int, int], block: _Running) -> tuple[str, int, int]:
     """How a row stands to the block of lines above it: 'equal', 'rounded' or
     'other', with the stated and summed cents of the first column that differs
     (or of the first column)."""
-    if not block or not key or not any(key.values()):
+    if not block.rows or not key or not any(key.values()):
         return "other", 0, 0
-    sums = _summed(block, list(key))
+    sums = {index: block.sums.get(index, 0) for index in key}
     columns = [index for index in key if key[index] != sums[index]]
     if not columns:
         first = next(iter(key))
@@ -3093,8 +3103,10 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
     figures = [at for at, (_, _, key, _) in enumerate(rows) if key is not None]
     last = figures[-1] if figures else -1
     section: tuple[int, str] | None = None
-    block: list[tuple[int, dict[int, int]]] = []
-    lines: list[tuple[int, dict[int, int]]] = []
+    # The lines since the last subtotal or heading, and every line so far,
+    # each with its running sums: a row is compared with them in one step.
+    block = _Running()
+    lines = _Running()
     candidates: list[tuple[int, str, list[int]]] = []
     subtotals = 0  # rows found to add up the lines above them
     covered = True  # every line so far lies in a block closed by a subtotal
@@ -3103,23 +3115,21 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
         nonlocal subtotals, block
         result.found[row] = message
         subtotals += 1
-        block = []
+        block = _Running()
 
     for at, (row, item, key, named) in enumerate(rows):
         if key is None:
-            covered = covered and not block
-            section, block = ((row, item) if item else None), []
+            covered = covered and not block.rows
+            section, block = ((row, item) if item else None), _Running()
             continue
-        above = [found for _, found in block]
-        how, stated, summed = _compare(key, above)
-        span = _span([line for line, _ in block]) if block else ""
+        how, stated, summed = _compare(key, block)
         name = _named(item, row)
         if named:
-            everything = _compare(key, [found for _, found in lines])[0]
+            everything = _compare(key, lines)[0]
             if (
                 candidates
-                and (lines_over >= 2 or (covered and not block))
-                and len(lines) >= 2
+                and (lines_over >= 2 or (covered and not block.rows))
+                and len(lines.rows) >= 2
                 and everything == "equal"
             ):
                 for candidate, candidate_item, under in candidates:
@@ -3135,14 +3145,15 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
                 continue
             if (
                 _total_name(item, None if section is None else section[1])
-                or (how == "equal" and len(block) >= 2)
+                or (how == "equal" and len(block.rows) >= 2)
                 or everything == "equal"
             ):
                 subtotals += 1  # a total the reader checks as it reads the rows
-                covered = covered and not block
-                block = []
+                covered = covered and not block.rows
+                block = _Running()
                 continue
-            if how == "rounded" and len(block) >= 2 and item:
+            if how == "rounded" and len(block.rows) >= 2 and item:
+                span = _span(block.rows)
                 close(
                     row,
                     f"{name} is named as a total, so it was left out of the sum: "
@@ -3152,8 +3163,9 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
                 continue
             break  # a row the reader decides on its own
         in_section = section is not None and text_key(item) == text_key(section[1])
-        if in_section and how in ("equal", "rounded") and block:
+        if in_section and how in ("equal", "rounded") and block.rows:
             assert section is not None
+            span = _span(block.rows)
             off = (
                 ""
                 if how == "equal"
@@ -3168,7 +3180,8 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
             )
             section = None
             continue
-        if how == "rounded" and len(block) >= 2:
+        if how == "rounded" and len(block.rows) >= 2:
+            span = _span(block.rows)
             close(
                 row,
                 f"{name} is within rounding of the sum of {span} directly above "
@@ -3177,28 +3190,28 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
                 "If it is a cost of its own, check the amounts.",
             )
             continue
-        if how == "equal" and len(block) >= lines_over:
-            candidates.append((row, item, [line for line, _ in block]))
-            block = []
+        if how == "equal" and len(block.rows) >= lines_over:
+            candidates.append((row, item, block.rows))
+            block = _Running()
             continue
         if (
             at == last
             and subtotals
             and not candidates
-            and len(lines) >= 2
-            and _compare(key, [found for _, found in lines])[0] == "equal"
+            and len(lines.rows) >= 2
+            and _compare(key, lines)[0] == "equal"
         ):
             close(
                 row,
                 f"{name} is the sum of all the lines above it "
-                f"({_span([line for line, _ in lines])}), the subtotals not counted, "
+                f"({_span(lines.rows)}), the subtotals not counted, "
                 "so it was read as the list's total and left out of the sum. If it "
                 "is a cost of its own, check the amounts: a line equal to all the "
                 "others added up is most likely their total.",
             )
             continue
-        block.append((row, key))
-        lines.append((row, key))
+        block.add(row, key)
+        lines.add(row, key)
     return result
 
 
