@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpsu.ingest import read_upload
+from cpsu.ingest import Upload, read_upload
 from cpsu.ingest.cells import text_key
 from cpsu.ingest.lists import (
     _Below,
@@ -27,6 +28,7 @@ from cpsu.ingest.lists import (
     _subtotals_below,
     _total_name,
 )
+from tests.ingest_fixtures import rewrite_part, xlsx_bytes
 
 ROOT = Path(__file__).parent.parent
 
@@ -349,6 +351,15 @@ def python_calls(count: int, first: Sequence[str] = ()) -> int:
     data = "Item,Monthly cost\n" + "".join(
         f"line {at},{amount}\n" for at, amount in enumerate(amounts[:count])
     )
+    upload, calls = calls_reading(data.encode(), "costs.csv")
+    assert upload.cost_base is not None
+    assert len(upload.cost_base.lines) == count
+    return calls
+
+
+def calls_reading(data: bytes, name: str) -> tuple[Upload, int]:
+    """The upload, read as the app reads it, and how many Python function calls
+    (and generator steps) that took."""
     calls = 0
 
     def profile(frame, event, arg) -> None:
@@ -358,12 +369,10 @@ def python_calls(count: int, first: Sequence[str] = ()) -> int:
 
     sys.setprofile(profile)
     try:
-        upload = read_upload(data.encode(), "costs.csv")
+        upload = read_upload(data, name)
     finally:
         sys.setprofile(None)
-    assert upload.cost_base is not None
-    assert len(upload.cost_base.lines) == count
-    return calls
+    return upload, calls
 
 
 def test_reading_a_list_as_the_app_does_takes_work_in_proportion_to_its_rows():
@@ -384,6 +393,75 @@ def test_lines_after_a_rounded_subtotal_are_read_in_proportion_to_their_rows():
     small, large = python_calls(2_000, first), python_calls(4_000, first)
     print(f"Python calls: {small:,} for 2,000 rows, {large:,} for 4,000")
     assert large <= 2.3 * small
+
+
+def with_sum_subtotals(blocks: int) -> bytes:
+    """A workbook of `blocks` blocks of three lines (1.00, 2.00 and 3.00), each
+    closed by a subtotal =SUM(B..:B..) keeping its value, 6.00, as Excel saves
+    it."""
+    rows: list[list[object]] = [["Item", "Monthly cost"]]
+    formulas = {}
+    for block in range(blocks):
+        first = len(rows) + 1
+        rows.extend([f"line {block}.{line}", line] for line in (1, 2, 3))
+        rows.append([f"Subtotal {block}", 6])
+        formulas[f"B{len(rows)}"] = f"SUM(B{first}:B{first + 2})"
+
+    def put(found: re.Match[bytes]) -> bytes:
+        formula = formulas.get(found[2].decode())
+        return found[1] + (f"<f>{formula}</f>".encode() if formula else b"")
+
+    return rewrite_part(
+        xlsx_bytes({"Budget": rows}),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'(<c r="([A-Z]+[0-9]+)"[^>]*>)', put, xml),
+    )
+
+
+def test_a_list_with_a_sum_under_each_block_is_read_in_proportion_to_its_rows():
+    # Each subtotal's formula is checked against the rows it reaches over,
+    # once against every row of the sheet: 1,000 blocks of 4 rows and then
+    # 2,000 made the calls four times as many.
+    found = {}
+    for blocks in (1_000, 2_000):
+        upload, found[blocks] = calls_reading(with_sum_subtotals(blocks), "b.xlsx")
+        assert upload.cost_base is not None
+        lines = upload.cost_base.lines
+        # 3 lines a block, 1 + 2 + 3 = 6.00 a month each; the subtotals left out
+        assert len(lines) == 3 * blocks
+        assert sum(line.monthly_rate for line in lines) == 6 * blocks
+        said = [
+            issue for issue in upload.issues if "read as a subtotal" in issue.message
+        ]
+        assert len(said) == blocks
+    print(
+        f"Python calls: {found[1_000]:,} for 1,000 blocks, {found[2_000]:,} for 2,000"
+    )
+    assert found[2_000] <= 2.3 * found[1_000]
+
+
+def test_headings_carrying_their_subtotals_are_read_in_proportion_to_their_rows():
+    # Each heading over its lines, and equal to them: 6.75 = 1.00 + 2.50 +
+    # 3.25. Each heading's warning names the first few others; naming every
+    # other heading for each made 1,000 headings and then 2,000 cost four
+    # times the calls.
+    found = {}
+    for blocks in (1_000, 2_000):
+        data = "Item,Monthly cost\n" + "".join(
+            f"Group {at},6.75\na{at},1.00\nb{at},2.50\nc{at},3.25\n"
+            for at in range(blocks)
+        )
+        upload, found[blocks] = calls_reading(data.encode(), "costs.csv")
+        assert upload.cost_base is not None
+        assert len(upload.cost_base.lines) == 3 * blocks
+        heading = next(i.message for i in upload.issues if i.row == 2)
+        others = f"{blocks - 1 - 5:,} more are of their own"
+        assert "'Group 1' (row 6), 'Group 2' (row 10)" in heading
+        assert others in heading
+    print(
+        f"Python calls: {found[1_000]:,} for 1,000 headings, {found[2_000]:,} for 2,000"
+    )
+    assert found[2_000] <= 2.3 * found[1_000]
 
 
 def test_a_list_of_200000_lines_is_read_and_does_not_hold_the_server(tmp_path):

@@ -86,6 +86,7 @@ from cpsu.ingest.conventions import NumberCell
 from cpsu.ingest.issues import Issue, Severity, column_label, column_letter
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
+    LISTED,
     TOTAL_ROW,
     Cell,
     Table,
@@ -1423,6 +1424,7 @@ class _ListReader:
         self.cycles: list[tuple[str, int, BillingCycle, float]] = []
         self.row_formulas: dict[int, list[str]] | None = None  # made when needed
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
+        self.subtotal_figures: dict[int, dict[int, float]] = {}  # row -> figures
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
         self.not_read: list[int] = []
         self.after_blank = False  # a blank row came between this row and the last
@@ -2041,6 +2043,7 @@ class _ListReader:
             return False
         figures = self._quiet_figures(cells) or {}
         self.subtotals.append((row_number, item or "(no name)", figures, children))
+        self.subtotal_figures.setdefault(row_number, figures)
         name = f"'{item}'" if item else f"Row {row_number}"
         shown = _span(children)
         self.issue(
@@ -2206,10 +2209,16 @@ class _ListReader:
     ) -> None:
         """Note the rows `_totals_above` found to be totals, with what to say."""
         headings = [at for at in found if found[at] != (1, len(rows)) or at > 0]
+        # The first few headings, named: each heading's warning lists the others
+        # up to LISTED, so naming every one for each would take their square.
+        first_named = [
+            (i, _named(names[rows[i]], rows[i])) for i in headings[: LISTED + 1]
+        ]
+        is_heading = set(headings)
         for at, (start, end) in found.items():
             lines = tuple(rows[i] for i in range(start, end) if i not in found)
             name = f"'{names[rows[at]]}'" if names[rows[at]] else f"Row {rows[at]}"
-            if at not in headings:
+            if at not in is_heading:
                 beside = (
                     ", the section headings' subtotals not counted,"
                     if headings
@@ -2224,12 +2233,15 @@ class _ListReader:
                 )
                 self.above[rows[at]] = (message, False)
                 continue
-            others = [_named(names[rows[i]], rows[i]) for i in headings if i != at]
-            verb = "is" if len(others) == 1 else "are"
+            count = len(headings) - 1  # the other headings
+            others = [named for i, named in first_named if i != at][:LISTED]
+            if count > len(others):
+                others.append(f"{count - len(others):,} more")
+            verb = "is" if count == 1 else "are"
             beside = (
-                f", as {listing(others)} {verb} of "
-                f"{'its' if len(others) == 1 else 'their'} own,"
-                if others
+                f", as {listing(others, limit=LISTED + 1)} {verb} of "
+                f"{'its' if count == 1 else 'their'} own,"
+                if count
                 else ","
             )
             message = (
@@ -2419,7 +2431,7 @@ class _ListReader:
 
     def _was_read(self, row: int) -> bool:
         """True for a row read as a line or left out as a subtotal."""
-        return row in self.values or any(row == found[0] for found in self.subtotals)
+        return row in self.values or row in self.subtotal_figures
 
     def _worked_out_from_another(self, rows: Sequence[int]) -> bool:
         """True when a formula in one of the rows refers to another of them: a
@@ -2481,9 +2493,8 @@ class _ListReader:
         """A row's amount in a column: a line's, or a subtotal's stated one."""
         if row in self.values:
             return self.values[row].get(index, 0.0)
-        for subtotal_row, _, figures, _ in self.subtotals:
-            if subtotal_row == row and row != seen:
-                return figures.get(index, 0.0)
+        if row in self.subtotal_figures and row != seen:
+            return self.subtotal_figures[row].get(index, 0.0)
         return 0.0
 
     def _is_setting(self, item: str, cells: Sequence[Cell]) -> bool:
@@ -3601,15 +3612,11 @@ def summed_rows(
         rows = sorted(set(found) - {row_number})
         if len(rows) < 2 or (rows[0] < row_number < rows[-1]):
             return ()
-        filled = {
-            number
-            for number, cells in table.rows
-            if not row_is_blank(cells) and not is_blank(_cell(cells, index))
-        }
         if rows[-1] < row_number:
             between = range(rows[0], row_number)
         else:
             between = range(row_number + 1, rows[-1] + 1)
+        filled = _filled_rows(table, index, between)
         covered = set(rows)
         for number in rows:
             if (number, index) in table.formulas and number < row_number:
@@ -3629,6 +3636,20 @@ def summed_rows(
                 return ()  # adds a line to one worked out from it: a line itself
         return tuple(rows)
     return ()
+
+
+def _filled_rows(table: Table, index: int, numbers: range) -> set[int]:
+    """The rows numbered in `numbers` that hold a value in the column `index`,
+    looked up by their place, as a table's rows are in the order of their
+    numbers: the rows a formula reaches over, not the whole sheet again."""
+    at = bisect.bisect_left(table.rows, numbers.start, key=lambda row: row[0])
+    filled = set()
+    while at < len(table.rows) and table.rows[at][0] < numbers.stop:
+        number, cells = table.rows[at]
+        if not row_is_blank(cells) and not is_blank(_cell(cells, index)):
+            filled.add(number)
+        at += 1
+    return filled
 
 
 def _summary_rows(table: Table, layout: ListLayout) -> dict[int, tuple[int, ...]]:
