@@ -28,7 +28,12 @@ from cpsu.ingest.lists import (
     _subtotals_below,
     _total_name,
 )
-from tests.ingest_fixtures import rewrite_part, xlsx_bytes
+from tests.ingest_fixtures import (
+    canonical_bytes,
+    cost_row,
+    rewrite_part,
+    xlsx_bytes,
+)
 
 ROOT = Path(__file__).parent.parent
 
@@ -462,6 +467,22 @@ def test_headings_carrying_their_subtotals_are_read_in_proportion_to_their_rows(
         f"Python calls: {found[1_000]:,} for 1,000 headings, {found[2_000]:,} for 2,000"
     )
     assert found[2_000] <= 2.3 * found[1_000]
+
+
+def test_the_costs_sheet_is_read_in_proportion_to_its_rows():
+    # The template's Costs sheet checks each line against the lines above it
+    # for a subtotal, as the list does: once by adding them all up again.
+    found = {}
+    for count in (2_000, 4_000):
+        rows = [
+            cost_row(f"item {at}", "Software", "Fixed", amount=100 + at % 7)
+            for at in range(count)
+        ]
+        upload, found[count] = calls_reading(canonical_bytes(rows), "costs.xlsx")
+        assert upload.cost_base is not None
+        assert len(upload.cost_base.lines) == count
+    print(f"Python calls: {found[2_000]:,} for 2,000 lines, {found[4_000]:,} for 4,000")
+    assert found[4_000] <= 2.3 * found[2_000]
 
 
 def test_a_list_of_200000_lines_is_read_and_does_not_hold_the_server(tmp_path):
