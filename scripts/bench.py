@@ -5,6 +5,8 @@ own baseline (each taking turns with its baseline run by run):
 
 - GL import: a seeded 100,000-row export, our read and the app's against a
   bare `pandas.read_excel(engine="calamine")` (scripts/bench_import.py);
+- cost-list import: a seeded 100,000-line list of items and amounts, read as
+  the app reads an upload, against the same bare read (scripts/bench_import.py);
 - slider rerun: the growth slider on the Scenarios and Compare pages, with
   the sample and with 5,000 cost lines, against a minimal page of one slider
   and one chart (scripts/bench_rerun.py);
@@ -45,12 +47,14 @@ from bench_common import Goal, machine_lines, summary_lines  # noqa: E402
 
 FULL = {
     "import": {"rows": 100_000, "runs": 5},
+    "list": {"rows": 100_000, "runs": 3},
     "rerun": {"changes": 20, "lines": 5000},
     "export": {"lines": 5000, "runs": 3},
     "model": {"draws": 1000, "runs": 5},
 }
 SMALL = {
     "import": {"rows": 300, "runs": 1},
+    "list": {"rows": 300, "runs": 1},
     "rerun": {"changes": 2, "lines": 300},
     "export": {"lines": 300, "runs": 1, "sample_runs": 1},
     "model": {"draws": 50, "runs": 1},
@@ -61,6 +65,7 @@ def run_all(sizes: dict[str, dict[str, int]]) -> list[Goal]:
     """Each benchmark in turn, its details printed as it ends; all their goals."""
     measures = {
         "import": bench_import.measure,
+        "list": bench_import.measure_list,
         "rerun": bench_rerun.measure,
         "export": bench_export.measure,
         "model": bench_model.measure,

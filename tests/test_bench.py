@@ -35,8 +35,13 @@ def test_the_import_benchmark_prints_each_ratio_to_the_bare_read():
     assert [name for name, _ in ratios] == [
         "read_gl_export",
         "upload as the app reads it",
+        "upload as the app reads it",
     ]
     assert all(float(ratio) > 0 for _, ratio in ratios)
+    # The last is the cost list's, read as the app reads an upload.
+    cost_list = done.stdout.split("Cost-list import:")[1]
+    assert cost_list.startswith(" 300 lines")
+    assert "goal: at most 20x" in cost_list
 
 
 def test_the_model_benchmark_prints_the_draws_time_and_its_ratios():
@@ -107,6 +112,7 @@ def test_one_run_prints_every_goal_with_its_ratio_and_the_machine():
     assert goals == [
         "import <= 1.5x",
         "import <= 1.5x",
+        "list import <= 20x",
         *["slider rerun <= 2x"] * 4,
         "export <= 3x",
         "export <= 3x",
@@ -114,7 +120,8 @@ def test_one_run_prints_every_goal_with_its_ratio_and_the_machine():
         "Monte Carlo < 1 s",
     ]
     measured = [what for _, what, _, _ in rows]
-    assert measured[6:9] == [
+    assert measured[2] == "cost list as the app reads it, 300 lines"
+    assert measured[7:10] == [
         "workbook download, sample company, 40 q",
         "workbook download, 300 lines, 40 q",
         "workbook download, 300 lines, 40 q",

@@ -501,6 +501,7 @@ def read_costs(
         table, header.position, header.columns.get("item", 0), amounts
     )
     block: list[tuple[int, float]] = []  # lines since a total or a heading
+    block_sum = 0.0  # their amounts added up, as each is read
     line_rows: list[int] = []  # the row of each line
     billed: list[tuple[str, int, BillingCycle, float]] = []  # every N months
     for row_number, cells in _line_rows(table, header):
@@ -517,7 +518,7 @@ def read_costs(
         subtotal = _subtotal(table, header, row_number, cells, summaries, amounts)
         if subtotal is not None:
             issues.append(subtotal)
-            block = []
+            block, block_sum = [], 0.0
             continue
         reader = _RowReader(header, row_number, cells, conventions, dates)
         reader.lines_above = len(lines)
@@ -532,13 +533,14 @@ def read_costs(
         if reader.heading is not None:
             section = reader.heading
         if line is None:
-            block = []
+            block, block_sum = [], 0.0
             continue
         if line.amount is not None:
-            looks = _looks_like_subtotal(header, row_number, line, block)
+            looks = _looks_like_subtotal(header, row_number, line, block, block_sum)
             if looks is not None:
                 issues.append(looks)
             block.append((row_number, line.amount))
+            block_sum += line.amount
         if section is not None:
             notes = "; ".join(filter(None, [f"Section: {section}", line.notes]))
             line = replace(line, notes=notes)
@@ -869,14 +871,19 @@ def _total_of_the_others(
 
 
 def _looks_like_subtotal(
-    header: Header, row_number: int, line: CostLine, block: list[tuple[int, float]]
+    header: Header,
+    row_number: int,
+    line: CostLine,
+    block: list[tuple[int, float]],
+    block_sum: float,
 ) -> Issue | None:
-    assert line.amount is not None
     """A warning for a line whose Amount is the sum of the two or more lines
-    above it since a total or a heading, as a subtotal's would be."""
+    above it since a total or a heading (`block_sum`, added up as they were
+    read), as a subtotal's would be."""
+    assert line.amount is not None
     if len(block) < 2 or not line.amount:
         return None
-    if round(line.amount * 100) != round(sum(amount for _, amount in block) * 100):
+    if round(line.amount * 100) != round(block_sum * 100):
         return None
     return warning(
         f"'{clean_text(line.item)}' looks like a subtotal of rows {block[0][0]} to "

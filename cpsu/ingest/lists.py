@@ -89,6 +89,7 @@ from cpsu.ingest.conventions import NumberCell
 from cpsu.ingest.issues import Issue, Severity, column_label, column_letter
 from cpsu.ingest.table import (
     HEADER_SEARCH_ROWS,
+    LISTED,
     TOTAL_ROW,
     Cell,
     MergedRange,
@@ -1427,11 +1428,14 @@ class _ListReader:
         self.cycles: list[tuple[str, int, BillingCycle, float]] = []
         self.row_formulas: dict[int, list[str]] | None = None  # made when needed
         self.subtotals: list[tuple[int, str, dict[int, float], tuple[int, ...]]] = []
+        self.subtotal_figures: dict[int, dict[int, float]] = {}  # row -> figures
         self.ended: tuple[int, str] | None = None  # a heading like Assumptions
         self.not_read: list[int] = []
         self.after_blank = False  # a blank row came between this row and the last
         self.setting = False  # the list was ended by a row of settings, not costs
         self.near_subtotal: int | None = None  # the last line warned as one
+        # The block that line was counted in, and the lines after it there.
+        self.after_near: tuple[_Block, _Block] | None = None
         # A grid whose title says its months are running totals, or may be.
         titles = " ".join(_title_texts(table, layout)) if layout.is_grid else ""
         sure = _CUMULATIVE.search(titles)
@@ -1934,6 +1938,10 @@ class _ListReader:
             months = self._months_of(cells)
             self.block.add(row_number, figures, months)
             self.everything.add(row_number, figures, months)
+            if row_number == self.near_subtotal:
+                self.after_near = (self.block, _Block())
+            elif self.after_near is not None and self.after_near[0] is self.block:
+                self.after_near[1].add(row_number, figures, months)
 
     def _under_merge(self, row_number: int, item: str) -> bool:
         """Keep a row with an item but no figures that lies under cells merged
@@ -2130,13 +2138,11 @@ class _ListReader:
             return
         rows = block.rows
         sums = {index: block.sums.get(index, 0.0) for index in checked}
-        if self.near_subtotal in rows:
+        if self.after_near is not None and self.after_near[0] is block:
             # Lines after a row warned as a rounded subtotal make the next block.
-            rows = rows[rows.index(self.near_subtotal) + 1 :]
-            sums = {
-                index: sum(self.values[row].get(index, 0.0) for row in rows)
-                for index in checked
-            }
+            after = self.after_near[1]
+            rows = after.rows
+            sums = {index: after.sums.get(index, 0.0) for index in checked}
         if len(rows) < 2:
             return
         if all(_cents(figures[index]) == _cents(sums[index]) for index in checked):
@@ -2160,7 +2166,7 @@ class _ListReader:
         if len(near) != len(checked):
             return
         index = near[0]
-        self.near_subtotal = row_number
+        self.near_subtotal, self.after_near = row_number, None
         self.issue(
             Severity.WARNING,
             f"'{item}' is {_money(figures[index])}, within "
@@ -2189,6 +2195,7 @@ class _ListReader:
             return False
         figures = self._quiet_figures(cells) or {}
         self.subtotals.append((row_number, item or "(no name)", figures, children))
+        self.subtotal_figures.setdefault(row_number, figures)
         name = f"'{item}'" if item else f"Row {row_number}"
         shown = _span(children)
         self.issue(
@@ -2354,10 +2361,16 @@ class _ListReader:
     ) -> None:
         """Note the rows `_totals_above` found to be totals, with what to say."""
         headings = [at for at in found if found[at] != (1, len(rows)) or at > 0]
+        # The first few headings, named: each heading's warning lists the others
+        # up to LISTED, so naming every one for each would take their square.
+        first_named = [
+            (i, _named(names[rows[i]], rows[i])) for i in headings[: LISTED + 1]
+        ]
+        is_heading = set(headings)
         for at, (start, end) in found.items():
             lines = tuple(rows[i] for i in range(start, end) if i not in found)
             name = f"'{names[rows[at]]}'" if names[rows[at]] else f"Row {rows[at]}"
-            if at not in headings:
+            if at not in is_heading:
                 beside = (
                     ", the section headings' subtotals not counted,"
                     if headings
@@ -2372,12 +2385,15 @@ class _ListReader:
                 )
                 self.above[rows[at]] = (message, False)
                 continue
-            others = [_named(names[rows[i]], rows[i]) for i in headings if i != at]
-            verb = "is" if len(others) == 1 else "are"
+            count = len(headings) - 1  # the other headings
+            others = [named for i, named in first_named if i != at][:LISTED]
+            if count > len(others):
+                others.append(f"{count - len(others):,} more")
+            verb = "is" if count == 1 else "are"
             beside = (
-                f", as {listing(others)} {verb} of "
-                f"{'its' if len(others) == 1 else 'their'} own,"
-                if others
+                f", as {listing(others, limit=LISTED + 1)} {verb} of "
+                f"{'its' if count == 1 else 'their'} own,"
+                if count
                 else ","
             )
             message = (
@@ -2567,7 +2583,7 @@ class _ListReader:
 
     def _was_read(self, row: int) -> bool:
         """True for a row read as a line or left out as a subtotal."""
-        return row in self.values or any(row == found[0] for found in self.subtotals)
+        return row in self.values or row in self.subtotal_figures
 
     def _worked_out_from_another(self, rows: Sequence[int]) -> bool:
         """True when a formula in one of the rows refers to another of them: a
@@ -2629,9 +2645,8 @@ class _ListReader:
         """A row's amount in a column: a line's, or a subtotal's stated one."""
         if row in self.values:
             return self.values[row].get(index, 0.0)
-        for subtotal_row, _, figures, _ in self.subtotals:
-            if subtotal_row == row and row != seen:
-                return figures.get(index, 0.0)
+        if row in self.subtotal_figures and row != seen:
+            return self.subtotal_figures[row].get(index, 0.0)
         return 0.0
 
     def _is_setting(self, item: str, cells: Sequence[Cell]) -> bool:
@@ -3226,10 +3241,18 @@ def _total_name(item: str, section: str | None) -> bool:
     return section is not None and text_key(" ".join(words)) == text_key(section)
 
 
-def _summed(
-    keys: Sequence[Mapping[int, int]], columns: Sequence[int]
-) -> dict[int, int]:
-    return {index: sum(key.get(index, 0) for key in keys) for index in columns}
+@dataclass
+class _Running:
+    """Lines added up as they are read: their rows, and their cents per column
+    summed so far, so that a row is compared with them in one step."""
+
+    rows: list[int] = field(default_factory=list)
+    sums: dict[int, int] = field(default_factory=dict)
+
+    def add(self, row: int, key: Mapping[int, int]) -> None:
+        self.rows.append(row)
+        for index, cents in key.items():
+            self.sums[index] = self.sums.get(index, 0) + cents
 
 
 def _rounded_off(stated: int, summed: int) -> bool:
@@ -3241,15 +3264,13 @@ def _rounded_off(stated: int, summed: int) -> bool:
     return abs(stated - summed) < unit or abs(stated - summed) <= abs(summed) * 0.0005
 
 
-def _compare(
-    key: Mapping[int, int], block: Sequence[Mapping[int, int]]
-) -> tuple[str, int, int]:
+def _compare(key: Mapping[int, int], block: _Running) -> tuple[str, int, int]:
     """How a row stands to the block of lines above it: 'equal', 'rounded' or
     'other', with the stated and summed cents of the first column that differs
     (or of the first column)."""
-    if not block or not key or not any(key.values()):
+    if not block.rows or not key or not any(key.values()):
         return "other", 0, 0
-    sums = _summed(block, list(key))
+    sums = {index: block.sums.get(index, 0) for index in key}
     columns = [index for index in key if key[index] != sums[index]]
     if not columns:
         first = next(iter(key))
@@ -3275,8 +3296,10 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
     figures = [at for at, (_, _, key, _) in enumerate(rows) if key is not None]
     last = figures[-1] if figures else -1
     section: tuple[int, str] | None = None
-    block: list[tuple[int, dict[int, int]]] = []
-    lines: list[tuple[int, dict[int, int]]] = []
+    # The lines since the last subtotal or heading, and every line so far,
+    # each with its running sums: a row is compared with them in one step.
+    block = _Running()
+    lines = _Running()
     candidates: list[tuple[int, str, list[int]]] = []
     subtotals = 0  # rows found to add up the lines above them
     covered = True  # every line so far lies in a block closed by a subtotal
@@ -3285,23 +3308,21 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
         nonlocal subtotals, block
         result.found[row] = message
         subtotals += 1
-        block = []
+        block = _Running()
 
     for at, (row, item, key, named) in enumerate(rows):
         if key is None:
-            covered = covered and not block
-            section, block = ((row, item) if item else None), []
+            covered = covered and not block.rows
+            section, block = ((row, item) if item else None), _Running()
             continue
-        above = [found for _, found in block]
-        how, stated, summed = _compare(key, above)
-        span = _span([line for line, _ in block]) if block else ""
+        how, stated, summed = _compare(key, block)
         name = _named(item, row)
         if named:
-            everything = _compare(key, [found for _, found in lines])[0]
+            everything = _compare(key, lines)[0]
             if (
                 candidates
-                and (lines_over >= 2 or (covered and not block))
-                and len(lines) >= 2
+                and (lines_over >= 2 or (covered and not block.rows))
+                and len(lines.rows) >= 2
                 and everything == "equal"
             ):
                 for candidate, candidate_item, under in candidates:
@@ -3317,14 +3338,15 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
                 continue
             if (
                 _total_name(item, None if section is None else section[1])
-                or (how == "equal" and len(block) >= 2)
+                or (how == "equal" and len(block.rows) >= 2)
                 or everything == "equal"
             ):
                 subtotals += 1  # a total the reader checks as it reads the rows
-                covered = covered and not block
-                block = []
+                covered = covered and not block.rows
+                block = _Running()
                 continue
-            if how == "rounded" and len(block) >= 2 and item:
+            if how == "rounded" and len(block.rows) >= 2 and item:
+                span = _span(block.rows)
                 close(
                     row,
                     f"{name} is named as a total, so it was left out of the sum: "
@@ -3334,8 +3356,9 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
                 continue
             break  # a row the reader decides on its own
         in_section = section is not None and text_key(item) == text_key(section[1])
-        if in_section and how in ("equal", "rounded") and block:
+        if in_section and how in ("equal", "rounded") and block.rows:
             assert section is not None
+            span = _span(block.rows)
             off = (
                 ""
                 if how == "equal"
@@ -3350,7 +3373,8 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
             )
             section = None
             continue
-        if how == "rounded" and len(block) >= 2:
+        if how == "rounded" and len(block.rows) >= 2:
+            span = _span(block.rows)
             close(
                 row,
                 f"{name} is within rounding of the sum of {span} directly above "
@@ -3359,28 +3383,28 @@ def _subtotals_below(rows: Sequence[_BelowRow], lines_over: int) -> _Below:
                 "If it is a cost of its own, check the amounts.",
             )
             continue
-        if how == "equal" and len(block) >= lines_over:
-            candidates.append((row, item, [line for line, _ in block]))
-            block = []
+        if how == "equal" and len(block.rows) >= lines_over:
+            candidates.append((row, item, block.rows))
+            block = _Running()
             continue
         if (
             at == last
             and subtotals
             and not candidates
-            and len(lines) >= 2
-            and _compare(key, [found for _, found in lines])[0] == "equal"
+            and len(lines.rows) >= 2
+            and _compare(key, lines)[0] == "equal"
         ):
             close(
                 row,
                 f"{name} is the sum of all the lines above it "
-                f"({_span([line for line, _ in lines])}), the subtotals not counted, "
+                f"({_span(lines.rows)}), the subtotals not counted, "
                 "so it was read as the list's total and left out of the sum. If it "
                 "is a cost of its own, check the amounts: a line equal to all the "
                 "others added up is most likely their total.",
             )
             continue
-        block.append((row, key))
-        lines.append((row, key))
+        block.add(row, key)
+        lines.add(row, key)
     return result
 
 
@@ -3770,15 +3794,11 @@ def summed_rows(
         rows = sorted(set(found) - {row_number})
         if len(rows) < 2 or (rows[0] < row_number < rows[-1]):
             return ()
-        filled = {
-            number
-            for number, cells in table.rows
-            if not row_is_blank(cells) and not is_blank(_cell(cells, index))
-        }
         if rows[-1] < row_number:
             between = range(rows[0], row_number)
         else:
             between = range(row_number + 1, rows[-1] + 1)
+        filled = _filled_rows(table, index, between)
         covered = set(rows)
         for number in rows:
             if (number, index) in table.formulas and number < row_number:
@@ -3798,6 +3818,20 @@ def summed_rows(
                 return ()  # adds a line to one worked out from it: a line itself
         return tuple(rows)
     return ()
+
+
+def _filled_rows(table: Table, index: int, numbers: range) -> set[int]:
+    """The rows numbered in `numbers` that hold a value in the column `index`,
+    looked up by their place, as a table's rows are in the order of their
+    numbers: the rows a formula reaches over, not the whole sheet again."""
+    at = bisect.bisect_left(table.rows, numbers.start, key=lambda row: row[0])
+    filled = set()
+    while at < len(table.rows) and table.rows[at][0] < numbers.stop:
+        number, cells = table.rows[at]
+        if not row_is_blank(cells) and not is_blank(_cell(cells, index)):
+            filled.add(number)
+        at += 1
+    return filled
 
 
 def _summary_rows(table: Table, layout: ListLayout) -> dict[int, tuple[int, ...]]:
