@@ -30,7 +30,6 @@ from typing import Any
 
 import openpyxl
 
-from cpsu.costs import CostBase
 from cpsu.ingest import read_upload
 from cpsu.projection import project
 from cpsu.saved import aggressive, conservative
@@ -39,8 +38,10 @@ from cpsu.workbook import scenario_workbook
 
 try:
     from bench_common import Goal, best_of_each
+    from bench_rerun import many_lines
 except ImportError:  # imported as scripts.bench_export, as the tests do
     from scripts.bench_common import Goal, best_of_each
+    from scripts.bench_rerun import many_lines
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "sample_company.xlsx"
 QUARTERS = 40
@@ -61,20 +62,6 @@ def sample_workspace(quarters: int = QUARTERS) -> Workspace:
         headcount=upload.headcount,
         scenario=replace(upload.scenario, horizon_quarters=quarters),
         source=SAMPLE.name,
-    )
-
-
-def many_lines(cost_base: CostBase, count: int) -> CostBase:
-    """`count` lines: the cost base's own, repeated under numbered names."""
-    lines = cost_base.lines
-    return CostBase(
-        tuple(
-            replace(
-                lines[index % len(lines)],
-                item=f"{lines[index % len(lines)].item} #{index}",
-            )
-            for index in range(count)
-        )
     )
 
 

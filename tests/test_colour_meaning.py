@@ -23,15 +23,9 @@ from streamlit.testing.v1 import AppTest
 from cpsu.charts import PALETTE, contrast, label_ink
 from cpsu.store import DATA_DIR_VARIABLE
 from cpsu.ui.compare_page import TAB_NAMES, TABS
+from tests.test_page_logs import PAGES
 from tests.test_pages import ROOT
 
-PAGES = [
-    "app_pages/cost_base.py",
-    "app_pages/scenarios.py",
-    "app_pages/compare.py",
-    "app_pages/pitch.py",
-    "app_pages/actuals.py",
-]
 # Each page, and each tab of Compare, as a user opens it.
 VIEWS = [
     *((page, None) for page in PAGES if not page.endswith("compare.py")),

@@ -22,6 +22,21 @@ def metric_value(page, label: str) -> str:
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
+def wait_for_metric_change(page, label: str, before: str, timeout: int) -> None:
+    """Wait until the metric whose text holds `label` shows another value."""
+    page.wait_for_function(
+        """([label, before]) => {
+            const metrics = [...document.querySelectorAll('[data-testid="stMetric"]')];
+            const m = metrics.find(e => e.innerText.includes(label));
+            if (!m) return false;
+            const v = m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
+            return v !== before;
+        }""",
+        arg=[label, before],
+        timeout=timeout,
+    )
+
+
 def wait_until_idle(page) -> None:
     """Wait for the script to finish its reruns: Streamlit shows a running status."""
     page.wait_for_timeout(500)
@@ -62,17 +77,7 @@ def test_open_move_growth_and_download_the_workbook(page, app_url, tmp_path):
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
 
-    page.wait_for_function(
-        """([label, before]) => {
-            const metrics = [...document.querySelectorAll('[data-testid="stMetric"]')];
-            const m = metrics.find(e => e.innerText.includes(label));
-            if (!m) return false;
-            const v = m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
-            return v !== before;
-        }""",
-        arg=[horizon_label, cpsu_before],
-        timeout=30_000,
-    )
+    wait_for_metric_change(page, horizon_label, cpsu_before, timeout=30_000)
     wait_until_idle(page)
     cpsu_after = metric_value(page, horizon_label)
     # faster growth spreads fixed costs over more users: CPSU at the horizon falls

@@ -31,7 +31,12 @@ from cpsu.projection import project
 from cpsu.ui.state import sample_workspace
 from tests.e2e.conftest import app_server
 from tests.e2e.test_actuals import actuals_uploader
-from tests.e2e.test_browser import cost_uploader, metric_value, wait_until_idle
+from tests.e2e.test_browser import (
+    cost_uploader,
+    metric_value,
+    wait_for_metric_change,
+    wait_until_idle,
+)
 from tests.e2e.test_scenario_library import open_scenarios, slider
 from tests.ingest_fixtures import canonical_bytes, csv_bytes, rewrite_part, xlsx_bytes
 from tests.test_ingest import CATCH_ALL, M365, OLE_BYTES
@@ -235,17 +240,7 @@ def answer_seconds(page, label: str, key: str) -> float:
     growth.focus()
     started = time.perf_counter()
     growth.press(key)
-    page.wait_for_function(
-        """([label, before]) => {
-            const metrics = [...document.querySelectorAll('[data-testid="stMetric"]')];
-            const m = metrics.find(e => e.innerText.includes(label));
-            if (!m) return false;
-            const v = m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
-            return v !== before;
-        }""",
-        arg=[label, before],
-        timeout=60_000,
-    )
+    wait_for_metric_change(page, label, before, timeout=60_000)
     seconds = time.perf_counter() - started
     wait_until_idle(page)
     return seconds
