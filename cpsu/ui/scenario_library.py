@@ -901,15 +901,15 @@ def _unsaved(saved: SavedScenario, unsaved: list[str]) -> None:
         f"saved one ({plain('; '.join(unsaved))}). Only you see them until you save.",
         icon=":material/edit_note:",
     )
-    save, discard = st.columns(2)
-    save.button(
+    # One above the other: side by side, the sidebar cut "Discard changes".
+    st.button(
         "Save changes",
         key=SAVE_CHANGES,
         on_click=_on_save_changes,
         type="primary",
         use_container_width=True,
     )
-    discard.button(
+    st.button(
         "Discard changes",
         key=DISCARD_CHANGES,
         on_click=_on_discard_changes,
