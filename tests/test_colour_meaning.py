@@ -11,7 +11,6 @@ chart. A colour that stands for one group only tells nothing apart.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -182,7 +181,13 @@ def colour_only(views: list[View]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def charts_by_page(tmp_path_factory) -> dict[str, list[tuple[str, list[View]]]]:
-    os.environ[DATA_DIR_VARIABLE] = str(tmp_path_factory.mktemp("saved"))
+    # Saved scenarios go to a folder of the run's own, for this module only.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR_VARIABLE, str(tmp_path_factory.mktemp("saved")))
+        return _charts_by_page()
+
+
+def _charts_by_page() -> dict[str, list[tuple[str, list[View]]]]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     found = {}
     for page, tab in VIEWS:

@@ -12,6 +12,7 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cpsu.store import DATA_DIR_VARIABLE
 from tests.test_pages import ROOT
 
 PAGES = [
@@ -40,11 +41,13 @@ def streamlit_loggers() -> list[logging.Logger]:
 
 @pytest.fixture(scope="module")
 def warnings_by_page(tmp_path_factory) -> dict[str, list[str]]:
-    import os
+    # Saved scenarios go to a folder of the run's own, for this module only.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR_VARIABLE, str(tmp_path_factory.mktemp("saved")))
+        return _warnings_by_page()
 
-    from cpsu.store import DATA_DIR_VARIABLE
 
-    os.environ[DATA_DIR_VARIABLE] = str(tmp_path_factory.mktemp("saved"))
+def _warnings_by_page() -> dict[str, list[str]]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     found: dict[str, list[str]] = {}
     for page in PAGES:
