@@ -90,4 +90,7 @@ def test_download_at_once_after_each_move_gives_the_moved_scenario(
         assert (growth_in_file, shown) == pytest.approx((moved, moved)), (
             f"click {attempt + 1}: file {growth_in_file}, slider {moved} then {shown}"
         )
-        assert f"${cpsu_in_file:,.2f}" == metric_value(page, horizon_label)
+        assert f"${cpsu_in_file:,.2f}" == metric_value(page, horizon_label), (
+            f"click {attempt + 1}: the page's figures are "
+            f"{page.get_by_test_id('stMetric').all_inner_texts()}"
+        )
