@@ -9,6 +9,7 @@ the app; the builders only describe data and layers.
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -414,6 +415,44 @@ def cached_spec(
     return spec
 
 
+def without_empty_layers(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` without its layers that read an empty named dataset, and without
+    the datasets nothing reads any more.
+
+    Such a layer draws nothing, but the browser's Vega warns of an "infinite
+    extent" for each of its fields (a year with no figure to label, a side
+    with no bar). A shallow copy; `spec` is left as it was.
+    """
+    datasets = spec.get("datasets")
+    layers = spec.get("layer")
+    if not isinstance(datasets, dict) or not isinstance(layers, list):
+        return spec
+
+    def draws_nothing(layer: Any) -> bool:
+        if not isinstance(layer, dict):
+            return False
+        data = layer.get("data")
+        if not isinstance(data, dict) or data.get("name") not in datasets:
+            return False
+        rows = datasets[data["name"]]
+        own_data = any(
+            isinstance(part, dict) and "data" in part for part in layer.get("layer", [])
+        )
+        return isinstance(rows, list) and not rows and not own_data
+
+    kept = [layer for layer in layers if not draws_nothing(layer)]
+    if not kept or len(kept) == len(layers):
+        return spec
+    shown = {**spec, "layer": kept}
+    read = json.dumps({key: value for key, value in shown.items() if key != "datasets"})
+    shown["datasets"] = {
+        name: rows
+        for name, rows in datasets.items()
+        if not (isinstance(rows, list) and not rows) or json.dumps(name) in read
+    }
+    return shown
+
+
 def with_y_axis(
     spec: dict[str, Any],
     axis: Mapping[str, Any],
@@ -627,7 +666,9 @@ def band_label_layers(dataset: str, x: alt.X, title: str) -> list[alt.Chart]:
                 x=x,
                 y=alt.Y("label_y:Q", stack=None, title=None),
                 text=alt.Text(f"{BAND_FIELD}:N"),
-                color=alt.Color("ink:N", scale=None, legend=None),
+                # fill, not color: a colour scale of their own would clash
+                # with the bands' legend ("Conflicting legend property").
+                fill=alt.Fill("ink:N", scale=None, legend=None),
                 tooltip=[alt.Tooltip(f"{BAND_FIELD}:N", title=title)],
             )
         )
@@ -891,6 +932,9 @@ def agents_spec(agents: pd.DataFrame) -> dict[str, Any]:
     )
 
 
+RUN_RATE_BAR_STEP = 34  # pixels a pool's bar takes, with its gap
+
+
 def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:
     """Baseline monthly run-rate by pool, largest first: cost_pool, monthly_cost."""
     data = run_rate[run_rate["monthly_cost"] != 0]
@@ -929,5 +973,8 @@ def run_rate_by_pool_chart(run_rate: pd.DataFrame) -> alt.Chart:
         .properties(
             title=alt.TitleParams(text=text, subtitle=subtitle),
             description="Bar chart of the baseline monthly run-rate by cost pool.",
+            # A bar a pool: the plot's height follows the pools (a height in
+            # steps would make the browser's Vega drop the page's "fit").
+            height=RUN_RATE_BAR_STEP * max(len(data), 1),
         )
     )

@@ -21,7 +21,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from cpsu.charts import chart_alt
+from cpsu.charts import chart_alt, without_empty_layers
 from cpsu.projection import (
     Assumptions,
     Model,
@@ -252,7 +252,7 @@ def show_altair(container: Any, chart: Any, **options: Any) -> None:
 def show_spec(container: Any, spec: dict[str, Any], key: str) -> None:
     """Draw a Vega-Lite spec from cpsu.charts in the product's theme."""
     name = chart_alt(spec)
-    drawn = inline_datasets(spec)
+    drawn = inline_datasets(without_empty_layers(spec))
     if name is not None:
         # As in show_altair: the description is said once, in the name.
         drawn = {part: value for part, value in drawn.items() if part != "description"}
