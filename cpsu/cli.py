@@ -19,6 +19,7 @@ import os
 import secrets
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from cpsu.compare import (
     default_quarters,
     differences,
     funding_by_fiscal_year,
+    funding_notes,
     funding_table,
     month_name,
     project_all,
@@ -1058,8 +1060,19 @@ def run_compare(args: argparse.Namespace) -> int:
         names = list(funding.columns)
         print(f"{'':<9}" + "".join(f" {name[:14]:>14}" for name in names))
         for year, row in funding.iterrows():
-            print(f"{year:<9}" + "".join(f" {money(row[n]):>14}" for n in names))
+            print(
+                f"{year:<9}" + "".join(f" {_money_or_blank(row[n]):>14}" for n in names)
+            )
+        # Part years and blank years, as the app's caption says them.
+        notes = funding_notes(funding)
+        if notes:
+            print(textwrap.fill(notes, width=80))
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _money_or_blank(value: float) -> str:
+    """An amount; blank for a year past the scenario's horizon (no figure)."""
+    return "" if math.isnan(value) else money(value)
 
 
 def _signed_money(value: float) -> str:

@@ -136,9 +136,45 @@ def test_compare_prints_a_table_and_the_funding_by_fiscal_year():
     assert result.returncode == 0, result.stderr
     assert "difference from Aggressive" in result.stdout
     assert "Funding ask by fiscal year (starting in July)" in result.stdout
-    # The sample's horizon (2027-Q1 .. 2028-Q4) touches three July years.
+    # The sample's horizon (2027-Q1 .. 2028-Q4) touches three July years:
+    # FY2027 (Jul 2026 - Jun 2027) holds 2027-Q1 and Q2, 6 months; FY2028 all
+    # four quarters; FY2029 (from Jul 2028) 2028-Q3 and Q4, 6 months.
     for year in ("FY2027", "FY2028", "FY2029", "Total"):
         assert year in result.stdout
+    assert "Part years: FY2027 6 of 12 months; FY2029 6 of 12 months." in (
+        result.stdout
+    )
+
+
+def test_compare_says_which_years_a_shorter_horizon_leaves_blank(capsys, sample):
+    store = ScenarioStore.in_data_dir()
+    short = replace(sample.scenario, name="Short", horizon_quarters=4)
+    store.save(workspace_key(COMPANY), SavedScenario(short))
+    code, out, err = call(
+        capsys,
+        "compare",
+        str(SAMPLE),
+        "--company",
+        COMPANY,
+        "--scenario",
+        "Base",
+        "--scenario",
+        "Short",
+        "--fiscal-start",
+        "7",
+    )
+    assert code == 0, err
+    # Short's 4 quarters (2027-Q1 .. Q4) are 6 months of FY2027 and 6 of
+    # FY2028, and nothing of FY2029: its cell there is blank, not $0 or a dash.
+    fy2029 = next(line for line in out.splitlines() if line.startswith("FY2029"))
+    assert fy2029.split()[1:] == [fy2029.split()[1]], fy2029
+    notes = " ".join(out.split("Total", 1)[1].split())
+    assert "A blank cell is a fiscal year past that scenario's horizon" in notes
+    assert (
+        "Part years: FY2027 6 of 12 months; FY2028 6 of 12 months for Short; "
+        "FY2029 6 of 12 months." in notes
+    )
+    assert "quarters: Base 8, Short 4" in notes
 
 
 @pytest.mark.parametrize(
