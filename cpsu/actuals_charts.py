@@ -27,7 +27,7 @@ from cpsu.actuals import (
     streaks,
 )
 from cpsu.charts import MONEY_AXIS, MONEY_TOOLTIP, PALETTE, quarter_axis
-from cpsu.formatting import count, money, percent
+from cpsu.formatting import count, money, percent, span
 from cpsu.sourcing import BreakEven, Contract, InHouseDesk
 
 # Benchmarks (REFERENCE_FIGURES.md), each with where it comes from.
@@ -215,7 +215,7 @@ def history_title(table: pd.DataFrame) -> dict[str, Any]:
             f"CPSU {direction} {percent(abs(change))} from {quarters[0]} to "
             f"{quarters[-1]}, to {last}"
         )
-    subtitle = [f"Monthly cost per supported user, {quarters[0]} to {quarters[-1]}"]
+    subtitle = [f"Monthly cost per supported user, {span(quarters[0], quarters[-1])}"]
     if found.longest > found.current:
         subtitle.append(
             f"Longest run of reductions: {found.longest} quarters, to "

@@ -53,3 +53,8 @@ def count(value: float | None) -> str:
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.1f}"
+
+
+def span(first: object, last: object) -> str:
+    """A run of periods in words: "2026-Q1 to 2026-Q4", or "2026-Q4" alone."""
+    return str(first) if first == last else f"{first} to {last}"

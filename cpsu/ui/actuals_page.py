@@ -46,7 +46,7 @@ from cpsu.actuals_charts import (
     sourcing_chart,
 )
 from cpsu.costs import Behaviour, Tier
-from cpsu.formatting import count, money, percent
+from cpsu.formatting import count, money, percent, span
 from cpsu.ingest.actuals_sheet import read_actuals
 from cpsu.ingest.issues import Issue, Severity
 from cpsu.projection import ProjectionError
@@ -255,7 +255,11 @@ def _headline(table: pd.DataFrame) -> None:
     whole.metric(
         "Over the whole period",
         percent(whole_change(cpsu), signed=True),
-        help=f"From {table['quarter'].iat[0]} to {table['quarter'].iat[-1]}.",
+        help=(
+            "Needs two quarters or more."
+            if len(table) < 2
+            else f"From {table['quarter'].iat[0]} to {table['quarter'].iat[-1]}."
+        ),
     )
 
 
@@ -518,8 +522,8 @@ def actuals_page() -> None:
     table = history(_weighted(actuals, weight))
     st.caption(
         f"{plain(st.session_state.get(SOURCE, ''))} · {len(table)} "
-        f"{'quarter' if len(table) == 1 else 'quarters'}, {table['quarter'].iat[0]} "
-        f"to {table['quarter'].iat[-1]}"
+        f"{'quarter' if len(table) == 1 else 'quarters'}, "
+        f"{span(table['quarter'].iat[0], table['quarter'].iat[-1])}"
     )
     note = _weight_note(weight, "the workbook's Service desk sheet")
     if note:
