@@ -426,6 +426,16 @@ def quality_title(table: pd.DataFrame) -> str:
     return "Quality beside cost: " + ", ".join(parts)
 
 
+def _rings_said(rings: int) -> str:
+    """The quality chart's subtitle: what its rings mark, or that it has none."""
+    if rings == 0:
+        return "No quarter in which CPSU fell while quality fell by a point or more"
+    quarters = "a quarter" if rings == 1 else f"{rings} quarters"
+    return (
+        f"Rings mark {quarters} where CPSU fell while quality fell by a point or more"
+    )
+
+
 def quality_chart(
     table: pd.DataFrame, warnings: Sequence[QualityWarning] = ()
 ) -> alt.LayerChart:
@@ -507,8 +517,7 @@ def quality_chart(
     return alt.layer(*layers).properties(
         title={
             "text": quality_title(table),
-            "subtitle": "Rings mark quarters where CPSU fell while quality fell by a "
-            "point or more",
+            "subtitle": _rings_said(len(warnings)),
         },
         description=(
             "Line chart of the share of tickets resolved at Tier 1 and of satisfied "

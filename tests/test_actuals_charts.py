@@ -161,6 +161,9 @@ def test_the_quality_chart_has_the_typical_range_the_target_and_the_warning() ->
         if mark(layer) == "point" and layer["mark"].get("size") == 320
     ]
     assert [row["quarter"] for row in layer_data(spec, ring)] == ["2024-Q4"]
+    assert spec["title"]["subtitle"] == (
+        "Rings mark a quarter where CPSU fell while quality fell by a point or more"
+    )
     renders(chart)
 
 
@@ -333,6 +336,10 @@ def test_quality_without_a_resolution_rate_has_no_resolution_band_or_legend() ->
     )
     chart = quality_chart(table)
     spec = chart.to_dict()
+    # No warning given: no ring drawn, and the subtitle speaks of none.
+    assert spec["title"]["subtitle"] == (
+        "No quarter in which CPSU fell while quality fell by a point or more"
+    )
     assert not [layer for layer in layers(spec) if mark(layer) in ("rect", "rule")]
     assert not any("Tier 1 resolution" in t for t in texts(spec))
     (line,) = [layer for layer in layers(spec) if mark(layer) == "line"]
