@@ -38,6 +38,24 @@ def parse_quarter(label: str) -> pd.Period:
     raise ValueError(f"{label!r} is not a quarter; write it like 2026-Q4.")
 
 
+# FY22 Q4, FY2022-Q4, Q4 FY22, FY'22 Q4: a quarter of a fiscal year.
+_FISCAL_QUARTER = re.compile(
+    r"^(FY\s*'?\d{2}(\d{2})?\s*[-/ ]?\s*Q[1-4]"
+    r"|Q[1-4]\s*[-/ ]?\s*FY\s*'?\d{2}(\d{2})?)$",
+    re.IGNORECASE,
+)
+# What a reader says of a fiscal quarter, after the cell's value.
+FISCAL_QUARTER_ADVICE = (
+    "a fiscal quarter: the months it holds depend on when the fiscal year "
+    "starts. Write the calendar quarter instead, like 2026-Q4"
+)
+
+
+def is_fiscal_quarter(text: str) -> bool:
+    """Whether `text` names a quarter of a fiscal year, like FY22 Q4."""
+    return _FISCAL_QUARTER.match(text.strip()) is not None
+
+
 def quarter_label(quarter: pd.Period) -> str:
     """The label of a quarter, like 2026-Q4."""
     return f"{quarter.year}-Q{quarter.quarter}"

@@ -378,3 +378,21 @@ def test_a_written_history_reads_back_as_it_was(actuals: Actuals) -> None:
         assert read.tickets == written.tickets
         assert read.resolution_rate == written.resolution_rate
         assert read.satisfaction == written.satisfaction
+
+
+@pytest.mark.parametrize("label", ["FY22 Q4", "FY2022-Q4", "Q4 FY22", "fy'22 q4"])
+def test_a_fiscal_quarter_is_refused_saying_why_and_what_to_write(label) -> None:
+    # FY22 Q4 is April to June 2022 for a July fiscal year and October to
+    # December 2021 for an October one: the file alone cannot say which.
+    upload = _csv(f"Quarter,Employees,Monthly OPEX\n{label},100,10000\n")
+    (message,) = _errors(upload)
+    assert "row 2, column Quarter (A)" in message
+    assert "a fiscal quarter" in message
+    assert "Write the calendar quarter instead, like 2026-Q4" in message
+
+
+def test_a_calendar_quarter_near_a_fiscal_one_is_still_read() -> None:
+    upload = _csv("Quarter,Employees,Monthly OPEX\nQ4 2022,100,10000\n")
+    assert _errors(upload) == []
+    assert upload.actuals is not None
+    assert upload.actuals.quarters == ["2022-Q4"]

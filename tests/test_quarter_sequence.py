@@ -47,3 +47,19 @@ def test_the_headcount_sheet_names_the_row() -> None:
     (issue,) = issues
     assert (issue.sheet, issue.row) == ("Headcount", 3)
     assert "leaving out 2027-Q1;" in issue.message
+
+
+def test_a_fiscal_quarter_on_the_headcount_sheet_is_refused_saying_why() -> None:
+    table = Table(
+        "Headcount",
+        (
+            (1, ("Quarter", "Employees", "Contingent")),
+            (2, ("FY27 Q2", 100, 10)),
+        ),
+    )
+    headcount, issues = read_headcount(table)
+    assert headcount is None
+    (issue,) = [issue for issue in issues if issue.row == 2]
+    assert issue.column.startswith("Quarter")
+    assert "'FY27 Q2', a fiscal quarter" in issue.message
+    assert "Write the calendar quarter instead, like 2026-Q4" in issue.message

@@ -64,7 +64,12 @@ from cpsu.ingest.table import (
     row_is_blank,
 )
 from cpsu.ingest.vocabulary import POOL_INDEX
-from cpsu.scenario import parse_quarter, quarter_label
+from cpsu.scenario import (
+    FISCAL_QUARTER_ADVICE,
+    is_fiscal_quarter,
+    parse_quarter,
+    quarter_label,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +241,11 @@ def _quarter(cell: Cell, order: DateOrder = UNDECIDED_DATES) -> pd.Period:
         raise
     except CellError:
         pass
+    if is_fiscal_quarter(text):
+        raise CellError(
+            f"is {show(cell)}, {FISCAL_QUARTER_ADVICE}, or a date in the quarter, "
+            "like 2026-12-31"
+        )
     raise CellError(
         f"is {show(cell)}, not a quarter; write it like 2026-Q4 or as a date in "
         "the quarter, like 2026-12-31"

@@ -44,9 +44,11 @@ from cpsu.ingest.vocabulary import (
     headcount_header_hint,
 )
 from cpsu.scenario import (
+    FISCAL_QUARTER_ADVICE,
     MAX_HORIZON,
     Headcount,
     HeadcountRow,
+    is_fiscal_quarter,
     parse_quarter,
     quarter_label,
 )
@@ -63,6 +65,8 @@ def _quarter(cell: Cell) -> pd.Period:
             return parse_quarter(clean_text(cell))
         except ValueError:
             pass
+        if is_fiscal_quarter(clean_text(cell)):
+            raise CellError(f"is {show(cell)}, {FISCAL_QUARTER_ADVICE}")
     raise CellError(f"is {show(cell)}, not a quarter; write it like 2026-Q4")
 
 
