@@ -315,6 +315,19 @@ def test_every_item_row_is_a_line_or_named_and_the_run_rate_is_what_cells_hold(
         assert len(said) == 1, (number, [str(issue) for issue in upload.issues])
     assert not any("no lines below" in issue.message for issue in upload.issues)
 
+    # Each merged amount is spoken of once: the reader's note of the merge
+    # goes where the list's warning already names the rows under it.
+    for top, bottom in amount_spans:
+        if rows[top - 1][1] is None:
+            continue
+        span = f"B{top}:B{bottom}"
+        about = [
+            issue.message
+            for issue in upload.issues
+            if re.search(rf"\b{span}\b", issue.message)
+        ]
+        assert len(about) == 1, (span, about)
+
 
 def test_rows_said_reads_the_forms_messages_use():
     assert rows_said("Rows 3 and 4 ('a' and 'b') have") == {3, 4}

@@ -600,6 +600,30 @@ def merged_down(merged: Sequence[Merge]) -> tuple[MergedRange, ...]:
     )
 
 
+_SPAN = r"[A-Z]{1,3}\d+:[A-Z]{1,3}\d+"
+# fill_merged's warning of a number merged down over rows.
+_MERGED_NUMBER = re.compile(rf"^Cells ({_SPAN}) are merged and hold ")
+
+
+def without_restated_merges(issues: Sequence[Issue]) -> list[Issue]:
+    """`issues` without `fill_merged`'s note of a merged number where another
+    warning of the same sheet already says what became of the rows under it
+    (a cost list names them, "... merged over C2:C4 ..."): one warning a merge.
+    """
+    said = {
+        (issue.sheet, span)
+        for issue in issues
+        if "merged over" in issue.message and not _MERGED_NUMBER.match(issue.message)
+        for span in re.findall(_SPAN, issue.message.split("merged over", 1)[1])
+    }
+    return [
+        issue
+        for issue in issues
+        if not (found := _MERGED_NUMBER.match(issue.message))
+        or (issue.sheet, found[1]) not in said
+    ]
+
+
 def fill_merged(
     grid: list[list[object]],
     merged: Sequence[Merge],

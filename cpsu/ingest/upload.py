@@ -54,7 +54,7 @@ from cpsu.ingest.sniff import (
     is_workbook,
     table_info,
 )
-from cpsu.ingest.table import Table, find_header, listing
+from cpsu.ingest.table import Table, find_header, listing, without_restated_merges
 from cpsu.ingest.vocabulary import (
     ROSTER_HEADER_INDEX,
     ROSTER_HEADERS,
@@ -134,7 +134,8 @@ def read_upload(
     list's amounts. Progress is reported as the workbook is read.
     """
     try:
-        return _read(bytes(data), filename, sheet, choices)
+        upload = _read(bytes(data), filename, sheet, choices)
+        return replace(upload, issues=tuple(without_restated_merges(upload.issues)))
     except Exception as problem:
         logger.exception("Reading the upload %r failed", filename)
         return Upload(
