@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_browser import wait_until_idle
-from tests.e2e.test_downloads import growth_slider, wait_for_growth_in_address
+from tests.e2e.test_browser import (
+    metric_value,
+    wait_for_metric_change,
+    wait_until_idle,
+)
+from tests.e2e.test_downloads import growth_slider
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +66,14 @@ def test_a_slider_moved_there_and_back_keeps_the_page_connected(page, app_url, c
         )
 
     assert float(growth.input_value()) == pytest.approx(start)
-    wait_for_growth_in_address(page, start)
+    # Still live: one more step moves the figures.
+    wait_until_idle(page)
+    horizon = page.get_by_test_id("stMetric").nth(1)
+    label = horizon.get_by_test_id("stMetricLabel").inner_text()
+    before = metric_value(page, label)
+    growth.focus()
+    growth.press("ArrowRight")
+    wait_for_metric_change(page, label, before, timeout=30_000)
     assert app.get_attribute("data-test-connection-state") == "CONNECTED"
     assert problems == []
     moves = ROUNDS * len(THERE_AND_BACK)
