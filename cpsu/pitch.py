@@ -557,7 +557,7 @@ def narrative(case: PitchCase, caveats: bool = True) -> str:
         if figures.users_at_horizon > figures.users_now:
             compared = "less" if per_user < figures.cpsu_now else "more"
             sentences.append(
-                f"Each new employee costs {money(per_user)} a month to support, "
+                f"Each user added costs {money(per_user)} a month to support, "
                 f"{compared} than today's CPSU."
             )
         elif per_user >= 0:

@@ -233,7 +233,7 @@ def test_the_narrative_of_a_small_company_by_hand():
     )
     # The run-rate holds, so each added user costs nothing more and nothing is
     # asked: the plan is said to hold the run-rate, not to ask $0.
-    assert "Each new employee costs $0.00 a month to support" in text
+    assert "Each user added costs $0.00 a month to support" in text
     assert (
         "Over the 6 quarters the plan holds today's run-rate: it asks for nothing "
         "above it." in text
