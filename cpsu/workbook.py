@@ -720,11 +720,11 @@ def _line_quarter_formulas(row: int | str, quarter: int, units: str) -> tuple[st
 
 # The Line costs sheet's rows are written as XML when the file is saved,
 # not as openpyxl cells: a cell object for each of its formulas (two a quarter
-# for each line version) made a 5,000-line download take seconds. A stand-in
-# for each cell of a row stands where the row would be (a number, a formula,
-# or an empty cell that keeps its number format) and openpyxl gives the style
-# ids as it would have given them to those cells, so the file is the one
-# openpyxl would write, byte for byte.
+# for each line version) made a 5,000-line download take seconds. openpyxl
+# still writes the sheet's header, widths, panes and print setup, and gives
+# the style ids, through a stand-in cell styled as each column's cells are,
+# at the moment it would have given them to those cells; the rows' XML is
+# what openpyxl writes for such cells, so the file is the same, byte for byte.
 _ROW = "\x00"  # stands for a row number in a row's template
 
 
@@ -768,8 +768,9 @@ def _cell_xml(reference: str, style: str, value: str | int | None) -> str:
 
 def _line_cost_values(version: LineVersion, row: int) -> list[str | int | None]:
     """A version's own cells on the Line costs sheet, by column: formulas,
-    From quarter 0 for the baseline's lines, the Input row as text, and None
-    for an Until quarter a later change does not set."""
+    From quarter 0 for the baseline's lines, the Input row as text (a sheet
+    title of ours and a number: never text a quote prefix would style), and
+    None for an Until quarter a later change does not set."""
     formulas = _line_formulas(version, row)
     values: list[str | int | None] = []
     for column in LINE_COST_COLUMNS:
