@@ -28,15 +28,18 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 import openpyxl
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -385,20 +388,43 @@ def _validate_list(
     ws.add_data_validation(validation)
 
 
+def _as_input(cell: Cell, styles: dict[tuple[int, ...], StyleArray]) -> None:
+    """Make a cell an input (blue), as ``cell.font = INPUT_FONT`` does.
+
+    openpyxl works out a font's hash for each cell it is set on, which took
+    most of the Costs sheet's time for 5,000 lines; a cell styled as one
+    before it takes that one's style instead. `styles` holds them by the
+    style the cell had, for one workbook.
+    """
+    before = tuple(cell._style) if cell._style is not None else ()
+    style = styles.get(before)
+    if style is None:
+        cell.font = INPUT_FONT
+        styles[before] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+
+
 def _write_cost_line(
-    ws: Worksheet, row: int, first_column: int, line: CostLine | None
+    ws: Worksheet,
+    row: int,
+    first_column: int,
+    line: CostLine | None,
+    styles: dict[tuple[int, ...], StyleArray],
 ) -> None:
-    """One cost line in the Costs sheet's columns, as inputs (blue)."""
+    """One cost line in the Costs sheet's columns, as inputs (blue); `styles`
+    are the sheet's input styles (see `_as_input`)."""
     for index, column in enumerate(COST_COLUMNS, start=first_column):
         value = None if line is None else _cost_value(line, column.field)
-        _put(ws, row, index, value, column.number_format).font = INPUT_FONT
+        _as_input(_put(ws, row, index, value, column.number_format), styles)
 
 
 def _write_costs(wb: openpyxl.Workbook, cost_base: CostBase) -> None:
     ws = _new_sheet(wb, COSTS_SHEET)
     _write_header(ws, [column.header for column in COST_COLUMNS])
+    styles: dict[tuple[int, ...], StyleArray] = {}
     for row, line in enumerate(cost_base.lines, start=2):
-        _write_cost_line(ws, row, 1, line)
+        _write_cost_line(ws, row, 1, line, styles)
     _validate_list(ws, "Pool", POOLS)
     _validate_list(ws, "Behaviour", [b.value for b in Behaviour])
     _validate_list(ws, "Period", [p.value for p in Period])
@@ -413,6 +439,7 @@ def _write_line_changes(wb: openpyxl.Workbook, changes: Sequence[LineChange]) ->
     ws = _new_sheet(wb, LINE_CHANGES_SHEET)
     _write_header(ws, [column.header for column in (*CHANGE_COLUMNS, *COST_COLUMNS)])
     first_cost_column = len(CHANGE_COLUMNS) + 1
+    styles: dict[tuple[int, ...], StyleArray] = {}
     for row, change in enumerate(changes, start=2):
         values = (
             change.item,
@@ -423,7 +450,7 @@ def _write_line_changes(wb: openpyxl.Workbook, changes: Sequence[LineChange]) ->
             zip(CHANGE_COLUMNS, values, strict=True), start=1
         ):
             _put(ws, row, index, value, column.number_format).font = INPUT_FONT
-        _write_cost_line(ws, row, first_cost_column, change.line)
+        _write_cost_line(ws, row, first_cost_column, change.line, styles)
     _validate_list(ws, "Change", [NEW_LINE, DROP], CHANGE_COLUMNS)
     _validate_list(ws, "Pool", POOLS, CHANGE_COLUMNS)
     _validate_list(ws, "Behaviour", [b.value for b in Behaviour], CHANGE_COLUMNS)
@@ -653,8 +680,9 @@ def _line_formulas(version: LineVersion, row: int) -> dict[str, str]:
     }
 
 
-def _line_quarter_formulas(row: int, quarter: int, units: str) -> tuple[str, str]:
-    """A version's monthly cost and units bought in one quarter."""
+def _line_quarter_formulas(row: int | str, quarter: int, units: str) -> tuple[str, str]:
+    """A version's monthly cost and units bought in one quarter (`row` may be
+    a stand-in for the row's number)."""
     column = _quarter_letter(quarter)
 
     def driver(field: str) -> str:
@@ -690,11 +718,111 @@ def _line_quarter_formulas(row: int, quarter: int, units: str) -> tuple[str, str
     return cost, bought
 
 
+# The Line costs sheet's rows are written as XML when the file is saved,
+# not as openpyxl cells: a cell object for each of its formulas (two a quarter
+# for each line version) made a 5,000-line download take seconds. openpyxl
+# still writes the sheet's header, widths, panes and print setup, and gives
+# the style ids, through a stand-in cell styled as each column's cells are,
+# at the moment it would have given them to those cells; the rows' XML is
+# what openpyxl writes for such cells, so the file is the same, byte for byte.
+_ROW = "\x00"  # stands for a row number in a row's template
+
+
+@dataclass(frozen=True)
+class _StreamedRows:
+    """A sheet's rows after its header, written as XML when the file is saved.
+
+    `styles` has a stand-in cell for each column, styled as that column's
+    cells are (None: unstyled); openpyxl numbers their styles when it writes
+    the sheet. `rows` gives the rows' XML, given each column's ` s="id"`
+    attribute (or ""). `last_row` and `last_column` end the sheet's extent.
+    """
+
+    title: str
+    styles: tuple[Any, ...]
+    rows: Callable[[Sequence[str]], Iterable[str]]
+    last_row: int
+    last_column: int
+
+
+def _xml_text(text: str) -> str:
+    """Text as an XML element holds it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell_xml(reference: str, style: str, value: str | int | None) -> str:
+    """One cell as openpyxl writes it: a formula ("=..."), a number, text, or
+    an empty styled cell ("" for one without a style)."""
+    if value is None:
+        return f'<c r="{reference}"{style} t="n"></c>' if style else ""
+    if isinstance(value, int):
+        return f'<c r="{reference}"{style} t="n"><v>{value}</v></c>'
+    if value.startswith("="):
+        return f'<c r="{reference}"{style}><f>{_xml_text(value[1:])}</f><v></v></c>'
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return (
+        f'<c r="{reference}"{style} t="inlineStr"><is>'
+        f"<t{space}>{_xml_text(value)}</t></is></c>"
+    )
+
+
+def _line_cost_values(version: LineVersion, row: int) -> list[str | int | None]:
+    """A version's own cells on the Line costs sheet, by column: formulas,
+    From quarter 0 for the baseline's lines, the Input row as text (a sheet
+    title of ours and a number: never text a quote prefix would style), and
+    None for an Until quarter a later change does not set."""
+    formulas = _line_formulas(version, row)
+    values: list[str | int | None] = []
+    for column in LINE_COST_COLUMNS:
+        if column.field == "source":
+            text = clean_text(f"{version.sheet} row {version.row}")
+            values.append(_OOXML_ESCAPE.sub("_x005F_", text))
+            continue
+        value = formulas[column.field]
+        if value.startswith("="):
+            values.append(value)
+        else:
+            values.append(int(value) if value else None)
+    return values
+
+
+def _line_cost_rows(
+    versions: Sequence[LineVersion],
+    labels: Sequence[str],
+    unit_letters: Sequence[str],
+    styles: Sequence[str],
+) -> Iterable[str]:
+    """The Line costs sheet's rows as XML: a version's own columns, then its
+    cost and units in each quarter (one template for every row, as those
+    formulas differ from row to row only in the row's number)."""
+    own = [get_column_letter(index) for index in range(1, len(LINE_COST_COLUMNS) + 1)]
+    first = len(LINE_COST_COLUMNS)
+    count = len(labels)
+    costs, units = [], []
+    for quarter in range(count):
+        cost, bought = _line_quarter_formulas(_ROW, quarter, unit_letters[quarter])
+        column = get_column_letter(first + 1 + quarter)
+        costs.append(_cell_xml(column + _ROW, styles[first + quarter], cost))
+        column = unit_letters[quarter]
+        units.append(_cell_xml(column + _ROW, styles[first + count + quarter], bought))
+    quarters = "".join((*costs, *units, "</row>")).split(_ROW)
+    for row, version in enumerate(versions, start=2):
+        number = str(row)
+        cells = [
+            _cell_xml(letter + number, style, value)
+            for letter, style, value in zip(
+                own, styles[:first], _line_cost_values(version, row), strict=True
+            )
+        ]
+        yield f'<row r="{number}">{"".join(cells)}{number.join(quarters)}'
+
+
 def _write_line_costs(
     wb: openpyxl.Workbook, versions: Sequence[LineVersion], labels: Sequence[str]
-) -> tuple[list[str], list[str], int]:
-    """The Line costs sheet; returns the letters of its cost and units columns
-    by quarter, and its last row (at least 2, so ranges are never empty)."""
+) -> tuple[tuple[list[str], list[str], int], _StreamedRows]:
+    """The Line costs sheet's header, widths and print setup, and its rows to
+    stream; returns the letters of its cost and units columns by quarter and
+    its last row (at least 2, so ranges are never empty), and the rows."""
     ws = _new_sheet(wb, LINE_COSTS_SHEET)
     first = len(LINE_COST_COLUMNS) + 1
     count = len(labels)
@@ -709,27 +837,19 @@ def _write_line_costs(
         ],
     )
     ws.freeze_panes = "B2"
-    for row, version in enumerate(versions, start=2):
-        formulas = _line_formulas(version, row)
-        formulas["source"] = f"{version.sheet} row {version.row}"
-        for index, column in enumerate(LINE_COST_COLUMNS, start=1):
-            value = formulas[column.field]
-            cell = ws.cell(row=row, column=index)
-            if column.field == "source":
-                _put(ws, row, index, value, None)
-                continue
-            if value.startswith("="):
-                cell.value = value
-            elif value:
-                cell.value = int(value)
-            if column.number_format:
-                cell.number_format = column.number_format
-        for quarter in range(count):
-            cost, bought = _line_quarter_formulas(row, quarter, unit_letters[quarter])
-            cell = ws.cell(row=row, column=first + quarter, value=cost)
-            cell.number_format = MONEY
-            cell = ws.cell(row=row, column=first + count + quarter, value=bought)
-            cell.number_format = COUNT
+    number_formats = [
+        *(column.number_format for column in LINE_COST_COLUMNS),
+        *(MONEY for _ in labels),
+        *(COUNT for _ in labels),
+    ]
+    styles: list[Any] = []
+    for number_format in number_formats:
+        if number_format is None or not versions:
+            styles.append(None)
+            continue
+        stand_in = WriteOnlyCell(ws)
+        stand_in.number_format = number_format
+        styles.append(stand_in)
     widths = {"item": 34, "pool": 22, "behaviour": 13, "source": 20}
     for index, column in enumerate(LINE_COST_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = widths.get(
@@ -738,7 +858,14 @@ def _write_line_costs(
     for letter in (*cost_letters, *unit_letters):
         ws.column_dimensions[letter].width = 14
     _print_setup(ws, columns="A:A")
-    return cost_letters, unit_letters, max(len(versions) + 1, 2)
+    rows = _StreamedRows(
+        title=ws.title,
+        styles=tuple(styles),
+        rows=lambda ids: _line_cost_rows(versions, labels, unit_letters, ids),
+        last_row=len(versions) + 1,
+        last_column=len(number_formats),
+    )
+    return (cost_letters, unit_letters, max(len(versions) + 1, 2)), rows
 
 
 def _projection_formula(
@@ -1058,11 +1185,56 @@ def _workbook(title: str, stamp: datetime) -> openpyxl.Workbook:
     return wb
 
 
-def _to_bytes(wb: openpyxl.Workbook, stamp: datetime) -> bytes:
+class _Writer(ExcelWriter):
+    """openpyxl's writer, numbering the styles of streamed rows' cells as it
+    writes their sheet, where it would have numbered them for real cells."""
+
+    def __init__(
+        self, wb: openpyxl.Workbook, archive: ZipFile, streamed: Sequence[_StreamedRows]
+    ) -> None:
+        super().__init__(wb, archive)
+        self.streamed = {rows.title: rows for rows in streamed}
+        self.style_ids: dict[str, list[str]] = {}
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        super().write_worksheet(ws)
+        rows = self.streamed.get(ws.title)
+        if rows is not None:
+            self.style_ids[ws.title] = [
+                "" if cell is None else f' s="{cell.style_id}"' for cell in rows.styles
+            ]
+
+
+def _write_part(
+    archive: ZipFile,
+    part: ZipInfo,
+    sheet_xml: bytes,
+    rows: _StreamedRows,
+    style_ids: Sequence[str],
+) -> None:
+    """A sheet's part with its streamed rows after its header row, and its
+    extent to their last row and column."""
+    head, tail = sheet_xml.decode("utf-8").split("</sheetData>", 1)
+    if rows.last_row > 1:
+        extent = f"A1:{get_column_letter(rows.last_column)}{rows.last_row}"
+        head = re.sub(
+            '<dimension ref="[^"]*"/>', f'<dimension ref="{extent}"/>', head, count=1
+        )
+    with archive.open(part, "w") as out:
+        out.write(head.encode("utf-8"))
+        for row in rows.rows(style_ids):
+            out.write(row.encode("utf-8"))
+        out.write(("</sheetData>" + tail).encode("utf-8"))
+
+
+def _to_bytes(
+    wb: openpyxl.Workbook, stamp: datetime, streamed: Sequence[_StreamedRows] = ()
+) -> bytes:
     """The workbook as .xlsx bytes, every part dated ``stamp``.
 
     ``Workbook.save`` would set the modified date to now and the zip would
     date each part now, so the same data would give different bytes.
+    `streamed` are sheets whose rows after the header are written here.
     """
     _drop_default_sheet(wb)
     for ws in wb.worksheets:
@@ -1071,7 +1243,9 @@ def _to_bytes(wb: openpyxl.Workbook, stamp: datetime) -> bytes:
     # (compressing the draft too cost about 5% of a 5,000-line download).
     draft = io.BytesIO()
     with ZipFile(draft, "w", ZIP_STORED) as archive:
-        ExcelWriter(wb, archive).save()
+        writer = _Writer(wb, archive, streamed)
+        writer.save()
+    streamed_parts = {wb[rows.title].path[1:]: rows for rows in streamed}
 
     stamped = io.BytesIO()
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
@@ -1083,7 +1257,12 @@ def _to_bytes(wb: openpyxl.Workbook, stamp: datetime) -> bytes:
             part = ZipInfo(info.filename, date_time=date_time)
             part.compress_type = ZIP_DEFLATED
             part.external_attr = info.external_attr
-            archive.writestr(part, source.read(info.filename))
+            rows = streamed_parts.get(info.filename)
+            if rows is None:
+                archive.writestr(part, source.read(info.filename))
+            else:
+                style_ids = writer.style_ids[rows.title]
+                _write_part(archive, part, source.read(info.filename), rows, style_ids)
     return stamped.getvalue()
 
 
@@ -1465,12 +1644,23 @@ def scenario_workbook(
     sheets, line changes included; Excel recalculates every formula when the
     file opens.
     """
+    return _to_bytes(*_scenario_book(workspace, scenario, projection, others))
+
+
+def _scenario_book(
+    workspace: Workspace,
+    scenario: Scenario,
+    projection: Projection,
+    others: Sequence[tuple[Scenario, Projection]] = (),
+) -> tuple[openpyxl.Workbook, datetime, list[_StreamedRows]]:
+    """The scenario workbook before it is saved: the book, its date, and the
+    rows written as it is saved (see `scenario_workbook`)."""
     stamp = _stamp(workspace.headcount)
     wb = _workbook(f"CPSU scenario: {scenario.name}", stamp)
     write_input_sheets(wb, workspace, scenario=scenario)
     labels = list(projection.quarters)
     versions = line_version_rows(workspace.cost_base, scenario.changes, len(labels))
-    line_costs = _write_line_costs(wb, versions, labels)
+    line_costs, line_cost_rows = _write_line_costs(wb, versions, labels)
     _write_projection(wb, labels, line_costs)
     _write_summary(wb, labels)
     _write_scenarios(wb, scenario, others)
@@ -1483,4 +1673,4 @@ def scenario_workbook(
         wb.move_sheet(title, offset=position - wb.sheetnames.index(title))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
-    return _to_bytes(wb, stamp)
+    return wb, stamp, [line_cost_rows]
