@@ -17,6 +17,9 @@ st.set_page_config(
     page_title="CPSU budget case",
     page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
     layout="wide",
+    # Open again on the pages that hold their sliders in it, after Pitch
+    # (which closes it) and the browser's Back.
+    initial_sidebar_state="expanded",
 )
 register_theme()
 configure_operator_log()
