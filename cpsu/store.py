@@ -350,6 +350,17 @@ class ScenarioStore:
             ).fetchall()
         return [self._saved(row, workspace) for row in rows]
 
+    def versions(self, workspace: str) -> dict[str, int]:
+        """Each saved scenario's name and version, oldest first: a cheap look at
+        what other sessions have added, saved, locked or deleted."""
+        with self._session(write=False) as connection:
+            rows = connection.execute(
+                "SELECT name, version FROM scenarios WHERE workspace = ? "
+                "ORDER BY created_at, rowid",
+                (workspace,),
+            ).fetchall()
+        return dict(rows)
+
     def load(self, workspace: str, name: str) -> SavedScenario:
         """One saved scenario; ScenarioNotFound when there is none of that name."""
         with self._session(write=False) as connection:
@@ -410,18 +421,16 @@ class ScenarioStore:
         if current is None:
             raise StaleScenario(
                 f"Scenario {name!r} was deleted by another session since you "
-                f"opened it (version {based_on}). Save it under a name again to "
-                "keep your changes."
+                "opened it. Save it under a name again to keep your changes."
             )
         if based_on == 0:
             raise StaleScenario(
-                f"A scenario named {name!r} already exists (version {stored}); "
-                "open it, or save under another name."
+                f"A scenario named {name!r} already exists: another session saved "
+                "it. Open it, or save under another name."
             )
         raise StaleScenario(
             f"Scenario {name!r} was changed by another session since you opened "
-            f"it: you have version {based_on}, the store has version {stored}. "
-            "Open it again to see the change; your changes were not saved."
+            "it. Open it again to see the change; your changes were not saved."
         )
 
     def _write(

@@ -88,4 +88,4 @@ def test_the_question_says_unsaved_changes_go_with_the_scenario():
     at = choose(new_app(), "Conservative")
     at.slider(key="scenarios.horizon").set_value(12).run()
     at.button(key=DELETE).click().run()
-    assert "Your unsaved changes to it go too." in warnings(at)
+    assert "Your unsaved changes to it go for good" in warnings(at)

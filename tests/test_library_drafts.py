@@ -154,7 +154,11 @@ def test_unsaved_changes_survive_a_visit_to_another_company():
     at = new_app()
     at.slider(key=GROWTH).set_value(0.15).run()
     at.text_input(key="scenarios.company").set_value("Another company").run()
-    assert "Your unsaved changes to 'Base' are kept" in infos(at)
+    # they go on with the new name, unsaved there too
+    assert "Your unsaved changes to 'Base' stay on the sliders" in infos(at)
+    assert at.slider(key=GROWTH).value == pytest.approx(0.15)
+    assert UNSAVED in warnings(at)
+    assert stored(company="another company").scenario.growth_per_quarter == 0.08
     at.text_input(key="scenarios.company").set_value("Quillfern Analytics").run()
     assert at.slider(key=GROWTH).value == pytest.approx(0.15)
     assert UNSAVED in warnings(at)

@@ -13,17 +13,26 @@ session has saved over (or locked) since is refused and said, and the
 user's values stay on the sliders, to be saved as a new scenario or dropped
 for the saved one. Nothing is ever written over another session's save.
 The unsaved changes of a scenario the user leaves for another (or for
-another company) are kept in the session and come back when it is chosen
-again; the panel says so.
+another company's upload) are kept in the session and come back when it is
+chosen again; the panel says so.
+
+Renaming the company opens the library of the new name, or starts one from
+the data's own assumptions, never from the sliders: a rename saves nothing.
+Unsaved changes on the sliders stay there, as unsaved changes to the new
+library's scenario of the same name (or its Base).
 
 A locked scenario shows disabled sliders and offers a copy to explore.
 Delete asks first, and Undo brings the deleted scenario back.
 
 Each session keeps its own copy of the library; the store, one per process
-and data folder, is what sessions share. The store is called only when the
-company or the choice changes, or at a button. When the store cannot be
-opened, the library lives in the session alone and the panel says saving is
-off, and why.
+and data folder, is what sessions share. Each run asks the store for its
+scenarios' names and versions (one small query), so that the Scenario box
+and the pickers offer what other sessions have saved since and drop what
+they deleted; the scenario on screen, and those with unsaved changes here,
+stay as this session opened them until chosen again. The rest is read only
+when the company or the choice changes, or at a button. When the store
+cannot be opened, the library lives in the session alone and the panel says
+saving is off, and why.
 
 An upload that opens a company's existing library (one of the same name)
 whose Base differs from the file's own assumptions says which values differ
@@ -92,6 +101,9 @@ DELETE_ASKED = "scenarios.library.delete.asked"  # the name Delete asks about
 DELETED = "scenarios.library.deleted"  # the last deleted scenario, for Undo
 LINK_READ = "scenarios.library.link_read"
 FILE_SEEN = "scenarios.library.file_seen"  # the upload last set against a library
+# (upload, its assumptions as the sliders took them), for a library started
+# from the file after a rename.
+FILE_ASSUMPTIONS = "scenarios.library.file_assumptions"
 
 SAVE_CHANGES = "scenarios.library.save_changes"
 DISCARD_CHANGES = "scenarios.library.discard_changes"
@@ -379,7 +391,72 @@ def _file_scenario(workspace: Workspace) -> Scenario | None:
     if upload is None:
         return None
     st.session_state[FILE_SEEN] = upload
-    return replace(state.current_scenario(), changes=workspace.scenario.changes)
+    taken = replace(state.current_scenario(), changes=workspace.scenario.changes)
+    st.session_state[FILE_ASSUMPTIONS] = (upload, taken)
+    return taken
+
+
+def _file_assumptions(workspace: Workspace) -> Scenario:
+    """The assumptions of the data in use, as they first reached the sliders:
+    an uploaded workbook's (growth and horizon included, when it has no
+    Assumptions sheet and the sliders lent it theirs), or else the
+    workspace's own. Never the sliders as they are now."""
+    kept = st.session_state.get(FILE_ASSUMPTIONS)
+    report = state.upload_report()
+    if (
+        kept is not None
+        and report is not None
+        and report.accepted
+        and report.kind == "workbook"
+        and kept[0] == st.session_state.get(state.LAST_UPLOAD_ID)
+    ):
+        return replace(kept[1], changes=workspace.scenario.changes)
+    return workspace.scenario
+
+
+def _in_progress() -> tuple[str, Scenario] | None:
+    """The saved scenario the sliders show, by name, and the sliders' scenario,
+    when they differ from it as saved (its unsaved changes); None otherwise."""
+    shown, current = st.session_state.get(SHOWN), library()
+    if shown is None or current is None or shown[0] != current.key:
+        return None
+    saved = current.scenarios.get(shown[1])
+    if saved is None or saved.locked:
+        return None
+    screen = _screen(saved.name)
+    return None if screen == saved.scenario else (saved.name, screen)
+
+
+def _carry(current: Library, left: str, scenario: Scenario) -> None:
+    """Show the unsaved changes made before a rename as unsaved changes to the
+    new library's scenario of the same name (or Base, or the first not
+    locked): a rename saves nothing, and loses nothing on the sliders."""
+    candidates = [current.scenarios.get(left), current.scenarios.get(BASE)]
+    candidates += list(current.scenarios.values())
+    onto = next((s for s in candidates if s is not None and not s.locked), None)
+    if onto is None:
+        _choose_first(current)
+        _say(
+            "warning",
+            f"Your unsaved changes to {left!r} could not come with the new name: "
+            "every scenario of this company is locked.",
+        )
+        return
+    replaced = _drafts().pop((current.key, onto.name), None)
+    _choose(onto, scenario)
+    if _screen(onto.name) == onto.scenario:
+        return
+    company = st.session_state.get(COMPANY) or current.key
+    _say(
+        "info",
+        f"Your unsaved changes to {left!r} stay on the sliders, as unsaved changes "
+        f"to {company}'s {onto.name!r}: nothing is saved until you save."
+        + (
+            " They take the place of the unsaved changes you had made to it."
+            if replaced is not None
+            else ""
+        ),
+    )
 
 
 def _open_company(key: str, workspace: Workspace) -> Library:
@@ -387,19 +464,30 @@ def _open_company(key: str, workspace: Workspace) -> Library:
     offer = st.session_state.pop(FILE_OFFER, None)
     previous = library()
     renamed = previous is not None and offer is not None and offer[0] == previous.key
+    before = st.session_state.pop(state.SLIDERS_BEFORE, None)
+    carried = None
+    if file_scenario is None and before is None:
+        # Renamed (or a cost list named a new company): the sliders still hold
+        # the user's work, whose unsaved changes go on with the new name.
+        carried = _in_progress()
+        st.session_state.pop(CONFLICT, None)
+    else:
+        # An upload (or going back to the sample) replaced the sliders: what
+        # they held before is what the company left had in progress.
+        _leave(before)
     if file_scenario is None and renamed:
         # Renamed before the file's assumptions were used: the new company's
         # library starts from the file's, not from the old library's Base.
         file_scenario = offer[1]
-    base = file_scenario or replace(
-        state.current_scenario(), changes=workspace.scenario.changes
-    )
-    # An upload (or going back to the sample) replaced the sliders: what they
-    # held before is what the company left had in progress.
-    _leave(st.session_state.pop(state.SLIDERS_BEFORE, None))
+    # A new library starts from the data's assumptions, never the sliders'
+    # unsaved values: nothing reaches the store until the user saves.
+    base = file_scenario or _file_assumptions(workspace)
     current, first_use = _load(key, base)
     st.session_state[CURRENT] = current
-    _choose_first(current)
+    if carried is None:
+        _choose_first(current)
+    else:
+        _carry(current, *carried)
     stored_base = current.scenarios.get(BASE)
     if (
         file_scenario is not None
@@ -485,8 +573,14 @@ def _save_new(current: Library, scenario: Scenario) -> bool:
         return True
     try:
         stored = open_store().save(current.key, new)
-    except StaleScenario as problem:
-        _say("error", str(problem))
+    except StaleScenario:
+        # Saved under that name by another session since this one's last run;
+        # the next run lists it.
+        _say(
+            "error",
+            f"A scenario named {new.name!r} was saved by another session: choose "
+            "it in the Scenario box to open it, or save yours under another name.",
+        )
         return False
     except (UnreadableStore, StoreBusy) as problem:
         _store_failed(current, problem)
@@ -760,13 +854,55 @@ def open_library(workspace: Workspace) -> Library | None:
     current = library()
     if key is not None and (current is None or current.key != key):
         current = _open_company(key, workspace)
-    elif _unseen_upload() is not None:
-        st.session_state[FILE_SEEN] = st.session_state.get(state.LAST_UPLOAD_ID)
-        _say_file_on_sliders(st.session_state.get(state.SLIDERS_BEFORE))
+    else:
+        if current is not None:
+            _take_store_changes(current)
+        if _unseen_upload() is not None:
+            st.session_state[FILE_SEEN] = st.session_state.get(state.LAST_UPLOAD_ID)
+            _say_file_on_sliders(st.session_state.get(state.SLIDERS_BEFORE))
     st.session_state.pop(state.SLIDERS_BEFORE, None)
     if current is not None and not st.session_state.get(LINK_READ):
         _read_link(current, workspace)
     return current
+
+
+def _take_store_changes(current: Library) -> None:
+    """List the scenarios as the store has them now: those other sessions have
+    added, saved, locked or deleted since this session last looked. One
+    query of names and versions a run; the scenarios that changed are read
+    only when one did. The scenario on screen and those this session keeps
+    unsaved changes to stay as it opened them, since their saves carry the
+    version they were based on; choosing one reads it afresh."""
+    if current.saving_off:
+        return
+    held = {st.session_state.get(CHOICE)} | {
+        name for (key, name) in _drafts() if key == current.key
+    }
+    try:
+        listed = open_store().versions(current.key)
+        known = {name: saved.version for name, saved in current.scenarios.items()}
+        if all(
+            name in held or known.get(name) == version
+            for name, version in listed.items()
+        ) and all(name in held or name in listed for name in known):
+            return
+        stored = open_store().scenarios(current.key)
+    except (UnreadableStore, StoreBusy) as problem:
+        _store_failed(current, problem)
+        return
+    kept = current.scenarios
+    scenarios = {
+        saved.name: kept[saved.name]
+        if saved.name in held and saved.name in kept
+        else saved
+        for saved in stored
+    }
+    for name in held:
+        # Deleted by another session while on screen or in progress here:
+        # the user finds that out on choosing or saving it.
+        if name in kept and name not in scenarios:
+            scenarios[name] = kept[name]
+    current.scenarios = scenarios
 
 
 def _say_file_on_sliders(before: Scenario | None) -> None:
@@ -998,9 +1134,14 @@ def _ask_delete(saved: SavedScenario, unsaved: bool) -> None:
         # Another scenario was chosen meanwhile: the question no longer holds.
         st.session_state.pop(DELETE_ASKED, None)
         return
-    also = " Your unsaved changes to it go too." if unsaved else ""
+    also = (
+        " Your unsaved changes to it go for good: Undo brings back the saved one."
+        if unsaved
+        else ""
+    )
     st.warning(
-        f"Delete {plain(repr(saved.name))}? It cannot be brought back.{also}",
+        f"Delete {plain(repr(saved.name))}? It goes from the library of every "
+        f"session of this company; Undo, offered next, brings it back.{also}",
         icon=":material/delete:",
     )
     yes, cancel = st.columns(2)
