@@ -79,6 +79,7 @@ from cpsu.ingest.cells import (
     clean_text,
     currency_named,
     is_blank,
+    parse_number_text,
     read_money,
     read_text,
     show,
@@ -607,9 +608,31 @@ def _header_currencies(layout: ListLayout) -> list[tuple[str, str]]:
 
 def number_cells(table: Table) -> list[NumberCell]:
     """The text cells of a list's number columns, for the file's conventions."""
+    return [
+        cell
+        for part, layout in list_parts(table)
+        for cell in _number_cells(part, layout)
+    ]
+
+
+def list_parts(table: Table) -> list[tuple[Table, ListLayout]]:
+    """Each table on the sheet that is read as a cost list of its own (a list,
+    and any table beside or below it), with its layout; empty when none is."""
     layout = find_list(table)
-    if layout is None:
-        return []
+    return [] if layout is None else _parts(table, layout)
+
+
+def _parts(table: Table, layout: ListLayout) -> list[tuple[Table, ListLayout]]:
+    for split in (_tables_beside, _tables_below):
+        found = split(table, layout)
+        if found is not None:
+            first, second = found
+            return [*_parts(*first), *_parts(*second)]
+    return [(table, layout)]
+
+
+def _number_cells(table: Table, layout: ListLayout) -> list[NumberCell]:
+    """The text cells of one list's number columns."""
     found = [
         NumberCell(label, table.name, layout.row_number, label, True, currency)
         for label, currency in _header_currencies(layout)
@@ -744,50 +767,67 @@ def _read_list(
 _Part = tuple[Table, ListLayout]
 
 
-def _columns_of(table: Table, start: int, stop: int | None) -> Table:
-    """The table's columns from `start` up to `stop`, each where it was: the
-    columns left of `start` are blank, so every message names the letter the
-    user sees."""
+def _columns_of(table: Table, position: int, start: int, stop: int | None) -> Table:
+    """The table's columns from `start` up to `stop`, from the header at
+    `position` down, each where it was: the columns left of `start` are blank,
+    so every message names the letter the user sees. The rows above the header
+    are kept whole, as a title there ('Amounts in $000') speaks for both."""
     rows = tuple(
         (row_number, (None,) * min(start, len(cells)) + tuple(cells[start:stop]))
-        for row_number, cells in table.rows
+        for row_number, cells in table.rows[position:]
     )
-    return replace(table, rows=rows)
+    return replace(table, rows=table.rows[:position] + rows)
 
 
 def _tables_beside(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
     """The list and a second table beside it, past a column blank from the
     header down, each with its header in the list's header row; or None."""
-    below = table.rows[layout.position :]
-    width = max(len(cells) for _, cells in below)
-    for gap in range(1, width - 1):
-        if any(not is_blank(_cell(cells, gap)) for _, cells in below):
+    header = table.rows[layout.position][1]
+    filled = [index for index, cell in enumerate(header) if not is_blank(cell)]
+    for gap in range(filled[0] + 1, filled[-1]):
+        if not is_blank(header[gap]):
             continue
-        first, second = _columns_of(table, 0, gap), _columns_of(table, gap + 1, None)
-        first_cells, second_cells = (
-            first.rows[layout.position][1],
-            second.rows[layout.position][1],
-        )
         first_layout = _layout(
-            table.name, layout.row_number, layout.position, first_cells
+            table.name, layout.row_number, layout.position, header[:gap]
         )
         second_layout = _layout(
-            table.name, layout.row_number, layout.position, second_cells
+            table.name,
+            layout.row_number,
+            layout.position,
+            (None,) * (gap + 1) + tuple(header[gap + 1 :]),
         )
         if first_layout is None or second_layout is None:
             continue
+        below = table.rows[layout.position + 1 :]
+        if any(not is_blank(_cell(cells, gap)) for _, cells in below):
+            continue
+        first = _columns_of(table, layout.position, 0, gap)
+        second = _columns_of(table, layout.position, gap + 1, None)
         return (first, first_layout), (second, second_layout)
     return None
 
 
 def _tables_below(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
     """The list and a second table below it, from the first row after the
-    header that is a list's header itself (words only, an item and an amount
-    or months); or None."""
+    header that is a list's header itself (words only, none a number, naming
+    an item and an amount or months); or None. A heading that ends the list
+    (Assumptions, Notes) or a setting (Headcount) ends the search."""
+    figure = layout.amount if layout.amount is not None else layout.figures[0]
     for position in range(layout.position + 1, len(table.rows)):
         row_number, cells = table.rows[position]
+        # A line has a number under the list's first figure; a header has not.
+        under = _cell(cells, figure)
+        if isinstance(under, int | float) or (
+            isinstance(under, str) and parse_number_text(under) is not None
+        ):
+            continue
+        item = _text(_cell(cells, layout.item))
+        if _ENDS_LIST.match(item) or _SETTING.match(item):
+            return None
         words = [cell for cell in cells if not is_blank(cell)]
-        if len(words) < 2 or not all(isinstance(cell, str) for cell in words):
+        if len(words) < 2 or not all(
+            isinstance(cell, str) and parse_number_text(cell) is None for cell in words
+        ):
             continue
         second_layout = _layout(table.name, row_number, 0, cells)
         if second_layout is None:
