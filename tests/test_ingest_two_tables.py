@@ -17,6 +17,7 @@ from tests.ingest_fixtures import (
     xlsx_bytes,
 )
 
+BACKSLASH = chr(92)
 PERIOD_MONTHS = {"Monthly cost": 1, "Quarterly cost": 3, "Annual cost": 12}
 
 
@@ -405,3 +406,27 @@ def test_a_contradicting_cell_names_the_dollars_that_decided_the_mark():
         "Budget, row 2, column Monthly cost (B), and amounts in $ are written so)"
         in problem.message
     )
+
+
+# On the Cost base page
+
+
+def test_the_cost_base_page_counts_both_tables_and_says_so():
+    from tests.test_pages import cost_base_page, metric, new_app, upload
+
+    at = cost_base_page(new_app())
+    upload(at, "two tables.xlsx", budget(SIDE_BY_SIDE))
+
+    assert not at.exception
+    assert metric(at, "Cost lines") == "4"
+    # 100 + 200 + (1,200 + 2,400) / 12 = 600 a month
+    assert metric(at, "Monthly run-rate") == "$600.00"
+    # The points to check are listed in a table, one message a row.
+    # The points to check are listed in a table, one message a row, written
+    # with Markdown's characters escaped.
+    shown = [
+        str(cell).replace(BACKSLASH, "")
+        for frame in at.table
+        for cell in frame.value.to_numpy().ravel()
+    ]
+    assert any("holds two tables: one in columns A to B" in cell for cell in shown)

@@ -56,6 +56,16 @@ that disagree are not guessed between: plain currency against a scale is read
 as it stands, with a warning; two scales, or lines of a Currency column that
 differ, are an error. `read_cost_list` is tried by the Costs reader when a
 sheet has no Pool and no Behaviour column.
+
+A sheet may hold two tables: a second list beside the first, past a column
+blank from the header down, with its header in the same row, or below it,
+under a row that is a list's header itself ('Vendor | Annual cost', or the
+same header again). Each is read as a list of its own, its columns named by
+the letters the user sees, and the lines of both are counted, with a warning
+saying where each table is and what each holds a month. An amount column
+that is still not read (a second 'Monthly cost' right beside the first) is
+named with what it holds on the lines read, so the run-rate is never short
+without a word.
 """
 
 from __future__ import annotations
