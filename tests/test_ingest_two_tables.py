@@ -156,6 +156,48 @@ def test_a_csv_table_below_may_be_wider_than_the_first():
     assert round(run_rate(upload), 2) == 200.00  # 100 + 1,200 / 12
 
 
+def test_the_same_items_beside_are_the_same_lines_not_more():
+    rows = [
+        ["Item", "FY27 budget (annual)", None, "Item", "FY26 actual (annual)"],
+        ["Laptops", 1200, None, "Laptops", 1000],
+        ["Monitors", 2400, None, "Monitors", 2000],
+    ]
+    upload = read_upload(budget(rows), "budget.xlsx")
+
+    # The budget only: (1,200 + 2,400) / 12; last year's actuals not added.
+    assert round(run_rate(upload), 2) == 300.00
+    assert "two tables" not in messages(upload)
+    # 1,000 + 2,000 left out, and said
+    assert "FY26 actual (annual) (E) holds 3,000.00 (2 lines), not counted" in (
+        messages(upload)
+    )
+
+
+def test_the_same_items_below_are_refused_as_the_same_lines_twice():
+    rows = [
+        ["Item", "Monthly cost"],
+        ["Laptops", 100],
+        ["Monitors", 200],
+        [],
+        ["Item", "Annual cost"],
+        ["Laptops", 1200],
+        ["Monitors", 2400],
+    ]
+    upload = read_upload(budget(rows), "budget.xlsx")
+
+    assert upload.cost_base is None
+    said = [
+        issue for issue in errors_of(upload) if "header of its own" in issue.message
+    ]
+    assert len(said) == 1, messages(upload)
+    assert said[0].row == 5
+    assert said[0].message.startswith(
+        "Row 5 is a header of its own (Item | Annual cost) over the same items as "
+        "the list above ('Laptops' and 'Monitors'): the sheet holds the same lines "
+        "twice"
+    )
+
+
 def test_a_spacer_column_beside_notes_is_one_list():
     rows = [
         ["Item", "Monthly cost", None, "Notes"],

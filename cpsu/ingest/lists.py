@@ -62,7 +62,9 @@ blank from the header down, with its header in the same row, or below it,
 under a row that is a list's header itself ('Vendor | Annual cost', or the
 same header again). Each is read as a list of its own, its columns named by
 the letters the user sees, and the lines of both are counted, with a warning
-saying where each table is and what each holds a month. An amount column
+saying where each table is and what each holds a month. A second table that
+names the same items as the first (last year's actuals beside the budget) is
+the same lines again, not more: beside, it is not read; below, it is refused. An amount column
 that is still not read (a second 'Monthly cost' right beside the first) is
 named with what it holds on the lines read, so the run-rate is never short
 without a word.
@@ -746,7 +748,11 @@ def _read_tables(
         both = _read_both(first, second, conventions, period)
         if both is not None:
             return both
-    return _read_list(table, layout, conventions, period)
+    found = _read_list(table, layout, conventions, period)
+    if found is None:
+        return None
+    again = _same_lines_below(table, layout, found[1])
+    return found if again is None else (found[0], [*found[1], again])
 
 
 def _read_list(
@@ -813,11 +819,19 @@ def _tables_beside(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | No
             continue
         first = _columns_of(table, layout.position, 0, gap)
         second = _columns_of(table, layout.position, gap + 1, None)
+        if _same_lines((first, first_layout), (second, second_layout)):
+            continue
         return (first, first_layout), (second, second_layout)
     return None
 
 
 def _tables_below(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
+    """The list and a second table below it, naming other items; or None."""
+    found = _split_below(table, layout)
+    return None if found is None or _same_lines(*found) else found
+
+
+def _split_below(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
     """The list and a second table below it, from the first row after the
     header that is a list's header itself (words only, none a number, naming
     an item and an amount or months); or None. A heading that ends the list
@@ -849,6 +863,58 @@ def _tables_below(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | Non
         second = replace(table, rows=table.rows[position:])
         return (first, layout), (second, second_layout)
     return None
+
+
+def _items(part: _Part) -> list[str]:
+    """The item names under a list's header, as written, in order."""
+    table, layout = part
+    names = (
+        _text(_cell(cells, layout.item))
+        for _, cells in table.rows[layout.position + 1 :]
+    )
+    return [name for name in names if name]
+
+
+def _same_lines(first: _Part, second: _Part) -> list[str]:
+    """The items both tables name, when they are at least half of the shorter
+    table's: the same lines again (this year's budget beside last year's
+    actuals, or the annual cost below the monthly), not more lines. Else none."""
+    theirs = {name.casefold() for name in _items(second)}
+    ours = {name.casefold() for name in _items(first)}
+    shared = [name for name in _items(first) if name.casefold() in theirs]
+    if not shared or 2 * len(set(map(str.casefold, shared))) < min(
+        len(ours), len(theirs)
+    ):
+        return []
+    return list(dict.fromkeys(shared))
+
+
+def _same_lines_below(
+    table: Table, layout: ListLayout, issues: Sequence[Issue]
+) -> Issue | None:
+    """An error saying the header below the list starts the same lines again,
+    when the row it is on was refused; None otherwise."""
+    found = _split_below(table, layout)
+    if found is None:
+        return None
+    shared = _same_lines(*found)
+    second_layout = found[1][1]
+    row = second_layout.row_number
+    refused = any(
+        issue.severity is Severity.ERROR and issue.row == row for issue in issues
+    )
+    if not shared or not refused:
+        return None
+    names = listing([f"'{name}'" for name in shared])
+    return Issue(
+        Severity.ERROR,
+        f"Row {row} is a header of its own ({_header_of(second_layout)}) over the "
+        f"same items as the list above ({names}): the sheet holds the same lines "
+        "twice, and they would be counted twice. Keep one of the two tables, or "
+        "move the other to a sheet of its own.",
+        table.name,
+        row,
+    )
 
 
 def _read_both(
@@ -1795,9 +1861,9 @@ class _ListReader:
         said = self.issues[self.unread_at]
         message = (
             f"{said.message} On the lines read, {' and '.join(held)}, not counted "
-            "in the run-rate. If that is a second table's, put a blank column "
-            "between the tables, each with a header naming its items and amounts, "
-            "and both are read."
+            "in the run-rate. If that is a second table's, with items of its own, "
+            "put a blank column between the tables, each with a header naming its "
+            "items and amounts, and both are read."
         )
         self.issues[self.unread_at] = replace(said, message=message)
 
