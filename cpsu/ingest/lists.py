@@ -64,10 +64,10 @@ same header again). Each is read as a list of its own, its columns named by
 the letters the user sees, and the lines of both are counted, with a warning
 saying where each table is and what each holds a month. A second table that
 names the same items as the first (last year's actuals beside the budget) is
-the same lines again, not more: beside, it is not read; below, it is refused. An amount column
-that is still not read (a second 'Monthly cost' right beside the first) is
-named with what it holds on the lines read, so the run-rate is never short
-without a word.
+the same lines again, not more: beside, it is not read; below, it is
+refused. An amount column that is still not read (a second 'Monthly cost'
+right beside the first) is named with what it holds on the lines read, so
+the run-rate is never short without a word.
 """
 
 from __future__ import annotations
