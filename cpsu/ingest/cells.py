@@ -171,13 +171,16 @@ class Conventions:
     and then each text number must show its own. `mixed_decimals` is set when
     the file's text numbers show both marks in equal numbers, so that neither
     can be trusted. `example` names a cell that shows the decimal mark, for
-    messages. `currencies` counts money text by currency, most used first:
+    messages; or, when `example_currency` is set, a cell in that currency
+    (dollars, pounds) that shows no mark but is in a currency written with a
+    dot for decimals. `currencies` counts money text by currency, most used first:
     (ISO code, as first written, cells). `parsed` keeps the text numbers the
     conventions were decided from, so that each is parsed once.
     """
 
     decimal: str | None = None
     example: str = ""
+    example_currency: str | None = None
     mixed_decimals: bool = False
     currencies: tuple[tuple[str, str, int], ...] = ()
     parsed: Mapping[str, NumberText | None] = field(
@@ -223,6 +226,12 @@ class Conventions:
             file_marks = (
                 "this file's text numbers mark decimals with a dot in as many cells "
                 "as with a comma, so neither is its way"
+            )
+        elif self.example_currency is not None:
+            file_marks = (
+                f"this file marks decimals with {_MARK_NAMES[self.decimal]} (its "
+                f"amounts are in {self.example_currency}, like {self.example}, "
+                f"and amounts in {self.example_currency} are written so)"
             )
         else:
             file_marks = (

@@ -105,14 +105,23 @@ def decide_conventions(
         decimal = "." if dots > commas else ","
     elif semicolon:
         decimal = ","
-    example = ""
+    example, example_currency = "", None
     if decimal is not None and votes[decimal]:
-        first = votes[decimal][0]
+        # A cell read only one way shows the mark; '$300' only says dollars,
+        # which are written with a dot, and is quoted as that.
+        number_of = {id(cell): number for cell, number in parsed}
+        shown = [
+            cell for cell in votes[decimal] if len(number_of[id(cell)].readings) == 1
+        ]
+        first = (shown or votes[decimal])[0]
         example = f"{show(first.text)} in {first.place()}"
+        if not shown:
+            example_currency = number_of[id(first)].currency
     money = _money_currencies(cells, parsed)
     conventions = Conventions(
         decimal=decimal,
         example=example,
+        example_currency=example_currency,
         mixed_decimals=decimal is None and dots > 0,
         currencies=_currencies(money),
         parsed=known,
@@ -168,7 +177,12 @@ def _separator_warning(
     ]
     if len(ambiguous) > READINGS_LISTED:
         readings.append(f"and {len(ambiguous) - READINGS_LISTED:,} more like them")
-    if conventions.example:
+    if conventions.example_currency is not None:
+        reason = (
+            f"as amounts in {conventions.example_currency} are written, and this "
+            f"file's are in {conventions.example_currency}, like {conventions.example}"
+        )
+    elif conventions.example:
         reason = f"as this file writes them, like {conventions.example}"
     else:
         reason = "as semicolon-separated files write them"

@@ -388,22 +388,21 @@ def long_item_name(
 
 def _list_rows_checked(table: Table) -> list[Issue]:
     """Errors for the rows of a cost list that must not be read as they are:
-    a CSV row with more values than the list's header, an item name too long.
+    a CSV row with more values than the list's header (each table's own, when
+    the sheet holds two), an item name too long.
     """
-    layout = lists.find_list(table)
-    if layout is None:
-        return []
-    columns = filled_width(table.rows[layout.position][1])
-    label = layout.labels.get(layout.item, f"Column {column_letter(layout.item)}")
     found: list[Issue] = []
-    for row_number, cells in table.rows[layout.position + 1 :]:
-        problem = overlong_row(table, columns, row_number, cells)
-        if problem is None:
-            problem = _split_into_text(table, layout, row_number, cells)
-        if problem is None and layout.item < len(cells):
-            problem = long_item_name(table, row_number, cells[layout.item], label)
-        if problem is not None:
-            found.append(problem)
+    for part, layout in lists.list_parts(table):
+        columns = filled_width(part.rows[layout.position][1])
+        label = layout.labels.get(layout.item, f"Column {column_letter(layout.item)}")
+        for row_number, cells in part.rows[layout.position + 1 :]:
+            problem = overlong_row(part, columns, row_number, cells)
+            if problem is None:
+                problem = _split_into_text(part, layout, row_number, cells)
+            if problem is None and layout.item < len(cells):
+                problem = long_item_name(part, row_number, cells[layout.item], label)
+            if problem is not None:
+                found.append(problem)
     return found
 
 

@@ -56,6 +56,18 @@ that disagree are not guessed between: plain currency against a scale is read
 as it stands, with a warning; two scales, or lines of a Currency column that
 differ, are an error. `read_cost_list` is tried by the Costs reader when a
 sheet has no Pool and no Behaviour column.
+
+A sheet may hold two tables: a second list beside the first, past a column
+blank from the header down, with its header in the same row, or below it,
+under a row that is a list's header itself ('Vendor | Annual cost', or the
+same header again). Each is read as a list of its own, its columns named by
+the letters the user sees, and the lines of both are counted, with a warning
+saying where each table is and what each holds a month. A second table that
+names the same items as the first (last year's actuals beside the budget) is
+the same lines again, not more: beside, it is not read; below, it is
+refused. An amount column that is still not read (a second 'Monthly cost'
+right beside the first) is named with what it holds on the lines read, so
+the run-rate is never short without a word.
 """
 
 from __future__ import annotations
@@ -79,6 +91,7 @@ from cpsu.ingest.cells import (
     clean_text,
     currency_named,
     is_blank,
+    parse_number_text,
     read_money,
     read_text,
     show,
@@ -607,9 +620,31 @@ def _header_currencies(layout: ListLayout) -> list[tuple[str, str]]:
 
 def number_cells(table: Table) -> list[NumberCell]:
     """The text cells of a list's number columns, for the file's conventions."""
+    return [
+        cell
+        for part, layout in list_parts(table)
+        for cell in _number_cells(part, layout)
+    ]
+
+
+def list_parts(table: Table) -> list[tuple[Table, ListLayout]]:
+    """Each table on the sheet that is read as a cost list of its own (a list,
+    and any table beside or below it), with its layout; empty when none is."""
     layout = find_list(table)
-    if layout is None:
-        return []
+    return [] if layout is None else _parts(table, layout)
+
+
+def _parts(table: Table, layout: ListLayout) -> list[tuple[Table, ListLayout]]:
+    for split in (_tables_beside, _tables_below):
+        found = split(table, layout)
+        if found is not None:
+            first, second = found
+            return [*_parts(*first), *_parts(*second)]
+    return [(table, layout)]
+
+
+def _number_cells(table: Table, layout: ListLayout) -> list[NumberCell]:
+    """The text cells of one list's number columns."""
     found = [
         NumberCell(label, table.name, layout.row_number, label, True, currency)
         for label, currency in _header_currencies(layout)
@@ -698,6 +733,33 @@ def read_cost_list(
     layout = find_list(table)
     if layout is None or is_gl_table(table) or _holds_pools(table, layout):
         return None
+    return _read_tables(table, layout, conventions, period)
+
+
+def _read_tables(
+    table: Table, layout: ListLayout, conventions: Conventions, period: Period | None
+) -> tuple[CostBase | None, list[Issue]] | None:
+    """The list under `layout`, and any second table beside or below it."""
+    for split in (_tables_beside, _tables_below):
+        found = split(table, layout)
+        if found is None:
+            continue
+        first, second = found
+        both = _read_both(first, second, conventions, period)
+        if both is not None:
+            return both
+    found = _read_list(table, layout, conventions, period)
+    if found is None:
+        return None
+    again = _same_lines_below(table, layout, found[1])
+    return found if again is None else (found[0], [*found[1], again])
+
+
+def _read_list(
+    table: Table, layout: ListLayout, conventions: Conventions, period: Period | None
+) -> tuple[CostBase | None, list[Issue]] | None:
+    if _holds_pools(table, layout):
+        return None
     table, layout, joined = _with_years_above(table, layout)
     layout = _with_preferred_amount(table, layout)
     layout = _with_cost_of_seats(table, layout, conventions)
@@ -711,6 +773,256 @@ def read_cost_list(
     reader = _ListReader(table, layout, conventions, period)
     cost_base, issues = reader.read()
     return cost_base, issues if joined is None else [joined, *issues]
+
+
+# Two tables on one sheet: a list and, beside it past a blank column or below
+# it, another with a header of its own ('Vendor | Annual cost'). Read as one
+# list, the second's header would be a line in error, or its columns left out
+# while the run-rate looks whole; so each is read as its own list, the lines
+# of both make the cost base, and a warning says what each holds.
+_Part = tuple[Table, ListLayout]
+
+
+def _columns_of(table: Table, position: int, start: int, stop: int | None) -> Table:
+    """The table's columns from `start` up to `stop`, from the header at
+    `position` down, each where it was: the columns left of `start` are blank,
+    so every message names the letter the user sees. The rows above the header
+    are kept whole, as a title there ('Amounts in $000') speaks for both."""
+    rows = tuple(
+        (row_number, (None,) * min(start, len(cells)) + tuple(cells[start:stop]))
+        for row_number, cells in table.rows[position:]
+    )
+    return replace(table, rows=table.rows[:position] + rows)
+
+
+def _tables_beside(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
+    """The list and a second table beside it, past a column blank from the
+    header down, each with its header in the list's header row; or None."""
+    header = table.rows[layout.position][1]
+    filled = [index for index, cell in enumerate(header) if not is_blank(cell)]
+    for gap in range(filled[0] + 1, filled[-1]):
+        if not is_blank(header[gap]):
+            continue
+        first_layout = _layout(
+            table.name, layout.row_number, layout.position, header[:gap]
+        )
+        second_layout = _layout(
+            table.name,
+            layout.row_number,
+            layout.position,
+            (None,) * (gap + 1) + tuple(header[gap + 1 :]),
+        )
+        if first_layout is None or second_layout is None:
+            continue
+        below = table.rows[layout.position + 1 :]
+        if any(not is_blank(_cell(cells, gap)) for _, cells in below):
+            continue
+        first = _columns_of(table, layout.position, 0, gap)
+        second = _columns_of(table, layout.position, gap + 1, None)
+        if _same_lines((first, first_layout), (second, second_layout)):
+            continue
+        return (first, first_layout), (second, second_layout)
+    return None
+
+
+def _tables_below(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
+    """The list and a second table below it, naming other items; or None."""
+    found = _split_below(table, layout)
+    return None if found is None or _same_lines(*found) else found
+
+
+def _split_below(table: Table, layout: ListLayout) -> tuple[_Part, _Part] | None:
+    """The list and a second table below it, from the first row after the
+    header that is a list's header itself (words only, none a number, naming
+    an item and an amount or months); or None. A heading that ends the list
+    (Assumptions, Notes) or a setting (Headcount) ends the search."""
+    figure = layout.amount if layout.amount is not None else layout.figures[0]
+    for position in range(layout.position + 1, len(table.rows)):
+        row_number, cells = table.rows[position]
+        # A line has a number under the list's first figure; a header has not.
+        under = _cell(cells, figure)
+        if isinstance(under, int | float) or (
+            isinstance(under, str) and parse_number_text(under) is not None
+        ):
+            continue
+        item = _text(_cell(cells, layout.item))
+        if _ENDS_LIST.match(item) or _SETTING.match(item):
+            return None
+        words = [cell for cell in cells if not is_blank(cell)]
+        if len(words) < 2 or not all(
+            isinstance(cell, str) and parse_number_text(cell) is None for cell in words
+        ):
+            continue
+        second_layout = _layout(table.name, row_number, 0, cells)
+        if second_layout is None:
+            continue
+        end = position
+        while end > layout.position + 1 and row_is_blank(table.rows[end - 1][1]):
+            end -= 1
+        first = replace(table, rows=table.rows[:end])
+        second = replace(table, rows=table.rows[position:])
+        return (first, layout), (second, second_layout)
+    return None
+
+
+def _items(part: _Part) -> list[str]:
+    """The item names under a list's header, as written, in order."""
+    table, layout = part
+    names = (
+        _text(_cell(cells, layout.item))
+        for _, cells in table.rows[layout.position + 1 :]
+    )
+    return [name for name in names if name]
+
+
+def _same_lines(first: _Part, second: _Part) -> list[str]:
+    """The items both tables name, when they are at least half of the shorter
+    table's: the same lines again (this year's budget beside last year's
+    actuals, or the annual cost below the monthly), not more lines. Else none."""
+    theirs = {name.casefold() for name in _items(second)}
+    ours = {name.casefold() for name in _items(first)}
+    shared = [name for name in _items(first) if name.casefold() in theirs]
+    if not shared or 2 * len(set(map(str.casefold, shared))) < min(
+        len(ours), len(theirs)
+    ):
+        return []
+    return list(dict.fromkeys(shared))
+
+
+def _same_lines_below(
+    table: Table, layout: ListLayout, issues: Sequence[Issue]
+) -> Issue | None:
+    """An error saying the header below the list starts the same lines again,
+    when the row it is on was refused; None otherwise."""
+    found = _split_below(table, layout)
+    if found is None:
+        return None
+    shared = _same_lines(*found)
+    second_layout = found[1][1]
+    row = second_layout.row_number
+    refused = any(
+        issue.severity is Severity.ERROR and issue.row == row for issue in issues
+    )
+    if not shared or not refused:
+        return None
+    names = listing([f"'{name}'" for name in shared])
+    return Issue(
+        Severity.ERROR,
+        f"Row {row} is a header of its own ({_header_of(second_layout)}) over the "
+        f"same items as the list above ({names}): the sheet holds the same lines "
+        "twice, and they would be counted twice. Keep one of the two tables, or "
+        "move the other to a sheet of its own.",
+        table.name,
+        row,
+    )
+
+
+def _read_both(
+    first: _Part,
+    second: _Part,
+    conventions: Conventions,
+    period: Period | None,
+) -> tuple[CostBase | None, list[Issue]] | None:
+    """Both tables read as lists, their lines as one cost base, with a warning
+    saying where the second is and what each holds; None if either is not a
+    list after all."""
+    read = [
+        _read_tables(table, layout, conventions, period)
+        for table, layout in (first, second)
+    ]
+    if read[0] is None or read[1] is None:
+        return None
+    (first_base, first_issues), (second_base, second_issues) = read
+    note = _two_tables_note(first, second, first_base, second_base)
+    if first_base is None or second_base is None:
+        return None, [note, *first_issues, *second_issues]
+    lines = first_base.lines + second_base.lines
+    said = {
+        _to_classify(len(base), issue.sheet or "", issue.row or 0)
+        for base, issues in read
+        if base is not None
+        for issue in issues
+    }
+    issues = [issue for issue in (*first_issues, *second_issues) if issue not in said]
+    joined = _to_classify(len(lines), first[0].name, first[1].row_number)
+    return CostBase(lines=lines), [note, *issues, joined]
+
+
+def _to_classify(count: int, sheet: str, row: int) -> Issue:
+    """The warning that a list's lines were put in pool Other, as Fixed costs."""
+    return Issue(
+        Severity.WARNING,
+        f"{_count(count, 'line')} put in pool {POOL} as Fixed costs, to classify: "
+        "this sheet has no Pool or Behaviour column. Set each line's pool and "
+        "behaviour, or add Pool and Behaviour columns to the sheet.",
+        sheet,
+        row,
+    )
+
+
+def _two_tables_note(
+    first: _Part,
+    second: _Part,
+    first_base: CostBase | None,
+    second_base: CostBase | None,
+) -> Issue:
+    (table, layout), (_, other_layout) = first, second
+    if other_layout.row_number == layout.row_number:
+        first_where = _span_of(layout)
+        where = f"beside it, in {_span_of(other_layout)}"
+    else:
+        first_where = f"rows {layout.row_number} to {table.rows[-1][0]}"
+        where = f"below it, from row {other_layout.row_number}"
+    message = (
+        f"{table.name} holds two tables: one in {first_where} and, {where}, a "
+        f"second with a header of its own ({_header_of(other_layout)}). Each was "
+        "read as a cost list of its own"
+    )
+    if first_base is not None and second_base is not None:
+        in_all = _monthly(first_base) + _monthly(second_base)
+        message += (
+            f" and the lines of both are counted: the first holds "
+            f"{_holding(first_base)}; the second {_holding(second_base)}; "
+            f"{_money(in_all)} a month in all"
+        )
+    return Issue(
+        Severity.WARNING,
+        f"{message}. If the second table is not costs in use, delete it or move "
+        "it to a sheet of its own.",
+        table.name,
+        other_layout.row_number,
+    )
+
+
+def _header_of(layout: ListLayout) -> str:
+    """'Vendor | Annual cost': the headers a list's lines are read from."""
+    return " | ".join(
+        layout.labels[index].rsplit(" (", 1)[0]
+        for index in sorted(layout.labels)
+        if index not in layout.ignored
+    )
+
+
+def _span_of(layout: ListLayout) -> str:
+    """'columns D to E': the columns of a list's header."""
+    filled = sorted(layout.labels)
+    if len(filled) == 1:
+        return f"column {column_letter(filled[0])}"
+    return f"columns {column_letter(filled[0])} to {column_letter(filled[-1])}"
+
+
+def _monthly(cost_base: CostBase) -> float:
+    return sum(line.monthly_rate for line in cost_base.lines)
+
+
+def _holding(cost_base: CostBase) -> str:
+    """'2 lines, 300.00 a month (3,600.00 a year as written)'."""
+    held = f"{_lines(len(cost_base))}, {_money(_monthly(cost_base))} a month"
+    periods = {line.period for line in cost_base.lines}
+    if len(periods) == 1 and (period := periods.pop()) is not Period.MONTH:
+        written = sum(line.amount or 0.0 for line in cost_base.lines)
+        held += f" ({_money(written)} a {period.value.lower()} as written)"
+    return held
 
 
 # A column naming the period of each row: an item on several rows, one a
@@ -1454,6 +1766,7 @@ class _ListReader:
         # rows holding nothing but an item merged down from the row above
         self.item_merged: dict[MergedRange, list[int]] = {}
         self.cells_by_row: dict[int, Sequence[Cell]] | None = None  # when needed
+        self.unread_at: int | None = None  # the warning naming unread columns
 
     def issue(
         self,
@@ -1496,6 +1809,7 @@ class _ListReader:
         self._ended_issue()
         self._cycles_issue()
         self._running_issues()
+        self._unread_amounts()
         hidden = hidden_rows_warning(self.table, rows_read)
         if hidden is not None:
             self.issues.append(hidden)
@@ -1512,17 +1826,46 @@ class _ListReader:
         if self.lines and not has_errors:
             has_errors = self._below_zero()
         if self.lines and not has_errors:
-            self.issue(
-                Severity.WARNING,
-                f"{_count(len(self.lines), 'line')} put in pool {POOL} as Fixed "
-                "costs, to classify: this sheet has no Pool or Behaviour column. "
-                "Set each line's pool and behaviour, or add Pool and Behaviour "
-                "columns to the sheet.",
-                layout.row_number,
+            self.issues.append(
+                _to_classify(len(self.lines), self.table.name, layout.row_number)
             )
         if has_errors:
             return None, self.issues
         return CostBase(lines=tuple(self.lines)), self.issues
+
+    def _unread_amounts(self) -> None:
+        """Say how much the unread columns headed as amounts hold on the lines
+        read, so a second amount column beside the one read is never left out
+        unseen."""
+        if self.unread_at is None:
+            return
+        header = self.table.rows[self.layout.position][1]
+        held = []
+        for index in self.layout.ignored:
+            if not is_amount_header(clean_header(_cell(header, index))):
+                continue
+            numbers = [
+                cell
+                for row_number, cells in self.table.rows[self.layout.position + 1 :]
+                if row_number in self.values
+                and isinstance(cell := _cell(cells, index), int | float)
+                and not isinstance(cell, bool)
+            ]
+            if numbers:
+                held.append(
+                    f"{self.layout.labels[index]} holds {_money(sum(numbers))} "
+                    f"({_lines(len(numbers))})"
+                )
+        if not held:
+            return
+        said = self.issues[self.unread_at]
+        message = (
+            f"{said.message} On the lines read, {' and '.join(held)}, not counted "
+            "in the run-rate. If that is a second table's, with items of its own, "
+            "put a blank column between the tables, each with a header naming its "
+            "items and amounts, and both are read."
+        )
+        self.issues[self.unread_at] = replace(said, message=message)
 
     def _below_zero(self) -> bool:
         """Refuse lines whose run-rate adds up below zero, as costs written as
@@ -1626,6 +1969,7 @@ class _ListReader:
         if ignored:
             shown = [layout.labels[index] for index in ignored]
             verb = "was" if len(shown) == 1 else "were"
+            self.unread_at = len(self.issues)
             self.issue(
                 Severity.WARNING,
                 f"{listing(shown)} {verb} not read: this sheet is read as "

@@ -244,6 +244,24 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f"'{name}'" for name in names) or "none"
 
 
+def _hidden_costs(book: Workbook) -> str:
+    """What to do about cost tables on hidden sheets, which are read only when
+    named Costs or chosen; empty when there are none."""
+    hidden = [
+        info.name for info in book.sheets if info.hidden and info.kind == COSTS_KIND
+    ]
+    if not hidden:
+        return ""
+    one = len(hidden) == 1
+    return (
+        f"{_quoted(hidden)} {'holds a table' if one else 'hold tables'} like one "
+        f"but {'is' if one else 'are'} hidden in Excel, and a hidden sheet is read "
+        "only when it is named Costs or chosen as the sheet to read: unhide "
+        f"{'it' if one else 'the one to read'} in Excel (right-click a sheet tab, "
+        "then Unhide) and upload the file again."
+    )
+
+
 def _no_such_sheet(sheet: str, names: Sequence[str]) -> Issue:
     return error(
         f"There is no sheet named '{sheet}'; the sheets are {_quoted(names)}. "
@@ -376,7 +394,9 @@ def _read_workbook(
         # Nothing looks like cost lines or the template: say what each sheet
         # lacks, not which template sheets are missing.
         return _failed("workbook", [*book.issues, *unread], book.sheets)
-    names = _quoted(book.sheet_names)
+    names = ", ".join(
+        f"'{info.name}'" + (" (hidden)" if info.hidden else "") for info in book.sheets
+    )
     # A GL export or roster is told by its header alone, before any cell of
     # its (often many) rows is looked at.
     other = None if COSTS not in tables else _not_cost_lines(tables[COSTS])
@@ -404,7 +424,7 @@ def _read_workbook(
         issues.append(
             error(
                 f"The workbook has no Costs sheet (its sheets are {names}). "
-                "Name the sheet with the cost lines Costs."
+                f"{_hidden_costs(book) or 'Name the sheet with the cost lines Costs.'}"
             )
         )
 
