@@ -418,6 +418,9 @@ def compare_view() -> None:
     with st.sidebar:
         locked = library_panel(workspace, page="compare")
         assumption_sliders(workspace, disabled=locked, page="compare")
+    # The address carries the scenario in progress, as on Scenarios: a reload
+    # keeps the moves.
+    state.keep_share_address(state.current_scenario())
     for note in state.reprice_mapped_lines():
         st.info(plain(note.message), icon=":material/sync:")
 

@@ -36,6 +36,7 @@ from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import has_mapped_per_user, reprice_per_user
 from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario, Workspace
+from cpsu.share import ShareLinkError, share_query
 from cpsu.ui import oplog
 from cpsu.ui.projections import projection_of
 from cpsu.ui.sheets import cost_sheet_choices
@@ -386,6 +387,19 @@ def current_scenario() -> Scenario:
     desk = replace(base.service_desk, **changes["desk"])
     levers = replace(base.levers, **changes["levers"])
     return replace(base, service_desk=desk, levers=levers, **changes["scenario"])
+
+
+def keep_share_address(scenario: Scenario) -> None:
+    """Keep the page's address carrying the scenario's share link, so that a
+    reload opens the scenario in progress again; a scenario no link can carry
+    leaves the address as it is."""
+    try:
+        query = share_query(scenario, workspace().scenario)
+    except ShareLinkError:
+        return
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != {key: [value] for key, value in query.items()}:
+        st.query_params.from_dict(query)
 
 
 def upload_file(file_id: str, file_name: str, data: bytes) -> None:
