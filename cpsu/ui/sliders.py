@@ -249,7 +249,13 @@ def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
         "500 to 800 a Tier 1 agent is the benchmark",
         disabled,
     )
-    with st.expander("More assumptions"):
+    # Open or closed is kept by the server: the Unsaved changes panel appearing
+    # above moves the expander, and the browser draws a moved one anew.
+    with st.expander(
+        "More assumptions",
+        key=widget_key("scenarios.more_assumptions", _PAGE.get()),
+        on_change="rerun",
+    ):
         _slider(
             state.DESKSIDE_SHARE,
             "Desk-side share of escalations",

@@ -199,3 +199,20 @@ def test_a_key_pressed_before_a_switch_is_drawn_leaves_all_in_agreement(page, ap
             discard(page).click()
             wait_until_idle(page)
     assert disagreements == []
+
+
+def test_more_assumptions_stays_open_when_the_unsaved_panel_appears(page, app_url):
+    open_scenarios(page, app_url)
+    more = page.get_by_test_id("stExpander").filter(has_text="More assumptions")
+    more.get_by_text("More assumptions").click()
+    weight = slider(page, "Contingent weight")
+    weight.wait_for(state="visible")
+    wait_until_idle(page)
+
+    tickets = slider(page, "Tickets per user per month")
+    tickets.focus()
+    tickets.press("ArrowRight")
+    discard(page).wait_for()
+    wait_until_idle(page)
+
+    assert weight.is_visible()
