@@ -25,6 +25,7 @@ from cpsu.share import scenario_from_query
 from cpsu.ui.scenario_library import differences
 from cpsu.ui.state import SAMPLE_PATH
 from tests.e2e.test_browser import metric_value, wait_until_idle
+from tests.e2e.test_compare import open_compare
 from tests.e2e.test_scenario_library import open_scenarios, slider
 
 pytestmark = pytest.mark.e2e
@@ -115,14 +116,15 @@ def press_before_the_reply(page, replies: HeldReplies, act) -> None:
 
 
 def shown(
-    page, workspace: Workspace, saved: Scenario, press_dropped: bool
+    page, workspace: Workspace, saved: Scenario, press_dropped: bool, figure: bool
 ) -> tuple[dict, bool]:
     """What the page shows, and whether the box, the sliders, the address, the
     figure and the panel agree, with `saved`'s growth on the sliders (the key
     press moved tickets only) and, with `press_dropped`, its tickets too: a key
     pressed before the page drew a switch that changed several sliders was
     pressed on values about to change, and is not taken. (A discard that
-    changed tickets alone cannot tell such a press from one made after it.)"""
+    changed tickets alone cannot tell such a press from one made after it.)
+    `figure`: the page shows CPSU at the horizon (Scenarios does)."""
     growth = float(slider(page, "Growth per quarter").input_value())
     tickets = float(slider(page, "Tickets per user per month").input_value())
     name = chosen_name(page)
@@ -145,7 +147,11 @@ def shown(
             linked.growth_per_quarter,
             linked.service_desk.tickets_per_user_month,
         ),
-        "figure": metric_value(page, f"CPSU {figures.horizon_quarter}"),
+        "figure": (
+            metric_value(page, f"CPSU {figures.horizon_quarter}")
+            if figure
+            else money(figures.cpsu_at_horizon)
+        ),
         "panel says": said in sidebar_text(page),
     }
     agree = (
@@ -168,18 +174,25 @@ def discard(page) -> object:
     return page.get_by_role("button", name="Discard changes", exact=True)
 
 
-def test_a_key_pressed_before_a_switch_is_drawn_leaves_all_in_agreement(page, app_url):
+@pytest.mark.parametrize(
+    ("opened", "trials", "figure"),
+    [(open_scenarios, TRIALS, True), (open_compare, TRIALS // 2, False)],
+    ids=["scenarios", "compare"],
+)
+def test_a_key_pressed_before_a_switch_is_drawn_leaves_all_in_agreement(
+    page, app_url, opened, trials, figure
+):
     workspace = sample()
     saved = {
         each.name: each.scenario for each in starting_scenarios(workspace.scenario)
     }
     replies = HeldReplies(page)
-    open_scenarios(page, app_url)
+    opened(page, app_url)
     disagreements = []
-    for trial in range(TRIALS):
+    for trial in range(trials):
         name = "Conservative" if trial % 2 == 0 else "Base"
         press_before_the_reply(page, replies, open_box(page, name).click)
-        seen, agree = shown(page, workspace, saved[name], press_dropped=True)
+        seen, agree = shown(page, workspace, saved[name], True, figure)
         print(f"trial {trial}, {name} chosen: {seen}, agree={agree}")
         if not agree:
             disagreements.append((trial, "chosen", name, seen))
@@ -190,7 +203,7 @@ def test_a_key_pressed_before_a_switch_is_drawn_leaves_all_in_agreement(page, ap
         discard(page).wait_for()
         wait_until_idle(page)
         press_before_the_reply(page, replies, discard(page).click)
-        seen, agree = shown(page, workspace, saved[name], press_dropped=False)
+        seen, agree = shown(page, workspace, saved[name], False, figure)
         print(f"trial {trial}, {name} changed and discarded: {seen}, agree={agree}")
         if not agree:
             disagreements.append((trial, "discarded", name, seen))
