@@ -9,7 +9,10 @@ scenario's sliders keep their values in session state, so switching pages,
 downloading a file or rerunning never resets them; a newly accepted upload
 sets them to the scenario its workbook carries. The sliders are applied over
 a basis scenario (the one last set: the workbook's, or a saved one chosen on
-Scenarios), which gives the scenario its name and its line changes.
+Scenarios), which gives the scenario its name and its line changes. Values
+the program writes to the sliders (a scenario chosen, changes discarded) hold
+against a rerun the browser asked for before it drew them, which carries the
+values the sliders showed before (see `SliderSet`).
 """
 
 from __future__ import annotations
