@@ -10,6 +10,9 @@ CPSU_DATA_DIR (see conftest.py).
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -93,6 +96,17 @@ def test_a_key_pressed_before_the_switch_is_drawn_leaves_the_chosen_scenario():
     assert at.session_state[state.TICKETS_PER_USER] == pytest.approx(1.30)
     assert "Unsaved changes" not in warnings(at)
     assert any("The sliders show Conservative as saved" in c.value for c in at.caption)
+    # The workbook the download button builds at a click is Conservative's.
+    data = at.session_state["scenarios.download.live_file"]()
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    assumptions = {
+        row[0]: row[1]
+        for row in book["Assumptions"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    assert assumptions["Growth per quarter"] == pytest.approx(0.04)
+    desk = {row[0]: row[1] for row in book["Service desk"].iter_rows(values_only=True)}
+    assert desk["Tickets per user per month"] == pytest.approx(1.30)
 
 
 def test_two_reruns_sent_before_the_switch_is_drawn_leave_it_too():
