@@ -227,5 +227,19 @@ def test_more_assumptions_stays_open_when_the_unsaved_panel_appears(page, app_ur
     tickets.press("ArrowRight")
     discard(page).wait_for()
     wait_until_idle(page)
+    assert weight.is_visible()
 
+    # Back to the saved value: the panel goes, the expander stays open.
+    tickets.focus()
+    tickets.press("ArrowLeft")
+    discard(page).wait_for(state="detached")
+    wait_until_idle(page)
+    assert weight.is_visible()
+
+    # A move inside the expander brings the panel back: still open.
+    deskside = slider(page, "Desk-side share of escalations")
+    deskside.focus()
+    deskside.press("ArrowRight")
+    discard(page).wait_for()
+    wait_until_idle(page)
     assert weight.is_visible()
