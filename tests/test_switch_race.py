@@ -165,3 +165,20 @@ def test_on_compare_a_key_pressed_before_the_switch_is_drawn_leaves_it_too():
     for key, value in values_of(CONSERVATIVE).items():
         assert at.session_state[key] == pytest.approx(value), key
     assert "Unsaved changes" not in warnings(at)
+
+
+def test_a_toggle_turned_back_after_a_discard_is_taken_once_the_wait_is_over(
+    monkeypatch,
+):
+    toggle = state.OVERRIDE_TOGGLES[state.LABOUR_ESCALATION]
+    at = new_app()
+    at.toggle(key=toggle).set_value(True).run()
+    at.button(key=DISCARD_CHANGES).click().run()
+    assert at.toggle(key=toggle).value is False
+    # The discard wrote one value alone: turning it on again looks like a
+    # rerun sent before the discard was drawn, until the browser has had
+    # STALE_SECONDS to draw it. Here that time is over at once.
+    monkeypatch.setattr(state, "STALE_SECONDS", 0.0)
+    at.toggle(key=toggle).set_value(True).run()
+    assert at.toggle(key=toggle).value is True
+    assert "Unsaved changes to Base: 1 assumption differs" in warnings(at)

@@ -121,7 +121,7 @@ SLIDERS_SET = "scenarios.sliders_set"
 # How long after the sliders were drawn with written values a rerun that
 # carries the values they showed before is still taken as sent before the
 # browser drew them, when nothing else in it says so (see `SliderSet`).
-STALE_SECONDS = 2.0
+STALE_SECONDS = 1.0
 
 # The scenario the sliders are applied over: its name and its line changes,
 # which no slider shows.
