@@ -57,7 +57,7 @@ from cpsu.sensitivity import (
 from cpsu.ui import state
 from cpsu.ui.projections import kept_model, kept_projection, kept_run, show_spec
 from cpsu.ui.scenario_library import CHOICE, library, library_panel
-from cpsu.ui.sliders import assumption_sliders
+from cpsu.ui.sliders import assumption_sliders, settle_sliders
 from cpsu.ui.tables import MISSING, Column, arrow_table, shown_arrow
 from cpsu.ui.text import plain
 
@@ -413,10 +413,14 @@ def _solver_tab(workspace: Workspace, first: Compared) -> None:
 @st.fragment
 def compare_view() -> None:
     """The library, the sliders and the comparison: one fragment."""
+    settle_sliders()
     workspace = state.workspace()
     with st.sidebar:
         locked = library_panel(workspace, page="compare")
         assumption_sliders(workspace, disabled=locked, page="compare")
+    # The address carries the scenario in progress, as on Scenarios: a reload
+    # keeps the moves.
+    state.keep_share_address(state.current_scenario())
     for note in state.reprice_mapped_lines():
         st.info(plain(note.message), icon=":material/sync:")
 

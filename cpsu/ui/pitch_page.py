@@ -145,6 +145,9 @@ def _show_case() -> (
     # the saved scenario the sliders would show on the Scenarios page.
     open_library(workspace)
     scenario = state.current_scenario()
+    # The address carries the scenario in progress, as on Scenarios: a reload
+    # keeps the moves.
+    state.keep_share_address(scenario)
     st.title(f"The support budget case: {plain(scenario.name)}")
     try:
         projection = projection_of(workspace, scenario)

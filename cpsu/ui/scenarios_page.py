@@ -26,7 +26,7 @@ from cpsu.ui.downloads import Build, download_button, live_file
 from cpsu.ui.line_changes import line_changes_editor
 from cpsu.ui.projections import projection_of, show_spec
 from cpsu.ui.scenario_library import library_panel, projected_others, share_link
-from cpsu.ui.sliders import assumption_sliders
+from cpsu.ui.sliders import assumption_sliders, settle_sliders
 from cpsu.ui.tables import MISSING, projection_arrow
 from cpsu.ui.text import plain
 from cpsu.workbook import scenario_workbook
@@ -161,6 +161,7 @@ def show_scenario(workspace: Workspace) -> Build | None:
 @st.fragment
 def scenario_view() -> None:
     """The sliders and all they move: a slider's rerun runs this fragment only."""
+    settle_sliders()
     # Lines mapped from GL spend follow the baseline users (a contingent
     # weight moved here changes them) before anything is projected.
     for note in state.reprice_mapped_lines():

@@ -43,6 +43,20 @@ def _pushed() -> dict[str, object]:
     return st.session_state.setdefault(_PUSHED, {})
 
 
+def settle_sliders() -> None:
+    """Before anything reads the sliders this run: keep the values the program
+    last wrote to them against a rerun the browser asked for before it drew
+    them, and send the browser the values this run takes (see
+    `state.SliderSet`). A page that draws the sliders calls this first."""
+    written = state.settle_sliders()
+    if not written:
+        return
+    pushed = _pushed()
+    for widget in list(pushed):
+        if widget.rpartition(":")[2] in written:
+            del pushed[widget]
+
+
 def _copy_back(widget: str, key: str) -> None:
     value = st.session_state[widget]
     st.session_state[key] = value
@@ -136,6 +150,7 @@ def assumption_sliders(
         _draw_sliders(workspace, disabled)
     finally:
         _PAGE.reset(token)
+    state.sliders_drawn()
 
 
 def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
@@ -234,7 +249,13 @@ def _draw_sliders(workspace: Workspace, disabled: bool) -> None:
         "500 to 800 a Tier 1 agent is the benchmark",
         disabled,
     )
-    with st.expander("More assumptions"):
+    # Open or closed is kept by the server: the Unsaved changes panel appearing
+    # above moves the expander, and the browser draws a moved one anew.
+    with st.expander(
+        "More assumptions",
+        key=widget_key("scenarios.more_assumptions", _PAGE.get()),
+        on_change="rerun",
+    ):
         _slider(
             state.DESKSIDE_SHARE,
             "Desk-side share of escalations",

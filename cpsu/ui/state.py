@@ -9,12 +9,16 @@ scenario's sliders keep their values in session state, so switching pages,
 downloading a file or rerunning never resets them; a newly accepted upload
 sets them to the scenario its workbook carries. The sliders are applied over
 a basis scenario (the one last set: the workbook's, or a saved one chosen on
-Scenarios), which gives the scenario its name and its line changes.
+Scenarios), which gives the scenario its name and its line changes. Values
+the program writes to the sliders (a scenario chosen, changes discarded) hold
+against a rerun the browser asked for before it drew them, which carries the
+values the sliders showed before (see `SliderSet`).
 """
 
 from __future__ import annotations
 
 import re
+import time
 import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +39,7 @@ from cpsu.ingest.xlsx import SheetInfo
 from cpsu.mapping import has_mapped_per_user, reprice_per_user
 from cpsu.projection import Projection, ProjectionError
 from cpsu.scenario import Scenario, Workspace
+from cpsu.share import ShareLinkError, share_query
 from cpsu.ui import oplog
 from cpsu.ui.projections import projection_of
 from cpsu.ui.sheets import cost_sheet_choices
@@ -107,6 +112,17 @@ OVERRIDE_STARTS: dict[str, float] = {
     LICENCE_ESCALATION: 0.05,
 }
 
+# Every key a scenario sets: its sliders and the override toggles.
+SLIDER_KEYS: tuple[str, ...] = (*SCENARIO_FIELDS, *OVERRIDE_TOGGLES.values())
+
+# The values the program last wrote to the sliders (a scenario chosen, changes
+# discarded, a reset, an upload), until the browser shows that it drew them.
+SLIDERS_SET = "scenarios.sliders_set"
+# How long after the sliders were drawn with written values a rerun that
+# carries the values they showed before is still taken as sent before the
+# browser drew them, when nothing else in it says so (see `SliderSet`).
+STALE_SECONDS = 1.0
+
 # The scenario the sliders are applied over: its name and its line changes,
 # which no slider shows.
 SCENARIO_BASIS = "scenarios.basis"
@@ -146,6 +162,121 @@ class StoredFile:
     file_id: str
     file_name: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class SliderSet:
+    """Values the program wrote to the sliders, not yet seen drawn by the browser.
+
+    A browser sends the values its widgets show with every rerun it asks for,
+    and Streamlit takes them over the values in session state. A rerun asked
+    for before the browser drew the written values (a slider moved at once
+    after a scenario was chosen) carries the values the sliders showed before,
+    and would put them back in the middle of a scenario switch. `stale` holds,
+    by key, the values the browser may still show; `written` what each key was
+    set to. A rerun in which some written key comes back as written shows the
+    browser has drawn them; one in which written keys come back with stale
+    values (or moved), none as written, was sent before. A slider moved by the
+    user to exactly a stale value, with nothing else written, looks the same:
+    such a move is taken only once the browser has drawn the written values
+    for `STALE_SECONDS`.
+    """
+
+    written: dict[str, object]
+    stale: dict[str, frozenset[object]]
+    drawn_at: float | None = None  # when a run first drew the sliders after it
+
+
+def _slider_set() -> SliderSet | None:
+    return st.session_state.get(SLIDERS_SET)
+
+
+def _same(one: object, other: object) -> bool:
+    """Equal values: a toggle's True is not a slider's 1.0."""
+    return isinstance(one, bool) == isinstance(other, bool) and one == other
+
+
+def _in(value: object, values: frozenset[object]) -> bool:
+    return any(_same(value, known) for known in values)
+
+
+def _browser_values() -> dict[str, object]:
+    return {key: st.session_state.get(key) for key in SLIDER_KEYS}
+
+
+def _settled(
+    values: dict[str, object], written: SliderSet | None
+) -> tuple[dict[str, object], bool]:
+    """The sliders' values this run should use, and whether the browser has
+    drawn the last written values (the record can then go).
+
+    A rerun sent before the browser drew the written values gets them back,
+    a slider moved in it too: that move was made on values about to change.
+    """
+    if written is None:
+        return values, False
+    seen = any(_same(values[key], value) for key, value in written.written.items())
+    if written.drawn_at is not None and (
+        seen or time.monotonic() - written.drawn_at > STALE_SECONDS
+    ):
+        return values, True
+    if seen or not any(_in(values[key], written.stale[key]) for key in written.written):
+        return values, False
+    return {**values, **written.written}, False
+
+
+def slider_state() -> dict[str, object]:
+    """The sliders' values as this run takes them: a value sent by the browser
+    before it drew the values last written is not taken."""
+    return _settled(_browser_values(), _slider_set())[0]
+
+
+def settle_sliders() -> frozenset[str]:
+    """Put the sliders' values this run takes in session state, so that the
+    browser is sent them; the keys so written (every key last written, while
+    the browser has not shown that it drew them)."""
+    written = _slider_set()
+    if written is None:
+        return frozenset()
+    values, drawn = _settled(_browser_values(), written)
+    for key in written.written:
+        st.session_state[key] = values[key]
+    if drawn:
+        st.session_state.pop(SLIDERS_SET, None)
+    return frozenset(written.written)
+
+
+def sliders_drawn() -> None:
+    """Note that a run drew the sliders with the values last written."""
+    written = _slider_set()
+    if written is not None and written.drawn_at is None:
+        st.session_state[SLIDERS_SET] = replace(written, drawn_at=time.monotonic())
+
+
+def _note_written(before: dict[str, object]) -> None:
+    """Remember the values just written over `before` (the browser's), with
+    every value the browser may still show for each key."""
+    earlier = _slider_set()
+    if earlier is not None and any(
+        _same(before.get(key), value) for key, value in earlier.written.items()
+    ):
+        earlier = None  # the browser drew those: it shows `before`
+    written: dict[str, object] = {}
+    stale: dict[str, frozenset[object]] = {}
+    for key in SLIDER_KEYS:
+        value = st.session_state.get(key)
+        shown = {before.get(key)}
+        if earlier is not None and key in earlier.written:
+            shown |= {earlier.written[key], *earlier.stale[key]}
+        shown = {known for known in shown if known is not None}
+        shown = {known for known in shown if not _same(known, value)}
+        if shown and value is not None:
+            written[key] = value
+            stale[key] = frozenset(shown)
+    if written:
+        st.session_state[SLIDERS_SET] = SliderSet(written, stale)
+    else:
+        st.session_state.pop(SLIDERS_SET, None)
 
 
 @st.cache_resource(show_spinner=False)
@@ -193,6 +324,7 @@ def set_sliders(scenario: Scenario) -> None:
     An override left to the data turns its toggle off and keeps the slider
     where it was, ready for the next time it is turned on.
     """
+    before = _browser_values()
     for key, value in slider_values(scenario).items():
         if value is None:
             if st.session_state.get(key) is None:
@@ -200,6 +332,7 @@ def set_sliders(scenario: Scenario) -> None:
             continue
         st.session_state[key] = value
     st.session_state[SCENARIO_BASIS] = scenario
+    _note_written(before)
 
 
 def set_line_changes(scenario: Scenario) -> None:
@@ -244,18 +377,32 @@ def scenario_basis() -> Scenario:
 def current_scenario() -> Scenario:
     """The basis scenario with the sliders' values applied."""
     base = scenario_basis()
+    values = slider_state()
     changes: dict[str, dict[str, object]] = {"scenario": {}, "desk": {}, "levers": {}}
     for key, (owner, name) in SCENARIO_FIELDS.items():
         if key not in st.session_state:
             continue
-        value = st.session_state[key]
+        value = values[key]
         toggle = OVERRIDE_TOGGLES.get(key)
-        if toggle is not None and not st.session_state.get(toggle, False):
+        if toggle is not None and not values.get(toggle, False):
             value = None
         changes[owner][name] = value
     desk = replace(base.service_desk, **changes["desk"])
     levers = replace(base.levers, **changes["levers"])
     return replace(base, service_desk=desk, levers=levers, **changes["scenario"])
+
+
+def keep_share_address(scenario: Scenario) -> None:
+    """Keep the page's address carrying the scenario's share link, so that a
+    reload opens the scenario in progress again; a scenario no link can carry
+    leaves the address as it is."""
+    try:
+        query = share_query(scenario, workspace().scenario)
+    except ShareLinkError:
+        return
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != {key: [value] for key, value in query.items()}:
+        st.query_params.from_dict(query)
 
 
 def upload_file(file_id: str, file_name: str, data: bytes) -> None:
