@@ -239,10 +239,13 @@ def settle_sliders() -> frozenset[str]:
     if written is None:
         return frozenset()
     values, drawn = _settled(_browser_values(), written)
+    if drawn:
+        # The browser shows what it sent: sending it back would reset a
+        # slider the user is still moving (key presses in flight are lost).
+        st.session_state.pop(SLIDERS_SET, None)
+        return frozenset()
     for key in written.written:
         st.session_state[key] = values[key]
-    if drawn:
-        st.session_state.pop(SLIDERS_SET, None)
     return frozenset(written.written)
 
 
